@@ -1,0 +1,6 @@
+"""``python -m shopcrm``: same as the ``shopcrm`` command."""
+
+from shopcrm.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""What every command shares: the context (database path, JSON output, PIN) and error reporting.
+
+Commands raise ``ValidationError`` (field + message) or ``CliError``; ``main()`` turns both into a
+message on stderr in the user's language and a non-zero exit, after the transaction rolled back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, is_dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from shopcrm.i18n import _
+
+EXIT_INVALID = 2  # bad input: nothing written
+EXIT_REFUSED = 3  # refused (needs the owner PIN, database in use, demo into a real shop ...)
+
+
+class CliError(click.ClickException):
+    """A message for the user (already translated) and an exit code."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_INVALID):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(_("Error: {message}").format(message=self.format_message()), err=True)
+
+
+class CliContext:
+    """``ctx.obj`` of every command: opens the database on first use."""
+
+    def __init__(self, db_path: Path, pin: str | None = None):
+        self.db_path = db_path
+        self.pin = pin if pin is not None else os.environ.get("SHOPCRM_PIN")
+        self._db = None
+
+    @property
+    def db(self):
+        if self._db is None:
+            from shopcrm.store import open_db
+
+            self._db = open_db(self.db_path)
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+pass_cli = click.make_pass_decorator(CliContext)
+
+
+def _default(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def to_json(value: Any) -> str:
+    """JSON for ``--json`` output: dataclasses as objects, dates as ISO text, Japanese kept."""
+    if is_dataclass(value) and not isinstance(value, type):
+        value = asdict(value)
+    return json.dumps(value, ensure_ascii=False, default=_default, indent=2)
+
+
+def echo_json(value: Any) -> None:
+    click.echo(to_json(value))

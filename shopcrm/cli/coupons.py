@@ -1,0 +1,1 @@
+"""Commands of this area (to be filled by its owner)."""

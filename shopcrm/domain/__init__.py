@@ -1,0 +1,1 @@
+"""Pure-Python domain: dataclasses and rules. No I/O, no SQL, no Qt."""

@@ -1,0 +1,123 @@
+"""Translations: ``_()``, ``N_()`` and ``ngettext()`` over gettext catalogs.
+
+Source strings (msgids) are English. The Japanese catalog is every ``*.po`` file under
+``resources/i18n/ja/`` (one file per area, so areas never edit the same file), read with Babel at
+first use. The language follows ``SHOPCRM_LANG``, then the system locale; ``set_language()``
+switches it at run time (the settings switch). Everything outside the UI that shows text to a user
+(CLI messages, validation errors, PDFs, charts) calls ``_()`` at the moment it renders, so a switch
+takes effect everywhere.
+"""
+
+from __future__ import annotations
+
+import gettext
+import locale
+import os
+from functools import cache
+from pathlib import Path
+
+LANGUAGES = ("ja", "en")
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+I18N_DIR = RESOURCES / "i18n"
+
+
+class _CatalogTranslations(gettext.NullTranslations):
+    """gettext translations backed by a dict built from .po files (Japanese: one plural form)."""
+
+    def __init__(self, messages: dict[str, str], plurals: dict[str, str]):
+        super().__init__()
+        self._messages = messages
+        self._plurals = plurals
+
+    def gettext(self, message: str) -> str:
+        return self._messages.get(message) or message
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        translated = self._plurals.get(msgid1)
+        if translated:
+            return translated
+        return msgid1 if n == 1 else msgid2
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self._messages.get(f"{context}\x04{message}") or message
+
+
+@cache
+def load_catalog(language: str) -> _CatalogTranslations | None:
+    """Read every .po file of ``language``; ``None`` for English (the source language)."""
+    if language == "en":
+        return None
+    from babel.messages.pofile import read_po
+
+    messages: dict[str, str] = {}
+    plurals: dict[str, str] = {}
+    for po in sorted((I18N_DIR / language).glob("*.po")):
+        with po.open("rb") as fh:
+            catalog = read_po(fh)
+        for msg in catalog:
+            if not msg.id:
+                continue
+            if isinstance(msg.id, tuple):
+                strings = msg.string if isinstance(msg.string, tuple) else (msg.string,)
+                if strings and strings[0]:
+                    plurals[msg.id[0]] = strings[0]
+            elif msg.string:
+                key = f"{msg.context}\x04{msg.id}" if msg.context else msg.id
+                messages[key] = msg.string
+    return _CatalogTranslations(messages, plurals)
+
+
+def system_language() -> str:
+    """``ja`` when the environment or system locale is Japanese, else ``en``."""
+    for var in ("SHOPCRM_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(var)
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    try:
+        loc = locale.getlocale()[0] or ""
+    except ValueError:
+        loc = ""
+    return "ja" if loc.lower().startswith("ja") else "en"
+
+
+_language: str = ""
+_translations: gettext.NullTranslations = gettext.NullTranslations()
+
+
+def set_language(language: str) -> None:
+    """Switch the language of every later ``_()`` call (``ja`` or ``en``)."""
+    global _language, _translations
+    if language not in LANGUAGES:
+        raise ValueError(f"unsupported language: {language!r}")
+    _language = language
+    _translations = load_catalog(language) or gettext.NullTranslations()
+
+
+def current_language() -> str:
+    if not _language:
+        set_language(system_language())
+    return _language
+
+
+def _(message: str) -> str:
+    """Translate ``message`` into the current language."""
+    if not _language:
+        set_language(system_language())
+    return _translations.gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark a constant for translation without translating it now (translate with ``_()``)."""
+    return message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    if not _language:
+        set_language(system_language())
+    return _translations.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    if not _language:
+        set_language(system_language())
+    return _translations.pgettext(context, message)

@@ -1,0 +1,293 @@
+"""The schema, as ordered, named migrations (sqlite-utils ``Migrations``).
+
+Each migration runs in one transaction with the record of it being applied. Before any pending
+migration runs on an existing database, the file is copied with the SQLite backup API to
+``backups/<name>-pre-migration-<timestamp>.db`` beside it. ``schema_version()`` is what the user
+sees (About dialog, ``shopcrm info``). Add new migrations at the end; never edit an applied one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "shopcrm"
+migrations = Migrations(MIGRATION_SET)
+
+
+def _run(db: Database, statements: list[str]) -> None:
+    # Statements one by one: executescript() would commit the migration's transaction.
+    for sql in statements:
+        db.execute(sql)
+
+
+@migrations(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    _run(
+        db,
+        [
+            """CREATE TABLE settings (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL  -- JSON
+            )""",
+            """CREATE TABLE channels (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                active INTEGER NOT NULL DEFAULT 1,
+                sort_order INTEGER NOT NULL DEFAULT 0
+            )""",
+            """CREATE TABLE channel_costs (
+                id INTEGER PRIMARY KEY,
+                channel_id INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+                month TEXT NOT NULL CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'),
+                amount INTEGER NOT NULL CHECK (amount >= 0),
+                UNIQUE (channel_id, month)
+            )""",
+            """CREATE TABLE customers (
+                id INTEGER PRIMARY KEY,
+                code TEXT UNIQUE,
+                name TEXT NOT NULL,
+                kana TEXT NOT NULL DEFAULT '',
+                phone TEXT NOT NULL DEFAULT '',
+                email TEXT NOT NULL DEFAULT '',
+                line_id TEXT NOT NULL DEFAULT '',
+                postal_code TEXT NOT NULL DEFAULT '',
+                prefecture TEXT NOT NULL DEFAULT '',
+                city TEXT NOT NULL DEFAULT '',
+                street TEXT NOT NULL DEFAULT '',
+                building TEXT NOT NULL DEFAULT '',
+                birth_year INTEGER,
+                birth_month INTEGER CHECK (birth_month BETWEEN 1 AND 12),
+                birth_day INTEGER CHECK (birth_day BETWEEN 1 AND 31),
+                channel_id INTEGER REFERENCES channels(id) ON DELETE SET NULL,
+                tags TEXT NOT NULL DEFAULT '[]',  -- JSON array of strings
+                notes TEXT NOT NULL DEFAULT '',
+                dm_consent INTEGER NOT NULL DEFAULT 0,
+                dm_consent_at TEXT,
+                dm_consent_channel TEXT NOT NULL DEFAULT '',
+                do_not_mail INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                erased_at TEXT,
+                search_text TEXT NOT NULL DEFAULT '',  -- normalised text the search box matches
+                -- visit figures, kept by the triggers on visits below
+                visit_count INTEGER NOT NULL DEFAULT 0,
+                visit_days INTEGER NOT NULL DEFAULT 0,
+                total_spent INTEGER NOT NULL DEFAULT 0,
+                first_visit_at TEXT,
+                last_visit_at TEXT
+            )""",
+            "CREATE INDEX customers_phone ON customers(phone)",
+            "CREATE INDEX customers_email ON customers(email)",
+            "CREATE INDEX customers_kana ON customers(kana)",
+            "CREATE INDEX customers_birthday ON customers(birth_month, birth_day)",
+            "CREATE INDEX customers_last_visit ON customers(last_visit_at)",
+            "CREATE INDEX customers_channel ON customers(channel_id)",
+            # Trigram full-text index over customers.search_text (external content).
+            """CREATE VIRTUAL TABLE customers_fts USING fts5(
+                search_text, content='customers', content_rowid='id', tokenize='trigram'
+            )""",
+            """CREATE TRIGGER customers_fts_ai AFTER INSERT ON customers BEGIN
+                INSERT INTO customers_fts(rowid, search_text) VALUES (NEW.id, NEW.search_text);
+            END""",
+            """CREATE TRIGGER customers_fts_ad AFTER DELETE ON customers BEGIN
+                INSERT INTO customers_fts(customers_fts, rowid, search_text)
+                VALUES ('delete', OLD.id, OLD.search_text);
+            END""",
+            """CREATE TRIGGER customers_fts_au AFTER UPDATE OF search_text ON customers BEGIN
+                INSERT INTO customers_fts(customers_fts, rowid, search_text)
+                VALUES ('delete', OLD.id, OLD.search_text);
+                INSERT INTO customers_fts(rowid, search_text) VALUES (NEW.id, NEW.search_text);
+            END""",
+            """CREATE TABLE menu_categories (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                kind TEXT NOT NULL DEFAULT 'food' CHECK (kind IN ('drink', 'food', 'other')),
+                sort_order INTEGER NOT NULL DEFAULT 0
+            )""",
+            """CREATE TABLE menu_items (
+                id INTEGER PRIMARY KEY,
+                category_id INTEGER REFERENCES menu_categories(id) ON DELETE SET NULL,
+                name TEXT NOT NULL,
+                price INTEGER NOT NULL DEFAULT 0 CHECK (price >= 0),
+                active INTEGER NOT NULL DEFAULT 1,
+                sort_order INTEGER NOT NULL DEFAULT 0
+            )""",
+            "CREATE INDEX menu_items_category ON menu_items(category_id)",
+            """CREATE TABLE preferences (
+                id INTEGER PRIMARY KEY,
+                customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL CHECK (kind IN ('drink', 'food', 'seat', 'other')),
+                level TEXT NOT NULL CHECK (level IN ('love', 'like', 'dislike', 'allergy')),
+                label TEXT NOT NULL,
+                menu_item_id INTEGER REFERENCES menu_items(id) ON DELETE SET NULL,
+                note TEXT NOT NULL DEFAULT '',
+                created_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX preferences_customer ON preferences(customer_id)",
+            """CREATE TABLE visits (
+                id INTEGER PRIMARY KEY,
+                customer_id INTEGER REFERENCES customers(id) ON DELETE SET NULL,
+                visited_at TEXT NOT NULL,  -- local time 'YYYY-MM-DD HH:MM:SS'
+                visit_date TEXT GENERATED ALWAYS AS (substr(visited_at, 1, 10)) STORED,
+                party_size INTEGER NOT NULL DEFAULT 1 CHECK (party_size BETWEEN 1 AND 99),
+                amount INTEGER NOT NULL CHECK (amount >= 0),
+                staff TEXT NOT NULL DEFAULT '',
+                note TEXT NOT NULL DEFAULT '',
+                created_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX visits_customer ON visits(customer_id, visited_at, amount)",
+            "CREATE INDEX visits_visited_at ON visits(visited_at)",
+            """CREATE TABLE visit_items (
+                id INTEGER PRIMARY KEY,
+                visit_id INTEGER NOT NULL REFERENCES visits(id) ON DELETE CASCADE,
+                menu_item_id INTEGER REFERENCES menu_items(id) ON DELETE SET NULL,
+                name TEXT NOT NULL,
+                quantity INTEGER NOT NULL DEFAULT 1 CHECK (quantity >= 1),
+                price INTEGER CHECK (price >= 0)
+            )""",
+            "CREATE INDEX visit_items_visit ON visit_items(visit_id)",
+            "CREATE INDEX visit_items_menu_item ON visit_items(menu_item_id)",
+            """CREATE TABLE campaigns (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                kind TEXT NOT NULL CHECK (kind IN ('birthday', 'welcome', 'winback', 'custom')),
+                discount_type TEXT NOT NULL DEFAULT 'percent'
+                    CHECK (discount_type IN ('percent', 'amount', 'item')),
+                discount_value INTEGER NOT NULL DEFAULT 0 CHECK (discount_value >= 0),
+                discount_item TEXT NOT NULL DEFAULT '',
+                valid_days INTEGER CHECK (valid_days IS NULL OR valid_days > 0),
+                valid_from TEXT,
+                valid_until TEXT,
+                template TEXT NOT NULL DEFAULT '',
+                cost_per_piece INTEGER NOT NULL DEFAULT 0 CHECK (cost_per_piece >= 0),
+                winback_days INTEGER NOT NULL DEFAULT 90,
+                filter TEXT NOT NULL DEFAULT '{}',  -- JSON
+                active INTEGER NOT NULL DEFAULT 1,
+                created_at TEXT NOT NULL
+            )""",
+            """CREATE TABLE coupons (
+                id INTEGER PRIMARY KEY,
+                code TEXT NOT NULL UNIQUE,
+                campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+                customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                period_key TEXT NOT NULL DEFAULT '',
+                issued_at TEXT NOT NULL,
+                valid_from TEXT NOT NULL,
+                valid_until TEXT NOT NULL,
+                redeemed_at TEXT,
+                redeemed_visit_id INTEGER UNIQUE REFERENCES visits(id),
+                voided_at TEXT,
+                void_reason TEXT NOT NULL DEFAULT '',
+                UNIQUE (campaign_id, customer_id, period_key)
+            )""",
+            "CREATE INDEX coupons_customer ON coupons(customer_id)",
+            # Single use, enforced by the database: a redeemed coupon cannot be redeemed again.
+            """CREATE TRIGGER coupons_single_use BEFORE UPDATE OF redeemed_visit_id ON coupons
+            WHEN OLD.redeemed_visit_id IS NOT NULL AND NEW.redeemed_visit_id IS NOT NULL
+                 AND NEW.redeemed_visit_id IS NOT OLD.redeemed_visit_id
+            BEGIN
+                SELECT RAISE(ABORT, 'coupon already redeemed');
+            END""",
+            """CREATE TABLE mailings (
+                id INTEGER PRIMARY KEY,
+                customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                campaign_id INTEGER REFERENCES campaigns(id) ON DELETE SET NULL,
+                coupon_id INTEGER REFERENCES coupons(id) ON DELETE SET NULL,
+                piece TEXT NOT NULL,
+                batch TEXT NOT NULL DEFAULT '',
+                sent_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX mailings_customer ON mailings(customer_id, sent_at)",
+            *_visit_stats_triggers(),
+        ],
+    )
+    now = dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
+    from shopcrm.domain.models import DEFAULT_CHANNELS
+
+    for order, name in enumerate(DEFAULT_CHANNELS):
+        db.execute(
+            "INSERT INTO channels(name, sort_order) VALUES (?, ?)",
+            [name, order],
+        )
+    for name, kind, valid_days, value, template in (
+        ("birthday", "birthday", 60, 10, "{name}様\nお誕生日おめでとうございます。"),
+        ("welcome", "welcome", 30, 10, "{name}様\n先日はご来店ありがとうございました。"),
+        (
+            "winback",
+            "winback",
+            30,
+            500,
+            "{name}様\nお久しぶりです。またのお越しをお待ちしております。",
+        ),
+    ):
+        db.execute(
+            "INSERT INTO campaigns(name, kind, discount_type, discount_value, valid_days, template,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                name,
+                kind,
+                "amount" if kind == "winback" else "percent",
+                value,
+                valid_days,
+                template,
+                now,
+            ],
+        )
+
+
+def _visit_stats_triggers() -> list[str]:
+    """Keep customers.visit_count / visit_days / total_spent / first and last visit true."""
+    refresh = """UPDATE customers SET
+        visit_count = (SELECT count(*) FROM visits WHERE customer_id = {c}),
+        visit_days = (SELECT count(DISTINCT visit_date) FROM visits WHERE customer_id = {c}),
+        total_spent = (SELECT coalesce(sum(amount), 0) FROM visits WHERE customer_id = {c}),
+        first_visit_at = (SELECT min(visited_at) FROM visits WHERE customer_id = {c}),
+        last_visit_at = (SELECT max(visited_at) FROM visits WHERE customer_id = {c})
+        WHERE id = {c};"""
+    return [
+        f"""CREATE TRIGGER visits_stats_ai AFTER INSERT ON visits
+        WHEN NEW.customer_id IS NOT NULL BEGIN {refresh.format(c="NEW.customer_id")} END""",
+        f"""CREATE TRIGGER visits_stats_ad AFTER DELETE ON visits
+        WHEN OLD.customer_id IS NOT NULL BEGIN {refresh.format(c="OLD.customer_id")} END""",
+        f"""CREATE TRIGGER visits_stats_au AFTER UPDATE OF customer_id, visited_at, amount ON visits
+        BEGIN {refresh.format(c="OLD.customer_id")} {refresh.format(c="NEW.customer_id")} END""",
+    ]
+
+
+def schema_version(db: Database) -> str:
+    """The name of the newest applied migration, e.g. ``0001_initial`` (shown to users)."""
+    applied = migrations.applied(db)
+    return applied[-1].name if applied else "0"
+
+
+def pending(db: Database) -> list[str]:
+    return [m.name for m in migrations.pending(db)]
+
+
+def migrate(db: Database, path: Path | None = None) -> list[str]:
+    """Apply pending migrations; copy the file first when it already holds a schema."""
+    todo = pending(db)
+    if not todo:
+        return []
+    if path is not None and migrations.applied(db):
+        _backup_before_migration(db, Path(path))
+    migrations.apply(db)
+    return todo
+
+
+def _backup_before_migration(db: Database, path: Path) -> Path:
+    from shopcrm.paths import backup_dir
+
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = backup_dir(path) / f"{path.stem}-pre-migration-{stamp}.db"
+    dest = sqlite3.connect(str(target))
+    try:
+        db.conn.backup(dest)
+    finally:
+        dest.close()
+    return target
