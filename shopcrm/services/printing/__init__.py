@@ -1,0 +1,1 @@
+"""Printed matter (reportlab): postcards, letters, tickets, labels, address side, reports."""

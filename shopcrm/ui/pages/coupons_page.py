@@ -1,0 +1,13 @@
+"""Coupons page (campaigns, issuing, birthday lists). Placeholder until its area lands."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+
+class CouponsPage(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("…"))
