@@ -77,3 +77,9 @@ def to_json(value: Any) -> str:
 
 def echo_json(value: Any) -> None:
     click.echo(to_json(value))
+
+
+def require_owner(obj: CliContext) -> None:
+    """Owner-only commands (revenue, export, import, merge, erase, restore, settings) call this
+    first. Raises ``CliError`` (exit 3) when an owner PIN is set and ``--pin``/``SHOPCRM_PIN`` does
+    not match. Filled in by the privacy work; until an owner PIN is set nothing is asked."""
