@@ -1,0 +1,78 @@
+"""Mailings: one row per customer per printed piece (postcard, letter, ticket, label, address side).
+
+Printing records a mailing for every piece it produces, so a customer's detail shows what was sent
+when, and analytics can weigh a campaign's cost against the visits its coupons brought.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlite_utils import Database
+
+from shopcrm.domain.models import PIECE_KINDS, Mailing
+
+_SELECT = """SELECT mailings.id, mailings.customer_id, mailings.campaign_id, mailings.coupon_id,
+    mailings.piece, mailings.batch, mailings.sent_at, coalesce(campaigns.name, '')
+    FROM mailings LEFT JOIN campaigns ON campaigns.id = mailings.campaign_id"""
+
+
+def _from_row(row) -> Mailing:
+    id_, customer_id, campaign_id, coupon_id, piece, batch, sent_at, campaign_name = row
+    return Mailing(
+        id=id_,
+        customer_id=customer_id,
+        campaign_id=campaign_id,
+        coupon_id=coupon_id,
+        piece=piece,
+        batch=batch,
+        sent_at=dt.datetime.fromisoformat(sent_at),
+        campaign_name=campaign_name,
+    )
+
+
+def record(db: Database, mailings: Iterable[Mailing]) -> list[Mailing]:
+    """Insert the mailings of one print run in one transaction; fills their ``id``."""
+    items = list(mailings)
+    for m in items:
+        if m.piece not in PIECE_KINDS:
+            raise ValueError(f"unknown piece kind {m.piece!r} (one of {', '.join(PIECE_KINDS)})")
+    with db.atomic():
+        for m in items:
+            sent = (m.sent_at or dt.datetime.now()).replace(microsecond=0)
+            m.sent_at = sent
+            cursor = db.execute(
+                "INSERT INTO mailings(customer_id, campaign_id, coupon_id, piece, batch, sent_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [m.customer_id, m.campaign_id, m.coupon_id, m.piece, m.batch,
+                 sent.isoformat(sep=" ")],
+            )  # fmt: skip
+            m.id = cursor.lastrowid
+    return items
+
+
+def for_customer(db: Database, customer_id: int) -> list[Mailing]:
+    """What was sent to the customer, newest first."""
+    rows = db.execute(
+        f"{_SELECT} WHERE mailings.customer_id = ?"
+        " ORDER BY mailings.sent_at DESC, mailings.id DESC",
+        [customer_id],
+    ).fetchall()
+    return [_from_row(r) for r in rows]
+
+
+def for_campaign(db: Database, campaign_id: int) -> list[Mailing]:
+    """Every piece sent for the campaign, oldest first."""
+    rows = db.execute(
+        f"{_SELECT} WHERE mailings.campaign_id = ? ORDER BY mailings.sent_at, mailings.id",
+        [campaign_id],
+    ).fetchall()
+    return [_from_row(r) for r in rows]
+
+
+def count_for_campaign(db: Database, campaign_id: int) -> int:
+    """How many pieces were sent for the campaign (its printing and postage cost is this × cost)."""
+    return db.execute(
+        "SELECT count(*) FROM mailings WHERE campaign_id = ?", [campaign_id]
+    ).fetchone()[0]
