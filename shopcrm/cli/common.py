@@ -82,4 +82,29 @@ def echo_json(value: Any) -> None:
 def require_owner(obj: CliContext) -> None:
     """Owner-only commands (revenue, export, import, merge, erase, restore, settings) call this
     first. Raises ``CliError`` (exit 3) when an owner PIN is set and ``--pin``/``SHOPCRM_PIN`` does
-    not match. Filled in by the privacy work; until an owner PIN is set nothing is asked."""
+    not match. Until an owner PIN is set nothing is asked. Without ``--pin``/``SHOPCRM_PIN`` an
+    interactive terminal is prompted (three tries); a script gets exit 3 and a message."""
+    if getattr(obj, "_owner_ok", False):
+        return
+    import sys
+
+    from shopcrm.services import auth
+
+    if not auth.pin_is_set(obj.db):
+        return
+    if obj.pin is not None:
+        if not auth.verify_pin(obj.db, obj.pin):
+            raise CliError(_("Wrong owner PIN."), EXIT_REFUSED)
+    elif sys.stdin is not None and sys.stdin.isatty():
+        for _try in range(3):
+            pin = click.prompt(_("Owner PIN"), hide_input=True, default="", show_default=False)
+            if auth.verify_pin(obj.db, pin):
+                break
+            click.echo(_("Wrong owner PIN."), err=True)
+        else:
+            raise CliError(_("Wrong owner PIN."), EXIT_REFUSED)
+    else:
+        raise CliError(
+            _("This needs the owner PIN: give --pin PIN or set SHOPCRM_PIN."), EXIT_REFUSED
+        )
+    obj._owner_ok = True

@@ -1,0 +1,462 @@
+"""Backups that are consistent while the app runs, their rotation, restore and "check database".
+
+Every copy goes through the SQLite online backup API (never a file copy of a live database),
+into a temporary file that is renamed into place only when complete, so a backup is never
+half-written. Backups sit in ``backups/`` beside the database (``paths.backup_dir``), are named
+``<db stem>-<kind>-<YYYYmmdd-HHMMSS>.db`` and are readable by the user alone (0600 on POSIX).
+
+Kinds: ``manual`` (Back up now), ``daily`` (first start of a day), ``close`` (when the app
+closes), ``pre-migration`` and ``pre-restore``. Automatic ones are thinned by ``keep_set()``:
+the newest of each of the last 7 days, 4 weeks and 12 months stay.
+
+Also here: ``storage_error_message(exc)``, which turns a full disk, a read-only file and the
+like into a sentence for the user.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from shopcrm.i18n import _
+
+KINDS = ("manual", "daily", "close", "pre-migration", "pre-restore")
+ROTATED_KINDS = ("daily", "close")  # thinned by keep_set(); the others are the user's or kept
+KEEP_EACH_SPECIAL = 10  # newest pre-migration / pre-restore backups kept
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<kind>" + "|".join(KINDS) + r")-(?P<stamp>\d{8}-\d{6})\.db$")
+PAGES_PER_STEP = 256
+
+Progress = Callable[[int, int], None]  # (pages done, pages total)
+
+
+class BackupError(RuntimeError):
+    """A backup or restore could not be done; ``str()`` is a sentence in the user's language."""
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    kind: str
+    taken_at: dt.datetime
+    size: int
+
+
+@dataclass
+class CheckReport:
+    """What "Check database" found."""
+
+    backup: Path | None
+    integrity: list[str] = field(default_factory=list)  # ["ok"] when healthy
+    foreign_keys: list[tuple] = field(default_factory=list)  # (table, rowid, parent, fkid)
+    counts: dict[str, int] = field(default_factory=dict)
+    schema_version: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.integrity == ["ok"] and not self.foreign_keys
+
+    def lines(self) -> list[str]:
+        """The report in plain words (translated)."""
+        out = []
+        if self.backup:
+            out.append(_("Backup made first: {path}").format(path=self.backup))
+        if self.integrity == ["ok"]:
+            out.append(_("Integrity check: OK"))
+        else:
+            out.append(_("Integrity check found {n} problem(s):").format(n=len(self.integrity)))
+            out.extend(f"  {line}" for line in self.integrity[:20])
+        if not self.foreign_keys:
+            out.append(_("Links between records: OK"))
+        else:
+            out.append(
+                _("{n} record(s) point to records that do not exist:").format(
+                    n=len(self.foreign_keys)
+                )
+            )
+            out.extend(
+                f"  {t} #{rowid} -> {parent}" for t, rowid, parent, _fk in self.foreign_keys[:20]
+            )
+        if self.counts:
+            out.append(
+                _("Customers: {customers}, visits: {visits}, coupons: {coupons}").format(
+                    customers=self.counts.get("customers", 0),
+                    visits=self.counts.get("visits", 0),
+                    coupons=self.counts.get("coupons", 0),
+                )
+            )
+        out.append(
+            _("The database is healthy.")
+            if self.ok
+            else _("Problems found. Restore a backup from before they started, or ask for help.")
+        )
+        return out
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _path_of(db: Database) -> Path:
+    row = db.execute("PRAGMA database_list").fetchone()
+    if not row or not row[2]:
+        raise BackupError(_("An in-memory database cannot be backed up."))
+    return Path(row[2])
+
+
+def _restrict(path: Path) -> None:
+    if os.name == "posix":
+        with contextlib.suppress(OSError):
+            path.chmod(0o600)
+
+
+def _copy(src: sqlite3.Connection, dest_path: Path, progress: Progress | None) -> None:
+    """Online backup of ``src`` into a fresh file at ``dest_path`` (atomic rename at the end)."""
+    dest_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest_path.with_name(f".{dest_path.name}.{os.getpid()}.part")
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    # Create it 0600 before SQLite writes a single page into it.
+    fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(fd)
+    dest = sqlite3.connect(str(tmp))
+    try:
+
+        def step(status, remaining, total):
+            if progress:
+                progress(total - remaining, total)
+
+        src.backup(dest, pages=PAGES_PER_STEP, progress=step)
+        dest.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
+        dest.commit()
+    except BaseException:
+        dest.close()
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    dest.close()
+    _restrict(tmp)
+    with contextlib.suppress(OSError):
+        fd = os.open(tmp, os.O_RDONLY)
+        os.fsync(fd)
+        os.close(fd)
+    os.replace(tmp, dest_path)
+
+
+def backup_name(db_path: Path, kind: str, when: dt.datetime | None = None) -> str:
+    when = when or dt.datetime.now()
+    return f"{Path(db_path).stem}-{kind}-{when:%Y%m%d-%H%M%S}.db"
+
+
+# --- backing up ---------------------------------------------------------------------------------
+
+
+def backup_now(
+    db_or_path: Database | str | os.PathLike,
+    dest: str | os.PathLike | None = None,
+    kind: str = "manual",
+    *,
+    progress: Progress | None = None,
+    now: dt.datetime | None = None,
+) -> Path:
+    """Copy the database (open or not) with the SQLite backup API; returns the backup's path.
+
+    ``dest`` defaults to ``backups/<stem>-<kind>-<stamp>.db`` beside the database.
+    """
+    from shopcrm.paths import backup_dir
+
+    if kind not in KINDS:
+        raise ValueError(f"unknown backup kind {kind!r}")
+    if isinstance(db_or_path, Database):
+        src_path = _path_of(db_or_path)
+        conn, own = db_or_path.conn, False
+    else:
+        src_path = Path(db_or_path).expanduser()
+        if not src_path.exists():
+            raise BackupError(_("There is no database at {path}.").format(path=src_path))
+        conn, own = sqlite3.connect(f"file:{src_path}?mode=ro", uri=True), True
+    try:
+        if dest is None:
+            folder = backup_dir(src_path)
+            when = now or dt.datetime.now()
+            target = folder / backup_name(src_path, kind, when)
+            bump = 1
+            while target.exists():  # two backups in the same second
+                target = folder / backup_name(src_path, kind, when + dt.timedelta(seconds=bump))
+                bump += 1
+        else:
+            target = Path(dest).expanduser()
+            if target.resolve() == src_path.resolve():
+                raise BackupError(_("A backup cannot overwrite the database itself."))
+        _copy(conn, target, progress)
+    finally:
+        if own:
+            conn.close()
+    return target
+
+
+def list_backups(db_path: str | os.PathLike) -> list[BackupInfo]:
+    """Backups of ``db_path`` in its backup folder, newest first."""
+    from shopcrm.paths import backup_dir
+
+    db_path = Path(db_path).expanduser()
+    found = []
+    for path in backup_dir(db_path).glob("*.db"):
+        m = _NAME.match(path.name)
+        if not m or m["stem"] != db_path.stem:
+            continue
+        try:
+            taken = dt.datetime.strptime(m["stamp"], "%Y%m%d-%H%M%S")
+            size = path.stat().st_size
+        except (ValueError, OSError):
+            continue
+        found.append(BackupInfo(path, m["kind"], taken, size))
+    found.sort(key=lambda b: b.taken_at, reverse=True)
+    return found
+
+
+def keep_set(
+    stamps: Iterable[dt.datetime],
+    now: dt.datetime,
+    *,
+    daily: int = 7,
+    weekly: int = 4,
+    monthly: int = 12,
+) -> set[dt.datetime]:
+    """Which backup times to keep: the newest of each of the last ``daily`` days, ``weekly``
+    ISO weeks and ``monthly`` months (counting the current one), plus anything in the future.
+
+    Pure (no files), so rotation is tested with made-up dates.
+    """
+    stamps = sorted(set(stamps), reverse=True)
+    keep = {s for s in stamps if s > now}
+    today = now.date()
+    this_week = today - dt.timedelta(days=today.weekday())
+
+    def newest_per(bucket_of, limit):
+        seen: dict = {}
+        for s in stamps:
+            if s > now:
+                continue
+            b = bucket_of(s)
+            if b is None:
+                continue
+            seen.setdefault(b, s)  # stamps are newest first
+        return set(seen.values())
+
+    keep |= newest_per(lambda s: s.date() if (today - s.date()).days < daily else None, daily)
+    keep |= newest_per(
+        lambda s: (
+            (s.date() - dt.timedelta(days=s.weekday()))
+            if (this_week - (s.date() - dt.timedelta(days=s.weekday()))).days < 7 * weekly
+            else None
+        ),
+        weekly,
+    )
+    keep |= newest_per(
+        lambda s: (
+            (s.year, s.month)
+            if (today.year - s.year) * 12 + today.month - s.month < monthly
+            else None
+        ),
+        monthly,
+    )
+    return keep
+
+
+def rotate(db_path: str | os.PathLike, now: dt.datetime | None = None) -> list[Path]:
+    """Delete automatic backups that ``keep_set`` does not keep; returns what was deleted."""
+    now = now or dt.datetime.now()
+    backups = list_backups(db_path)
+    auto = [b for b in backups if b.kind in ROTATED_KINDS]
+    keep = keep_set((b.taken_at for b in auto), now)
+    doomed = [b.path for b in auto if b.taken_at not in keep]
+    for kind in ("pre-migration", "pre-restore"):
+        doomed += [b.path for b in backups if b.kind == kind][KEEP_EACH_SPECIAL:]
+    for path in doomed:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    return doomed
+
+
+def auto_backup(
+    db_or_path: Database | str | os.PathLike,
+    kind: str = "daily",
+    *,
+    now: dt.datetime | None = None,
+) -> Path | None:
+    """The automatic backup: ``daily`` only if none was taken today, ``close`` always; then
+    rotate. Returns the new backup or ``None`` when nothing was needed."""
+    now = now or dt.datetime.now()
+    db_path = _path_of(db_or_path) if isinstance(db_or_path, Database) else Path(db_or_path)
+    if kind == "daily" and any(
+        b.taken_at.date() == now.date() and b.kind in ROTATED_KINDS for b in list_backups(db_path)
+    ):
+        return None
+    path = backup_now(db_or_path, kind=kind, now=now)
+    rotate(db_path, now)
+    return path
+
+
+# --- checking and restoring ---------------------------------------------------------------------
+
+
+def integrity(conn: sqlite3.Connection) -> list[str]:
+    return [row[0] for row in conn.execute("PRAGMA integrity_check")]
+
+
+def foreign_key_problems(conn: sqlite3.Connection) -> list[tuple]:
+    return [tuple(row) for row in conn.execute("PRAGMA foreign_key_check")]
+
+
+def verify_file(path: str | os.PathLike) -> list[str]:
+    """Problems with a database file (a backup to restore): [] when it is a healthy shopcrm file."""
+    path = Path(path).expanduser()
+    if not path.is_file():
+        return [_("There is no file at {path}.").format(path=path)]
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return [storage_error_message(exc) or str(exc)]
+    try:
+        result = integrity(conn)
+        if result != ["ok"]:
+            return result
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not {"customers", "visits", "settings"} <= tables:
+            return [_("{path} is not a shopcrm database.").format(path=path.name)]
+        bad = foreign_key_problems(conn)
+        if bad:
+            return [_("{n} record(s) point to records that do not exist.").format(n=len(bad))]
+    except sqlite3.DatabaseError as exc:
+        return [storage_error_message(exc) or str(exc)]
+    finally:
+        conn.close()
+    return []
+
+
+def restore(
+    db_path: str | os.PathLike,
+    source: str | os.PathLike,
+    *,
+    db: Database | None = None,
+    progress: Progress | None = None,
+) -> Path:
+    """Replace the database at ``db_path`` with the backup ``source``.
+
+    The backup is checked first (integrity, shopcrm tables); then the current database is backed
+    up (kind ``pre-restore``, returned so the user can go back); then its content is replaced
+    through the backup API, which writes it as one transaction (a kill midway leaves the old
+    content). ``db`` may be the app's open connection to ``db_path``: it sees the restored data.
+    """
+    db_path = Path(db_path).expanduser()
+    source = Path(source).expanduser()
+    problems = verify_file(source)
+    if problems:
+        raise BackupError(
+            _("The backup cannot be restored: {problem}").format(problem="; ".join(problems[:3]))
+        )
+    if db_path.exists() and source.resolve() == db_path.resolve():
+        raise BackupError(_("That file is the database itself."))
+    before = backup_now(db if db is not None else db_path, kind="pre-restore")
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dest = db.conn if db is not None else sqlite3.connect(str(db_path))
+    try:
+
+        def step(status, remaining, total):
+            if progress:
+                progress(total - remaining, total)
+
+        src.backup(dest, pages=0 if db is not None else PAGES_PER_STEP, progress=step)
+    finally:
+        src.close()
+        if db is None:
+            dest.close()
+    _restrict(db_path)
+    return before
+
+
+def check(db_or_path: Database | str | os.PathLike, *, backup_first: bool = True) -> CheckReport:
+    """Check database: a backup first, then integrity and foreign-key checks and counts."""
+    from shopcrm.store.migrations import schema_version
+
+    backup = backup_now(db_or_path, kind="manual") if backup_first else None
+    if isinstance(db_or_path, Database):
+        db = db_or_path
+        close = False
+    else:
+        from shopcrm.store.db import connect
+
+        db = connect(db_or_path)
+        close = True
+    try:
+        report = CheckReport(
+            backup=backup,
+            integrity=integrity(db.conn),
+            foreign_keys=foreign_key_problems(db.conn),
+            schema_version=schema_version(db),
+        )
+        for table in ("customers", "visits", "coupons"):
+            with contextlib.suppress(sqlite3.Error):
+                report.counts[table] = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        if close:
+            db.close()
+    return report
+
+
+# --- errors the user can act on ------------------------------------------------------------------
+
+
+def storage_error_message(exc: BaseException) -> str | None:
+    """A sentence for a storage problem (disk full, read-only, not a database, busy), else None."""
+    if isinstance(exc, BackupError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        import errno
+
+        if exc.errno == errno.ENOSPC:
+            return _full_disk()
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return _read_only()
+        return None
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc).lower()
+    if name.startswith("SQLITE_FULL") or "disk is full" in text:
+        return _full_disk()
+    if name.startswith("SQLITE_READONLY") or "readonly" in text or "read-only" in text:
+        return _read_only()
+    if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or "not a database" in text:
+        return _(
+            "The file is not a shopcrm database or is damaged. Restore a backup"
+            " (shopcrm restore FILE)."
+        )
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+        return _("The database file cannot be opened. Check that the folder exists and is yours.")
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return _("The database is busy in another program. Try again in a moment.")
+    if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
+        return _("The disk reported an error while saving. Nothing was changed; check the disk.")
+    return None
+
+
+def _full_disk() -> str:
+    return _(
+        "The disk is full: nothing was changed. Free some space (or move old backups) and try"
+        " again."
+    )
+
+
+def _read_only() -> str:
+    return _(
+        "The database file is read-only: nothing was changed. Check the file's permissions or"
+        " the USB stick's write-protect switch."
+    )
