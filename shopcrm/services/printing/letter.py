@@ -1,0 +1,104 @@
+"""A4 letter: letterhead (shop name, address, phone), date, the guest's address block with 様, a
+headline, the personal message and the coupon box with its QR code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+
+from shopcrm.services.printing.layout import (
+    ACCENT,
+    GREY,
+    INK,
+    CancelFn,
+    Doc,
+    Offset,
+    Piece,
+    PrintResult,
+    ProgressFn,
+    Shop,
+    coupon_box,
+    draw_fitted,
+    draw_lines,
+    fit_paragraphs,
+    format_date,
+    heading,
+    honorific,
+    mm,
+    postal_text,
+)
+
+MARGIN = 20 * mm
+
+
+def build(
+    pieces: Sequence[Piece],
+    out: str | Path | None = None,
+    *,
+    shop: Shop,
+    offset: Offset | None = None,
+    today: dt.date | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> PrintResult:
+    """One A4 letter per piece; returns the PDF as bytes (``out`` None) or writes ``out``."""
+    doc = Doc(
+        out, A4, offset=offset, title=shop.name, author=shop.name, progress=progress, cancel=cancel
+    )
+    today = today or dt.date.today()
+    total = len(pieces)
+    for i, piece in enumerate(pieces):
+        doc.tick(i, total)
+        doc.new_page()
+        draw(doc, piece, shop, today)
+    doc.tick(total, total)
+    return doc.finish(list(pieces))
+
+
+def draw(doc: Doc, piece: Piece, shop: Shop, today: dt.date) -> None:
+    c = doc.c
+    width = doc.width - 2 * MARGIN
+    right = doc.width - MARGIN
+    # Letterhead.
+    c.setFillColorRGB(*INK)
+    draw_fitted(c, shop.name, MARGIN, doc.top(24), width * 0.55, 20)
+    c.setFillColorRGB(*GREY)
+    y = 15
+    for line in (
+        postal_text(shop.postal_code),
+        shop.address,
+        shop.building,
+        f"TEL {shop.phone}" if shop.phone else "",
+    ):
+        if line:
+            draw_fitted(c, line, right, doc.top(y), width * 0.42, 8, align="right")
+            y += 4
+    c.setStrokeColorRGB(*ACCENT)
+    c.setLineWidth(1.2)
+    c.line(MARGIN, doc.top(30), right, doc.top(30))
+    # Date and the guest's address.
+    c.setFillColorRGB(*INK)
+    draw_fitted(c, format_date(today), right, doc.top(40), width / 2, 10, align="right")
+    cust = piece.customer
+    y = 48
+    for line in (postal_text(cust.postal_code), *cust.address_lines):
+        if line:
+            draw_fitted(c, line, MARGIN, doc.top(y), width * 0.6, 10)
+            y += 5
+    draw_fitted(c, f"{cust.name} {honorific(cust.name)}", MARGIN, doc.top(y + 4), width * 0.6, 15)
+    # Headline and message.
+    c.setFillColorRGB(*ACCENT)
+    draw_fitted(c, heading(piece.campaign), doc.width / 2, doc.top(92), width, 24, align="centre")
+    c.setFillColorRGB(*INK)
+    has_coupon = piece.coupon is not None
+    top, bottom = 102 * mm, (200 if has_coupon else 265) * mm
+    size, lines = fit_paragraphs(piece.message, width - 10 * mm, bottom - top, 12, 8, 1.8)
+    draw_lines(c, lines, MARGIN + 5 * mm, doc.height - top, size, leading=1.8)
+    if has_coupon:
+        box_w = 130 * mm
+        coupon_box(c, piece, (doc.width - box_w) / 2, doc.top(258), box_w, 50 * mm, code_size=22)
+    c.setFillColorRGB(*GREY)
+    draw_fitted(c, shop.name, doc.width / 2, doc.top(282), width, 8, align="centre")

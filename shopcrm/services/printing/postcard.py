@@ -1,0 +1,89 @@
+"""Postcard front (100 × 148 mm): shop name, a headline, the guest's personal message and the
+coupon (offer, code in large print, QR code, expiry). Long names and messages shrink to fit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from shopcrm.services.printing.layout import (
+    ACCENT,
+    GREY,
+    INK,
+    CancelFn,
+    Doc,
+    Offset,
+    Piece,
+    PrintResult,
+    ProgressFn,
+    Shop,
+    coupon_box,
+    draw_fitted,
+    draw_lines,
+    fit_paragraphs,
+    heading,
+    mm,
+)
+
+WIDTH, HEIGHT = 100 * mm, 148 * mm
+MARGIN = 8 * mm
+
+
+def build(
+    pieces: Sequence[Piece],
+    out: str | Path | None = None,
+    *,
+    shop: Shop,
+    offset: Offset | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> PrintResult:
+    """One postcard front per piece; returns the PDF as bytes (``out`` None) or writes ``out``."""
+    doc = Doc(
+        out,
+        (WIDTH, HEIGHT),
+        offset=offset,
+        title=shop.name,
+        author=shop.name,
+        progress=progress,
+        cancel=cancel,
+    )
+    total = len(pieces)
+    for i, piece in enumerate(pieces):
+        doc.tick(i, total)
+        doc.new_page()
+        draw(doc, piece, shop)
+    doc.tick(total, total)
+    return doc.finish(list(pieces))
+
+
+def draw(doc: Doc, piece: Piece, shop: Shop) -> None:
+    c, font = doc.c, doc.font
+    inner = WIDTH - 2 * MARGIN
+    # Shop name and a short accent rule under it.
+    c.setFillColorRGB(*INK)
+    draw_fitted(c, shop.name, WIDTH / 2, doc.top(13), inner, 13, align="centre")
+    c.setStrokeColorRGB(*ACCENT)
+    c.setLineWidth(0.6)
+    c.line(WIDTH / 2 - 12 * mm, doc.top(16), WIDTH / 2 + 12 * mm, doc.top(16))
+    # Headline.
+    c.setFillColorRGB(*ACCENT)
+    draw_fitted(c, heading(piece.campaign), WIDTH / 2, doc.top(27), inner, 21, align="centre")
+    # The personal message, as large as fits.
+    has_coupon = piece.coupon is not None
+    msg_top, msg_bottom = 33 * mm, (83 if has_coupon else 128) * mm
+    body_w = inner - 2 * mm
+    size, lines = fit_paragraphs(piece.message, body_w, msg_bottom - msg_top, 11, 7, 1.6)
+    c.setFillColorRGB(*INK)
+    draw_lines(c, lines, MARGIN + 1 * mm, doc.height - msg_top, size, leading=1.6)
+    if has_coupon:
+        coupon_box(c, piece, MARGIN - 1 * mm, doc.top(134), inner + 2 * mm, 48 * mm)
+    # Footer: where the shop is.
+    c.setFillColorRGB(*GREY)
+    footer = "  ".join(p for p in (shop.address_line, _phone(shop.phone)) if p)
+    draw_fitted(c, footer, WIDTH / 2, doc.top(141.5), inner, 7, min_size=4.5, align="centre")
+    del font
+
+
+def _phone(phone: str) -> str:
+    return f"TEL {phone}" if phone else ""
