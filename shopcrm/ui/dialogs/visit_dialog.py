@@ -1,0 +1,567 @@
+"""``VisitDialog``: record a visit — the flow staff use most, built to be fast on the keyboard.
+
+Focus starts in the customer field (or the bill total when the guest is already chosen). Type part
+of a name, reading, phone or membership code and press Enter for the top hit; Tab to the party
+size, bill total, item filter (Enter ticks the first match), coupon code (checked as it is typed)
+and note; Enter saves from any of them. Once the guest is chosen their allergies show in red and
+their favourites and last order at the top. After saving, items the guest ordered in at least 3
+of their last 5 visits are offered as favourites in a small prompt that does not block the app.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from PySide6.QtCore import QDateTime, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shopcrm.domain.models import CustomerSummary, MenuItem, Preference, Visit, VisitItem
+from shopcrm.domain.rules import ValidationError
+from shopcrm.i18n import _
+from shopcrm.ui.dialogs.base import DialogBase
+from shopcrm.ui.widgets.field_error import ERROR_COLOR, FieldError, mark_invalid
+from shopcrm.ui.widgets.item_picker import ItemPicker
+
+SEARCH_LIMIT = 8
+COUPON_CHECK_DELAY_MS = 120  # wait for a pause in typing (or a scanner's burst) before asking
+ALLERGY_STYLE = (
+    f"background: {ERROR_COLOR}; color: white; font-weight: bold; padding: 4px 8px;"
+    " border-radius: 3px;"
+)
+
+
+def coupon_checking_available() -> bool:
+    """True when the coupons store offers ``check`` (the coupons work may land later)."""
+    try:
+        from shopcrm.store import coupons
+    except ImportError:
+        return False
+    return callable(getattr(coupons, "check", None))
+
+
+class _CustomerField(QLineEdit):
+    """Search box for the guest: Up/Down move through the hits, Enter picks the highlighted one."""
+
+    def __init__(self, dialog: VisitDialog):
+        super().__init__(dialog)
+        self._dialog = dialog
+
+    def keyPressEvent(self, event: QKeyEvent):
+        key = event.key()
+        if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self._dialog.results.isVisible():
+            self._dialog.move_hit(1 if key == Qt.Key.Key_Down else -1)
+            event.accept()
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._dialog.searching:
+            self._dialog.pick_current_hit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class VisitDialog(DialogBase):
+    """Record a visit; ``saved_visit_id`` after a successful save."""
+
+    def __init__(self, ctx, customer_id: int | None = None, parent=None):
+        super().__init__(ctx, parent)
+        from shopcrm.store import menu, settings
+
+        self.setObjectName("visitDialog")
+        self.setWindowTitle(_("Record a visit"))
+        self.saved_visit_id: int | None = None
+        self.customer_id: int | None = None
+        self.favourites_prompt: FavouritesPrompt | None = None
+        self.searching = False
+        self._hits: list[CustomerSummary] = []
+        self.currency = settings.get(ctx.db, "currency") or "JPY"
+        self._menu: list[MenuItem] = menu.items(ctx.db, active_only=True)
+        self._build()
+        start = customer_id if customer_id is not None else ctx.selected_customer_id
+        if start:
+            self.set_customer(start)
+            self.amount.setFocus()
+        else:
+            self.customer_field.setFocus()
+
+    # --- layout --------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.customer_field = _CustomerField(self)
+        self.customer_field.setObjectName("visitCustomerField")
+        self.customer_field.setAccessibleName(_("Customer"))
+        self.customer_field.setPlaceholderText(_("Name, reading, phone or membership code"))
+        self.customer_field.textEdited.connect(self._on_customer_typed)
+        self.new_customer_button = QPushButton(_("&New customer…"), self)
+        self.new_customer_button.setObjectName("newCustomerButton")
+        self.new_customer_button.setAutoDefault(False)
+        self.new_customer_button.clicked.connect(self.register_new_customer)
+        self.customer_error = FieldError(self)
+
+        self.results = QListWidget(self)
+        self.results.setObjectName("visitCustomerResults")
+        self.results.setAccessibleName(_("Matching customers"))
+        self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.results.setMaximumHeight(150)
+        self.results.itemClicked.connect(lambda item: self._pick_row(self.results.row(item)))
+        self.results.hide()
+
+        self.guest_panel = QWidget(self)
+        self.guest_panel.setObjectName("visitGuestPanel")
+        self.allergy_banner = QLabel(self.guest_panel)
+        self.allergy_banner.setObjectName("visitAllergyBanner")
+        self.allergy_banner.setStyleSheet(ALLERGY_STYLE)
+        self.allergy_banner.setWordWrap(True)
+        self.favourites_label = QLabel(self.guest_panel)
+        self.favourites_label.setObjectName("visitFavourites")
+        self.favourites_label.setWordWrap(True)
+        self.history_label = QLabel(self.guest_panel)
+        self.history_label.setObjectName("visitHistory")
+        self.history_label.setWordWrap(True)
+        panel = QVBoxLayout(self.guest_panel)
+        panel.setContentsMargins(0, 0, 0, 0)
+        panel.setSpacing(3)
+        for widget in (self.allergy_banner, self.favourites_label, self.history_label):
+            panel.addWidget(widget)
+        self.guest_panel.hide()
+
+        self.when = QDateTimeEdit(QDateTime.currentDateTime(), self)
+        self.when.setObjectName("visitDateTimeField")
+        self.when.setAccessibleName(_("Date and time"))
+        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.when.setCalendarPopup(True)
+        self.party = QSpinBox(self)
+        self.party.setObjectName("visitPartySizeField")
+        self.party.setAccessibleName(_("Party size"))
+        self.party.setRange(1, 99)
+        self.party.setValue(1)
+        self.party.setMinimumWidth(64)
+        self.party_error = FieldError(self)
+        self.amount = QLineEdit(self)
+        self.amount.setObjectName("visitAmountField")
+        self.amount.setAccessibleName(_("Bill total"))
+        self.amount.setPlaceholderText(_("e.g. 4800"))
+        self.amount.textChanged.connect(self._on_amount)
+        self.amount_info = QLabel(self)
+        self.amount_info.setObjectName("visitAmountInfo")
+        self.amount_error = FieldError(self)
+
+        self.picker = ItemPicker(self._menu, self)
+        self.picker.selection_changed.connect(self._on_amount)
+
+        self.coupon = QLineEdit(self)
+        self.coupon.setObjectName("visitCouponField")
+        self.coupon.setAccessibleName(_("Coupon code"))
+        self.coupon.setPlaceholderText(_("Type or scan, e.g. K7QM-4XRT"))
+        self.coupon_status = FieldError(self)
+        self.coupon_status.setObjectName("visitCouponStatus")
+        self._coupon_timer = QTimer(self)
+        self._coupon_timer.setSingleShot(True)
+        self._coupon_timer.setInterval(COUPON_CHECK_DELAY_MS)
+        self._coupon_timer.timeout.connect(self.check_coupon)
+        self.coupon.textChanged.connect(lambda _t: self._coupon_timer.start())
+        self.coupon_enabled = coupon_checking_available()
+        self.note = QLineEdit(self)
+        self.note.setObjectName("visitNoteField")
+        self.note.setAccessibleName(_("Note"))
+        self.note.setPlaceholderText(_("Anything to remember about this visit"))
+        self.general_error = FieldError(self)
+
+        self.save_button = QPushButton(_("Save"), self)
+        self.save_button.setObjectName("visitSaveButton")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.on_accept)
+        self.cancel_button = QPushButton(_("Cancel"), self)
+        self.cancel_button.setObjectName("visitCancelButton")
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.clicked.connect(self.reject)
+        buttons = QDialogButtonBox(self)
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+
+        who = QHBoxLayout()
+        who.addWidget(self.customer_field, 1)
+        who.addWidget(self.new_customer_button)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(self._label(_("Customer"), self.customer_field), self._stack(who))
+        form.addRow("", self.customer_error)
+        form.addRow("", self.results)
+        form.addRow("", self.guest_panel)
+        numbers = QHBoxLayout()
+        numbers.addWidget(self.party)
+        numbers.addSpacing(12)
+        numbers.addWidget(self._label(_("Bill total"), self.amount))
+        numbers.addWidget(self.amount, 1)
+        numbers.addWidget(self.amount_info)
+        numbers.addSpacing(12)
+        numbers.addWidget(self._label(_("Date and time"), self.when))
+        numbers.addWidget(self.when)
+        form.addRow(self._label(_("Party size"), self.party), self._stack(numbers))
+        form.addRow("", self.party_error)
+        form.addRow("", self.amount_error)
+        form.addRow(self._label(_("Items"), self.picker.filter), self.picker)
+        if self.coupon_enabled:
+            form.addRow(self._label(_("Coupon code"), self.coupon), self.coupon)
+            form.addRow("", self.coupon_status)
+        else:
+            self.coupon.hide()
+        form.addRow(self._label(_("Note"), self.note), self.note)
+        outer = QVBoxLayout(self)
+        outer.addLayout(form, 1)
+        outer.addWidget(self.general_error)
+        outer.addWidget(buttons)
+
+        chain = [self.customer_field, self.party, self.amount, self.picker.filter]
+        if self.coupon_enabled:
+            chain.append(self.coupon)
+        chain += [self.note, self.save_button, self.when, self.cancel_button]
+        chain.append(self.new_customer_button)
+        for first, second in itertools.pairwise(chain):
+            self.setTabOrder(first, second)
+        self._on_amount()
+        self.resize(720, 620)
+
+    def _label(self, text: str, buddy: QWidget) -> QLabel:
+        label = QLabel(text, self)
+        label.setBuddy(buddy)
+        return label
+
+    def _stack(self, layout) -> QWidget:
+        box = QWidget(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        box.setLayout(layout)
+        return box
+
+    # --- choosing the guest --------------------------------------------------------------------
+    def _on_customer_typed(self, text: str) -> None:
+        self.customer_id = None
+        self.guest_panel.hide()
+        self.picker.set_favourites([])
+        self.searching = True
+        self.search(text)
+
+    def search(self, text: str) -> None:
+        from shopcrm.store import customers
+
+        query = text.strip()
+        self._hits = customers.search(self.ctx.db, query, limit=SEARCH_LIMIT) if query else []
+        self.results.clear()
+        for hit in self._hits:
+            self.results.addItem(QListWidgetItem(self._hit_text(hit)))
+        if self._hits:
+            self.results.setCurrentRow(0)
+        self.results.setVisible(bool(self._hits))
+        if query and not self._hits:
+            self.customer_error.show_message(
+                _("No guest matches “{text}”. Press Alt+N to register a new one.").format(
+                    text=query
+                )
+            )
+        else:
+            self.customer_error.clear_message()
+        mark_invalid(self.customer_field, "")
+
+    def _hit_text(self, hit: CustomerSummary) -> str:
+        parts = [hit.name]
+        if hit.kana:
+            parts.append(f"({hit.kana})")
+        if hit.phone:
+            parts.append(hit.phone)
+        if hit.last_visit_at:
+            parts.append(_("last visit {date}").format(date=hit.last_visit_at.date().isoformat()))
+        if hit.has_allergy:
+            parts.append("⚠")
+        return "  ".join(parts)
+
+    def move_hit(self, step: int) -> None:
+        if self._hits:
+            row = (self.results.currentRow() + step) % len(self._hits)
+            self.results.setCurrentRow(row)
+
+    def pick_current_hit(self) -> bool:
+        """Take the highlighted hit (the top one unless moved); ``False`` when there is none."""
+        if not self._hits:
+            self.search(self.customer_field.text())
+        if not self._hits:
+            return False
+        self._pick_row(max(self.results.currentRow(), 0))
+        return True
+
+    def _pick_row(self, row: int) -> None:
+        self.set_customer(self._hits[row].id)
+        self.party.setFocus()
+        self.party.selectAll()
+
+    def set_customer(self, customer_id: int) -> None:
+        """Choose the guest: fill the field and show allergies, favourites and their last visit."""
+        from shopcrm.store import customers, preferences, visits
+
+        c = customers.get(self.ctx.db, customer_id)
+        self.customer_id = c.id
+        self.searching = False
+        self.results.hide()
+        self.customer_error.clear_message()
+        mark_invalid(self.customer_field, "")
+        self.customer_field.setText(f"{c.name} ({c.kana})" if c.kana else c.name)
+        prefs = preferences.for_customer(self.ctx.db, c.id)
+        allergies = [p.label for p in prefs if p.level == "allergy"]
+        self.allergy_banner.setText(
+            "⚠ " + _("Allergy: {items}").format(items="、".join(allergies)) if allergies else ""
+        )
+        self.allergy_banner.setAccessibleName(self.allergy_banner.text())
+        self.allergy_banner.setVisible(bool(allergies))
+        favourites = preferences.favourites(self.ctx.db, c.id)
+        loves = [("♥ " if p.level == "love" else "") + p.label for p in favourites]
+        self.favourites_label.setText(
+            "★ " + _("Favourites: {items}").format(items="、".join(loves)) if loves else ""
+        )
+        self.favourites_label.setVisible(bool(loves))
+        self.picker.set_favourites([p.label for p in favourites])
+        last = visits.for_customer(self.ctx.db, c.id, limit=1)
+        if last:
+            v = last[0]
+            text = _("Last visit {date}").format(date=v.visited_at.strftime("%Y-%m-%d"))
+            if v.items:
+                text += " · " + _("ordered {items}").format(
+                    items="、".join(item.name for item in v.items)
+                )
+        else:
+            text = _("First visit")
+        self.history_label.setText(text)
+        self.guest_panel.show()
+        if self.coupon.text().strip():
+            self.check_coupon()
+
+    def register_new_customer(self) -> None:
+        """Register the guest on the spot; what was typed becomes the name (or the phone)."""
+        from shopcrm.ui.dialogs.customer_dialog import CustomerDialog
+
+        typed = "" if self.customer_id else self.customer_field.text().strip()
+        digits = typed.replace("-", "").replace("+", "")
+        prefill = {"phone": typed} if typed and digits.isdigit() else {"name": typed}
+        dialog = CustomerDialog(self.ctx, None, self, prefill=prefill)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved_customer_id:
+            self.set_customer(dialog.saved_customer_id)
+            self.party.setFocus()
+        self.new_customer_dialog = dialog
+
+    # --- amount and coupon ---------------------------------------------------------------------
+    def _parsed_amount(self) -> tuple[int | None, ValidationError | None]:
+        from shopcrm.domain.money import parse_money
+
+        try:
+            return parse_money(self.amount.text(), self.currency), None
+        except ValidationError as err:
+            return None, err
+
+    def _on_amount(self, *_args) -> None:
+        from shopcrm.domain.money import format_money
+
+        value, err = self._parsed_amount()
+        if value is not None:
+            self.amount_info.setText(format_money(value, self.currency))
+            self.amount_error.clear_message()
+            mark_invalid(self.amount, "")
+        elif self.amount.text().strip():
+            self.amount_info.setText("")
+            self.amount_error.show_message(err.message)
+            mark_invalid(self.amount, err.message)
+        else:
+            total = self.picker.selected_total()
+            self.amount_info.setText(
+                _("menu {total}").format(total=format_money(total, self.currency)) if total else ""
+            )
+            self.amount_error.clear_message()
+            mark_invalid(self.amount, "")
+
+    def check_coupon(self) -> bool:
+        """Check the typed coupon now; show why not at the field. True when empty or valid."""
+        self._coupon_timer.stop()
+        code = self.coupon.text().strip()
+        if not code or not self.coupon_enabled:
+            self.coupon_status.clear_message()
+            mark_invalid(self.coupon, "")
+            return True
+        from shopcrm.store import coupons
+
+        try:
+            coupon = coupons.check(self.ctx.db, code, customer_id=self.customer_id)
+        except ValidationError as err:
+            self.coupon_status.show_message(err.message)
+            mark_invalid(self.coupon, err.message)
+            return False
+        what = coupon.campaign_name or _("coupon")
+        self.coupon_status.show_message(
+            "✓ "
+            + _("{code}: {campaign}, valid until {date}").format(
+                code=coupon.code, campaign=what, date=coupon.valid_until.isoformat()
+            ),
+            ok=True,
+        )
+        mark_invalid(self.coupon, "")
+        return True
+
+    # --- saving --------------------------------------------------------------------------------
+    def visit(self) -> Visit:
+        amount, _err = self._parsed_amount()
+        items = [
+            VisitItem(name=item.name, menu_item_id=item.id, quantity=1, price=item.price)
+            for item in self.picker.selected_items()
+        ]
+        when = self.when.dateTime().toPython().replace(second=0, microsecond=0)
+        return Visit(
+            customer_id=self.customer_id,
+            visited_at=when,
+            amount=amount if amount is not None else 0,
+            party_size=self.party.value(),
+            items=items,
+            note=self.note.text().strip(),
+        )
+
+    def _show_error(self, field: str, message: str) -> None:
+        places = {
+            "customer": (self.customer_field, self.customer_error),
+            "amount": (self.amount, self.amount_error),
+            "party_size": (self.party, self.party_error),
+            "coupon_code": (self.coupon, self.coupon_status),
+        }
+        widget, label = places.get(field, (None, self.general_error))
+        label.show_message(message)
+        if widget is not None:
+            mark_invalid(widget, message)
+            widget.setFocus()
+
+    def on_accept(self) -> None:
+        from shopcrm.store import visits
+
+        if self.searching and self.customer_field.text().strip():
+            self.pick_current_hit()
+        if self.customer_id is None:
+            self._show_error("customer", _("Choose the guest, or register a new one (Alt+N)."))
+            return
+        _amount, err = self._parsed_amount()
+        if err is not None:
+            self._show_error("amount", err.message)
+            return
+        if not self.check_coupon():
+            self.coupon.setFocus()
+            return
+        code = self.coupon.text().strip() if self.coupon_enabled else ""
+        try:
+            saved = visits.record(self.ctx.db, self.visit(), coupon_code=code or None)
+        except ValidationError as err:
+            self._show_error(
+                err.field,
+                err.message
+                if err.field in ("customer", "amount", "party_size", "coupon_code")
+                else str(err),
+            )
+            return
+        self.saved_visit_id = saved.id
+        self.ctx.visits_changed.emit()
+        if code:
+            self.ctx.coupons_changed.emit()
+        self._offer_favourites(saved.customer_id)
+        self.accept()
+
+    def _offer_favourites(self, customer_id: int) -> None:
+        from shopcrm.store import preferences, visits
+
+        names = visits.suggest_favourites(self.ctx.db, customer_id)
+        known = {p.label for p in preferences.for_customer(self.ctx.db, customer_id)}
+        names = [n for n in names if n not in known]
+        if not names:
+            return
+        by_name = {item.name: item for item in self._menu}
+        prompt = FavouritesPrompt(self.ctx, customer_id, names, by_name, self.parentWidget())
+        self.favourites_prompt = prompt
+        prompt.show()
+        prompt.raise_()
+
+
+_open_prompts: set[FavouritesPrompt] = set()  # keeps parentless prompts alive while shown
+
+
+class FavouritesPrompt(QDialog):
+    """A small non-modal question after saving: add items ordered again and again as favourites?"""
+
+    def __init__(
+        self, ctx, customer_id: int, names: list[str], menu: dict[str, MenuItem], parent=None
+    ):
+        super().__init__(parent)
+        from shopcrm.store import customers
+
+        self.setObjectName("favouritesPrompt")
+        self.setWindowTitle(_("Add favourites?"))
+        self.setModal(False)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.ctx = ctx
+        self.customer_id = customer_id
+        self._menu = menu
+        self.added: list[str] = []
+        name = customers.get(ctx.db, customer_id).name
+        lay = QVBoxLayout(self)
+        text = QLabel(
+            _(
+                "{name} ordered these in at least 3 of their last 5 visits. Add them as favourites?"
+            ).format(name=name),
+            self,
+        )
+        text.setWordWrap(True)
+        lay.addWidget(text)
+        self.checks: list[QCheckBox] = []
+        for item_name in names:
+            box = QCheckBox(item_name, self)
+            box.setChecked(True)
+            box.setAccessibleName(item_name)
+            self.checks.append(box)
+            lay.addWidget(box)
+        buttons = QDialogButtonBox(self)
+        add = buttons.addButton(_("Add as favourites"), QDialogButtonBox.ButtonRole.AcceptRole)
+        add.setObjectName("favouritesAddButton")
+        add.setDefault(True)
+        later = buttons.addButton(_("Not now"), QDialogButtonBox.ButtonRole.RejectRole)
+        later.setAutoDefault(False)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        _open_prompts.add(self)
+        self.finished.connect(lambda _r: _open_prompts.discard(self))
+
+    def accept(self) -> None:
+        from shopcrm.store import preferences
+
+        for box in self.checks:
+            if not box.isChecked():
+                continue
+            item = self._menu.get(box.text())
+            kind = item.kind if item and item.kind in ("drink", "food") else "other"
+            preferences.add(
+                self.ctx.db,
+                Preference(
+                    customer_id=self.customer_id,
+                    kind=kind,
+                    level="like",
+                    label=box.text(),
+                    menu_item_id=item.id if item else None,
+                ),
+            )
+            self.added.append(box.text())
+        if self.added:
+            self.ctx.customers_changed.emit()
+        super().accept()
