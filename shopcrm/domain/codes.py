@@ -13,12 +13,13 @@ dash look-alikes (including the long-vowel mark ー a Japanese keyboard gives fo
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import secrets
 import unicodedata
 
 from shopcrm.domain.rules import ValidationError
-from shopcrm.i18n import N_
+from shopcrm.i18n import N_, _
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 BASE = len(ALPHABET)  # 31, a prime
@@ -44,6 +45,20 @@ class CouponError(ValidationError):
     def __init__(self, reason: str, message: str, **params: object):
         super().__init__(FIELD, message, **params)
         self.reason = reason
+
+    @property
+    def message(self) -> str:
+        """Translated now, dates in the current language's form (2026年12月1日 / 1 Dec 2026)."""
+        from shopcrm.domain.dates import format_date
+
+        shown = {}
+        for key, value in self.params.items():
+            if isinstance(value, dt.datetime):
+                value = f"{format_date(value.date())} {value:%H:%M}"
+            elif isinstance(value, dt.date):
+                value = format_date(value)
+            shown[key] = value
+        return _(self.msgid).format(**shown) if shown else _(self.msgid)
 
 
 def _weights(n: int) -> range:

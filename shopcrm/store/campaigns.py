@@ -297,9 +297,10 @@ def delete(db: Database, campaign_id: int) -> None:
     c = get(db, campaign_id)
     if c.name in BUILTIN_NAMES:
         raise CampaignError(
-            "campaign", N_("The built-in campaign {name} cannot be deleted; pause it instead."),
+            "campaign",
+            N_("The built-in campaign {name} cannot be deleted; pause it instead."),
             name=c.name,
-        )  # fmt: skip
+        )
     used = db.execute("SELECT count(*) FROM coupons WHERE campaign_id = ?", [c.id]).fetchone()[0]
     if used:
         raise CampaignError(

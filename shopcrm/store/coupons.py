@@ -128,9 +128,10 @@ def check(
     rows = _query(db, "coupons.code = ?", [printed])
     if not rows:
         raise CouponError(
-            "unknown", N_("No coupon has the code {code}: check the code on the coupon."),
+            "unknown",
+            N_("No coupon has the code {code}: check the code on the coupon."),
             code=printed,
-        )  # fmt: skip
+        )
     coupon = rows[0]
     if customer_id is not None and coupon.customer_id != customer_id:
         raise CouponError(
@@ -143,10 +144,10 @@ def check(
             "voided",
             N_("Coupon {code} was cancelled on {date}."),
             code=printed,
-            date=coupon.voided_at.date().isoformat(),
+            date=coupon.voided_at.date(),
         )
     if coupon.redeemed_visit_id is not None or coupon.redeemed_at is not None:
-        when = coupon.redeemed_at.strftime("%Y-%m-%d %H:%M") if coupon.redeemed_at else "?"
+        when = coupon.redeemed_at or "?"
         raise CouponError(
             "used",
             N_("Coupon {code} was already used on {when} (visit #{visit})."),
@@ -159,14 +160,14 @@ def check(
             "not_yet_valid",
             N_("Coupon {code} is not valid yet: it can be used from {date}."),
             code=printed,
-            date=coupon.valid_from.isoformat(),
+            date=coupon.valid_from,
         )
     if on > coupon.valid_until:
         raise CouponError(
             "expired",
             N_("Coupon {code} expired on {date}."),
             code=printed,
-            date=coupon.valid_until.isoformat(),
+            date=coupon.valid_until,
         )
     return coupon
 
@@ -208,9 +209,12 @@ def _used_now(db: Database, coupon: Coupon) -> CouponError:
     except CouponError as exc:
         return exc
     return CouponError(
-        "used", N_("Coupon {code} was already used on {when} (visit #{visit})."),
-        code=fresh.code, when="?", visit="?",
-    )  # fmt: skip
+        "used",
+        N_("Coupon {code} was already used on {when} (visit #{visit})."),
+        code=fresh.code,
+        when="?",
+        visit="?",
+    )
 
 
 def release_visit(db: Database, visit_id: int) -> int:
@@ -230,9 +234,10 @@ def release_visit(db: Database, visit_id: int) -> int:
 def for_customer(db: Database, customer_id: int) -> list[Coupon]:
     """The customer's coupons, newest first."""
     return _query(
-        db, "coupons.customer_id = ? ORDER BY coupons.issued_at DESC, coupons.id DESC",
+        db,
+        "coupons.customer_id = ? ORDER BY coupons.issued_at DESC, coupons.id DESC",
         [customer_id],
-    )  # fmt: skip
+    )
 
 
 def for_campaign(
@@ -333,15 +338,16 @@ def void(
     if coupon is None:
         printed = codes.check_code(str(code_or_id))
         raise CouponError(
-            "unknown", N_("No coupon has the code {code}: check the code on the coupon."),
+            "unknown",
+            N_("No coupon has the code {code}: check the code on the coupon."),
             code=printed,
-        )  # fmt: skip
+        )
     if coupon.redeemed_visit_id is not None:
         raise CouponError(
             "used",
             N_("Coupon {code} was already used on {when} (visit #{visit})."),
             code=coupon.code,
-            when=coupon.redeemed_at.strftime("%Y-%m-%d %H:%M") if coupon.redeemed_at else "?",
+            when=coupon.redeemed_at or "?",
             visit=coupon.redeemed_visit_id,
         )
     if coupon.voided_at is not None:

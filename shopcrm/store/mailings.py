@@ -45,9 +45,15 @@ def record(db: Database, mailings: Iterable[Mailing]) -> list[Mailing]:
             cursor = db.execute(
                 "INSERT INTO mailings(customer_id, campaign_id, coupon_id, piece, batch, sent_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                [m.customer_id, m.campaign_id, m.coupon_id, m.piece, m.batch,
-                 sent.isoformat(sep=" ")],
-            )  # fmt: skip
+                [
+                    m.customer_id,
+                    m.campaign_id,
+                    m.coupon_id,
+                    m.piece,
+                    m.batch,
+                    sent.isoformat(sep=" "),
+                ],
+            )
             m.id = cursor.lastrowid
     return items
 
