@@ -1,1 +1,372 @@
-"""Commands of this area (to be filled by its owner)."""
+"""``shopcrm customers ...``: register, search, list and show guests from the command line.
+
+Human output is a small table in the user's language; ``--json`` prints the records with their
+ids for scripts. Bad input raises ``ValidationError`` (the root group prints the field and the
+reason and exits 2) before anything is written.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import click
+
+from shopcrm.cli import cli
+from shopcrm.cli.common import CliError, echo_json, pass_cli
+from shopcrm.i18n import N_, _
+
+EXIT_NOT_FOUND = 1
+
+
+# -- output helpers (shared with cli/visits.py) -------------------------------------------------
+
+
+def text_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (full-width Japanese characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def echo_table(headers: list[str], rows: list[list[str]], right: tuple[int, ...] = ()) -> None:
+    """Print ``rows`` under ``headers`` as aligned columns (``right``: right-aligned columns)."""
+    widths = [text_width(h) for h in headers]
+    for row in rows:
+        widths = [max(w, text_width(cell)) for w, cell in zip(widths, row, strict=True)]
+
+    def line(cells: list[str]) -> str:
+        out = []
+        for i, (cell, width) in enumerate(zip(cells, widths, strict=True)):
+            pad = " " * (width - text_width(cell))
+            out.append(pad + cell if i in right else cell + pad)
+        return "  ".join(out).rstrip()
+
+    click.echo(line(headers))
+    click.echo("  ".join("-" * w for w in widths))
+    for row in rows:
+        click.echo(line(row))
+
+
+def format_phone(phone: str) -> str:
+    """``09012345678`` -> ``090-1234-5678``; ``0312345678`` -> ``03-1234-5678`` (display only)."""
+    if not phone.isdigit():
+        return phone
+    if len(phone) == 11:
+        return f"{phone[:3]}-{phone[3:7]}-{phone[7:]}"
+    if len(phone) == 10:
+        if phone[:2] in ("03", "06"):
+            return f"{phone[:2]}-{phone[2:6]}-{phone[6:]}"
+        if phone.startswith(("0120", "0800", "0570")):
+            return f"{phone[:4]}-{phone[4:7]}-{phone[7:]}"
+        return f"{phone[:3]}-{phone[3:6]}-{phone[6:]}"
+    return phone
+
+
+def format_when(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+def money(amount: int) -> str:
+    from shopcrm.domain.money import format_money
+
+    return format_money(amount)
+
+
+def not_found(message: str, key: object) -> CliError:
+    """Exit 1 with ``message`` (a translated text with an ``{id}`` field)."""
+    return CliError(message.format(id=key), EXIT_NOT_FOUND)
+
+
+def resolve_customer_id(db, ref: str) -> int:
+    """A customer given as an id, a membership code or a phone number."""
+    from shopcrm.store import customers
+
+    ref = ref.strip()
+    if ref.isdigit() and len(ref) < 9:
+        return int(ref)
+    found = customers.find_by_code(db, ref)
+    if found:
+        return found.id
+    from shopcrm.domain.rules import ValidationError
+
+    try:
+        by_phone = customers.find_by_phone(db, ref)
+    except ValidationError:
+        by_phone = []
+    if len(by_phone) == 1:
+        return by_phone[0].id
+    raise ValidationError("customer", N_("no such customer"))
+
+
+# -- commands ------------------------------------------------------------------------------------
+
+
+@cli.group("customers")
+def customers_group():
+    """Guests: register, search, list, show."""
+
+
+@customers_group.command("add")
+@click.option("--name", required=True, help="Full name, e.g. 田中太郎.")
+@click.option("--kana", default="", help="Reading in katakana or hiragana.")
+@click.option("--phone", default="", help="Phone number (hyphens and full-width digits are fine).")
+@click.option("--email", default="")
+@click.option("--line-id", default="", help="LINE ID.")
+@click.option("--birthday", default="", help="1980-03-10, 3/10, S55.3.10, 昭和55年3月10日 ...")
+@click.option(
+    "--postal-code", default="", help="7 digits; fills the address when --address is not given."
+)
+@click.option(
+    "--address", default="", help="Address text; split into prefecture, city, street, building."
+)
+@click.option("--code", default=None, help="Membership code (unique).")
+@click.option(
+    "--channel", default="", help="How the guest found the shop (one of the shop's channels)."
+)
+@click.option("--tag", "tags", multiple=True, help="A tag (repeat for several).")
+@click.option("--notes", default="")
+@click.option("--dm-consent", is_flag=True, help="The guest agreed to receive direct mail.")
+@click.option("--json", "as_json", is_flag=True, help="Print the new record as JSON.")
+@pass_cli
+def add_customer(obj, name, kana, phone, email, line_id, birthday, postal_code, address, code,
+                 channel, tags, notes, dm_consent, as_json):  # fmt: skip
+    """Register a guest."""
+    from shopcrm.domain.dates import parse_birthday
+    from shopcrm.domain.models import Customer
+    from shopcrm.domain.rules import ValidationError, normalize_postal_code
+    from shopcrm.store import customers
+
+    birth = parse_birthday(birthday) if birthday.strip() else None
+    postal = normalize_postal_code(postal_code)
+    prefecture = city = street = building = ""
+    if address.strip():
+        prefecture, city, street, building = customers.split_address(address, postal)
+    elif postal:
+        found = customers.postal_address(postal)
+        if found is None:
+            raise ValidationError(
+                "postal_code", N_("is not in the postal code list; give the address with --address")
+            )
+        prefecture, city, street = found
+    db = obj.db
+    if channel.strip() and customers.channel_id(db, channel) is None:
+        names = ", ".join(c.name for c in customers.list_channels(db, active_only=True))
+        raise ValidationError(
+            "channel", N_("{name} is not one of the shop's channels ({names})"),
+            name=channel.strip(), names=names,
+        )  # fmt: skip
+    customer = customers.create(
+        db,
+        Customer(
+            name=name,
+            kana=kana,
+            phone=phone,
+            email=email,
+            line_id=line_id,
+            postal_code=postal,
+            prefecture=prefecture,
+            city=city,
+            street=street,
+            building=building,
+            birth_year=birth.year if birth else None,
+            birth_month=birth.month if birth else None,
+            birth_day=birth.day if birth else None,
+            code=code,
+            channel=channel,
+            tags=tuple(tags),
+            notes=notes,
+            dm_consent=dm_consent,
+        ),
+    )
+    if as_json:
+        echo_json(customer)
+    else:
+        click.echo(
+            _("Registered customer #{id}: {name}").format(id=customer.id, name=customer.name)
+        )
+
+
+def _echo_summaries(rows, total: int) -> None:
+    if not rows:
+        click.echo(_("No customers found."))
+        return
+    headers = [_("ID"), _("Name"), _("Reading"), _("Phone"), _("Visits"), _("Last visit"),
+               _("Total spent")]  # fmt: skip
+    body = [
+        [
+            str(r.id),
+            r.name + (" ⚠" if r.has_allergy else ""),
+            r.kana,
+            format_phone(r.phone),
+            str(r.visit_count),
+            r.last_visit_at.strftime("%Y-%m-%d") if r.last_visit_at else "-",
+            money(r.total_spent),
+        ]
+        for r in rows
+    ]
+    echo_table(headers, body, right=(0, 4, 6))
+    if total > len(rows):
+        click.echo(_("{shown} of {total} customers shown.").format(shown=len(rows), total=total))
+
+
+_FILTER = click.Choice(["regulars", "lapsed_90", "birthday_month", "no_consent"])
+_ORDER = click.Choice(["name", "kana", "phone", "last_visit", "visits", "total_spent", "created"])
+
+
+def _list(obj, query, filters, order_by, descending, limit, offset, as_json) -> None:
+    from shopcrm.store import customers
+
+    rows = customers.search(
+        obj.db, query, filter=list(filters), order_by=order_by, descending=descending,
+        limit=limit, offset=offset,
+    )  # fmt: skip
+    total = customers.count(obj.db, query, filter=list(filters))
+    if as_json:
+        echo_json({"total": total, "customers": rows})
+    else:
+        _echo_summaries(rows, total)
+
+
+@customers_group.command("search")
+@click.argument("query")
+@click.option("--filter", "filters", type=_FILTER, multiple=True, help="Narrow down (repeatable).")
+@click.option("--order-by", type=_ORDER, default=None)
+@click.option("--desc", "descending", is_flag=True, help="Sort descending.")
+@click.option("--limit", type=click.IntRange(1, 10000), default=50, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0)
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def search_customers(obj, query, filters, order_by, descending, limit, offset, as_json):
+    """Find guests by name, reading, phone, email, membership code or LINE ID."""
+    _list(obj, query, filters, order_by, descending, limit, offset, as_json)
+
+
+@customers_group.command("list")
+@click.option("--filter", "filters", type=_FILTER, multiple=True, help="Narrow down (repeatable).")
+@click.option("--order-by", type=_ORDER, default=None)
+@click.option("--desc", "descending", is_flag=True, help="Sort descending.")
+@click.option("--limit", type=click.IntRange(1, 10000), default=50, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0)
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def list_customers(obj, filters, order_by, descending, limit, offset, as_json):
+    """List guests (most recent visit first unless --order-by)."""
+    _list(obj, "", filters, order_by, descending, limit, offset, as_json)
+
+
+@customers_group.command("show")
+@click.argument("customer_id", metavar="ID", type=int)
+@click.option("--visits", "visit_limit", type=click.IntRange(0), default=10, show_default=True,
+              help="How many recent visits to show.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def show_customer(obj, customer_id, visit_limit, as_json):
+    """A guest's profile, preferences, recent visits and coupons."""
+    from shopcrm.store import coupons, customers, preferences, visits
+    from shopcrm.store.errors import NotFound
+
+    db = obj.db
+    try:
+        customer = customers.get(db, customer_id)
+    except NotFound:
+        raise not_found(_("No customer with id {id}."), customer_id) from None
+    prefs = preferences.for_customer(db, customer_id)
+    recent = visits.for_customer(db, customer_id, limit=visit_limit)
+    figures = customers.summary(db, customer_id)
+    held = coupons.for_customer(db, customer_id)
+    if as_json:
+        echo_json(
+            {"customer": customer, "summary": figures, "preferences": prefs,
+             "visits": recent, "coupons": held}
+        )  # fmt: skip
+        return
+    _echo_profile(customer, figures, prefs, recent, held)
+
+
+def _echo_profile(c, figures, prefs, recent, held) -> None:
+    from shopcrm.domain.dates import format_birthday
+    from shopcrm.domain.models import PREFERENCE_KIND_LABELS, PREFERENCE_LEVEL_LABELS
+    from shopcrm.domain.rules import format_postal_code
+
+    title = f"#{c.id} {c.name}" + (f" ({c.kana})" if c.kana else "")
+    click.echo(click.style(title, bold=True))
+    allergies = [p.label for p in prefs if p.level == "allergy"]
+    if allergies:
+        click.echo(
+            click.style(
+                _("Allergy: {items}").format(items=", ".join(allergies)), fg="red", bold=True
+            )
+        )
+    address = " ".join(c.address_lines)
+    if c.postal_code:
+        address = f"〒{format_postal_code(c.postal_code)} {address}"
+    consent = _("yes") if c.dm_consent else _("no")
+    if c.dm_consent and c.dm_consent_at:
+        consent += f" ({c.dm_consent_at:%Y-%m-%d})"
+    if c.do_not_mail:
+        consent += " / " + _("do not mail")
+    fields = [
+        (_("Membership code"), c.code or ""),
+        (_("Phone"), format_phone(c.phone)),
+        (_("Email"), c.email),
+        (_("LINE ID"), c.line_id),
+        (_("Address"), address.strip()),
+        (_("Birthday"), format_birthday((c.birth_year, c.birth_month, c.birth_day))
+         if c.has_birthday else ""),
+        (_("Acquisition channel"), c.channel),
+        (_("Tags"), ", ".join(c.tags)),
+        (_("DM consent"), consent),
+        (_("Registered"), format_when(c.created_at)),
+        (_("Notes"), c.notes),
+    ]  # fmt: skip
+    width = max(text_width(label) for label, _value in fields)
+    for label, value in fields:
+        if value:
+            click.echo(f"  {label}{' ' * (width - text_width(label))}  {value}")
+    click.echo(
+        "  "
+        + _("Visits: {count} on {days} days, total {total}, last {last}").format(
+            count=figures.visit_count,
+            days=figures.visit_days,
+            total=money(figures.total_spent),
+            last=format_when(figures.last_visit_at),
+        )
+    )
+    if prefs:
+        click.echo(_("Preferences:"))
+        for p in prefs:
+            click.echo(
+                f"  {_(PREFERENCE_LEVEL_LABELS[p.level])} / {_(PREFERENCE_KIND_LABELS[p.kind])}:"
+                f" {p.label}" + (f" ({p.note})" if p.note else "")
+            )
+    if recent:
+        click.echo(_("Recent visits:"))
+        echo_visits(recent)
+    open_coupons = [k for k in held if k.redeemed_at is None and k.voided_at is None]
+    if open_coupons:
+        click.echo(_("Coupons:"))
+        for k in open_coupons:
+            click.echo(
+                "  "
+                + _("{code} ({campaign}) valid until {until}").format(
+                    code=k.code, campaign=k.campaign_name, until=k.valid_until.isoformat()
+                )
+            )
+
+
+def echo_visits(rows, names: dict[int, str] | None = None) -> None:
+    """Visits as a table (with the guest's name when ``names`` maps visit id to it)."""
+    headers = [_("ID"), _("Date and time")]
+    if names is not None:
+        headers.append(_("Customer"))
+    headers += [_("Party"), _("Amount"), _("Items")]
+    body = []
+    for v in rows:
+        items = ", ".join(i.name + (f"×{i.quantity}" if i.quantity > 1 else "") for i in v.items)
+        if v.coupon_code:
+            items = (items + " " if items else "") + _("[coupon {code}]").format(code=v.coupon_code)
+        row = [str(v.id), format_when(v.visited_at)]
+        if names is not None:
+            row.append(names.get(v.id, ""))
+        row += [str(v.party_size), money(v.amount), items]
+        body.append(row)
+    right = (0, 3, 4) if names is not None else (0, 2, 3)
+    echo_table(headers, body, right=right)

@@ -1,1 +1,150 @@
-"""Commands of this area (to be filled by its owner)."""
+"""``shopcrm visits ...``: record a guest's visit (bill, party, items, coupon), list and delete.
+
+``visits add`` matches each item name to the menu (linking it with the day's price) and keeps
+other names as free text; a coupon code is redeemed in the same transaction, so a bad code leaves
+no visit behind.
+"""
+
+from __future__ import annotations
+
+import re
+
+import click
+
+from shopcrm.cli import cli
+from shopcrm.cli.common import echo_json, pass_cli
+from shopcrm.cli.customers import echo_visits, not_found, resolve_customer_id
+from shopcrm.i18n import _
+
+# "生ビール×2", "生ビール x2", "生ビール*2"
+_QUANTITY = re.compile(r"^(.*?)\s*[×xX*＊]\s*(\d+)$")
+
+
+def parse_items(text: str) -> list:
+    """``"生ビール×2, 焼き鳥、枝豆"`` -> VisitItems (commas, 、 and ， separate items)."""
+    import unicodedata
+
+    from shopcrm.domain.models import VisitItem
+
+    items = []
+    for part in re.split(r"[,、，\n]", text or ""):
+        part = part.strip()
+        if not part:
+            continue
+        quantity = 1
+        m = _QUANTITY.match(unicodedata.normalize("NFKC", part))
+        if m and m.group(1).strip():
+            part, quantity = m.group(1).strip(), int(m.group(2))
+        items.append(VisitItem(name=part, quantity=quantity))
+    return items
+
+
+@cli.group("visits")
+def visits_group():
+    """Visits: record, list, delete."""
+
+
+@visits_group.command("add")
+@click.option("--customer", "customer_ref", required=True,
+              help="Customer id (or membership code, or phone number).")  # fmt: skip
+@click.option("--amount", required=True, help="Bill total, e.g. 4800 or ¥4,800.")
+@click.option("--party-size", default="1", show_default=True, help="Number of guests (1-99).")
+@click.option("--at", "at", default="", help='When, e.g. "2026-11-20 19:30" (default: now).')
+@click.option("--items", default="", help='Items ordered, e.g. "生ビール×2,焼き鳥".')
+@click.option("--coupon", default=None, help="Coupon code to redeem on this visit.")
+@click.option("--note", default="")
+@click.option("--staff", default="")
+@click.option("--json", "as_json", is_flag=True, help="Print the visit as JSON.")
+@pass_cli
+def add_visit(obj, customer_ref, amount, party_size, at, items, coupon, note, staff, as_json):
+    """Record a visit."""
+    import datetime as dt
+
+    from shopcrm.domain.dates import parse_datetime
+    from shopcrm.domain.models import Visit
+    from shopcrm.domain.rules import validate_amount, validate_party_size
+    from shopcrm.store import visits
+
+    db = obj.db
+    customer_id = resolve_customer_id(db, customer_ref)
+    visit = Visit(
+        customer_id=customer_id,
+        visited_at=parse_datetime(at) if at.strip() else dt.datetime.now().replace(microsecond=0),
+        amount=validate_amount(amount),
+        party_size=validate_party_size(party_size),
+        items=parse_items(items),
+        note=note,
+        staff=staff,
+    )
+    saved = visits.record(db, visit, coupon_code=coupon)
+    if as_json:
+        echo_json(saved)
+        return
+    click.echo(
+        _("Recorded visit #{id} for customer #{customer}.").format(
+            id=saved.id, customer=saved.customer_id
+        )
+    )
+    echo_visits([saved])
+    hints = visits.suggest_favourites(db, customer_id)
+    if hints:
+        click.echo(
+            _("Ordered again and again: {items} (add as favourites?)").format(
+                items=", ".join(hints)
+            )
+        )
+
+
+@visits_group.command("list")
+@click.option("--customer", "customer_ref", default=None, help="Only this customer's visits.")
+@click.option("--day", default=None, help="Only this day (e.g. 2026-11-20); default: any.")
+@click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def list_visits(obj, customer_ref, day, limit, as_json):
+    """The latest visits."""
+    from shopcrm.domain.dates import parse_date
+    from shopcrm.store import customers, visits
+
+    db = obj.db
+    if customer_ref:
+        customer_id = resolve_customer_id(db, customer_ref)
+        rows = visits.for_customer(db, customer_id, limit=limit)
+        name = customers.get(db, customer_id).name if rows else ""
+        pairs = [(v, name) for v in rows]
+    else:
+        pairs = visits.recent(db, day=parse_date(day) if day else None, limit=limit)
+    if as_json:
+        echo_json([{**_visit_dict(v), "customer_name": n} for v, n in pairs])
+        return
+    if not pairs:
+        click.echo(_("No visits found."))
+        return
+    echo_visits([v for v, _n in pairs], names={v.id: n for v, n in pairs})
+
+
+def _visit_dict(v) -> dict:
+    from dataclasses import asdict
+
+    return asdict(v)
+
+
+@visits_group.command("delete")
+@click.argument("visit_id", metavar="ID", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_cli
+def delete_visit(obj, visit_id, yes):
+    """Delete a visit recorded by mistake (a coupon redeemed on it becomes usable again)."""
+    from shopcrm.store import visits
+    from shopcrm.store.errors import NotFound
+
+    db = obj.db
+    try:
+        visit = visits.get(db, visit_id)
+    except NotFound:
+        raise not_found(_("No visit with id {id}."), visit_id) from None
+    if not yes:
+        echo_visits([visit])
+        click.confirm(_("Delete this visit?"), abort=True)
+    visits.delete(db, visit_id)
+    click.echo(_("Deleted visit #{id}.").format(id=visit_id))
