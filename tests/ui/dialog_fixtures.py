@@ -68,3 +68,17 @@ def add_visit(db, customer_id: int, items: list, *, days_ago: int = 1, amount: i
             items=[VisitItem(i.name, menu_item_id=i.id, price=i.price) for i in items],
         ),
     )
+
+
+def type_text(qtbot, widget, text: str) -> None:
+    """Type like a user: ASCII as key presses, Japanese as an input method commits it."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    for ch in text:
+        if ch.isascii():
+            qtbot.keyClicks(widget, ch)
+        else:
+            event = QInputMethodEvent()
+            event.setCommitString(ch)
+            QApplication.sendEvent(widget, event)
