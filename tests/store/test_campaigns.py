@@ -1,0 +1,151 @@
+"""Campaigns in a real database: built-ins, validation at save time, targets, favourites."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from shopcrm.domain.models import Campaign, Customer, Preference, Visit, VisitItem
+from shopcrm.store import campaigns, customers, preferences, visits
+from shopcrm.store.campaigns import CampaignError
+from shopcrm.store.errors import NotFound
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def test_built_ins_exist_from_the_first_migration(db):
+    names = [c.name for c in campaigns.list_all(db)]
+    assert names[:3] == ["birthday", "welcome", "winback"]
+    b = campaigns.get(db, "birthday")
+    assert b.kind == "birthday" and campaigns.get(db, b.id) == b
+    assert campaigns.get(db, str(b.id)) == b
+    assert campaigns.get(db, "Birthday").id == b.id
+    with pytest.raises(NotFound):
+        campaigns.get(db, "summer")
+
+
+def test_create_update_round_trip(db):
+    c = campaigns.create(
+        db,
+        Campaign(
+            name=" Sake fair ",
+            kind="custom",
+            discount_type="item",
+            discount_item="お猪口一杯",
+            valid_days=None,
+            valid_from=dt.date(2026, 12, 1),
+            valid_until=dt.date(2026, 12, 31),
+            template="{name}様、{favourite}のお好きな方へ。{discount}",
+            cost_per_piece=85,
+            filter={"tags": ["常連"], "preferences": ["日本酒"]},
+        ),
+    )
+    assert c.id and c.name == "Sake fair" and c.filter["tags"] == ["常連"]
+    c.cost_per_piece = 120
+    c.active = False
+    again = campaigns.update(db, c)
+    assert again.cost_per_piece == 120 and not again.active
+    assert campaigns.list_all(db, active_only=True)[-1].name != "Sake fair"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"name": "  "}, "name"),
+        ({"discount_type": "percent", "discount_value": 0}, "discount"),
+        ({"discount_type": "percent", "discount_value": 150}, "discount"),
+        ({"discount_type": "amount", "discount_value": 0}, "discount"),
+        ({"discount_type": "item", "discount_item": ""}, "discount"),
+        ({"valid_days": None}, "validity"),
+        ({"valid_from": dt.date(2026, 12, 31), "valid_until": dt.date(2026, 12, 1)}, "validity"),
+        ({"template": "{name}様 {coupon}"}, "template"),
+        ({"template": "{name"}, "template"),
+        ({"cost_per_piece": -1}, "cost_per_piece"),
+        ({"filter": {"colour": "red"}}, "filter"),
+    ],
+)
+def test_bad_campaigns_are_refused_at_the_field(db, changes, field):
+    base = {"name": "x", "kind": "custom", "template": "{name}"}
+    with pytest.raises(CampaignError) as err:
+        campaigns.create(db, Campaign(**{**base, **changes}))
+    assert err.value.field == field
+    assert len(campaigns.list_all(db)) == 3
+
+
+def test_unknown_template_field_is_named_with_the_fields_you_can_use(db, ja):
+    with pytest.raises(CampaignError) as err:
+        campaigns.create(db, Campaign(name="x", kind="custom", template="{name}様 {coupon}"))
+    assert "{coupon}" in err.value.message and "{coupon_code}" in err.value.message
+    assert str(err.value).startswith("メッセージ文面")
+
+
+def test_duplicate_names_and_builtin_rules(db):
+    with pytest.raises(CampaignError, match="already exists"):
+        campaigns.create(db, Campaign(name="BIRTHDAY", kind="custom"))
+    b = campaigns.get(db, "birthday")
+    b.name = "bday"
+    with pytest.raises(CampaignError):
+        campaigns.update(db, b)
+    with pytest.raises(CampaignError):
+        campaigns.delete(db, campaigns.get(db, "welcome").id)
+    extra = campaigns.create(db, Campaign(name="tmp", kind="custom"))
+    campaigns.delete(db, extra.id)
+    with pytest.raises(NotFound):
+        campaigns.get(db, "tmp")
+
+
+def _guest(db, name, **kw):
+    return customers.create(db, Customer(name=name, kana=name, dm_consent=True, **kw))
+
+
+def _visit(db, who, day, items=()):
+    visits.record(
+        db,
+        Visit(
+            customer_id=who.id,
+            visited_at=dt.datetime.combine(day, dt.time(19)),
+            amount=3000,
+            items=[VisitItem(name=n, quantity=q) for n, q in items],
+        ),
+    )
+
+
+def test_targets_of_welcome_winback_and_custom(db):
+    new = _guest(db, "あらた", tags=("常連",))
+    lapsed = _guest(db, "ひさし")
+    regular = _guest(db, "つね", tags=("常連",))
+    _visit(db, new, TODAY - dt.timedelta(days=5))
+    _visit(db, lapsed, TODAY - dt.timedelta(days=200))
+    for d in (3, 40, 80):
+        _visit(db, regular, TODAY - dt.timedelta(days=d))
+    preferences.add(db, Preference(regular.id, "drink", "love", "日本酒 獺祭"))
+
+    def ids(camp):
+        return {c.customer.id for c in campaigns.target_customers(db, camp, today=TODAY)}
+
+    assert ids(campaigns.get(db, "welcome")) == {new.id}
+    assert ids(campaigns.get(db, "winback")) == {lapsed.id}
+    assert ids(Campaign(name="t", kind="custom", filter={"tags": ["常連"]})) == {new.id, regular.id}
+    assert ids(Campaign(name="t", kind="custom", filter={"min_visits": 2})) == {regular.id}
+    assert ids(Campaign(name="t", kind="custom", filter={"preferences": ["獺祭"]})) == {regular.id}
+    assert ids(Campaign(name="t", kind="custom", filter={"last_visit_within_days": 10})) == {
+        new.id,
+        regular.id,
+    }
+    assert ids(Campaign(name="t", kind="custom", filter={"customer_ids": [lapsed.id]})) == {
+        lapsed.id
+    }
+
+
+def test_favourite_is_the_loved_item_else_the_most_ordered(db):
+    sake = _guest(db, "さけ")
+    beer = _guest(db, "びーる")
+    nobody = _guest(db, "なし")
+    preferences.add(db, Preference(sake.id, "food", "like", "だし巻き玉子"))
+    preferences.add(db, Preference(sake.id, "drink", "love", "純米吟醸"))
+    preferences.add(db, Preference(sake.id, "drink", "dislike", "ビール"))
+    _visit(db, beer, TODAY, [("生ビール", 3), ("枝豆", 1)])
+    _visit(db, beer, TODAY - dt.timedelta(days=7), [("枝豆", 1)])
+    favs = campaigns.favourites(db, [sake.id, beer.id, nobody.id])
+    assert favs == {sake.id: "純米吟醸", beer.id: "生ビール"}
