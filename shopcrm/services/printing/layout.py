@@ -20,6 +20,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 
 from shopcrm.domain.models import Campaign, Coupon, Customer
+from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _, current_language, ngettext
 from shopcrm.services.printing.fonts import register
 
@@ -50,7 +51,7 @@ class Piece:
 
 @dataclass(frozen=True)
 class Shop:
-    """The shop as letterhead and sender (settings shop_name, shop_postal_code, shop_address ...)."""
+    """The shop as letterhead and sender (settings shop_name, shop_postal_code, shop_address...)."""
 
     name: str = ""
     postal_code: str = ""
@@ -436,7 +437,9 @@ def mail_problem(customer: Customer) -> str | None:
     return None
 
 
-def household_names(customers: list[Customer], max_lines: int = 3) -> list[tuple[str, str]]:
+def household_names(
+    customers: list[Customer], max_lines: int = 3, *, honorifics: bool = True
+) -> list[tuple[str, str]]:
     """Name lines of one household as (indent_text, text): each name with its own honorific; a
     shared surname is written once and the given names aligned under each other ("indent_text" is
     the invisible part that sets the alignment). Beyond ``max_lines`` the rest is "and N more"."""
@@ -446,11 +449,12 @@ def household_names(customers: list[Customer], max_lines: int = 3) -> list[tuple
     lines: list[tuple[str, str]] = []
     shown = names if len(names) <= max_lines else names[: max_lines - 1]
     for i, name in enumerate(shown):
+        hon = f" {honorific(name)}" if honorifics else ""
         if shared and i > 0:
             surname, given = split_name(name)
-            lines.append((surname + " ", f"{given} {honorific(name)}"))
+            lines.append((surname + " ", given + hon))
         else:
-            lines.append(("", f"{name} {honorific(name)}"))
+            lines.append(("", name + hon))
     rest = len(names) - len(shown)
     if rest:
         lines.append(("", ngettext("and {n} more", "and {n} more", rest).format(n=rest)))
@@ -492,3 +496,22 @@ def coupon_box(c, piece: Piece, x: float, y: float, w: float, h: float, *, code_
     draw_fitted(c, expiry_text(piece.coupon), left, y + pad + 7.5, text_w, 7.5, min_size=5)
     draw_fitted(c, _("One use per guest. Show this at the counter."), left, y + pad, text_w, 6)
     c.setFillColorRGB(*INK)
+
+
+class PrintOptionError(ValidationError):
+    """Bad print option (sheet, start row/column, layout), naming the option in the user's
+    language."""
+
+    LABELS = {
+        "sheet": N_("Label sheet"),
+        "start_row": N_("Start row"),
+        "start_col": N_("Start column"),
+        "layout": N_("Layout"),
+        "campaign": N_("Campaign"),
+        "customers": N_("Customers"),
+    }
+
+    @property
+    def field_label(self) -> str:
+        label = self.LABELS.get(self.field)
+        return _(label) if label else super().field_label

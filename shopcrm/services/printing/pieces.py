@@ -1,5 +1,6 @@
-"""Building ``Piece`` records from the database (a campaign's coupons, or a list of customers),
-the shop as sender from the settings, and recording a mailing per customer after a print run.
+"""Building ``Piece`` records from the database (a campaign's coupons, a birthday month or a list
+of customers), the shop and printer offset from the settings, running a layout, and recording a
+mailing per customer after a print run.
 
 The only printing module that reads the database; the layouts take ``Piece`` objects.
 """
@@ -7,9 +8,206 @@ The only printing module that reads the database; the layouts take ``Piece`` obj
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
-from shopcrm.domain.models import Campaign, Coupon, Customer
-from shopcrm.services.printing.layout import Piece, Shop
+from shopcrm.domain.models import Campaign, Coupon, Customer, Mailing
+from shopcrm.services.printing.layout import (
+    ERASED,
+    NO_CONSENT,
+    CancelFn,
+    Offset,
+    Piece,
+    PrintResult,
+    ProgressFn,
+    Shop,
+    Skipped,
+)
+
+# Layout names (CLI and Print page) -> the mailing's piece kind.
+LAYOUTS = {
+    "postcards": "postcard",
+    "letters": "letter",
+    "tickets": "ticket",
+    "labels": "label",
+    "address-side": "address_side",
+}
+MAILED = {"postcard", "letter", "label", "address_side"}  # sent by post: DM consent needed
+
+
+def shop_from_settings(db) -> Shop:
+    from shopcrm.store import settings
+
+    s = settings.get_all(db)
+    return Shop(
+        name=s["shop_name"],
+        postal_code=s["shop_postal_code"],
+        address=s["shop_address"],
+        building=s["shop_building"],
+        phone=s["shop_phone"],
+    )
+
+
+def offset_from_settings(db) -> Offset:
+    from shopcrm.store import settings
+
+    return Offset(settings.get(db, "print_offset_x_mm"), settings.get(db, "print_offset_y_mm"))
+
+
+def _customers(db, ids: Iterable[int]) -> dict[int, Customer]:
+    from shopcrm.store import campaigns as campaign_store
+
+    return {cand.customer.id: cand.customer for cand in campaign_store.customers_by_ids(db, ids)}
+
+
+def for_campaign(
+    db,
+    campaign: Campaign | str | int,
+    *,
+    customer_ids: Iterable[int] | None = None,
+    period_key: str | None = None,
+    today: dt.date | None = None,
+) -> list[Piece]:
+    """A piece per unused, unexpired coupon of the campaign (of these customers only, if given),
+    with the message rendered from the campaign's template; in the customers' kana order."""
+    from shopcrm.services import campaigns as campaign_service
+    from shopcrm.store import campaigns as campaign_store
+    from shopcrm.store import coupons as coupon_store
+
+    camp = campaign if isinstance(campaign, Campaign) else campaign_store.get(db, campaign)
+    coupons = coupon_store.for_campaign(db, camp.id, period_key=period_key, today=today)
+    if customer_ids is not None:
+        wanted = {int(i) for i in customer_ids}
+        coupons = [c for c in coupons if c.customer_id in wanted]
+    people = _customers(db, {c.customer_id for c in coupons})
+    messages = campaign_service.messages_for(db, camp, coupons)
+    order = {cid: n for n, cid in enumerate(people)}
+    coupons.sort(key=lambda c: (order.get(c.customer_id, 0), c.id))
+    return [
+        Piece(people[c.customer_id], c, camp, messages.get(c.id, ""))
+        for c in coupons
+        if c.customer_id in people
+    ]
+
+
+def for_customers(
+    db, customer_ids: Iterable[int], *, campaign: Campaign | str | int | None = None
+) -> list[Piece]:
+    """A piece per customer in the list (kana order). With ``campaign``, each customer's unused
+    coupon of it (and its message) is on their piece; customers without one get a plain piece."""
+    ids = [int(i) for i in customer_ids]
+    people = _customers(db, ids)
+    with_coupon: dict[int, Piece] = {}
+    if campaign is not None:
+        for piece in for_campaign(db, campaign, customer_ids=ids):
+            with_coupon.setdefault(piece.customer.id, piece)
+    return [with_coupon.get(cid) or Piece(customer) for cid, customer in people.items()]
+
+
+def for_birthday_month(db, month: int, *, today: dt.date | None = None) -> list[Piece]:
+    """Everyone with a birthday in ``month`` (next occurrence), with their birthday coupon of that
+    month when one was issued."""
+    from shopcrm.services import campaigns as campaign_service
+
+    rows = campaign_service.birthday_list(db, month=month, today=today)
+    return for_customers(db, [r.customer.id for r in rows], campaign="birthday")
+
+
+def split_mailable(pieces: Sequence[Piece], kind: str) -> tuple[list[Piece], list[Skipped]]:
+    """Leave out erased customers, and for pieces sent by post those without DM consent."""
+    ok: list[Piece] = []
+    skipped: list[Skipped] = []
+    for piece in pieces:
+        c = piece.customer
+        if c.erased_at is not None:
+            skipped.append(Skipped(c, ERASED))
+        elif kind in MAILED and not c.can_mail:
+            skipped.append(Skipped(c, NO_CONSENT))
+        else:
+            ok.append(piece)
+    return ok, skipped
+
+
+def render(
+    layout: str,
+    pieces: Sequence[Piece],
+    out: str | Path | None = None,
+    *,
+    shop: Shop,
+    offset: Offset | None = None,
+    sheet: str = "a-one-28185",
+    start_row: int = 1,
+    start_col: int = 1,
+    today: dt.date | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+) -> PrintResult:
+    """Run one layout (a ``LAYOUTS`` name) over ``pieces``: consent and erasure checked first,
+    the skipped customers listed in the result (with the layout's own skips, e.g. addresses)."""
+    from shopcrm.services.printing import address_side, labels, letter, postcard, tickets
+
+    kind = LAYOUTS[layout]
+    ok, skipped = split_mailable(pieces, kind)
+    common = {"shop": shop, "offset": offset, "progress": progress, "cancel": cancel}
+    if kind == "postcard":
+        result = postcard.build(ok, out, **common)
+    elif kind == "letter":
+        result = letter.build(ok, out, today=today, **common)
+    elif kind == "ticket":
+        result = tickets.build(ok, out, **common)
+    elif kind == "label":
+        result = labels.build(
+            ok, out, sheet=sheet, start_row=start_row, start_col=start_col, **common
+        )
+    else:
+        result = address_side.build(ok, out, **common)
+    result.skipped[:0] = skipped
+    return result
+
+
+def run(
+    db,
+    layout: str,
+    pieces: Sequence[Piece],
+    out: str | Path | None = None,
+    *,
+    record: bool = True,
+    batch: str = "",
+    **options,
+) -> PrintResult:
+    """``render`` with the shop and printer offset from the settings; with ``record`` a mailing is
+    recorded per printed customer (one transaction) once the PDF is complete."""
+    result = render(
+        layout, pieces, out, shop=shop_from_settings(db), offset=offset_from_settings(db),
+        **options,
+    )  # fmt: skip
+    if record:
+        record_mailings(db, result.printed, layout, batch=batch)
+    return result
+
+
+def record_mailings(
+    db, pieces: Sequence[Piece], layout: str, *, batch: str = "", now: dt.datetime | None = None
+) -> list[Mailing]:
+    """One mailing per printed customer (date, campaign, coupon, piece kind), in one transaction."""
+    from shopcrm.store import mailings
+
+    kind = LAYOUTS.get(layout, layout)
+    now = (now or dt.datetime.now()).replace(microsecond=0)
+    batch = batch or f"{kind}-{now:%Y%m%d-%H%M%S}"
+    items = [
+        Mailing(
+            customer_id=p.customer.id,
+            piece=kind,
+            sent_at=now,
+            campaign_id=p.campaign.id if p.campaign else None,
+            coupon_id=p.coupon.id if p.coupon else None,
+            batch=batch,
+        )
+        for p in pieces
+        if p.customer.id is not None
+    ]
+    return mailings.record(db, items)
 
 
 def sample_pieces(n: int = 3, *, today: dt.date | None = None) -> list[Piece]:
