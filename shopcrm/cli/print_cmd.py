@@ -1,1 +1,110 @@
-"""Commands of this area (to be filled by its owner)."""
+"""``shopcrm print``: postcards, letters, coupon tickets, address labels and postcard address sides
+as one PDF, from a campaign's coupons, a birthday month or a list of customers; records a mailing
+per printed customer and says who was skipped and why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from shopcrm.cli import cli
+from shopcrm.cli.common import CliError, echo_json, pass_cli
+from shopcrm.i18n import _, ngettext
+
+LAYOUT_NAMES = ("postcards", "letters", "tickets", "labels", "address-side")
+SHEET_KEYS = (
+    "a-one-28185",
+    "a-one-28362",
+    "a-one-28366",
+    "avery-l7160",
+    "avery-l7163",
+    "avery-5160",
+)
+
+
+def _ids(text: str) -> list[int]:
+    from shopcrm.i18n import N_
+    from shopcrm.services.printing.layout import PrintOptionError
+
+    try:
+        ids = [int(part) for part in text.replace(" ", "").split(",") if part]
+    except ValueError:
+        raise PrintOptionError(
+            "customers", N_("give customer numbers separated by commas, e.g. 12,15,31.")
+        ) from None
+    if not ids:
+        raise PrintOptionError("customers", N_("give at least one customer number."))
+    return ids
+
+
+@cli.command("print")
+@click.argument("layout", type=click.Choice(LAYOUT_NAMES))
+@click.option("--campaign", help="Campaign name or id: prints its unused coupons.")
+@click.option("--customers", help="Customer ids, comma separated (with --campaign: their coupons).")
+@click.option("--month", type=click.IntRange(1, 12), help="Everyone with a birthday in this month.")
+@click.option("--period", help="Only the campaign's coupons of this period (e.g. 2026-12).")
+@click.option("--sheet", type=click.Choice(SHEET_KEYS), default="a-one-28185", show_default=True)
+@click.option("--start-row", type=int, default=1, show_default=True, help="First free row.")
+@click.option("--start-col", type=int, default=1, show_default=True, help="First free column.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--no-record", is_flag=True, help="A test print: record no mailings.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@pass_cli
+def print_command(
+    obj, layout, campaign, customers, month, period, sheet, start_row, start_col, output,
+    no_record, as_json,
+):  # fmt: skip
+    """Print LAYOUT (postcards, letters, tickets, labels, address-side) to a PDF."""
+    from shopcrm.i18n import N_
+    from shopcrm.services.printing import pieces as P
+    from shopcrm.services.printing.labels import get_sheet, start_index
+    from shopcrm.services.printing.layout import PrintOptionError
+    from shopcrm.store.errors import NotFound
+
+    db = obj.db
+    if layout == "labels":
+        start_index(get_sheet(sheet), start_row, start_col)  # bad options fail before any work
+    try:
+        if customers:
+            chosen = P.for_customers(db, _ids(customers), campaign=campaign)
+        elif month:
+            chosen = P.for_birthday_month(db, month)
+        elif campaign:
+            chosen = P.for_campaign(db, campaign, period_key=period)
+        else:
+            raise PrintOptionError(
+                "campaign", N_("choose --campaign, --month or --customers (what to print).")
+            )
+    except NotFound as exc:
+        raise CliError(_("No campaign {name!r}.").format(name=exc.key)) from None
+    result = P.run(
+        db, layout, chosen, output, record=not no_record, sheet=sheet,
+        start_row=start_row, start_col=start_col,
+    )  # fmt: skip
+    printed = len(result.printed)
+    if as_json:
+        echo_json({
+            "output": str(output), "pages": result.pages, "printed": printed,
+            "customers": [p.customer.id for p in result.printed],
+            "codes": [p.code for p in result.printed if p.code],
+            "skipped": [{"id": s.customer.id, "name": s.customer.name, "reason": s.message}
+                        for s in result.skipped],
+            "mailings_recorded": 0 if no_record else printed,
+        })  # fmt: skip
+        return
+    click.echo(
+        ngettext(
+            "Printed {n} piece on {pages} page(s) to {path}.",
+            "Printed {n} pieces on {pages} page(s) to {path}.",
+            printed,
+        ).format(n=printed, pages=result.pages, path=output)
+    )
+    if result.skipped:
+        click.echo(ngettext("Skipped {n} customer:", "Skipped {n} customers:",
+                            len(result.skipped)).format(n=len(result.skipped)))  # fmt: skip
+        for s in result.skipped:
+            click.echo(f"  #{s.customer.id} {s.customer.name}: {s.message}")
+    if not no_record and printed:
+        click.echo(ngettext("Recorded {n} mailing.", "Recorded {n} mailings.", printed)
+                   .format(n=printed))  # fmt: skip

@@ -498,20 +498,21 @@ def coupon_box(c, piece: Piece, x: float, y: float, w: float, h: float, *, code_
     c.setFillColorRGB(*INK)
 
 
+OPTION_LABELS = {
+    "sheet": N_("Label sheet"),
+    "start_row": N_("Start row"),
+    "start_col": N_("Start column"),
+    "layout": N_("Layout"),
+    "campaign": N_("Campaign"),
+    "customers": N_("Customers"),
+}
+
+
 class PrintOptionError(ValidationError):
     """Bad print option (sheet, start row/column, layout), naming the option in the user's
     language."""
 
-    LABELS = {
-        "sheet": N_("Label sheet"),
-        "start_row": N_("Start row"),
-        "start_col": N_("Start column"),
-        "layout": N_("Layout"),
-        "campaign": N_("Campaign"),
-        "customers": N_("Customers"),
-    }
-
     @property
     def field_label(self) -> str:
-        label = self.LABELS.get(self.field)
+        label = OPTION_LABELS.get(self.field)
         return _(label) if label else super().field_label
