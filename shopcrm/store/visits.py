@@ -10,6 +10,7 @@ first/last visit) are kept by triggers in the schema.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import Counter
 
 from sqlite_utils import Database
@@ -210,27 +211,30 @@ def suggest_favourites(
     db: Database, customer_id: int, last: int = 5, min_count: int = 3
 ) -> list[str]:
     """Items ordered in at least ``min_count`` of the guest's last ``last`` visits that are not
-    yet a love/like preference, most often ordered first."""
+    yet a love/like preference: most often ordered first, then most recently ordered."""
     from shopcrm.domain.kana import search_key
     from shopcrm.store.preferences import favourites
 
     rows = db.execute(
         """SELECT i.visit_id, i.name, i.menu_item_id FROM visit_items i
-        WHERE i.visit_id IN (SELECT id FROM visits WHERE customer_id = ?
-                             ORDER BY visited_at DESC, id DESC LIMIT ?)""",
+        JOIN (SELECT id, visited_at FROM visits WHERE customer_id = ?
+              ORDER BY visited_at DESC, id DESC LIMIT ?) v ON v.id = i.visit_id
+        ORDER BY v.visited_at DESC, v.id DESC, i.id""",
         [customer_id, int(last)],
     ).fetchall()
-    names: dict[str, str] = {}
+    names: dict[str, str] = {}  # the newest spelling, width-folded (ﾊｲﾎﾞｰﾙ -> ハイボール)
+    newest: dict[str, int] = {}  # how many visits ago it was last ordered
     per_visit: dict[int, set[str]] = {}
     for visit_id, name, _menu_item_id in rows:
         key = search_key(name)
-        names.setdefault(key, name)
+        names.setdefault(key, unicodedata.normalize("NFKC", name).strip())
         per_visit.setdefault(visit_id, set()).add(key)
+        newest.setdefault(key, len(per_visit) - 1)
     counts = Counter(key for keys in per_visit.values() for key in keys)
     liked = favourites(db, customer_id)
     known = {search_key(p.label) for p in liked}
     liked_items = {p.menu_item_id for p in liked if p.menu_item_id is not None}
     # an item linked to a liked menu item counts as known, whatever it was called then
     known |= {search_key(r[1]) for r in rows if r[2] is not None and r[2] in liked_items}
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], names[kv[0]]))
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], newest[kv[0]], names[kv[0]]))
     return [names[key] for key, n in ranked if n >= min_count and key not in known]
