@@ -1,23 +1,161 @@
 """Where every layer meets: QApplication, fonts, translators, the database, the main window.
 
-(Minimal until the counter-app work lands.)
+``run(db_path, demo=False)`` is what the ``shopcrm`` command starts. ``build_main_window`` does all
+of it except the event loop, so tests and screenshot scripts get the same window the user gets.
+Order matters: the language is chosen before any widget exists (so every text is translated once),
+the single-instance lock is taken before the database is opened, and the demo shop is filled
+before the window reads from it.
 """
 
 from __future__ import annotations
 
+import logging
+import sys
 from pathlib import Path
 
+from shopcrm import APP_NAME, ORG_NAME, __version__, i18n
+from shopcrm.i18n import _
 
-def run(db_path: Path, *, demo: bool = False) -> int:
-    import sys
+log = logging.getLogger(__name__)
 
-    from PySide6.QtWidgets import QApplication, QMainWindow
 
+class StartupCancelled(Exception):
+    """The app cannot start (database in use by another shopcrm, or the user cancelled)."""
+
+    def __init__(self, exit_code: int = 1):
+        super().__init__(exit_code)
+        self.exit_code = exit_code
+
+
+def _application():
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        # Sharp on fractional scaling (125 %, 150 %): no rounding of the scale factor.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationVersion(__version__)
+    app.setApplicationDisplayName("shopcrm")
+    if hasattr(app, "setDesktopFileName"):
+        app.setDesktopFileName("shopcrm")
+    return app
+
+
+def choose_language(db, explicit: str | None = None) -> str:
+    """``explicit`` (``--lang``), else the shop's setting, else the system language."""
+    if explicit in i18n.LANGUAGES:
+        return explicit
+    from shopcrm.store import settings
+
+    stored = settings.get(db, "language")
+    return stored if stored in i18n.LANGUAGES else i18n.system_language()
+
+
+def _acquire_lock(db_path: Path):
+    """The single-instance lock (None if the data-safety module is not installed)."""
+    try:
+        from shopcrm.store import lock
+    except ImportError:
+        return None
+    from PySide6.QtWidgets import QMessageBox
+
+    try:
+        return lock.acquire(db_path)
+    except lock.DatabaseInUse as exc:
+        QMessageBox.critical(None, _("Database in use"), str(exc))
+        raise StartupCancelled(1) from exc
+
+
+def _fill_demo(db, parent=None) -> None:
+    """Fill an empty demo database with the demo shop, showing progress."""
+    from shopcrm.store import customers
+
+    if customers.count_all(db):
+        return
+    try:
+        from shopcrm.services import demo
+    except ImportError:
+        log.warning("demo shop not available")
+        return
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    dialog = QProgressDialog(_("Preparing the demo shop…"), "", 0, 0, parent)
+    dialog.setCancelButton(None)
+    dialog.setWindowTitle("shopcrm")
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.setMinimumDuration(0)
+    dialog.show()
+    QApplication.processEvents()
+
+    def progress(done: int, total: int, text: str = "") -> None:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, total))
+        if text:
+            dialog.setLabelText(text)
+        QApplication.processEvents()
+
+    try:
+        demo.fill(db, progress=progress)
+    finally:
+        dialog.close()
+        dialog.deleteLater()
+
+
+def build_main_window(db_path: Path, demo: bool = False, *, lang: str | None = None):
+    """Everything ``run`` does except the event loop: ``(app, ctx, window)`` (window not shown).
+
+    Raises ``StartupCancelled`` when the database is in use by another running shopcrm.
+    """
     from shopcrm.store import open_db
+    from shopcrm.ui.context import AppContext
+    from shopcrm.ui.main_window import MainWindow, install_japanese_font, install_qt_translator
 
-    app = QApplication.instance() or QApplication(sys.argv)
-    open_db(db_path)
-    window = QMainWindow()
-    window.setWindowTitle("shopcrm")
+    app = _application()
+    install_japanese_font(app)
+    db_path = Path(db_path).expanduser()
+    lock = _acquire_lock(db_path)
+    db = open_db(db_path)
+    language = choose_language(db, lang)
+    i18n.set_language(language)
+    install_qt_translator(app, language)
+    if demo:
+        _fill_demo(db)
+    ctx = AppContext(db, db_path, demo=demo)
+    ctx._lock = lock  # held for the app's lifetime; released when the process ends
+    try:
+        from shopcrm.ui.dialogs import pin_dialog
+
+        if hasattr(pin_dialog, "install_idle_lock"):
+            pin_dialog.install_idle_lock(ctx, app)
+    except ImportError:
+        pass
+    window = MainWindow(ctx)
+    return app, ctx, window
+
+
+def run(db_path: Path, *, demo: bool = False, lang: str | None = None) -> int:
+    """Start the desktop app on ``db_path``; the process exit code."""
+    # ``shopcrm --lang ja`` sets the language before calling us: keep that choice.
+    explicit = lang or (i18n._language or None)
+    try:
+        app, ctx, window = build_main_window(db_path, demo, lang=explicit)
+    except StartupCancelled as exc:
+        return exc.exit_code
     window.show()
-    return app.exec()
+    window.activateWindow()
+    try:
+        return app.exec()
+    finally:
+        lock = getattr(ctx, "_lock", None)
+        release = getattr(lock, "release", None)
+        if callable(release):
+            release()
+        ctx.db.close()

@@ -1,0 +1,193 @@
+"""``SettingsDialog``: the shop's settings (details, language, figures, printing, owner lock).
+
+The form is built from the declared settings (``store.settings.SETTINGS``): each key below gets the
+input its type calls for, labelled with the setting's own translated label, and is read and written
+only through ``store.settings``. Phone and postal code are checked by the domain rules and the
+message is shown under the field before anything is saved. Saving writes every value in one
+transaction, then announces ``settings_changed`` (and ``language_changed`` when the language moved,
+which makes the main window re-translate itself).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shopcrm import i18n
+from shopcrm.i18n import N_, _
+from shopcrm.ui.dialogs.base import DialogBase
+from shopcrm.ui.widgets.field_error import FieldError, mark_invalid
+
+# (group title msgid, setting keys) in the order shown.
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (N_("Shop"), ("shop_name", "shop_postal_code", "shop_address", "shop_building", "shop_phone")),
+    (N_("Language"), ("language",)),
+    (
+        N_("Figures"),
+        ("gross_margin_percent", "discount_rate_percent", "ltv_years", "regular_min_visits"),
+    ),
+    (N_("Printing"), ("print_offset_x_mm", "print_offset_y_mm")),
+    (N_("Owner mode"), ("owner_lock_minutes",)),
+)
+
+# Ranges, steps and units for the numeric settings.
+NUMBER_SPECS: dict[str, tuple[float, float, float, str]] = {
+    "gross_margin_percent": (0, 100, 1, " %"),
+    "discount_rate_percent": (0, 50, 0.5, " %"),
+    "ltv_years": (1, 30, 1, ""),
+    "regular_min_visits": (2, 100, 1, ""),
+    "print_offset_x_mm": (-20, 20, 0.1, " mm"),
+    "print_offset_y_mm": (-20, 20, 0.1, " mm"),
+    "owner_lock_minutes": (1, 240, 1, ""),
+}
+
+# (stored value, label): endonyms, so each reads right whatever the current language is.
+LANGUAGE_CHOICES = (("", N_("System language")), ("ja", "日本語"), ("en", "English"))
+
+# Values the domain rules normalise (and reject with a message) before they are stored.
+NORMALISERS = {"shop_phone": "normalize_phone", "shop_postal_code": "normalize_postal_code"}
+
+
+class SettingsDialog(DialogBase):
+    def __init__(self, ctx, parent=None):
+        super().__init__(ctx, parent)
+        from shopcrm.store import settings
+
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle(_("Settings"))
+        self.values = settings.get_all(ctx.db)
+        self.inputs: dict[str, QWidget] = {}
+        self.errors: dict[str, FieldError] = {}
+
+        layout = QVBoxLayout(self)
+        for title, keys in GROUPS:
+            box = QGroupBox(_(title))
+            form = QFormLayout(box)
+            for key in keys:
+                widget = self._input(key)
+                self.inputs[key] = widget
+                error = FieldError()
+                self.errors[key] = error
+                column = QVBoxLayout()
+                column.setContentsMargins(0, 0, 0, 0)
+                column.setSpacing(2)
+                column.addWidget(widget)
+                column.addWidget(error)
+                form.addRow(_(settings.SETTINGS[key].label), column)
+            if title == N_("Shop"):
+                menu_button = QPushButton(_("Menu editor…"))
+                menu_button.setObjectName("menuEditorButton")
+                menu_button.setAccessibleName(_("Open the menu editor"))
+                menu_button.clicked.connect(self.open_menu_editor)
+                row = QHBoxLayout()
+                row.addWidget(menu_button)
+                row.addStretch(1)
+                form.addRow(row)
+            layout.addWidget(box)
+        layout.addStretch(1)
+        layout.addWidget(self.make_button_box(_("Save")))
+
+    def _input(self, key: str) -> QWidget:
+        from shopcrm.store.settings import SETTINGS
+
+        spec = SETTINGS[key]
+        value = self.values[key]
+        name = _(spec.label)
+        if key == "language":
+            widget = QComboBox()
+            for code, label in LANGUAGE_CHOICES:
+                widget.addItem(_(label) if code == "" else label, code)
+            widget.setCurrentIndex(max(0, widget.findData(value)))
+        elif spec.type is bool:
+            widget = QCheckBox()
+            widget.setChecked(bool(value))
+        elif spec.type in (int, float):
+            low, high, step, suffix = NUMBER_SPECS.get(key, (0, 1_000_000, 1, ""))
+            if spec.type is int:
+                widget = QSpinBox()
+                widget.setRange(int(low), int(high))
+            else:
+                widget = QDoubleSpinBox()
+                widget.setDecimals(1)
+                widget.setRange(low, high)
+            widget.setSingleStep(step)
+            widget.setSuffix(suffix)
+            widget.setValue(value)
+        else:
+            widget = QLineEdit(str(value))
+            widget.textEdited.connect(lambda _text, k=key: self._clear_error(k))
+        widget.setObjectName(f"setting_{key}")
+        widget.setAccessibleName(name)
+        return widget
+
+    # --- reading and saving -------------------------------------------------------------------
+    def value(self, key: str):
+        widget = self.inputs[key]
+        if isinstance(widget, QComboBox):
+            return widget.currentData()
+        if isinstance(widget, QCheckBox):
+            return widget.isChecked()
+        if isinstance(widget, QSpinBox):
+            return int(widget.value())
+        if isinstance(widget, QDoubleSpinBox):
+            return round(float(widget.value()), 1)
+        return widget.text().strip()
+
+    def collect(self) -> tuple[dict, dict[str, str]]:
+        """(values to store, {key: error message}); values normalised by the domain rules."""
+        from shopcrm.domain import rules
+
+        values, problems = {}, {}
+        for key in self.inputs:
+            value = self.value(key)
+            if key in NORMALISERS:
+                try:
+                    value = getattr(rules, NORMALISERS[key])(value)
+                except rules.ValidationError as exc:
+                    problems[key] = exc.message
+                    continue
+            values[key] = value
+        return values, problems
+
+    def on_accept(self) -> None:
+        from shopcrm.store import settings
+
+        values, problems = self.collect()
+        for key in self.inputs:
+            self._show_error(key, problems.get(key, ""))
+        if problems:
+            self.inputs[next(iter(problems))].setFocus()
+            return
+        changed = {k: v for k, v in values.items() if v != self.values.get(k)}
+        if changed:
+            settings.set_many(self.ctx.db, changed)
+            self.ctx.settings_changed.emit()
+        if "language" in changed:
+            language = changed["language"] or i18n.system_language()
+            self.accept()
+            self.ctx.language_changed.emit(language)
+            return
+        self.accept()
+
+    def _show_error(self, key: str, message: str) -> None:
+        self.errors[key].show_message(message)
+        mark_invalid(self.inputs[key], message)
+
+    def _clear_error(self, key: str) -> None:
+        self._show_error(key, "")
+
+    def open_menu_editor(self) -> None:
+        from shopcrm.ui.actions import open_menu_editor
+
+        open_menu_editor(self.ctx, self)

@@ -1,0 +1,538 @@
+"""The main window: page navigation, menus, toolbar, status bar, and remembered window state.
+
+Pages (Today, Customers, Coupons, Print, Dashboard) sit in a ``QStackedWidget`` chosen from a list
+on the left. Each page is built the first time it is shown, so start-up stays fast, and a page
+module that fails to load shows a message instead of taking the window down. Owner-only pages and
+commands call ``ctx.require_owner`` first. A language switch re-translates the actions and rebuilds
+menus and pages, so no text of the old language remains. Window geometry, splitters and the last
+page are kept in ``QSettings`` (UI preferences are not shop data, so they are not in the database).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import traceback
+from dataclasses import dataclass
+
+from PySide6.QtCore import QLibraryInfo, QSettings, QSize, Qt, QTimer, QTranslator
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shopcrm import __version__, i18n
+from shopcrm.i18n import N_, _, ngettext
+from shopcrm.ui import actions as ui_actions
+from shopcrm.ui.actions import ActionRegistry
+from shopcrm.ui.dialogs.base import ui_settings
+from shopcrm.ui.theme import DEMO_BADGE_STYLE
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str  # N_() msgid
+    module: str
+    cls: str
+    owner_only: bool = False
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("today", N_("Today"), "shopcrm.ui.pages.today_page", "TodayPage"),
+    PageSpec("customers", N_("Customers"), "shopcrm.ui.pages.customers_page", "CustomersPage"),
+    PageSpec("coupons", N_("Coupons"), "shopcrm.ui.pages.coupons_page", "CouponsPage"),
+    PageSpec("print", N_("Print"), "shopcrm.ui.pages.print_page", "PrintPage"),
+    PageSpec(
+        "dashboard",
+        N_("Dashboard"),
+        "shopcrm.ui.pages.dashboard_page",
+        "DashboardPage",
+        owner_only=True,
+    ),
+)
+PAGE_KEYS = tuple(p.key for p in PAGES)
+
+
+class _BrokenPage(QWidget):
+    """Shown in place of a page whose module failed to load (the rest of the app keeps working)."""
+
+    def __init__(self, title: str, error: str, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        label = QLabel(_("The page “{page}” could not be opened.").format(page=title))
+        label.setWordWrap(True)
+        detail = QLabel(error)
+        detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        detail.setWordWrap(True)
+        layout.addWidget(label)
+        layout.addWidget(detail)
+        layout.addStretch(1)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx, parent=None, *, settings: QSettings | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("mainWindow")
+        self._settings = settings or ui_settings()
+        self.actions = ActionRegistry(self)
+        self._pages: dict[str, QWidget] = {}
+        self._current = "today"
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("pageList")
+        self.nav.setFixedWidth(150)
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setSpacing(2)
+        self.nav.currentRowChanged.connect(self._on_nav_row)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("pageStack")
+        for _spec in PAGES:
+            self.stack.addWidget(QWidget())  # placeholders; real pages are built when shown
+        central = QWidget()
+        row = _hbox(central)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.toolbar = QToolBar()
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+
+        self.status_db = QLabel()
+        self.status_db.setObjectName("statusDatabase")
+        self.status_count = QLabel()
+        self.status_count.setObjectName("statusCustomers")
+        self.status_mode = QLabel()
+        self.status_mode.setObjectName("statusMode")
+        self.status_demo = QLabel()
+        self.status_demo.setObjectName("demoBadge")
+        self.status_demo.setStyleSheet(DEMO_BADGE_STYLE)
+        self.status_demo.setVisible(ctx.demo)
+        bar = self.statusBar()
+        bar.addPermanentWidget(self.status_demo)
+        bar.addPermanentWidget(self.status_db)
+        bar.addPermanentWidget(self.status_count)
+        bar.addPermanentWidget(self.status_mode)
+
+        self._connect_actions()
+        ctx.customers_changed.connect(self._schedule_status)
+        ctx.mode_changed.connect(self._on_mode_changed)
+        ctx.settings_changed.connect(self._update_title)
+        ctx.language_changed.connect(self.set_language)
+        self._status_timer = QTimer(self, singleShot=True, interval=0)
+        self._status_timer.timeout.connect(self.update_status)
+
+        self.retranslate()
+        self._restore_state()
+
+    # --- building and translating ----------------------------------------------------------------
+    def retranslate(self) -> None:
+        """(Re)build every text: actions, menus, toolbar, navigation, pages, status bar."""
+        self.actions.retranslate()
+        self._build_menus()
+        self._build_toolbar()
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        for spec in PAGES:
+            item = QListWidgetItem(_(spec.title))
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            if spec.owner_only:
+                item.setToolTip(_("Owner only"))
+            self.nav.addItem(item)
+        self.nav.setAccessibleName(_("Pages"))
+        self.nav.blockSignals(False)
+        # Pages hold translated text everywhere: rebuild the ones already built.
+        for key in list(self._pages):
+            self._drop_page(key)
+        self._show_page(self._current, ask=False)
+        self._update_title()
+        self.update_status()
+
+    def _build_menus(self) -> None:
+        a = self.actions
+        bar = self.menuBar()
+        bar.clear()
+        file_menu = bar.addMenu(_("&File"))
+        for key in ("import", "export"):
+            file_menu.addAction(a[key])
+        file_menu.addSeparator()
+        for key in ("backup", "restore", "check_db"):
+            file_menu.addAction(a[key])
+        file_menu.addSeparator()
+        file_menu.addAction(a["quit"])
+
+        edit_menu = bar.addMenu(_("&Edit"))
+        for text, std, slot in (
+            (N_("Undo"), QKeySequence.StandardKey.Undo, "undo"),
+            (N_("Redo"), QKeySequence.StandardKey.Redo, "redo"),
+            (None, None, None),
+            (N_("Cut"), QKeySequence.StandardKey.Cut, "cut"),
+            (N_("Copy"), QKeySequence.StandardKey.Copy, "copy"),
+            (N_("Paste"), QKeySequence.StandardKey.Paste, "paste"),
+            (N_("Select all"), QKeySequence.StandardKey.SelectAll, "selectAll"),
+        ):
+            if text is None:
+                edit_menu.addSeparator()
+                continue
+            act = edit_menu.addAction(_(text))
+            act.setShortcut(QKeySequence(std))
+            # The shortcut belongs to the text field that has focus; the menu entry forwards.
+            act.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            act.triggered.connect(lambda _checked=False, s=slot: _edit_focused(s))
+
+        customer_menu = bar.addMenu(_("&Customer"))
+        for key in ("new_customer", "record_visit", "edit_customer"):
+            customer_menu.addAction(a[key])
+        customer_menu.addSeparator()
+        customer_menu.addAction(a["find"])
+
+        view_menu = bar.addMenu(_("&View"))
+        self._page_actions = QActionGroup(self)
+        for number, spec in enumerate(PAGES, start=1):
+            act = QAction(_(spec.title), self)
+            act.setCheckable(True)
+            act.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            act.setData(spec.key)
+            act.triggered.connect(lambda _checked=False, k=spec.key: self.show_page(k))
+            self._page_actions.addAction(act)
+            view_menu.addAction(act)
+
+        tools_menu = bar.addMenu(_("&Tools"))
+        for key in ("settings", "menu_editor"):
+            tools_menu.addAction(a[key])
+        tools_menu.addSeparator()
+        tools_menu.addAction(a["lock_owner"])
+
+        help_menu = bar.addMenu(_("&Help"))
+        help_menu.addAction(a["help"])
+        help_menu.addAction(a["about"])
+        self._sync_page_actions()
+        self._update_lock_action()
+
+    def _build_toolbar(self) -> None:
+        self.toolbar.clear()
+        self.toolbar.setWindowTitle(_("Main toolbar"))
+        for key in ("record_visit", "new_customer", "find"):
+            self.toolbar.addAction(self.actions[key])
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.actions["backup"])
+
+    def _connect_actions(self) -> None:
+        a = self.actions
+        handlers = {
+            "import": lambda: self._data_action("import_data"),
+            "export": lambda: self._data_action("export_data"),
+            "backup": lambda: self._data_action("backup_now", owner=False),
+            "restore": lambda: self._data_action("restore"),
+            "check_db": lambda: self._data_action("check_database", owner=False),
+            "quit": self.close,
+            "new_customer": self.new_customer,
+            "record_visit": self.record_visit,
+            "edit_customer": self.edit_customer,
+            "find": self.focus_search,
+            "settings": self.open_settings,
+            "menu_editor": self.open_menu_editor,
+            "lock_owner": self.lock_owner,
+            "help": self.show_help,
+            "about": self.show_about,
+        }
+        for key, handler in handlers.items():
+            a[key].triggered.connect(lambda _checked=False, h=handler: h())
+
+    # --- pages ------------------------------------------------------------------------------------
+    def page(self, key: str) -> QWidget:
+        """The page widget for ``key`` (built now if it was not yet)."""
+        if key not in self._pages:
+            index = PAGE_KEYS.index(key)
+            spec = PAGES[index]
+            try:
+                module = importlib.import_module(spec.module)
+                widget = getattr(module, spec.cls)(self.ctx, self)
+            except Exception:  # a broken page must not take the window down
+                log.exception("page %s failed to load", key)
+                widget = _BrokenPage(_(spec.title), traceback.format_exc(limit=3))
+            widget.setObjectName(widget.objectName() or f"{key}Page")
+            old = self.stack.widget(index)
+            self.stack.insertWidget(index, widget)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self._pages[key] = widget
+        return self._pages[key]
+
+    def _drop_page(self, key: str) -> None:
+        widget = self._pages.pop(key)
+        if hasattr(widget, "save_ui_state"):
+            widget.save_ui_state(self._settings)
+        index = self.stack.indexOf(widget)
+        self.stack.insertWidget(index, QWidget())
+        self.stack.removeWidget(widget)
+        widget.deleteLater()
+
+    def current_page_key(self) -> str:
+        return self._current
+
+    def current_page(self) -> QWidget:
+        return self.page(self._current)
+
+    def show_page(self, key: str) -> bool:
+        """Switch to page ``key`` (asking for the owner PIN first for owner-only pages)."""
+        return self._show_page(key, ask=True)
+
+    def _show_page(self, key: str, *, ask: bool) -> bool:
+        spec = PAGES[PAGE_KEYS.index(key)]
+        allowed = not spec.owner_only or self.ctx.mode == "owner"
+        if not allowed and not (ask and self.ctx.require_owner(self)):
+            key = self._current if self._current != spec.key else "today"
+        widget = self.page(key)
+        self._current = key
+        self.stack.setCurrentWidget(widget)
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(PAGE_KEYS.index(key))
+        self.nav.blockSignals(False)
+        self._sync_page_actions()
+        return key == spec.key
+
+    def _on_nav_row(self, row: int) -> None:
+        if 0 <= row < len(PAGES):
+            self.show_page(PAGES[row].key)
+
+    def _sync_page_actions(self) -> None:
+        group = getattr(self, "_page_actions", None)
+        if group is None:
+            return
+        for act in group.actions():
+            act.setChecked(act.data() == self._current)
+
+    # --- commands ---------------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        page = self.current_page()
+        if not hasattr(page, "focus_search"):
+            self.show_page("customers")
+            page = self.current_page()
+        page.focus_search()
+
+    def _customer_in_view(self) -> int | None:
+        """The guest the user is looking at: the current page's selection, if it has one."""
+        page = self.current_page()
+        getter = getattr(page, "selected_customer_id", None)
+        return getter() if callable(getter) else None
+
+    def new_customer(self) -> int | None:
+        saved = ui_actions.open_customer_dialog(self.ctx, None, self)
+        if saved:
+            self.show_page("customers")
+            self.current_page().select_customer(saved)
+        return saved
+
+    def edit_customer(self) -> None:
+        customer_id = self._customer_in_view() or self.ctx.selected_customer_id
+        if not customer_id:
+            QMessageBox.information(self, _("Edit customer"), _("Select a customer first."))
+            return
+        ui_actions.open_customer_dialog(self.ctx, customer_id, self)
+
+    def record_visit(self) -> bool:
+        return ui_actions.open_visit_dialog(self.ctx, self._customer_in_view(), self)
+
+    def open_settings(self) -> None:
+        if not self.ctx.require_owner(self):
+            return
+        from shopcrm.ui.dialogs.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.ctx, self)
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
+
+    def open_menu_editor(self) -> None:
+        if self.ctx.require_owner(self):
+            ui_actions.open_menu_editor(self.ctx, self)
+
+    def lock_owner(self) -> None:
+        self.ctx.set_owner_unlocked(False)
+
+    def _data_action(self, name: str, *, owner: bool = True) -> None:
+        if owner and not self.ctx.require_owner(self):
+            return
+        from shopcrm.ui.dialogs import data_dialogs
+
+        getattr(data_dialogs, name)(self.ctx, self)
+        self._schedule_status()
+
+    def show_help(self) -> None:
+        QMessageBox.information(
+            self,
+            _("shopcrm Help"),
+            _(
+                "Find a guest: type a name, reading or phone number in the search box (Ctrl+F).\n"
+                "Record a visit: Ctrl+R. Register a guest: Ctrl+N.\n"
+                "Owner-only pages and commands ask for the owner PIN once one is set."
+            ),
+        )
+
+    def show_about(self) -> None:
+        from shopcrm.fonts import FONT_FAMILY
+        from shopcrm.store.migrations import schema_version
+
+        QMessageBox.about(
+            self,
+            _("About shopcrm"),
+            "<h3>shopcrm {version}</h3><p>{tagline}</p><p>{schema}<br>{db}</p><p>{font}</p>".format(
+                version=__version__,
+                tagline=_("Guests, visits, coupons and direct mail for a small shop."),
+                schema=_("Database schema: {version}").format(version=schema_version(self.ctx.db)),
+                db=_("Database file: {path}").format(path=self.ctx.db_path),
+                font=_(
+                    "Japanese text uses the {font} font, distributed under the IPA Font License"
+                    " Agreement v1.0."
+                ).format(font=FONT_FAMILY),
+            ),
+        )
+
+    # --- status bar, title, mode ------------------------------------------------------------------
+    def _schedule_status(self) -> None:
+        self._status_timer.start()
+
+    def update_status(self) -> None:
+        try:
+            from shopcrm.store import customers
+
+            n = customers.count_all(self.ctx.db)
+        except (ImportError, AttributeError):
+            n = None
+        self.status_db.setText(self.ctx.db_path.name)
+        self.status_db.setToolTip(str(self.ctx.db_path))
+        self.status_count.setText(
+            ngettext("{n} customer", "{n} customers", n).format(n=f"{n:,}") if n is not None else ""
+        )
+        owner = self.ctx.mode == "owner"
+        self.status_mode.setText(_("Owner mode") if owner else _("Staff mode"))
+        self.status_demo.setText(_("DEMO"))
+        self.status_demo.setToolTip(_("This is the demo shop, not your real data."))
+
+    def _update_title(self) -> None:
+        from shopcrm.store import settings
+
+        shop = settings.get(self.ctx.db, "shop_name")
+        title = f"{shop} — shopcrm" if shop else "shopcrm"
+        if self.ctx.demo:
+            title += " " + _("(demo)")
+        self.setWindowTitle(title)
+
+    def _update_lock_action(self) -> None:
+        self.actions["lock_owner"].setEnabled(self.ctx.owner_pin_set() and self.ctx.mode == "owner")
+
+    def _on_mode_changed(self, mode: str) -> None:
+        self.update_status()
+        self._update_lock_action()
+        if mode != "owner" and PAGES[PAGE_KEYS.index(self._current)].owner_only:
+            self._show_page("today", ask=False)
+
+    def set_language(self, language: str) -> None:
+        """Switch every text of the app to ``language`` ("ja" or "en")."""
+        i18n.set_language(language)
+        install_qt_translator(QApplication.instance(), language)
+        self.retranslate()
+
+    # --- remembered state -------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        s = self._settings
+        geometry = s.value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1200, 800)
+        state = s.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        page = s.value("window/page", "today")
+        if page not in PAGE_KEYS or PAGES[PAGE_KEYS.index(page)].owner_only:
+            page = "today"
+        self._show_page(page, ask=False)
+
+    def save_ui_state(self) -> None:
+        s = self._settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/page", self._current)
+        for page in self._pages.values():
+            if hasattr(page, "save_ui_state"):
+                page.save_ui_state(s)
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_ui_state()
+        super().closeEvent(event)
+
+
+_qt_translators: list[QTranslator] = []
+
+
+def install_qt_translator(app: QApplication | None, language: str) -> bool:
+    """Qt's own texts (OK, Cancel, Yes, context menus) in ``language``; True if one was loaded."""
+    if app is None:
+        return False
+    while _qt_translators:
+        app.removeTranslator(_qt_translators.pop())
+    if language == "en":
+        return True
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    loaded = False
+    for name in ("qtbase", "qt"):
+        translator = QTranslator(app)
+        if translator.load(f"{name}_{language}", folder):
+            app.installTranslator(translator)
+            _qt_translators.append(translator)
+            loaded = True
+    return loaded
+
+
+def install_japanese_font(app: QApplication) -> str | None:
+    """Register the bundled Japanese font and make it the app font's fallback; its family name."""
+    from PySide6.QtGui import QFontDatabase
+
+    from shopcrm.fonts import japanese_font_path
+
+    try:
+        font_id = QFontDatabase.addApplicationFont(str(japanese_font_path()))
+    except FileNotFoundError:
+        log.warning("bundled Japanese font missing")
+        return None
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if not families:
+        return None
+    font = app.font()
+    # Latin text keeps the system font; glyphs it lacks (kana, kanji) come from the bundled one.
+    font.setFamilies([font.family(), *families])
+    app.setFont(font)
+    return families[0]
+
+
+def _hbox(widget: QWidget):
+    from PySide6.QtWidgets import QHBoxLayout
+
+    layout = QHBoxLayout(widget)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    return layout
+
+
+def _edit_focused(slot: str) -> None:
+    widget = QApplication.focusWidget()
+    method = getattr(widget, slot, None)
+    if callable(method):
+        method()

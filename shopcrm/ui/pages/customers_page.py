@@ -1,0 +1,302 @@
+"""Customers page: one search box, quick filters, the lazy customer table and the detail pane.
+
+Typing searches as you type (after a 150 ms pause, so a burst of keys makes one query); the query
+runs in a worker and late answers are dropped (see ``CustomerTableModel``). Selecting a row shows
+the guest in the detail pane and tells the rest of the app (``ctx.customer_selected``), so the visit
+dialog starts with that guest. The splitter and column widths are remembered.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shopcrm.i18n import N_, _, ngettext
+from shopcrm.ui import actions as ui_actions
+from shopcrm.ui.models.customer_table_model import (
+    COLUMN_KEYS,
+    COLUMNS,
+    CUSTOMER_ID_ROLE,
+    CustomerTableModel,
+)
+from shopcrm.ui.widgets.customer_detail import CustomerDetail
+
+SEARCH_DEBOUNCE_MS = 150
+
+FILTERS: tuple[tuple[str, str, str], ...] = (
+    ("regulars", N_("Regulars"), N_("Guests with several visits")),
+    ("lapsed_90", N_("Not seen 90 days"), N_("No visit in the last 90 days")),
+    ("birthday_month", N_("Birthday this month"), N_("Birthday falls in this month")),
+    ("no_consent", N_("No DM consent"), N_("Has not agreed to receive direct mail")),
+)
+
+
+class CustomersPage(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("customersPage")
+        self._pending_select: int | None = None
+
+        self.search = QLineEdit()
+        self.search.setObjectName("searchField")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(_("Search name, reading, phone, email or member code"))
+        self.search.setAccessibleName(_("Search customers"))
+        self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self._apply_search)
+        self.search.textChanged.connect(self._debounce.start)
+        self.search.returnPressed.connect(self._on_search_return)
+
+        self.new_button = QPushButton(_("New customer…"))
+        self.new_button.setObjectName("newCustomerButton")
+        self.new_button.setAccessibleName(_("Register a new customer"))
+        self.new_button.clicked.connect(self.new_customer)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.new_button)
+
+        filters = QHBoxLayout()
+        filters.setSpacing(4)
+        self.filter_label = QLabel(_("Show only:"))
+        filters.addWidget(self.filter_label)
+        self.filter_buttons: dict[str, QToolButton] = {}
+        for key, text, tip in FILTERS:
+            button = QToolButton()
+            button.setObjectName(f"filter_{key}")
+            button.setText(_(text))
+            button.setToolTip(_(tip))
+            button.setAccessibleName(_(text))
+            button.setCheckable(True)
+            button.setAutoRaise(False)
+            button.toggled.connect(lambda on, k=key: self._on_filter(k, on))
+            filters.addWidget(button)
+            self.filter_buttons[key] = button
+        filters.addStretch(1)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("resultCount")
+        filters.addWidget(self.count_label)
+
+        self.model = CustomerTableModel(ctx, self)
+        self.model.loaded.connect(self._on_loaded)
+        self.model.failed.connect(self._on_failed)
+        self.table = QTableView()
+        self.table.setObjectName("customerTable")
+        self.table.setAccessibleName(_("Customers"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the store's order until clicked
+        self.table.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(self._on_sort_indicator)
+        for col, width in zip(range(len(COLUMNS)), (120, 120, 110, 90, 50, 80, 100), strict=True):
+            self.table.setColumnWidth(col, width)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
+        self.table.doubleClicked.connect(lambda _index: self.edit_customer())
+        self.table.activated.connect(lambda _index: self.edit_customer())
+
+        self.detail = CustomerDetail(ctx)
+        self.detail.editRequested.connect(lambda _id: self.edit_customer())
+        self.detail.recordVisitRequested.connect(lambda _id: self.record_visit())
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(top)
+        left_layout.addLayout(filters)
+        left_layout.addWidget(self.table, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("customersSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.splitter)
+
+        # Down arrow in the search box goes to the results, Escape clears the search.
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Down),
+            self.search,
+            self._to_table,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Escape),
+            self.search,
+            self.search.clear,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+
+        self._refresh_timer = QTimer(self, singleShot=True, interval=0)
+        self._refresh_timer.timeout.connect(self.refresh)
+        ctx.customers_changed.connect(self._refresh_timer.start)
+        ctx.visits_changed.connect(self._refresh_timer.start)
+        ctx.coupons_changed.connect(self._refresh_timer.start)
+
+        self.restore_ui_state()
+        self.model.reload()
+
+    # --- search and filters -------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def current_filter(self) -> str | None:
+        return next((k for k, b in self.filter_buttons.items() if b.isChecked()), None)
+
+    def _on_filter(self, key: str, on: bool) -> None:
+        if on:  # one quick filter at a time; clicking the active one again shows everyone
+            for other, button in self.filter_buttons.items():
+                if other != key and button.isChecked():
+                    button.blockSignals(True)
+                    button.setChecked(False)
+                    button.blockSignals(False)
+        self._apply_search()
+
+    def _apply_search(self) -> None:
+        self._debounce.stop()
+        self.model.set_search(self.search.text().strip(), self.current_filter())
+
+    def _on_search_return(self) -> None:
+        self._apply_search()
+        if self.model.rowCount() and not self.model.is_loading:
+            self._to_table()
+
+    def _to_table(self) -> None:
+        if self.model.rowCount():
+            self.table.setFocus()
+            if not self.table.currentIndex().isValid():
+                self.table.setCurrentIndex(self.model.index(0, 0))
+
+    def _on_sort_indicator(self, column: int, order) -> None:
+        if COLUMNS[column][2] is None:  # tags: not sortable, put the indicator back
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(self.model.sort_column, order)
+            header.blockSignals(False)
+
+    def _on_loaded(self, total: int) -> None:
+        self.count_label.setText(
+            ngettext("{n} customer", "{n} customers", total).format(n=f"{total:,}")
+        )
+        wanted = self._pending_select or self.ctx.selected_customer_id or self.detail.customer_id
+        row = self.model.row_of(wanted) if wanted else None
+        if row is not None:
+            self._select_row(row)
+            self._pending_select = None
+        elif self._pending_select is None and self.detail.customer_id:
+            self.detail.refresh()  # still shown, even when outside the current filter
+
+    def _on_failed(self, message: str) -> None:
+        self.count_label.setText(_("Search failed: {error}").format(error=message))
+
+    # --- selection ----------------------------------------------------------------------------
+    def _on_current_row(self, current, _previous) -> None:
+        customer_id = self.model.data(current, CUSTOMER_ID_ROLE) if current.isValid() else None
+        if customer_id == self.detail.customer_id:
+            return
+        self.detail.set_customer(customer_id)
+        self.ctx.selected_customer_id = customer_id
+        self.ctx.customer_selected.emit(customer_id or 0)
+
+    def _select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def selected_customer_id(self) -> int | None:
+        return self.detail.customer_id
+
+    def select_customer(self, customer_id: int) -> None:
+        """Show ``customer_id``: in the table if the current search has them, in the detail pane."""
+        row = self.model.row_of(customer_id)
+        if row is not None:
+            self._select_row(row)
+            return
+        self._pending_select = customer_id
+        self.detail.set_customer(customer_id)
+        self.ctx.selected_customer_id = customer_id
+        self.ctx.customer_selected.emit(customer_id)
+        # Not in the loaded rows: clear the search and filter, so the new guest is listed.
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        for button in self.filter_buttons.values():
+            button.blockSignals(True)
+            button.setChecked(False)
+            button.blockSignals(False)
+        self.model.query, self.model.filter = "", None
+        self.model.reload()
+
+    # --- commands -----------------------------------------------------------------------------
+    def new_customer(self) -> None:
+        saved = ui_actions.open_customer_dialog(self.ctx, None, self.window())
+        if saved:
+            self.select_customer(saved)
+
+    def edit_customer(self) -> None:
+        if self.detail.customer_id:
+            ui_actions.open_customer_dialog(self.ctx, self.detail.customer_id, self.window())
+
+    def record_visit(self) -> None:
+        ui_actions.open_visit_dialog(self.ctx, self.detail.customer_id, self.window())
+
+    def refresh(self) -> None:
+        self.model.reload()
+        if self.detail.customer_id:
+            self.detail.refresh()
+
+    # --- remembered layout --------------------------------------------------------------------
+    def restore_ui_state(self, settings: QSettings | None = None) -> None:
+        from shopcrm.ui.dialogs.base import ui_settings
+
+        s = settings or ui_settings()
+        state = s.value("customers/splitter")
+        if state is None or not self.splitter.restoreState(state):
+            self.splitter.setSizes([700, 480])
+        header = s.value("customers/header")
+        if header is not None:
+            self.table.horizontalHeader().restoreState(header)  # widths and the sort order
+
+    def save_ui_state(self, settings: QSettings | None = None) -> None:
+        from shopcrm.ui.dialogs.base import ui_settings
+
+        s = settings or ui_settings()
+        s.setValue("customers/splitter", self.splitter.saveState())
+        s.setValue("customers/header", self.table.horizontalHeader().saveState())
+
+
+__all__ = ["COLUMN_KEYS", "FILTERS", "CustomersPage"]

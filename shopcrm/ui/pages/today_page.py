@@ -1,0 +1,350 @@
+"""Today page: what the counter needs during service, on one screen.
+
+A search box (focused when the app starts) whose results open a visit for the guest with Enter;
+one big "Record visit" button; today's and this week's birthdays with the age each guest turns when
+the birth year is known; and the visits recorded today, newest first. Birthdays and visits refresh
+when visits or customers change and every few minutes (the date rolls over at midnight).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shopcrm.i18n import _, ngettext
+from shopcrm.ui import actions as ui_actions
+from shopcrm.ui.models.customer_table_model import format_day, format_money, format_phone
+from shopcrm.ui.tasks import run_in_background
+from shopcrm.ui.theme import SECTION_TITLE_STYLE
+
+SEARCH_LIMIT = 30
+WEEK_DAYS = 7
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def birthdays_this_week(
+    db, today: dt.date, days: int = WEEK_DAYS
+) -> list[tuple[dt.date, object, int | None]]:
+    """(birthday date, customer, age they turn or None) for birthdays in [today, today+days)."""
+    from shopcrm.domain import dates
+    from shopcrm.store import customers
+
+    last = today + dt.timedelta(days=days - 1)
+    months = {(today.year, today.month), (last.year, last.month)}
+    found: dict[int, tuple[dt.date, object]] = {}
+    for year, month in sorted(months):
+        summaries = customers.search(
+            db, filter="birthday_month", today=dt.date(year, month, 1), limit=100_000
+        )
+        for s in summaries:
+            if not s.birth_month or not s.birth_day:
+                continue
+            day = dates.next_birthday(s.birth_month, s.birth_day, today)
+            if today <= day <= last:
+                found[s.id] = (day, s)
+    rows = []
+    for day, summary in sorted(
+        found.values(), key=lambda pair: (pair[0], pair[1].kana or pair[1].name)
+    ):
+        customer = customers.get(db, summary.id)
+        age = (
+            dates.age_on(customer.birth_year, customer.birth_month, customer.birth_day, day)
+            if customer.birth_year
+            else None
+        )
+        rows.append((day, customer, age))
+    return rows
+
+
+class TodayPage(QWidget):
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("todayPage")
+        self._generation = 0
+
+        self.record_button = QPushButton(_("Record visit"))
+        self.record_button.setObjectName("recordVisitButton")
+        self.record_button.setAccessibleName(_("Record a visit"))
+        self.record_button.setToolTip(_("Record a visit with the bill (Ctrl+R)"))
+        _scale_font(self.record_button, 1.5, bold=True)
+        self.record_button.setMinimumHeight(64)
+        self.record_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.record_button.clicked.connect(self.record_visit)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("todaySearchField")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(_("Find a guest: name, reading, phone or member code"))
+        self.search.setAccessibleName(_("Find a guest"))
+        self.search.setMinimumHeight(32)
+        self._debounce = QTimer(self, singleShot=True, interval=150)
+        self._debounce.timeout.connect(self._run_search)
+        self.search.textChanged.connect(self._debounce.start)
+        self.search.returnPressed.connect(self._on_return)
+
+        self.results = QListWidget()
+        self.results.setObjectName("todayResults")
+        self.results.setAccessibleName(_("Search results"))
+        self.results.itemActivated.connect(self._on_result_activated)
+        self.results.currentItemChanged.connect(self._on_result_current)
+        self.results_hint = QLabel(_("Enter: record a visit for the selected guest."))
+        self.results_hint.setEnabled(False)
+
+        self.birthday_title = QLabel(_("Birthdays this week"))
+        self.birthday_title.setStyleSheet(SECTION_TITLE_STYLE)
+        self.birthdays = QListWidget()
+        self.birthdays.setObjectName("todayBirthdays")
+        self.birthdays.setAccessibleName(_("Birthdays this week"))
+        self.birthdays.itemActivated.connect(self._on_result_activated)
+
+        self.visits_title = QLabel(_("Visits today"))
+        self.visits_title.setStyleSheet(SECTION_TITLE_STYLE)
+        self.visits = QListWidget()
+        self.visits.setObjectName("todayVisits")
+        self.visits.setAccessibleName(_("Visits today"))
+        self.visits.itemActivated.connect(self._on_result_activated)
+
+        self.date_label = QLabel()
+        self.date_label.setObjectName("todayDate")
+        _scale_font(self.date_label, 1.3, bold=True)
+
+        left = QVBoxLayout()
+        left.addWidget(self.date_label)
+        left.addWidget(self.record_button)
+        left.addSpacing(8)
+        left.addWidget(self.search)
+        left.addWidget(self.results, 1)
+        left.addWidget(self.results_hint)
+        right = QVBoxLayout()
+        right.addWidget(self.birthday_title)
+        right.addWidget(self.birthdays, 1)
+        right.addWidget(self.visits_title)
+        right.addWidget(self.visits, 2)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(12, 12, 12, 12)
+        grid.setHorizontalSpacing(16)
+        grid.addLayout(left, 0, 0)
+        grid.addLayout(right, 0, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Down),
+            self.search,
+            self._to_results,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Escape),
+            self.search,
+            self.search.clear,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+
+        self._refresh_timer = QTimer(self, singleShot=True, interval=0)
+        self._refresh_timer.timeout.connect(self.refresh)
+        ctx.visits_changed.connect(self._refresh_timer.start)
+        ctx.customers_changed.connect(self._refresh_timer.start)
+        self._clock = QTimer(self, interval=5 * 60 * 1000)
+        self._clock.timeout.connect(self._refresh_timer.start)
+        self._clock.start()
+
+        self.refresh()
+        self._run_search()
+        QTimer.singleShot(0, self.focus_search)
+
+    # --- search -------------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _run_search(self) -> None:
+        self._debounce.stop()
+        query = self.search.text().strip()
+        self._generation += 1
+        generation, path = self._generation, self.ctx.db_path
+        if not query:
+            self._show_results(generation, None)
+            return
+
+        def work(_task):
+            from shopcrm.store import customers
+            from shopcrm.store.db import connect
+
+            db = connect(path)
+            try:
+                return generation, customers.search(db, query, limit=SEARCH_LIMIT)
+            finally:
+                db.close()
+
+        run_in_background(work, lambda result: self._show_results(*result))
+
+    def _show_results(self, generation: int, rows) -> None:
+        if generation != self._generation:
+            return  # typed on since
+        self.results.clear()
+        if rows is None:
+            self.results_hint.setText(_("Type to find a guest. Enter: record a visit."))
+            return
+        for s in rows:
+            parts = [s.name + (f"（{s.kana}）" if s.kana else "")]
+            if s.phone:
+                parts.append(format_phone(s.phone))
+            if s.last_visit_at:
+                parts.append(_("last visit {day}").format(day=format_day(s.last_visit_at)))
+            parts.append(ngettext("{n} visit", "{n} visits", s.visit_count).format(n=s.visit_count))
+            text = "  ·  ".join(parts)
+            if s.has_allergy:
+                text = "⚠ " + text
+            item = QListWidgetItem(text)
+            item.setData(ID_ROLE, s.id)
+            if s.has_allergy:
+                item.setToolTip(_("Has an allergy: open the guest to see it."))
+            self.results.addItem(item)
+        if rows:
+            self.results.setCurrentRow(0)
+            self.results_hint.setText(_("Enter: record a visit for the selected guest."))
+        else:
+            self.results_hint.setText(_("No guest found. Ctrl+N registers a new one."))
+
+    def _on_return(self) -> None:
+        if self._debounce.isActive():
+            self._run_search()
+            return
+        item = self.results.currentItem()
+        if item is not None:
+            self._on_result_activated(item)
+
+    def _to_results(self) -> None:
+        if self.results.count():
+            self.results.setFocus()
+            if self.results.currentRow() < 0:
+                self.results.setCurrentRow(0)
+
+    def _on_result_current(self, item, _previous=None) -> None:
+        customer_id = item.data(ID_ROLE) if item is not None else None
+        if customer_id:
+            self.ctx.selected_customer_id = customer_id
+            self.ctx.customer_selected.emit(customer_id)
+
+    def _on_result_activated(self, item) -> None:
+        customer_id = item.data(ID_ROLE)
+        if customer_id:
+            ui_actions.open_visit_dialog(self.ctx, customer_id, self.window())
+
+    def selected_customer_id(self) -> int | None:
+        """The guest picked in the search results (None when nothing is searched)."""
+        item = self.results.currentItem()
+        if item is None or not self.search.text().strip():
+            return None
+        return item.data(ID_ROLE)
+
+    # --- buttons ------------------------------------------------------------------------------
+    def record_visit(self) -> None:
+        ui_actions.open_visit_dialog(self.ctx, self.selected_customer_id(), self.window())
+
+    # --- birthdays and today's visits ---------------------------------------------------------
+    def refresh(self, today: dt.date | None = None) -> None:
+        today = today or dt.date.today()
+        self.date_label.setText(_format_today(today))
+        self._fill_birthdays(today)
+        self._fill_visits(today)
+
+    def _fill_birthdays(self, today: dt.date) -> None:
+        self.birthdays.clear()
+        try:
+            rows = birthdays_this_week(self.ctx.db, today)
+        except ImportError:
+            rows = []
+        for day, customer, age in rows:
+            when = _("Today") if day == today else _weekday_date(day)
+            text = f"{when}  {customer.name}"
+            if age is not None:
+                text += "  " + _("(turns {age})").format(age=age)
+            item = QListWidgetItem(text)
+            item.setData(ID_ROLE, customer.id)
+            if day == today:
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
+            self.birthdays.addItem(item)
+        if not rows:
+            empty = QListWidgetItem(_("No birthdays in the next 7 days."))
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.birthdays.addItem(empty)
+        self.birthday_title.setText(_("Birthdays this week") + (f" ({len(rows)})" if rows else ""))
+
+    def _fill_visits(self, today: dt.date) -> None:
+        self.visits.clear()
+        try:
+            from shopcrm.store import visits
+
+            recent = visits.recent(self.ctx.db, day=today, limit=50)
+        except ImportError:
+            recent = []
+        total = 0
+        for visit, name in recent:
+            total += visit.amount
+            party = ngettext("{n} guest", "{n} guests", visit.party_size).format(n=visit.party_size)
+            text = "  ".join(
+                (
+                    visit.visited_at.strftime("%H:%M"),
+                    name or _("(walk-in)"),
+                    party,
+                    format_money(visit.amount),
+                )
+            )
+            item = QListWidgetItem(text)
+            item.setData(ID_ROLE, visit.customer_id)
+            self.visits.addItem(item)
+        if not recent:
+            empty = QListWidgetItem(_("No visits recorded yet today."))
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.visits.addItem(empty)
+            self.visits_title.setText(_("Visits today"))
+        else:
+            self.visits_title.setText(
+                _("Visits today")
+                + "  "
+                + ngettext("{n} visit, {amount}", "{n} visits, {amount}", len(recent)).format(
+                    n=len(recent), amount=format_money(total)
+                )
+            )
+
+
+def _scale_font(widget: QWidget, factor: float, *, bold: bool = False) -> None:
+    font = QFont(widget.font())
+    font.setPointSizeF(font.pointSizeF() * factor)
+    font.setBold(bold)
+    widget.setFont(font)
+
+
+def _weekday_name(day: dt.date) -> str:
+    names = (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
+    return names[day.weekday()]
+
+
+def _weekday_date(day: dt.date) -> str:
+    return _("{month}/{day} ({weekday})").format(
+        month=day.month, day=day.day, weekday=_weekday_name(day)
+    )
+
+
+def _format_today(day: dt.date) -> str:
+    return _("{year}-{month:02d}-{day:02d} ({weekday})").format(
+        year=day.year, month=day.month, day=day.day, weekday=_weekday_name(day)
+    )

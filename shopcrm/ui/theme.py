@@ -1,0 +1,73 @@
+"""Colours and style snippets shared by the shell's widgets, readable in light and dark themes.
+
+Text colours come from the palette (``palette(text)`` etc.) so the system's light or dark theme
+decides them. Where a widget has its own background (the allergy banner, preference chips) it sets
+its foreground too, as a pair chosen to contrast on either theme. ``apply_dark_palette`` is for
+screenshots and tests of the dark look on platforms without a dark system theme.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+# (background, foreground) per preference level: each pair has a contrast ratio above 4.5:1.
+LEVEL_COLOURS: dict[str, tuple[str, str]] = {
+    "allergy": ("#b71c1c", "#ffffff"),
+    "love": ("#ad1457", "#ffffff"),
+    "like": ("#2e7d32", "#ffffff"),
+    "dislike": ("#546e7a", "#ffffff"),
+}
+
+ALLERGY_BANNER_STYLE = (
+    "QLabel#allergyBanner { background: #b71c1c; color: #ffffff; font-weight: bold;"
+    " border-radius: 4px; padding: 6px 10px; }"
+)
+
+DEMO_BADGE_STYLE = (
+    "QLabel { background: #e65100; color: #ffffff; font-weight: bold;"
+    " border-radius: 3px; padding: 1px 6px; }"
+)
+
+SECTION_TITLE_STYLE = "font-weight: bold;"
+
+
+def chip_style(level: str) -> str:
+    bg, fg = LEVEL_COLOURS.get(level, ("#455a64", "#ffffff"))
+    return (
+        f"QFrame#chip {{ background: {bg}; border-radius: 10px; }}"
+        f" QFrame#chip QLabel {{ color: {fg}; background: transparent; }}"
+        f" QFrame#chip QToolButton {{ color: {fg}; background: transparent; border: none;"
+        " font-weight: bold; padding: 0 2px; }"
+    )
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    palette = palette or QApplication.palette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def apply_dark_palette(app: QApplication) -> None:
+    """A dark Fusion palette (what a dark system theme gives), for screenshots and tests."""
+    app.setStyle("Fusion")
+    p = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: "#2b2b2b",
+        QPalette.ColorRole.WindowText: "#e8e8e8",
+        QPalette.ColorRole.Base: "#1f1f1f",
+        QPalette.ColorRole.AlternateBase: "#2a2a2a",
+        QPalette.ColorRole.Text: "#e8e8e8",
+        QPalette.ColorRole.Button: "#353535",
+        QPalette.ColorRole.ButtonText: "#e8e8e8",
+        QPalette.ColorRole.Highlight: "#3d7bd9",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: "#353535",
+        QPalette.ColorRole.ToolTipText: "#e8e8e8",
+        QPalette.ColorRole.PlaceholderText: "#9a9a9a",
+        QPalette.ColorRole.Link: "#8ab4f8",
+        QPalette.ColorRole.Mid: "#555555",
+        QPalette.ColorRole.Midlight: "#444444",
+    }
+    for role, colour in roles.items():
+        p.setColor(role, QColor(colour))
+    app.setPalette(p)

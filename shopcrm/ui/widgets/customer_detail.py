@@ -1,0 +1,461 @@
+"""``CustomerDetail``: everything about one guest, beside the customer table.
+
+From the top: name and reading with Edit / Record visit buttons; a red allergy banner that is shown
+whenever the guest has an allergy (outside the scrolling part, so it cannot be scrolled away); the
+preferences as chips with a row to add one in place; then tabs for the profile, visit history (with
+items), coupons, mailings and notes. Everything is read through ``store`` functions; adding or
+removing a preference writes through ``store.preferences`` and emits ``ctx.customers_changed``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shopcrm.domain.models import PREFERENCE_KIND_LABELS, PREFERENCE_KINDS, Preference
+from shopcrm.i18n import _, ngettext
+from shopcrm.ui.models.customer_table_model import format_day, format_money, format_phone
+from shopcrm.ui.theme import ALLERGY_BANNER_STYLE, SECTION_TITLE_STYLE
+from shopcrm.ui.widgets.chips import PreferenceChips, level_legend
+
+
+def _store(name: str):
+    """A store module, or None while its area has not landed (its section then stays empty)."""
+    try:
+        return importlib.import_module(f"shopcrm.store.{name}")
+    except ImportError:
+        return None
+
+
+def format_birthday(year, month, day, today: dt.date | None = None) -> str:
+    """ "1985-03-10 (turns 42 on 2027-03-10)" or "03-10" when the year is unknown."""
+    if not month or not day:
+        return ""
+    if not year:
+        return _("{month}/{day} (year unknown)").format(month=month, day=day)
+    today = today or dt.date.today()
+    text = f"{year:04d}-{month:02d}-{day:02d}"
+    try:
+        from shopcrm.domain import dates
+
+        age = dates.age_on(year, month, day, today)
+        return text + "  " + _("(age {age})").format(age=age)
+    except (ImportError, ValueError):
+        return text
+
+
+def _moment(value) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return format_day(value)
+
+
+class CustomerDetail(QWidget):
+    editRequested = Signal(int)
+    recordVisitRequested = Signal(int)
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("customerDetail")
+        self.customer = None
+        self.customer_id: int | None = None
+        self._prefs: list[Preference] = []
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 4, 4, 4)
+
+        head = QHBoxLayout()
+        names = QVBoxLayout()
+        self.name_label = QLabel()
+        self.name_label.setObjectName("detailName")
+        font = self.name_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.name_label.setFont(font)
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.kana_label = QLabel()
+        self.kana_label.setObjectName("detailKana")
+        names.addWidget(self.name_label)
+        names.addWidget(self.kana_label)
+        head.addLayout(names, 1)
+        self.edit_button = QPushButton(_("Edit…"))
+        self.edit_button.setObjectName("editCustomerButton")
+        self.edit_button.setAccessibleName(_("Edit customer"))
+        self.edit_button.clicked.connect(lambda: self.editRequested.emit(self.customer_id or 0))
+        self.visit_button = QPushButton(_("Record visit…"))
+        self.visit_button.setObjectName("detailRecordVisitButton")
+        self.visit_button.setAccessibleName(_("Record a visit for this guest"))
+        self.visit_button.setDefault(False)
+        self.visit_button.clicked.connect(
+            lambda: self.recordVisitRequested.emit(self.customer_id or 0)
+        )
+        head.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
+        head.addWidget(self.visit_button, 0, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(head)
+
+        self.allergy_banner = QLabel()
+        self.allergy_banner.setObjectName("allergyBanner")
+        self.allergy_banner.setStyleSheet(ALLERGY_BANNER_STYLE)
+        self.allergy_banner.setWordWrap(True)
+        self.allergy_banner.setVisible(False)
+        outer.addWidget(self.allergy_banner)
+
+        # Preferences: chips and the add row.
+        self.prefs_title = QLabel(_("Preferences"))
+        self.prefs_title.setStyleSheet(SECTION_TITLE_STYLE)
+        outer.addWidget(self.prefs_title)
+        self.chips = PreferenceChips()
+        self.chips.setObjectName("preferenceChips")
+        self.chips.removeRequested.connect(self.remove_preference)
+        outer.addWidget(self.chips)
+        add_row = QHBoxLayout()
+        self.level_combo = QComboBox()
+        self.level_combo.setObjectName("preferenceLevel")
+        self.level_combo.setAccessibleName(_("Preference level"))
+        for level, label in level_legend():
+            self.level_combo.addItem(label, level)
+        self.kind_combo = QComboBox()
+        self.kind_combo.setObjectName("preferenceKind")
+        self.kind_combo.setAccessibleName(_("Preference kind"))
+        for kind in PREFERENCE_KINDS:
+            self.kind_combo.addItem(_(PREFERENCE_KIND_LABELS[kind]), kind)
+        self.pref_edit = QLineEdit()
+        self.pref_edit.setObjectName("preferenceLabel")
+        self.pref_edit.setPlaceholderText(_("e.g. junmai sake, shrimp, counter seat"))
+        self.pref_edit.setAccessibleName(_("Preference"))
+        self.pref_edit.returnPressed.connect(self.add_preference)
+        self.pref_add = QPushButton(_("Add"))
+        self.pref_add.setObjectName("preferenceAddButton")
+        self.pref_add.setAccessibleName(_("Add preference"))
+        self.pref_add.clicked.connect(self.add_preference)
+        add_row.addWidget(self.level_combo)
+        add_row.addWidget(self.kind_combo)
+        add_row.addWidget(self.pref_edit, 1)
+        add_row.addWidget(self.pref_add)
+        outer.addLayout(add_row)
+        self.pref_error = QLabel()
+        self.pref_error.setObjectName("preferenceError")
+        self.pref_error.setStyleSheet("color: #d32f2f;")
+        self.pref_error.setVisible(False)
+        outer.addWidget(self.pref_error)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("detailTabs")
+        outer.addWidget(self.tabs, 1)
+
+        profile = QWidget()
+        self.form = QFormLayout(profile)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.fields: dict[str, QLabel] = {}
+        for key, label in self._field_labels():
+            value = QLabel()
+            value.setObjectName(f"detail_{key}")
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.fields[key] = value
+            self.form.addRow(label, value)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(profile)
+        self.tabs.addTab(scroll, _("Profile"))
+
+        self.visits_tree = self._tree(
+            "visitHistory", [_("Date"), _("Party"), _("Amount"), _("Items"), _("Note")]
+        )
+        self.tabs.addTab(self.visits_tree, _("Visit history"))
+        self.coupons_tree = self._tree(
+            "couponList", [_("Code"), _("Campaign"), _("Valid until"), _("Status")]
+        )
+        self.tabs.addTab(self.coupons_tree, _("Coupons"))
+        self.mailings_tree = self._tree("mailingList", [_("Sent"), _("Piece"), _("Campaign")])
+        self.tabs.addTab(self.mailings_tree, _("Mailings"))
+        self.notes_view = QPlainTextEdit()
+        self.notes_view.setObjectName("detailNotes")
+        self.notes_view.setReadOnly(True)
+        self.notes_view.setAccessibleName(_("Notes"))
+        self.tabs.addTab(self.notes_view, _("Notes"))
+
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.clear()
+
+    @staticmethod
+    def _field_labels() -> list[tuple[str, str]]:
+        return [
+            ("phone", _("Phone")),
+            ("email", _("Email")),
+            ("line_id", _("LINE ID")),
+            ("address", _("Address")),
+            ("birthday", _("Birthday")),
+            ("code", _("Membership code")),
+            ("channel", _("Acquisition channel")),
+            ("tags", _("Tags")),
+            ("dm", _("Direct mail")),
+            ("since", _("Customer since")),
+            ("figures", _("Visits")),
+        ]
+
+    def _tree(self, name: str, headers: list[str]) -> QTreeWidget:
+        tree = QTreeWidget()
+        tree.setObjectName(name)
+        tree.setHeaderLabels(headers)
+        tree.setRootIsDecorated(True)
+        tree.setAlternatingRowColors(True)
+        tree.setUniformRowHeights(True)
+        tree.setAccessibleName(headers[0])
+        return tree
+
+    # --- showing a guest ----------------------------------------------------------------------
+    def clear(self) -> None:
+        self.customer = None
+        self.customer_id = None
+        self.name_label.setText(_("No customer selected"))
+        self.kana_label.setText(_("Select a guest in the list to see their record."))
+        self.allergy_banner.setVisible(False)
+        for widget in (
+            self.edit_button,
+            self.visit_button,
+            self.level_combo,
+            self.kind_combo,
+            self.pref_edit,
+            self.pref_add,
+            self.tabs,
+        ):
+            widget.setEnabled(False)
+        self.chips.set_preferences([])
+        for value in self.fields.values():
+            value.clear()
+        for tree in (self.visits_tree, self.coupons_tree, self.mailings_tree):
+            tree.clear()
+        self.notes_view.clear()
+
+    def set_customer(self, customer_id: int | None) -> None:
+        if not customer_id:
+            self.clear()
+            return
+        from shopcrm.store import customers
+        from shopcrm.store.errors import NotFound
+
+        try:
+            customer = customers.get(self.ctx.db, customer_id)
+        except NotFound:
+            self.clear()
+            return
+        self.customer = customer
+        self.customer_id = customer_id
+        for widget in (
+            self.edit_button,
+            self.visit_button,
+            self.level_combo,
+            self.kind_combo,
+            self.pref_edit,
+            self.pref_add,
+            self.tabs,
+        ):
+            widget.setEnabled(True)
+        self.name_label.setText(customer.name)
+        self.kana_label.setText(customer.kana)
+        self._fill_profile(customer)
+        self.refresh_preferences()
+        self._fill_visits()
+        self._fill_coupons()
+        self._fill_mailings()
+        self.notes_view.setPlainText(customer.notes)
+        self.tabs.setTabText(
+            self.tabs.indexOf(self.notes_view),
+            _("Notes") + (" •" if customer.notes.strip() else ""),
+        )
+
+    def refresh(self) -> None:
+        self.set_customer(self.customer_id)
+
+    def _fill_profile(self, c) -> None:
+        f = self.fields
+        f["phone"].setText(format_phone(c.phone))
+        f["email"].setText(c.email)
+        f["line_id"].setText(c.line_id)
+        postal = f"〒{c.postal_code[:3]}-{c.postal_code[3:]}" if len(c.postal_code) == 7 else ""
+        f["address"].setText("\n".join(x for x in (postal, *c.address_lines) if x))
+        f["birthday"].setText(format_birthday(c.birth_year, c.birth_month, c.birth_day))
+        f["code"].setText(c.code or "")
+        f["channel"].setText(c.channel)
+        f["tags"].setText(", ".join(c.tags))
+        if c.erased_at:
+            dm = _("Erased on request")
+        elif c.do_not_mail:
+            dm = _("Do not mail")
+        elif c.dm_consent:
+            since = format_day(c.dm_consent_at)
+            dm = _("Consented") + (f" ({since})" if since else "")
+        else:
+            dm = _("No consent")
+        f["dm"].setText(dm)
+        f["since"].setText(format_day(c.created_at))
+
+    def refresh_preferences(self) -> None:
+        prefs_mod = _store("preferences")
+        self._prefs = prefs_mod.for_customer(self.ctx.db, self.customer_id) if prefs_mod else []
+        self.chips.set_preferences(self._prefs)
+        allergies = [p for p in self._prefs if p.level == "allergy"]
+        if allergies:
+            labels = "、".join(p.label for p in allergies)
+            self.allergy_banner.setText("⚠ " + _("Allergy: {items}").format(items=labels))
+            self.allergy_banner.setAccessibleName(self.allergy_banner.text())
+        self.allergy_banner.setVisible(bool(allergies))
+
+    def _fill_visits(self) -> None:
+        self.visits_tree.clear()
+        visits_mod = _store("visits")
+        visits = (
+            visits_mod.for_customer(self.ctx.db, self.customer_id, limit=200) if visits_mod else []
+        )
+        total = 0
+        for visit in visits:
+            total += visit.amount
+            items = ", ".join(
+                f"{i.name} ×{i.quantity}" if i.quantity > 1 else i.name for i in visit.items
+            )
+            row = QTreeWidgetItem(
+                [
+                    _moment(visit.visited_at),
+                    str(visit.party_size),
+                    format_money(visit.amount),
+                    items,
+                    visit.note + (f" [{visit.coupon_code}]" if visit.coupon_code else ""),
+                ]
+            )
+            row.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            row.setToolTip(3, items)
+            for item in visit.items:
+                price = format_money(item.price) if item.price is not None else ""
+                QTreeWidgetItem(row, ["", f"×{item.quantity}", price, item.name, ""])
+            self.visits_tree.addTopLevelItem(row)
+        for col in (0, 1, 2):
+            self.visits_tree.resizeColumnToContents(col)
+        self.tabs.setTabText(
+            self.tabs.indexOf(self.visits_tree), _("Visit history") + f" ({len(visits)})"
+        )
+        c = self.customer
+        if c is not None:
+            count = getattr(c, "visit_count", None) or len(visits)
+            spent = getattr(c, "total_spent", None) or total
+            text = ngettext("{n} visit", "{n} visits", count).format(n=count)
+            if count:
+                text += " · " + _("total {amount}, {avg} per visit").format(
+                    amount=format_money(spent), avg=format_money(spent // max(count, 1))
+                )
+            self.fields["figures"].setText(text)
+
+    def _fill_coupons(self) -> None:
+        self.coupons_tree.clear()
+        mod = _store("coupons")
+        coupons = mod.for_customer(self.ctx.db, self.customer_id) if mod else []
+        today = dt.date.today()
+        for coupon in coupons:
+            if coupon.voided_at:
+                status = _("Voided")
+            elif coupon.redeemed_at:
+                status = _("Used on {day}").format(day=format_day(coupon.redeemed_at))
+            elif coupon.valid_until < today:
+                status = _("Expired")
+            elif coupon.valid_from > today:
+                status = _("Not yet valid")
+            else:
+                status = _("Valid")
+            self.coupons_tree.addTopLevelItem(
+                QTreeWidgetItem(
+                    [coupon.code, coupon.campaign_name, format_day(coupon.valid_until), status]
+                )
+            )
+        self.tabs.setTabText(
+            self.tabs.indexOf(self.coupons_tree), _("Coupons") + f" ({len(coupons)})"
+        )
+
+    def _fill_mailings(self) -> None:
+        self.mailings_tree.clear()
+        mod = _store("mailings")
+        mailings = mod.for_customer(self.ctx.db, self.customer_id) if mod else []
+        pieces = {
+            "postcard": _("Postcard"),
+            "letter": _("Letter"),
+            "ticket": _("Coupon ticket"),
+            "label": _("Address label"),
+            "address_side": _("Postcard address side"),
+        }
+        for m in mailings:
+            self.mailings_tree.addTopLevelItem(
+                QTreeWidgetItem([_moment(m.sent_at), pieces.get(m.piece, m.piece), m.campaign_name])
+            )
+        self.tabs.setTabText(
+            self.tabs.indexOf(self.mailings_tree), _("Mailings") + f" ({len(mailings)})"
+        )
+
+    # --- preferences in place -----------------------------------------------------------------
+    def add_preference(self) -> None:
+        if not self.customer_id:
+            return
+        label = self.pref_edit.text().strip()
+        if not label:
+            self._show_pref_error(_("Type what the guest likes, dislikes or is allergic to."))
+            self.pref_edit.setFocus()
+            return
+        from shopcrm.domain.rules import ValidationError
+        from shopcrm.store import preferences
+
+        pref = Preference(
+            customer_id=self.customer_id,
+            kind=self.kind_combo.currentData(),
+            level=self.level_combo.currentData(),
+            label=label,
+        )
+        try:
+            preferences.add(self.ctx.db, pref)
+        except ValidationError as exc:
+            self._show_pref_error(str(exc))
+            return
+        self.pref_error.setVisible(False)
+        self.pref_edit.clear()
+        self.refresh_preferences()
+        self.ctx.customers_changed.emit()
+
+    def remove_preference(self, preference_id: int) -> None:
+        from shopcrm.store import preferences
+
+        pref = next((p for p in self._prefs if p.id == preference_id), None)
+        if pref is not None and pref.level == "allergy":
+            answer = QMessageBox.question(
+                self,
+                _("Remove allergy"),
+                _("Remove the allergy “{label}” from this guest's record?").format(
+                    label=pref.label
+                ),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        preferences.remove(self.ctx.db, preference_id)
+        self.refresh_preferences()
+        self.ctx.customers_changed.emit()
+
+    def _show_pref_error(self, text: str) -> None:
+        self.pref_error.setText(text)
+        self.pref_error.setVisible(True)

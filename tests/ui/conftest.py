@@ -1,0 +1,152 @@
+"""Fixtures for the UI tests: QSettings in tmp, a small izakaya built through store functions,
+an ``AppContext`` over it, and the real ``MainWindow`` (offscreen)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _ui_settings_in_tmp(tmp_path):
+    """Window geometry and other QSettings go to the test's folder, never the user's."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path / "qsettings"
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
+    yield folder
+
+
+@dataclass
+class Shop:
+    """What the sample shop holds, by name, so tests look things up instead of hard-coding ids."""
+
+    today: dt.date
+    customers: dict[str, object] = field(default_factory=dict)  # name -> Customer
+    menu: dict[str, object] = field(default_factory=dict)  # item name -> MenuItem
+
+    def id(self, name: str) -> int:
+        return self.customers[name].id
+
+
+GUESTS = (
+    # name, kana, phone, (birth year, days from today to the birthday or None), tags, consent
+    ("山田 太郎", "ヤマダ タロウ", "09012345678", (1985, 0), ("常連",), True),
+    ("佐藤 花子", "サトウ ハナコ", "08011112222", (None, 3), (), True),
+    ("鈴木 一郎", "スズキ イチロウ", "0312345678", (1990, 40), ("会社員",), False),
+    ("高橋 美咲", "タカハシ ミサキ", "07055556666", None, (), False),
+    ("田中 健", "タナカ ケン", "", (1978, 10), ("日本酒好き",), True),
+    ("伊藤 さくら", "イトウ サクラ", "09098765432", None, (), True),
+    ("John Smith", "ジョン スミス", "09033334444", None, ("観光",), False),
+)
+
+
+def _birthday(today: dt.date, days: int) -> tuple[int, int]:
+    day = today + dt.timedelta(days=days)
+    return day.month, day.day
+
+
+def build_shop(db, today: dt.date | None = None) -> Shop:
+    """A small shop: a menu, seven guests, past visits, visits today, preferences, an allergy."""
+    from shopcrm.domain.models import Customer, MenuCategory, MenuItem, Preference, Visit, VisitItem
+    from shopcrm.store import customers, menu, preferences, visits
+
+    today = today or dt.date.today()
+    shop = Shop(today=today)
+    for (category, kind), items in {
+        ("ビール", "drink"): [("生ビール", 600), ("瓶ビール", 650)],
+        ("日本酒", "drink"): [("獺祭 純米大吟醸", 1200), ("八海山", 900)],
+        ("料理", "food"): [("枝豆", 380), ("焼き鳥盛り合わせ", 980), ("刺身盛り合わせ", 1580)],
+    }.items():
+        cat = menu.add_category(db, MenuCategory(category, kind))
+        for name, price in items:
+            menu.add_item(db, MenuItem(name, price, category_id=cat.id))
+    shop.menu = {item.name: item for item in menu.items(db)}
+
+    for name, kana, phone, birthday, tags, consent in GUESTS:
+        month = day = year = None
+        if birthday is not None:
+            year = birthday[0]
+            month, day = _birthday(today, birthday[1])
+        c = customers.create(
+            db,
+            Customer(
+                name=name,
+                kana=kana,
+                phone=phone,
+                birth_year=year,
+                birth_month=month,
+                birth_day=day,
+                tags=tags,
+                dm_consent=consent,
+                dm_consent_at=dt.datetime.now().replace(microsecond=0) if consent else None,
+                notes="カウンター席が好き" if name == "山田 太郎" else "",
+            ),
+        )
+        shop.customers[name] = c
+
+    now = dt.datetime.combine(today, dt.time(19, 0))
+    beer, edamame, dassai = shop.menu["生ビール"], shop.menu["枝豆"], shop.menu["獺祭 純米大吟醸"]
+
+    def visit(name, days_ago, amount, items, hour=19, party=2):
+        when = now - dt.timedelta(days=days_ago)
+        return visits.record(
+            db,
+            Visit(
+                customer_id=shop.id(name),
+                visited_at=when.replace(hour=hour),
+                amount=amount,
+                party_size=party,
+                items=[VisitItem(i.name, menu_item_id=i.id, price=i.price) for i in items],
+            ),
+        )
+
+    for days_ago in (60, 40, 20, 5):
+        visit("山田 太郎", days_ago, 4800, [beer, edamame, dassai])
+    visit("佐藤 花子", 200, 3200, [beer])
+    visit("鈴木 一郎", 120, 9800, [dassai, edamame], party=4)
+    visit("田中 健", 10, 2600, [dassai])
+    visit("山田 太郎", 0, 5200, [beer, dassai], hour=18)
+    visit("伊藤 さくら", 0, 3100, [beer, edamame], hour=17, party=3)
+
+    for name, kind, level, label in (
+        ("山田 太郎", "drink", "love", "獺祭 純米大吟醸"),
+        ("山田 太郎", "food", "like", "枝豆"),
+        ("山田 太郎", "seat", "like", "カウンター"),
+        ("佐藤 花子", "food", "allergy", "えび"),
+        ("佐藤 花子", "food", "dislike", "パクチー"),
+    ):
+        preferences.add(db, Preference(shop.id(name), kind, level, label))
+    return shop
+
+
+@pytest.fixture
+def shop(db):
+    return build_shop(db)
+
+
+@pytest.fixture
+def app_ctx(db, db_path, shop, qapp):
+    from shopcrm.ui.context import AppContext
+
+    return AppContext(db, db_path)
+
+
+@pytest.fixture
+def main_window(app_ctx, qtbot):
+    from shopcrm.ui.main_window import MainWindow
+
+    window = MainWindow(app_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.close()
+
+
+def wait_for_table(qtbot, page, timeout=5000):
+    """Wait until the customer table's model has finished its current load."""
+    qtbot.waitUntil(lambda: not page.model.is_loading, timeout=timeout)
