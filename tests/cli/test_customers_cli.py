@@ -1,0 +1,138 @@
+"""``shopcrm customers ...`` through click's runner, on a real database file."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from shopcrm.cli import cli
+from shopcrm.store import customers, open_db
+
+TANAKA = ["--name", "田中太郎", "--kana", "タナカタロウ", "--phone", "090-1234-5678"]
+
+
+def run(db_path, *args, lang="en"):
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "--lang", lang, *args])
+    return result
+
+
+def stored(db_path) -> int:
+    db = open_db(db_path)
+    try:
+        return customers.count_all(db)
+    finally:
+        db.close()
+
+
+def add(db_path, *args) -> dict:
+    result = run(db_path, "customers", "add", *args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_add_json_round_trip(db_path):
+    made = add(
+        db_path, *TANAKA, "--email", "taro@example.jp", "--birthday", "S55.3.10",
+        "--postal-code", "1050011", "--code", "M-001", "--channel", "Instagram", "--dm-consent",
+        "--tag", "常連", "--line-id", "taro_line",
+    )  # fmt: skip
+    assert made["id"] == 1
+    assert made["phone"] == "09012345678"
+    assert (made["birth_year"], made["birth_month"], made["birth_day"]) == (1980, 3, 10)
+    assert (made["prefecture"], made["city"], made["street"]) == ("東京都", "港区", "芝公園")
+    assert made["channel"] == "Instagram" and made["dm_consent"] is True
+    assert made["tags"] == ["常連"]
+    shown = json.loads(run(db_path, "customers", "show", "1", "--json").stdout)
+    assert shown["customer"] == made
+    assert shown["summary"]["visit_count"] == 0
+    assert shown["preferences"] == [] and shown["visits"] == [] and shown["coupons"] == []
+
+
+def test_address_text_is_split(db_path):
+    made = add(db_path, "--name", "山田花子", "--postal-code", "105-0011",
+               "--address", "東京都港区芝公園4-2-8 東京タワービル3F")  # fmt: skip
+    assert made["postal_code"] == "1050011"
+    assert (made["prefecture"], made["city"], made["street"], made["building"]) == (
+        "東京都",
+        "港区",
+        "芝公園4-2-8",
+        "東京タワービル3F",
+    )
+
+
+def test_human_output(db_path):
+    result = run(db_path, "customers", "add", *TANAKA)
+    assert result.exit_code == 0
+    assert "Registered customer #1: 田中太郎" in result.output
+    result = run(db_path, "--lang", "ja", "customers", "add", "--name", "山田花子")
+    assert "お客様を登録しました" in result.output
+
+
+@pytest.mark.parametrize(
+    "args,field",
+    [
+        (["--name", "田中", "--phone", "12-34"], "Phone"),
+        (["--name", "田中", "--email", "taro-at-example"], "Email"),
+        (["--name", "田中", "--birthday", "2/30"], "Birthday"),
+        (["--name", "田中", "--postal-code", "123"], "Postal code"),
+        (["--name", "田中", "--postal-code", "9999999"], "Postal code"),
+        (["--name", "田中", "--kana", "tanaka"], "Reading (kana)"),
+        (["--name", "田中", "--channel", "チラシ"], "Acquisition channel"),
+        (["--name", "  "], "Name"),
+    ],
+)
+def test_wrong_input_names_the_field_and_writes_nothing(db_path, args, field):
+    result = run(db_path, "customers", "add", *args)
+    assert result.exit_code != 0
+    assert f"Error: {field}:" in result.stderr
+    assert stored(db_path) == 0
+
+
+def test_wrong_input_in_japanese(db_path):
+    result = run(db_path, "customers", "add", "--name", "田中", "--phone", "123", lang="ja")
+    assert result.exit_code == 2
+    assert "電話番号" in result.stderr and "エラー" in result.stderr
+
+
+def test_duplicate_code(db_path):
+    add(db_path, *TANAKA, "--code", "A1")
+    result = run(db_path, "customers", "add", "--name", "鈴木", "--code", "A1")
+    assert result.exit_code == 2
+    assert "Membership code" in result.stderr and "A1" in result.stderr
+    assert stored(db_path) == 1
+
+
+def test_search_json_and_table(db_path):
+    taro = add(db_path, *TANAKA)
+    add(db_path, "--name", "山田花子", "--kana", "ヤマダハナコ")
+    for query in ("ﾀﾅｶ", "たなか", "０９０-1234", "中太"):
+        out = json.loads(run(db_path, "customers", "search", query, "--json").stdout)
+        assert [c["id"] for c in out["customers"]] == [taro["id"]]
+        assert out["total"] == 1
+    table = run(db_path, "customers", "search", "田")
+    assert table.exit_code == 0
+    assert "090-1234-5678" in table.output and "山田花子" in table.output
+    assert "No customers found." in run(db_path, "customers", "search", "佐藤").output
+
+
+def test_list_with_filter_and_paging(db_path):
+    for i in range(3):
+        add(db_path, "--name", f"客{i}", *(["--dm-consent"] if i == 0 else []))
+    out = json.loads(
+        run(db_path, "customers", "list", "--filter", "no_consent", "--order-by", "name",
+            "--limit", "1", "--json").stdout
+    )  # fmt: skip
+    assert out["total"] == 2 and len(out["customers"]) == 1
+    text = run(db_path, "customers", "list", "--limit", "2").output
+    assert "2 of 3 customers shown." in text
+
+
+def test_show_human_and_unknown(db_path):
+    add(db_path, *TANAKA, "--birthday", "3/10")
+    text = run(db_path, "customers", "show", "1").output
+    assert "#1 田中太郎 (タナカタロウ)" in text and "10 Mar" in text
+    result = run(db_path, "customers", "show", "42")
+    assert result.exit_code == 1
+    assert "No customer with id 42." in result.stderr

@@ -1,0 +1,130 @@
+"""``shopcrm visits ...`` through click's runner, on a real database file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from shopcrm.cli import cli
+from shopcrm.cli.visits import parse_items
+from shopcrm.domain import codes
+from shopcrm.domain.models import Coupon, Customer, MenuItem
+from shopcrm.store import coupons, customers, menu, open_db
+
+
+def run(db_path, *args, lang="en"):
+    return CliRunner().invoke(cli, ["--db", str(db_path), "--lang", lang, *args])
+
+
+@pytest.fixture
+def shop(db_path):
+    """A guest, a menu item and a coupon, in a file the CLI then opens."""
+    db = open_db(db_path)
+    guest = customers.create(db, Customer(name="田中太郎", code="M-001", phone="09012345678"))
+    beer = menu.add_item(db, MenuItem("生ビール", 600))
+    code = codes.generate_code()
+    coupons.insert_many(
+        db,
+        [Coupon(code=code, campaign_id=1, customer_id=guest.id,
+                valid_from=dt.date(2026, 1, 1), valid_until=dt.date(2099, 12, 31))],
+    )  # fmt: skip
+    db.close()
+    return {"guest": guest.id, "beer": beer.id, "coupon": code}
+
+
+def counts(db_path) -> tuple[int, int]:
+    db = open_db(db_path)
+    try:
+        return tuple(
+            db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("visits", "visit_items")
+        )
+    finally:
+        db.close()
+
+
+def test_add_json_round_trip(db_path, shop):
+    result = run(
+        db_path, "visits", "add", "--customer", str(shop["guest"]), "--amount", "¥4,800",
+        "--party-size", "2", "--at", "2026-11-20 19:30", "--items", "生ビール×2, 焼き鳥",
+        "--coupon", shop["coupon"], "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    v = json.loads(result.stdout)
+    assert v["id"] == 1 and v["customer_id"] == shop["guest"]
+    assert v["amount"] == 4800 and v["party_size"] == 2
+    assert v["visited_at"] == "2026-11-20T19:30:00"
+    assert v["coupon_code"] == shop["coupon"]
+    assert [(i["name"], i["menu_item_id"], i["quantity"], i["price"]) for i in v["items"]] == [
+        ("生ビール", shop["beer"], 2, 600),
+        ("焼き鳥", None, 1, None),
+    ]
+    listed = json.loads(run(db_path, "visits", "list", "--json").stdout)
+    assert listed[0]["id"] == 1 and listed[0]["customer_name"] == "田中太郎"
+    shown = json.loads(run(db_path, "customers", "show", "1", "--json").stdout)
+    assert shown["summary"]["total_spent"] == 4800 and shown["visits"][0]["id"] == 1
+
+
+def test_customer_by_code_or_phone_and_human_output(db_path, shop):
+    result = run(db_path, "visits", "add", "--customer", "M-001", "--amount", "3000")
+    assert result.exit_code == 0
+    assert "Recorded visit #1 for customer #1." in result.output
+    result = run(db_path, "visits", "add", "--customer", "090-1234-5678", "--amount", "3000")
+    assert "Recorded visit #2" in result.output
+    text = run(db_path, "--lang", "ja", "visits", "list", "--customer", "1").output
+    assert "田中太郎" in text and "¥3,000" in text
+
+
+@pytest.mark.parametrize(
+    "args,field",
+    [
+        (["--customer", "99", "--amount", "1000"], "Customer"),
+        (["--customer", "1", "--amount", "-5"], "Amount"),
+        (["--customer", "1", "--amount", "abc"], "Amount"),
+        (["--customer", "1", "--amount", "1000", "--party-size", "0"], "Party size"),
+        (["--customer", "1", "--amount", "1000", "--party-size", "many"], "Party size"),
+        (["--customer", "1", "--amount", "1000", "--at", "2026-13-40 19:00"], "Date and time"),
+        (["--customer", "1", "--amount", "1000", "--at", "25:00"], "Date and time"),
+        (["--customer", "1", "--amount", "1000", "--coupon", "ZZZZ-ZZZZ"], "Coupon code"),
+    ],
+)
+def test_wrong_input_names_the_field_and_writes_nothing(db_path, shop, args, field):
+    result = run(db_path, "visits", "add", *args, "--items", "生ビール")
+    assert result.exit_code != 0
+    assert f"Error: {field}:" in result.stderr
+    assert counts(db_path) == (0, 0)
+
+
+def test_used_coupon_refused_second_time(db_path, shop):
+    first = ["visits", "add", "--customer", "1", "--amount", "1000", "--coupon", shop["coupon"]]
+    assert run(db_path, *first).exit_code == 0
+    again = run(db_path, *first)
+    assert again.exit_code == 2 and "Coupon code" in again.stderr
+    assert counts(db_path) == (1, 0)
+
+
+def test_favourite_hint_after_third_order(db_path, shop):
+    for _ in range(3):
+        result = run(db_path, "visits", "add", "--customer", "1", "--amount", "900",
+                     "--items", "生ビール")  # fmt: skip
+    assert "Ordered again and again: 生ビール" in result.output
+
+
+def test_delete(db_path, shop):
+    run(db_path, "visits", "add", "--customer", "1", "--amount", "1000", "--items", "枝豆")
+    assert run(db_path, "visits", "delete", "1", "--yes").exit_code == 0
+    assert counts(db_path) == (0, 0)
+    missing = run(db_path, "visits", "delete", "1", "--yes")
+    assert missing.exit_code == 1 and "No visit with id 1." in missing.stderr
+
+
+def test_parse_items():
+    items = parse_items("生ビール×2, 焼き鳥、枝豆 x3，ﾊｲﾎﾞｰﾙ＊２,,")
+    assert [(i.name, i.quantity) for i in items] == [
+        ("生ビール", 2),
+        ("焼き鳥", 1),
+        ("枝豆", 3),
+        ("ハイボール", 2),
+    ]
