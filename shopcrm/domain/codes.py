@@ -39,7 +39,8 @@ class CouponError(ValidationError):
     """A coupon code that cannot be used, on field "coupon_code"; ``reason`` says why.
 
     Reasons: ``empty``, ``malformed``, ``mistyped`` (check character), ``unknown``,
-    ``not_yet_valid``, ``expired``, ``used``, ``voided``, ``other_customer``.
+    ``not_yet_valid``, ``expired``, ``used``, ``voided``, ``other_customer``,
+    ``visit_has_coupon`` (the visit already redeemed another coupon).
     """
 
     def __init__(self, reason: str, message: str, **params: object):

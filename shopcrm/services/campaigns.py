@@ -298,6 +298,17 @@ def discount_text(campaign: Campaign, lang: str | None = None) -> str:
     return _("a free {item}").format(item=campaign.discount_item)
 
 
+def validity_text(campaign: Campaign) -> str:
+    """How long the campaign's coupons are valid, in words (for lists and forms)."""
+    c = campaign
+    if c.valid_until is not None:
+        start = dates.format_date(c.valid_from) if c.valid_from else _("issue day")
+        return f"{start} – {dates.format_date(c.valid_until)}"
+    if c.kind == "birthday":
+        return _("{days} days from the 1st of the birthday month").format(days=c.valid_days)
+    return _("{days} days from issue").format(days=c.valid_days)
+
+
 def _shop_name(shop: object) -> str:
     if isinstance(shop, dict):
         return str(shop.get("shop_name", ""))

@@ -188,6 +188,14 @@ def redeem(
     at = at or dt.datetime.now()
     with db.atomic():
         coupon = check(db, code, customer_id=customer_id, on=at.date())
+        other = _query(db, "coupons.redeemed_visit_id = ?", [visit_id])
+        if other:
+            raise CouponError(
+                "visit_has_coupon",
+                N_("Visit #{visit} already redeemed coupon {code}: one coupon per visit."),
+                visit=visit_id,
+                code=other[0].code,
+            )
         try:
             cursor = db.execute(
                 "UPDATE coupons SET redeemed_at = ?, redeemed_visit_id = ?"
