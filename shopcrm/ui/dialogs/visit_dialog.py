@@ -397,6 +397,7 @@ class VisitDialog(DialogBase):
             self.coupon_status.clear_message()
             mark_invalid(self.coupon, "")
             return True
+        from shopcrm.domain.dates import format_date
         from shopcrm.store import coupons
 
         try:
@@ -409,7 +410,7 @@ class VisitDialog(DialogBase):
         self.coupon_status.show_message(
             "✓ "
             + _("{code}: {campaign}, valid until {date}").format(
-                code=coupon.code, campaign=what, date=coupon.valid_until.isoformat()
+                code=coupon.code, campaign=what, date=format_date(coupon.valid_until)
             ),
             ok=True,
         )

@@ -1,0 +1,298 @@
+"""VisitDialog driven from the keyboard through its real widgets, down to the saved rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog
+
+from shopcrm.domain.models import Coupon
+from shopcrm.store import preferences, visits
+from shopcrm.ui.dialogs.visit_dialog import VisitDialog
+from tests.ui.dialog_fixtures import (  # noqa: F401 (ctx is a fixture)
+    add_customer,
+    add_preference,
+    add_visit,
+    ctx,
+    seed_menu,
+    type_text,
+)
+
+
+@pytest.fixture
+def shop(ctx):  # noqa: F811
+    menu = seed_menu(ctx.db)
+    taro = add_customer(ctx.db, "山田 太郎", "やまだ たろう", "090-1111-2222")
+    add_customer(ctx.db, "山本 花子", "やまもと はなこ", "090-3333-4444")
+    return menu, taro
+
+
+def _open(ctx, qtbot, customer_id=None):  # noqa: F811
+    dialog = VisitDialog(ctx, customer_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    return dialog
+
+
+def _key(qtbot, dialog, key) -> None:
+    """Press a key where the keyboard focus is, as a user would."""
+    qtbot.keyClick(dialog.focusWidget(), key)
+
+
+def _type(qtbot, dialog, text: str) -> None:
+    type_text(qtbot, dialog.focusWidget(), text)
+
+
+def test_record_a_visit_keyboard_only(ctx, qtbot, shop):  # noqa: F811
+    menu, taro = shop
+    seen = []
+    ctx.visits_changed.connect(lambda: seen.append(True))
+    dialog = _open(ctx, qtbot)
+    assert dialog.focusWidget() is dialog.customer_field
+
+    _type(qtbot, dialog, "やまだ")
+    assert dialog.results.count() == 1
+    _key(qtbot, dialog, Qt.Key.Key_Return)  # the top hit
+    assert dialog.customer_id == taro.id
+    assert dialog.focusWidget() is dialog.party
+    _key(qtbot, dialog, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.amount
+    _type(qtbot, dialog, "4,800")
+    _key(qtbot, dialog, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.picker.filter
+    _type(qtbot, dialog, "生ビ")
+    _key(qtbot, dialog, Qt.Key.Key_Return)  # ticks 生ビール, clears the filter
+    assert [i.name for i in dialog.picker.selected_items()] == ["生ビール"]
+    assert dialog.picker.filter.text() == ""
+    _type(qtbot, dialog, "枝")
+    _key(qtbot, dialog, Qt.Key.Key_Escape)  # Esc clears the filter instead of closing
+    assert dialog.isVisible()
+    _key(qtbot, dialog, Qt.Key.Key_Return)  # Enter on an empty filter saves
+
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    saved = visits.get(ctx.db, dialog.saved_visit_id)
+    assert saved.customer_id == taro.id
+    assert saved.amount == 4800
+    assert saved.party_size == 1
+    assert [(i.name, i.menu_item_id, i.price) for i in saved.items] == [
+        ("生ビール", menu["生ビール"].id, 600)
+    ]
+    assert abs(saved.visited_at - dt.datetime.now()) < dt.timedelta(minutes=2)
+    assert seen == [True]
+
+
+def test_tab_order_runs_customer_party_amount_filter_coupon_note_save(ctx, qtbot, shop):  # noqa: F811
+    dialog = _open(ctx, qtbot)
+    order = [dialog.focusWidget()]
+    for _ in range(6):
+        _key(qtbot, dialog, Qt.Key.Key_Tab)
+        order.append(dialog.focusWidget())
+    expected = [dialog.customer_field, dialog.party, dialog.amount, dialog.picker.filter]
+    expected += [dialog.coupon] if dialog.coupon_enabled else []
+    expected += [dialog.note, dialog.save_button]
+    assert order[: len(expected)] == expected
+
+
+def test_full_width_amount_and_party_size(ctx, qtbot, shop):  # noqa: F811
+    _menu, taro = shop
+    dialog = _open(ctx, qtbot, taro.id)
+    assert dialog.focusWidget() is dialog.amount  # guest known: straight to the bill
+    _type(qtbot, dialog, "４８００")
+    assert dialog.amount_info.text() == "¥4,800"
+    dialog.party.setFocus()
+    dialog.party.selectAll()
+    _type(qtbot, dialog, "3")
+    _key(qtbot, dialog, Qt.Key.Key_Return)
+    saved = visits.get(ctx.db, dialog.saved_visit_id)
+    assert (saved.amount, saved.party_size) == (4800, 3)
+
+
+def test_bad_amount_is_shown_at_the_field_and_nothing_is_saved(ctx, qtbot, shop):  # noqa: F811
+    _menu, taro = shop
+    dialog = _open(ctx, qtbot, taro.id)
+    _type(qtbot, dialog, "48OO")
+    assert dialog.amount_error.isVisible()
+    _key(qtbot, dialog, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.saved_visit_id is None
+    assert visits.for_customer(ctx.db, taro.id) == []
+    dialog.amount.clear()
+    _key(qtbot, dialog, Qt.Key.Key_Return)  # empty is refused too
+    assert dialog.amount_error.isVisible()
+    assert visits.for_customer(ctx.db, taro.id) == []
+
+
+def test_no_guest_is_refused_at_the_customer_field(ctx, qtbot, shop):  # noqa: F811
+    dialog = _open(ctx, qtbot)
+    _type(qtbot, dialog, "zzz")
+    assert dialog.customer_error.isVisible()  # no match: says how to register
+    dialog.amount.setText("1000")
+    dialog.on_accept()
+    assert dialog.saved_visit_id is None
+    assert dialog.customer_field.property("invalid") is True
+
+
+def test_selected_guest_is_prefilled_with_allergy_and_favourites(ctx, qtbot, shop):  # noqa: F811
+    menu, taro = shop
+    add_preference(ctx.db, taro.id, "えび", "allergy")
+    add_preference(ctx.db, taro.id, "獺祭 純米大吟醸", "love", "drink")
+    add_visit(ctx.db, taro.id, [menu["枝豆"]])
+    ctx.selected_customer_id = taro.id
+    dialog = _open(ctx, qtbot)
+    assert dialog.customer_id == taro.id
+    assert dialog.allergy_banner.isVisible()
+    assert "えび" in dialog.allergy_banner.text()
+    assert "background: #c62828" in dialog.allergy_banner.styleSheet()
+    assert "獺祭" in dialog.favourites_label.text()
+    assert "枝豆" in dialog.history_label.text()
+    fav_row = dialog.picker._fav_row
+    assert fav_row[1].isVisible() and fav_row[2] == [menu["獺祭 純米大吟醸"].id]
+
+
+def test_typing_after_a_choice_searches_again(ctx, qtbot, shop):  # noqa: F811
+    _menu, taro = shop
+    dialog = _open(ctx, qtbot, taro.id)
+    dialog.customer_field.setFocus()
+    dialog.customer_field.selectAll()
+    _type(qtbot, dialog, "やま")
+    assert dialog.customer_id is None and dialog.results.count() == 2
+    _key(qtbot, dialog, Qt.Key.Key_Down)
+    _key(qtbot, dialog, Qt.Key.Key_Return)
+    assert dialog.customer_id == dialog._hits[1].id  # Down moved to the second hit
+
+
+def test_new_customer_button_registers_on_the_spot(ctx, qtbot, shop):  # noqa: F811
+    from shopcrm.store import customers
+
+    dialog = _open(ctx, qtbot)
+    _type(qtbot, dialog, "田中")
+
+    def fill_and_save():
+        inner = QApplication.activeModalWidget()
+        assert inner.objectName() == "customerDialog"
+        assert inner.text("name") == "田中"  # what was typed became the name
+        inner.fields["phone"].setText("080-5555-6666")
+        inner.on_accept()
+
+    qtbot.wait(1)
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(50, fill_and_save)
+    qtbot.mouseClick(dialog.new_customer_button, Qt.MouseButton.LeftButton)
+    new = customers.find_by_phone(ctx.db, "08055556666")
+    assert len(new) == 1 and dialog.customer_id == new[0].id
+
+
+def _coupon(ctx, customer_id, *, until_days=30):  # noqa: F811
+    from shopcrm.domain.codes import generate_code
+    from shopcrm.store import campaigns, coupons
+
+    today = dt.date.today()
+    coupon = Coupon(
+        code=generate_code(random.Random(customer_id + until_days)),
+        campaign_id=campaigns.get(ctx.db, "birthday").id,
+        customer_id=customer_id,
+        valid_from=today - dt.timedelta(days=40),
+        valid_until=today + dt.timedelta(days=until_days),
+        period_key=f"t{until_days}",
+    )
+    return coupons.insert_many(ctx.db, [coupon])[0]
+
+
+def test_coupon_is_checked_as_it_is_typed_and_redeemed_with_the_visit(ctx, qtbot, shop):  # noqa: F811
+    pytest.importorskip("shopcrm.store.coupons")
+    from shopcrm.store import coupons
+
+    _menu, taro = shop
+    good = _coupon(ctx, taro.id)
+    expired = _coupon(ctx, taro.id, until_days=-1)
+    dialog = _open(ctx, qtbot, taro.id)
+    assert dialog.coupon_enabled
+    _type(qtbot, dialog, "3200")
+    dialog.coupon.setFocus()
+
+    _type(qtbot, dialog, "ABCD-EFG")  # mistyped / malformed
+    qtbot.waitUntil(lambda: dialog.coupon_status.isVisible())
+    assert dialog.coupon.property("invalid") is True
+
+    dialog.coupon.clear()
+    _type(qtbot, dialog, expired.code.lower())
+    qtbot.waitUntil(lambda: expired.code in dialog.coupon_status.text())
+    assert not dialog.coupon_status.text().startswith("✓")  # expired: says so, with the date
+
+    dialog.coupon.clear()
+    _type(qtbot, dialog, good.code.replace("-", ""))
+    qtbot.waitUntil(lambda: dialog.coupon_status.text().startswith("✓"))
+    assert dialog.coupon.property("invalid") is False
+    _key(qtbot, dialog, Qt.Key.Key_Return)
+
+    saved = visits.get(ctx.db, dialog.saved_visit_id)
+    assert coupons.find(ctx.db, good.code).redeemed_visit_id == saved.id
+
+
+def test_another_guests_coupon_is_refused(ctx, qtbot, shop):  # noqa: F811
+    pytest.importorskip("shopcrm.store.coupons")
+    _menu, taro = shop
+    other = add_customer(ctx.db, "他人 様")
+    theirs = _coupon(ctx, other.id)
+    dialog = _open(ctx, qtbot, taro.id)
+    dialog.amount.setText("1000")
+    dialog.coupon.setText(theirs.code)
+    dialog.on_accept()  # saving checks at once, without waiting for the typing pause
+    assert dialog.saved_visit_id is None
+    assert dialog.coupon_status.isVisible()
+    assert visits.for_customer(ctx.db, taro.id) == []
+
+
+def test_favourites_are_offered_after_three_of_five_visits(ctx, qtbot, shop):  # noqa: F811
+    menu, taro = shop
+    add_visit(ctx.db, taro.id, [menu["生ビール"], menu["枝豆"]], days_ago=20)
+    add_visit(ctx.db, taro.id, [menu["生ビール"]], days_ago=10)
+    dialog = _open(ctx, qtbot, taro.id)
+    _type(qtbot, dialog, "2000")
+    dialog.picker.toggle(menu["生ビール"].id)
+    _key(qtbot, dialog, Qt.Key.Key_Return)
+
+    prompt = dialog.favourites_prompt
+    assert prompt is not None and prompt.isVisible()
+    assert not prompt.isModal()
+    assert [box.text() for box in prompt.checks] == ["生ビール"]
+    qtbot.keyClick(prompt, Qt.Key.Key_Return)  # Enter accepts
+    liked = preferences.favourites(ctx.db, taro.id)
+    assert [(p.label, p.level, p.kind, p.menu_item_id) for p in liked] == [
+        ("生ビール", "like", "drink", menu["生ビール"].id)
+    ]
+
+
+def test_no_prompt_before_the_third_time(ctx, qtbot, shop):  # noqa: F811
+    menu, taro = shop
+    add_visit(ctx.db, taro.id, [menu["生ビール"]], days_ago=10)
+    dialog = _open(ctx, qtbot, taro.id)
+    _type(qtbot, dialog, "2000")
+    dialog.picker.toggle(menu["生ビール"].id)
+    _key(qtbot, dialog, Qt.Key.Key_Return)
+    assert dialog.saved_visit_id is not None and dialog.favourites_prompt is None
+
+
+def test_item_filter_matches_kana_and_width(ctx, qtbot, shop):  # noqa: F811
+    menu, _taro = shop
+    dialog = _open(ctx, qtbot)
+    picker = dialog.picker
+    assert picker.matches("びーる")[:2] == [menu["生ビール"].id, menu["瓶ビール"].id]
+    assert picker.matches("ﾋﾞｰﾙ")[:2] == [menu["生ビール"].id, menu["瓶ビール"].id]
+    picker.filter.setText("八海")
+    assert picker.hint.text().endswith("八海山")
+    assert not picker._buttons[menu["枝豆"].id][0].isVisible()
+
+
+@pytest.mark.usefixtures("ja")
+def test_japanese_mode_shows_japanese_labels(ctx, qtbot, shop):  # noqa: F811
+    dialog = _open(ctx, qtbot)
+    assert dialog.windowTitle() == "来店記録"
+    assert dialog.save_button.text() == "保存"
+    assert dialog.amount.accessibleName() == "会計金額"
+    assert dialog.picker.summary.text() == "注文品目なし"
