@@ -1,4 +1,4 @@
-"""MenuDialog: edit categories and items in the tables, validation at the cell, one-transaction save."""
+"""MenuDialog: categories and items edited in tables, bad cells refused, one-transaction save."""
 
 from __future__ import annotations
 
