@@ -1,1 +1,492 @@
-"""Commands of this area (to be filled by its owner)."""
+"""Data in, data out, data safe: ``import``, ``export``, ``backup``, ``restore``, ``check``,
+``info``, ``pin set|clear`` and ``customers merge|unmerge|merges|erase|export``.
+
+Owner-only commands call ``require_owner`` first. A full disk, a read-only file or a damaged
+database is reported as a sentence, never as a traceback, and nothing is half-written: imports
+are one transaction, backups and exports are renamed into place when complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import sys
+from pathlib import Path
+
+import click
+
+from shopcrm.cli import cli
+from shopcrm.cli.common import (
+    EXIT_INVALID,
+    EXIT_REFUSED,
+    CliError,
+    echo_json,
+    pass_cli,
+    require_owner,
+)
+from shopcrm.i18n import _
+
+EXIT_PROBLEMS = 1  # check found problems / import refused
+
+
+@contextlib.contextmanager
+def storage_errors():
+    """sqlite3 and OS errors the user can act on (disk full, read-only ...) as a message."""
+    from shopcrm.store.backup import BackupError, storage_error_message
+
+    try:
+        yield
+    except (sqlite3.Error, OSError, BackupError) as exc:
+        message = storage_error_message(exc)
+        if message is None:
+            raise
+        raise CliError(message, EXIT_INVALID) from exc
+
+
+def _customer_id(obj, ref: str) -> int:
+    from shopcrm.cli.customers import resolve_customer_id
+
+    return resolve_customer_id(obj.db, ref)
+
+
+# --- import / export ----------------------------------------------------------------------------
+
+
+def _print_report(report, limit: int = 50) -> None:
+    click.echo(report.summary())
+    if report.mapping:
+        click.echo(
+            _("Columns: {mapping}").format(
+                mapping=", ".join(f"{h}→{f}" for h, f in report.mapping.items())
+            )
+        )
+    if report.errors:
+        click.echo(_("Rows that would fail:"))
+        for e in report.errors[:limit]:
+            click.echo(_("  row {row}, {column} “{value}”: {reason}").format(**e.as_dict()))
+        if len(report.errors) > limit:
+            click.echo(_("  ... and {n} more").format(n=len(report.errors) - limit))
+    if report.duplicates:
+        click.echo(_("Likely duplicates:"))
+        for d in report.duplicates[:limit]:
+            click.echo(_("  row {row}: {what}").format(row=d.row, what=d.describe()))
+        if len(report.duplicates) > limit:
+            click.echo(_("  ... and {n} more").format(n=len(report.duplicates) - limit))
+    if report.warnings:
+        click.echo(_("Warnings:"))
+        for w in report.warnings[:limit]:
+            click.echo(_("  row {row}, {column} “{value}”: {reason}").format(**w.as_dict()))
+        if len(report.warnings) > limit:
+            click.echo(_("  ... and {n} more").format(n=len(report.warnings) - limit))
+
+
+@cli.command("import")
+@click.argument("kind", type=click.Choice(["customers", "visits"]))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Only check the file and report; write nothing.")
+@click.option("--valid-only", is_flag=True, help="Import the valid rows and skip rows with errors.")
+@click.option(
+    "--create-customers", is_flag=True, help="Visits: register unknown membership codes as new."
+)
+@click.option(
+    "--skip-duplicates",
+    is_flag=True,
+    help="Skip rows that match a customer or visit already in the database.",
+)
+@click.option(
+    "--encoding",
+    type=click.Choice(["auto", "utf-8", "utf-8-sig", "cp932", "shift_jis"]),
+    default="auto",
+    show_default=True,
+    help="CSV encoding (auto detects UTF-8, UTF-8 with BOM and Shift_JIS).",
+)
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="COLUMN=FIELD",
+    help="Correct the column mapping, e.g. --map 携帯=phone or --map 備考2=- (ignore).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_cli
+def import_cmd(
+    obj, kind, file, dry_run, valid_only, create_customers, skip_duplicates, encoding, maps, as_json
+):
+    """Import customers or visits from CSV or Excel (.xlsx): always checked first; all rows or
+    none unless --valid-only."""
+    from shopcrm.services import importexport as ie
+
+    require_owner(obj)
+    overrides = {}
+    for item in maps:
+        if "=" not in item:
+            raise CliError(_("--map takes COLUMN=FIELD, e.g. 携帯=phone"), EXIT_INVALID)
+        column, target = item.rsplit("=", 1)
+        overrides[column] = target
+    try:
+        with storage_errors():
+            report = ie.import_file(
+                obj.db,
+                file,
+                kind,
+                dry_run=dry_run,
+                valid_only=valid_only,
+                create_customers=create_customers,
+                skip_duplicates=skip_duplicates,
+                encoding=encoding,
+                overrides=overrides,
+            )
+    except ie.ImportFileError as exc:
+        raise CliError(str(exc), EXIT_INVALID) from exc
+    except ie.ImportRefused as exc:
+        if as_json:
+            echo_json(exc.report.as_dict())
+        else:
+            _print_report(exc.report)
+        raise CliError(str(exc), EXIT_PROBLEMS) from exc
+    if as_json:
+        echo_json(report.as_dict())
+    else:
+        _print_report(report)
+
+
+@cli.command("export")
+@click.argument("what", type=click.Choice(["customers", "visits", "coupons"]))
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="OUT.csv or OUT.xlsx",
+)
+@click.option(
+    "--encoding",
+    type=click.Choice(["utf-8-sig", "utf-8", "cp932"]),
+    default="utf-8-sig",
+    show_default=True,
+    help="CSV encoding: UTF-8 with BOM opens in Excel; cp932 (Shift_JIS) for old software.",
+)
+@pass_cli
+def export_cmd(obj, what, out, encoding):
+    """Export customers, visits or coupons to CSV or Excel (.xlsx)."""
+    from shopcrm.services import importexport as ie
+
+    require_owner(obj)
+    if out.suffix.lower() not in (".csv", ".xlsx", ".tsv", ".txt"):
+        raise CliError(_("The output file must end in .csv or .xlsx."), EXIT_INVALID)
+    with storage_errors():
+        n = ie.export(obj.db, what, out, encoding=encoding)
+    click.echo(_("Wrote {n} rows to {path}").format(n=n, path=out))
+
+
+# --- backups ------------------------------------------------------------------------------------
+
+
+@cli.command("backup")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the backup (default: the backups folder).",
+)
+@click.option("--list", "list_", is_flag=True, help="List the backups instead.")
+@pass_cli
+def backup_cmd(obj, out, list_):
+    """Back up the database now (safe while the app is running)."""
+    from shopcrm.store import backup
+
+    with storage_errors():
+        if list_:
+            rows = backup.list_backups(obj.db_path)
+            for b in rows:
+                click.echo(
+                    f"{b.taken_at:%Y-%m-%d %H:%M:%S}  {b.kind:<13} {b.size // 1024:>7} KB  {b.path}"
+                )
+            if not rows:
+                click.echo(_("No backups yet."))
+            return
+        if not Path(obj.db_path).exists():
+            raise CliError(
+                _("There is no database at {path}.").format(path=obj.db_path), EXIT_INVALID
+            )
+        path = backup.backup_now(obj.db, out, kind="manual")
+    click.echo(_("Backup written: {path}").format(path=path))
+
+
+@cli.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_cli
+def restore_cmd(obj, file, yes):
+    """Replace the database with a backup (the current one is backed up first)."""
+    from shopcrm.store import backup, lock
+
+    if Path(obj.db_path).exists():
+        require_owner(obj)
+    problems = backup.verify_file(file)
+    if problems:
+        raise CliError(
+            _("The backup cannot be restored: {problem}").format(problem="; ".join(problems[:3])),
+            EXIT_INVALID,
+        )
+    if not yes and not click.confirm(
+        _("Replace the database {db} with {file}? The current data is backed up first.").format(
+            db=obj.db_path, file=file
+        )
+    ):
+        raise CliError(_("Nothing was restored."), EXIT_REFUSED)
+    try:
+        held = lock.acquire(obj.db_path)
+    except lock.DatabaseInUse as exc:
+        raise CliError(str(exc), EXIT_REFUSED) from exc
+    try:
+        with storage_errors():
+            obj.close()
+            before = backup.restore(obj.db_path, file)
+            from shopcrm.store import open_db
+
+            open_db(obj.db_path).close()  # bring an older backup's schema up to date
+    finally:
+        held.release()
+    click.echo(
+        _("Restored from {file}. The data from before is in {before}.").format(
+            file=file, before=before
+        )
+    )
+
+
+@cli.command("check")
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def check_cmd(obj, as_json):
+    """Check database: back up, then integrity and foreign-key checks, then a plain report."""
+    from shopcrm.store import backup
+
+    if not Path(obj.db_path).exists():
+        raise CliError(_("There is no database at {path}.").format(path=obj.db_path), EXIT_INVALID)
+    with storage_errors():
+        report = backup.check(obj.db)
+    if as_json:
+        echo_json(
+            {
+                "ok": report.ok,
+                "backup": report.backup,
+                "integrity": report.integrity,
+                "foreign_keys": report.foreign_keys,
+                "counts": report.counts,
+                "schema_version": report.schema_version,
+            }
+        )
+    else:
+        for line in report.lines():
+            click.echo(line)
+    if not report.ok:
+        sys.exit(EXIT_PROBLEMS)
+
+
+@cli.command("info")
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def info_cmd(obj, as_json):
+    """Where the database is, its schema version, counts and the newest backup."""
+    from shopcrm.services import auth
+    from shopcrm.store import backup
+    from shopcrm.store import importexport as sql
+    from shopcrm.store.migrations import schema_version
+
+    db = obj.db
+    backups = backup.list_backups(obj.db_path)
+    data = {
+        "path": str(Path(obj.db_path).expanduser().resolve()),
+        "schema_version": schema_version(db),
+        "customers": sql.count(db, "customers"),
+        "visits": sql.count(db, "visits"),
+        "coupons": sql.count(db, "coupons"),
+        "owner_pin": auth.pin_is_set(db),
+        "backups": len(backups),
+        "newest_backup": str(backups[0].path) if backups else None,
+    }
+    if as_json:
+        echo_json(data)
+        return
+    click.echo(_("Database: {path}").format(path=data["path"]))
+    click.echo(_("Schema version: {v}").format(v=data["schema_version"]))
+    click.echo(_("Customers: {customers}, visits: {visits}, coupons: {coupons}").format(**data))
+    click.echo(
+        _("Owner PIN: {state}").format(state=_("set") if data["owner_pin"] else _("not set"))
+    )
+    click.echo(
+        _("Backups: {n} (newest: {path})").format(
+            n=data["backups"], path=data["newest_backup"] or "-"
+        )
+    )
+
+
+# --- owner PIN ----------------------------------------------------------------------------------
+
+
+@cli.group("pin")
+def pin_group():
+    """The owner PIN (owner-only actions ask for it once it is set)."""
+
+
+@pin_group.command("set")
+@click.option("--new-pin", default=None, help="The new PIN (else asked twice, hidden).")
+@pass_cli
+def pin_set(obj, new_pin):
+    """Set or change the owner PIN (changing it needs the current one)."""
+    from shopcrm.services import auth
+
+    require_owner(obj)
+    if new_pin is None:
+        if not sys.stdin.isatty():
+            raise CliError(_("Give the new PIN with --new-pin."), EXIT_INVALID)
+        new_pin = click.prompt(_("New owner PIN"), hide_input=True, confirmation_prompt=True)
+    auth.set_pin(obj.db, new_pin)
+    click.echo(_("The owner PIN is set. Owner-only actions now ask for it."))
+
+
+@pin_group.command("clear")
+@pass_cli
+def pin_clear(obj):
+    """Remove the owner PIN (needs the current one): nothing asks for a PIN any more."""
+    from shopcrm.services import auth
+
+    require_owner(obj)
+    auth.clear_pin(obj.db)
+    click.echo(_("The owner PIN was removed."))
+
+
+# --- customers merge / erase / export -----------------------------------------------------------
+
+customers_group = cli.commands["customers"]
+
+
+@customers_group.command("merge")
+@click.argument("keep")
+@click.argument("merge")
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def merge_cmd(obj, keep, merge, as_json):
+    """Merge customer MERGE into KEEP (visits, coupons, preferences and mailings move over).
+    Undo with `customers unmerge MERGE_ID`."""
+    from shopcrm.services import privacy
+
+    require_owner(obj)
+    keep_id, merge_id = _customer_id(obj, keep), _customer_id(obj, merge)
+    with storage_errors():
+        result = privacy.merge(obj.db, keep_id, merge_id)
+    if as_json:
+        echo_json(
+            {
+                "merge_id": result.merge_id,
+                "kept": result.kept.id,
+                "merged": result.merged_id,
+                "moved": result.moved,
+            }
+        )
+        return
+    click.echo(
+        _(
+            "Merged customer #{merged} into #{kept} {name} (merge #{id}; undo with"
+            " `shopcrm customers unmerge {id}`)."
+        ).format(
+            merged=result.merged_id, kept=result.kept.id, name=result.kept.name, id=result.merge_id
+        )
+    )
+    click.echo(
+        _(
+            "Moved: {visits} visits, {coupons} coupons, {preferences} preferences,"
+            " {mailings} mailings."
+        ).format(**result.moved)
+    )
+
+
+@customers_group.command("unmerge")
+@click.argument("merge_id", type=int)
+@pass_cli
+def unmerge_cmd(obj, merge_id):
+    """Undo merge MERGE_ID: the merged customer comes back with what moved."""
+    from shopcrm.services import privacy
+
+    require_owner(obj)
+    with storage_errors():
+        _kept, restored = privacy.unmerge(obj.db, merge_id)
+    click.echo(
+        _("Merge #{id} undone: customer #{restored} {name} is back.").format(
+            id=merge_id, restored=restored.id, name=restored.name
+        )
+    )
+
+
+@customers_group.command("merges")
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def merges_cmd(obj, as_json):
+    """List merges (to find the one to undo)."""
+    from shopcrm.services import privacy
+
+    rows = privacy.list_merges(obj.db)
+    if as_json:
+        echo_json(rows)
+        return
+    for m in rows:
+        state = _("undone") if m["undone_at"] else ""
+        click.echo(
+            f"#{m['id']}  {m['merged_at']}  #{m['merged_id']} {m['merged_name'] or ''}"
+            f" → #{m['kept_id']}  {state}"
+        )
+    if not rows:
+        click.echo(_("No merges yet."))
+
+
+@customers_group.command("erase")
+@click.argument("customer")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_cli
+def erase_cmd(obj, customer, yes):
+    """Erase a customer's personal data on request (their visits stay, anonymous)."""
+    from shopcrm.services import privacy
+    from shopcrm.store import customers as store_customers
+
+    require_owner(obj)
+    cid = _customer_id(obj, customer)
+    c = store_customers.get(obj.db, cid)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise CliError(_("Add --yes to erase without being asked."), EXIT_REFUSED)
+        if not click.confirm(
+            _("Erase all personal data of #{id} {name}? This cannot be undone.").format(
+                id=cid, name=c.name
+            )
+        ):
+            raise CliError(_("Nothing was erased."), EXIT_REFUSED)
+    with storage_errors():
+        privacy.erase(obj.db, cid)
+    click.echo(
+        _("Customer #{id} was erased. Their visits stay, without personal data.").format(id=cid)
+    )
+
+
+@customers_group.command("export")
+@click.argument("customer")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="FILE.json or FILE.xlsx",
+)
+@pass_cli
+def export_customer_cmd(obj, customer, out):
+    """Everything held about one customer (disclosure request), as JSON or Excel."""
+    from shopcrm.services import privacy
+
+    require_owner(obj)
+    cid = _customer_id(obj, customer)
+    with storage_errors():
+        path = privacy.export_disclosure(obj.db, cid, out)
+    click.echo(_("Wrote the complete record of customer #{id} to {path}").format(id=cid, path=path))

@@ -9,7 +9,6 @@ sees (About dialog, ``shopcrm info``). Add new migrations at the end; never edit
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -281,13 +280,25 @@ def migrate(db: Database, path: Path | None = None) -> list[str]:
 
 
 def _backup_before_migration(db: Database, path: Path) -> Path:
-    from shopcrm.paths import backup_dir
+    from shopcrm.store.backup import backup_now  # private (0600), never half-written
 
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = backup_dir(path) / f"{path.stem}-pre-migration-{stamp}.db"
-    dest = sqlite3.connect(str(target))
-    try:
-        db.conn.backup(dest)
-    finally:
-        dest.close()
-    return target
+    return backup_now(db, kind="pre-migration")
+
+
+@migrations(name="0002_data_merges")
+def m0002_data_merges(db: Database) -> None:
+    """Merged customers, so a merge can be undone (the merged record is kept here as JSON)."""
+    _run(
+        db,
+        [
+            """CREATE TABLE customer_merges (
+                id INTEGER PRIMARY KEY,
+                kept_id INTEGER NOT NULL,
+                merged_id INTEGER NOT NULL,
+                merged_at TEXT NOT NULL,
+                undone_at TEXT,
+                snapshot TEXT NOT NULL  -- JSON: the merged row and what moved
+            )""",
+            "CREATE INDEX customer_merges_kept ON customer_merges(kept_id)",
+        ],
+    )

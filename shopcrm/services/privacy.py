@@ -1,0 +1,283 @@
+"""Personal data on request: merge duplicates (and undo), erase a customer, disclose a record.
+
+- ``merge(db, keep_id, merge_id)``: the merged customer's visits, coupons, preferences and
+  mailings move to the kept one; empty fields of the kept one are filled from the merged one
+  (phone, email, reading, address, birthday, code ...), tags are joined, "do not mail" wins.
+  One transaction; logged so ``unmerge(db, merge_log_id)`` puts everything back.
+- ``erase(db, id)``: personal data gone (name becomes "(erased)", contact, address, birthday,
+  notes, tags, preferences, mailings, merge logs, search text); the visits stay, anonymous, so
+  revenue figures stay true. Backups still hold the old data until they rotate out.
+- ``disclosure(db, id)`` / ``export_disclosure(db, id, path)``: everything held about one
+  customer (a disclosure request under Japan's personal information law), as JSON or .xlsx.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from shopcrm.domain.models import Customer
+from shopcrm.domain.rules import FIELD_LABELS, ValidationError
+from shopcrm.i18n import N_, _
+from shopcrm.store import customers as store_customers
+from shopcrm.store import privacy as sql
+from shopcrm.store.errors import NotFound
+
+FIELD_LABELS.setdefault("merge", N_("Merge"))
+
+# Filled from the merged customer when the kept one has them empty.
+_FILL = ("kana", "phone", "email", "line_id", "code", "channel_id")
+_ADDRESS = ("postal_code", "prefecture", "city", "street", "building")
+_BIRTHDAY = ("birth_year", "birth_month", "birth_day")
+
+
+@dataclass
+class MergeResult:
+    merge_id: int
+    kept: Customer
+    merged_id: int
+    moved: dict[str, int]  # table -> rows moved
+
+
+def _live(db: Database, customer_id: int) -> Customer:
+    try:
+        c = store_customers.get(db, customer_id)
+    except NotFound:
+        raise ValidationError(
+            "customer", N_("no customer has the ID {id}"), id=customer_id
+        ) from None
+    if c.erased_at is not None:
+        raise ValidationError("customer", N_("customer #{id} was erased"), id=customer_id)
+    return c
+
+
+def merge(db: Database, keep_id: int, merge_id: int) -> MergeResult:
+    """Merge customer ``merge_id`` into ``keep_id`` (one transaction; undo with ``unmerge``)."""
+    if keep_id == merge_id:
+        raise ValidationError("merge", N_("choose two different customers"))
+    with db.atomic():
+        kept = _live(db, keep_id)
+        other = _live(db, merge_id)
+        merged_row = sql.customer_row(db, merge_id)
+        kept_row = sql.customer_row(db, keep_id)
+        log_id_hint = db.execute("SELECT coalesce(max(id), 0) + 1 FROM customer_merges").fetchone()[
+            0
+        ]
+        children = sql.move_children(db, merge_id, keep_id, f"merged{log_id_hint}")
+        sql.delete_customer_row(db, merge_id)
+
+        changes: dict[str, object] = {}
+        for f in _FILL:
+            if not getattr(kept, f) and getattr(other, f):
+                changes[f] = getattr(other, f)
+        if not any(getattr(kept, f) for f in _ADDRESS) and any(getattr(other, f) for f in _ADDRESS):
+            changes.update({f: getattr(other, f) for f in _ADDRESS})
+        if not kept.has_birthday and other.has_birthday:
+            changes.update({f: getattr(other, f) for f in _BIRTHDAY})
+        tags = tuple(dict.fromkeys((*kept.tags, *other.tags)))
+        if tags != kept.tags:
+            changes["tags"] = tags
+        if other.notes and other.notes not in kept.notes:
+            changes["notes"] = (kept.notes + "\n" + other.notes).strip()
+        if not kept.dm_consent and other.dm_consent:
+            changes.update(
+                dm_consent=True,
+                dm_consent_at=other.dm_consent_at,
+                dm_consent_channel=other.dm_consent_channel,
+            )
+        if other.do_not_mail and not kept.do_not_mail:
+            changes["do_not_mail"] = True
+        updated = store_customers.update(db, dataclasses.replace(kept, channel="", **changes))
+        earliest = min(c for c in (kept_row["created_at"], merged_row["created_at"]) if c)
+        if earliest != kept_row["created_at"]:
+            sql.set_columns(db, keep_id, {"created_at": earliest})
+        after_row = sql.customer_row(db, keep_id)
+        changed_cols = [
+            k
+            for k in kept_row
+            if kept_row[k] != after_row[k]
+            and k
+            not in (
+                "updated_at",
+                "visit_count",
+                "visit_days",
+                "total_spent",
+                "first_visit_at",
+                "last_visit_at",
+            )
+        ]
+        snapshot = {
+            "merged": merged_row,
+            "kept_before": {k: kept_row[k] for k in changed_cols},
+            "kept_after": {k: after_row[k] for k in changed_cols},
+            **children,
+        }
+        log_id = sql.log_merge(db, keep_id, merge_id, snapshot)
+        del updated
+        return MergeResult(
+            merge_id=log_id,
+            kept=store_customers.get(db, keep_id),
+            merged_id=merge_id,
+            moved={t: len(ids) for t, ids in children["moved"].items()},
+        )
+
+
+def unmerge(db: Database, merge_log_id: int) -> tuple[Customer, Customer]:
+    """Undo a merge: the merged customer comes back with what moved; the kept customer's
+    fields filled by the merge go back to what they were (unless edited since). Returns
+    (kept, restored)."""
+    with db.atomic():
+        log = sql.get_merge(db, merge_log_id)
+        if log is None:
+            raise ValidationError("merge", N_("there is no merge #{id}"), id=merge_log_id)
+        if log["undone_at"]:
+            raise ValidationError("merge", N_("merge #{id} was already undone"), id=merge_log_id)
+        keep_id = log["kept_id"]
+        _live(db, keep_id)
+        snap = log["snapshot"]
+        current = sql.customer_row(db, keep_id)
+        revert = {
+            k: v
+            for k, v in snap["kept_before"].items()
+            if current.get(k) == snap["kept_after"].get(k)
+        }
+        sql.set_columns(db, keep_id, revert)
+        code = snap["merged"].get("code")
+        if code and db.execute("SELECT 1 FROM customers WHERE code = ?", [code]).fetchone():
+            raise ValidationError(
+                "code", N_("{code} is already used by another customer"), code=code
+            )
+        restored_id = sql.insert_customer_row(db, snap["merged"])
+        sql.move_back(db, snap["moved"], keep_id, restored_id, snap.get("renamed_coupons", {}))
+        kept = store_customers.get(db, keep_id)
+        store_customers.update(db, dataclasses.replace(kept, channel=""))  # search text again
+        sql.mark_undone(db, merge_log_id)
+        return store_customers.get(db, keep_id), store_customers.get(db, restored_id)
+
+
+def list_merges(db: Database, customer_id: int | None = None) -> list[dict]:
+    return sql.merges(db, customer_id)
+
+
+def erase(db: Database, customer_id: int) -> Customer:
+    """Erase a customer's personal data on request; their visits stay, anonymous."""
+    with db.atomic():
+        try:
+            c = store_customers.get(db, customer_id)
+        except NotFound:
+            raise ValidationError(
+                "customer", N_("no customer has the ID {id}"), id=customer_id
+            ) from None
+        if c.erased_at is None:
+            sql.erase_row(db, customer_id, _("(erased)"))
+        return store_customers.get(db, customer_id)
+
+
+# --- disclosure ---------------------------------------------------------------------------------
+
+
+def _plain(value):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: _plain(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
+    return value
+
+
+def disclosure(db: Database, customer_id: int) -> dict:
+    """Everything shopcrm holds about one customer, as plain JSON-ready data."""
+    from shopcrm.store import coupons, mailings, preferences, visits
+
+    try:
+        c = store_customers.get(db, customer_id)
+    except NotFound:
+        raise ValidationError(
+            "customer", N_("no customer has the ID {id}"), id=customer_id
+        ) from None
+    return {
+        "exported_at": dt.datetime.now().replace(microsecond=0).isoformat(sep=" "),
+        "customer": _plain(c),
+        "preferences": _plain(preferences.for_customer(db, customer_id)),
+        "visits": _plain(visits.for_customer(db, customer_id)),
+        "coupons": _plain(coupons.for_customer(db, customer_id)),
+        "mailings": _plain(mailings.for_customer(db, customer_id)),
+        "merged_records": [
+            {k: v for k, v in m.items() if k != "kept_id"} for m in sql.merges(db, customer_id)
+        ],
+    }
+
+
+def export_disclosure(db: Database, customer_id: int, path: str | os.PathLike) -> Path:
+    """Write the disclosure as .json or .xlsx (one sheet per part); 0600 on POSIX."""
+    data = disclosure(db, customer_id)
+    path = Path(path).expanduser()
+    tmp = path.with_name(f".{path.name}.part")
+    try:
+        if path.suffix.lower() == ".xlsx":
+            _disclosure_xlsx(data, tmp)
+        else:
+            tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        if os.name == "posix":
+            tmp.chmod(0o600)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def _disclosure_xlsx(data: dict, path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Customer")[:31]
+    bold = Font(bold=True)
+    for key, value in data["customer"].items():
+        label = FIELD_LABELS.get(key)
+        text = "、".join(value) if isinstance(value, list) else value
+        ws.append([_(label) if label else key, "" if text is None else str(text)])
+        ws.cell(ws.max_row, 2).number_format = "@"
+        ws.cell(ws.max_row, 1).font = bold
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 40
+    sheets = (
+        ("preferences", N_("Preferences")),
+        ("visits", N_("Visits")),
+        ("coupons", N_("Coupons")),
+        ("mailings", N_("Mailings")),
+        ("merged_records", N_("Merged records")),
+    )
+    for key, title in sheets:
+        rows = data[key]
+        sheet = wb.create_sheet(_(title)[:31])
+        if not rows:
+            sheet.append([_("(none)")])
+            continue
+        columns = list(rows[0])
+        sheet.append(columns)
+        for cell in sheet[1]:
+            cell.font = bold
+        for row in rows:
+            out = []
+            for col in columns:
+                v = row.get(col)
+                if isinstance(v, list):  # visit items
+                    v = "、".join(
+                        f"{i.get('name')}×{i.get('quantity')}" if isinstance(i, dict) else str(i)
+                        for i in v
+                    )
+                out.append("" if v is None else (v if isinstance(v, (int, float)) else str(v)))
+            sheet.append(out)
+    wb.save(path)

@@ -1,0 +1,178 @@
+"""The SQL of merging, un-merging and erasing customers (the rules live in services/privacy.py).
+
+A merge moves the merged customer's visits, coupons, preferences and mailings to the kept one,
+deletes the merged row and logs it in ``customer_merges`` (the merged row and the ids that moved,
+as JSON) so it can be undone. Erasure blanks the personal columns in place; the row, and with it
+every visit, stays, so revenue and visit figures stay true.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from sqlite_utils import Database
+
+CHILD_TABLES = ("visits", "preferences", "mailings", "coupons")
+
+
+def _now() -> str:
+    return dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
+
+
+def customer_row(db: Database, customer_id: int) -> dict | None:
+    cur = db.execute("SELECT * FROM customers WHERE id = ?", [customer_id])
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in cur.description], row, strict=True))
+
+
+def move_children(db: Database, from_id: int, to_id: int, merge_tag: str) -> dict:
+    """Move every child row of ``from_id`` to ``to_id``; returns the ids moved per table and
+    the coupons whose period key had to change (both customers had that period's coupon)."""
+    moved: dict[str, list[int]] = {}
+    for table in CHILD_TABLES:
+        moved[table] = [
+            r[0] for r in db.execute(f"SELECT id FROM {table} WHERE customer_id = ?", [from_id])
+        ]
+    renamed: dict[str, str] = {}
+    for cid, campaign, period in db.execute(
+        "SELECT id, campaign_id, period_key FROM coupons WHERE customer_id = ?", [from_id]
+    ).fetchall():
+        clash = db.execute(
+            "SELECT 1 FROM coupons WHERE customer_id = ? AND campaign_id = ? AND period_key = ?",
+            [to_id, campaign, period],
+        ).fetchone()
+        if clash:
+            renamed[str(cid)] = period
+            db.execute(
+                "UPDATE coupons SET period_key = ? WHERE id = ?", [f"{period}#{merge_tag}", cid]
+            )
+    for table in CHILD_TABLES:
+        db.execute(f"UPDATE {table} SET customer_id = ? WHERE customer_id = ?", [to_id, from_id])
+    return {"moved": moved, "renamed_coupons": renamed}
+
+
+def move_back(db: Database, moved: dict, from_id: int, to_id: int, renamed: dict) -> None:
+    for table in CHILD_TABLES:
+        ids = moved.get(table, [])
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            db.execute(
+                f"UPDATE {table} SET customer_id = ? WHERE customer_id = ? AND id IN ({marks})",
+                [to_id, from_id, *chunk],
+            )
+    for cid, period in renamed.items():
+        db.execute("UPDATE coupons SET period_key = ? WHERE id = ?", [period, int(cid)])
+
+
+def delete_customer_row(db: Database, customer_id: int) -> None:
+    db.execute("DELETE FROM customers WHERE id = ?", [customer_id])
+
+
+def insert_customer_row(db: Database, row: dict) -> int:
+    """Put a logged customer row back (under its old id if still free); returns its id."""
+    row = dict(row)
+    for stat in ("visit_count", "visit_days", "total_spent"):
+        row[stat] = 0  # the triggers count the visits as they move back
+    row["first_visit_at"] = row["last_visit_at"] = None
+    if db.execute("SELECT 1 FROM customers WHERE id = ?", [row["id"]]).fetchone():
+        row.pop("id")
+    cols = list(row)
+    cur = db.execute(
+        f"INSERT INTO customers({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+        [row[c] for c in cols],
+    )
+    return cur.lastrowid
+
+
+def set_columns(db: Database, customer_id: int, values: dict) -> None:
+    if not values:
+        return
+    sets = ", ".join(f"{c} = ?" for c in values)
+    db.execute(f"UPDATE customers SET {sets} WHERE id = ?", [*values.values(), customer_id])
+
+
+def log_merge(db: Database, kept_id: int, merged_id: int, snapshot: dict) -> int:
+    return db.execute(
+        "INSERT INTO customer_merges(kept_id, merged_id, merged_at, snapshot) VALUES (?, ?, ?, ?)",
+        [kept_id, merged_id, _now(), json.dumps(snapshot, ensure_ascii=False)],
+    ).lastrowid
+
+
+def get_merge(db: Database, merge_id: int) -> dict | None:
+    row = db.execute(
+        "SELECT id, kept_id, merged_id, merged_at, undone_at, snapshot FROM customer_merges"
+        " WHERE id = ?",
+        [merge_id],
+    ).fetchone()
+    if row is None:
+        return None
+    return {
+        "id": row[0],
+        "kept_id": row[1],
+        "merged_id": row[2],
+        "merged_at": row[3],
+        "undone_at": row[4],
+        "snapshot": json.loads(row[5]),
+    }
+
+
+def merges(db: Database, customer_id: int | None = None) -> list[dict]:
+    """Merges (newest first), optionally only those into ``customer_id``; without snapshots."""
+    where, params = ("WHERE kept_id = ?", [customer_id]) if customer_id is not None else ("", [])
+    rows = db.execute(
+        "SELECT id, kept_id, merged_id, merged_at, undone_at,"
+        " json_extract(snapshot, '$.merged.name') FROM customer_merges "
+        + where
+        + " ORDER BY id DESC",
+        params,
+    ).fetchall()
+    return [
+        {
+            "id": r[0],
+            "kept_id": r[1],
+            "merged_id": r[2],
+            "merged_at": r[3],
+            "undone_at": r[4],
+            "merged_name": r[5],
+        }
+        for r in rows
+    ]
+
+
+def mark_undone(db: Database, merge_id: int) -> None:
+    db.execute("UPDATE customer_merges SET undone_at = ? WHERE id = ?", [_now(), merge_id])
+
+
+def forget_merges_of(db: Database, customer_id: int) -> int:
+    """Delete merge logs holding this customer's data (erasure)."""
+    return db.execute(
+        "DELETE FROM customer_merges WHERE kept_id = ? OR merged_id = ?", [customer_id, customer_id]
+    ).rowcount
+
+
+def erase_row(db: Database, customer_id: int, erased_name: str) -> None:
+    """Blank every personal column, drop preferences and mailings, void unused coupons and
+    clear visit notes; visits (amounts, dates, party sizes, items) stay."""
+    now = _now()
+    db.execute(
+        """UPDATE customers SET name = ?, kana = '', code = NULL, phone = '', email = '',
+            line_id = '', postal_code = '', prefecture = '', city = '', street = '', building = '',
+            birth_year = NULL, birth_month = NULL, birth_day = NULL, tags = '[]', notes = '',
+            dm_consent = 0, dm_consent_at = NULL, dm_consent_channel = '', do_not_mail = 1,
+            search_text = '', erased_at = ?, updated_at = ?
+        WHERE id = ?""",
+        [erased_name, now, now, customer_id],
+    )
+    db.execute("DELETE FROM preferences WHERE customer_id = ?", [customer_id])
+    db.execute("DELETE FROM mailings WHERE customer_id = ?", [customer_id])
+    db.execute(
+        "UPDATE coupons SET voided_at = ?, void_reason = 'erased'"
+        " WHERE customer_id = ? AND redeemed_visit_id IS NULL AND voided_at IS NULL",
+        [now, customer_id],
+    )
+    db.execute("UPDATE visits SET note = '' WHERE customer_id = ?", [customer_id])
+    forget_merges_of(db, customer_id)
