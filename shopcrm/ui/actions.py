@@ -13,6 +13,7 @@ only when used, so the window works before they exist.
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject
@@ -144,7 +145,10 @@ class ActionRegistry(QObject):
     def retranslate(self) -> None:
         for key, action in self._actions.items():
             spec = SPECS[key]
-            action.setText(_(spec.text))
+            text = _(spec.text)
+            action.setText(text)
+            # Toolbar buttons: no mnemonic marker ("(&R)" / "&") and no "…".
+            action.setIconText(re.sub(r"\(&\w\)|&", "", text).rstrip("…").strip())
             tip = _(spec.tip) if spec.tip else _(spec.text).replace("&", "").rstrip("…")
             action.setStatusTip(tip)
             shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)

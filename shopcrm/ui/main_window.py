@@ -166,7 +166,17 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a = self.actions
         bar = self.menuBar()
+        old_menus = [act.menu() for act in bar.actions() if act.menu() is not None]
         bar.clear()
+        for menu in old_menus:  # gone for good, so no text of the old language lingers
+            menu.setParent(None)
+            menu.deleteLater()
+        old_group = getattr(self, "_page_actions", None)
+        if old_group is not None:
+            for act in old_group.actions():
+                act.setParent(None)
+                act.deleteLater()
+            old_group.deleteLater()
         file_menu = bar.addMenu(_("&File"))
         for key in ("import", "export"):
             file_menu.addAction(a[key])
@@ -281,6 +291,7 @@ class MainWindow(QMainWindow):
         index = self.stack.indexOf(widget)
         self.stack.insertWidget(index, QWidget())
         self.stack.removeWidget(widget)
+        widget.setParent(None)
         widget.deleteLater()
 
     def current_page_key(self) -> str:

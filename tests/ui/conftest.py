@@ -150,3 +150,31 @@ def main_window(app_ctx, qtbot):
 def wait_for_table(qtbot, page, timeout=5000):
     """Wait until the customer table's model has finished its current load."""
     qtbot.waitUntil(lambda: not page.model.is_loading, timeout=timeout)
+
+
+def handle_modal(qtbot, trigger, handler, timeout=5000):
+    """Run ``trigger()`` (which opens a modal dialog) and ``handler(dialog)`` once it is shown.
+
+    The handler must close the dialog (reject/accept). Returns what the handler returned.
+    """
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    seen: dict = {}
+
+    def poll():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or not dialog.isVisible():
+            QTimer.singleShot(20, poll)
+            return
+        try:
+            seen["result"] = handler(dialog)
+        finally:
+            seen["dialog"] = dialog
+            if dialog.isVisible():
+                dialog.reject() if hasattr(dialog, "reject") else dialog.close()
+
+    QTimer.singleShot(0, poll)
+    trigger()
+    qtbot.waitUntil(lambda: "dialog" in seen, timeout=timeout)
+    return seen.get("result")

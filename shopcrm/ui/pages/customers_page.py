@@ -32,6 +32,7 @@ from shopcrm.ui.models.customer_table_model import (
     CUSTOMER_ID_ROLE,
     CustomerTableModel,
 )
+from shopcrm.ui.widgets.chips import FlowLayout
 from shopcrm.ui.widgets.customer_detail import CustomerDetail
 
 SEARCH_DEBOUNCE_MS = 150
@@ -68,10 +69,10 @@ class CustomersPage(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
-        top.addWidget(self.new_button)
 
-        filters = QHBoxLayout()
-        filters.setSpacing(4)
+        # Quick filters wrap onto a second line when the pane is narrow.
+        filter_bar = QWidget()
+        filters = FlowLayout(filter_bar, spacing=4)
         self.filter_label = QLabel(_("Show only:"))
         filters.addWidget(self.filter_label)
         self.filter_buttons: dict[str, QToolButton] = {}
@@ -86,10 +87,10 @@ class CustomersPage(QWidget):
             button.toggled.connect(lambda on, k=key: self._on_filter(k, on))
             filters.addWidget(button)
             self.filter_buttons[key] = button
-        filters.addStretch(1)
         self.count_label = QLabel()
         self.count_label.setObjectName("resultCount")
-        filters.addWidget(self.count_label)
+        top.addWidget(self.count_label)
+        top.addWidget(self.new_button)
 
         self.model = CustomerTableModel(ctx, self)
         self.model.loaded.connect(self._on_loaded)
@@ -127,7 +128,7 @@ class CustomersPage(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(top)
-        left_layout.addLayout(filters)
+        left_layout.addWidget(filter_bar)
         left_layout.addWidget(self.table, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)

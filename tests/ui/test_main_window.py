@@ -1,0 +1,210 @@
+"""The main window: every page opens, shortcuts do their job, state is remembered, and a language
+switch leaves no untranslated text behind."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QTabWidget,
+)
+
+from shopcrm import i18n
+from shopcrm.ui.main_window import PAGE_KEYS, MainWindow, _BrokenPage
+from tests.ui.conftest import handle_modal
+
+
+def test_window_opens_with_every_page(main_window):
+    assert main_window.current_page_key() == "today"
+    for key in PAGE_KEYS:
+        assert main_window.show_page(key)
+        page = main_window.current_page()
+        assert not isinstance(page, _BrokenPage), f"page {key} failed to load"
+        assert main_window.stack.currentWidget() is page
+        assert main_window.nav.currentItem().data(Qt.ItemDataRole.UserRole) == key
+    titles = [a.text() for a in main_window.menuBar().actions()]
+    assert titles == ["&File", "&Edit", "&Customer", "&View", "&Tools", "&Help"]
+
+
+def test_status_bar_shows_database_count_and_mode(main_window, app_ctx):
+    assert main_window.status_db.text() == app_ctx.db_path.name
+    assert main_window.status_count.text() == "7 customers"
+    assert main_window.status_mode.text() == "Owner mode"
+    assert not main_window.status_demo.isVisible()
+
+
+def test_ctrl_f_focuses_the_search_of_the_page(main_window, qtbot):
+    main_window.activateWindow()
+    today = main_window.current_page()
+    main_window.nav.setFocus()
+    qtbot.keyClick(main_window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is today.search)
+    assert today.search.objectName() == "todaySearchField"
+
+    main_window.show_page("coupons")  # no search box there: Ctrl+F goes to the customers
+    main_window.nav.setFocus()
+    qtbot.keyClick(main_window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert main_window.current_page_key() == "customers"
+    search = main_window.findChild(QLineEdit, "searchField")
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is search)
+
+
+def test_ctrl_n_opens_the_customer_dialog(main_window, qtbot):
+    main_window.activateWindow()
+    name = handle_modal(
+        qtbot,
+        lambda: qtbot.keyClick(main_window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier),
+        lambda dialog: dialog.objectName(),
+    )
+    assert name == "customerDialog"
+
+
+def test_ctrl_r_records_a_visit_for_the_selected_guest(main_window, qtbot, shop):
+    main_window.show_page("customers")
+    page = main_window.current_page()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 7)
+    page.select_customer(shop.id("佐藤 花子"))
+    main_window.activateWindow()
+    seen = handle_modal(
+        qtbot,
+        lambda: qtbot.keyClick(main_window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier),
+        lambda dialog: (dialog.objectName(), dialog.customer_id),
+    )
+    assert seen == ("visitDialog", shop.id("佐藤 花子"))
+
+
+def test_about_names_version_schema_and_font_licence(main_window, qtbot):
+    from shopcrm import __version__
+    from shopcrm.store.migrations import schema_version
+
+    text = handle_modal(qtbot, main_window.show_about, lambda box: box.text())
+    assert __version__ in text
+    assert schema_version(main_window.ctx.db) in text
+    assert "IPA Font License" in text
+
+
+def test_geometry_splitter_and_last_page_are_restored(app_ctx, qtbot):
+    first = MainWindow(app_ctx)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(720, 520)  # within the offscreen screen (800x600): restoreGeometry clamps
+    first.show_page("customers")
+    first.current_page().splitter.setSizes([500, 300])
+    sizes = first.current_page().splitter.sizes()
+    qtbot.wait(50)
+    first.close()
+
+    second = MainWindow(app_ctx)
+    qtbot.addWidget(second)
+    second.show()
+    assert second.current_page_key() == "customers"
+    assert (second.size().width(), second.size().height()) == (720, 520)
+    assert second.current_page().splitter.sizes() == sizes
+    second.close()
+
+
+def test_owner_only_page_asks_first(main_window, app_ctx, monkeypatch):
+    asked = []
+    monkeypatch.setattr(app_ctx, "require_owner", lambda parent=None: asked.append(1) or False)
+    from shopcrm.store import settings
+
+    settings.set(app_ctx.db, "owner_pin_hash", "set")  # staff mode now
+    assert app_ctx.mode == "staff"
+    assert not main_window.show_page("dashboard")
+    assert asked and main_window.current_page_key() == "today"
+
+
+# --- language ----------------------------------------------------------------------------------
+
+_MNEMONIC = re.compile(r"\(&\w\)|&")
+
+
+def _visible_texts(window) -> list[tuple[str, str]]:
+    """(where, text) for every text the user can read in the window, menus included."""
+    found: list[tuple[str, str]] = [("title", window.windowTitle())]
+    for widget in window.findChildren(QLabel):
+        found.append((widget.objectName() or "QLabel", widget.text()))
+    for widget in window.findChildren(QAbstractButton):
+        found.append((widget.objectName() or "button", widget.text()))
+        found.append((widget.objectName() or "button", widget.toolTip()))
+    for widget in window.findChildren(QLineEdit):
+        found.append((widget.objectName() or "QLineEdit", widget.placeholderText()))
+        found.append((widget.objectName() or "QLineEdit", widget.accessibleName()))
+    for widget in window.findChildren(QGroupBox):
+        found.append(("group", widget.title()))
+    for tabs in window.findChildren(QTabWidget):
+        found += [("tab", re.sub(r" \(\d+\)$", "", tabs.tabText(i))) for i in range(tabs.count())]
+    for menu in window.findChildren(QMenu):
+        found.append(("menu", menu.title()))
+        found += [("menu item", a.text()) for a in menu.actions()]
+    for action in window.actions.keys():
+        found.append(("action", window.actions[action].text()))
+        found.append(("action tip", window.actions[action].statusTip()))
+    for i in range(window.nav.count()):
+        found.append(("nav", window.nav.item(i).text()))
+    for view in window.findChildren(QAbstractButton):
+        del view
+    return found
+
+
+def _untranslated(found) -> list[str]:
+    catalog = i18n.load_catalog("ja")
+    english = {m: t for m, t in catalog._messages.items() if t != m}
+    english.update({_MNEMONIC.sub("", m).rstrip("…"): t for m, t in list(english.items())})
+    bad = []
+    for where, text in found:
+        clean = _MNEMONIC.sub("", text or "").rstrip("…").strip()
+        if clean and clean in english:
+            bad.append(f"{where}: {text!r}")
+    return bad
+
+
+def test_switching_language_leaves_no_english_behind(main_window, qtbot, shop):
+    for key in PAGE_KEYS:  # build every page, so every page is checked
+        main_window.show_page(key)
+    main_window.show_page("customers")
+    page = main_window.current_page()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 7)
+    page.select_customer(shop.id("佐藤 花子"))
+    assert _untranslated(_visible_texts(main_window)) != []  # the check sees English in English
+
+    main_window.set_language("ja")
+    page = main_window.current_page()
+    for key in PAGE_KEYS:
+        main_window.show_page(key)
+    main_window.show_page("customers")
+    page = main_window.current_page()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 7)
+    page.select_customer(shop.id("佐藤 花子"))
+    bad = _untranslated(_visible_texts(main_window))
+    assert not bad, "still in English after switching to Japanese:\n" + "\n".join(bad)
+    assert main_window.menuBar().actions()[0].text() == "ファイル(&F)"
+    headers = [page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(7)]
+    assert headers[0] == "氏名" and "Name" not in headers
+    assert main_window.status_mode.text() == "オーナーモード"
+
+
+def test_qt_own_buttons_follow_the_language(main_window, qtbot):
+    main_window.set_language("ja")
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "t",
+        "q",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+    )
+    texts = {
+        box.button(b).text()
+        for b in (QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No)
+    }
+    assert texts == {"はい(&Y)", "いいえ(&N)"} or texts == {"はい", "いいえ"}, texts
+    main_window.set_language("en")
+    box = QMessageBox(QMessageBox.Icon.Question, "t", "q", QMessageBox.StandardButton.Yes)
+    assert box.button(QMessageBox.StandardButton.Yes).text().replace("&", "") == "Yes"
