@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.setObjectName("mainWindow")
         self._settings = settings or ui_settings()
-        self.actions = ActionRegistry(self)
+        self.registry = ActionRegistry(self)
         self._pages: dict[str, QWidget] = {}
         self._current = "today"
 
@@ -143,7 +143,7 @@ class MainWindow(QMainWindow):
     # --- building and translating ----------------------------------------------------------------
     def retranslate(self) -> None:
         """(Re)build every text: actions, menus, toolbar, navigation, pages, status bar."""
-        self.actions.retranslate()
+        self.registry.retranslate()
         self._build_menus()
         self._build_toolbar()
         self.nav.blockSignals(True)
@@ -164,7 +164,7 @@ class MainWindow(QMainWindow):
         self.update_status()
 
     def _build_menus(self) -> None:
-        a = self.actions
+        a = self.registry
         bar = self.menuBar()
         old_menus = [act.menu() for act in bar.actions() if act.menu() is not None]
         bar.clear()
@@ -238,12 +238,12 @@ class MainWindow(QMainWindow):
         self.toolbar.clear()
         self.toolbar.setWindowTitle(_("Main toolbar"))
         for key in ("record_visit", "new_customer", "find"):
-            self.toolbar.addAction(self.actions[key])
+            self.toolbar.addAction(self.registry[key])
         self.toolbar.addSeparator()
-        self.toolbar.addAction(self.actions["backup"])
+        self.toolbar.addAction(self.registry["backup"])
 
     def _connect_actions(self) -> None:
-        a = self.actions
+        a = self.registry
         handlers = {
             "import": lambda: self._data_action("import_data"),
             "export": lambda: self._data_action("export_data"),
@@ -447,7 +447,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
 
     def _update_lock_action(self) -> None:
-        self.actions["lock_owner"].setEnabled(self.ctx.owner_pin_set() and self.ctx.mode == "owner")
+        self.registry["lock_owner"].setEnabled(
+            self.ctx.owner_pin_set() and self.ctx.mode == "owner"
+        )
 
     def _on_mode_changed(self, mode: str) -> None:
         self.update_status()

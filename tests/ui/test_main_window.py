@@ -145,13 +145,11 @@ def _visible_texts(window) -> list[tuple[str, str]]:
     for menu in window.findChildren(QMenu):
         found.append(("menu", menu.title()))
         found += [("menu item", a.text()) for a in menu.actions()]
-    for action in window.actions.keys():
-        found.append(("action", window.actions[action].text()))
-        found.append(("action tip", window.actions[action].statusTip()))
+    for action in window.registry:
+        found.append(("action", action.text()))
+        found.append(("action tip", action.statusTip()))
     for i in range(window.nav.count()):
         found.append(("nav", window.nav.item(i).text()))
-    for view in window.findChildren(QAbstractButton):
-        del view
     return found
 
 
