@@ -183,3 +183,14 @@ def test_japanese_mode_shows_japanese_labels_and_messages(ctx, qtbot):  # noqa: 
     _save(qtbot, dialog)
     message = dialog.errors["phone"].text()
     assert message and any("\u3040" <= ch <= "\u9fff" for ch in message)
+
+
+def test_a_phone_already_registered_is_pointed_out_without_blocking(ctx, qtbot):  # noqa: F811
+    add_customer(ctx.db, "山田 太郎", phone="090-1234-5678")
+    dialog = _open(ctx, qtbot)
+    _type(qtbot, dialog.fields["name"], "山田 太郎")
+    _type(qtbot, dialog.fields["phone"], "09012345678")
+    dialog.fields["phone"].editingFinished.emit()
+    assert "山田 太郎" in dialog.phone_notice.text() and dialog.phone_notice.isVisible()
+    _save(qtbot, dialog)  # a family may share one number: a notice, not an error
+    assert customers.count_all(ctx.db) == 2

@@ -155,17 +155,18 @@ class CustomerDialog(DialogBase):
         self.dm_consent.setAccessibleName(_("DM consent"))
         self.dm_consent.toggled.connect(self._on_consent)
         self.consent_info = QLabel(self)
-        self.consent_info.setStyleSheet("color: palette(mid);")
         self.do_not_mail = QCheckBox(_("Do not mail (asked us not to send anything)"), self)
         self.do_not_mail.setObjectName("customer_do_not_mail")
         self.do_not_mail.setAccessibleName(_("Do not mail"))
+        self.phone_notice = FieldError(self)
+        self.phone_notice.setObjectName("phoneNotice")
         self.general_error = FieldError(self)
 
         left, right = QFormLayout(), QFormLayout()
         for form in (left, right):
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for key in _LEFT_FIELDS:
-            extra = [self.birthday_info] if key == "birthday" else []
+            extra = {"birthday": [self.birthday_info], "phone": [self.phone_notice]}.get(key, [])
             self._add_row(left, labels[key], key, extra)
         for key in _RIGHT_FIELDS:
             extra = [self.postal_info] if key == "postal_code" else []
@@ -329,7 +330,26 @@ class CustomerDialog(DialogBase):
     def _on_left(self, key: str) -> None:
         if self.text(key):
             self._touched.add(key)
-        self._refresh_errors()
+        found = self._refresh_errors()
+        if key == "phone" and "phone" not in found:
+            self._check_phone_in_use()
+
+    def _check_phone_in_use(self) -> None:
+        """Warn (without blocking) when the phone number already belongs to another guest."""
+        from shopcrm.store import customers
+
+        others = [
+            c
+            for c in customers.find_by_phone(self.ctx.db, self.text("phone"))
+            if c.id != self.customer_id
+        ]
+        self.phone_notice.show_message(
+            _("Already registered with this number: {names}").format(
+                names="、".join(c.name for c in others[:3])
+            )
+            if others
+            else ""
+        )
 
     # --- live helpers --------------------------------------------------------------------------
     def _on_postal_code(self, text: str) -> None:

@@ -156,7 +156,6 @@ class MenuDialog(DialogBase):
         note = QLabel(
             _("Items switched off stay here but are not offered when recording a visit."), self
         )
-        note.setStyleSheet("color: palette(mid);")
         self.buttons = self.make_button_box(_("Save"))
         self.save_button = self.buttons.button(self.buttons.StandardButton.Ok)
         self.save_button.setObjectName("menuSaveButton")

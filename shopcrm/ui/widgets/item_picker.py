@@ -139,7 +139,6 @@ class ItemPicker(QWidget):
         self.filter.textChanged.connect(self._apply_filter)
         self.hint = QLabel(self)
         self.hint.setObjectName("itemPickerHint")
-        self.hint.setStyleSheet("color: palette(mid);")
         self.summary = QLabel(self)
         self.summary.setObjectName("itemPickerSummary")
         self.summary.setWordWrap(True)
