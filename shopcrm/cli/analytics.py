@@ -1,1 +1,155 @@
-"""Commands of this area (to be filled by its owner)."""
+"""Owner analytics on the command line: ``analytics summary|clv|channel-cost`` and ``report``.
+
+All of it is owner-only (revenue figures): each command calls ``require_owner`` first. Heavy modules
+(numpy, scipy, matplotlib, reportlab) are imported inside the commands so ``shopcrm --help`` stays
+fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from shopcrm.cli import cli
+from shopcrm.cli.common import CliError, echo_json, pass_cli, require_owner
+from shopcrm.domain.rules import ValidationError
+from shopcrm.i18n import N_, _
+
+
+def _date(value: str | None, field: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip().replace("/", "-"))
+    except ValueError:
+        raise ValidationError(field, N_("Enter a date as YYYY-MM-DD, e.g. 2026-11-23.")) from None
+
+
+def _month(value: str) -> tuple[int, int]:
+    try:
+        year, month = (int(part) for part in value.strip().replace("/", "-").split("-"))
+        dt.date(year, month, 1)
+    except ValueError:
+        raise ValidationError("month", N_("Enter the month as YYYY-MM, e.g. 2026-11.")) from None
+    return year, month
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+@cli.group("analytics")
+def analytics_group():
+    """Owner analytics: repeat rate, cohorts, LTV, channels, coupons, predicted value."""
+
+
+@analytics_group.command("summary")
+@click.option(
+    "--from", "start", default=None, help="First day (YYYY-MM-DD); default 12 months ago."
+)
+@click.option("--to", "end", default=None, help="Last day (YYYY-MM-DD); default today.")
+@click.option("--json", "as_json", is_flag=True, help="Print every measure as JSON.")
+@pass_cli
+def summary_cmd(obj, start, end, as_json):
+    """The measures of a period (new and returning guests, repeat rate, LTV, channels, ...)."""
+    from shopcrm.services import analytics
+
+    require_owner(obj)
+    start_d, end_d = _date(start, "from"), _date(end, "to")
+    if start_d and end_d and start_d > end_d:
+        raise ValidationError("from", N_("The first day is after the last day."))
+    board = analytics.summary(obj.db, start_d, end_d)
+    if as_json:
+        echo_json(board.to_dict())
+        return
+    t = board.totals
+    click.echo(_("Period: {start} – {end}").format(start=board.start, end=board.end))
+    lines = [
+        (_("Visits"), f"{t['visits']:,}"),
+        (_("Revenue"), f"¥{t['revenue']:,}"),
+        (_("Guests visiting"), f"{t['customers']:,}"),
+        (_("New guests"), f"{t['new_customers']:,}"),
+        (_("Returning share"), _pct(t["returning_share"])),
+        (_("Repeat rate"), _pct(t["repeat_rate"])),
+        (_("Average spend per visit"), f"¥{t['spend_per_visit'] or 0:,}"),
+        (_("Average spend per person"), f"¥{t['spend_per_person'] or 0:,}"),
+        (_("LTV (formula)"), f"¥{board.classic_ltv.ltv:,}"),
+    ]
+    width = max(len(label) for label, _v in lines)
+    for label, value in lines:
+        click.echo(f"  {label:<{width}}  {value}")
+
+
+@analytics_group.command("clv")
+@click.option(
+    "--as-of", "as_of", default=None, help="Fit on visits up to this day (default today)."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the parameters and predictions as JSON."
+)
+@click.option("--limit", type=int, default=20, help="Guests to list without --json.")
+@pass_cli
+def clv_cmd(obj, as_of, as_json, limit):
+    """Each guest's predicted value (BG/NBD + Gamma-Gamma fitted on the shop's visits)."""
+    from shopcrm.services import clv
+
+    require_owner(obj)
+    result = clv.fit_shop(obj.db, as_of=_date(as_of, "as_of"))
+    if not result.ok:
+        click.echo(result.message, err=True)
+    if as_json:
+        echo_json(result.to_json())
+        return
+    if not result.ok:
+        return
+    bg, gg = result.bgnbd, result.gamma_gamma
+    click.echo(
+        f"BG/NBD: r={bg.r:.4g} alpha={bg.alpha:.4g} a={bg.a:.4g} b={bg.b:.4g} ({bg.time_unit})"
+    )
+    click.echo(f"Gamma-Gamma: p={gg.p:.4g} q={gg.q:.4g} gamma={gg.gamma:.4g}")
+    top = sorted(result.predictions, key=lambda p: -p.expected_value)[:limit]
+    click.echo(_("Guest\tP(active)\tVisits next 12 months\tExpected value\tNext visit due"))
+    for p in top:
+        click.echo(
+            f"{p.name or p.customer_id}\t{p.p_alive:.2f}\t{p.expected_visits_12m:.1f}"
+            f"\t¥{p.expected_value:,}\t{p.next_visit_due}"
+        )
+
+
+@analytics_group.command("channel-cost")
+@click.argument("channel")
+@click.argument("month")
+@click.argument("amount")
+@pass_cli
+def channel_cost_cmd(obj, channel, month, amount):
+    """Enter what an acquisition CHANNEL cost in MONTH (YYYY-MM): AMOUNT in yen."""
+    from shopcrm.store import analytics as store
+
+    require_owner(obj)
+    year, mon = _month(month)
+    text = amount.replace(",", "").replace("¥", "").replace("円", "").strip()
+    if not text.isdigit():
+        raise ValidationError("amount", N_("Enter an amount of 0 yen or more."))
+    store.set_channel_cost(obj.db, channel, f"{year:04d}-{mon:02d}", int(text))
+    click.echo(_("Saved."))
+
+
+@cli.command("report")
+@click.option("--month", "month", required=True, help="The month (YYYY-MM).")
+@click.option(
+    "-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+@pass_cli
+def report_cmd(obj, month, output):
+    """The owner's monthly report as an A4 PDF."""
+    from shopcrm.services.printing import monthly_report
+
+    require_owner(obj)
+    year, mon = _month(month)
+    try:
+        pages = monthly_report.build(obj.db, year, mon, output)
+    except OSError as exc:
+        raise CliError(_("Could not write {path}: {error}").format(path=output, error=exc)) from exc
+    click.echo(_("Wrote {path} ({pages} pages).").format(path=output, pages=pages))

@@ -1,0 +1,91 @@
+"""Benchmark: the dashboard's data and the BG/NBD + Gamma-Gamma fit on a big shop.
+
+Run on demand: ``/work/venv/bin/python tests/bench/bench_analytics.py [customers] [visits]``
+(default 50,000 customers and 1,000,000 visits). Builds a temporary database with numpy and
+``executemany``, then prints the time to load and compute everything the dashboard shows and the
+time of the model fit. Aims: dashboard data < 0.5 s, fit < 2 s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def build_shop(db, n_customers: int, n_visits: int, *, seed: int = 7, today: dt.date) -> None:
+    """A synthetic shop: heavy-tailed visit counts, two years of history, five channels."""
+    from shopcrm.store import analytics as store
+
+    rng = np.random.default_rng(seed)
+    channels = [r for r in store.channel_names(db)]
+    ch = rng.choice(channels, size=n_customers)
+    ids = store.insert_customers_bulk(
+        db, [f"客{i}" for i in range(n_customers)], channel_ids=[int(c) for c in ch]
+    )
+    ids = np.asarray(ids)
+    weights = rng.gamma(0.6, 1.0, size=n_customers)
+    owner = rng.choice(n_customers, size=n_visits, p=weights / weights.sum())
+    first = rng.integers(0, 730, size=n_customers)  # first visit day offset in the last 2 years
+    start = (today - dt.timedelta(days=730)).toordinal()
+    offset = first[owner] + (rng.random(n_visits) * (730 - first[owner])).astype(int)
+    days = start + offset
+    hours = rng.integers(17, 23, size=n_visits)
+    amounts = (np.round(rng.gamma(4.0, 1200.0, size=n_visits) / 10) * 10).astype(int)
+    party = rng.integers(1, 5, size=n_visits)
+    dates = {d: dt.date.fromordinal(int(d)).isoformat() for d in np.unique(days)}
+    rows = (
+        (int(ids[o]), f"{dates[d]} {h:02d}:00:00", int(a), int(p))
+        for o, d, h, a, p in zip(owner, days, hours, amounts, party, strict=True)
+    )
+    store.insert_visits_bulk(db, rows)
+
+
+def main(argv: list[str]) -> None:
+    from shopcrm.services import analytics, clv
+    from shopcrm.store import open_db
+
+    n_customers = int(argv[1]) if len(argv) > 1 else 50_000
+    n_visits = int(argv[2]) if len(argv) > 2 else 1_000_000
+    today = dt.date(2026, 11, 23)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.db"
+        db = open_db(path)
+        t0 = time.perf_counter()
+        build_shop(db, n_customers, n_visits, today=today)
+        print(
+            f"built {n_customers:,} customers / {n_visits:,} visits in "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
+        period = (dt.date(2025, 12, 1), dt.date(2026, 11, 30))
+        best = {}
+        for _ in range(3):
+            t0 = time.perf_counter()
+            data = analytics.load(db, today=today)
+            t1 = time.perf_counter()
+            analytics.dashboard(data, *period)
+            t2 = time.perf_counter()
+            for key, value in (("load", t1 - t0), ("compute", t2 - t1), ("total", t2 - t0)):
+                best[key] = min(best.get(key, 1e9), value)
+        print(
+            f"dashboard data: {best['total']:.3f} s "
+            f"(read {best['load']:.3f} s + measures {best['compute']:.3f} s; best of 3)"
+        )
+        t0 = time.perf_counter()
+        result = clv.fit_shop(db, as_of=today)
+        t1 = time.perf_counter()
+        print(
+            f"model fit (BG/NBD + Gamma-Gamma + {len(result.predictions):,} predictions): "
+            f"{t1 - t0:.3f} s; status {result.status}"
+        )
+        if result.bgnbd:
+            print(f"  {result.bgnbd}\n  {result.gamma_gamma}")
+        db.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv)
