@@ -194,3 +194,11 @@ def test_a_phone_already_registered_is_pointed_out_without_blocking(ctx, qtbot):
     assert "山田 太郎" in dialog.phone_notice.text() and dialog.phone_notice.isVisible()
     _save(qtbot, dialog)  # a family may share one number: a notice, not an error
     assert customers.count_all(ctx.db) == 2
+
+
+def test_the_dialog_remembers_its_size(ctx, qtbot):  # noqa: F811
+    dialog = _open(ctx, qtbot)
+    dialog.resize(760, 560)
+    dialog.reject()
+    again = _open(ctx, qtbot)
+    assert (again.width(), again.height()) == (760, 560)

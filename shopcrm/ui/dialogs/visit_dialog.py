@@ -493,6 +493,7 @@ class VisitDialog(DialogBase):
         self.favourites_prompt = prompt
         prompt.show()
         prompt.raise_()
+        prompt.activateWindow()
 
 
 _open_prompts: set[FavouritesPrompt] = set()  # keeps parentless prompts alive while shown
