@@ -146,11 +146,13 @@ def test_edit_round_trip_keeps_and_changes_fields(ctx, qtbot):  # noqa: F811
     assert dialog.fields["channel"].currentData() == channel.id
     _type(qtbot, dialog.fields["tags"], "常連、焼酎")
     qtbot.mouseClick(dialog.dm_consent, Qt.MouseButton.LeftButton)
-    assert dialog.consent_info.text()
+    assert dialog.consent_info.text() and dialog.consent_how.isEnabled()
+    dialog.consent_how.setCurrentText("LINE")
     _save(qtbot, dialog)
     saved = customers.get(ctx.db, existing.id)
     assert saved.tags == ("常連", "焼酎")
     assert saved.dm_consent and saved.dm_consent_at is not None
+    assert saved.dm_consent_channel == "LINE"
     assert saved.channel_id == channel.id and saved.phone == "0312345678"
     assert customers.count_all(ctx.db) == 1
 

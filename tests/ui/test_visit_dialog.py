@@ -296,3 +296,12 @@ def test_japanese_mode_shows_japanese_labels(ctx, qtbot, shop):  # noqa: F811
     assert dialog.save_button.text() == "保存"
     assert dialog.amount.accessibleName() == "会計金額"
     assert dialog.picker.summary.text() == "注文品目なし"
+
+
+def test_an_empty_menu_says_where_to_add_items(ctx, qtbot):  # noqa: F811
+    taro = add_customer(ctx.db, "山田 太郎")
+    dialog = _open(ctx, qtbot, taro.id)
+    assert "menu" in dialog.picker.summary.text()
+    _type(qtbot, dialog, "1200")
+    _key(qtbot, dialog, Qt.Key.Key_Return)  # a visit without items is still a visit
+    assert visits.get(ctx.db, dialog.saved_visit_id).items == []

@@ -154,6 +154,13 @@ class CustomerDialog(DialogBase):
         self.dm_consent.setObjectName("customer_dm_consent")
         self.dm_consent.setAccessibleName(_("DM consent"))
         self.dm_consent.toggled.connect(self._on_consent)
+        self.consent_how = QComboBox(self)
+        self.consent_how.setObjectName("customer_dm_consent_channel")
+        self.consent_how.setAccessibleName(_("How consent was given"))
+        self.consent_how.setEditable(True)
+        self.consent_how.addItems(["", _("Paper form"), _("In person"), _("LINE"), _("Website")])
+        self.consent_how.setToolTip(_("How consent was given"))
+        self.consent_how.setEnabled(False)
         self.consent_info = QLabel(self)
         self.do_not_mail = QCheckBox(_("Do not mail (asked us not to send anything)"), self)
         self.do_not_mail.setObjectName("customer_do_not_mail")
@@ -174,7 +181,8 @@ class CustomerDialog(DialogBase):
         consent_row = QHBoxLayout()
         consent_row.setContentsMargins(0, 0, 0, 0)
         consent_row.addWidget(self.dm_consent)
-        consent_row.addWidget(self.consent_info, 1)
+        consent_row.addWidget(self.consent_how, 1)
+        consent_row.addWidget(self.consent_info)
         right.addRow(QLabel(_("Direct mail"), self), consent_row)
         right.addRow("", self.do_not_mail)
         notes_label = QLabel(labels["notes"], self)
@@ -194,7 +202,7 @@ class CustomerDialog(DialogBase):
         outer.addWidget(self.buttons)
 
         order = [self.fields[k] for k in _LEFT_FIELDS] + [self.fields[k] for k in _RIGHT_FIELDS]
-        order += [self.dm_consent, self.do_not_mail, notes, self.save_button]
+        order += [self.dm_consent, self.consent_how, self.do_not_mail, notes, self.save_button]
         order.append(self.buttons.button(self.buttons.StandardButton.Cancel))
         for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
@@ -237,6 +245,7 @@ class CustomerDialog(DialogBase):
         combo.setCurrentIndex(max(index, 0))
         self._consent_at = c.dm_consent_at
         self.dm_consent.setChecked(c.dm_consent)
+        self.consent_how.setCurrentText(c.dm_consent_channel)
         self.do_not_mail.setChecked(c.do_not_mail)
         # Setting the postal code must not overwrite the stored address.
         self._auto_address = {}
@@ -292,6 +301,7 @@ class CustomerDialog(DialogBase):
             notes=self.text("notes"),
             dm_consent=consent,
             dm_consent_at=self._consent_at if consent else None,
+            dm_consent_channel=self.consent_how.currentText().strip() if consent else "",
             do_not_mail=self.do_not_mail.isChecked(),
         )
 
@@ -406,6 +416,7 @@ class CustomerDialog(DialogBase):
         self.birthday_info.setVisible(True)
 
     def _on_consent(self, checked: bool) -> None:
+        self.consent_how.setEnabled(checked)
         if checked and self._consent_at is None:
             self._consent_at = dt.datetime.now().replace(microsecond=0)
         if checked and self._consent_at:

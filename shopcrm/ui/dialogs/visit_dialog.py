@@ -440,6 +440,7 @@ class VisitDialog(DialogBase):
             "amount": (self.amount, self.amount_error),
             "party_size": (self.party, self.party_error),
             "coupon_code": (self.coupon, self.coupon_status),
+            "visited_at": (self.when, self.party_error),
         }
         widget, label = places.get(field, (None, self.general_error))
         label.show_message(message)
@@ -466,12 +467,14 @@ class VisitDialog(DialogBase):
         try:
             saved = visits.record(self.ctx.db, self.visit(), coupon_code=code or None)
         except ValidationError as err:
-            self._show_error(
-                err.field,
-                err.message
-                if err.field in ("customer", "amount", "party_size", "coupon_code")
-                else str(err),
+            at_field = err.field in (
+                "customer",
+                "amount",
+                "party_size",
+                "coupon_code",
+                "visited_at",
             )
+            self._show_error(err.field, err.message if at_field else str(err))
             return
         self.saved_visit_id = saved.id
         self.ctx.visits_changed.emit()

@@ -304,6 +304,9 @@ class ItemPicker(QWidget):
         from shopcrm.domain.money import format_money
 
         chosen = self.selected_items()
+        if not self._items:
+            self.summary.setText(_("The menu is empty: add items in the menu editor."))
+            return
         if not chosen:
             self.summary.setText(_("No items ticked"))
             return
