@@ -160,6 +160,7 @@ class CustomerDialog(DialogBase):
         self.consent_how.setEditable(True)
         self.consent_how.addItems(["", _("Paper form"), _("In person"), _("LINE"), _("Website")])
         self.consent_how.setToolTip(_("How consent was given"))
+        self.consent_how.lineEdit().setPlaceholderText(_("How consent was given"))
         self.consent_how.setEnabled(False)
         self.consent_info = QLabel(self)
         self.do_not_mail = QCheckBox(_("Do not mail (asked us not to send anything)"), self)
@@ -178,12 +179,12 @@ class CustomerDialog(DialogBase):
         for key in _RIGHT_FIELDS:
             extra = [self.postal_info] if key == "postal_code" else []
             self._add_row(right, labels[key], key, extra)
+        right.addRow(QLabel(_("Direct mail"), self), self.dm_consent)
         consent_row = QHBoxLayout()
         consent_row.setContentsMargins(0, 0, 0, 0)
-        consent_row.addWidget(self.dm_consent)
         consent_row.addWidget(self.consent_how, 1)
-        consent_row.addWidget(self.consent_info)
-        right.addRow(QLabel(_("Direct mail"), self), consent_row)
+        consent_row.addWidget(self.consent_info, 1)
+        right.addRow("", consent_row)
         right.addRow("", self.do_not_mail)
         notes_label = QLabel(labels["notes"], self)
         notes_label.setBuddy(notes)
