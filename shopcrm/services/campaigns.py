@@ -298,6 +298,19 @@ def discount_text(campaign: Campaign, lang: str | None = None) -> str:
     return _("a free {item}").format(item=campaign.discount_item)
 
 
+BUILTIN_TITLES = {
+    "birthday": N_("Birthday coupon"),
+    "welcome": N_("Welcome coupon"),
+    "winback": N_("Win-back coupon"),
+}
+
+
+def display_name(campaign: Campaign) -> str:
+    """The campaign's name as shown: built-ins in the reader's language, others as typed."""
+    title = BUILTIN_TITLES.get(campaign.name)
+    return _(title) if title else campaign.name
+
+
 def validity_text(campaign: Campaign) -> str:
     """How long the campaign's coupons are valid, in words (for lists and forms)."""
     c = campaign

@@ -53,7 +53,7 @@ FILTER_KEYS = (
 )
 
 CAMPAIGN_FIELD_LABELS = {
-    "name": N_("Name"),
+    "name": N_("Campaign name"),
     "kind": N_("Kind"),
     "discount": N_("Discount"),
     "validity": N_("Validity"),

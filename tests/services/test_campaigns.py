@@ -192,9 +192,15 @@ def test_feb_29_falls_on_feb_28_in_common_years(db):
 
 def test_filters_consent_address_and_recent_visit(db):
     full = _guest(
-        db, "ふる", 12, 2, postal_code="1500001", prefecture="東京都", city="渋谷区",
+        db,
+        "ふる",
+        12,
+        2,
+        postal_code="1500001",
+        prefecture="東京都",
+        city="渋谷区",
         street="神宮前1-2-3",
-    )  # fmt: skip
+    )
     no_address = _guest(db, "あどなし", 12, 3)
     no_consent = _guest(db, "どうい", 12, 4, dm_consent=False)
     erased = _guest(db, "けし", 12, 5)
@@ -264,9 +270,12 @@ def test_render_message_in_english_and_discount_kinds(db):
     coupon = svc.issue(db, "winback", today=TODAY, customer_ids=[guest.id]).issued[0]
     winback = campaigns.get(db, "winback")
     text = svc.render_message(
-        "{name}: {discount} until {expires} ({favourite})", guest, coupon, "Maruya",
+        "{name}: {discount} until {expires} ({favourite})",
+        guest,
+        coupon,
+        "Maruya",
         campaign=winback,
-    )  # fmt: skip
+    )
     assert text == f"Ann: ¥500 off until {coupon.valid_until.day} Dec 2026 (our seasonal specials)"
     item = Campaign(name="i", kind="custom", discount_type="item", discount_item="edamame")
     assert svc.discount_text(item) == "a free edamame"

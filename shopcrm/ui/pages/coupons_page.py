@@ -1,13 +1,589 @@
-"""Coupons page (campaigns, issuing, birthday lists). Placeholder until its area lands."""
+"""Coupons page: campaigns and their coupons, issuing, and the birthday list.
+
+Tab "Campaigns": the campaigns (kind, discount, validity, cost, issued/redeemed counts) with
+New/Edit (``CampaignDialog``) and Issue. Issuing runs in the background with a progress bar and
+Cancel (nothing is written when cancelled) and ends with what happened: issued N, already had one
+M, left out K with the reason for each guest. Below, the selected campaign's coupons (code, guest,
+valid until, status) with a status filter and Void.
+
+Tab "Birthdays": a month or the next N days, filters (DM consent, complete address, visited
+within N months), the age each guest turns, and Export CSV (UTF-8 with BOM, opens in Excel).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shopcrm.domain.models import CAMPAIGN_KIND_LABELS, Campaign
+from shopcrm.i18n import _, ngettext
+from shopcrm.ui.tasks import run_in_background
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+STATUS_COLOURS = {
+    "issued": "#1565c0",
+    "redeemed": "#2e7d32",
+    "expired": "#757575",
+    "voided": "#c62828",
+}  # fmt: skip
+
+
+def _item(text: str, data=None, *, align_right: bool = False) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    if data is not None:
+        item.setData(ID_ROLE, data)
+    if align_right:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
+
+
+def _table(headers: list[str], parent: QWidget) -> QTableWidget:
+    t = QTableWidget(0, len(headers), parent)
+    t.setHorizontalHeaderLabels(headers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.verticalHeader().setVisible(False)
+    t.setAlternatingRowColors(True)
+    t.horizontalHeader().setStretchLastSection(True)
+    t.setWordWrap(False)
+    return t
 
 
 class CouponsPage(QWidget):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
+        self.setObjectName("couponsPage")
+        self.campaigns: list[Campaign] = []
+        self.task = None
+        self.last_result = None
+        self.tabs = QTabWidget(self)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("…"))
+        layout.addWidget(self.tabs)
+        self.tabs.addTab(self._build_campaigns_tab(), _("Campaigns"))
+        self.tabs.addTab(self._build_birthdays_tab(), _("Birthdays"))
+        ctx.coupons_changed.connect(self.refresh)
+        ctx.visits_changed.connect(self.refresh)
+        ctx.customers_changed.connect(self.refresh_birthdays)
+        self.refresh()
+        self.refresh_birthdays()
+
+    # === campaigns tab ===========================================================================
+    def _build_campaigns_tab(self) -> QWidget:
+        tab = QWidget(self)
+        outer = QVBoxLayout(tab)
+        split = QSplitter(Qt.Orientation.Vertical, tab)
+        outer.addWidget(split)
+
+        top = QWidget(split)
+        tl = QVBoxLayout(top)
+        tl.setContentsMargins(0, 0, 0, 0)
+        self.campaign_table = _table(
+            [
+                _("Name"),
+                _("Kind"),
+                _("Discount"),
+                _("Validity"),
+                _("Cost per piece"),
+                _("Issued"),
+                _("Redeemed"),
+            ],
+            top,
+        )
+        self.campaign_table.setObjectName("campaignTable")
+        self.campaign_table.horizontalHeader().setStretchLastSection(False)
+        self.campaign_table.itemSelectionChanged.connect(self._on_campaign_selected)
+        self.campaign_table.itemDoubleClicked.connect(lambda _i: self.edit_campaign())
+        tl.addWidget(self.campaign_table, 1)
+
+        buttons = QHBoxLayout()
+        self.new_button = QPushButton(_("New campaign…"), top)
+        self.new_button.clicked.connect(self.new_campaign)
+        self.edit_button = QPushButton(_("Edit…"), top)
+        self.edit_button.clicked.connect(self.edit_campaign)
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.edit_button)
+        buttons.addSpacing(24)
+        self.month_label = QLabel(_("Birthday month"), top)
+        self.month_combo = QComboBox(top)
+        self.month_combo.setObjectName("issueMonth")
+        today = dt.date.today()
+        for i in range(12):
+            m = (today.month - 1 + i) % 12 + 1
+            y = today.year + (today.month - 1 + i) // 12
+            self.month_combo.addItem(_("{year}-{month:02d}").format(year=y, month=m), m)
+        self.month_combo.setCurrentIndex(1)  # next month: DMs go out a month ahead
+        buttons.addWidget(self.month_label)
+        buttons.addWidget(self.month_combo)
+        self.issue_button = QPushButton(_("Issue coupons"), top)
+        self.issue_button.setObjectName("issueButton")
+        self.issue_button.clicked.connect(self.issue_selected)
+        buttons.addWidget(self.issue_button)
+        buttons.addStretch(1)
+        tl.addLayout(buttons)
+
+        progress_row = QHBoxLayout()
+        self.progress = QProgressBar(top)
+        self.progress.setVisible(False)
+        self.cancel_button = QPushButton(_("Cancel"), top)
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.cancel_issue)
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.cancel_button)
+        tl.addLayout(progress_row)
+
+        self.result_label = QLabel(top)
+        self.result_label.setObjectName("issueResult")
+        self.result_label.setWordWrap(True)
+        self.result_label.setVisible(False)
+        tl.addWidget(self.result_label)
+        self.skipped_list = QListWidget(top)
+        self.skipped_list.setObjectName("skippedList")
+        self.skipped_list.setMaximumHeight(110)
+        self.skipped_list.setVisible(False)
+        tl.addWidget(self.skipped_list)
+
+        bottom = QWidget(split)
+        bl = QVBoxLayout(bottom)
+        bl.setContentsMargins(0, 0, 0, 0)
+        filters = QHBoxLayout()
+        self.coupons_title = QLabel(bottom)
+        self.coupons_title.setStyleSheet("font-weight: bold;")
+        filters.addWidget(self.coupons_title)
+        filters.addStretch(1)
+        self.coupon_search = QLineEdit(bottom)
+        self.coupon_search.setPlaceholderText(_("Code or name"))
+        self.coupon_search.setClearButtonEnabled(True)
+        self.coupon_search.textChanged.connect(self._fill_coupons)
+        filters.addWidget(self.coupon_search)
+        self.status_combo = QComboBox(bottom)
+        self.status_combo.setObjectName("statusFilter")
+        self.status_combo.addItem(_("All"), "")
+        from shopcrm.store.coupons import STATUS_LABELS
+
+        for key, label in STATUS_LABELS.items():
+            self.status_combo.addItem(_(label), key)
+        self.status_combo.currentIndexChanged.connect(self._fill_coupons)
+        filters.addWidget(self.status_combo)
+        self.void_button = QPushButton(_("Void…"), bottom)
+        self.void_button.setObjectName("voidButton")
+        self.void_button.clicked.connect(self.void_selected)
+        filters.addWidget(self.void_button)
+        bl.addLayout(filters)
+        self.coupon_table = _table(
+            [_("Code"), _("Customer"), _("Period"), _("Valid until"), _("Status")], bottom
+        )
+        self.coupon_table.setObjectName("couponTable")
+        self.coupon_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.coupon_table.horizontalHeader().setStretchLastSection(False)
+        self.coupon_table.setSortingEnabled(True)
+        self.coupon_table.sortByColumn(2, Qt.SortOrder.DescendingOrder)  # newest period first
+        bl.addWidget(self.coupon_table, 1)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        return tab
+
+    def refresh(self) -> None:
+        """Reload campaigns (keeping the selection) and the selected campaign's coupons."""
+        from shopcrm.domain.money import format_money
+        from shopcrm.services.campaigns import discount_text, display_name, validity_text
+        from shopcrm.store import campaigns
+
+        selected = self.selected_campaign()
+        keep = selected.id if selected else None
+        self.campaigns = campaigns.list_all(self.ctx.db)
+        counts = campaigns.coupon_counts(self.ctx.db)
+        t = self.campaign_table
+        t.blockSignals(True)
+        t.setRowCount(len(self.campaigns))
+        for row, c in enumerate(self.campaigns):
+            n = counts.get(c.id, {})
+            name = display_name(c) if c.active else f"{display_name(c)} {_('(paused)')}"
+            t.setItem(row, 0, _item(name, c.id))
+            t.setItem(row, 1, _item(_(CAMPAIGN_KIND_LABELS.get(c.kind, c.kind))))
+            t.setItem(row, 2, _item(discount_text(c)))
+            t.setItem(row, 3, _item(validity_text(c)))
+            t.setItem(row, 4, _item(format_money(c.cost_per_piece), align_right=True))
+            t.setItem(row, 5, _item(str(n.get("issued", 0)), align_right=True))
+            t.setItem(row, 6, _item(str(n.get("redeemed", 0)), align_right=True))
+        t.resizeColumnsToContents()
+        t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        t.blockSignals(False)
+        index = next((i for i, c in enumerate(self.campaigns) if c.id == keep), 0)
+        if self.campaigns:
+            t.selectRow(index)
+        self._on_campaign_selected()
+
+    def selected_campaign(self) -> Campaign | None:
+        rows = self.campaign_table.selectionModel().selectedRows() if self.campaigns else []
+        if not rows:
+            return None
+        cid = self.campaign_table.item(rows[0].row(), 0).data(ID_ROLE)
+        return next((c for c in self.campaigns if c.id == cid), None)
+
+    def select_campaign(self, name: str) -> None:
+        for row, c in enumerate(self.campaigns):
+            if c.name == name or str(c.id) == str(name):
+                self.campaign_table.selectRow(row)
+                return
+
+    def _on_campaign_selected(self) -> None:
+        c = self.selected_campaign()
+        is_birthday = bool(c and c.kind == "birthday")
+        self.month_label.setVisible(is_birthday)
+        self.month_combo.setVisible(is_birthday)
+        self.edit_button.setEnabled(c is not None)
+        self.issue_button.setEnabled(c is not None and c.active and self.task is None)
+        self._load_coupons()
+
+    def _load_coupons(self) -> None:
+        from shopcrm.store import campaigns, coupons
+
+        c = self.selected_campaign()
+        self._coupons = []
+        self._names: dict[int, str] = {}
+        if c is not None:
+            self._coupons = coupons.for_campaign(self.ctx.db, c.id, unredeemed_only=False)
+            self._coupons.reverse()  # newest first
+            self._names = {
+                cand.customer.id: cand.customer.name
+                for cand in campaigns.customers_by_ids(
+                    self.ctx.db, {x.customer_id for x in self._coupons}
+                )
+            }
+        self._fill_coupons()
+
+    def _fill_coupons(self) -> None:
+        from shopcrm.domain.codes import compact_code
+        from shopcrm.domain.dates import format_date
+        from shopcrm.domain.kana import search_key
+        from shopcrm.services.campaigns import display_name
+        from shopcrm.store.coupons import STATUS_LABELS, status
+
+        c = self.selected_campaign()
+        wanted = self.status_combo.currentData()
+        query = self.coupon_search.text().strip()
+        key, code_key = search_key(query), compact_code(query)
+        today = dt.date.today()
+        rows = []
+        for cp in getattr(self, "_coupons", []):
+            st = status(cp, today)
+            if wanted and st != wanted:
+                continue
+            name = self._names.get(cp.customer_id, "")
+            if query and not (code_key in cp.code.replace("-", "") or key in search_key(name)):
+                continue
+            rows.append((cp, st, name))
+        t = self.coupon_table
+        t.setSortingEnabled(False)
+        t.setRowCount(len(rows))
+        for r, (cp, st, name) in enumerate(rows):
+            t.setItem(r, 0, _item(cp.code, cp.id))
+            t.setItem(r, 1, _item(name))
+            t.setItem(r, 2, _item(cp.period_key))
+            t.setItem(r, 3, _item(format_date(cp.valid_until)))
+            item = _item(_(STATUS_LABELS[st]), st)
+            item.setForeground(QBrush(QColor(STATUS_COLOURS[st])))
+            font = item.font()
+            font.setBold(st == "issued")
+            item.setFont(font)
+            t.setItem(r, 4, item)
+        t.setSortingEnabled(True)
+        t.resizeColumnsToContents()
+        total = len(getattr(self, "_coupons", []))
+        if c is None:
+            self.coupons_title.setText(_("Coupons"))
+        else:
+            self.coupons_title.setText(
+                _("Coupons of {campaign}: {shown} of {total}").format(
+                    campaign=display_name(c), shown=len(rows), total=total
+                )
+            )
+        self.void_button.setEnabled(bool(rows))
+
+    def new_campaign(self) -> None:
+        from shopcrm.ui.dialogs.campaign_dialog import CampaignDialog
+
+        dlg = CampaignDialog(self.ctx, None, self)
+        if dlg.exec() and dlg.campaign:
+            self.refresh()
+            self.select_campaign(dlg.campaign.name)
+
+    def edit_campaign(self) -> None:
+        from shopcrm.ui.dialogs.campaign_dialog import CampaignDialog
+
+        c = self.selected_campaign()
+        if c is None:
+            return
+        dlg = CampaignDialog(self.ctx, c, self)
+        if dlg.exec() and dlg.campaign:
+            self.refresh()
+            self.select_campaign(dlg.campaign.name)
+
+    # --- issuing ---------------------------------------------------------------------------------
+    def issue_selected(self, *, confirm: bool = True) -> None:
+        """Issue the selected campaign's coupons in the background."""
+        c = self.selected_campaign()
+        if c is None or self.task is not None:
+            return
+        month = self.month_combo.currentData() if c.kind == "birthday" else None
+        if confirm:
+            from shopcrm.services.campaigns import display_name
+
+            text = _("Issue coupons of {campaign} now?").format(campaign=display_name(c))
+            if month:
+                text += "\n" + _("Birthday month: {month}").format(
+                    month=self.month_combo.currentText()
+                )
+            text += "\n" + _("Guests who already have one for this period get no second one.")
+            answer = QMessageBox.question(self, _("Issue coupons"), text)
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.start_issue(c.id, month)
+
+    def start_issue(self, campaign_id: int, month: int | None) -> None:
+        db_path = self.ctx.db_path
+
+        def work(task):
+            from shopcrm.services import campaigns as svc
+            from shopcrm.store.db import connect
+
+            db = connect(db_path)
+            try:
+
+                def progress(done, total, text):
+                    task.check_cancelled()
+                    task.progress(done, total, text)
+
+                return svc.issue(db, campaign_id, month=month, progress=progress)
+            finally:
+                db.close()
+
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        self.cancel_button.setVisible(True)
+        self.issue_button.setEnabled(False)
+        self.result_label.setVisible(False)
+        self.skipped_list.setVisible(False)
+        self.task = run_in_background(
+            work, self._issue_done, self._issue_failed, self._issue_progress
+        )
+
+    def cancel_issue(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    def _issue_progress(self, done: int, total: int, text: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"%v / %m  {text}")
+
+    def _end_task(self) -> None:
+        self.task = None
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
+        self._on_campaign_selected()
+
+    def _issue_done(self, result) -> None:
+        self._end_task()
+        self.last_result = result
+        self.show_result(result)
+        self.ctx.coupons_changed.emit()
+
+    def show_result(self, result) -> None:
+        self.result_label.setText(result.summary())
+        self.result_label.setStyleSheet("color: #2e7d32; font-weight: bold;")
+        self.result_label.setVisible(True)
+        self.skipped_list.clear()
+        for s in result.skipped:
+            self.skipped_list.addItem(f"{s.name}  —  {s.reason_text}")
+        self.skipped_list.setVisible(bool(result.skipped))
+
+    def _issue_failed(self, exc: BaseException, _trace: str) -> None:
+        from shopcrm.domain.rules import ValidationError
+        from shopcrm.ui.tasks import Cancelled
+
+        self._end_task()
+        if isinstance(exc, Cancelled):
+            text = _("Cancelled: no coupons were issued.")
+        elif isinstance(exc, ValidationError):
+            text = str(exc)
+        else:
+            text = _("Issuing failed: {error}").format(error=exc)
+        self.result_label.setText(text)
+        self.result_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.result_label.setVisible(True)
+
+    # --- voiding ---------------------------------------------------------------------------------
+    def void_selected(self, *, reason: str | None = None) -> None:
+        from shopcrm.domain.rules import ValidationError
+        from shopcrm.store import coupons
+
+        rows = self.coupon_table.selectionModel().selectedRows()
+        if not rows:
+            return
+        code = self.coupon_table.item(rows[0].row(), 0).text()
+        if reason is None:
+            reason, ok = QInputDialog.getText(
+                self,
+                _("Void coupon"),
+                _("Void coupon {code}? Reason (optional):").format(code=code),
+            )
+            if not ok:
+                return
+        try:
+            coupons.void(self.ctx.db, code, reason)
+        except ValidationError as exc:
+            QMessageBox.warning(self, _("Void coupon"), exc.message)
+            return
+        self.ctx.coupons_changed.emit()
+
+    # === birthdays tab ===========================================================================
+    def _build_birthdays_tab(self) -> QWidget:
+        tab = QWidget(self)
+        outer = QVBoxLayout(tab)
+        row = QHBoxLayout()
+        self.bd_month_radio = QRadioButton(_("Month"), tab)
+        self.bd_month_spin = QSpinBox(tab)
+        self.bd_month_spin.setRange(1, 12)
+        self.bd_month_spin.setValue(dt.date.today().month % 12 + 1)
+        self.bd_days_radio = QRadioButton(_("Next"), tab)
+        self.bd_days_spin = QSpinBox(tab)
+        self.bd_days_spin.setRange(1, 366)
+        self.bd_days_spin.setValue(30)
+        self.bd_days_spin.setSuffix(" " + _("days"))
+        self.bd_month_radio.setChecked(True)
+        for w in (self.bd_month_radio, self.bd_month_spin, self.bd_days_radio, self.bd_days_spin):
+            row.addWidget(w)
+        row.addSpacing(16)
+        self.bd_consent = QCheckBox(_("DM consent only"), tab)
+        self.bd_address = QCheckBox(_("Complete address only"), tab)
+        self.bd_visited = QCheckBox(_("Visited within"), tab)
+        self.bd_visited_spin = QSpinBox(tab)
+        self.bd_visited_spin.setRange(1, 120)
+        self.bd_visited_spin.setValue(12)
+        self.bd_visited_spin.setSuffix(" " + _("months"))
+        for w in (self.bd_consent, self.bd_address, self.bd_visited, self.bd_visited_spin):
+            row.addWidget(w)
+        row.addStretch(1)
+        outer.addLayout(row)
+        self.bd_table = _table(
+            [
+                _("Birthday"),
+                _("Age turned"),
+                _("Name"),
+                _("Reading (kana)"),
+                _("DM"),
+                _("Address"),
+                _("Visits"),
+                _("Last visit"),
+            ],
+            tab,
+        )
+        self.bd_table.setObjectName("birthdayTable")
+        self.bd_table.horizontalHeader().setStretchLastSection(False)
+        self.bd_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        outer.addWidget(self.bd_table, 1)
+        bottom = QHBoxLayout()
+        self.bd_count = QLabel(tab)
+        bottom.addWidget(self.bd_count)
+        bottom.addStretch(1)
+        self.bd_export = QPushButton(_("Export CSV…"), tab)
+        self.bd_export.clicked.connect(lambda: self.export_birthdays())
+        bottom.addWidget(self.bd_export)
+        outer.addLayout(bottom)
+        for sig in (
+            self.bd_month_radio.toggled,
+            self.bd_month_spin.valueChanged,
+            self.bd_days_spin.valueChanged,
+            self.bd_consent.toggled,
+            self.bd_address.toggled,
+            self.bd_visited.toggled,
+            self.bd_visited_spin.valueChanged,
+        ):
+            sig.connect(self.refresh_birthdays)
+        return tab
+
+    def birthday_rows(self, today: dt.date | None = None):
+        from shopcrm.services.campaigns import birthday_list
+
+        by_month = self.bd_month_radio.isChecked()
+        return birthday_list(
+            self.ctx.db,
+            month=self.bd_month_spin.value() if by_month else None,
+            days=None if by_month else self.bd_days_spin.value(),
+            today=today,
+            require_consent=self.bd_consent.isChecked(),
+            require_address=self.bd_address.isChecked(),
+            visited_within_months=self.bd_visited_spin.value()
+            if self.bd_visited.isChecked()
+            else None,
+        )
+
+    def refresh_birthdays(self, *_args, today: dt.date | None = None) -> None:
+        from shopcrm.domain.dates import format_date
+
+        self.bd_month_spin.setEnabled(self.bd_month_radio.isChecked())
+        self.bd_days_spin.setEnabled(not self.bd_month_radio.isChecked())
+        self.bd_visited_spin.setEnabled(self.bd_visited.isChecked())
+        self._bd_rows = self.birthday_rows(today)
+        t = self.bd_table
+        t.setRowCount(len(self._bd_rows))
+        yes, no = _("yes"), _("no")
+        for r, row in enumerate(self._bd_rows):
+            c = row.customer
+            t.setItem(r, 0, _item(format_date(row.birthday), c.id))
+            t.setItem(r, 1, _item("" if row.age is None else str(row.age), align_right=True))
+            t.setItem(r, 2, _item(c.name))
+            t.setItem(r, 3, _item(c.kana))
+            t.setItem(r, 4, _item(yes if row.can_mail else no))
+            t.setItem(r, 5, _item(" ".join(c.address_lines) if c.has_complete_address else "—"))
+            t.setItem(r, 6, _item(str(row.visit_count), align_right=True))
+            last = format_date(row.last_visit_at.date()) if row.last_visit_at else "—"
+            t.setItem(r, 7, _item(last))
+        t.resizeColumnsToContents()
+        t.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        n = len(self._bd_rows)
+        self.bd_count.setText(ngettext("{n} guest", "{n} guests", n).format(n=n))
+        self.bd_export.setEnabled(bool(n))
+
+    def export_birthdays(self, path: str | None = None) -> str | None:
+        from shopcrm.services.campaigns import birthday_csv
+
+        if not self.ctx.require_owner(self):  # an export of personal data is the owner's
+            return None
+        if path is None:
+            suggested = _("birthdays.csv")
+            path, _filter = QFileDialog.getSaveFileName(
+                self, _("Export CSV"), suggested, _("CSV files (*.csv)")
+            )
+            if not path:
+                return None
+        birthday_csv(self._bd_rows, path)
+        return path
