@@ -225,14 +225,26 @@ def _list(obj, query, filters, order_by, descending, limit, offset, as_json) -> 
         _echo_summaries(rows, total)
 
 
+def _listing_options(fn):
+    """--filter/--order-by/--desc/--limit/--offset/--json, shared by search and list."""
+    for option in reversed(
+        [
+            click.option("--filter", "filters", type=_FILTER, multiple=True,
+                         help="Narrow down (repeatable)."),
+            click.option("--order-by", type=_ORDER, default=None),
+            click.option("--desc", "descending", is_flag=True, help="Sort descending."),
+            click.option("--limit", type=click.IntRange(1, 10000), default=50, show_default=True),
+            click.option("--offset", type=click.IntRange(0), default=0),
+            click.option("--json", "as_json", is_flag=True),
+        ]
+    ):  # fmt: skip
+        fn = option(fn)
+    return fn
+
+
 @customers_group.command("search")
 @click.argument("query")
-@click.option("--filter", "filters", type=_FILTER, multiple=True, help="Narrow down (repeatable).")
-@click.option("--order-by", type=_ORDER, default=None)
-@click.option("--desc", "descending", is_flag=True, help="Sort descending.")
-@click.option("--limit", type=click.IntRange(1, 10000), default=50, show_default=True)
-@click.option("--offset", type=click.IntRange(0), default=0)
-@click.option("--json", "as_json", is_flag=True)
+@_listing_options
 @pass_cli
 def search_customers(obj, query, filters, order_by, descending, limit, offset, as_json):
     """Find guests by name, reading, phone, email, membership code or LINE ID."""
@@ -240,12 +252,7 @@ def search_customers(obj, query, filters, order_by, descending, limit, offset, a
 
 
 @customers_group.command("list")
-@click.option("--filter", "filters", type=_FILTER, multiple=True, help="Narrow down (repeatable).")
-@click.option("--order-by", type=_ORDER, default=None)
-@click.option("--desc", "descending", is_flag=True, help="Sort descending.")
-@click.option("--limit", type=click.IntRange(1, 10000), default=50, show_default=True)
-@click.option("--offset", type=click.IntRange(0), default=0)
-@click.option("--json", "as_json", is_flag=True)
+@_listing_options
 @pass_cli
 def list_customers(obj, filters, order_by, descending, limit, offset, as_json):
     """List guests (most recent visit first unless --order-by)."""
