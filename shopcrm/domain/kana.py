@@ -24,6 +24,8 @@ _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d\u
 _DROP = re.compile(r"[\s" + re.escape(_DASHES) + r"]+")
 _CHOON_BETWEEN_DIGITS = re.compile(r"(?<=\d)[ー]+(?=\d)")
 _HALFWIDTH_KANA = re.compile(r"[\uff61-\uff9f]+")
+# Keys made only of these (ASCII, hiragana, ー, common kanji) are already stable.
+_STABLE = re.compile(r"[!-~\u3041-\u3096\u30fc\u4e00-\u9fff]*")
 
 
 def to_hiragana(text: str) -> str:
@@ -57,6 +59,8 @@ def search_key(text: str | None) -> str:
     if not text:
         return ""
     key = _key_once(text)
+    if _STABLE.fullmatch(key):
+        return key
     # A few rare characters normalise in two steps; repeat until stable (at most a couple of times).
     for _ in range(4):
         again = _key_once(key)
