@@ -28,6 +28,15 @@ def ctx(db, db_path, tmp_path, qapp):
     yield context
 
 
+def shown(qtbot, dialog):
+    """Show ``dialog`` as a user sees it (exposed and active), cleaned up after the test."""
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    return dialog
+
+
 def seed_menu(db) -> dict:
     """The test menu; returns {item name: MenuItem}."""
     from shopcrm.domain.models import MenuCategory, MenuItem

@@ -9,16 +9,11 @@ from PySide6.QtWidgets import QLineEdit
 
 from shopcrm.store import customers
 from shopcrm.ui.dialogs.customer_dialog import CustomerDialog, split_tags
-from tests.ui.dialog_fixtures import add_customer, ctx, type_text  # noqa: F401 (fixture)
+from tests.ui.dialog_fixtures import add_customer, ctx, shown, type_text  # noqa: F401 (fixture)
 
 
 def _open(ctx, qtbot, customer_id=None):  # noqa: F811
-    dialog = CustomerDialog(ctx, customer_id)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.activateWindow()
-    return dialog
+    return shown(qtbot, CustomerDialog(ctx, customer_id))
 
 
 def _type(qtbot, widget: QLineEdit, text: str) -> None:

@@ -7,15 +7,11 @@ from PySide6.QtCore import Qt
 
 from shopcrm.store import menu
 from shopcrm.ui.dialogs.menu_dialog import MenuDialog
-from tests.ui.dialog_fixtures import ctx, seed_menu  # noqa: F401 (ctx is a fixture)
+from tests.ui.dialog_fixtures import ctx, seed_menu, shown  # noqa: F401 (ctx is a fixture)
 
 
 def _open(ctx, qtbot):  # noqa: F811
-    dialog = MenuDialog(ctx)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    return dialog
+    return shown(qtbot, MenuDialog(ctx))
 
 
 def _names(db):

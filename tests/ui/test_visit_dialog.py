@@ -18,6 +18,7 @@ from tests.ui.dialog_fixtures import (  # noqa: F401 (ctx is a fixture)
     add_visit,
     ctx,
     seed_menu,
+    shown,
     type_text,
 )
 
@@ -31,12 +32,7 @@ def shop(ctx):  # noqa: F811
 
 
 def _open(ctx, qtbot, customer_id=None):  # noqa: F811
-    dialog = VisitDialog(ctx, customer_id)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.activateWindow()
-    return dialog
+    return shown(qtbot, VisitDialog(ctx, customer_id))
 
 
 def _key(qtbot, dialog, key) -> None:
