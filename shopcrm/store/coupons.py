@@ -127,11 +127,7 @@ def check(
     on = on or dt.date.today()
     rows = _query(db, "coupons.code = ?", [printed])
     if not rows:
-        raise CouponError(
-            "unknown",
-            N_("No coupon has the code {code}: check the code on the coupon."),
-            code=printed,
-        )
+        raise _unknown(printed)
     coupon = rows[0]
     if customer_id is not None and coupon.customer_id != customer_id:
         raise CouponError(
@@ -147,14 +143,7 @@ def check(
             date=coupon.voided_at.date(),
         )
     if coupon.redeemed_visit_id is not None or coupon.redeemed_at is not None:
-        when = coupon.redeemed_at or "?"
-        raise CouponError(
-            "used",
-            N_("Coupon {code} was already used on {when} (visit #{visit})."),
-            code=printed,
-            when=when,
-            visit=coupon.redeemed_visit_id if coupon.redeemed_visit_id is not None else "?",
-        )
+        raise _used(coupon)
     if on < coupon.valid_from:
         raise CouponError(
             "not_yet_valid",
@@ -211,17 +200,30 @@ def redeem(
 
 
 def _used_now(db: Database, coupon: Coupon) -> CouponError:
+    """Why the coupon cannot be redeemed after all (someone else was quicker)."""
     fresh = get(db, coupon.id)
     try:
         check(db, fresh.code)
     except CouponError as exc:
         return exc
+    return _used(fresh)
+
+
+def _unknown(printed: str) -> CouponError:
+    return CouponError(
+        "unknown",
+        N_("No coupon has the code {code}: check the code on the coupon."),
+        code=printed,
+    )
+
+
+def _used(coupon: Coupon) -> CouponError:
     return CouponError(
         "used",
         N_("Coupon {code} was already used on {when} (visit #{visit})."),
-        code=fresh.code,
-        when="?",
-        visit="?",
+        code=coupon.code,
+        when=coupon.redeemed_at or "?",
+        visit=coupon.redeemed_visit_id if coupon.redeemed_visit_id is not None else "?",
     )
 
 
@@ -344,20 +346,9 @@ def void(
     """Cancel an unused coupon (lost, sent by mistake). A used coupon cannot be voided."""
     coupon = get(db, code_or_id) if isinstance(code_or_id, int) else find(db, code_or_id)
     if coupon is None:
-        printed = codes.check_code(str(code_or_id))
-        raise CouponError(
-            "unknown",
-            N_("No coupon has the code {code}: check the code on the coupon."),
-            code=printed,
-        )
+        raise _unknown(codes.check_code(str(code_or_id)))
     if coupon.redeemed_visit_id is not None:
-        raise CouponError(
-            "used",
-            N_("Coupon {code} was already used on {when} (visit #{visit})."),
-            code=coupon.code,
-            when=coupon.redeemed_at or "?",
-            visit=coupon.redeemed_visit_id,
-        )
+        raise _used(coupon)
     if coupon.voided_at is not None:
         return coupon
     with db.atomic():

@@ -41,6 +41,21 @@ def run(db_path, *args):
     return result
 
 
+def issue_birthdays(db_path):
+    return run(
+        db_path,
+        "coupons",
+        "issue",
+        "--campaign",
+        "birthday",
+        "--month",
+        "12",
+        "--json",
+        "--today",
+        TODAY,
+    )
+
+
 def test_birthdays_table_csv_json(db_path, shop):
     table = run(db_path, "birthdays", "--month", "12", "--today", TODAY)
     assert table.exit_code == 0, table.output
@@ -81,18 +96,7 @@ def test_birthdays_needs_month_or_days(db_path, shop):
 
 
 def test_issue_twice_then_redeem_and_list(db_path, shop):
-    first = run(
-        db_path,
-        "coupons",
-        "issue",
-        "--campaign",
-        "birthday",
-        "--month",
-        "12",
-        "--json",
-        "--today",
-        TODAY,
-    )
+    first = issue_birthdays(db_path)
     data = json.loads(first.output)
     assert [c["customer"] for c in data["issued"]] == ["山田 太郎"]
     assert data["left_out"][0]["name"] == "佐藤 花子"
@@ -141,20 +145,7 @@ def test_mistyped_code_and_unknown_visit(db_path, shop):
 
 
 def test_void_in_japanese(db_path, shop):
-    data = json.loads(
-        run(
-            db_path,
-            "coupons",
-            "issue",
-            "--campaign",
-            "birthday",
-            "--month",
-            "12",
-            "--json",
-            "--today",
-            TODAY,
-        ).output
-    )
+    data = json.loads(issue_birthdays(db_path).output)
     code = data["issued"][0]["code"]
     res = run(db_path, "--lang", "ja", "coupons", "void", code, "--reason", "lost")
     assert "無効" in res.output
