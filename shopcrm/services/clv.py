@@ -341,7 +341,7 @@ def predict(
             as_of=as_of,
         )
     bg, ok = fit_bgnbd(rft.x, rft.t_x, rft.T)
-    if not ok or bg.a <= 1.0:
+    if not ok or abs(bg.a - 1.0) < 1e-6:  # the expectations divide by a - 1
         return ClvResult(
             "not_enough_data", NOT_CONVERGED, customers=n, repeat_customers=repeat, as_of=as_of
         )

@@ -1,0 +1,780 @@
+"""The owner's charts as ``matplotlib.figure.Figure`` objects, shared by the dashboard and the PDF.
+
+No pyplot and no Qt: a Figure is built here and either shown in ``ui/widgets/chart_widget.py``
+(FigureCanvasQTAgg) or saved to PNG for the monthly report. Labels go through ``_()`` when a chart
+is built, in the bundled Japanese font (IPAexGothic, registered once with matplotlib's font manager),
+so Japanese never shows as empty boxes. Yen axes read 万円 in Japanese and ¥ with k/M in English.
+
+Each builder records what the pointer should say over its bars, points and cells
+(``hover_items(fig)``), and ``TABLES`` gives each chart's figures as a table for the dashboard's table
+views and CSV export (``table(name, board)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+
+from shopcrm.domain.money import format_man_yen
+from shopcrm.i18n import N_, _, current_language
+from shopcrm.services import analytics as an
+
+COLORS = {
+    "new": "#E8833A",
+    "returning": "#3B7DD8",
+    "line": "#2E2E2E",
+    "grid": "#DDDDDD",
+    "accent": "#C0392B",
+}
+PALETTE = ("#3B7DD8", "#E8833A", "#2CA58D", "#C0392B", "#8E6BBF", "#7F8C8D", "#D4A017", "#1ABC9C")
+
+CHARTS = {
+    "monthly": N_("New and returning guests"),
+    "second_visit": N_("Second-visit rate"),
+    "retention": N_("Retention by first-visit month"),
+    "ltv_cohort": N_("Cumulative gross profit per guest (by first-visit month)"),
+    "ltv_channel": N_("Cumulative gross profit per guest (by channel)"),
+    "rfm": N_("RFM map"),
+    "deciles": N_("Revenue by decile"),
+    "channels": N_("Acquisition channels"),
+    "campaigns": N_("Coupon campaigns"),
+    "clv": N_("Predicted value of the next 12 months"),
+}
+
+
+@cache
+def font_family() -> str:
+    """Register the bundled Japanese font with matplotlib (once) and make it the default."""
+    import matplotlib
+    from matplotlib import font_manager
+
+    from shopcrm.fonts import japanese_font_path
+
+    path = str(japanese_font_path())
+    font_manager.fontManager.addfont(path)
+    family = font_manager.FontProperties(fname=path).get_name()
+    matplotlib.rcParams["font.family"] = [family, "DejaVu Sans"]
+    matplotlib.rcParams["axes.unicode_minus"] = False
+    return family
+
+
+def new_figure(width: float = 8.0, height: float = 4.2) -> Figure:
+    font_family()
+    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    fig.set_facecolor("white")
+    fig._shopcrm_hover = []  # type: ignore[attr-defined]
+    return fig
+
+
+def hover(fig: Figure, artist, texts) -> None:
+    """Remember what to show when the pointer is over ``artist`` (one text, or one per point/bar,
+    or a 2-D list for an image)."""
+    fig._shopcrm_hover.append((artist, texts))  # type: ignore[attr-defined]
+
+
+def hover_items(fig: Figure) -> list:
+    return getattr(fig, "_shopcrm_hover", [])
+
+
+# --- formatting ---------------------------------------------------------------------------------
+
+
+def yen_short(amount: float) -> str:
+    """Axis label for an amount: 12.3万円 (Japanese) or ¥123k / ¥1.2M (English)."""
+    if current_language() == "ja":
+        return format_man_yen(int(round(amount)))
+    value = float(amount)
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if value >= 1_000_000:
+        text = f"{value / 1_000_000:.1f}".removesuffix(".0") + "M"
+    elif value >= 1_000:
+        text = f"{value / 1_000:.1f}".removesuffix(".0") + "k"
+    else:
+        text = f"{value:.0f}"
+    return f"{sign}¥{text}"
+
+
+def yen(amount: float | None) -> str:
+    if amount is None:
+        return "—"
+    if current_language() == "ja":
+        return f"{int(round(amount)):,}円"
+    return f"¥{int(round(amount)):,}"
+
+
+def pct(value: float | None, digits: int = 0) -> str:
+    return "—" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def month_tick(label: str, first: bool) -> str:
+    """'2026-01' -> '1月' / 'Jan', with the year on the first tick and on January."""
+    year, month = int(label[:4]), int(label[5:7])
+    if current_language() == "ja":
+        return f"{year}年\n{month}月" if (first or month == 1) else f"{month}月"
+    names = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    return f"{names[month - 1]}\n{year}" if (first or month == 1) else names[month - 1]
+
+
+def _month_axis(ax, labels: list[str], max_ticks: int = 13) -> None:
+    step = max(1, int(np.ceil(len(labels) / max_ticks)))
+    ticks = list(range(0, len(labels), step))
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([month_tick(labels[i], i == 0) for i in ticks])
+
+
+def _style(ax, *, ygrid: bool = True) -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if ygrid:
+        ax.grid(axis="y", color=COLORS["grid"], linewidth=0.8)
+        ax.set_axisbelow(True)
+
+
+def _empty(fig: Figure, ax, message: str | None = None) -> Figure:
+    ax.axis("off")
+    ax.text(
+        0.5,
+        0.5,
+        message or _("No data for this period yet."),
+        ha="center",
+        va="center",
+        fontsize=12,
+        color="#666666",
+        transform=ax.transAxes,
+    )
+    return fig
+
+
+def _title(ax, key: str) -> None:
+    ax.set_title(_(CHARTS[key]), loc="left", fontsize=13)
+
+
+def _yen_axis(ax) -> None:
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: yen_short(v)))
+    ax.yaxis.set_major_locator(MaxNLocator(6))
+
+
+# --- the charts ---------------------------------------------------------------------------------
+
+
+def monthly_chart(board: an.Dashboard) -> Figure:
+    """Stacked bars of new and returning guests per month, returning share on a second axis."""
+    fig = new_figure()
+    ax = fig.add_subplot()
+    _title(ax, "monthly")
+    rows = board.months
+    if not rows or not any(r.customers for r in rows):
+        return _empty(fig, ax)
+    x = np.arange(len(rows))
+    new = np.array([r.new_customers for r in rows])
+    ret = np.array([r.returning_customers for r in rows])
+    b1 = ax.bar(x, ret, color=COLORS["returning"], label=_("Returning guests"), width=0.7)
+    b2 = ax.bar(x, new, bottom=ret, color=COLORS["new"], label=_("New guests"), width=0.7)
+    ax.set_ylabel(_("Guests"))
+    ax.yaxis.set_major_locator(MaxNLocator(6, integer=True))
+    _month_axis(ax, [r.month for r in rows])
+    _style(ax)
+    ax2 = ax.twinx()
+    share = [r.returning_share if r.returning_share is not None else np.nan for r in rows]
+    (line,) = ax2.plot(
+        x, share, color=COLORS["line"], marker="o", markersize=4, label=_("Returning share")
+    )
+    ax2.set_ylim(0, 1.05)
+    ax2.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax2.set_ylabel(_("Returning share"))
+    ax2.spines["top"].set_visible(False)
+    handles = [b1, b2, line]
+    ax.legend(
+        handles,
+        [h.get_label() for h in handles],
+        loc="upper left",
+        fontsize=9,
+        ncols=3,
+        frameon=False,
+        bbox_to_anchor=(0, -0.18),
+    )
+    for r, bar in zip(rows, b1, strict=True):
+        hover(
+            fig,
+            bar,
+            _("{month}: {n} returning guests").format(month=r.month, n=r.returning_customers),
+        )
+    for r, bar in zip(rows, b2, strict=True):
+        hover(fig, bar, _("{month}: {n} new guests").format(month=r.month, n=r.new_customers))
+    hover(
+        fig,
+        line,
+        [
+            _("{month}: returning share {share}").format(
+                month=r.month, share=pct(r.returning_share)
+            )
+            for r in rows
+        ],
+    )
+    return fig
+
+
+def second_visit_chart(board: an.Dashboard) -> Figure:
+    """Share of each month's new guests who came back within 30, 60 and 90 days."""
+    fig = new_figure()
+    ax = fig.add_subplot()
+    _title(ax, "second_visit")
+    rows = board.second_visit
+    if not rows or not any(r.new_customers for r in rows):
+        return _empty(fig, ax)
+    x = np.arange(len(rows))
+    width = 0.26
+    for i, (w, color) in enumerate(zip(an.WINDOWS, PALETTE, strict=False)):
+        vals = [r.rate[w] if r.rate[w] is not None else np.nan for r in rows]
+        bars = ax.bar(
+            x + (i - 1) * width,
+            vals,
+            width,
+            color=color,
+            label=_("within {days} days").format(days=w),
+        )
+        for r, bar in zip(rows, bars, strict=True):
+            hover(
+                fig,
+                bar,
+                _(
+                    "{month}: {returned} of {eligible} new guests back within {days} days ({share})"
+                ).format(
+                    month=r.month,
+                    returned=r.returned[w],
+                    eligible=r.eligible[w],
+                    days=w,
+                    share=pct(r.rate[w]),
+                ),
+            )
+    ax.set_ylim(0, 1.0)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_ylabel(_("Came back"))
+    ax.set_xlabel(_("Month of the first visit"))
+    _month_axis(ax, [r.month for r in rows])
+    _style(ax)
+    ax.legend(fontsize=9, ncols=3, frameon=False, loc="upper right")
+    return fig
+
+
+def retention_chart(board: an.Dashboard) -> Figure:
+    """Heatmap: first-visit month (rows) by months since (columns), share still visiting."""
+    ret = board.retention
+    rows = [(c, s, sh) for c, s, sh in zip(ret.cohorts, ret.sizes, ret.shares, strict=True) if s]
+    fig = new_figure(8.0, max(3.4, 1.4 + 0.32 * len(rows)))
+    ax = fig.add_subplot()
+    _title(ax, "retention")
+    if not rows:
+        return _empty(fig, ax)
+    width = min(max(len(r[2]) for r in rows), 13)
+    grid = np.array([[np.nan if v is None else v for v in r[2][:width]] for r in rows], dtype=float)
+    later = grid[:, 1:]
+    vmax = float(np.nanmax(later)) if later.size and np.isfinite(later).any() else 1.0
+    image = ax.imshow(grid, aspect="auto", cmap="YlGnBu", vmin=0, vmax=max(vmax, 0.05))
+    ax.set_xticks(range(width))
+    ax.set_xticklabels([str(k) for k in range(width)])
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels([f"{month_tick(c, True).replace(chr(10), ' ')} ({s})" for c, s, _sh in rows])
+    ax.set_xlabel(_("Months since the first visit"))
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    for i in range(grid.shape[0]):
+        for j in range(grid.shape[1]):
+            v = grid[i, j]
+            if np.isfinite(v):
+                dark = v > 0.6 * max(vmax, 0.05)
+                ax.text(
+                    j,
+                    i,
+                    f"{v * 100:.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if dark else "#222222",
+                )
+    texts = [
+        [
+            _("{cohort}: {share} of {n} guests visited {k} months later").format(
+                cohort=c, share=pct(sh[k]), n=s, k=k
+            )
+            if k < len(sh) and sh[k] is not None
+            else ""
+            for k in range(width)
+        ]
+        for c, s, sh in rows
+    ]
+    hover(fig, image, texts)
+    cbar = fig.colorbar(image, ax=ax, shrink=0.8, format=PercentFormatter(1.0, decimals=0))
+    cbar.outline.set_visible(False)
+    return fig
+
+
+def _ltv_chart(curves: list[an.LtvCurve], key: str, label_fn: Callable[[str], str]) -> Figure:
+    fig = new_figure()
+    ax = fig.add_subplot()
+    _title(ax, key)
+    curves = [c for c in curves if any(v is not None for v in c.values)]
+    if not curves:
+        return _empty(fig, ax)
+    if len(curves) > len(PALETTE):  # many cohorts: older ones darker, one colour scale
+        from matplotlib import colormaps
+
+        cmap = colormaps["viridis"]
+        colors = [cmap(0.9 * i / max(len(curves) - 1, 1)) for i in range(len(curves))]
+    else:
+        colors = [PALETTE[i] for i in range(len(curves))]
+    for c, color in zip(curves, colors, strict=True):
+        vals = [np.nan if v is None else v for v in c.values]
+        (line,) = ax.plot(
+            range(len(vals)),
+            vals,
+            marker="o",
+            markersize=3,
+            linewidth=1.8,
+            color=color,
+            label=f"{label_fn(c.label)} ({c.customers})",
+        )
+        hover(
+            fig,
+            line,
+            [
+                _("{label}, month {k}: {amount} per guest").format(
+                    label=label_fn(c.label), k=k, amount=yen(v)
+                )
+                for k, v in enumerate(c.values)
+            ],
+        )
+    ax.set_xlabel(_("Months since the first visit"))
+    ax.set_ylabel(_("Gross profit per guest"))
+    ax.xaxis.set_major_locator(MaxNLocator(12, integer=True))
+    _yen_axis(ax)
+    ax.set_ylim(bottom=0)
+    _style(ax)
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return fig
+
+
+def ltv_cohort_chart(board: an.Dashboard) -> Figure:
+    return _ltv_chart(
+        board.ltv_cohorts, "ltv_cohort", lambda m: month_tick(m, True).replace("\n", " ")
+    )
+
+
+def ltv_channel_chart(board: an.Dashboard) -> Figure:
+    return _ltv_chart(board.ltv_channels, "ltv_channel", _)
+
+
+def rfm_chart(board: an.Dashboard) -> Figure:
+    """5 x 5 map of recency score (rows) by frequency score (columns): guests and segment."""
+    fig = new_figure(8.0, 4.6)
+    ax = fig.add_subplot()
+    _title(ax, "rfm")
+    grid = np.array(board.rfm_grid)
+    if grid.sum() == 0:
+        return _empty(fig, ax)
+    from matplotlib.colors import PowerNorm
+
+    # square-root colour scale: one crowded cell ("long ago, once") must not wash out the rest
+    image = ax.imshow(grid, cmap="Blues", aspect="auto", norm=PowerNorm(0.5, vmin=0))
+    r_labels = [_("≤30 days"), _("≤60 days"), _("≤90 days"), _("≤180 days"), _("longer")]
+    f_labels = [_("1 day"), _("2 days"), _("3–4 days"), _("5–9 days"), _("10+ days")]
+    ax.set_xticks(range(5))
+    ax.set_xticklabels(f_labels)
+    ax.set_yticks(range(5))
+    ax.set_yticklabels(r_labels)
+    ax.set_xlabel(_("Visit days (frequency)"))
+    ax.set_ylabel(_("Last visit (recency)"))
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    r_scores = np.array([[5 - i] * 5 for i in range(5)])
+    f_scores = np.array([list(range(1, 6))] * 5)
+    names = an.segment_of(r_scores, f_scores)
+    top = grid.max()
+    texts = []
+    for i in range(5):
+        row = []
+        for j in range(5):
+            seg = _(an.SEGMENT_LABELS[str(names[i, j])])
+            dark = np.sqrt(grid[i, j] / top) > 0.6 if top else False
+            ax.text(
+                j,
+                i - 0.12,
+                f"{grid[i, j]:,}",
+                ha="center",
+                va="center",
+                fontsize=11,
+                color="white" if dark else "#222222",
+            )
+            ax.text(
+                j,
+                i + 0.22,
+                seg,
+                ha="center",
+                va="center",
+                fontsize=8.5,
+                color="white" if dark else "#555555",
+            )
+            row.append(_("{segment}: {n} guests").format(segment=seg, n=grid[i, j]))
+        texts.append(row)
+    hover(fig, image, texts)
+    return fig
+
+
+def deciles_chart(board: an.Dashboard) -> Figure:
+    """Each tenth of the period's guests by spend: share of revenue, with the cumulative line."""
+    fig = new_figure()
+    ax = fig.add_subplot()
+    _title(ax, "deciles")
+    rows = board.deciles
+    if not any(r.customers for r in rows):
+        return _empty(fig, ax)
+    x = np.arange(1, 11)
+    shares = [r.share or 0.0 for r in rows]
+    bars = ax.bar(x, shares, color=COLORS["returning"], width=0.7, label=_("Share of revenue"))
+    (line,) = ax.plot(
+        x,
+        [r.cumulative_share or 0.0 for r in rows],
+        color=COLORS["accent"],
+        marker="o",
+        markersize=4,
+        label=_("Cumulative"),
+    )
+    for r, bar in zip(rows, bars, strict=True):
+        ax.text(
+            bar.get_x() + bar.get_width() / 2,
+            bar.get_height() + 0.01,
+            pct(r.share),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
+        hover(
+            fig,
+            bar,
+            _("Decile {d}: {n} guests, {revenue} ({share})").format(
+                d=r.decile, n=r.customers, revenue=yen(r.revenue), share=pct(r.share, 1)
+            ),
+        )
+    hover(
+        fig,
+        line,
+        [
+            _("Top {d}0%: {share} of revenue").format(d=r.decile, share=pct(r.cumulative_share, 1))
+            for r in rows
+        ],
+    )
+    ax.set_ylim(0, 1.05)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_xticks(x)
+    ax.set_xticklabels([_("Top 10%") if d == 1 else f"{d}" for d in x])
+    ax.set_xlabel(_("Tenth of guests by spend (1 = highest)"))
+    _style(ax)
+    ax.legend(fontsize=9, frameon=False, loc="center right")
+    return fig
+
+
+def _table_figure(key: str, headers: list[str], rows: list[list[str]], width=8.0) -> Figure:
+    fig = new_figure(width, 0.75 + 0.3 * (max(len(rows), 1) + 1))
+    ax = fig.add_subplot()
+    _title(ax, key)
+    ax.axis("off")
+    if not rows:
+        return _empty(fig, ax)
+
+    # column widths from the longest text of each column (East Asian characters count double)
+    def width_of(text: str) -> int:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+    widths = np.array(
+        [max(width_of(t) for t in [h, *(r[i] for r in rows)]) + 2 for i, h in enumerate(headers)],
+        dtype=float,
+    )
+    table = ax.table(
+        cellText=rows,
+        colLabels=headers,
+        cellLoc="right",
+        colLoc="center",
+        colWidths=list(widths / widths.sum()),
+        bbox=[0, 0, 1, 1],
+    )
+    table.auto_set_font_size(False)
+    table.set_fontsize(9)
+    for (r, c), cell in table.get_celld().items():
+        cell.set_edgecolor("#CCCCCC")
+        if r == 0:
+            cell.set_facecolor("#EEF3FB")
+        elif r % 2 == 0:
+            cell.set_facecolor("#FAFAFA")
+        if c == 0 and r > 0:
+            cell._loc = "left"
+            cell.get_text().set_horizontalalignment("left")
+    return fig
+
+
+def channels_chart(board: an.Dashboard) -> Figure:
+    headers, rows = table("channels", board)
+    return _table_figure("channels", headers, rows)
+
+
+def campaigns_chart(board: an.Dashboard) -> Figure:
+    headers, rows = table("campaigns", board)
+    return _table_figure("campaigns", headers, rows)
+
+
+def clv_chart(result) -> Figure:
+    """Histogram of the guests' predicted value of the next 12 months (``clv.ClvResult``)."""
+    fig = new_figure()
+    ax = fig.add_subplot()
+    _title(ax, "clv")
+    if result is None or not result.ok or not result.predictions:
+        return _empty(fig, ax, result.message if result is not None and result.reason else None)
+    values = np.array([p.expected_value for p in result.predictions], dtype=float)
+    top = float(np.quantile(values, 0.99)) or 1.0
+    clipped = np.minimum(values, top)
+    counts, edges, patches = ax.hist(clipped, bins=30, color=COLORS["returning"], edgecolor="white")
+    for n, lo, hi, patch in zip(counts, edges[:-1], edges[1:], patches, strict=True):
+        hover(
+            fig, patch, _("{n} guests worth {lo} – {hi}").format(n=int(n), lo=yen(lo), hi=yen(hi))
+        )
+    ax.set_yscale("symlog", linthresh=10)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
+    ax.set_ylabel(_("Guests (log scale)"))
+    ax.set_xlabel(_("Predicted gross profit, next 12 months"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: yen_short(v)))
+    _style(ax)
+    mean = float(values.mean())
+    ax.axvline(min(mean, top), color=COLORS["accent"], linestyle="--", linewidth=1.2)
+    ax.text(
+        min(mean, top),
+        ax.get_ylim()[1] * 0.6,
+        " " + _("average {amount}").format(amount=yen(mean)),
+        color=COLORS["accent"],
+        fontsize=9,
+    )
+    return fig
+
+
+BUILDERS: dict[str, Callable] = {
+    "monthly": monthly_chart,
+    "second_visit": second_visit_chart,
+    "retention": retention_chart,
+    "ltv_cohort": ltv_cohort_chart,
+    "ltv_channel": ltv_channel_chart,
+    "rfm": rfm_chart,
+    "deciles": deciles_chart,
+    "channels": channels_chart,
+    "campaigns": campaigns_chart,
+}
+
+
+def build(name: str, board: an.Dashboard, clv_result=None) -> Figure:
+    """The chart called ``name`` (a key of ``CHARTS``)."""
+    if name == "clv":
+        return clv_chart(clv_result)
+    return BUILDERS[name](board)
+
+
+# --- the same figures as tables ------------------------------------------------------------------
+
+
+@dataclass
+class _Col:
+    title: str
+    value: Callable
+
+
+def _campaign_name(name: str) -> str:
+    labels = {"birthday": N_("Birthday"), "welcome": N_("Welcome"), "winback": N_("Win-back")}
+    return _(labels[name]) if name in labels else name
+
+
+def _ratio_text(v: float | None) -> str:
+    return "—" if v is None else f"{v:.1f}×"
+
+
+TABLES: dict[str, tuple[str, list[tuple[str, Callable]]]] = {
+    "monthly": (
+        "months",
+        [
+            (N_("Month"), lambda r: r.month),
+            (N_("New guests"), lambda r: f"{r.new_customers:,}"),
+            (N_("Returning guests"), lambda r: f"{r.returning_customers:,}"),
+            (N_("Returning share"), lambda r: pct(r.returning_share, 1)),
+            (N_("Visits"), lambda r: f"{r.visits:,}"),
+            (N_("Revenue"), lambda r: yen(r.revenue)),
+            (N_("Per visit"), lambda r: yen(r.spend_per_visit)),
+            (N_("Per person"), lambda r: yen(r.spend_per_person)),
+        ],
+    ),
+    "second_visit": (
+        "second_visit",
+        [
+            (N_("First visit"), lambda r: r.month),
+            (N_("New guests"), lambda r: f"{r.new_customers:,}"),
+            (N_("30 days"), lambda r: pct(r.rate[30], 1)),
+            (N_("60 days"), lambda r: pct(r.rate[60], 1)),
+            (N_("90 days"), lambda r: pct(r.rate[90], 1)),
+        ],
+    ),
+    "rfm": (
+        "segments",
+        [
+            (N_("Segment"), lambda r: _(an.SEGMENT_LABELS[r.segment])),
+            (N_("Guests"), lambda r: f"{r.customers:,}"),
+            (N_("Share"), lambda r: pct(r.share, 1)),
+            (
+                N_("Days since last visit"),
+                lambda r: "—" if r.avg_days_since is None else f"{r.avg_days_since:.0f}",
+            ),
+            (
+                N_("Visit days"),
+                lambda r: "—" if r.avg_visit_days is None else f"{r.avg_visit_days:.1f}",
+            ),
+            (N_("Spend per guest"), lambda r: yen(r.avg_spend)),
+            (N_("Meaning"), lambda r: _(an.SEGMENT_HELP[r.segment])),
+        ],
+    ),
+    "deciles": (
+        "deciles",
+        [
+            (N_("Decile"), lambda r: str(r.decile)),
+            (N_("Guests"), lambda r: f"{r.customers:,}"),
+            (N_("Revenue"), lambda r: yen(r.revenue)),
+            (N_("Share"), lambda r: pct(r.share, 1)),
+            (N_("Cumulative"), lambda r: pct(r.cumulative_share, 1)),
+            (N_("Lowest spend"), lambda r: yen(r.min_spend)),
+            (N_("Highest spend"), lambda r: yen(r.max_spend)),
+        ],
+    ),
+    "channels": (
+        "channels",
+        [
+            (N_("Channel"), lambda r: _(r.channel) if r.channel_id == 0 else r.channel),
+            (N_("New guests"), lambda r: f"{r.new_customers:,}"),
+            (N_("Back in 90 days"), lambda r: pct(r.second_visit_rate_90)),
+            (N_("12-month LTV"), lambda r: yen(r.ltv_12m)),
+            (N_("Cost"), lambda r: yen(r.cost)),
+            (N_("Cost per new guest"), lambda r: yen(r.cost_per_customer)),
+            (N_("LTV / cost"), lambda r: _ratio_text(r.ltv_to_cost)),
+        ],
+    ),
+    "campaigns": (
+        "campaigns",
+        [
+            (N_("Campaign"), lambda r: _campaign_name(r.campaign)),
+            (N_("Issued"), lambda r: f"{r.issued:,}"),
+            (N_("Redeemed"), lambda r: f"{r.redeemed:,}"),
+            (N_("Rate"), lambda r: pct(r.redemption_rate)),
+            (N_("Revenue"), lambda r: yen(r.revenue)),
+            (N_("Discount"), lambda r: yen(r.discount)),
+            (N_("Print & postage"), lambda r: yen(r.print_cost)),
+            (N_("ROI"), lambda r: "—" if r.roi is None else f"{r.roi * 100:.0f}%"),
+        ],
+    ),
+}
+
+
+def _retention_table(board: an.Dashboard) -> tuple[list[str], list[list[str]]]:
+    ret = board.retention
+    width = min(max((len(s) for s in ret.shares), default=0), 13)
+    headers = [_("First visit"), _("Guests")] + [str(k) for k in range(width)]
+    rows = [
+        [c, f"{n:,}"] + [pct(v) if v is not None else "" for v in s[:width]]
+        for c, n, s in zip(ret.cohorts, ret.sizes, ret.shares, strict=True)
+    ]
+    return headers, rows
+
+
+def _ltv_table(curves: list[an.LtvCurve], label_fn) -> tuple[list[str], list[list[str]]]:
+    width = max((len(c.values) for c in curves), default=0)
+    headers = [_("Group"), _("Guests")] + [str(k) for k in range(width)]
+    rows = [
+        [label_fn(c.label), f"{c.customers:,}"]
+        + [yen(v) if v is not None else "" for v in c.values]
+        + [""] * (width - len(c.values))
+        for c in curves
+    ]
+    return headers, rows
+
+
+def table(name: str, board: an.Dashboard, clv_result=None) -> tuple[list[str], list[list[str]]]:
+    """The chart's figures as (headers, rows of text) for a table view or a CSV file."""
+    if name == "retention":
+        return _retention_table(board)
+    if name == "ltv_cohort":
+        return _ltv_table(board.ltv_cohorts, lambda s: s)
+    if name == "ltv_channel":
+        return _ltv_table(board.ltv_channels, _)
+    if name == "clv":
+        return clv_table(clv_result)
+    attr, cols = TABLES[name]
+    rows = getattr(board, attr)
+    return [_(title) for title, _f in cols], [[f(r) for _t, f in cols] for r in rows]
+
+
+def clv_table(result, limit: int | None = None) -> tuple[list[str], list[list[str]]]:
+    headers = [
+        _("Guest"),
+        _("Visit days"),
+        _("Spent so far"),
+        _("P(active)"),
+        _("Visits next 12 months"),
+        _("Spend per visit"),
+        _("Predicted value"),
+        _("Next visit due"),
+    ]
+    if result is None or not result.ok:
+        return headers, []
+    preds = sorted(result.predictions, key=lambda p: -p.expected_value)
+    if limit:
+        preds = preds[:limit]
+    rows = [
+        [
+            p.name or str(p.customer_id),
+            str(p.frequency + 1),
+            yen(p.total_spent),
+            pct(p.p_alive),
+            f"{p.expected_visits_12m:.1f}",
+            yen(p.expected_spend),
+            yen(p.expected_value),
+            p.next_visit_due or "",
+        ]
+        for p in preds
+    ]
+    return headers, rows
+
+
+def at_risk_table(rows) -> tuple[list[str], list[list[str]]]:
+    headers = [
+        _("Guest"),
+        _("Visit days"),
+        _("Spent so far"),
+        _("P(active)"),
+        _("Last visit (weeks ago)"),
+    ]
+    return headers, [
+        [
+            p.name or str(p.customer_id),
+            str(p.frequency + 1),
+            yen(p.total_spent),
+            pct(p.p_alive),
+            f"{p.age_weeks - p.recency_weeks:.0f}",
+        ]
+        for p in rows
+    ]
+
+
+def save_png(fig: Figure, path, dpi: int = 100) -> None:
+    """Write a figure to PNG (Agg canvas; no GUI needed)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    fig.savefig(path, dpi=dpi, facecolor="white")
