@@ -301,3 +301,21 @@ def test_an_empty_menu_says_where_to_add_items(ctx, qtbot):  # noqa: F811
     _type(qtbot, dialog, "1200")
     _key(qtbot, dialog, Qt.Key.Key_Return)  # a visit without items is still a visit
     assert visits.get(ctx.db, dialog.saved_visit_id).items == []
+
+
+def test_a_scanned_coupon_in_the_customer_field_finds_the_guest(ctx, qtbot, shop):  # noqa: F811
+    pytest.importorskip("shopcrm.store.coupons")
+    from shopcrm.store import coupons
+
+    _menu, taro = shop
+    coupon = _coupon(ctx, taro.id)
+    dialog = _open(ctx, qtbot)
+    _type(qtbot, dialog, coupon.code)  # a USB scanner types the code, then Enter
+    _key(qtbot, dialog, Qt.Key.Key_Return)
+    assert dialog.customer_id == taro.id
+    assert dialog.coupon.text() == coupon.code
+    assert dialog.coupon_status.text().startswith("✓")
+    assert dialog.focusWidget() is dialog.amount
+    _type(qtbot, dialog, "3000")
+    _key(qtbot, dialog, Qt.Key.Key_Return)
+    assert coupons.find(ctx.db, coupon.code).redeemed_visit_id == dialog.saved_visit_id

@@ -104,7 +104,9 @@ class VisitDialog(DialogBase):
         self.customer_field = _CustomerField(self)
         self.customer_field.setObjectName("visitCustomerField")
         self.customer_field.setAccessibleName(_("Customer"))
-        self.customer_field.setPlaceholderText(_("Name, reading, phone or membership code"))
+        self.customer_field.setPlaceholderText(
+            _("Name, reading, phone, membership code or a scanned coupon")
+        )
         self.customer_field.textEdited.connect(self._on_customer_typed)
         self.new_customer_button = QPushButton(_("&New customer…"), self)
         self.new_customer_button.setObjectName("newCustomerButton")
@@ -294,12 +296,35 @@ class VisitDialog(DialogBase):
             self.results.setCurrentRow(row)
 
     def pick_current_hit(self) -> bool:
-        """Take the highlighted hit (the top one unless moved); ``False`` when there is none."""
+        """Take the highlighted hit (the top one unless moved); ``False`` when there is none.
+
+        A coupon code typed or scanned into the customer field finds its guest and fills the
+        coupon field, so a scanned coupon is the fastest way to a returning guest.
+        """
+        if self._pick_by_coupon(self.customer_field.text()):
+            return True
         if not self._hits:
             self.search(self.customer_field.text())
         if not self._hits:
             return False
         self._pick_row(max(self.results.currentRow(), 0))
+        return True
+
+    def _pick_by_coupon(self, text: str) -> bool:
+        if not self.coupon_enabled:
+            return False
+        from shopcrm.domain.codes import code_problem
+        from shopcrm.store import coupons
+
+        if code_problem(text) is not None:
+            return False
+        coupon = coupons.find(self.ctx.db, text)
+        if coupon is None:
+            return False
+        self.set_customer(coupon.customer_id)
+        self.coupon.setText(coupon.code)
+        self.check_coupon()
+        self.amount.setFocus()
         return True
 
     def _pick_row(self, row: int) -> None:
