@@ -376,13 +376,12 @@ def _fts_string(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _query_terms(query: str) -> tuple[str, list[str]]:
-    """(whole query folded, each whitespace-separated word folded)."""
+def _query_terms(query: str) -> list[str]:
+    """Each whitespace-separated word of the query, folded (empty ones dropped)."""
     from shopcrm.domain.kana import search_key
 
     words = [search_key(w) for w in (query or "").split()]
-    words = [w for w in words if w]
-    return "".join(words), words
+    return [w for w in words if w]
 
 
 def _where(
@@ -390,7 +389,7 @@ def _where(
 ) -> tuple[list[str], list, str]:
     clauses = ["c.erased_at IS NULL"]
     params: list = []
-    whole, words = _query_terms(query)
+    words = _query_terms(query)
     long_words = [w for w in words if len(w) >= FTS_MIN_CHARS]
     if long_words:
         clauses.append("c.id IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?)")
@@ -419,23 +418,27 @@ def _where(
             clauses.append("c.dm_consent = 0")
         else:
             raise ValueError(f"unknown customer filter {name!r}; use one of {FILTERS}")
-    return clauses, params, whole
+    return clauses, params, words
 
 
-def _order(order_by: str | None, descending: bool, whole: str) -> tuple[str, list]:
+def _order(order_by: str | None, descending: bool, words: list[str]) -> tuple[str, list]:
     direction = " DESC" if descending else ""
     if order_by is None:
-        if not whole:
+        if not words:
             # DESC puts never-visited (NULL) last, and the last-visit index serves this order
             return " ORDER BY c.last_visit_at DESC, c.id DESC", []
-        # 0: a whole field equals the query, 1: a field starts with it, 2: anywhere inside
+        # 0: a whole field equals the query, 1: a field starts with it (or with the first of
+        # several words: "田中 090" puts 田中さん before 山田中さん), 2: anywhere inside
+        whole = "".join(words)
+        prefixes = [whole, words[0]] if len(words) > 1 else [whole]
+        starts = " OR ".join("instr(' ' || c.search_text, ?) > 0" for _ in prefixes)
         rank = (
-            "CASE WHEN instr(' ' || c.search_text || ' ', ?) > 0 THEN 0"
-            " WHEN instr(' ' || c.search_text, ?) > 0 THEN 1 ELSE 2 END"
+            f"CASE WHEN instr(' ' || c.search_text || ' ', ?) > 0 THEN 0"
+            f" WHEN {starts} THEN 1 ELSE 2 END"
         )
         return (
             f" ORDER BY {rank}, c.last_visit_at DESC, c.id DESC",
-            [f" {whole} ", f" {whole}"],
+            [f" {whole} ", *(f" {p}" for p in prefixes)],
         )
     columns = {
         "name": ["c.kana = ''", "c.kana{d}", "c.name{d}"],
@@ -468,8 +471,8 @@ def search(
     Without ``order_by``: exact field matches, then prefix matches, then the rest, most recent
     visit first within each. ``limit=None`` returns every match.
     """
-    clauses, params, whole = _where(db, query, filter, today)
-    order_sql, order_params = _order(order_by, descending, whole)
+    clauses, params, words = _where(db, query, filter, today)
+    order_sql, order_params = _order(order_by, descending, words)
     # Two steps: sort and page over ids alone (small sorter rows, indexes usable), then read the
     # page's rows. A deep page of 50,000 sorted guests stays fast this way.
     sql = "SELECT c.id FROM customers c WHERE " + " AND ".join(clauses) + order_sql
@@ -498,7 +501,7 @@ def count(
     today: dt.date | None = None,
 ) -> int:
     """How many customers ``search`` would return over all pages."""
-    clauses, params, _whole = _where(db, query, filter, today)
+    clauses, params, _words = _where(db, query, filter, today)
     sql = "SELECT count(*) FROM customers c WHERE " + " AND ".join(clauses)
     return db.execute(sql, params).fetchone()[0]
 

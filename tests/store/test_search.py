@@ -90,6 +90,8 @@ def test_several_words_must_all_match(db, shop):
     assert names(customers.search(db, "田中 090")) == ["田中太郎"]
     assert names(customers.search(db, "た 1234")) == ["田中太郎", "田辺誠"]
     assert customers.search(db, "田中 080") == []
+    # the first word's prefix ranks first: 田中/田辺 start with た, 中田 only has it inside
+    assert names(customers.search(db, "た 0")) == ["田中太郎", "田辺誠", "中田英寿"]
 
 
 def test_exact_and_prefix_matches_rank_first(db, shop):
