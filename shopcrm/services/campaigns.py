@@ -311,6 +311,28 @@ def display_name(campaign: Campaign) -> str:
     return _(title) if title else campaign.name
 
 
+def period_text(key: str) -> str:
+    """An issue period key in words: ``2026-12`` -> 2026年12月 / 2026-12, ``welcome`` -> first
+    visit, ``lapse-2026-08-01`` -> absent since the last visit on that day."""
+    try:
+        if key == "welcome":
+            return _("after the first visit")
+        if key.startswith("lapse-"):
+            rest = key.removeprefix("lapse-")
+            if rest == "never":
+                return _("no visit yet")
+            day = dates.format_date(dt.date.fromisoformat(rest))
+            return _("absent since {date}").format(date=day)
+        if len(key) == 7 and key[4] == "-":
+            year, month = int(key[:4]), int(key[5:])
+            return _("{year}-{month:02d}").format(year=year, month=month)
+        if len(key) == 10:
+            return dates.format_date(dt.date.fromisoformat(key))
+    except ValueError:
+        pass
+    return key
+
+
 def validity_text(campaign: Campaign) -> str:
     """How long the campaign's coupons are valid, in words (for lists and forms)."""
     c = campaign

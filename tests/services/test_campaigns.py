@@ -288,3 +288,13 @@ def test_favourite_item_service(db):
     assert svc.favourite_item(db, guest.id) == ""
     preferences.add(db, Preference(guest.id, "food", "like", "焼き鳥"))
     assert svc.favourite_item(db, guest.id) == "焼き鳥"
+
+
+def test_period_and_builtin_names_read_in_the_users_language(db, ja):
+    assert svc.period_text("2026-12") == "2026年12月"
+    assert svc.period_text("welcome") == "初来店後"
+    assert svc.period_text("lapse-2026-08-01") == "2026年8月1日の来店以降"
+    assert svc.period_text("2026-11-23") == "2026年11月23日"
+    assert svc.period_text("summer-fair") == "summer-fair"
+    assert svc.display_name(campaigns.get(db, "birthday")) == "誕生日クーポン"
+    assert svc.validity_text(campaigns.get(db, "winback")) == "発行日から30日間"

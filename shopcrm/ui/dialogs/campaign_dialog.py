@@ -77,7 +77,7 @@ class CampaignDialog(DialogBase):
         self._loading = True
         self._build()
         self._load(campaign or Campaign(name="", kind="custom", template=_default_template()))
-        self.resize(720, 760)
+        self.resize(720, 700)
 
     # --- layout --------------------------------------------------------------------------------
     def _error(self, key: str) -> FieldError:
@@ -390,7 +390,10 @@ class CampaignDialog(DialogBase):
             return
         c = self.to_campaign()
         guest = Customer(name=_("Taro Yamada"))
-        first, last = validity(c, dt.date.today())
+        start = dt.date.today()
+        if c.kind == "birthday":  # birthday coupons start on the 1st of the birthday month
+            start = (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        first, last = validity(c, start)
         coupon = Coupon(
             code="K7QM-4XRT", campaign_id=0, customer_id=0, valid_from=first, valid_until=last
         )

@@ -53,8 +53,23 @@ STATUS_COLOURS = {
 }  # fmt: skip
 
 
-def _item(text: str, data=None, *, align_right: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class _SortItem(QTableWidgetItem):
+    """A cell that sorts by its ``SORT_ROLE`` value (dates, period keys) instead of its text."""
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        mine, theirs = self.data(SORT_ROLE), other.data(SORT_ROLE)
+        if mine is not None and theirs is not None:
+            return mine < theirs
+        return super().__lt__(other)
+
+
+def _item(text: str, data=None, *, align_right: bool = False, sort_key=None) -> QTableWidgetItem:
+    item = _SortItem(text)
+    if sort_key is not None:
+        item.setData(SORT_ROLE, sort_key)
     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
     if data is not None:
         item.setData(ID_ROLE, data)
@@ -283,7 +298,7 @@ class CouponsPage(QWidget):
         from shopcrm.domain.codes import compact_code
         from shopcrm.domain.dates import format_date
         from shopcrm.domain.kana import search_key
-        from shopcrm.services.campaigns import display_name
+        from shopcrm.services.campaigns import display_name, period_text
         from shopcrm.store.coupons import STATUS_LABELS, status
 
         c = self.selected_campaign()
@@ -306,8 +321,9 @@ class CouponsPage(QWidget):
         for r, (cp, st, name) in enumerate(rows):
             t.setItem(r, 0, _item(cp.code, cp.id))
             t.setItem(r, 1, _item(name))
-            t.setItem(r, 2, _item(cp.period_key))
-            t.setItem(r, 3, _item(format_date(cp.valid_until)))
+            t.setItem(r, 2, _item(period_text(cp.period_key), sort_key=cp.period_key))
+            until = cp.valid_until.isoformat()
+            t.setItem(r, 3, _item(format_date(cp.valid_until), sort_key=until))
             item = _item(_(STATUS_LABELS[st]), st)
             item.setForeground(QBrush(QColor(STATUS_COLOURS[st])))
             font = item.font()
