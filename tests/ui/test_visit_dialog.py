@@ -319,3 +319,10 @@ def test_a_scanned_coupon_in_the_customer_field_finds_the_guest(ctx, qtbot, shop
     _type(qtbot, dialog, "3000")
     _key(qtbot, dialog, Qt.Key.Key_Return)
     assert coupons.find(ctx.db, coupon.code).redeemed_visit_id == dialog.saved_visit_id
+
+
+def test_a_selected_guest_that_no_longer_exists_starts_with_an_empty_search(ctx, qtbot, shop):  # noqa: F811
+    ctx.selected_customer_id = 999_999
+    dialog = _open(ctx, qtbot)
+    assert dialog.customer_id is None
+    assert dialog.focusWidget() is dialog.customer_field

@@ -93,11 +93,15 @@ class VisitDialog(DialogBase):
         self._menu: list[MenuItem] = menu.items(ctx.db, active_only=True)
         self._build()
         start = customer_id if customer_id is not None else ctx.selected_customer_id
+        self.customer_field.setFocus()
         if start:
-            self.set_customer(start)
-            self.amount.setFocus()
-        else:
-            self.customer_field.setFocus()
+            from shopcrm.store.errors import NotFound
+
+            try:
+                self.set_customer(start)
+                self.amount.setFocus()
+            except NotFound:  # the selected guest was erased or merged meanwhile
+                self.customer_id = None
 
     # --- layout --------------------------------------------------------------------------------
     def _build(self) -> None:
