@@ -121,7 +121,7 @@ class CouponsPage(QWidget):
         tl.setContentsMargins(0, 0, 0, 0)
         self.campaign_table = _table(
             [
-                _("Name"),
+                _("Campaign name"),
                 _("Kind"),
                 _("Discount"),
                 _("Validity"),
