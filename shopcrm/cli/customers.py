@@ -101,87 +101,174 @@ def resolve_customer_id(db, ref: str) -> int:
 
 @cli.group("customers")
 def customers_group():
-    """Guests: register, search, list, show."""
+    """Guests: register, edit, search, list, show, preferences."""
 
 
-@customers_group.command("add")
-@click.option("--name", required=True, help="Full name, e.g. 田中太郎.")
-@click.option("--kana", default="", help="Reading in katakana or hiragana.")
-@click.option("--phone", default="", help="Phone number (hyphens and full-width digits are fine).")
-@click.option("--email", default="")
-@click.option("--line-id", default="", help="LINE ID.")
-@click.option("--birthday", default="", help="1980-03-10, 3/10, S55.3.10, 昭和55年3月10日 ...")
-@click.option(
-    "--postal-code", default="", help="7 digits; fills the address when --address is not given."
-)
-@click.option(
-    "--address", default="", help="Address text; split into prefecture, city, street, building."
-)
-@click.option("--code", default=None, help="Membership code (unique).")
-@click.option(
-    "--channel", default="", help="How the guest found the shop (one of the shop's channels)."
-)
-@click.option("--tag", "tags", multiple=True, help="A tag (repeat for several).")
-@click.option("--notes", default="")
-@click.option("--dm-consent", is_flag=True, help="The guest agreed to receive direct mail.")
-@click.option("--json", "as_json", is_flag=True, help="Print the new record as JSON.")
-@pass_cli
-def add_customer(obj, name, kana, phone, email, line_id, birthday, postal_code, address, code,
-                 channel, tags, notes, dm_consent, as_json):  # fmt: skip
-    """Register a guest."""
+def _field_options(fn):
+    """The customer's fields as options; an option left out is ``None`` (edit: unchanged)."""
+    options = [
+        click.option("--kana", default=None, help="Reading in katakana or hiragana."),
+        click.option("--phone", default=None,
+                     help="Phone number (hyphens and full-width digits are fine)."),
+        click.option("--email", default=None),
+        click.option("--line-id", default=None, help="LINE ID."),
+        click.option("--birthday", default=None,
+                     help="1980-03-10, 3/10, S55.3.10, 昭和55年3月10日 ... (\"\" clears)."),
+        click.option("--postal-code", default=None,
+                     help="7 digits; fills the address when --address is not given."),
+        click.option("--address", default=None,
+                     help="Address text; split into prefecture, city, street, building."),
+        click.option("--code", default=None, help="Membership code (unique)."),
+        click.option("--channel", default=None,
+                     help="How the guest found the shop (one of the shop's channels)."),
+        click.option("--tag", "tags", multiple=True, help="A tag (repeat for several)."),
+        click.option("--notes", default=None),
+        click.option("--dm-consent/--no-dm-consent", default=None,
+                     help="The guest agreed to receive direct mail (or withdrew)."),
+        click.option("--do-not-mail/--mail-ok", default=None,
+                     help="Never send this guest mail, whatever the consent."),
+        click.option("--json", "as_json", is_flag=True, help="Print the record as JSON."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _apply(db, c, values: dict):
+    """``c`` with the given option values applied (``None``: leave as it is)."""
+    import dataclasses
+
     from shopcrm.domain.dates import parse_birthday
-    from shopcrm.domain.models import Customer
     from shopcrm.domain.rules import ValidationError, normalize_postal_code
     from shopcrm.store import customers
 
-    birth = parse_birthday(birthday) if birthday.strip() else None
-    postal = normalize_postal_code(postal_code)
-    prefecture = city = street = building = ""
-    if address.strip():
-        prefecture, city, street, building = customers.split_address(address, postal)
-    elif postal:
+    changes: dict = {}
+    for field in ("name", "kana", "phone", "email", "line_id", "notes", "dm_consent",
+                  "do_not_mail"):  # fmt: skip
+        if values.get(field) is not None:
+            changes[field] = values[field]
+    if values.get("code") is not None:
+        changes["code"] = values["code"].strip() or None
+    if values.get("tags"):
+        changes["tags"] = tuple(values["tags"])
+    if values.get("birthday") is not None:
+        birth = parse_birthday(values["birthday"]) if values["birthday"].strip() else None
+        changes.update(
+            birth_year=birth.year if birth else None,
+            birth_month=birth.month if birth else None,
+            birth_day=birth.day if birth else None,
+        )
+    postal = c.postal_code
+    if values.get("postal_code") is not None:
+        postal = changes["postal_code"] = normalize_postal_code(values["postal_code"])
+    if values.get("address") is not None:
+        parts = customers.split_address(values["address"], postal)
+        changes.update(zip(("prefecture", "city", "street", "building"), parts, strict=True))
+    elif values.get("postal_code") is not None and postal:
         found = customers.postal_address(postal)
         if found is None:
             raise ValidationError(
                 "postal_code", N_("is not in the postal code list; give the address with --address")
             )
-        prefecture, city, street = found
-    db = obj.db
-    if channel.strip() and customers.channel_id(db, channel) is None:
-        names = ", ".join(c.name for c in customers.list_channels(db, active_only=True))
-        raise ValidationError(
-            "channel", N_("{name} is not one of the shop's channels ({names})"),
-            name=channel.strip(), names=names,
-        )  # fmt: skip
-    customer = customers.create(
-        db,
-        Customer(
-            name=name,
-            kana=kana,
-            phone=phone,
-            email=email,
-            line_id=line_id,
-            postal_code=postal,
-            prefecture=prefecture,
-            city=city,
-            street=street,
-            building=building,
-            birth_year=birth.year if birth else None,
-            birth_month=birth.month if birth else None,
-            birth_day=birth.day if birth else None,
-            code=code,
-            channel=channel,
-            tags=tuple(tags),
-            notes=notes,
-            dm_consent=dm_consent,
-        ),
-    )
+        changes.update(prefecture=found[0], city=found[1], street=found[2], building="")
+    channel = values.get("channel")
+    if channel is not None:
+        cid = customers.channel_id(db, channel) if channel.strip() else None
+        if channel.strip() and cid is None:
+            names = ", ".join(ch.name for ch in customers.list_channels(db, active_only=True))
+            raise ValidationError(
+                "channel", N_("{name} is not one of the shop's channels ({names})"),
+                name=channel.strip(), names=names,
+            )  # fmt: skip
+        changes.update(channel_id=cid, channel="")
+    return dataclasses.replace(c, **changes)
+
+
+@customers_group.command("add")
+@click.option("--name", required=True, help="Full name, e.g. 田中太郎.")
+@_field_options
+@pass_cli
+def add_customer(obj, as_json, **values):
+    """Register a guest."""
+    from shopcrm.domain.models import Customer
+    from shopcrm.store import customers
+
+    customer = customers.create(obj.db, _apply(obj.db, Customer(name=""), values))
     if as_json:
         echo_json(customer)
     else:
         click.echo(
             _("Registered customer #{id}: {name}").format(id=customer.id, name=customer.name)
         )
+
+
+@customers_group.command("edit")
+@click.argument("customer_id", metavar="ID", type=int)
+@click.option("--name", default=None, help="Full name.")
+@_field_options
+@pass_cli
+def edit_customer(obj, customer_id, as_json, **values):
+    """Change a guest's record: only the options given change ("" clears a field)."""
+    from shopcrm.store import customers
+    from shopcrm.store.errors import NotFound
+
+    try:
+        current = customers.get(obj.db, customer_id)
+    except NotFound:
+        raise not_found(_("No customer with id {id}."), customer_id) from None
+    customer = customers.update(obj.db, _apply(obj.db, current, values))
+    if as_json:
+        echo_json(customer)
+    else:
+        click.echo(_("Saved customer #{id}: {name}").format(id=customer.id, name=customer.name))
+
+
+@customers_group.command("pref")
+@click.argument("customer_id", metavar="ID", type=int)
+@click.argument("label")
+@click.option("--level", type=click.Choice(["love", "like", "dislike", "allergy"]),
+              default="like", show_default=True)  # fmt: skip
+@click.option("--kind", type=click.Choice(["drink", "food", "seat", "other"]),
+              default=None, help="Default: the menu item's kind, else food.")  # fmt: skip
+@click.option("--note", default="")
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def add_preference(obj, customer_id, label, level, kind, note, as_json):
+    """Note what a guest loves, likes, dislikes or is allergic to.
+
+    Example: ``shopcrm customers pref 12 えび --level allergy``."""
+    from shopcrm.domain.models import Preference
+    from shopcrm.store import menu, preferences
+
+    if kind is None:
+        item = menu.find_item(obj.db, label)
+        kind = item.kind if item is not None and item.kind in ("drink", "food") else "food"
+    saved = preferences.add(
+        obj.db, Preference(customer_id=customer_id, kind=kind, level=level, label=label, note=note)
+    )
+    if as_json:
+        echo_json(saved)
+    else:
+        click.echo(
+            _("Saved preference #{id} for customer #{customer}.").format(
+                id=saved.id, customer=customer_id
+            )
+        )
+
+
+@customers_group.command("unpref")
+@click.argument("preference_id", metavar="PREF_ID", type=int)
+@pass_cli
+def remove_preference(obj, preference_id):
+    """Remove a preference (its id is in ``customers show ID --json``)."""
+    from shopcrm.store import preferences
+    from shopcrm.store.errors import NotFound
+
+    try:
+        preferences.remove(obj.db, preference_id)
+    except NotFound:
+        raise not_found(_("No preference with id {id}."), preference_id) from None
+    click.echo(_("Removed preference #{id}.").format(id=preference_id))
 
 
 def _echo_summaries(rows, total: int) -> None:

@@ -136,3 +136,50 @@ def test_show_human_and_unknown(db_path):
     result = run(db_path, "customers", "show", "42")
     assert result.exit_code == 1
     assert "No customer with id 42." in result.stderr
+
+
+def test_edit_changes_only_given_fields(db_path):
+    made = add(db_path, *TANAKA, "--email", "taro@example.jp", "--code", "A1", "--tag", "常連")
+    result = run(db_path, "customers", "edit", "1", "--phone", "03-1111-2222", "--email", "",
+                 "--birthday", "H2.1.5", "--dm-consent", "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    saved = json.loads(result.stdout)
+    assert saved["phone"] == "0311112222" and saved["email"] == ""
+    assert (saved["birth_year"], saved["birth_month"], saved["birth_day"]) == (1990, 1, 5)
+    assert saved["dm_consent"] is True and saved["dm_consent_at"]
+    for kept in ("name", "kana", "code", "tags", "created_at"):
+        assert saved[kept] == made[kept]
+    moved = json.loads(
+        run(db_path, "customers", "edit", "1", "--postal-code", "4600008", "--json").stdout
+    )
+    assert (moved["prefecture"], moved["city"], moved["street"]) == ("愛知県", "名古屋市中区", "栄")
+    assert "Saved customer #1" in run(db_path, "customers", "edit", "1", "--no-dm-consent").output
+
+
+def test_edit_wrong_input_changes_nothing(db_path):
+    add(db_path, *TANAKA, "--code", "A1")
+    add(db_path, "--name", "鈴木", "--code", "B2")
+    before = run(db_path, "customers", "show", "1", "--json").stdout
+    for args in (["--phone", "1"], ["--code", "B2"], ["--channel", "チラシ"], ["--name", ""]):
+        result = run(db_path, "customers", "edit", "1", *args)
+        assert result.exit_code == 2 and "Error:" in result.stderr
+    assert run(db_path, "customers", "show", "1", "--json").stdout == before
+    assert run(db_path, "customers", "edit", "9", "--name", "x").exit_code == 1
+
+
+def test_preferences_from_the_command_line(db_path):
+    add(db_path, *TANAKA)
+    result = run(db_path, "customers", "pref", "1", "えび", "--level", "allergy", "--json")
+    assert result.exit_code == 0, result.output
+    shrimp = json.loads(result.stdout)
+    assert (shrimp["kind"], shrimp["level"], shrimp["label"]) == ("food", "allergy", "えび")
+    run(db_path, "customers", "pref", "1", "獺祭", "--level", "love", "--kind", "drink")
+    text = run(db_path, "customers", "show", "1").output
+    assert "Allergy: えび" in text and "Love / Drink: 獺祭" in text
+    assert "⚠" in run(db_path, "customers", "list").output  # allergy mark in the table
+    assert run(db_path, "customers", "unpref", str(shrimp["id"])).exit_code == 0
+    shown = json.loads(run(db_path, "customers", "show", "1", "--json").stdout)
+    assert [p["label"] for p in shown["preferences"]] == ["獺祭"]
+    assert run(db_path, "customers", "unpref", str(shrimp["id"])).exit_code == 1
+    bad = run(db_path, "customers", "pref", "9", "えび")
+    assert bad.exit_code == 2 and "Customer" in bad.stderr
