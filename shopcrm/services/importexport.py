@@ -532,16 +532,17 @@ def _xlsx_cell(value) -> tuple[str, bool]:
 
 
 def read_xlsx(path: str | os.PathLike, source: str = "") -> Table:
-    import zipfile
-
     from openpyxl import load_workbook
+
+    def unreadable(exc: BaseException) -> ImportFileError:
+        return ImportFileError(
+            N_("{name} is not an Excel file (.xlsx) that can be read."), name=Path(path).name
+        )
 
     try:
         wb = load_workbook(str(path), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise ImportFileError(
-            N_("{name} is not an Excel file (.xlsx) that can be read."), name=Path(path).name
-        ) from exc
+    except Exception as exc:  # a broken zip or XML fails in many ways; all mean "not readable"
+        raise unreadable(exc) from exc
     try:
         ws = wb.worksheets[0]
         records: list[tuple[int, list[str]]] = []
@@ -554,6 +555,8 @@ def read_xlsx(path: str | os.PathLike, source: str = "") -> Table:
                 if was_number:
                     numeric_cells.setdefault(r, set()).add(c)
             records.append((r, cells))
+    except Exception as exc:
+        raise unreadable(exc) from exc
     finally:
         wb.close()
     return _table_from(records, "xlsx", source, numeric_cells)
@@ -1036,7 +1039,7 @@ def _moment(row: _Row, name: str, parse) -> dt.datetime | None:
 
 
 def _customer_from(row: _Row, channels: dict[str, int | None]) -> Customer | None:
-    from shopcrm.domain.dates import parse_birthday, parse_date, parse_datetime
+    from shopcrm.domain.dates import parse_birthday, parse_datetime
     from shopcrm.domain.rules import check_customer, customer_errors
 
     c = Customer(name=row.get("name"), kana=row.get("kana"))
@@ -1066,7 +1069,7 @@ def _customer_from(row: _Row, channels: dict[str, int | None]) -> Customer | Non
     c.tags = tuple(t.strip() for t in re.split(r"[,，、;；|／/]+", row.get("tags")) if t.strip())
     c.notes = row.get("notes")
     c.dm_consent = bool(_attempt(row, "dm_consent", _flag, row.get("dm_consent"), "dm_consent"))
-    c.dm_consent_at = _moment(row, "dm_consent_at", parse_date)
+    c.dm_consent_at = _moment(row, "dm_consent_at", parse_datetime)
     c.dm_consent_channel = row.get("dm_consent_channel")
     c.do_not_mail = bool(_attempt(row, "do_not_mail", _flag, row.get("do_not_mail"), "do_not_mail"))
     c.created_at = _moment(row, "created_at", parse_datetime)
@@ -1690,16 +1693,21 @@ def _write_xlsx(path, what, headers, columns, rows, total, progress) -> int:
         header_cells.append(cell)
     ws.append(header_cells)
     text_idx = {i for i, col in enumerate(columns) if col in TEXT_COLUMNS}
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def clean(v):  # control characters (pasted from elsewhere) cannot go into a sheet
+        return ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
+
     n = 0
     for n, row in enumerate(rows, start=1):
         out = []
         for i, v in enumerate(row):
             if i in text_idx:
-                cell = WriteOnlyCell(ws, value="" if v is None else str(v))
+                cell = WriteOnlyCell(ws, value="" if v is None else clean(str(v)))
                 cell.number_format = "@"
                 out.append(cell)
             else:
-                out.append(v)
+                out.append(clean(v))
         ws.append(out)
         if progress and n % CHUNK == 0:
             progress(n, total)

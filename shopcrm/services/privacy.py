@@ -238,7 +238,11 @@ def export_disclosure(db: Database, customer_id: int, path: str | os.PathLike) -
 
 def _disclosure_xlsx(data: dict, path: Path) -> None:
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
+
+    def clean(v):  # control characters cannot go into a sheet
+        return ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
 
     wb = Workbook()
     ws = wb.active
@@ -247,7 +251,7 @@ def _disclosure_xlsx(data: dict, path: Path) -> None:
     for key, value in data["customer"].items():
         label = FIELD_LABELS.get(key)
         text = "、".join(value) if isinstance(value, list) else value
-        ws.append([_(label) if label else key, "" if text is None else str(text)])
+        ws.append([_(label) if label else key, "" if text is None else clean(str(text))])
         ws.cell(ws.max_row, 2).number_format = "@"
         ws.cell(ws.max_row, 1).font = bold
     ws.column_dimensions["A"].width = 22
@@ -278,6 +282,8 @@ def _disclosure_xlsx(data: dict, path: Path) -> None:
                         f"{i.get('name')}×{i.get('quantity')}" if isinstance(i, dict) else str(i)
                         for i in v
                     )
-                out.append("" if v is None else (v if isinstance(v, (int, float)) else str(v)))
+                out.append(
+                    "" if v is None else (v if isinstance(v, (int, float)) else clean(str(v)))
+                )
             sheet.append(out)
     wb.save(path)
