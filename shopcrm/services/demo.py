@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
+from shopcrm import i18n
 from shopcrm.domain.models import (
     Coupon,
     Customer,
@@ -44,7 +45,7 @@ from shopcrm.domain.models import (
     VisitItem,
 )
 from shopcrm.domain.rules import ValidationError
-from shopcrm.i18n import N_, _
+from shopcrm.i18n import N_
 
 Progress = Callable[[int, int, str], None]
 
@@ -358,7 +359,7 @@ def _stepper(progress: Progress | None, total: int) -> Callable[[str], None]:
 
     def step(text: str) -> None:
         if progress is not None:
-            progress(min(done[0], total), total, _(text))
+            progress(min(done[0], total), total, i18n._(text))
         done[0] += 1
 
     return step
