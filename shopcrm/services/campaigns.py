@@ -269,7 +269,8 @@ def issue(
                 progress(total - len(fresh) + n, total, cand.customer.name)
         coupon_store.insert_many(db, batch, now=now)
         result.issued = batch
-        result.already = [coupon_store.find(db, code) for code in already_codes]
+        found = (coupon_store.find(db, code) for code in already_codes)
+        result.already = [c for c in found if c is not None]
     if progress and not fresh:
         progress(total, total, "")
     return result
