@@ -335,7 +335,15 @@ def list_campaigns(obj, as_json):
         echo_json([_campaign_dict(c, counts) for c in items])
         return
     echo_table(
-        [_("ID"), _("Name"), _("Kind"), _("Discount"), _("Validity"), _("Issued"), _("Redeemed")],
+        [
+            _("ID"),
+            _("Campaign name"),
+            _("Kind"),
+            _("Discount"),
+            _("Validity"),
+            _("Issued"),
+            _("Redeemed"),
+        ],
         [
             [
                 str(c.id),
@@ -433,7 +441,7 @@ def show_campaign(obj, name_or_id, as_json):
         return
     n = counts.get(c.id, {"issued": 0, "redeemed": 0, "voided": 0})
     rows = [
-        (_("Name"), c.name + ("" if c.active else " " + _("(paused)"))),
+        (_("Campaign name"), c.name + ("" if c.active else " " + _("(paused)"))),
         (_("Kind"), _kind(c)),
         (_("Discount"), _discount(c)),
         (_("Validity"), _validity(c)),
