@@ -300,3 +300,20 @@ def test_a_failure_while_writing_rolls_everything_back(db, tmp_path):
     with pytest.raises(KeyboardInterrupt):
         ie.apply_import(db, plan, check_cancelled=cancel, progress=lambda d, t: cancel())
     assert _count(db) == 1
+
+
+def test_full_disk_during_import_loses_nothing(db, tmp_path):
+    import sqlite3
+
+    from shopcrm.store.backup import storage_error_message
+
+    customers.create(db, Customer(name="before"))
+    lines = ["氏名,メモ"] + [f"客{i},{'長いメモ' * 200}" for i in range(300)]
+    path = _csv(tmp_path, lines)
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(f"PRAGMA max_page_count = {pages + 20}")
+    with pytest.raises(sqlite3.OperationalError) as err:
+        ie.import_file(db, path, "customers")
+    assert "disk is full" in storage_error_message(err.value)
+    assert _count(db) == 1
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
