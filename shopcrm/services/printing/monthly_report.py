@@ -1,0 +1,315 @@
+"""The owner's monthly report: a few A4 pages of key figures, charts, the at-risk list, birthdays.
+
+Page 1: the month's key figures against the previous month and the same month last year, and the
+new-vs-returning chart of the 12 months up to it. Page 2: second-visit rate, cumulative LTV by
+channel and the revenue deciles. Page 3: guests at risk (high past value, low probability still
+active) and next month's birthdays. Charts are the dashboard's own Figures (``services.charts``)
+rendered to PNG; text is set in the embedded IPAexGothic (``printing.fonts.register``), so the PDF
+prints the same on any machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from shopcrm.i18n import N_, _, current_language
+from shopcrm.services import analytics as an
+from shopcrm.store import settings
+
+KEY_FIGURES = (
+    ("new_customers", N_("New guests"), "int"),
+    ("customers", N_("Guests visiting"), "int"),
+    ("returning_share", N_("Returning share"), "pct"),
+    ("repeat_rate", N_("Repeat rate"), "pct"),
+    ("visits", N_("Visits"), "int"),
+    ("guests", N_("Guests (people)"), "int"),
+    ("revenue", N_("Revenue"), "yen"),
+    ("spend_per_visit", N_("Average spend per visit"), "yen"),
+    ("spend_per_person", N_("Average spend per person"), "yen"),
+)
+
+
+def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    m = (year - 1970) * 12 + month - 1
+    return an.month_start(m), an.month_end(m)
+
+
+def _fmt(value, kind: str) -> str:
+    from shopcrm.services import charts
+
+    if value is None:
+        return "—"
+    if kind == "pct":
+        return charts.pct(value, 1)
+    if kind == "yen":
+        return charts.yen(value)
+    return f"{value:,}"
+
+
+def _change(now, before, kind: str) -> str:
+    if now is None or before is None:
+        return "—"
+    if kind == "pct":
+        return f"{(now - before) * 100:+.1f} pt"
+    if not before:
+        return "—"
+    return f"{(now - before) / before * 100:+.0f}%"
+
+
+def _month_title(year: int, month: int) -> str:
+    if current_language() == "ja":
+        return f"{year}年{month}月"
+    return dt.date(year, month, 1).strftime("%B %Y")
+
+
+def key_figures(db: Database, year: int, month: int, *, today: dt.date | None = None) -> dict:
+    """Totals of the month, the month before and the same month a year before."""
+    start, end = _month_bounds(year, month)
+    as_of = min(end, today or dt.date.today())
+    data = an.load(db, today=as_of)
+    prev = _month_bounds(year if month > 1 else year - 1, month - 1 if month > 1 else 12)
+    last_year = _month_bounds(year - 1, month)
+    return {
+        "data": data,
+        "this": an.totals(data, start, end),
+        "previous": an.totals(data, *prev),
+        "last_year": an.totals(data, *last_year),
+    }
+
+
+def _birthdays(db: Database, year: int, month: int) -> list[tuple[str, str]]:
+    """(date text, name) of next month's birthdays."""
+    nxt = month + 1 if month < 12 else 1
+    try:
+        from shopcrm.services import campaigns
+
+        rows = campaigns.birthday_list(db, month=nxt, today=dt.date(year, month, 1))
+        return [(f"{r.birthday.month}/{r.birthday.day}", r.customer.name) for r in rows]
+    except (ImportError, AttributeError, TypeError):
+        from shopcrm.store import analytics as store
+
+        return [(f"{m}/{d}", name) for _id, name, _k, m, d in store.birthdays_in_month(db, nxt)]
+
+
+def build(
+    db: Database,
+    year: int,
+    month: int,
+    output: str | Path | io.BytesIO,
+    *,
+    today: dt.date | None = None,
+) -> int:
+    """Write the report for ``year``-``month`` to ``output``; returns the number of pages."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import (
+        Image,
+        PageBreak,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
+
+    from shopcrm.services import charts, clv
+    from shopcrm.services.printing import fonts
+
+    font = fonts.register()
+    start, end = _month_bounds(year, month)
+    figures = key_figures(db, year, month, today=today)
+    data = figures["data"]
+    year_start = an.month_start(an.month_index(end) - 11)
+    board = an.dashboard(data, year_start, end)
+    margin = settings.get(db, "gross_margin_percent") / 100.0
+    from shopcrm.store import analytics as store
+
+    rft = clv.rft_from_visits(data.visits, data.as_of)
+    names = store.customer_names(db, rft.customer_id.tolist())
+    result = clv.predict(rft, as_of=data.as_of, margin=margin, names=names)
+    risk = clv.at_risk(result, limit=20)
+    shop = settings.get(db, "shop_name")
+
+    title = ParagraphStyle("title", fontName=font, fontSize=18, leading=24, spaceAfter=4)
+    h2 = ParagraphStyle("h2", fontName=font, fontSize=12.5, leading=17, spaceBefore=8, spaceAfter=4)
+    body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=13)
+    small = ParagraphStyle("small", fontName=font, fontSize=8, leading=11, textColor="#555555")
+    width = A4[0] - 30 * mm
+
+    def image(fig, w=width):
+        buf = io.BytesIO()
+        charts.save_png(fig, buf, dpi=150)
+        buf.seek(0)
+        fw, fh = fig.get_size_inches()
+        return Image(buf, width=w, height=w * fh / fw)
+
+    head_right = ParagraphStyle("head", fontName=font, fontSize=8.5, leading=10.5, alignment=2)
+    head_left = ParagraphStyle("head_left", parent=head_right, alignment=0)
+
+    def table(rows, col_widths, header=True, align="RIGHT"):
+        if header:  # header cells wrap instead of running into each other
+            rows = [
+                [
+                    Paragraph(str(h), head_left if (i == 0 or align == "LEFT") else head_right)
+                    for i, h in enumerate(rows[0])
+                ],
+                *rows[1:],
+            ]
+        t = Table(rows, colWidths=col_widths, repeatRows=1 if header else 0)
+        style = [
+            ("FONTNAME", (0, 0), (-1, -1), font),
+            ("FONTSIZE", (0, 0), (-1, -1), 9),
+            ("ALIGN", (1, 0), (-1, -1), align),
+            ("ALIGN", (0, 0), (0, -1), "LEFT"),
+            ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.HexColor("#888888")),
+            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#F4F6FA")]),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ]
+        if header:
+            style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEF3FB")))
+        t.setStyle(TableStyle(style))
+        return t
+
+    story = [
+        Paragraph(_("Monthly report {month}").format(month=_month_title(year, month)), title),
+        Paragraph(
+            f"{shop} · "
+            + _("{start} – {end}").format(start=start.isoformat(), end=end.isoformat()),
+            small,
+        ),
+        Paragraph(_("Key figures"), h2),
+    ]
+    this, prev, last = figures["this"], figures["previous"], figures["last_year"]
+    rows = [
+        [
+            "",
+            _month_title(year, month),
+            _("Previous month"),
+            _("Change"),
+            _("Same month last year"),
+            _("Change"),
+        ]
+    ]
+    for key, label, kind in KEY_FIGURES:
+        rows.append(
+            [
+                _(label),
+                _fmt(this[key], kind),
+                _fmt(prev[key], kind),
+                _change(this[key], prev[key], kind),
+                _fmt(last[key], kind),
+                _change(this[key], last[key], kind),
+            ]
+        )
+    story.append(table(rows, [width * f for f in (0.26, 0.16, 0.16, 0.1, 0.2, 0.12)]))
+    ltv = board.classic_ltv
+    story.append(Spacer(1, 3 * mm))
+    story.append(
+        Paragraph(
+            _(
+                "LTV (formula): {ltv} = spend per visit {spend} × {visits} visits a year × gross "
+                "margin {margin}, over {years} years discounted {rate} a year."
+            ).format(
+                ltv=charts.yen(ltv.ltv),
+                spend=charts.yen(ltv.spend_per_visit),
+                visits=f"{ltv.visits_per_year:.1f}",
+                margin=charts.pct(ltv.gross_margin),
+                years=ltv.years,
+                rate=charts.pct(ltv.discount_rate),
+            ),
+            body,
+        )
+    )
+    story.append(Spacer(1, 4 * mm))
+    story.append(image(charts.monthly_chart(board)))
+    story.append(PageBreak())
+    chart_width = width * 0.88
+    story.append(image(charts.second_visit_chart(board), chart_width))
+    story.append(image(charts.ltv_channel_chart(board), chart_width))
+    story.append(image(charts.deciles_chart(board), chart_width))
+    story.append(PageBreak())
+    for key in ("channels", "campaigns"):
+        headers, rows = charts.table(key, board)
+        story.append(Paragraph(_(charts.CHARTS[key]), h2))
+        if rows:
+            first = 0.22
+            rest = (1 - first) / (len(headers) - 1)
+            story.append(
+                table([headers, *rows], [width * first] + [width * rest] * (len(headers) - 1))
+            )
+        else:
+            story.append(Paragraph(_("No data for this period yet."), body))
+    story.append(
+        Paragraph(
+            _("Channels and coupons of the 12 months {start} – {end}.").format(
+                start=year_start.isoformat(), end=end.isoformat()
+            ),
+            small,
+        )
+    )
+    story.append(Paragraph(_("Guests at risk"), h2))
+    story.append(
+        Paragraph(
+            _(
+                "Valuable guests (top quarter by spend) whose probability of still coming is "
+                "below 50 %: candidates for a win-back coupon."
+            ),
+            small,
+        )
+    )
+    if not result.ok:
+        story.append(Paragraph(result.message, body))
+    elif not risk:
+        story.append(Paragraph(_("Nobody at the moment."), body))
+    else:
+        headers, rows = charts.at_risk_table(risk)
+        story.append(table([headers, *rows], [width * f for f in (0.32, 0.14, 0.2, 0.14, 0.2)]))
+    nxt_year, nxt = (year, month + 1) if month < 12 else (year + 1, 1)
+    story.append(Paragraph(_("Birthdays in {month}").format(month=_month_title(nxt_year, nxt)), h2))
+    birthdays = _birthdays(db, year, month)
+    if not birthdays:
+        story.append(Paragraph(_("Nobody at the moment."), body))
+    else:
+        half = (len(birthdays) + 1) // 2
+        left, right = birthdays[:half], birthdays[half:]
+        rows = [[*left[i], *(right[i] if i < len(right) else ("", ""))] for i in range(half)]
+        story.append(
+            table(
+                [[_("Birthday"), _("Guest"), _("Birthday"), _("Guest")], *rows],
+                [width * f for f in (0.12, 0.38, 0.12, 0.38)],
+                align="LEFT",
+            )
+        )
+
+    pages = []
+
+    def footer(canvas, doc):
+        canvas.saveState()
+        canvas.setFont(font, 8)
+        canvas.setFillColor(colors.HexColor("#777777"))
+        canvas.drawRightString(A4[0] - 15 * mm, 10 * mm, _("Page {n}").format(n=doc.page))
+        canvas.drawString(15 * mm, 10 * mm, f"shopcrm · {shop}")
+        canvas.restoreState()
+        pages.append(doc.page)
+
+    target = str(output) if isinstance(output, (str, Path)) else output
+    doc = SimpleDocTemplate(
+        target,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=14 * mm,
+        bottomMargin=16 * mm,
+        title=_("Monthly report {month}").format(month=_month_title(year, month)),
+        author=shop,
+    )
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return len(pages)
