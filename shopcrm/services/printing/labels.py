@@ -126,10 +126,12 @@ def build(
     start_row: int = 1,
     start_col: int = 1,
     offset: Offset | None = None,
+    outlines: bool = False,
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
 ) -> PrintResult:
-    """One label per household, from (start_row, start_col) of the first sheet on."""
+    """One label per household, from (start_row, start_col) of the first sheet on. ``outlines``
+    draws the label edges in light grey (for pictures of a sheet, never on real labels)."""
     sh = sheet if isinstance(sheet, Sheet) else get_sheet(sheet)
     first = start_index(sh, start_row, start_col)
     ok, skipped = split_addressable(pieces)
@@ -149,9 +151,20 @@ def build(
         index = first + n
         if n == 0 or index % sh.per_sheet == 0:
             doc.new_page()
+            if outlines:
+                _outlines(doc.c, sh)
         draw_label(doc.c, members, *sh.cell(index))
     doc.tick(total, total)
     return doc.finish([p for members in households for p in members], skipped)
+
+
+def _outlines(c, sheet: Sheet) -> None:
+    c.saveState()
+    c.setStrokeColorRGB(0.8, 0.8, 0.8)
+    c.setLineWidth(0.3)
+    for i in range(sheet.per_sheet):
+        c.roundRect(*sheet.cell(i), 1.5 * mm, stroke=1, fill=0)
+    c.restoreState()
 
 
 def label_lines(members: Sequence[Piece], width: float) -> list[tuple[str, str, float, float]]:
@@ -180,8 +193,8 @@ def draw_label(c, members: Sequence[Piece], x: float, y: float, w: float, h: flo
     avail_w, avail_h = w - 2 * INSET, h - 2 * INSET
     lines = label_lines(members, avail_w)
     leading = 1.22
-    # Base size 10 pt for the address; shrink all lines together until they fit the height.
-    base = min(10.0, avail_h / (sum(rel for _i, _t, rel, _x in lines) * leading))
+    # Base size 10.5 pt for the address; shrink all lines together until they fit the height.
+    base = min(10.5, avail_h / (sum(rel for _i, _t, rel, _x in lines) * leading))
     block = sum(base * rel * leading for _i, _t, rel, _x in lines) - base * lines[-1][2] * 0.22
     top = y + h - INSET - max(0.0, (avail_h - block) / 2)  # the block centred vertically
     c.setFillColorRGB(*INK)

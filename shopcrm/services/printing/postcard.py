@@ -58,7 +58,7 @@ def build(
 
 
 def draw(doc: Doc, piece: Piece, shop: Shop) -> None:
-    c, font = doc.c, doc.font
+    c = doc.c
     inner = WIDTH - 2 * MARGIN
     # Shop name and a short accent rule under it.
     c.setFillColorRGB(*INK)
@@ -73,16 +73,18 @@ def draw(doc: Doc, piece: Piece, shop: Shop) -> None:
     has_coupon = piece.coupon is not None
     msg_top, msg_bottom = 33 * mm, (83 if has_coupon else 128) * mm
     body_w = inner - 2 * mm
-    size, lines = fit_paragraphs(piece.message, body_w, msg_bottom - msg_top, 11, 7, 1.6)
+    area = msg_bottom - msg_top
+    size, lines = fit_paragraphs(piece.message, body_w, area, 12, 7, 1.6)
+    block = len(lines) * size * 1.6
     c.setFillColorRGB(*INK)
-    draw_lines(c, lines, MARGIN + 1 * mm, doc.height - msg_top, size, leading=1.6)
+    top = doc.height - msg_top - max(0.0, (area - block) * 0.4)  # a short message sits centred
+    draw_lines(c, lines, MARGIN + 1 * mm, top, size, leading=1.6)
     if has_coupon:
         coupon_box(c, piece, MARGIN - 1 * mm, doc.top(134), inner + 2 * mm, 48 * mm)
     # Footer: where the shop is.
     c.setFillColorRGB(*GREY)
     footer = "  ".join(p for p in (shop.address_line, _phone(shop.phone)) if p)
     draw_fitted(c, footer, WIDTH / 2, doc.top(141.5), inner, 7, min_size=4.5, align="centre")
-    del font
 
 
 def _phone(phone: str) -> str:

@@ -1,13 +1,463 @@
-"""Print page (layouts, preview, print). Placeholder until its area lands."""
+"""Print page: what to print (a campaign's coupons or a birthday month), the layout (postcards,
+letters, coupon tickets, address labels, postcard address side), label sheet and first free
+row/column, the printer offset; the real PDF previewed inside the app; Save PDF… and Print….
+
+The PDF is built in the background (``run_in_background``) with a progress bar and Cancel, so the
+window stays responsive for hundreds of pieces. A mailing per customer is recorded when the PDF is
+saved or printed (not for a preview), unless "Record as sent" is unticked (a test print).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import datetime as dt
+
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QTimer
+from PySide6.QtGui import QPageLayout, QPageSize, QPainter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QProgressBar,
+    QProgressDialog,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shopcrm.i18n import N_, _, ngettext
+from shopcrm.ui.tasks import Cancelled, run_in_background
+from shopcrm.ui.widgets.pdf_preview import PdfPreview
+
+LAYOUT_LABELS = {
+    "postcards": N_("Postcards (front, 100 × 148 mm)"),
+    "letters": N_("Letters (A4)"),
+    "tickets": N_("Coupon tickets (A4, 10 per sheet)"),
+    "labels": N_("Address labels"),
+    "address-side": N_("Postcard address side"),
+}
+PRINT_DPI = 300
 
 
 class PrintPage(QWidget):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
+        self.setObjectName("printPage")
+        self.task = None
+        self.result = None  # the PrintResult shown in the preview
+        self._generation = 0
+        self._debounce = QTimer(self, singleShot=True, interval=400)
+        self._debounce.timeout.connect(self.make_preview)
+
+        split = QSplitter(Qt.Orientation.Horizontal, self)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("…"))
+        layout.addWidget(split)
+        split.addWidget(self._build_controls(split))
+        self.preview = PdfPreview(split)
+        self.preview.setObjectName("printPreview")
+        split.addWidget(self.preview)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        split.setSizes([360, 700])
+
+        self._fill_campaigns()
+        self._sheet_changed()
+        self._source_changed()
+        ctx.coupons_changed.connect(self._fill_campaigns)
+        ctx.settings_changed.connect(self._load_offset)
+
+    # --- controls ----------------------------------------------------------------------------
+    def _build_controls(self, parent) -> QWidget:
+        from shopcrm.services.printing.pieces import LAYOUTS
+
+        panel = QWidget(parent)
+        col = QVBoxLayout(panel)
+        col.setContentsMargins(0, 0, 6, 0)
+
+        what = QGroupBox(_("What to print"), panel)
+        form = QFormLayout(what)
+        self.campaign_radio = QRadioButton(_("Coupons of a campaign"), what)
+        self.campaign_radio.setChecked(True)
+        self.campaign_combo = QComboBox(what)
+        self.campaign_combo.setObjectName("printCampaign")
+        form.addRow(self.campaign_radio)
+        form.addRow(_("Campaign"), self.campaign_combo)
+        self.month_radio = QRadioButton(_("Birthday list of a month"), what)
+        self.month_combo = QComboBox(what)
+        self.month_combo.setObjectName("printMonth")
+        today = dt.date.today()
+        for i in range(12):
+            m = (today.month - 1 + i) % 12 + 1
+            self.month_combo.addItem(_("Month {month}").format(month=m), m)
+        self.month_combo.setCurrentIndex(1)
+        form.addRow(self.month_radio)
+        form.addRow(_("Month"), self.month_combo)
+        col.addWidget(what)
+
+        how = QGroupBox(_("Layout"), panel)
+        hform = QFormLayout(how)
+        self.layout_combo = QComboBox(how)
+        self.layout_combo.setObjectName("printLayout")
+        for key in LAYOUTS:
+            self.layout_combo.addItem(_(LAYOUT_LABELS[key]), key)
+        hform.addRow(_("Layout"), self.layout_combo)
+        self.sheet_combo = QComboBox(how)
+        self.sheet_combo.setObjectName("printSheet")
+        from shopcrm.services.printing.labels import SHEETS
+
+        for key, sheet in SHEETS.items():
+            self.sheet_combo.addItem(sheet.name, key)
+        hform.addRow(_("Label sheet"), self.sheet_combo)
+        self.start_row = QSpinBox(how)
+        self.start_row.setObjectName("printStartRow")
+        self.start_col = QSpinBox(how)
+        self.start_col.setObjectName("printStartCol")
+        for spin in (self.start_row, self.start_col):
+            spin.setMinimum(1)
+        start = QHBoxLayout()
+        start.addWidget(QLabel(_("Row"), how))
+        start.addWidget(self.start_row)
+        start.addWidget(QLabel(_("Column"), how))
+        start.addWidget(self.start_col)
+        start.addStretch(1)
+        self.start_label = QLabel(_("First free label"), how)
+        hform.addRow(self.start_label, start)
+        self.offset_x = QDoubleSpinBox(how)
+        self.offset_y = QDoubleSpinBox(how)
+        offsets = QHBoxLayout()
+        for name, spin in (("X", self.offset_x), ("Y", self.offset_y)):
+            spin.setRange(-20.0, 20.0)
+            spin.setSingleStep(0.5)
+            spin.setDecimals(1)
+            spin.setSuffix(" mm")
+            offsets.addWidget(QLabel(name, how))
+            offsets.addWidget(spin)
+        offsets.addStretch(1)
+        self.offset_x.setObjectName("printOffsetX")
+        self.offset_y.setObjectName("printOffsetY")
+        offset_label = QLabel(_("Printer offset"), how)
+        offset_label.setToolTip(
+            _("Moves everything on the page: + X to the right, + Y down. Check with a test print.")
+        )
+        hform.addRow(offset_label, offsets)
+        col.addWidget(how)
+        self._load_offset()
+
+        self.progress = QProgressBar(panel)
+        self.progress.setVisible(False)
+        self.cancel_button = QPushButton(_("Cancel"), panel)
+        self.cancel_button.setObjectName("printCancel")
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        prow = QHBoxLayout()
+        prow.addWidget(self.progress, 1)
+        prow.addWidget(self.cancel_button)
+        col.addLayout(prow)
+
+        self.summary = QLabel(panel)
+        self.summary.setObjectName("printSummary")
+        self.summary.setWordWrap(True)
+        col.addWidget(self.summary)
+        self.skipped_list = QListWidget(panel)
+        self.skipped_list.setObjectName("printSkipped")
+        self.skipped_list.setMaximumHeight(120)
+        self.skipped_list.setVisible(False)
+        col.addWidget(self.skipped_list)
+        col.addStretch(1)
+
+        self.record_box = QCheckBox(_("Record as sent (mailing history)"), panel)
+        self.record_box.setChecked(True)
+        self.record_box.setToolTip(_("Untick for a test print: no mailing is recorded."))
+        col.addWidget(self.record_box)
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton(_("Save PDF…"), panel)
+        self.save_button.setObjectName("printSave")
+        self.save_button.clicked.connect(self.save_pdf)
+        self.print_button = QPushButton(_("Print…"), panel)
+        self.print_button.setObjectName("printPrint")
+        self.print_button.clicked.connect(self.print_pdf)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.print_button)
+        col.addLayout(buttons)
+
+        for radio in (self.campaign_radio, self.month_radio):
+            radio.toggled.connect(self._source_changed)
+        for combo in (self.campaign_combo, self.month_combo, self.layout_combo):
+            combo.currentIndexChanged.connect(self._options_changed)
+        self.layout_combo.currentIndexChanged.connect(self._sheet_changed)
+        self.sheet_combo.currentIndexChanged.connect(self._sheet_changed)
+        for spin in (self.start_row, self.start_col):
+            spin.valueChanged.connect(self._options_changed)
+        for spin in (self.offset_x, self.offset_y):
+            spin.valueChanged.connect(self._offset_changed)
+        return panel
+
+    def _fill_campaigns(self, *_args) -> None:
+        from shopcrm.store import campaigns
+
+        current = self.campaign_combo.currentData()
+        counts = campaigns.coupon_counts(self.ctx.db)
+        self.campaign_combo.blockSignals(True)
+        self.campaign_combo.clear()
+        for camp in campaigns.list_all(self.ctx.db):
+            n = counts.get(camp.id, {})
+            open_ = n.get("issued", 0) - n.get("redeemed", 0) - n.get("voided", 0)
+            label = ngettext("{name} ({n} coupon)", "{name} ({n} coupons)", open_)
+            self.campaign_combo.addItem(label.format(name=camp.name, n=open_), camp.id)
+        index = self.campaign_combo.findData(current)
+        self.campaign_combo.setCurrentIndex(max(index, 0))
+        self.campaign_combo.blockSignals(False)
+        self._options_changed()
+
+    def _load_offset(self) -> None:
+        from shopcrm.store import settings
+
+        for spin, key in (
+            (self.offset_x, "print_offset_x_mm"),
+            (self.offset_y, "print_offset_y_mm"),
+        ):
+            spin.blockSignals(True)
+            spin.setValue(settings.get(self.ctx.db, key))
+            spin.blockSignals(False)
+
+    def _offset_changed(self) -> None:
+        from shopcrm.store import settings
+
+        settings.set_many(
+            self.ctx.db,
+            {
+                "print_offset_x_mm": self.offset_x.value(),
+                "print_offset_y_mm": self.offset_y.value(),
+            },
+        )
+        self._options_changed()
+
+    def _source_changed(self, *_args) -> None:
+        self.campaign_combo.setEnabled(self.campaign_radio.isChecked())
+        self.month_combo.setEnabled(self.month_radio.isChecked())
+        self._options_changed()
+
+    def _sheet_changed(self, *_args) -> None:
+        from shopcrm.services.printing.labels import SHEETS
+
+        is_labels = self.layout_combo.currentData() == "labels"
+        for w in (self.sheet_combo, self.start_row, self.start_col, self.start_label):
+            w.setEnabled(is_labels)
+        sheet = SHEETS[self.sheet_combo.currentData()]
+        self.start_row.setMaximum(sheet.rows)
+        self.start_col.setMaximum(sheet.cols)
+        self._options_changed()
+
+    def _options_changed(self, *_args) -> None:
+        self._debounce.start()
+
+    def options(self) -> dict:
+        """The current choices, as plain values for the worker."""
+        return {
+            "layout": self.layout_combo.currentData(),
+            "campaign_id": self.campaign_combo.currentData()
+            if self.campaign_radio.isChecked()
+            else None,
+            "month": self.month_combo.currentData() if self.month_radio.isChecked() else None,
+            "sheet": self.sheet_combo.currentData(),
+            "start_row": self.start_row.value(),
+            "start_col": self.start_col.value(),
+        }
+
+    # --- building the PDF in the background ---------------------------------------------------
+    def make_preview(self) -> None:
+        """Build the PDF for the current choices in the background and show it."""
+        self._debounce.stop()
+        if self.task is not None:
+            self.task.cancel()
+        opts = self.options()
+        if opts["campaign_id"] is None and opts["month"] is None:
+            return
+        self._generation += 1
+        generation = self._generation
+        db_path = self.ctx.db_path
+        self.result = None
+        self._set_busy(True)
+        self.summary.setText(_("Preparing…"))
+
+        def work(task):
+            from shopcrm.services.printing import pieces as P
+            from shopcrm.store.db import connect
+
+            db = connect(db_path)
+            try:
+                if opts["month"] is not None:
+                    chosen = P.for_birthday_month(db, opts["month"])
+                else:
+                    chosen = P.for_campaign(db, opts["campaign_id"])
+                task.check_cancelled()
+                return P.render(
+                    opts["layout"], chosen, shop=P.shop_from_settings(db),
+                    offset=P.offset_from_settings(db), sheet=opts["sheet"],
+                    start_row=opts["start_row"], start_col=opts["start_col"],
+                    progress=lambda done, total: task.progress(done, total, ""),
+                    cancel=lambda: task.cancelled,
+                )  # fmt: skip
+            finally:
+                db.close()
+
+        def done(result) -> None:
+            if generation != self._generation:
+                return
+            self.task = None
+            self._set_busy(False)
+            self.show_result(result)
+
+        def failed(exc, trace) -> None:
+            if generation != self._generation:
+                return
+            self.task = None
+            self._set_busy(False)
+            from shopcrm.services.printing.layout import PrintCancelled
+
+            if isinstance(exc, (Cancelled, PrintCancelled)):
+                self.summary.setText(_("Cancelled."))
+            else:
+                self.summary.setText(_("Could not make the PDF: {error}").format(error=exc))
+
+        def progress(done_, total, _text) -> None:
+            if generation == self._generation:
+                self.progress.setMaximum(max(total, 1))
+                self.progress.setValue(done_)
+
+        self.task = run_in_background(work, done, failed, progress)
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    def _set_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.progress.setValue(0)
+        self.cancel_button.setVisible(busy)
+        self.save_button.setEnabled(not busy and self.result is not None)
+        self.print_button.setEnabled(not busy and self.result is not None)
+
+    def show_result(self, result) -> None:
+        self.result = result
+        self._recorded = False
+        n = len(result.printed)
+        if n:
+            self.preview.set_pdf(result.pdf)
+            text = ngettext("{n} piece on {pages} page(s).", "{n} pieces on {pages} page(s).", n)
+            self.summary.setText(text.format(n=n, pages=result.pages))
+        else:
+            self.preview.clear()
+            self.summary.setText(
+                _("Nothing to print: no unused coupons or guests for this choice.")
+            )
+        self.skipped_list.clear()
+        for s in result.skipped:
+            self.skipped_list.addItem(f"{s.customer.name}: {s.message}")
+        if result.skipped:
+            self.summary.setText(
+                self.summary.text()
+                + " "
+                + ngettext("{n} left out:", "{n} left out:", len(result.skipped)).format(
+                    n=len(result.skipped)
+                )
+            )
+        self.skipped_list.setVisible(bool(result.skipped))
+        self.save_button.setEnabled(n > 0)
+        self.print_button.setEnabled(n > 0)
+
+    # --- output ------------------------------------------------------------------------------
+    def save_pdf(self, path: str | None = None) -> str | None:
+        """Write the previewed PDF (asks where unless ``path`` is given); records the mailings."""
+        if self.result is None or not self.result.printed:
+            return None
+        if not path:
+            layout = self.options()["layout"]
+            suggested = f"{layout}-{dt.date.today():%Y%m%d}.pdf"
+            path, _filter = QFileDialog.getSaveFileName(
+                self, _("Save PDF"), suggested, _("PDF files (*.pdf)")
+            )
+            if not path:
+                return None
+        try:
+            with open(path, "wb") as fh:
+                fh.write(self.result.pdf)
+        except OSError as exc:
+            QMessageBox.warning(self, _("Save PDF"), _("Could not save: {error}").format(error=exc))
+            return None
+        self._record()
+        self.summary.setText(_("Saved to {path}.").format(path=path))
+        return path
+
+    def print_pdf(self, printer=None) -> bool:
+        """Print the previewed PDF: each page rendered at 300 dpi onto the printer's page, at the
+        paper's edge (no extra margins: the printer offset setting corrects the position)."""
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        if self.result is None or not self.result.printed or not self.preview.is_ready():
+            return False
+        ask = printer is None
+        if printer is None:
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        size = self.preview.document.pagePointSize(0)
+        printer.setPageLayout(
+            QPageLayout(
+                QPageSize(QSizeF(size.width(), size.height()), QPageSize.Unit.Point),
+                QPageLayout.Orientation.Portrait,
+                QMarginsF(0, 0, 0, 0),
+            )
+        )
+        printer.setFullPage(True)
+        if ask:
+            dialog = QPrintDialog(printer, self)
+            if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+                return False
+        pages = self.preview.page_count()
+        steps = QProgressDialog(_("Printing…"), _("Cancel"), 0, pages, self)
+        steps.setWindowModality(Qt.WindowModality.WindowModal)
+        steps.setMinimumDuration(500)
+        painter = QPainter()
+        if not painter.begin(printer):
+            QMessageBox.warning(self, _("Print"), _("The printer could not be started."))
+            return False
+        cancelled = False
+        try:
+            for i in range(pages):
+                if steps.wasCanceled():
+                    cancelled = True
+                    break
+                if i:
+                    printer.newPage()
+                image = self.preview.render_page(i, PRINT_DPI)
+                target = QRectF(printer.pageRect(QPrinter.Unit.DevicePixel))
+                target.moveTo(0, 0)
+                painter.drawImage(target, image)
+                steps.setValue(i + 1)
+        finally:
+            painter.end()
+            steps.close()  # (closing a QProgressDialog counts as cancel: checked above)
+        if cancelled:
+            return False
+        self._record()
+        self.summary.setText(_("Sent to the printer."))
+        return True
+
+    def _record(self) -> None:
+        """A mailing per printed customer, once per built PDF (saving twice is one mailing)."""
+        if not self.record_box.isChecked() or getattr(self, "_recorded", False):
+            return
+        self._recorded = True
+        from shopcrm.services.printing.pieces import record_mailings
+
+        record_mailings(self.ctx.db, self.result.printed, self.options()["layout"])
+        self.ctx.customers_changed.emit()
