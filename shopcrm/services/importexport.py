@@ -701,10 +701,12 @@ class ImportReport:
                 "Dry run: {valid} of {rows} rows can be imported, {bad} rows have errors,"
                 " {dups} likely duplicates."
             )
-        else:
+        elif self.kind == "visits":
             text = _(
                 "Imported {imported} of {rows} rows ({skipped} skipped); {created} new customers."
             )
+        else:
+            text = _("Imported {imported} of {rows} rows ({skipped} skipped).")
         return text.format(
             valid=self.valid,
             rows=self.rows,

@@ -1,0 +1,169 @@
+"""The data commands: import (dry run JSON, all or nothing), export, backup/restore/check,
+info, owner PIN (exit 3 without it), merge/unmerge/erase/export of one customer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from shopcrm.cli import cli
+from shopcrm.domain.models import Customer
+from shopcrm.store import customers, open_db
+
+CSV = (
+    "氏名,電話番号,会員番号,誕生日\n山田,090-1111-2222,A1,S55.3.10\n鈴木,03-1234-5678,A2,\n"
+    ",12,A3,2月30日\n"
+)
+
+
+def run(db_path, *args, input=None, env=None):
+    return CliRunner().invoke(cli, ["--db", str(db_path), *args], input=input, env=env)
+
+
+@pytest.fixture
+def csv_file(tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_bytes(CSV.encode("cp932"))
+    return path
+
+
+def _count(db_path):
+    db = open_db(db_path)
+    try:
+        return customers.count_all(db)
+    finally:
+        db.close()
+
+
+def test_dry_run_json(db_path, csv_file):
+    result = run(db_path, "import", "customers", str(csv_file), "--dry-run", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["valid"] == 2
+    rows = {(e["row"], e["column"]) for e in data["errors"]}
+    assert rows == {(4, "氏名"), (4, "電話番号"), (4, "誕生日")}
+    assert set(data["errors"][0]) >= {"row", "column", "value", "reason"}
+    assert data["duplicates"] == []
+    assert _count(db_path) == 0
+
+
+def test_all_or_nothing_then_valid_only(db_path, csv_file):
+    result = run(db_path, "--lang", "ja", "import", "customers", str(csv_file))
+    assert result.exit_code == 1
+    assert "何も取り込んでいません" in result.output
+    assert "4行目" in result.output
+    assert _count(db_path) == 0
+    result = run(db_path, "--lang", "en", "import", "customers", str(csv_file), "--valid-only")
+    assert result.exit_code == 0, result.output
+    assert "Imported 2 of 3 rows" in result.output
+    assert _count(db_path) == 2
+
+
+def test_map_option_and_visits(db_path, tmp_path):
+    people = tmp_path / "p.csv"
+    people.write_text("名前,連絡先電話\n高橋,09011112222\n", encoding="utf-8")
+    result = run(db_path, "import", "customers", str(people), "--map", "連絡先電話=phone")
+    assert result.exit_code == 0, result.output
+    visits_csv = tmp_path / "v.csv"
+    visits_csv.write_text(
+        "電話番号,来店日,金額\n090-1111-2222,2026/11/01,3000\n会員なし,2026/11/02,100\n",
+        encoding="utf-8",
+    )
+    result = run(db_path, "import", "visits", str(visits_csv), "--valid-only", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["imported"] == 1
+    bad = run(db_path, "import", "visits", str(visits_csv), "--map", "nonsense")
+    assert bad.exit_code == 2
+
+
+def test_export_files(db_path, tmp_path, csv_file):
+    run(db_path, "import", "customers", str(csv_file), "--valid-only")
+    out = tmp_path / "c.xlsx"
+    result = run(db_path, "export", "customers", "-o", str(out))
+    assert result.exit_code == 0 and out.exists()
+    out = tmp_path / "c.csv"
+    result = run(db_path, "export", "customers", "-o", str(out), "--encoding", "cp932")
+    assert "山田" in out.read_bytes().decode("cp932")
+    assert run(db_path, "export", "customers", "-o", str(tmp_path / "c.pdf")).exit_code == 2
+
+
+def test_backup_restore_check_info(db_path, tmp_path, csv_file):
+    run(db_path, "import", "customers", str(csv_file), "--valid-only")
+    saved = tmp_path / "saved.db"
+    result = run(db_path, "backup", "-o", str(saved))
+    assert result.exit_code == 0 and saved.exists()
+    db = open_db(db_path)
+    customers.create(db, Customer(name="後から"))
+    db.close()
+    assert _count(db_path) == 3
+    result = run(db_path, "restore", str(saved), "--yes")
+    assert result.exit_code == 0, result.output
+    assert _count(db_path) == 2
+    result = run(db_path, "check")
+    assert result.exit_code == 0 and "healthy" in result.output
+    listing = run(db_path, "backup", "--list")
+    assert "pre-restore" in listing.output
+    info = json.loads(run(db_path, "info", "--json").output)
+    assert info["customers"] == 2 and info["schema_version"].startswith("000")
+    assert info["backups"] >= 2
+
+
+def test_restore_refuses_junk_and_a_database_in_use(db_path, tmp_path):
+    from shopcrm.store import backup, lock
+
+    open_db(db_path).close()
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 100)
+    result = run(db_path, "restore", str(junk), "--yes")
+    assert result.exit_code == 2
+    good = backup.backup_now(db_path)
+    with lock.acquire(db_path):
+        result = run(db_path, "restore", str(good), "--yes")
+    assert result.exit_code == 3 and "another shopcrm" in result.output
+
+
+def test_owner_pin_guards_owner_commands(db_path, tmp_path, csv_file):
+    assert run(db_path, "pin", "set", "--new-pin", "2580").exit_code == 0
+    out = str(tmp_path / "c.csv")
+    refused = run(db_path, "export", "customers", "-o", out)
+    assert refused.exit_code == 3 and "owner PIN" in refused.output
+    assert run(db_path, "--pin", "1111", "export", "customers", "-o", out).exit_code == 3
+    assert run(db_path, "--pin", "2580", "export", "customers", "-o", out).exit_code == 0
+    ok = run(
+        db_path, "import", "customers", str(csv_file), "--valid-only", env={"SHOPCRM_PIN": "2580"}
+    )
+    assert ok.exit_code == 0
+    for args in (
+        ["import", "customers", str(csv_file), "--dry-run"],
+        ["customers", "erase", "1", "--yes"],
+        ["customers", "merge", "1", "2"],
+        ["pin", "clear"],
+    ):
+        assert run(db_path, *args).exit_code == 3, args
+    assert run(db_path, "--pin", "2580", "pin", "clear").exit_code == 0
+    assert run(db_path, "export", "customers", "-o", out).exit_code == 0  # nothing asks now
+    ja = run(db_path, "--lang", "ja", "pin", "set", "--new-pin", "12")
+    assert ja.exit_code == 2 and "桁" in ja.output
+
+
+def test_merge_unmerge_erase_export(db_path, tmp_path):
+    db = open_db(db_path)
+    a = customers.create(db, Customer(name="山田太郎", phone="09011112222"))
+    b = customers.create(db, Customer(name="山田 太郎", code="M9"))
+    db.close()
+    result = run(db_path, "customers", "merge", str(a.id), "M9", "--json")
+    assert result.exit_code == 0, result.output
+    merge_id = json.loads(result.output)["merge_id"]
+    assert _count(db_path) == 1
+    assert "#" in run(db_path, "customers", "merges").output
+    assert run(db_path, "customers", "unmerge", str(merge_id)).exit_code == 0
+    assert _count(db_path) == 2
+    out = tmp_path / "b.json"
+    assert run(db_path, "customers", "export", "M9", "-o", str(out)).exit_code == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["customer"]["id"] == b.id
+    refused = run(db_path, "customers", "erase", str(b.id))  # not a terminal: needs --yes
+    assert refused.exit_code == 3 and _count(db_path) == 2
+    assert run(db_path, "customers", "erase", str(b.id), "--yes").exit_code == 0
+    assert _count(db_path) == 1
