@@ -76,12 +76,7 @@ def build(
         progress=progress,
         cancel=cancel,
     )
-    total = len(groups)
-    for n, members in enumerate(groups):
-        doc.tick(n, total)
-        doc.new_page()
-        draw(doc, members, shop)
-    doc.tick(total, total)
+    doc.page_each(groups, lambda members: draw(doc, members, shop))
     return doc.finish([p for members in groups for p in members], skipped)
 
 

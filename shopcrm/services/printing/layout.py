@@ -12,10 +12,11 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from reportlab.lib.units import mm
 
@@ -26,6 +27,7 @@ from shopcrm.services.printing.fonts import register
 
 __all__ = ["Doc", "Offset", "Piece", "PrintCancelled", "PrintResult", "Shop", "Skipped", "mm"]
 
+T = TypeVar("T")
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
 
@@ -159,6 +161,15 @@ class Doc:
             raise PrintCancelled()
         if self._progress is not None:
             self._progress(done, total)
+
+    def page_each(self, items: Sequence[T], draw: Callable[[T], None]) -> None:
+        """A page per item, ``draw(item)`` on it, with progress and cancel between pages."""
+        total = len(items)
+        for i, item in enumerate(items):
+            self.tick(i, total)
+            self.new_page()
+            draw(item)
+        self.tick(total, total)
 
     def finish(self, printed: list[Piece], skipped: list[Skipped] | None = None) -> PrintResult:
         if self._cancel is not None and self._cancel():

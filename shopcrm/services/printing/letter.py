@@ -49,12 +49,7 @@ def build(
         out, A4, offset=offset, title=shop.name, author=shop.name, progress=progress, cancel=cancel
     )
     today = today or dt.date.today()
-    total = len(pieces)
-    for i, piece in enumerate(pieces):
-        doc.tick(i, total)
-        doc.new_page()
-        draw(doc, piece, shop, today)
-    doc.tick(total, total)
+    doc.page_each(pieces, lambda piece: draw(doc, piece, shop, today))
     return doc.finish(list(pieces))
 
 

@@ -48,12 +48,7 @@ def build(
         progress=progress,
         cancel=cancel,
     )
-    total = len(pieces)
-    for i, piece in enumerate(pieces):
-        doc.tick(i, total)
-        doc.new_page()
-        draw(doc, piece, shop)
-    doc.tick(total, total)
+    doc.page_each(pieces, lambda piece: draw(doc, piece, shop))
     return doc.finish(list(pieces))
 
 
