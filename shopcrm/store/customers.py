@@ -441,8 +441,10 @@ def _order(order_by: str | None, descending: bool, words: list[str]) -> tuple[st
             [f" {whole} ", *(f" {p}" for p in prefixes)],
         )
     columns = {
-        "name": ["c.kana = ''", "c.kana{d}", "c.name{d}"],
-        "kana": ["c.kana = ''", "c.kana{d}", "c.name{d}"],
+        # by reading (gojūon order of katakana), guests without one at the end; descending is
+        # the exact reverse, so the customers_kana_order index serves both directions
+        "name": ["c.kana = ''{d}", "c.kana{d}", "c.name{d}"],
+        "kana": ["c.kana = ''{d}", "c.kana{d}", "c.name{d}"],
         "phone": ["c.phone = ''", "c.phone{d}"],
         "last_visit": ["c.last_visit_at IS NULL", "c.last_visit_at{d}"],
         "visits": ["c.visit_count{d}", "c.total_spent{d}"],

@@ -311,3 +311,10 @@ def m0003_store_search_index(db: Database) -> None:
     db.execute(
         "CREATE INDEX customers_search ON customers(search_text, erased_at, last_visit_at)"
     )
+
+
+@migrations(name="0004_store_kana_order")
+def m0004_store_kana_order(db: Database) -> None:
+    """The customer table sorted by reading (guests without one last) pages from an index
+    instead of sorting 50,000 rows for every page."""
+    db.execute("CREATE INDEX customers_kana_order ON customers(kana = '', kana, name, erased_at)")

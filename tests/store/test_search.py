@@ -200,3 +200,14 @@ def test_summary_rows_carry_figures(db, shop):
     assert row.first_visit_at == dt.datetime(2026, 11, 1, 19)
     assert row.last_visit_at == dt.datetime(2026, 11, 15, 19)
     assert row.code == "M-001" and row.dm_consent and row.birth_month == 11
+
+
+def test_guests_without_a_reading_sort_after_the_others(db, shop):
+    blank = customers.create(db, Customer(name="Smith")).id
+    assert customers.search(db, order_by="kana")[-1].id == blank
+    assert customers.search(db, order_by="name", descending=True)[0].id == blank
+    plan = db.execute(
+        "EXPLAIN QUERY PLAN SELECT c.id FROM customers c WHERE c.erased_at IS NULL"
+        " ORDER BY c.kana = '', c.kana, c.name, c.id LIMIT 50"
+    ).fetchall()
+    assert "customers_kana_order" in str(plan)
