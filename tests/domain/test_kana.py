@@ -39,7 +39,7 @@ def test_sort_key_orders_by_reading_in_gojuon_order():
     ordered = sorted(names, key=sort_key)
     assert ordered[:3] == ["あべ", "ｲﾄｳ", "カトウ"]
     assert ordered[-1] == "ワタナベ"
-    assert sort_key("サトー") == sort_key("サトウ") or sort_key("サトー") == "さとお"
+    assert sort_key("サトー") == "さとお"  # ー sorts as the vowel it lengthens
     assert ordered.index("サトシ") > ordered.index("サトウ")
 
 

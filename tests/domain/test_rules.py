@@ -199,3 +199,25 @@ def test_messages_in_japanese(ja):
         "電話番号: 10桁または11桁で入力してください（現在13桁）"
     )
     assert "7桁" in _error(normalize_postal_code, "123").message
+
+
+@given(
+    st.from_regex(r"[a-z0-9][a-z0-9._+-]{0,15}", fullmatch=True),
+    st.from_regex(r"[a-z0-9]{1,10}\.(jp|com|co\.jp|ne\.jp)", fullmatch=True),
+    st.booleans(),
+)
+def test_email_property(local, domain, shout):
+    typed = f" {local}@{domain.upper() if shout else domain} "
+    email = normalize_email(typed)
+    assert email == f"{local}@{domain}"
+    assert normalize_email(email) == email
+
+
+@given(
+    st.from_regex(r"[0-9]{7}", fullmatch=True), st.sampled_from(["", "〒", "〒 "]), st.booleans()
+)
+def test_postal_code_property(code, mark, full_width):
+    typed = f"{mark}{code[:3]}-{code[3:]}"
+    if full_width:
+        typed = typed.translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789-"})
+    assert normalize_postal_code(typed) == code
