@@ -148,3 +148,16 @@ def test_screenshots(page, qtbot, app_ctx, tmp_path, ja):
         image.save(str(tmp_path / f"print-page-{lang}.png"))
         if os.environ.get("SHOPCRM_DOCS_SHOTS") and docs.is_dir():
             image.save(str(docs / f"print-page-{lang}.png"))
+
+
+def test_print_page_in_the_main_window_survives_a_language_switch(main_window, qtbot, issued):
+    main_window.show_page("print")
+    page = main_window.page("print")
+    page.make_preview()
+    main_window.set_language("ja")  # rebuilds the pages while the preview is being made
+    fresh = main_window.page("print")
+    assert fresh is not page
+    fresh.make_preview()
+    qtbot.waitUntil(lambda: fresh.task is None and fresh.result is not None, timeout=15000)
+    assert fresh.result.printed
+    assert fresh.save_button.text() == "PDFを保存…"

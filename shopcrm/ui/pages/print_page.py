@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from shopcrm.i18n import N_, _, ngettext
 from shopcrm.ui.tasks import Cancelled, run_in_background
@@ -311,15 +312,19 @@ class PrintPage(QWidget):
             finally:
                 db.close()
 
+        def current() -> bool:
+            # A newer preview was started, or the page was rebuilt (language switch) meanwhile.
+            return isValid(self) and generation == self._generation
+
         def done(result) -> None:
-            if generation != self._generation:
+            if not current():
                 return
             self.task = None
             self._set_busy(False)
             self.show_result(result)
 
         def failed(exc, trace) -> None:
-            if generation != self._generation:
+            if not current():
                 return
             self.task = None
             self._set_busy(False)
@@ -331,7 +336,7 @@ class PrintPage(QWidget):
                 self.summary.setText(_("Could not make the PDF: {error}").format(error=exc))
 
         def progress(done_, total, _text) -> None:
-            if generation == self._generation:
+            if current():
                 self.progress.setMaximum(max(total, 1))
                 self.progress.setValue(done_)
 
