@@ -134,6 +134,7 @@ def test_tickets_ten_to_a_page_and_only_pieces_with_a_coupon():
     pieces[3].coupon = None
     result = tickets.build(pieces, shop=SAMPLE_SHOP)
     assert result.pages == 1 and len(result.printed) == 10
+    assert [s.customer.id for s in result.skipped] == [pieces[3].customer.id]
     pieces = sample_pieces(11)
     assert tickets.build(pieces, shop=SAMPLE_SHOP).pages == 2
 

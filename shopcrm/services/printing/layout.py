@@ -78,6 +78,7 @@ class Offset:
 NO_ADDRESS = N_("incomplete address (postal code, prefecture, city and street needed)")
 NO_CONSENT = N_("no consent to direct mail, or marked do-not-mail")
 ERASED = N_("personal data erased")
+NO_COUPON = N_("no unused coupon to print for this guest")
 
 
 @dataclass(frozen=True)

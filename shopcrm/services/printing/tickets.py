@@ -14,6 +14,7 @@ from shopcrm.services.printing.layout import (
     ACCENT,
     GREY,
     INK,
+    NO_COUPON,
     CancelFn,
     Doc,
     Offset,
@@ -21,6 +22,7 @@ from shopcrm.services.printing.layout import (
     PrintResult,
     ProgressFn,
     Shop,
+    Skipped,
     discount_text,
     draw_fitted,
     expiry_text,
@@ -56,6 +58,7 @@ def build(
         out, A4, offset=offset, title=shop.name, author=shop.name, progress=progress, cancel=cancel
     )
     with_code = [p for p in pieces if p.coupon is not None]
+    skipped = [Skipped(p.customer, NO_COUPON) for p in pieces if p.coupon is None]
     total = len(with_code)
     per_page = COLS * ROWS
     for i, piece in enumerate(with_code):
@@ -66,7 +69,7 @@ def build(
         x, y = cell(i)
         draw_ticket(doc, piece, shop, x, y)
     doc.tick(total, total)
-    return doc.finish(with_code)
+    return doc.finish(with_code, skipped)
 
 
 def _cut_marks(c) -> None:
