@@ -196,9 +196,15 @@ def add_customer(obj, as_json, **values):
     customer = customers.create(obj.db, _apply(obj.db, Customer(name=""), values))
     if as_json:
         echo_json(customer)
-    else:
+        return
+    click.echo(_("Registered customer #{id}: {name}").format(id=customer.id, name=customer.name))
+    same_phone = [c for c in customers.find_by_phone(obj.db, customer.phone) if c.id != customer.id]
+    if same_phone:  # a family sharing a number, or the same guest registered twice?
         click.echo(
-            _("Registered customer #{id}: {name}").format(id=customer.id, name=customer.name)
+            _("Note: same phone as {others}.").format(
+                others=", ".join(f"#{c.id} {c.name}" for c in same_phone)
+            ),
+            err=True,
         )
 
 

@@ -183,3 +183,11 @@ def test_preferences_from_the_command_line(db_path):
     assert run(db_path, "customers", "unpref", str(shrimp["id"])).exit_code == 1
     bad = run(db_path, "customers", "pref", "9", "えび")
     assert bad.exit_code == 2 and "Customer" in bad.stderr
+
+
+def test_same_phone_is_pointed_out(db_path):
+    add(db_path, *TANAKA)
+    result = run(db_path, "customers", "add", "--name", "田中花子", "--phone", "09012345678")
+    assert result.exit_code == 0
+    assert "Note: same phone as #1 田中太郎." in result.stderr
+    assert stored(db_path) == 2
