@@ -654,6 +654,18 @@ class Duplicate:
             other = _("row {row}").format(row=self.other_row)
         return _("{what} as {other}").format(what=what, other=other)
 
+    def field_label(self) -> str:
+        """The column(s) the rows share, in the user's language."""
+        if self.by == "name_kana":
+            return _("Name") + " / " + _("Reading (kana)")
+        label = {
+            "phone": N_("Phone"),
+            "email": N_("Email"),
+            "code": N_("Membership code"),
+            "visit": N_("Date and time"),
+        }.get(self.by)
+        return _(label) if label else self.by
+
     def as_dict(self) -> dict:
         d = dataclasses.asdict(self)
         d["reason"] = self.describe()

@@ -1,21 +1,219 @@
-"""Import, export, backup, restore and check-database entry points for the main window's menus.
-
-Placeholder until the data-safety work lands: each function shows its dialog and returns.
+"""Import, export, backup, restore and check-database entry points for the main window's menus
+(each ``(ctx, parent)``), the small ``ExportDialog``, the automatic backups, and the one place
+that turns storage errors (disk full, read-only file ...) into a sentence for a dialog.
 """
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
 
-def import_data(ctx, parent=None) -> None: ...
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QVBoxLayout,
+)
+
+from shopcrm.i18n import N_, _
+from shopcrm.ui.dialogs.base import DialogBase
+from shopcrm.ui.tasks import run_in_background
+
+log = logging.getLogger(__name__)
+
+EXPORT_WHAT = (
+    ("customers", N_("Customers")),
+    ("visits", N_("Visits")),
+    ("coupons", N_("Coupons")),
+)
+EXPORT_FORMATS = (
+    ("xlsx", "utf-8-sig", N_("Excel (.xlsx)")),
+    ("csv", "utf-8-sig", N_("CSV, UTF-8 (opens in Excel)")),
+    ("csv", "cp932", N_("CSV, Shift_JIS (older software)")),
+)
 
 
-def export_data(ctx, parent=None) -> None: ...
+def error_text(exc: BaseException) -> str:
+    """A sentence for the user: storage problems in plain words, else the error itself."""
+    from shopcrm.store.backup import storage_error_message
+
+    return storage_error_message(exc) or str(exc) or exc.__class__.__name__
 
 
-def backup_now(ctx, parent=None) -> None: ...
+def show_error(parent, message: str, details: str = "") -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, "shopcrm", message, parent=parent)
+    if details:
+        box.setDetailedText(details)
+    box.exec()
 
 
-def restore(ctx, parent=None) -> None: ...
+def import_data(ctx, parent=None) -> None:
+    from shopcrm.ui.dialogs.import_dialog import ImportDialog
+
+    dialog = ImportDialog(ctx, parent)
+    try:
+        dialog.exec()
+    finally:
+        dialog.deleteLater()
 
 
-def check_database(ctx, parent=None) -> None: ...
+class ExportDialog(DialogBase):
+    """What to export and in which format; the file is chosen next, written in the background."""
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(ctx, parent)
+        self.setObjectName("exportDialog")
+        self.setWindowTitle(_("Export"))
+        self.written: tuple[int, Path] | None = None
+        self.task = None
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.what = QComboBox()
+        self.what.setObjectName("exportWhat")
+        for key, label in EXPORT_WHAT:
+            self.what.addItem(_(label), key)
+        self.format = QComboBox()
+        self.format.setObjectName("exportFormat")
+        for i, (_suffix, _encoding, label) in enumerate(EXPORT_FORMATS):
+            self.format.addItem(_(label), i)
+        form.addRow(_("What"), self.what)
+        form.addRow(_("Format"), self.format)
+        layout.addLayout(form)
+        note = QLabel(
+            _(
+                "The file holds personal data: keep it safe and delete it when it is no longer"
+                " needed."
+            )
+        )
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.progress = QProgressBar()
+        self.progress.hide()
+        layout.addWidget(self.progress)
+        self.status = QLabel()
+        self.status.setObjectName("exportStatus")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        layout.addWidget(self.make_button_box(_("Export…")))
+
+    def target(self) -> Path | None:
+        suffix = EXPORT_FORMATS[self.format.currentData()][0]
+        name = f"{self.what.currentData()}.{suffix}"
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Export to"), str(Path.home() / name), f"*.{suffix}"
+        )
+        if not path:
+            return None
+        path = Path(path)
+        return path if path.suffix.lower() == f".{suffix}" else path.with_suffix(f".{suffix}")
+
+    def on_accept(self) -> None:
+        path = self.target()
+        if path is not None:
+            self.export_to(path)
+
+    def export_to(self, path: Path) -> None:
+        from shopcrm.services import importexport as ie
+
+        what = self.what.currentData()
+        encoding = EXPORT_FORMATS[self.format.currentData()][1]
+        db_path = self.ctx.db_path
+
+        def work(task):
+            from shopcrm.store.db import connect
+
+            db = connect(db_path)
+            try:
+                return ie.export(
+                    db, what, path, encoding=encoding, progress=lambda n, t: task.progress(n, t)
+                )
+            finally:
+                db.close()
+
+        def done(n):
+            self.task = None
+            self.progress.hide()
+            self.written = (n, path)
+            self.status.setText(_("Wrote {n} rows to {path}").format(n=n, path=path))
+
+        def failed(exc, tb):
+            self.task = None
+            self.progress.hide()
+            self.status.setText(error_text(exc))
+
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.task = run_in_background(
+            work,
+            done,
+            failed,
+            lambda n, t, _x: (self.progress.setRange(0, max(t, 1)), self.progress.setValue(n)),
+        )
+
+
+def export_data(ctx, parent=None) -> None:
+    dialog = ExportDialog(ctx, parent)
+    try:
+        dialog.exec()
+    finally:
+        dialog.deleteLater()
+
+
+def backup_now(ctx, parent=None) -> None:
+    """The backup dialog with a backup started at once."""
+    from shopcrm.ui.dialogs.backup_dialog import BackupDialog
+
+    dialog = BackupDialog(ctx, parent)
+    try:
+        dialog.backup_now()
+        dialog.exec()
+    finally:
+        dialog.deleteLater()
+
+
+def restore(ctx, parent=None) -> None:
+    """The backup dialog, to choose the backup to restore."""
+    from shopcrm.ui.dialogs.backup_dialog import BackupDialog
+
+    dialog = BackupDialog(ctx, parent)
+    try:
+        if dialog.list.rowCount():
+            dialog.list.selectRow(0)
+        dialog.exec()
+    finally:
+        dialog.deleteLater()
+
+
+def check_database(ctx, parent=None) -> None:
+    from shopcrm.ui.dialogs.backup_dialog import CheckDialog
+
+    dialog = CheckDialog(ctx, parent)
+    try:
+        dialog.exec()
+    finally:
+        dialog.deleteLater()
+
+
+def install_auto_backups(ctx, app) -> None:
+    """The daily backup now (in the background, if none was made today) and one on close."""
+    if getattr(ctx, "demo", False):
+        return  # the demo shop is rebuilt at will: no backups beside it
+    from shopcrm.store import backup
+
+    db_path = ctx.db_path
+
+    def daily(task):
+        return backup.auto_backup(db_path, "daily")
+
+    run_in_background(daily, None, lambda exc, tb: log.warning("daily backup failed: %s", exc))
+
+    def on_close():
+        try:
+            backup.auto_backup(ctx.db, "close")
+        except Exception as exc:  # closing must never fail because of a backup
+            log.warning("backup on close failed: %s", exc)
+
+    app.aboutToQuit.connect(on_close)

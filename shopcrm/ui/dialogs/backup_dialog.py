@@ -1,0 +1,294 @@
+"""``BackupDialog``: the shop's backups — back up now, restore one, open the folder — and
+``CheckDialog``: "Check database" (backup, integrity and foreign-key checks, a plain report).
+
+Backups, restores and checks run in the background on their own connection, with progress. A
+restore checks the backup first, backs up the current data (kind "pre-restore"), then replaces
+the database through the SQLite backup API; the app's own connection sees the restored data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from shopcrm.i18n import N_, _
+from shopcrm.ui.dialogs.base import DialogBase
+from shopcrm.ui.tasks import run_in_background
+
+KIND_LABELS = {
+    "manual": N_("Manual"),
+    "daily": N_("Daily"),
+    "close": N_("On close"),
+    "pre-migration": N_("Before an update"),
+    "pre-restore": N_("Before a restore"),
+}
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
+
+
+class BackupDialog(DialogBase):
+    """The list of backups, newest first, with Back up now / Restore… / Open folder."""
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(ctx, parent)
+        self.setObjectName("backupDialog")
+        self.setWindowTitle(_("Backups"))
+        self.resize(640, 420)
+        self.task = None
+        self.restored_from: Path | None = None
+        layout = QVBoxLayout(self)
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        layout.addWidget(self.info)
+        self.list = QTableWidget(0, 3)
+        self.list.setObjectName("backupList")
+        self.list.setHorizontalHeaderLabels([_("Taken"), _("Kind"), _("Size")])
+        self.list.verticalHeader().hide()
+        self.list.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.list.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.list.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.list.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.list, 1)
+        self.status = QLabel()
+        self.status.setObjectName("backupStatus")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.status)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("backupProgress")
+        self.progress.hide()
+        layout.addWidget(self.progress)
+        row = QHBoxLayout()
+        self.backup_button = QPushButton(_("Back up now"))
+        self.backup_button.setObjectName("backupNow")
+        self.restore_button = QPushButton(_("Restore selected…"))
+        self.restore_button.setObjectName("restoreSelected")
+        self.file_button = QPushButton(_("Restore from a file…"))
+        folder = QPushButton(_("Open folder"))
+        for b in (self.backup_button, self.restore_button, self.file_button, folder):
+            row.addWidget(b)
+        row.addStretch(1)
+        layout.addLayout(row)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        box.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
+        box.rejected.connect(self.reject)
+        layout.addWidget(box)
+        self.backup_button.clicked.connect(self.backup_now)
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.file_button.clicked.connect(self.restore_from_file)
+        folder.clicked.connect(self.open_folder)
+        self.list.itemSelectionChanged.connect(self._update)
+        self.refresh()
+
+    def folder(self) -> Path:
+        from shopcrm.paths import backup_dir
+
+        return backup_dir(self.ctx.db_path)
+
+    def refresh(self) -> None:
+        from shopcrm.store import backup
+
+        self.backups = backup.list_backups(self.ctx.db_path)
+        self.info.setText(
+            _(
+                "Backups are made every day, when the app closes, and before updates and"
+                " restores; 7 daily, 4 weekly and 12 monthly ones are kept. Folder: {folder}"
+            ).format(folder=self.folder())
+        )
+        self.list.setRowCount(len(self.backups))
+        for i, b in enumerate(self.backups):
+            cells = (
+                b.taken_at.strftime("%Y-%m-%d %H:%M:%S"),
+                _(KIND_LABELS.get(b.kind, b.kind)),
+                _size(b.size),
+            )
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if j == 2:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.list.setItem(i, j, item)
+        self._update()
+
+    def _update(self) -> None:
+        idle = self.task is None
+        self.backup_button.setEnabled(idle)
+        self.file_button.setEnabled(idle)
+        self.restore_button.setEnabled(idle and bool(self.list.selectedItems()))
+
+    def _start(self, fn, on_done, text: str) -> None:
+        from shopcrm.ui.dialogs.data_dialogs import error_text
+
+        self.status.setText(text)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+
+        def done(result):
+            self.task = None
+            self.progress.hide()
+            on_done(result)
+            self._update()
+
+        def failed(exc, tb):
+            self.task = None
+            self.progress.hide()
+            self.status.setText(error_text(exc))
+            self._update()
+
+        def progress(n, total, _text):
+            self.progress.setRange(0, max(total, 1))
+            self.progress.setValue(min(n, total))
+
+        self.task = run_in_background(fn, done, failed, progress)
+        self._update()
+
+    def backup_now(self) -> None:
+        from shopcrm.store import backup
+
+        db_path = self.ctx.db_path
+
+        def work(task):
+            return backup.backup_now(db_path, progress=lambda n, t: task.progress(n, t))
+
+        def done(path):
+            self.refresh()
+            self.status.setText(_("Backup written: {path}").format(path=path))
+
+        self._start(work, done, _("Backing up…"))
+
+    def restore_selected(self) -> None:
+        rows = self.list.selectionModel().selectedRows()
+        if rows:
+            self.restore_file(self.backups[rows[0].row()].path)
+
+    def restore_from_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Choose a backup"), str(self.folder()), _("shopcrm backups (*.db)")
+        )
+        if path:
+            self.restore_file(Path(path))
+
+    def restore_file(self, path: Path, *, confirm: bool = True) -> None:
+        from shopcrm.store import backup
+
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                _("Restore"),
+                _(
+                    "Replace all current data with the backup {name}? The current data is"
+                    " backed up first, so this can be undone."
+                ).format(name=Path(path).name),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        db_path = self.ctx.db_path
+
+        def work(task):
+            return backup.restore(db_path, path, progress=lambda n, t: task.progress(n, t))
+
+        def done(before):
+            from shopcrm.store.migrations import migrate
+
+            migrate(self.ctx.db, self.ctx.db_path)  # an older backup's schema brought up to date
+            self.restored_from = Path(path)
+            self.refresh()
+            self.status.setText(
+                _("Restored from {file}. The data from before is in {before}.").format(
+                    file=Path(path).name, before=before
+                )
+            )
+            for signal in (
+                self.ctx.customers_changed,
+                self.ctx.visits_changed,
+                self.ctx.coupons_changed,
+                self.ctx.settings_changed,
+            ):
+                signal.emit()
+
+        self._start(work, done, _("Restoring…"))
+
+    def open_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder())))
+
+
+class CheckDialog(DialogBase):
+    """Check database: runs at once in the background and shows the plain report."""
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(ctx, parent)
+        self.setObjectName("checkDialog")
+        self.setWindowTitle(_("Check database"))
+        self.resize(560, 320)
+        self.report = None
+        layout = QVBoxLayout(self)
+        self.headline = QLabel(_("Backing up, then checking the database…"))
+        self.headline.setObjectName("checkHeadline")
+        font = self.headline.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.headline.setFont(font)
+        layout.addWidget(self.headline)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        layout.addWidget(self.progress)
+        self.details = QLabel()
+        self.details.setObjectName("checkDetails")
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.details, 1)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.close_button = box.button(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setText(_("Close"))
+        box.rejected.connect(self.reject)
+        layout.addWidget(box)
+        self.task = None
+        self.start()
+
+    def start(self) -> None:
+        from shopcrm.store import backup
+
+        db_path = self.ctx.db_path
+
+        def work(task):
+            return backup.check(db_path)
+
+        self.task = run_in_background(work, self._done, self._failed)
+
+    def _done(self, report) -> None:
+        self.task = None
+        self.report = report
+        self.progress.hide()
+        self.headline.setText(
+            "✔ " + _("The database is healthy.") if report.ok else "✖ " + _("Problems found.")
+        )
+        self.headline.setStyleSheet("color: #1e7b34;" if report.ok else "color: #b00020;")
+        self.details.setText("\n".join(report.lines()))
+
+    def _failed(self, exc, tb) -> None:
+        from shopcrm.ui.dialogs.data_dialogs import error_text
+
+        self.task = None
+        self.progress.hide()
+        self.headline.setText("✖ " + _("The check could not run."))
+        self.headline.setStyleSheet("color: #b00020;")
+        self.details.setText(error_text(exc))
