@@ -2,11 +2,11 @@
 
 No pyplot and no Qt: a Figure is built here and either shown in ``ui/widgets/chart_widget.py``
 (FigureCanvasQTAgg) or saved to PNG for the monthly report. Labels go through ``_()`` when a chart
-is built, in the bundled Japanese font (IPAexGothic, registered once with matplotlib's font manager),
+is built, in the bundled Japanese font (IPAexGothic, registered once with matplotlib's fonts),
 so Japanese never shows as empty boxes. Yen axes read 万円 in Japanese and ¥ with k/M in English.
 
 Each builder records what the pointer should say over its bars, points and cells
-(``hover_items(fig)``), and ``TABLES`` gives each chart's figures as a table for the dashboard's table
+(``hover_items(fig)``); ``TABLES`` gives each chart's figures as a table for the dashboard's table
 views and CSV export (``table(name, board)``).
 """
 
@@ -87,7 +87,7 @@ def hover_items(fig: Figure) -> list:
 def yen_short(amount: float) -> str:
     """Axis label for an amount: 12.3万円 (Japanese) or ¥123k / ¥1.2M (English)."""
     if current_language() == "ja":
-        return format_man_yen(int(round(amount)))
+        return format_man_yen(round(float(amount)))
     value = float(amount)
     sign = "-" if value < 0 else ""
     value = abs(value)
@@ -104,8 +104,8 @@ def yen(amount: float | None) -> str:
     if amount is None:
         return "—"
     if current_language() == "ja":
-        return f"{int(round(amount)):,}円"
-    return f"¥{int(round(amount)):,}"
+        return f"{round(float(amount)):,}円"
+    return f"¥{round(float(amount)):,}"
 
 
 def pct(value: float | None, digits: int = 0) -> str:

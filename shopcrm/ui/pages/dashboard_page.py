@@ -1,13 +1,583 @@
-"""Dashboard page (charts and tables). Placeholder until its area lands."""
+"""Dashboard page (owner): the period's key figures, the charts with their tables, predicted value.
+
+Everything is computed off the UI thread: a worker opens its own connection, computes the measures
+(``services.analytics``), fits the predicted-value models (``services.clv``) and builds the Figures
+(``services.charts``); the UI thread only wraps them in canvases. matplotlib is imported the first
+time the page is shown, never at application start. Each chart exports to PNG and each table to CSV;
+"Monthly report…" writes the owner's PDF; the at-risk list turns into win-back coupons in one click.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import csv
+import datetime as dt
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from shopcrm.i18n import N_, _
+from shopcrm.ui.tasks import run_in_background
+
+PERIODS = (
+    ("12m", N_("Last 12 months")),
+    ("6m", N_("Last 6 months")),
+    ("3m", N_("Last 3 months")),
+    ("this_year", N_("This year")),
+    ("last_year", N_("Last year")),
+    ("all", N_("All time")),
+    ("custom", N_("Custom…")),
+)
+# tab key, title msgid (None = the chart's own title), show the chart canvas
+TABS = (
+    ("monthly", N_("Guests"), True),
+    ("second_visit", N_("Second visit"), True),
+    ("retention", N_("Retention"), True),
+    ("ltv_cohort", N_("LTV by month"), True),
+    ("ltv_channel", N_("LTV by channel"), True),
+    ("channels", N_("Channels"), False),
+    ("rfm", N_("RFM"), True),
+    ("deciles", N_("Deciles"), True),
+    ("campaigns", N_("Coupons"), False),
+    ("clv", N_("Predicted value"), True),
+)
+
+
+def period_dates(key: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    """First and last day of a named period ending today."""
+
+    def months_back(n: int) -> dt.date:
+        index = today.year * 12 + today.month - 1 - n
+        return dt.date(index // 12, index % 12 + 1, 1)
+
+    if key == "6m":
+        return months_back(5), today
+    if key == "3m":
+        return months_back(2), today
+    if key == "this_year":
+        return dt.date(today.year, 1, 1), today
+    if key == "last_year":
+        return dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)
+    if key == "all":
+        return dt.date(2000, 1, 1), today
+    return months_back(11), today
+
+
+class TextTableModel(QAbstractTableModel):
+    """A read-only table of texts (headers + rows), numbers right-aligned."""
+
+    def __init__(self, headers: list[str], rows: list[list[str]], parent=None):
+        super().__init__(parent)
+        self.headers, self.rows = headers, rows
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        text = self.rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return text
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section] if section < len(self.headers) else None
+        return None
+
+
+def _table_view(parent=None) -> QTableView:
+    view = QTableView(parent)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return view
+
+
+def write_csv(path, headers: list[str], rows: list[list[str]]) -> None:
+    """CSV in UTF-8 with a BOM, so Excel opens Japanese text correctly."""
+    with open(path, "w", newline="", encoding="utf-8-sig") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(headers)
+        writer.writerows(rows)
+
+
+def compute(db_path, start: dt.date, end: dt.date, task=None) -> dict:
+    """Worker: everything the page shows (measures, model fit, figures, tables)."""
+    from shopcrm.services import analytics, charts, clv
+    from shopcrm.store.db import connect
+
+    db = connect(db_path)
+    try:
+        if task:
+            task.progress(0, 4, _("Reading visits…"))
+        board = analytics.summary(db, start, end)
+        if task:
+            task.check_cancelled()
+            task.progress(1, 4, _("Fitting the predicted-value model…"))
+        result = clv.fit_shop(db, as_of=min(end, dt.date.today()))
+        risk = clv.at_risk(result)
+    finally:
+        db.close()
+    if task:
+        task.check_cancelled()
+        task.progress(2, 4, _("Drawing charts…"))
+    figures = {key: charts.build(key, board, result) for key, _t, _show in TABS}
+    tables = {key: charts.table(key, board, result) for key, _t, _show in TABS}
+    tables["clv"] = charts.clv_table(result, limit=200)
+    return {
+        "board": board,
+        "clv": result,
+        "at_risk": risk,
+        "figures": figures,
+        "tables": tables,
+    }
 
 
 class DashboardPage(QWidget):
+    """The owner's dashboard. ``loaded`` is emitted each time fresh figures are on screen."""
+
+    loaded = Signal()
+
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
+        self.data: dict | None = None
+        self.charts: dict = {}
+        self.table_views: dict[str, QTableView] = {}
+        self._task = None
+        self._generation = 0
+        self._dirty = True
+        self.today = dt.date.today()
+
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("…"))
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(_("Period:")))
+        self.period = QComboBox()
+        for key, label in PERIODS:
+            self.period.addItem(_(label), key)
+        bar.addWidget(self.period)
+        self.start_edit, self.end_edit = QDateEdit(), QDateEdit()
+        for edit in (self.start_edit, self.end_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setVisible(False)
+        bar.addWidget(self.start_edit)
+        self.dash = QLabel("–")
+        self.dash.setVisible(False)
+        bar.addWidget(self.dash)
+        bar.addWidget(self.end_edit)
+        self.refresh_button = QPushButton(_("Refresh"))
+        bar.addWidget(self.refresh_button)
+        bar.addStretch(1)
+        self.status = QLabel("")
+        bar.addWidget(self.status)
+        self.report_button = QPushButton(_("Monthly report…"))
+        bar.addWidget(self.report_button)
+        layout.addLayout(bar)
+
+        self.kpis = QFrame()
+        self.kpis.setFrameShape(QFrame.Shape.StyledPanel)
+        self.kpi_grid = QGridLayout(self.kpis)
+        self.kpi_labels: dict[str, QLabel] = {}
+        for i, (key, title) in enumerate(self._kpi_titles()):
+            name = QLabel(_(title))
+            name.setStyleSheet("color: #666;")
+            value = QLabel("…")
+            value.setStyleSheet("font-size: 16pt;")
+            value.setObjectName(f"kpi_{key}")
+            self.kpi_grid.addWidget(name, 0, i)
+            self.kpi_grid.addWidget(value, 1, i)
+            self.kpi_labels[key] = value
+        layout.addWidget(self.kpis)
+
+        self.tabs = QTabWidget()
+        self.tab_pages: dict[str, QWidget] = {}
+        for key, title, _show in TABS:
+            page = QWidget()
+            QVBoxLayout(page).addWidget(QLabel(_("Calculating…")))
+            self.tabs.addTab(page, _(title))
+            self.tab_pages[key] = page
+        layout.addWidget(self.tabs, 1)
+
+        self.period.currentIndexChanged.connect(self._on_period)
+        self.start_edit.dateChanged.connect(lambda _d: self.refresh())
+        self.end_edit.dateChanged.connect(lambda _d: self.refresh())
+        self.refresh_button.clicked.connect(self.refresh)
+        self.report_button.clicked.connect(self.monthly_report)
+        ctx.visits_changed.connect(self._mark_dirty)
+        ctx.customers_changed.connect(self._mark_dirty)
+        ctx.coupons_changed.connect(self._mark_dirty)
+        ctx.settings_changed.connect(self._mark_dirty)
+
+    @staticmethod
+    def _kpi_titles():
+        return (
+            ("new_customers", N_("New guests")),
+            ("repeat_rate", N_("Repeat rate")),
+            ("returning_share", N_("Returning share")),
+            ("spend_per_person", N_("Average spend per person")),
+            ("revenue", N_("Revenue")),
+            ("ltv", N_("LTV (formula)")),
+        )
+
+    # --- computing ---------------------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
+
+    def _mark_dirty(self, *_args) -> None:
+        self._dirty = True
+        if self.isVisible():
+            self.refresh()
+
+    def _on_period(self, _index: int) -> None:
+        custom = self.period.currentData() == "custom"
+        for w in (self.start_edit, self.end_edit, self.dash):
+            w.setVisible(custom)
+        if custom and self.data:
+            board = self.data["board"]
+            self.start_edit.blockSignals(True)
+            self.end_edit.blockSignals(True)
+            self.start_edit.setDate(QDate(board.start.year, board.start.month, board.start.day))
+            self.end_edit.setDate(QDate(board.end.year, board.end.month, board.end.day))
+            self.start_edit.blockSignals(False)
+            self.end_edit.blockSignals(False)
+        self.refresh()
+
+    def current_period(self) -> tuple[dt.date, dt.date]:
+        key = self.period.currentData()
+        if key == "custom":
+            start = self.start_edit.date().toPython()
+            end = self.end_edit.date().toPython()
+            return (start, end) if start <= end else (end, start)
+        return period_dates(key, self.today)
+
+    def refresh(self) -> None:
+        """Recompute in the background; the window stays responsive meanwhile."""
+        self._dirty = False
+        if self._task is not None:
+            self._task.cancel()
+        self._generation += 1
+        generation = self._generation
+        start, end = self.current_period()
+        db_path = self.ctx.db_path
+        self.status.setText(_("Calculating…"))
+        self.refresh_button.setEnabled(False)
+        self._task = run_in_background(
+            lambda task: compute(db_path, start, end, task),
+            on_done=self._guard(lambda data: self._on_done(generation, data)),
+            on_error=self._guard(lambda exc, tb: self._on_error(generation, exc, tb)),
+            on_progress=self._guard(lambda done, total, text: self._on_progress(generation, text)),
+        )
+
+    def _guard(self, fn):
+        """A callback that does nothing once the page is gone (closed while a worker ran)."""
+        from shiboken6 import isValid
+
+        def call(*args):
+            if isValid(self) and isValid(self.status):
+                fn(*args)
+
+        return call
+
+    def _on_progress(self, generation: int, text: str) -> None:
+        if generation == self._generation:
+            self.status.setText(text)
+
+    def _on_error(self, generation: int, exc, tb: str) -> None:
+        if generation != self._generation:
+            return
+        self._task = None
+        self.refresh_button.setEnabled(True)
+        from shopcrm.ui.tasks import Cancelled
+
+        if isinstance(exc, Cancelled):
+            return
+        self.status.setText(_("Could not compute the dashboard: {error}").format(error=exc))
+
+    def _on_done(self, generation: int, data: dict) -> None:
+        if generation != self._generation:
+            return
+        self._task = None
+        self.refresh_button.setEnabled(True)
+        self.data = data
+        self._show(data)
+        board = data["board"]
+        self.status.setText(
+            _("{start} – {end}").format(start=board.start.isoformat(), end=board.end.isoformat())
+        )
+        self.loaded.emit()
+
+    # --- showing -----------------------------------------------------------------------------
+    def _show(self, data: dict) -> None:
+        from shopcrm.services import charts
+        from shopcrm.ui.widgets.chart_widget import ChartWidget
+
+        t = data["board"].totals
+        values = {
+            "new_customers": f"{t['new_customers']:,}",
+            "repeat_rate": charts.pct(t["repeat_rate"], 1),
+            "returning_share": charts.pct(t["returning_share"], 1),
+            "spend_per_person": charts.yen(t["spend_per_person"]),
+            "revenue": charts.yen(t["revenue"]),
+            "ltv": charts.yen(data["board"].classic_ltv.ltv),
+        }
+        for key, label in self.kpi_labels.items():
+            label.setText(values[key])
+        ltv = data["board"].classic_ltv
+        self.kpi_labels["ltv"].setToolTip(
+            _(
+                "Spend per visit {spend} × {visits} visits a year × gross margin {margin} "
+                "over {years} years, discounted {rate} a year"
+            ).format(
+                spend=charts.yen(ltv.spend_per_visit),
+                visits=f"{ltv.visits_per_year:.1f}",
+                margin=charts.pct(ltv.gross_margin),
+                years=ltv.years,
+                rate=charts.pct(ltv.discount_rate),
+            )
+        )
+        self.charts.clear()
+        self.table_views.clear()
+        for index, (key, title, show_chart) in enumerate(TABS):
+            page = QWidget()
+            box = QVBoxLayout(page)
+            split = QSplitter(Qt.Orientation.Horizontal)
+            if show_chart:
+                chart = ChartWidget(data["figures"][key])
+                self.charts[key] = chart
+                split.addWidget(chart)
+            else:
+                self.charts[key] = None
+            view = _table_view()
+            headers, rows = data["tables"][key]
+            view.setModel(TextTableModel(headers, rows, view))
+            self.table_views[key] = view
+            split.addWidget(view)
+            if show_chart:
+                split.setStretchFactor(0, 3)
+                split.setStretchFactor(1, 2)
+                split.setSizes([660, 440])
+            box.addWidget(split, 1)
+            if key == "clv":
+                box.addWidget(self._at_risk_box(data), 1)
+            buttons = QHBoxLayout()
+            note = self._note(key, data)
+            if note:
+                label = QLabel(note)
+                label.setWordWrap(True)
+                label.setStyleSheet("color: #555;")
+                buttons.addWidget(label, 1)
+            else:
+                buttons.addStretch(1)
+            png = QPushButton(_("Export chart (PNG)…"))
+            png.clicked.connect(lambda _c=False, k=key: self._ask_export_chart(k))
+            csv_button = QPushButton(_("Export table (CSV)…"))
+            csv_button.clicked.connect(lambda _c=False, k=key: self._ask_export_table(k))
+            buttons.addWidget(png)
+            buttons.addWidget(csv_button)
+            box.addLayout(buttons)
+            old = self.tabs.widget(index)
+            current = self.tabs.currentIndex()
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, page, _(title))
+            self.tabs.setCurrentIndex(current)
+            old.deleteLater()
+            self.tab_pages[key] = page
+
+    def _note(self, key: str, data: dict) -> str:
+        from shopcrm.services import charts
+
+        if key == "second_visit":
+            return _("Only guests whose 30/60/90 days have passed are counted.")
+        if key == "clv":
+            result = data["clv"]
+            if not result.ok:
+                return result.message
+            bg = result.bgnbd
+            return _(
+                "BG/NBD r={r:.3g} α={alpha:.3g} a={a:.3g} b={b:.3g} (weeks); value = expected "
+                "visits × expected spend × gross margin, next 12 months."
+            ).format(r=bg.r, alpha=bg.alpha, a=bg.a, b=bg.b)
+        if key == "channels":
+            return _("Enter what each channel cost per month with: shopcrm analytics channel-cost")
+        if key in ("ltv_cohort", "ltv_channel"):
+            ltv = data["board"].classic_ltv
+            return _(
+                "Formula LTV {ltv}: {spend} × {visits} visits/year × {margin}, {years} years."
+            ).format(
+                ltv=charts.yen(ltv.ltv),
+                spend=charts.yen(ltv.spend_per_visit),
+                visits=f"{ltv.visits_per_year:.1f}",
+                margin=charts.pct(ltv.gross_margin),
+                years=ltv.years,
+            )
+        return ""
+
+    def _at_risk_box(self, data: dict) -> QWidget:
+        from shopcrm.services import charts
+
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        rows = data["at_risk"]
+        title = QLabel(
+            _("At risk: valuable guests unlikely to come back ({n})").format(n=len(rows))
+        )
+        title.setStyleSheet("font-weight: bold;")
+        head.addWidget(title, 1)
+        self.winback_button = QPushButton(_("Send win-back coupons…"))
+        self.winback_button.setEnabled(bool(rows))
+        self.winback_button.clicked.connect(self.send_winback)
+        head.addWidget(self.winback_button)
+        lay.addLayout(head)
+        view = _table_view()
+        headers, table_rows = charts.at_risk_table(rows)
+        view.setModel(TextTableModel(headers, table_rows, view))
+        self.table_views["at_risk"] = view
+        lay.addWidget(view)
+        return box
+
+    # --- exports and actions -----------------------------------------------------------------
+    def export_chart(self, key: str, path) -> None:
+        from shopcrm.services import charts
+
+        if self.data is None:
+            return
+        charts.save_png(self.data["figures"][key], path, dpi=120)
+
+    def export_table(self, key: str, path) -> None:
+        if self.data is None:
+            return
+        if key == "at_risk":
+            from shopcrm.services import charts
+
+            headers, rows = charts.at_risk_table(self.data["at_risk"])
+        else:
+            headers, rows = self.data["tables"][key]
+        write_csv(path, headers, rows)
+
+    def _ask_export_chart(self, key: str) -> None:
+        path, _f = QFileDialog.getSaveFileName(
+            self, _("Export chart"), f"{key}.png", _("PNG images (*.png)")
+        )
+        if path:
+            self.export_chart(key, path)
+            self.status.setText(_("Saved {path}").format(path=path))
+
+    def _ask_export_table(self, key: str) -> None:
+        path, _f = QFileDialog.getSaveFileName(
+            self, _("Export table"), f"{key}.csv", _("CSV files (*.csv)")
+        )
+        if path:
+            self.export_table(key, path)
+            self.status.setText(_("Saved {path}").format(path=path))
+
+    def send_winback(self, *, confirm: bool = True) -> object | None:
+        """Issue win-back coupons to the at-risk guests (owner only; consent rules apply)."""
+        if not self.data or not self.data["at_risk"]:
+            return None
+        if not self.ctx.require_owner(self):
+            return None
+        ids = [p.customer_id for p in self.data["at_risk"]]
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                _("Send win-back coupons"),
+                _(
+                    "Issue win-back coupons to {n} guests? Guests without DM consent are skipped."
+                ).format(n=len(ids)),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+        from shopcrm.services import clv
+
+        try:
+            result = clv.send_winback(self.ctx.db, ids)
+        except Exception as exc:  # CampaignError (paused, expired) is a ValidationError
+            QMessageBox.warning(self, _("Send win-back coupons"), str(exc))
+            return None
+        self.ctx.coupons_changed.emit()
+        text = result.summary() if hasattr(result, "summary") else ""
+        self.status.setText(text)
+        if confirm:
+            QMessageBox.information(self, _("Send win-back coupons"), text)
+        return result
+
+    def monthly_report(self, *, month: tuple[int, int] | None = None, path=None) -> None:
+        """Ask for a month and a file, then write the owner's monthly PDF in the background."""
+        if not self.ctx.require_owner(self):
+            return
+        if month is None:
+            end = self.current_period()[1]
+            choices = []
+            index = end.year * 12 + end.month - 1
+            for i in range(24):
+                y, m = divmod(index - i, 12)
+                choices.append(f"{y:04d}-{m + 1:02d}")
+            text, ok = QInputDialog.getItem(
+                self, _("Monthly report"), _("Month:"), choices, 0, False
+            )
+            if not ok:
+                return
+            month = (int(text[:4]), int(text[5:7]))
+        if path is None:
+            path, _f = QFileDialog.getSaveFileName(
+                self,
+                _("Monthly report"),
+                f"report-{month[0]:04d}-{month[1]:02d}.pdf",
+                _("PDF files (*.pdf)"),
+            )
+            if not path:
+                return
+        db_path = self.ctx.db_path
+        self.status.setText(_("Writing the monthly report…"))
+
+        def work(task):
+            from shopcrm.services.printing import monthly_report
+            from shopcrm.store.db import connect
+
+            db = connect(db_path)
+            try:
+                return monthly_report.build(db, month[0], month[1], path)
+            finally:
+                db.close()
+
+        def done(pages):
+            self.status.setText(_("Wrote {path} ({pages} pages).").format(path=path, pages=pages))
+            self.report_written = path
+
+        def failed(exc, _tb):
+            self.status.setText(_("Could not write {path}: {error}").format(path=path, error=exc))
+
+        self._report_task = run_in_background(
+            work, on_done=self._guard(done), on_error=self._guard(failed)
+        )

@@ -1,0 +1,135 @@
+"""Dashboard page: computed off the UI thread, charts with hover values, exports, win-back, report;
+matplotlib is not loaded until the page is first shown."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+
+from tests.services.test_clv import _simulated_shop
+
+
+@pytest.fixture
+def dash_ctx(db, db_path, qapp):
+    from shopcrm.ui.context import AppContext
+
+    _simulated_shop(db, as_of=dt.date.today())
+    return AppContext(db, db_path)
+
+
+@pytest.fixture
+def page(dash_ctx, qtbot):
+    from shopcrm.ui.pages.dashboard_page import DashboardPage
+
+    widget = DashboardPage(dash_ctx)
+    widget.resize(1100, 800)
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.loaded, timeout=60000):
+        widget.show()
+    return widget
+
+
+def test_start_up_does_not_import_matplotlib(tmp_path):
+    code = (
+        "import sys\n"
+        "import shopcrm.app, shopcrm.ui.main_window\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from shopcrm.store import open_db\n"
+        "from shopcrm.ui.context import AppContext\n"
+        "from shopcrm.ui.pages.dashboard_page import DashboardPage\n"
+        f"db = open_db({str(tmp_path / 'x.db')!r})\n"
+        f"page = DashboardPage(AppContext(db, {str(tmp_path / 'x.db')!r}))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'scipy')))\n"
+    )
+    env = {"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_window_stays_responsive_while_computing(dash_ctx, qtbot):
+    from PySide6.QtCore import QTimer
+
+    from shopcrm.ui.pages.dashboard_page import DashboardPage
+
+    widget = DashboardPage(dash_ctx)
+    qtbot.addWidget(widget)
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    with qtbot.waitSignal(widget.loaded, timeout=60000):
+        widget.show()
+        assert widget.status.text()  # "Calculating…" straight away, work in the background
+    timer.stop()
+    # the event loop kept running while the worker computed
+    assert len(ticks) >= 3
+
+
+def test_figures_tables_and_hover(page):
+    from shopcrm.services import charts
+    from shopcrm.ui.pages.dashboard_page import TABS
+
+    assert page.tabs.count() == len(TABS)
+    assert page.kpi_labels["new_customers"].text() not in ("", "…")
+    assert page.kpi_labels["revenue"].text().startswith("¥")
+    monthly = page.charts["monthly"]
+    monthly.canvas.draw()
+    artist, text = next((a, t) for a, t in charts.hover_items(monthly.figure) if isinstance(t, str))
+    box = artist.get_window_extent()
+    said = monthly.hover_text_at((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)
+    assert said == text and "guests" in said
+    assert monthly.hover_text_at(1, 1) == ""
+    # heatmap cells say their share
+    retention = page.charts["retention"]
+    retention.canvas.draw()
+    image, _texts = next(
+        (a, t) for a, t in charts.hover_items(retention.figure) if not isinstance(t, str)
+    )
+    x, y = image.axes.transData.transform((0, 0))
+    assert "months later" in retention.hover_text_at(x, y)
+    model = page.table_views["monthly"].model()
+    assert model.rowCount() == 12 and model.columnCount() == 8
+
+
+def test_exports_png_and_csv(page, tmp_path):
+    png = tmp_path / "monthly.png"
+    page.export_chart("monthly", png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    table = tmp_path / "channels.csv"
+    page.export_table("channels", table)
+    with table.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0][0] == "Channel" and any(r[0] == "店頭クーポン" for r in rows[1:])
+
+
+def test_period_change_recomputes(page, qtbot):
+    index = page.period.findData("3m")
+    with qtbot.waitSignal(page.loaded, timeout=60000):
+        page.period.setCurrentIndex(index)
+    assert page.table_views["monthly"].model().rowCount() == 3
+
+
+def test_at_risk_list_turns_into_win_back_coupons(page, dash_ctx):
+    rows = page.data["at_risk"]
+    assert rows, "the simulated shop has lapsed regulars"
+    assert page.winback_button.isEnabled()
+    dash_ctx.db.execute("UPDATE customers SET dm_consent = 1")
+    dash_ctx.db.conn.commit()
+    result = page.send_winback(confirm=False)
+    assert len(result.issued) == len(rows)
+
+
+def test_monthly_report_button_writes_the_pdf(page, qtbot, tmp_path):
+    path = tmp_path / "report.pdf"
+    today = dt.date.today()
+    page.monthly_report(month=(today.year, today.month), path=str(path))
+    qtbot.waitUntil(lambda: getattr(page, "report_written", None) == str(path), timeout=60000)
+    assert path.read_bytes().startswith(b"%PDF")
