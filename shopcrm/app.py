@@ -27,11 +27,31 @@ class StartupCancelled(Exception):
         self.exit_code = exit_code
 
 
+_none_guarded = False
+
+
+def guard_none_refcount() -> None:
+    """Work around a PySide6 6.12 bug on Python 3.11: every call of a Qt method that returns
+    nothing (``setText``, ``processEvents``, ...) drops one reference to ``None`` it never took.
+    After a few thousand calls CPython aborts with "deallocating None". From Python 3.12 on,
+    ``None`` is immortal and this does nothing; before, it gives ``None`` 2**40 spare references
+    (``None`` is a static object that is never freed, so the count only has to stay positive).
+    """
+    global _none_guarded
+    if _none_guarded or sys.version_info >= (3, 12):
+        return
+    import ctypes
+
+    ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
+    _none_guarded = True
+
+
 def _application():
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
+    guard_none_refcount()
     app = QApplication.instance()
     if app is None:
         # Sharp on fractional scaling (125 %, 150 %): no rounding of the scale factor.

@@ -8,6 +8,11 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from shopcrm.app import guard_none_refcount
+
+# PySide6 6.12 on Python 3.11 loses a reference to None on every void Qt call: see app.py.
+guard_none_refcount()
+
 
 @pytest.fixture(autouse=True)
 def _ui_settings_in_tmp(tmp_path):

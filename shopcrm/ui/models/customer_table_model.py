@@ -17,7 +17,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from shopcrm.i18n import N_, _
 from shopcrm.ui.tasks import run_in_background
 
-PAGE_SIZE = 100
+PAGE_SIZE = 100  # the first page of a query; later pages grow with what is loaded
+MAX_PAGE_SIZE = 5000
 _ROOT = QModelIndex()
 
 # (key, header msgid, store order_by or None when the column cannot be sorted)
@@ -113,7 +114,7 @@ class CustomerTableModel(QAbstractTableModel):
         self._set_loading(True)
         self._request(0, with_total=True)
 
-    def _request(self, offset: int, *, with_total: bool) -> None:
+    def _request(self, offset: int, *, with_total: bool, limit: int = PAGE_SIZE) -> None:
         generation = self._generation
         path = self.ctx.db_path
         args = (self.query, self.filter, self.order_by, self.descending)
@@ -131,7 +132,7 @@ class CustomerTableModel(QAbstractTableModel):
                     filter=filter_,
                     order_by=order_by,
                     descending=descending,
-                    limit=PAGE_SIZE,
+                    limit=limit,
                     offset=offset,
                 )
                 total = customers.count(db, query, filter=filter_) if with_total else None
@@ -209,7 +210,10 @@ class CustomerTableModel(QAbstractTableModel):
         if len(self._rows) >= self._total:
             return
         self._fetching = True
-        self._request(len(self._rows), with_total=False)
+        loaded = len(self._rows)
+        # Someone scrolling far wants many rows: grow the page (100, 100, 200, 400 ... 5000) so
+        # reaching the end of 50,000 takes a dozen queries, not five hundred.
+        self._request(loaded, with_total=False, limit=min(MAX_PAGE_SIZE, max(PAGE_SIZE, loaded)))
 
     # --- Qt model API -----------------------------------------------------------------------------
     def rowCount(self, parent=_ROOT) -> int:
@@ -227,7 +231,7 @@ class CustomerTableModel(QAbstractTableModel):
                 "total_spent",
             ):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return super().headerData(section, orientation, role)
+        return None  # (not super().headerData: PySide6 6.x mis-counts references to None there)
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or index.row() >= len(self._rows):
