@@ -161,3 +161,22 @@ def test_print_page_in_the_main_window_survives_a_language_switch(main_window, q
     qtbot.waitUntil(lambda: fresh.task is None and fresh.result is not None, timeout=15000)
     assert fresh.result.printed
     assert fresh.save_button.text() == "PDFを保存…"
+
+
+def test_the_selected_guest_gets_an_address_side(page, qtbot, app_ctx, db, shop):
+    guest = shop.customers["佐藤 花子"]
+    customers.update(db, dataclasses.replace(
+        customers.get(db, guest.id), postal_code="5300001", prefecture="大阪府",
+        city="大阪市北区", street="梅田1-1-3",
+    ))  # fmt: skip
+    assert not page.guest_radio.isEnabled()
+    app_ctx.selected_customer_id = guest.id
+    app_ctx.customer_selected.emit(guest.id)
+    assert page.guest_radio.isEnabled() and page.guest_label.text() == "佐藤 花子"
+    page.guest_radio.setChecked(True)
+    page.layout_combo.setCurrentIndex(page.layout_combo.findData("address-side"))
+    page.make_preview()
+    qtbot.waitUntil(lambda: page.task is None and page.result is not None, timeout=15000)
+    assert [p.customer.id for p in page.result.printed] == [guest.id]
+    text = page_texts(page.result.pdf)[0]
+    assert "佐" in text and "梅" in text

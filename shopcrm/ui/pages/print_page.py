@@ -76,6 +76,8 @@ class PrintPage(QWidget):
         self._source_changed()
         ctx.coupons_changed.connect(self._fill_campaigns)
         ctx.settings_changed.connect(self._load_offset)
+        ctx.customer_selected.connect(self._guest_changed)
+        self._guest_changed()
 
     # --- controls ----------------------------------------------------------------------------
     def _build_controls(self, parent) -> QWidget:
@@ -103,6 +105,12 @@ class PrintPage(QWidget):
         self.month_combo.setCurrentIndex(1)
         form.addRow(self.month_radio)
         form.addRow(_("Month"), self.month_combo)
+        self.guest_radio = QRadioButton(_("The guest selected in Customers"), what)
+        self.guest_radio.setObjectName("printGuest")
+        self.guest_label = QLabel(what)
+        self.guest_label.setObjectName("printGuestName")
+        form.addRow(self.guest_radio)
+        form.addRow(_("Guest"), self.guest_label)
         col.addWidget(what)
 
         how = QGroupBox(_("Layout"), panel)
@@ -191,7 +199,7 @@ class PrintPage(QWidget):
         buttons.addWidget(self.print_button)
         col.addLayout(buttons)
 
-        for radio in (self.campaign_radio, self.month_radio):
+        for radio in (self.campaign_radio, self.month_radio, self.guest_radio):
             radio.toggled.connect(self._source_changed)
         for combo in (self.campaign_combo, self.month_combo, self.layout_combo):
             combo.currentIndexChanged.connect(self._options_changed)
@@ -243,8 +251,27 @@ class PrintPage(QWidget):
         )
         self._options_changed()
 
+    def _guest_changed(self, *_args) -> None:
+        from shopcrm.store import customers
+        from shopcrm.store.errors import NotFound
+
+        guest_id = self.ctx.selected_customer_id
+        name = ""
+        if guest_id:
+            try:
+                name = customers.get(self.ctx.db, guest_id).name
+            except NotFound:
+                guest_id = None
+        self.guest_label.setText(name or _("(none selected)"))
+        self.guest_radio.setEnabled(bool(guest_id))
+        if not guest_id and self.guest_radio.isChecked():
+            self.campaign_radio.setChecked(True)
+        elif self.guest_radio.isChecked():
+            self._options_changed()
+
     def _source_changed(self, *_args) -> None:
-        self.campaign_combo.setEnabled(self.campaign_radio.isChecked())
+        # The campaign also says whose coupon goes on the selected guest's piece.
+        self.campaign_combo.setEnabled(not self.month_radio.isChecked())
         self.month_combo.setEnabled(self.month_radio.isChecked())
         self._options_changed()
 
@@ -266,10 +293,11 @@ class PrintPage(QWidget):
         """The current choices, as plain values for the worker."""
         return {
             "layout": self.layout_combo.currentData(),
-            "campaign_id": self.campaign_combo.currentData()
-            if self.campaign_radio.isChecked()
-            else None,
+            "campaign_id": None
+            if self.month_radio.isChecked()
+            else self.campaign_combo.currentData(),
             "month": self.month_combo.currentData() if self.month_radio.isChecked() else None,
+            "guest_id": self.ctx.selected_customer_id if self.guest_radio.isChecked() else None,
             "sheet": self.sheet_combo.currentData(),
             "start_row": self.start_row.value(),
             "start_col": self.start_col.value(),
@@ -282,7 +310,7 @@ class PrintPage(QWidget):
         if self.task is not None:
             self.task.cancel()
         opts = self.options()
-        if opts["campaign_id"] is None and opts["month"] is None:
+        if opts["campaign_id"] is None and opts["month"] is None and not opts["guest_id"]:
             return
         self._generation += 1
         generation = self._generation
@@ -297,7 +325,9 @@ class PrintPage(QWidget):
 
             db = connect(db_path)
             try:
-                if opts["month"] is not None:
+                if opts["guest_id"]:
+                    chosen = P.for_customers(db, [opts["guest_id"]], campaign=opts["campaign_id"])
+                elif opts["month"] is not None:
                     chosen = P.for_birthday_month(db, opts["month"])
                 else:
                     chosen = P.for_campaign(db, opts["campaign_id"])
