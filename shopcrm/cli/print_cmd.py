@@ -79,10 +79,17 @@ def print_command(
     except NotFound as exc:
         raise CliError(_("No campaign {name!r}.").format(name=exc.key)) from None
     result = P.run(
-        db, layout, chosen, output, record=not no_record, sheet=sheet,
+        db, layout, chosen, None, record=False, sheet=sheet,
         start_row=start_row, start_col=start_col,
     )  # fmt: skip
     printed = len(result.printed)
+    if printed:
+        # The file first, then the mailings: a failed write records nothing.
+        tmp = output.with_name(output.name + ".part")
+        tmp.write_bytes(result.pdf)
+        tmp.replace(output)
+        if not no_record:
+            P.record_mailings(db, result.printed, layout)
     if as_json:
         echo_json({
             "output": str(output), "pages": result.pages, "printed": printed,
@@ -108,3 +115,5 @@ def print_command(
     if not no_record and printed:
         click.echo(ngettext("Recorded {n} mailing.", "Recorded {n} mailings.", printed)
                    .format(n=printed))  # fmt: skip
+    if not printed:
+        raise CliError(_("Nothing to print: no file written."), 1)

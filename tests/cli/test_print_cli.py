@@ -97,3 +97,12 @@ def test_japanese_messages(shop_db, tmp_path):
                  "-o", tmp_path / "j.pdf")  # fmt: skip
     assert res.exit_code == 0, res.output
     assert "住所が不完全" in res.output and "発送を記録" in res.output
+
+
+def test_nothing_to_print_writes_no_file(shop_db, tmp_path, db):
+    path, ids = shop_db
+    out = tmp_path / "none.pdf"
+    res = invoke("--db", path, "print", "labels", "--customers", ids[2], "-o", out)
+    assert res.exit_code == 1 and not out.exists()
+    assert "Nothing to print" in res.output and "住所 なし" in res.output
+    assert mailings.for_customer(db, ids[2]) == []

@@ -390,7 +390,7 @@ HEADINGS = {
 
 def heading(campaign: Campaign | None) -> str:
     """The decorative headline of a DM (English lettering, as on Japanese shop DMs)."""
-    return HEADINGS.get(campaign.kind if campaign else "custom", HEADINGS["custom"])
+    return HEADINGS.get(campaign.kind, HEADINGS["custom"]) if campaign else HEADINGS["welcome"]
 
 
 _COMPANY = re.compile(
