@@ -282,7 +282,7 @@ class CheckDialog(DialogBase):
             "✔ " + _("The database is healthy.") if report.ok else "✖ " + _("Problems found.")
         )
         self.headline.setStyleSheet("color: #1e7b34;" if report.ok else "color: #b00020;")
-        self.details.setText("\n".join(report.lines()))
+        self.details.setText("\n".join(report.lines()[:-1]))  # the last is the headline
 
     def _failed(self, exc, tb) -> None:
         from shopcrm.ui.dialogs.data_dialogs import error_text

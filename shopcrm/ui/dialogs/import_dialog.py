@@ -391,7 +391,7 @@ class ImportDialog(DialogBase):
                 (d.row, d.field_label(), d.value, d.describe(), _("Duplicate?"), DUP_BG)
                 for d in report.duplicates
             ]
-            + [(w.row, w.column, w.value, w.reason, _("Note"), WARN_BG) for w in report.warnings]
+            + [(w.row, w.column, w.value, w.reason, _("Notice"), WARN_BG) for w in report.warnings]
         )
         rows.sort(key=lambda r: r[0])
         self.report_table.setRowCount(len(rows))
