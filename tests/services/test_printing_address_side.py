@@ -122,10 +122,11 @@ def test_foreign_address_is_horizontal_and_incomplete_is_skipped():
     assert "John Smith" in text and "10 Downing Street" in text and "SW1A 1AA" in text
 
 
-@pytest.mark.parametrize("ch", ["ー", "（", "～"])
-def test_rotated_characters_are_drawn_turned(ch):
+def _column_shows(text: str, size: float = 20):
+    """(char, cm, x, y) of every character of a vertical column drawn at x = 100."""
     import io
 
+    from pypdf import PdfReader
     from reportlab.pdfgen.canvas import Canvas
 
     from shopcrm.services.printing.fonts import register
@@ -133,12 +134,33 @@ def test_rotated_characters_are_drawn_turned(ch):
 
     buf = io.BytesIO()
     c = Canvas(buf, initialFontName=register())
-    draw_column(c, "ア" + ch, 100, 500, 20)
+    draw_column(c, text, 100, 500, size)
     c.save()
-    body = buf.getvalue()
-    import re
-    import zlib
+    shown = []
 
-    streams = [zlib.decompress(m) for m in re.findall(rb"stream\r?\n(.*?)endstream", body, re.S)
-               if m[:2] == b"x\x9c"]  # fmt: skip
-    assert any(b" cm" in s and b"-1 " in s for s in streams)  # a rotation matrix (0 -1 1 0 ...)
+    def visit(t, cm, tm, _font, _size):
+        if t.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            shown.append((t.strip(), tuple(round(v, 3) for v in cm[:4]), x, y))
+
+    PdfReader(buf).pages[0].extract_text(visitor_text=visit)
+    return shown
+
+
+@pytest.mark.parametrize("ch", ["ー", "（", "～", "―"])
+def test_long_vowel_brackets_and_dashes_are_turned_a_quarter(ch):
+    shown = _column_shows("ア" + ch + "イ")
+    assert [s[0] for s in shown] == ["ア", ch, "イ"]
+    assert shown[0][1] == (1, 0, 0, 1)
+    assert shown[1][1] == (0, -1, 1, 0)  # rotated by -90 degrees
+    assert shown[0][3] > shown[1][3] > shown[2][3]  # still top to bottom
+
+
+def test_commas_and_full_stops_sit_in_the_upper_right_of_their_cell():
+    (_a, _c1, ax, _ay), (comma, _c2, cx, cy), _i = _column_shows("あ、い")
+    assert comma == "、"
+    cell_top = 500 - 20  # the second cell spans y 480..460
+    assert cx > 100  # right of the column's centre line
+    assert cy > cell_top - 20 * 0.5  # baseline in the upper half of its cell
+    assert ax < 100 < ax + 20
