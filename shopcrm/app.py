@@ -124,6 +124,8 @@ def _fill_demo(db, parent=None) -> None:
 
     try:
         demo.fill(db, progress=progress)
+    except ValueError as exc:  # ValidationError: the demo never fills a database with records
+        log.warning("demo not filled: %s", exc)
     finally:
         dialog.close()
         dialog.deleteLater()

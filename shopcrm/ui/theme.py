@@ -29,7 +29,20 @@ DEMO_BADGE_STYLE = (
     " border-radius: 3px; padding: 1px 6px; }"
 )
 
-SECTION_TITLE_STYLE = "font-weight: bold;"
+
+def emphasize(widget, scale: float = 1.0, *, bold: bool = True) -> None:
+    """Bold (and optionally larger) text through the font, not a style sheet, so the widget keeps
+    following the palette when the system switches between light and dark."""
+    font = widget.font()
+    if scale != 1.0:
+        font.setPointSizeF(font.pointSizeF() * scale)
+    font.setBold(bold)
+    widget.setFont(font)
+
+
+def error_style() -> str:
+    """Red text that stays readable on the current theme's window colour."""
+    return "color: #ef9a9a;" if is_dark() else "color: #c62828;"
 
 
 def chip_style(level: str) -> str:

@@ -114,3 +114,11 @@ def test_nothing_found_says_how_to_register(page, qtbot):
     qtbot.keyClicks(page.search, "zzzz")
     qtbot.waitUntil(lambda: "Ctrl+N" in page.results_hint.text(), timeout=3000)
     assert page.results.count() == 0
+
+
+def test_empty_search_lists_the_guests_seen_most_recently(page, qtbot):
+    qtbot.waitUntil(lambda: page.results.count() == 7, timeout=3000)
+    first_two = {t.split(" (")[0] for t in texts(page.results)[:2]}
+    assert first_two == {"山田 太郎", "伊藤 さくら"}  # both came in today
+    assert page.results_title.text() == "Recent guests"
+    assert page.selected_customer_id() is None  # nothing picked until the user picks

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -28,7 +28,7 @@ from shopcrm.i18n import _, ngettext
 from shopcrm.ui import actions as ui_actions
 from shopcrm.ui.models.customer_table_model import format_day, format_money, format_phone
 from shopcrm.ui.tasks import run_in_background
-from shopcrm.ui.theme import SECTION_TITLE_STYLE
+from shopcrm.ui.theme import emphasize
 
 SEARCH_LIMIT = 30
 WEEK_DAYS = 7
@@ -80,7 +80,7 @@ class TodayPage(QWidget):
         self.record_button.setObjectName("recordVisitButton")
         self.record_button.setAccessibleName(_("Record a visit"))
         self.record_button.setToolTip(_("Record a visit with the bill (Ctrl+R)"))
-        _scale_font(self.record_button, 1.5, bold=True)
+        emphasize(self.record_button, 1.5)
         self.record_button.setMinimumHeight(64)
         self.record_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.record_button.clicked.connect(self.record_visit)
@@ -96,23 +96,26 @@ class TodayPage(QWidget):
         self.search.textChanged.connect(self._debounce.start)
         self.search.returnPressed.connect(self._on_return)
 
+        self.results_title = QLabel(_("Recent guests"))
+        emphasize(self.results_title)
         self.results = QListWidget()
         self.results.setObjectName("todayResults")
         self.results.setAccessibleName(_("Search results"))
+        self.results.setSpacing(1)
         self.results.itemActivated.connect(self._on_result_activated)
         self.results.currentItemChanged.connect(self._on_result_current)
         self.results_hint = QLabel(_("Enter: record a visit for the selected guest."))
         self.results_hint.setEnabled(False)
 
         self.birthday_title = QLabel(_("Birthdays this week"))
-        self.birthday_title.setStyleSheet(SECTION_TITLE_STYLE)
+        emphasize(self.birthday_title)
         self.birthdays = QListWidget()
         self.birthdays.setObjectName("todayBirthdays")
         self.birthdays.setAccessibleName(_("Birthdays this week"))
         self.birthdays.itemActivated.connect(self._on_result_activated)
 
         self.visits_title = QLabel(_("Visits today"))
-        self.visits_title.setStyleSheet(SECTION_TITLE_STYLE)
+        emphasize(self.visits_title)
         self.visits = QListWidget()
         self.visits.setObjectName("todayVisits")
         self.visits.setAccessibleName(_("Visits today"))
@@ -120,13 +123,14 @@ class TodayPage(QWidget):
 
         self.date_label = QLabel()
         self.date_label.setObjectName("todayDate")
-        _scale_font(self.date_label, 1.3, bold=True)
+        emphasize(self.date_label, 1.3)
 
         left = QVBoxLayout()
         left.addWidget(self.date_label)
         left.addWidget(self.record_button)
         left.addSpacing(8)
         left.addWidget(self.search)
+        left.addWidget(self.results_title)
         left.addWidget(self.results, 1)
         left.addWidget(self.results_hint)
         right = QVBoxLayout()
@@ -177,10 +181,8 @@ class TodayPage(QWidget):
         query = self.search.text().strip()
         self._generation += 1
         generation, path = self._generation, self.ctx.db_path
-        if not query:
-            self._show_results(generation, None)
-            return
 
+        # An empty box lists the guests seen most recently (the store's order without a query).
         def work(_task):
             from shopcrm.store import customers
             from shopcrm.store.db import connect
@@ -197,11 +199,10 @@ class TodayPage(QWidget):
         if generation != self._generation:
             return  # typed on since
         self.results.clear()
-        if rows is None:
-            self.results_hint.setText(_("Type to find a guest. Enter: record a visit."))
-            return
+        searching = bool(self.search.text().strip())
+        self.results_title.setText(_("Found guests") if searching else _("Recent guests"))
         for s in rows:
-            parts = [s.name + (f"（{s.kana}）" if s.kana else "")]
+            parts = [_("{name} ({kana})").format(name=s.name, kana=s.kana) if s.kana else s.name]
             if s.phone:
                 parts.append(format_phone(s.phone))
             if s.last_visit_at:
@@ -215,9 +216,11 @@ class TodayPage(QWidget):
             if s.has_allergy:
                 item.setToolTip(_("Has an allergy: open the guest to see it."))
             self.results.addItem(item)
-        if rows:
+        if rows and searching:
             self.results.setCurrentRow(0)
             self.results_hint.setText(_("Enter: record a visit for the selected guest."))
+        elif not searching:
+            self.results_hint.setText(_("Type to find a guest. Enter: record a visit."))
         else:
             self.results_hint.setText(_("No guest found. Ctrl+N registers a new one."))
 
@@ -247,11 +250,9 @@ class TodayPage(QWidget):
             ui_actions.open_visit_dialog(self.ctx, customer_id, self.window())
 
     def selected_customer_id(self) -> int | None:
-        """The guest picked in the search results (None when nothing is searched)."""
+        """The guest picked in the list (the top hit of a search, or one chosen by the user)."""
         item = self.results.currentItem()
-        if item is None or not self.search.text().strip():
-            return None
-        return item.data(ID_ROLE)
+        return item.data(ID_ROLE) if item is not None else None
 
     # --- buttons ------------------------------------------------------------------------------
     def record_visit(self) -> None:
@@ -324,13 +325,6 @@ class TodayPage(QWidget):
                     n=len(recent), amount=format_money(total)
                 )
             )
-
-
-def _scale_font(widget: QWidget, factor: float, *, bold: bool = False) -> None:
-    font = QFont(widget.font())
-    font.setPointSizeF(font.pointSizeF() * factor)
-    font.setBold(bold)
-    widget.setFont(font)
 
 
 def _weekday_name(day: dt.date) -> str:

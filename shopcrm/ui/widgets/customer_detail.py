@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
 from shopcrm.domain.models import PREFERENCE_KIND_LABELS, PREFERENCE_KINDS, Preference
 from shopcrm.i18n import _, ngettext
 from shopcrm.ui.models.customer_table_model import format_day, format_money, format_phone
-from shopcrm.ui.theme import ALLERGY_BANNER_STYLE, SECTION_TITLE_STYLE
+from shopcrm.ui.theme import ALLERGY_BANNER_STYLE, emphasize, error_style
 from shopcrm.ui.widgets.chips import PreferenceChips, level_legend
 
 
@@ -88,10 +89,7 @@ class CustomerDetail(QWidget):
         names = QVBoxLayout()
         self.name_label = QLabel()
         self.name_label.setObjectName("detailName")
-        font = self.name_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.name_label.setFont(font)
+        emphasize(self.name_label, 1.5)
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.name_label.setWordWrap(True)
         self.kana_label = QLabel()
@@ -124,7 +122,7 @@ class CustomerDetail(QWidget):
 
         # Preferences: chips and the add row.
         self.prefs_title = QLabel(_("Preferences"))
-        self.prefs_title.setStyleSheet(SECTION_TITLE_STYLE)
+        emphasize(self.prefs_title)
         outer.addWidget(self.prefs_title)
         self.chips = PreferenceChips()
         self.chips.setObjectName("preferenceChips")
@@ -158,7 +156,7 @@ class CustomerDetail(QWidget):
         outer.addLayout(add_row)
         self.pref_error = QLabel()
         self.pref_error.setObjectName("preferenceError")
-        self.pref_error.setStyleSheet("color: #d32f2f;")
+        self.pref_error.setStyleSheet(error_style())
         self.pref_error.setVisible(False)
         outer.addWidget(self.pref_error)
 
@@ -186,6 +184,10 @@ class CustomerDetail(QWidget):
         self.visits_tree = self._tree(
             "visitHistory", [_("Date"), _("Party"), _("Amount"), _("Items"), _("Note")]
         )
+        header = self.visits_tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # the items read in full
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
         self.tabs.addTab(self.visits_tree, _("Visit history"))
         self.coupons_tree = self._tree(
             "couponList", [_("Code"), _("Campaign"), _("Valid until"), _("Status")]
