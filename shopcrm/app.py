@@ -65,6 +65,11 @@ def _application():
     app.setApplicationDisplayName("shopcrm")
     if hasattr(app, "setDesktopFileName"):
         app.setDesktopFileName("shopcrm")
+    icon = i18n.RESOURCES / "icons" / "shopcrm.svg"
+    if icon.is_file():
+        from PySide6.QtGui import QIcon
+
+        app.setWindowIcon(QIcon(str(icon)))
     return app
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -206,3 +207,44 @@ def test_qt_own_buttons_follow_the_language(main_window, qtbot):
     main_window.set_language("en")
     box = QMessageBox(QMessageBox.Icon.Question, "t", "q", QMessageBox.StandardButton.Yes)
     assert box.button(QMessageBox.StandardButton.Yes).text().replace("&", "") == "Yes"
+
+
+def test_build_main_window_follows_the_shop_language_and_holds_the_lock(db, db_path, shop, qtbot):
+    from shopcrm.app import build_main_window
+    from shopcrm.store import lock, settings
+
+    settings.set(db, "language", "ja")
+    app, ctx, window = build_main_window(db_path)
+    qtbot.addWidget(window)
+    assert i18n.current_language() == "ja"
+    assert window.menuBar().actions()[0].text() == "ファイル(&F)"
+    assert window.windowTitle().startswith("居酒屋 まるや")
+    assert not app.windowIcon().isNull()
+    # A second app on the same database is refused with a message naming who holds it.
+    with pytest.raises(lock.DatabaseInUse):
+        lock.acquire(db_path)
+    message = handle_modal(
+        qtbot, lambda: _expect_cancel(build_main_window, db_path), lambda box: box.text()
+    )
+    assert message
+    ctx._lock.release()
+    ctx.db.close()
+
+
+def _expect_cancel(build, db_path):
+    from shopcrm.app import StartupCancelled
+
+    with pytest.raises(StartupCancelled):
+        build(db_path)
+
+
+def test_english_is_kept_when_asked_for(db, db_path, shop, qtbot):
+    from shopcrm.app import build_main_window
+    from shopcrm.store import settings
+
+    settings.set(db, "language", "ja")
+    _app, ctx, window = build_main_window(db_path, lang="en")
+    qtbot.addWidget(window)
+    assert window.menuBar().actions()[0].text() == "&File"
+    ctx._lock.release()
+    ctx.db.close()
