@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from shopcrm.domain.models import Customer
 from shopcrm.store import customers, settings
@@ -211,3 +214,36 @@ def test_guests_without_a_reading_sort_after_the_others(db, shop):
         " ORDER BY c.kana = '', c.kana, c.name, c.id LIMIT 50"
     ).fetchall()
     assert "customers_kana_order" in str(plan)
+
+
+# -- property: whatever part of a name, reading or number is typed, in any script, it is found --
+
+_ALPHABET = "田中山太郎花子佐藤たなかやまだはこタナカヤマダハナコﾀﾅｶﾔﾏﾀﾞｰabcAB0123456789０１２"
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.text(alphabet=_ALPHABET, min_size=1, max_size=12).filter(lambda t: t.strip()),
+    other=st.text(alphabet=_ALPHABET, min_size=1, max_size=12).filter(lambda t: t.strip()),
+    data=st.data(),
+)
+def test_any_substring_finds_the_guest(tmp_path_factory, name, other, data):
+    from shopcrm.domain.kana import search_key, to_katakana
+    from shopcrm.store import open_db
+
+    db = open_db(tmp_path_factory.mktemp("prop") / "shop.db")
+    try:
+        guest = customers.create(db, Customer(name=name)).id
+        customers.create(db, Customer(name=other))
+        folded = search_key(name)
+        start = data.draw(st.integers(0, len(folded) - 1))
+        end = data.draw(st.integers(start + 1, len(folded)))
+        part = folded[start:end]
+        for query in (part, to_katakana(part), part.upper()):
+            found = customers.search(db, query, limit=None)
+            assert guest in [r.id for r in found], (name, query)
+            assert customers.count(db, query) == len(found)
+            # the other guest is found exactly when its own folded name holds the query
+            assert (len(found) == 2) == (search_key(query) in search_key(other))
+    finally:
+        db.close()
