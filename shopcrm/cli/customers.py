@@ -440,14 +440,20 @@ def _echo_profile(c, figures, prefs, recent, held) -> None:
     if recent:
         click.echo(_("Recent visits:"))
         echo_visits(recent)
-    open_coupons = [k for k in held if k.redeemed_at is None and k.voided_at is None]
-    if open_coupons:
+    from shopcrm.services.campaigns import BUILTIN_TITLES
+    from shopcrm.store.coupons import status
+
+    usable = [k for k in held if status(k) == "issued"]
+    if usable:
         click.echo(_("Coupons:"))
-        for k in open_coupons:
+        for k in usable:
+            title = BUILTIN_TITLES.get(k.campaign_name)
             click.echo(
                 "  "
                 + _("{code} ({campaign}) valid until {until}").format(
-                    code=k.code, campaign=k.campaign_name, until=k.valid_until.isoformat()
+                    code=k.code,
+                    campaign=_(title) if title else k.campaign_name,
+                    until=k.valid_until.isoformat(),
                 )
             )
 

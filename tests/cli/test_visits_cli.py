@@ -128,3 +128,12 @@ def test_parse_items():
         ("枝豆", 3),
         ("ハイボール", 2),
     ]
+
+
+def test_show_lists_usable_coupons_only(db_path, shop):
+    text = run(db_path, "customers", "show", "1").output
+    assert f"{shop['coupon']} (Birthday coupon) valid until 2099-12-31" in text
+    run(db_path, "visits", "add", "--customer", "1", "--amount", "1000", "--coupon", shop["coupon"])
+    text = run(db_path, "customers", "show", "1").output
+    assert "Coupons:" not in text
+    assert f"[coupon {shop['coupon']}]" in text  # shown on the visit it was redeemed on
