@@ -12,10 +12,53 @@ import tempfile
 import time
 from pathlib import Path
 
-SURNAMES = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤", "吉田", "山田", "佐々木", "山口", "松本"]
-KANA = ["サトウ", "スズキ", "タカハシ", "タナカ", "イトウ", "ワタナベ", "ヤマモト", "ナカムラ", "コバヤシ", "カトウ", "ヨシダ", "ヤマダ", "ササキ", "ヤマグチ", "マツモト"]
+SURNAMES = [
+    "佐藤",
+    "鈴木",
+    "高橋",
+    "田中",
+    "伊藤",
+    "渡辺",
+    "山本",
+    "中村",
+    "小林",
+    "加藤",
+    "吉田",
+    "山田",
+    "佐々木",
+    "山口",
+    "松本",
+]
+KANA = [
+    "サトウ",
+    "スズキ",
+    "タカハシ",
+    "タナカ",
+    "イトウ",
+    "ワタナベ",
+    "ヤマモト",
+    "ナカムラ",
+    "コバヤシ",
+    "カトウ",
+    "ヨシダ",
+    "ヤマダ",
+    "ササキ",
+    "ヤマグチ",
+    "マツモト",
+]
 GIVEN = ["太郎", "花子", "一郎", "美咲", "健太", "陽菜", "翔太", "結衣", "大輔", "さくら"]
-GIVEN_KANA = ["タロウ", "ハナコ", "イチロウ", "ミサキ", "ケンタ", "ヒナ", "ショウタ", "ユイ", "ダイスケ", "サクラ"]
+GIVEN_KANA = [
+    "タロウ",
+    "ハナコ",
+    "イチロウ",
+    "ミサキ",
+    "ケンタ",
+    "ヒナ",
+    "ショウタ",
+    "ユイ",
+    "ダイスケ",
+    "サクラ",
+]
 
 
 def customers_csv(path: Path, n: int, rng: random.Random) -> None:
@@ -35,7 +78,7 @@ def customers_csv(path: Path, n: int, rng: random.Random) -> None:
 
 def visits_csv(path: Path, n: int, customers: int, rng: random.Random) -> None:
     lines = ["会員番号,来店日時,金額,人数,注文"]
-    for i in range(n):
+    for _i in range(n):
         lines.append(
             f"M{rng.randrange(customers):06d},2026-{rng.randint(1, 11):02d}-"
             f"{rng.randint(1, 28):02d} {rng.randint(17, 23)}:{rng.randint(0, 59):02d},"
