@@ -1,4 +1,5 @@
-"""``shopcrm visits ...``: record a guest's visit (bill, party, items, coupon), list and delete.
+"""``shopcrm visits ...``: record a guest's visit (bill, party, items, coupon), list and delete;
+``shopcrm menu ...``: the menu those items are matched against.
 
 ``visits add`` matches each item name to the menu (linking it with the day's price) and keeps
 other names as free text; a coupon code is redeemed in the same transaction, so a bad code leaves
@@ -13,7 +14,7 @@ import click
 
 from shopcrm.cli import cli
 from shopcrm.cli.common import echo_json, pass_cli
-from shopcrm.cli.customers import echo_visits, not_found, resolve_customer_id
+from shopcrm.cli.customers import echo_table, echo_visits, money, not_found, resolve_customer_id
 from shopcrm.i18n import _
 
 # "生ビール×2", "生ビール x2", "生ビール*2"
@@ -148,3 +149,88 @@ def delete_visit(obj, visit_id, yes):
         click.confirm(_("Delete this visit?"), abort=True)
     visits.delete(db, visit_id)
     click.echo(_("Deleted visit #{id}.").format(id=visit_id))
+
+
+# -- the menu the items are matched against --------------------------------------------------------
+
+
+@cli.group("menu")
+def menu_group():
+    """The shop's menu: what visits' items are matched against."""
+
+
+@menu_group.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include items taken off the menu.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def list_menu(obj, show_all, as_json):
+    """Menu items by category, with prices."""
+    from shopcrm.store import menu
+
+    items = menu.items(obj.db, active_only=not show_all)
+    if as_json:
+        echo_json(items)
+        return
+    if not items:
+        click.echo(_("The menu is empty."))
+        return
+    rows = [
+        [str(i.id), i.category or "-", i.name + ("" if i.active else " " + _("(off the menu)")),
+         money(i.price)]
+        for i in items
+    ]  # fmt: skip
+    echo_table([_("ID"), _("Category"), _("Item"), _("Price")], rows, right=(0, 3))
+
+
+@menu_group.command("add")
+@click.argument("name")
+@click.option("--price", required=True, help="Price, e.g. 600 or ¥600.")
+@click.option("--category", default="", help="Category (created if new), e.g. ドリンク.")
+@click.option("--kind", type=click.Choice(["drink", "food", "other"]), default="food",
+              show_default=True, help="Kind of a new category.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def add_menu_item(obj, name, price, category, kind, as_json):
+    """Put an item on the menu."""
+    from shopcrm.domain.models import MenuCategory, MenuItem
+    from shopcrm.domain.money import parse_money
+    from shopcrm.domain.rules import ValidationError
+    from shopcrm.store import menu
+
+    db = obj.db
+    try:
+        amount = parse_money(price)
+    except ValidationError as exc:
+        raise ValidationError("price", exc.msgid, **exc.params) from None
+    with db.atomic():
+        category_id = None
+        if category.strip():
+            found = [c for c in menu.categories(db) if c.name == category.strip()]
+            cat = found[0] if found else menu.add_category(db, MenuCategory(category, kind=kind))
+            category_id = cat.id
+        item = menu.add_item(db, MenuItem(name=name, price=amount, category_id=category_id))
+    if as_json:
+        echo_json(item)
+    else:
+        click.echo(
+            _("Added {name} ({price}) as menu item #{id}.").format(
+                name=item.name, price=money(item.price), id=item.id
+            )
+        )
+
+
+@menu_group.command("remove")
+@click.argument("item_id", metavar="ID", type=int)
+@pass_cli
+def remove_menu_item(obj, item_id):
+    """Take an item off the menu (past visits keep it; ``menu list --all`` still shows it)."""
+    from shopcrm.store import menu
+    from shopcrm.store.errors import NotFound
+
+    try:
+        item = menu.get_item(obj.db, item_id)
+    except NotFound:
+        raise not_found(_("No menu item with id {id}."), item_id) from None
+    item.active = False
+    menu.update_item(obj.db, item)
+    click.echo(_("Took {name} off the menu.").format(name=item.name))

@@ -137,3 +137,28 @@ def test_show_lists_usable_coupons_only(db_path, shop):
     text = run(db_path, "customers", "show", "1").output
     assert "Coupons:" not in text
     assert f"[coupon {shop['coupon']}]" in text  # shown on the visit it was redeemed on
+
+
+def test_menu_commands(db_path, shop):
+    result = run(db_path, "menu", "add", "獺祭 純米大吟醸", "--price", "¥1,200",
+                 "--category", "日本酒", "--kind", "drink", "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    sake = json.loads(result.stdout)
+    assert (sake["price"], sake["category"], sake["kind"]) == (1200, "日本酒", "drink")
+    assert (
+        run(db_path, "menu", "add", "燗酒", "--price", "500", "--category", "日本酒").exit_code == 0
+    )
+    items = json.loads(run(db_path, "menu", "list", "--json").stdout)
+    assert [i["name"] for i in items] == ["獺祭 純米大吟醸", "燗酒", "生ビール"]
+    # a visit now links the new item by name, with its price
+    v = json.loads(
+        run(db_path, "visits", "add", "--customer", "1", "--amount", "1200",
+            "--items", "獺祭 純米大吟醸", "--json").stdout
+    )  # fmt: skip
+    assert v["items"][0]["menu_item_id"] == sake["id"] and v["items"][0]["price"] == 1200
+    assert run(db_path, "menu", "remove", str(sake["id"])).exit_code == 0
+    assert "獺祭" not in run(db_path, "menu", "list").output
+    assert "(off the menu)" in run(db_path, "menu", "list", "--all").output
+    bad = run(db_path, "menu", "add", "枝豆", "--price", "-300")
+    assert bad.exit_code == 2 and "Error: Price:" in bad.stderr
+    assert run(db_path, "menu", "remove", "99").exit_code == 1
