@@ -324,6 +324,65 @@ def info_cmd(obj, as_json):
     )
 
 
+# --- settings -----------------------------------------------------------------------------------
+
+
+@cli.group("settings", invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def settings_group(ctx, as_json):
+    """Shop settings: list them, or `settings set KEY VALUE` (owner)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from shopcrm.store import settings
+
+    obj = ctx.obj
+    values = {k: v for k, v in settings.get_all(obj.db).items() if k != "owner_pin_hash"}
+    if as_json:
+        echo_json(values)
+        return
+    for key, value in values.items():
+        click.echo(f"{key} = {value!r}    # {_(settings.SETTINGS[key].label)}")
+
+
+@settings_group.command("set")
+@click.argument("key")
+@click.argument("value")
+@pass_cli
+def settings_set(obj, key, value):
+    """Change one setting (owner only), e.g. `settings set shop_name "居酒屋 まるや"`."""
+    from shopcrm.store import settings
+
+    if key not in settings.SETTINGS or key == "owner_pin_hash":
+        raise CliError(
+            _(
+                "Unknown setting {key}; `shopcrm settings` lists them (the PIN: `shopcrm pin set`)."
+            ).format(key=key),
+            EXIT_INVALID,
+        )
+    spec = settings.SETTINGS[key]
+    if spec.owner_only:
+        require_owner(obj)
+    try:
+        if spec.type is bool:
+            lowered = value.strip().lower()
+            if lowered not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+                raise ValueError(value)
+            typed = lowered in ("1", "true", "yes", "on")
+        else:
+            typed = spec.type(value)
+    except ValueError:
+        raise CliError(
+            _("{key} takes a {type}, not {value!r}.").format(
+                key=key, type=spec.type.__name__, value=value
+            ),
+            EXIT_INVALID,
+        ) from None
+    with storage_errors():
+        settings.set(obj.db, key, typed)
+    click.echo(f"{key} = {typed!r}")
+
+
 # --- owner PIN ----------------------------------------------------------------------------------
 
 

@@ -167,3 +167,18 @@ def test_merge_unmerge_erase_export(db_path, tmp_path):
     assert refused.exit_code == 3 and _count(db_path) == 2
     assert run(db_path, "customers", "erase", str(b.id), "--yes").exit_code == 0
     assert _count(db_path) == 1
+
+
+def test_settings_list_and_set(db_path):
+    listing = run(db_path, "settings", "--json")
+    assert listing.exit_code == 0
+    assert "owner_pin_hash" not in json.loads(listing.output)
+    assert run(db_path, "settings", "set", "owner_lock_minutes", "10").exit_code == 0
+    assert json.loads(run(db_path, "settings", "--json").output)["owner_lock_minutes"] == 10
+    assert run(db_path, "settings", "set", "owner_lock_minutes", "ten").exit_code == 2
+    assert run(db_path, "settings", "set", "owner_pin_hash", "x").exit_code == 2
+    assert run(db_path, "settings", "set", "demo", "maybe").exit_code == 2
+    run(db_path, "pin", "set", "--new-pin", "2580")
+    assert run(db_path, "settings", "set", "shop_name", "X").exit_code == 3
+    assert run(db_path, "settings", "set", "print_offset_x_mm", "1.5").exit_code == 0  # staff ok
+    assert run(db_path, "--pin", "2580", "settings", "set", "shop_name", "酒場").exit_code == 0

@@ -221,3 +221,23 @@ def test_idle_lock_relocks_owner_mode(app_ctx, qtbot, qapp):
         pass
     assert app_ctx.mode == "staff"
     qapp.removeEventFilter(lock)
+    lock.timer.stop()
+    lock.setParent(None)
+    lock.deleteLater()
+
+
+def test_automatic_backups_daily_and_on_close(app_ctx, qtbot, qapp):
+    from shopcrm.ui.dialogs.data_dialogs import install_auto_backups
+
+    first = install_auto_backups(app_ctx, qapp)
+    qtbot.waitUntil(
+        lambda: any(b.kind == "daily" for b in backup.list_backups(app_ctx.db_path)), timeout=5000
+    )
+    qapp.aboutToQuit.emit()  # what QApplication sends when the app closes
+    kinds = sorted(b.kind for b in backup.list_backups(app_ctx.db_path))
+    assert kinds == ["close", "daily"]
+    second = install_auto_backups(app_ctx, qapp)  # a second start the same day: no second daily
+    qtbot.wait(300)
+    assert sorted(b.kind for b in backup.list_backups(app_ctx.db_path)).count("daily") == 1
+    for handler in (first, second):  # the test's database closes after the test
+        qapp.aboutToQuit.disconnect(handler)

@@ -197,10 +197,11 @@ def check_database(ctx, parent=None) -> None:
         dialog.deleteLater()
 
 
-def install_auto_backups(ctx, app) -> None:
-    """The daily backup now (in the background, if none was made today) and one on close."""
+def install_auto_backups(ctx, app):
+    """The daily backup now (in the background, if none was made today) and one on close.
+    Returns the on-close handler (connected to ``app.aboutToQuit``), or None for the demo."""
     if getattr(ctx, "demo", False):
-        return  # the demo shop is rebuilt at will: no backups beside it
+        return None  # the demo shop is rebuilt at will: no backups beside it
     from shopcrm.store import backup
 
     db_path = ctx.db_path
@@ -217,3 +218,4 @@ def install_auto_backups(ctx, app) -> None:
             log.warning("backup on close failed: %s", exc)
 
     app.aboutToQuit.connect(on_close)
+    return on_close
