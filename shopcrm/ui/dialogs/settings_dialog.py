@@ -126,6 +126,7 @@ class SettingsDialog(DialogBase):
             widget.setValue(value)
         else:
             widget = QLineEdit(str(value))
+            widget.setMinimumWidth(280)
             widget.textEdited.connect(lambda _text, k=key: self._clear_error(k))
         widget.setObjectName(f"setting_{key}")
         widget.setAccessibleName(name)

@@ -114,7 +114,7 @@ class CustomersPage(QWidget):
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the store's order until clicked
         self.table.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._on_sort_indicator)
-        for col, width in zip(range(len(COLUMNS)), (120, 120, 110, 90, 50, 80, 100), strict=True):
+        for col, width in zip(range(len(COLUMNS)), (110, 105, 105, 85, 55, 85, 90), strict=True):
             self.table.setColumnWidth(col, width)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.table.doubleClicked.connect(lambda _index: self.edit_customer())
@@ -236,7 +236,7 @@ class CustomersPage(QWidget):
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows,
         )
-        self.table.scrollTo(index)
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def selected_customer_id(self) -> int | None:
         return self.detail.customer_id
@@ -287,7 +287,7 @@ class CustomersPage(QWidget):
         s = settings or ui_settings()
         state = s.value("customers/splitter")
         if state is None or not self.splitter.restoreState(state):
-            self.splitter.setSizes([700, 480])
+            self.splitter.setSizes([670, 510])
         header = s.value("customers/header")
         if header is not None:
             self.table.horizontalHeader().restoreState(header)  # widths and the sort order

@@ -104,7 +104,7 @@ class TodayPage(QWidget):
         self.results.setSpacing(1)
         self.results.itemActivated.connect(self._on_result_activated)
         self.results.currentItemChanged.connect(self._on_result_current)
-        self.results_hint = QLabel(_("Enter: record a visit for the selected guest."))
+        self.results_hint = QLabel(_("Type to find a guest. Enter: record a visit."))
         self.results_hint.setEnabled(False)
 
         self.birthday_title = QLabel(_("Birthdays this week"))

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -182,12 +181,10 @@ class CustomerDetail(QWidget):
         self.tabs.addTab(scroll, _("Profile"))
 
         self.visits_tree = self._tree(
-            "visitHistory", [_("Date"), _("Party"), _("Amount"), _("Items"), _("Note")]
+            "visitHistory", [_("Date"), _("Party"), _("Amount"), _("Items")]
         )
         header = self.visits_tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # the items read in full
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)  # the items get the room that is left
         self.tabs.addTab(self.visits_tree, _("Visit history"))
         self.coupons_tree = self._tree(
             "couponList", [_("Code"), _("Campaign"), _("Valid until"), _("Status")]
@@ -340,20 +337,25 @@ class CustomerDetail(QWidget):
             items = ", ".join(
                 f"{i.name} ×{i.quantity}" if i.quantity > 1 else i.name for i in visit.items
             )
+            extras = [visit.note] if visit.note else []
+            if visit.coupon_code:
+                extras.append(_("Coupon {code}").format(code=visit.coupon_code))
+            shown = " / ".join([items, *extras]) if items else " / ".join(extras)
             row = QTreeWidgetItem(
                 [
                     _moment(visit.visited_at),
                     str(visit.party_size),
                     format_money(visit.amount),
-                    items,
-                    visit.note + (f" [{visit.coupon_code}]" if visit.coupon_code else ""),
+                    shown,
                 ]
             )
             row.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            row.setToolTip(3, items)
+            row.setToolTip(3, "\n".join([items, *extras]))
             for item in visit.items:
                 price = format_money(item.price) if item.price is not None else ""
-                QTreeWidgetItem(row, ["", f"×{item.quantity}", price, item.name, ""])
+                QTreeWidgetItem(row, ["", f"×{item.quantity}", price, item.name])
+            for extra in extras:
+                QTreeWidgetItem(row, ["", "", "", extra])
             self.visits_tree.addTopLevelItem(row)
         for col in (0, 1, 2):
             self.visits_tree.resizeColumnToContents(col)
