@@ -182,3 +182,24 @@ def test_settings_list_and_set(db_path):
     assert run(db_path, "settings", "set", "shop_name", "X").exit_code == 3
     assert run(db_path, "settings", "set", "print_offset_x_mm", "1.5").exit_code == 0  # staff ok
     assert run(db_path, "--pin", "2580", "settings", "set", "shop_name", "酒場").exit_code == 0
+
+
+def test_read_only_database_file_is_a_clear_message(db_path, csv_file, tmp_path):
+    """A write-protected file (here made immutable, which binds even root): a sentence, exit 2,
+    and the data untouched."""
+    import shutil
+    import subprocess
+
+    open_db(db_path).close()
+    chattr = shutil.which("chattr")
+    if not chattr or subprocess.run([chattr, "+i", str(db_path)], capture_output=True).returncode:
+        pytest.skip("cannot write-protect a file here")
+    try:
+        result = run(db_path, "import", "customers", str(csv_file), "--valid-only")
+        assert result.exit_code == 2
+        assert "read-only" in result.output and "Traceback" not in result.output
+        ja = run(db_path, "--lang", "ja", "backup", "-o", str(tmp_path / "b.db"))
+        assert ja.exit_code == 0  # reading still works: a backup can be taken off it
+    finally:
+        subprocess.run([chattr, "-i", str(db_path)], check=False)
+    assert _count(db_path) == 0
