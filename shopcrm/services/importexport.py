@@ -1165,17 +1165,7 @@ def plan_import(
     total = len(table.rows)
     if kind == "customers":
         codes_in_file: dict[str, int] = {}
-        for index in range(total):
-            if index % CHUNK == 0:
-                if check_cancelled:
-                    check_cancelled()
-                if progress:
-                    progress(index, total)
-            row = _Row(plan, table, index, mapping)
-            if _unreadable(row, table):
-                continue
-            _check_lengths(row)
-            _too_many_columns(row, table)
+        for row in _rows(plan, table, mapping, progress, check_cancelled):
             c = _customer_from(row, channels)
             if c is None:
                 continue
@@ -1239,6 +1229,24 @@ def plan_import(
     return plan
 
 
+def _rows(plan, table, mapping, progress, cancel):
+    """Each readable row of ``table`` with its length and column-count problems reported,
+    reporting progress and checking for a cancel every ``CHUNK`` rows."""
+    total = len(table.rows)
+    for index in range(total):
+        if index % CHUNK == 0:
+            if cancel:
+                cancel()
+            if progress:
+                progress(index, total)
+        row = _Row(plan, table, index, mapping)
+        if _unreadable(row, table):
+            continue
+        _check_lengths(row)
+        _too_many_columns(row, table)
+        yield row
+
+
 def _unreadable(row: _Row, table: Table) -> bool:
     if row.index not in table.unreadable:
         return False
@@ -1287,18 +1295,7 @@ def _plan_visits(db, plan, table, mapping, create_customers, codes, phones, prog
     known_visits = sql.visit_keys(db)
     new_codes: dict[str, int] = {}  # code -> line of the row that creates the customer
     seen_visits: dict[tuple, int] = {}
-    total = len(table.rows)
-    for index in range(total):
-        if index % CHUNK == 0:
-            if cancel:
-                cancel()
-            if progress:
-                progress(index, total)
-        row = _Row(plan, table, index, mapping)
-        if _unreadable(row, table):
-            continue
-        _check_lengths(row)
-        _too_many_columns(row, table)
+    for row in _rows(plan, table, mapping, progress, cancel):
         # the customer
         customer_id, create = None, None
         code = row.get("code")

@@ -45,13 +45,17 @@ class MergeResult:
     moved: dict[str, int]  # table -> rows moved
 
 
-def _live(db: Database, customer_id: int) -> Customer:
+def _get(db: Database, customer_id: int) -> Customer:
     try:
-        c = store_customers.get(db, customer_id)
+        return store_customers.get(db, customer_id)
     except NotFound:
         raise ValidationError(
             "customer", N_("no customer has the ID {id}"), id=customer_id
         ) from None
+
+
+def _live(db: Database, customer_id: int) -> Customer:
+    c = _get(db, customer_id)
     if c.erased_at is not None:
         raise ValidationError("customer", N_("customer #{id} was erased"), id=customer_id)
     return c
@@ -168,12 +172,7 @@ def list_merges(db: Database, customer_id: int | None = None) -> list[dict]:
 def erase(db: Database, customer_id: int) -> Customer:
     """Erase a customer's personal data on request; their visits stay, anonymous."""
     with db.atomic():
-        try:
-            c = store_customers.get(db, customer_id)
-        except NotFound:
-            raise ValidationError(
-                "customer", N_("no customer has the ID {id}"), id=customer_id
-            ) from None
+        c = _get(db, customer_id)
         if c.erased_at is None:
             sql.erase_row(db, customer_id, _("(erased)"))
         return store_customers.get(db, customer_id)
@@ -198,12 +197,7 @@ def disclosure(db: Database, customer_id: int) -> dict:
     """Everything shopcrm holds about one customer, as plain JSON-ready data."""
     from shopcrm.store import coupons, mailings, preferences, visits
 
-    try:
-        c = store_customers.get(db, customer_id)
-    except NotFound:
-        raise ValidationError(
-            "customer", N_("no customer has the ID {id}"), id=customer_id
-        ) from None
+    c = _get(db, customer_id)
     return {
         "exported_at": dt.datetime.now().replace(microsecond=0).isoformat(sep=" "),
         "customer": _plain(c),
