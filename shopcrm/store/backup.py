@@ -116,6 +116,14 @@ def _restrict(path: Path) -> None:
             path.chmod(0o600)
 
 
+def _restrict_folder(folder: Path) -> None:
+    """The backup folder is the user's alone too (0700 on POSIX)."""
+    if os.name == "posix":
+        with contextlib.suppress(OSError):
+            if folder.stat().st_mode & 0o077:
+                folder.chmod(0o700)
+
+
 def _copy(src: sqlite3.Connection, dest_path: Path, progress: Progress | None) -> None:
     """Online backup of ``src`` into a fresh file at ``dest_path`` (atomic rename at the end)."""
     dest_path.parent.mkdir(parents=True, exist_ok=True)
@@ -184,6 +192,7 @@ def backup_now(
     try:
         if dest is None:
             folder = backup_dir(src_path)
+            _restrict_folder(folder)
             when = now or dt.datetime.now()
             target = folder / backup_name(src_path, kind, when)
             bump = 1

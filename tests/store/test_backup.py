@@ -29,6 +29,7 @@ def test_backup_is_a_consistent_private_copy(db, db_path):
     assert path.name.startswith("shop-manual-") and path.suffix == ".db"
     if os.name == "posix":
         assert path.stat().st_mode & 0o077 == 0
+        assert path.parent.stat().st_mode & 0o077 == 0
     copy = sqlite3.connect(path)
     assert "チラシ" in {r[0] for r in copy.execute("SELECT name FROM channels")}
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
