@@ -133,6 +133,7 @@ class MainWindow(QMainWindow):
         ctx.customers_changed.connect(self._schedule_status)
         ctx.mode_changed.connect(self._on_mode_changed)
         ctx.settings_changed.connect(self._update_title)
+        ctx.settings_changed.connect(self._on_mode_changed_later)
         ctx.language_changed.connect(self.set_language)
         self._status_timer = QTimer(self, singleShot=True, interval=0)
         self._status_timer.timeout.connect(self.update_status)
@@ -450,6 +451,10 @@ class MainWindow(QMainWindow):
         self.registry["lock_owner"].setEnabled(
             self.ctx.owner_pin_set() and self.ctx.mode == "owner"
         )
+
+    def _on_mode_changed_later(self) -> None:
+        # A PIN set or removed in the settings changes the mode without a mode signal.
+        QTimer.singleShot(0, lambda: self._on_mode_changed(self.ctx.mode))
 
     def _on_mode_changed(self, mode: str) -> None:
         self.update_status()

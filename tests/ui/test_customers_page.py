@@ -284,3 +284,25 @@ def test_every_input_has_an_accessible_name(page, shop):
 )
 def test_phone_grouping(digits, shown):
     assert format_phone(digits) == shown
+
+
+def test_a_change_elsewhere_keeps_the_rows_and_the_scroll_position(app_ctx, db, qtbot):
+    customers.insert_many(
+        db, [Customer(name=f"客 {i:04d}", kana=f"キャク {i:04d}") for i in range(400)]
+    )
+    page = CustomersPage(app_ctx)
+    qtbot.addWidget(page)
+    page.resize(900, 600)
+    page.show()
+    qtbot.waitUntil(lambda: page.model.rowCount() == PAGE_SIZE)
+    bar = page.table.verticalScrollBar()
+    while page.model.rowCount() < 300:
+        before = page.model.rowCount()
+        bar.setValue(bar.maximum())
+        qtbot.waitUntil(lambda b=before: page.model.rowCount() > b, timeout=3000)
+    bar.setValue(bar.maximum() // 2)
+    where, loaded = bar.value(), page.model.rowCount()
+    with qtbot.waitSignal(page.model.loaded):
+        app_ctx.customers_changed.emit()  # e.g. a guest was edited in a dialog
+    assert page.model.rowCount() == loaded
+    assert bar.value() == where

@@ -74,3 +74,10 @@ def test_choosing_japanese_translates_the_window(main_window, app_ctx, qtbot):
     search = main_window.findChild(QLineEdit, "todaySearchField")
     assert search.placeholderText().startswith("お客様を検索")
     assert main_window.nav.item(0).text() == "今日"
+
+
+def test_owner_pin_button_opens_the_pin_dialog(dialog, qtbot):
+    button = dialog.findChild(QPushButton, "ownerPinButton")
+    assert button.text() == "Set owner PIN…"
+    name = handle_modal(qtbot, button.click, lambda d: type(d).__name__)
+    assert name == "SetPinDialog"

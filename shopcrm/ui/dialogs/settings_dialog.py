@@ -85,6 +85,15 @@ class SettingsDialog(DialogBase):
                 column.addWidget(widget)
                 column.addWidget(error)
                 form.addRow(_(settings.SETTINGS[key].label), column)
+            if title == N_("Owner mode"):
+                self.pin_button = QPushButton()
+                self.pin_button.setObjectName("ownerPinButton")
+                self.pin_button.clicked.connect(self.set_owner_pin)
+                self._update_pin_button()
+                row = QHBoxLayout()
+                row.addWidget(self.pin_button)
+                row.addStretch(1)
+                form.addRow(row)
             if title == N_("Shop"):
                 menu_button = QPushButton(_("Menu editor…"))
                 menu_button.setObjectName("menuEditorButton")
@@ -187,6 +196,20 @@ class SettingsDialog(DialogBase):
 
     def _clear_error(self, key: str) -> None:
         self._show_error(key, "")
+
+    def _update_pin_button(self) -> None:
+        text = _("Change owner PIN…") if self.ctx.owner_pin_set() else _("Set owner PIN…")
+        self.pin_button.setText(text)
+        self.pin_button.setAccessibleName(text.rstrip("…"))
+
+    def set_owner_pin(self) -> None:
+        """Set, change or remove the owner PIN (the privacy area's dialog)."""
+        try:
+            from shopcrm.ui.dialogs.pin_dialog import set_owner_pin
+        except ImportError:
+            return
+        set_owner_pin(self.ctx, self)
+        self._update_pin_button()
 
     def open_menu_editor(self) -> None:
         from shopcrm.ui.actions import open_menu_editor

@@ -114,6 +114,15 @@ class CustomerTableModel(QAbstractTableModel):
         self._set_loading(True)
         self._request(0, with_total=True)
 
+    def refresh(self) -> None:
+        """Reload after a change, keeping as many rows as are loaded now (so the view can stay
+        where the user scrolled to)."""
+        self._generation += 1
+        self._fetching = False
+        self._set_loading(True)
+        keep = min(max(PAGE_SIZE, len(self._rows)), 4 * MAX_PAGE_SIZE)
+        self._request(0, with_total=True, limit=keep)
+
     def _request(self, offset: int, *, with_total: bool, limit: int = PAGE_SIZE) -> None:
         generation = self._generation
         path = self.ctx.db_path

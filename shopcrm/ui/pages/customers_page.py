@@ -51,6 +51,7 @@ class CustomersPage(QWidget):
         self.ctx = ctx
         self.setObjectName("customersPage")
         self._pending_select: int | None = None
+        self._restore_scroll: int | None = None
 
         self.search = QLineEdit()
         self.search.setObjectName("searchField")
@@ -209,13 +210,16 @@ class CustomersPage(QWidget):
         self.count_label.setText(
             ngettext("{n} customer", "{n} customers", total).format(n=f"{total:,}")
         )
+        scroll, self._restore_scroll = self._restore_scroll, None
         wanted = self._pending_select or self.ctx.selected_customer_id or self.detail.customer_id
         row = self.model.row_of(wanted) if wanted else None
         if row is not None:
-            self._select_row(row)
+            self._select_row(row, scroll=scroll is None)
             self._pending_select = None
         elif self._pending_select is None and self.detail.customer_id:
             self.detail.refresh()  # still shown, even when outside the current filter
+        if scroll is not None:  # a refresh after a change: stay where the user was
+            self.table.verticalScrollBar().setValue(scroll)
 
     def _on_failed(self, message: str) -> None:
         self.count_label.setText(_("Search failed: {error}").format(error=message))
@@ -229,14 +233,15 @@ class CustomersPage(QWidget):
         self.ctx.selected_customer_id = customer_id
         self.ctx.customer_selected.emit(customer_id or 0)
 
-    def _select_row(self, row: int) -> None:
+    def _select_row(self, row: int, *, scroll: bool = True) -> None:
         index = self.model.index(row, 0)
         self.table.selectionModel().setCurrentIndex(
             index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows,
         )
-        self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        if scroll:
+            self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def selected_customer_id(self) -> int | None:
         return self.detail.customer_id
@@ -276,7 +281,9 @@ class CustomersPage(QWidget):
         ui_actions.open_visit_dialog(self.ctx, self.detail.customer_id, self.window())
 
     def refresh(self) -> None:
-        self.model.reload()
+        """After a change elsewhere: same query, same rows loaded, same scroll position."""
+        self._restore_scroll = self.table.verticalScrollBar().value()
+        self.model.refresh()
         if self.detail.customer_id:
             self.detail.refresh()
 
