@@ -1,40 +1,43 @@
-"""The owner's measures: repeat rate, cohorts, LTV, channels, RFM, deciles, coupon ROI, DM response.
+"""The owner's measures: repeat rate, cohorts, LTV, channels, RFM, deciles, coupon ROI, DM mail.
 
-Everything here is computed with numpy over whole columns (``store.analytics`` hands over arrays),
-so a shop with a million visits is summarised in well under a second. No Qt, no matplotlib.
+Everything is computed with numpy over whole columns (``store.analytics`` hands over arrays), so
+a shop with a million visits is summarised in a fraction of a second. No Qt, no matplotlib.
 
 Definitions (PRODUCT.md; each is pinned by a test on a hand-computed shop):
 
-- A *visit day* is a (customer, date) pair: several bills of one guest on one date are one visit day.
-  Anonymous visits (no customer) count in visits and revenue, never in customer measures.
-- *New customers* of month M: customers whose first visit ever is in M. *Returning customers*: those
-  who visited in M and had visited before M. *Returning share* = returning / customers visiting in M.
-- *Average spend per visit* = revenue / bills; *per person* = revenue / guests (sum of party sizes).
-- *Second-visit rate* (30/60/90 days) of first-visit month M: of the customers whose first visit day
-  f fell in M and whose window has fully passed (f + N <= as-of date), the share with a second visit
-  day within N days (second day - f <= N). Customers whose window is still open are left out.
-- *Repeat rate* over a period: customers with >= 2 visit days in the period / customers with >= 1.
-- *Retention*: cohort = first-visit month c; cell (c, k) = share of the cohort visiting in month c+k.
+- A *visit day* is a (customer, date) pair: several bills of one guest on one date are one visit
+  day. Anonymous visits (no customer) count in visits and revenue, never in customer measures.
+- *New customers* of month M: customers whose first visit ever is in M. *Returning customers*:
+  those who visited in M and had visited before M. *Returning share* = returning / customers
+  visiting in M.
+- *Average spend per visit* = revenue / bills; *per person* = revenue / guests (party sizes).
+- *Second-visit rate* (30/60/90 days) of first-visit month M: of the customers whose first visit
+  day f fell in M and whose window has fully passed (f + N <= as-of date), the share with a second
+  visit day within N days (second day - f <= N). Customers whose window is still open are left out.
+- *Repeat rate* over a period: customers with >= 2 visit days in the period / those with >= 1.
+- *Retention*: cohort = first-visit month c; cell (c, k) = share of the cohort visiting in month
+  c + k.
 - *Historical LTV* at age k months: cumulative gross profit (revenue x gross margin) of visits in
   months c..c+k per customer, averaged over the customers old enough (c + k <= as-of month).
-- *Classic LTV* = sum over t = 0..years-1 of (spend per visit x visits per year x margin) / (1+d)^t:
-  the first year is not discounted, each later one is. Spend and visits per year are taken from the
-  last 365 days up to the as-of date (visits of known customers / customers who visited then).
-- *Channels*: new customers in the period; 90-day second-visit rate of those; 12-month LTV = average
-  gross profit within 365 days of the first visit, over ALL the channel's customers whose first visit
-  is at least 365 days before the as-of date; cost = entered costs of the period's months; cost per
+- *Classic LTV* = sum over t = 0..years-1 of (spend per visit x visits per year x margin) /
+  (1+d)^t: the first year is not discounted, each later one is. Spend per visit and visits per
+  year come from the last 365 days up to the as-of date (known customers' bills / customers).
+- *Channels*: new customers in the period; their 90-day second-visit rate; 12-month LTV = average
+  gross profit within 365 days of the first visit over ALL the channel's customers first seen at
+  least 365 days before the as-of date; cost = entered costs of the period's months; cost per
   acquired customer = cost / new customers; LTV / cost.
-- *RFM* (as of the as-of date, all history): R score from days since the last visit (<=30: 5, <=60: 4,
-  <=90: 3, <=180: 2, else 1), F score from visit days (1: 1, 2: 2, 3-4: 3, 5-9: 4, >=10: 5); segments
-  by R and F (see ``segment_of``). M = total spend (shown per segment).
-- *Deciles*: customers who visited in the period ranked by their spend in the period (highest first,
-  ties by id); decile i holds ranks with floor(rank x 10 / n) = i; share = its revenue / all revenue.
+- *RFM* (as of the as-of date, all history): R score from days since the last visit (<=30: 5,
+  <=60: 4, <=90: 3, <=180: 2, else 1), F score from visit days (1: 1, 2: 2, 3-4: 3, 5-9: 4,
+  >=10: 5); segments by R and F (``segment_of``); M = total spend, shown per segment.
+- *Deciles*: customers who visited in the period ranked by their spend in the period (highest
+  first, ties by id); decile i holds ranks with floor(rank x 10 / n) = i; share = its revenue /
+  all revenue.
 - *Coupons* (per campaign, coupons issued in the period, voided ones left out): redeemed, rate,
-  revenue of the redeeming visits (bills are recorded after the discount), discount given (amount
-  coupons: the amount, at most the bill... see ``_discount``), print & postage = the campaign's
-  mailings sent in the period x cost per piece; ROI = (revenue x margin - cost) / cost with
-  cost = discount + print & postage.
-- *DM response*: a mailing sent on day s is answered when its customer has a visit day in (s, s+N].
+  revenue of the redeeming visits (bills are recorded after the discount), discount given
+  (``_discount``), print & postage = the campaign's mailings sent in the period x cost per piece;
+  ROI = (revenue x margin - cost) / cost, cost = discount + print & postage.
+- *DM response*: a mailing sent on day s is answered when its customer has a visit day in
+  (s, s + N].
 """
 
 from __future__ import annotations
@@ -118,7 +121,7 @@ def _ratio(num: float, den: float) -> float | None:
 
 
 def _yen(value: float | None) -> int | None:
-    return None if value is None else int(round(value))
+    return None if value is None else round(value)
 
 
 # --- the shop's data as arrays ----------------------------------------------------------------
@@ -489,34 +492,47 @@ def retention(data: ShopData, start: dt.date, end: dt.date, max_cohorts: int = 2
 def _ltv_groups(
     data: ShopData, groups: np.ndarray, labels: dict[int, str], max_age: int
 ) -> list[LtvCurve]:
-    """Cumulative gross profit per customer by months since first visit, for each group value."""
-    cur = data.as_of_month
+    """Cumulative gross profit per customer by months since first visit, for each group value.
+
+    A visit at age v of a customer observed up to age A counts in the cumulative profit of every
+    age k with v <= k <= A: a difference array over (group, age) and one cumulative sum give all
+    curves at once.
+    """
+    keys = list(labels)
+    if not keys or not len(data.c_id):
+        return []
+    lookup = {g: i for i, g in enumerate(keys)}
+    gi = np.array([lookup.get(int(g), -1) for g in np.unique(groups)])
+    gi_of = dict(zip(np.unique(groups).tolist(), gi.tolist(), strict=True))
+    cust_group = np.array([gi_of[g] for g in groups.tolist()], dtype=np.int64)
     fm = _months_of_days(data.c_first)
-    age_cust = cur - fm  # the oldest observed age of each customer
+    age_cust = np.minimum(data.as_of_month - fm, max_age)  # oldest observed age, capped
     age_visit = _months_of_days(data.d_day) - fm[data.d_cust]
+    width = max_age + 2
+    n = len(keys)
+    vg = cust_group[data.d_cust]
+    ok = (vg >= 0) & (age_visit <= age_cust[data.d_cust])
+    amounts = data.d_amount[ok] * data.margin
+    diff = np.bincount(vg[ok] * width + age_visit[ok], weights=amounts, minlength=n * width)
+    stop = vg[ok] * width + age_cust[data.d_cust][ok] + 1
+    diff -= np.bincount(stop, weights=amounts, minlength=n * width)
+    profit = np.cumsum(diff.reshape(n, width), axis=1)[:, : max_age + 1]
+    member = cust_group >= 0
+    at_age = np.bincount(
+        cust_group[member] * width + age_cust[member], minlength=n * width
+    ).reshape(n, width)
+    old_enough = np.cumsum(at_age[:, ::-1], axis=1)[:, ::-1][:, : max_age + 1]
+    sizes = np.bincount(cust_group[member], minlength=n)
     curves = []
-    for g, label in labels.items():
-        members = groups == g
-        if not members.any():
+    for i, g in enumerate(keys):
+        if not sizes[i]:
             continue
-        vsel = members[data.d_cust] & (age_visit <= max_age)
-        profit = np.zeros(len(data.c_id))
         values: list[int | None] = []
-        # profit[c] accumulates each member's profit up to age k
-        order = np.argsort(age_visit[vsel], kind="stable")
-        ages = age_visit[vsel][order]
-        custs = data.d_cust[vsel][order]
-        amounts = data.d_amount[vsel][order] * data.margin
-        bounds = np.searchsorted(ages, np.arange(max_age + 2))
         for k in range(max_age + 1):
-            lo, hi = bounds[k], bounds[k + 1]
-            np.add.at(profit, custs[lo:hi], amounts[lo:hi])
-            old = members & (age_cust >= k)
-            n = int(old.sum())
-            if n == 0:
+            if old_enough[i, k] == 0:
                 break
-            values.append(_yen(profit[old].sum() / n))
-        curves.append(LtvCurve(label, int(members.sum()), values))
+            values.append(_yen(profit[i, k] / old_enough[i, k]))
+        curves.append(LtvCurve(labels[g], int(sizes[i]), values))
     return curves
 
 
@@ -549,14 +565,14 @@ def classic_ltv(data: ShopData) -> ClassicLtv:
     annual = spend * per_year * data.margin
     yearly = [annual / (1 + data.discount_rate) ** t for t in range(data.ltv_years)]
     return ClassicLtv(
-        spend_per_visit=int(round(spend)),
+        spend_per_visit=round(spend),
         visits_per_year=round(per_year, 2),
         gross_margin=data.margin,
         discount_rate=data.discount_rate,
         years=data.ltv_years,
-        annual_profit=int(round(annual)),
-        ltv=int(round(sum(yearly))),
-        yearly=[int(round(y)) for y in yearly],
+        annual_profit=round(annual),
+        ltv=round(sum(yearly)),
+        yearly=[round(y) for y in yearly],
     )
 
 
@@ -716,7 +732,7 @@ def _discount(c: store.CampaignRow, bill: int) -> int:
         if c.discount_value >= 100:
             return 0
         # paid = list x (1 - p) -> discount = paid x p / (1 - p)
-        return int(round(bill * c.discount_value / (100 - c.discount_value)))
+        return round(bill * c.discount_value / (100 - c.discount_value))
     return c.discount_item_price
 
 

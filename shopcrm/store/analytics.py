@@ -1,12 +1,12 @@
 """Bulk reads for the owner's analytics, as numpy arrays; channel cost entry; bulk test inserts.
 
-The analytics services work on whole columns at once, so this module hands them arrays instead of
-dataclasses: one ``VisitArrays`` for every visit (customer, day number, amount, party size) and small
-tables for customers, channels, channel costs, coupons and mailings. Days are integers counted from
-1970-01-01 (``numpy.datetime64[D]`` compatible), so the services never parse a date string.
+The analytics services work on whole columns at once, so this module hands them arrays instead
+of dataclasses: one ``VisitArrays`` for every visit (customer, day number, amount, party size) and
+small tables for customers, channels, channel costs, coupons and mailings. Days are integers
+counted from 1970-01-01 (``numpy.datetime64[D]`` compatible): the services never parse a date.
 
 Reading a million visits takes a fraction of a second: SQLite turns each column into one
-comma-separated text (``group_concat``) and numpy parses it in C, instead of a million Python tuples.
+comma-separated text (``group_concat``) and numpy parses it in C, instead of a million tuples.
 
 ``insert_customers_bulk`` / ``insert_visits_bulk`` exist for tests and benchmarks (large synthetic
 shops); the app records visits through ``store.visits.record``.

@@ -119,7 +119,7 @@ def shop(db):
 
 
 def test_load_reads_visits_up_to_the_as_of_day_sorted_by_customer(shop):
-    db, cust, data = shop
+    _db, cust, data = shop
     # 11 bills in all, B's 2026-05-01 one is after the as-of day -> 10
     assert len(data.visits) == 10
     assert data.visits.customer_id.tolist() == sorted(data.visits.customer_id.tolist())
@@ -313,7 +313,7 @@ def test_deciles_on_twenty_customers():
 
 
 def test_deciles_of_the_shop_with_ties(shop):
-    _db, cust, data = shop
+    _db, _cust, data = shop
     rows = an.deciles(data, D(2025, 12, 1), AS_OF)
     # spends A 10000, B 5000, C 5000 (tie: lower id first), D 3000; decile = rank*10//4
     # -> ranks 0, 1, 2, 3 land in deciles 1, 3, 6, 8

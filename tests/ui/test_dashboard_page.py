@@ -60,6 +60,7 @@ def test_the_window_stays_responsive_while_computing(dash_ctx, qtbot):
     from shopcrm.ui.pages.dashboard_page import DashboardPage
 
     widget = DashboardPage(dash_ctx)
+    widget.resize(1100, 800)
     qtbot.addWidget(widget)
     ticks = []
     timer = QTimer()

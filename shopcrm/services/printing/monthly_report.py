@@ -127,12 +127,7 @@ def build(
     data = figures["data"]
     year_start = an.month_start(an.month_index(end) - 11)
     board = an.dashboard(data, year_start, end)
-    margin = settings.get(db, "gross_margin_percent") / 100.0
-    from shopcrm.store import analytics as store
-
-    rft = clv.rft_from_visits(data.visits, data.as_of)
-    names = store.customer_names(db, rft.customer_id.tolist())
-    result = clv.predict(rft, as_of=data.as_of, margin=margin, names=names)
+    result = clv.fit_visits(db, data.visits, data.as_of)
     risk = clv.at_risk(result, limit=20)
     shop = settings.get(db, "shop_name")
 
