@@ -248,3 +248,27 @@ def test_english_is_kept_when_asked_for(db, db_path, shop, qtbot):
     assert window.menuBar().actions()[0].text() == "&File"
     ctx._lock.release()
     ctx.db.close()
+
+
+def test_keyboard_only_from_the_today_search_to_a_saved_visit(main_window, qtbot, shop):
+    """Type a reading, Enter, type the bill, Enter: the visit is in the database and on Today."""
+    from shopcrm.store import visits
+
+    today = main_window.current_page()
+    main_window.activateWindow()
+    today.focus_search()
+    for ch in "さとう":
+        today.search.insert(ch)
+    qtbot.waitUntil(lambda: today.results.count() == 1, timeout=3000)
+
+    def type_the_bill(dialog):
+        field = dialog.focusWidget()  # (the offscreen platform does not activate dialogs)
+        assert field.objectName() == "visitAmountField"  # the guest is already chosen
+        qtbot.keyClicks(field, "4800")
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+
+    handle_modal(qtbot, lambda: qtbot.keyClick(today.search, Qt.Key.Key_Return), type_the_bill)
+    history = visits.for_customer(main_window.ctx.db, shop.id("佐藤 花子"))
+    assert [v.amount for v in history] == [4800, 3200]  # the new one, then her visit 200 days ago
+    qtbot.waitUntil(lambda: today.visits.count() == 3)
+    assert any("佐藤 花子" in today.visits.item(i).text() for i in range(3))
