@@ -17,8 +17,10 @@ Definitions (PRODUCT.md; each is pinned by a test on a hand-computed shop):
 - *Repeat rate* over a period: customers with >= 2 visit days in the period / those with >= 1.
 - *Retention*: cohort = first-visit month c; cell (c, k) = share of the cohort visiting in month
   c + k.
-- *Historical LTV* at age k months: cumulative gross profit (revenue x gross margin) of visits in
-  months c..c+k per customer, averaged over the customers old enough (c + k <= as-of month).
+- *Historical LTV* at age k months: cumulative gross profit (revenue x gross margin) per customer
+  of months 0..k since the first visit; month j adds the profit of month j averaged over the
+  customers old enough to have lived it (c + j <= as-of month). For one cohort this is simply its
+  cumulative profit per customer; across cohorts the curve never falls.
 - *Classic LTV* = sum over t = 0..years-1 of (spend per visit x visits per year x margin) /
   (1+d)^t: the first year is not discounted, each later one is. Spend per visit and visits per
   year come from the last 365 days up to the as-of date (known customers' bills / customers).
@@ -494,34 +496,32 @@ def _ltv_groups(
 ) -> list[LtvCurve]:
     """Cumulative gross profit per customer by months since first visit, for each group value.
 
-    A visit at age v of a customer observed up to age A counts in the cumulative profit of every
-    age k with v <= k <= A: a difference array over (group, age) and one cumulative sum give all
-    curves at once.
+    Each month of age adds the average profit of that age over the customers old enough to have
+    lived it (c + k <= as-of month), so a curve never falls when younger customers drop out of the
+    later ages (for one cohort it is simply the cohort's cumulative profit per customer).
     """
     keys = list(labels)
     if not keys or not len(data.c_id):
         return []
     lookup = {g: i for i, g in enumerate(keys)}
-    gi = np.array([lookup.get(int(g), -1) for g in np.unique(groups)])
-    gi_of = dict(zip(np.unique(groups).tolist(), gi.tolist(), strict=True))
-    cust_group = np.array([gi_of[g] for g in groups.tolist()], dtype=np.int64)
+    cust_group = np.array([lookup.get(g, -1) for g in groups.tolist()], dtype=np.int64)
     fm = _months_of_days(data.c_first)
-    age_cust = np.minimum(data.as_of_month - fm, max_age)  # oldest observed age, capped
+    age_cust = np.minimum(data.as_of_month - fm, max_age + 1)  # oldest observed age, capped
     age_visit = _months_of_days(data.d_day) - fm[data.d_cust]
     width = max_age + 2
     n = len(keys)
     vg = cust_group[data.d_cust]
-    ok = (vg >= 0) & (age_visit <= age_cust[data.d_cust])
-    amounts = data.d_amount[ok] * data.margin
-    diff = np.bincount(vg[ok] * width + age_visit[ok], weights=amounts, minlength=n * width)
-    stop = vg[ok] * width + age_cust[data.d_cust][ok] + 1
-    diff -= np.bincount(stop, weights=amounts, minlength=n * width)
-    profit = np.cumsum(diff.reshape(n, width), axis=1)[:, : max_age + 1]
+    ok = (vg >= 0) & (age_visit <= max_age)
+    profit = np.bincount(
+        vg[ok] * width + age_visit[ok], weights=data.d_amount[ok] * data.margin, minlength=n * width
+    ).reshape(n, width)[:, : max_age + 1]
     member = cust_group >= 0
     at_age = np.bincount(
         cust_group[member] * width + age_cust[member], minlength=n * width
     ).reshape(n, width)
     old_enough = np.cumsum(at_age[:, ::-1], axis=1)[:, ::-1][:, : max_age + 1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cumulative = np.cumsum(np.where(old_enough > 0, profit / old_enough, 0.0), axis=1)
     sizes = np.bincount(cust_group[member], minlength=n)
     curves = []
     for i, g in enumerate(keys):
@@ -531,7 +531,7 @@ def _ltv_groups(
         for k in range(max_age + 1):
             if old_enough[i, k] == 0:
                 break
-            values.append(_yen(profit[i, k] / old_enough[i, k]))
+            values.append(_yen(cumulative[i, k]))
         curves.append(LtvCurve(labels[g], int(sizes[i]), values))
     return curves
 

@@ -202,9 +202,10 @@ def test_historical_ltv_by_cohort_and_channel(shop):
     # Jan {A, B}: age 0: (8000 + 5000) * 0.5 / 2 = 3250; age 2 adds A's 2000 -> 3750
     assert cohorts["2026-01"] == [3250, 3250, 3750]
     channels = {c.label: c.values for c in an.ltv_by_channel(data)}
-    # 店頭クーポン {A (ages 0..2), C (ages 0..3)}: age 0 (4000 + 1000) / 2 = 2500, age 2
-    # (5000 + 2500) / 2 = 3750, age 3 only C is old enough: 2500
-    assert channels["店頭クーポン"] == [2500, 2500, 3750, 2500]
+    # 店頭クーポン {A (ages 0..2), C (ages 0..3)}: age 0 (4000 + 1000) / 2 = 2500; age 1 adds
+    # nothing; age 2 adds (A 2000 + C 3000) * 0.5 / 2 = 1250 -> 3750; age 3: only C is old
+    # enough and spent nothing in March -> 3750 (a curve never falls)
+    assert channels["店頭クーポン"] == [2500, 2500, 3750, 3750]
     assert channels["Instagram"] == [2500, 2500, 2500]
     assert channels[an.UNKNOWN_CHANNEL] == [1500, 1500]  # D: (1000 + 2000) * 0.5
 
