@@ -155,6 +155,15 @@ class ActionRegistry(QObject):
             action.setToolTip(f"{tip} ({shortcut})" if shortcut else tip)
 
 
+def install_search_keys(field, to_results) -> None:
+    """In a search box: Down moves to the results (``to_results()``), Escape clears the box."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QShortcut
+
+    for key, slot in ((Qt.Key.Key_Down, to_results), (Qt.Key.Key_Escape, field.clear)):
+        QShortcut(QKeySequence(key), field, slot, context=Qt.ShortcutContext.WidgetShortcut)
+
+
 # --- openers shared by the window and the pages ------------------------------------------------
 
 

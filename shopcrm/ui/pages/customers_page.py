@@ -9,7 +9,6 @@ dialog starts with that guest. The splitter and column widths are remembered.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -144,19 +143,7 @@ class CustomersPage(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.splitter)
 
-        # Down arrow in the search box goes to the results, Escape clears the search.
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Down),
-            self.search,
-            self._to_table,
-            context=Qt.ShortcutContext.WidgetShortcut,
-        )
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Escape),
-            self.search,
-            self.search.clear,
-            context=Qt.ShortcutContext.WidgetShortcut,
-        )
+        ui_actions.install_search_keys(self.search, self._to_table)
 
         self._refresh_timer = QTimer(self, singleShot=True, interval=0)
         self._refresh_timer.timeout.connect(self.refresh)

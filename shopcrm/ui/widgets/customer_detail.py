@@ -234,6 +234,15 @@ class CustomerDetail(QWidget):
         self.name_label.setText(_("No customer selected"))
         self.kana_label.setText(_("Select a guest in the list to see their record."))
         self.allergy_banner.setVisible(False)
+        self._set_enabled(False)
+        self.chips.set_preferences([])
+        for value in self.fields.values():
+            value.clear()
+        for tree in (self.visits_tree, self.coupons_tree, self.mailings_tree):
+            tree.clear()
+        self.notes_view.clear()
+
+    def _set_enabled(self, enabled: bool) -> None:
         for widget in (
             self.edit_button,
             self.visit_button,
@@ -243,13 +252,7 @@ class CustomerDetail(QWidget):
             self.pref_add,
             self.tabs,
         ):
-            widget.setEnabled(False)
-        self.chips.set_preferences([])
-        for value in self.fields.values():
-            value.clear()
-        for tree in (self.visits_tree, self.coupons_tree, self.mailings_tree):
-            tree.clear()
-        self.notes_view.clear()
+            widget.setEnabled(enabled)
 
     def set_customer(self, customer_id: int | None) -> None:
         if not customer_id:
@@ -265,16 +268,7 @@ class CustomerDetail(QWidget):
             return
         self.customer = customer
         self.customer_id = customer_id
-        for widget in (
-            self.edit_button,
-            self.visit_button,
-            self.level_combo,
-            self.kind_combo,
-            self.pref_edit,
-            self.pref_add,
-            self.tabs,
-        ):
-            widget.setEnabled(True)
+        self._set_enabled(True)
         self.name_label.setText(customer.name)
         self.kana_label.setText(customer.kana)
         self._fill_profile(customer)
