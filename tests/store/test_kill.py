@@ -206,7 +206,7 @@ def test_kill_during_migration_is_all_or_nothing(db_path, tmp_path):
             if os.path.exists(f"{db_path}{extra}"):
                 os.remove(f"{db_path}{extra}")
         pid, fd = _fork(child)
-        kills += _kill_after(pid, rng.uniform(0.0, 0.35))
+        kills += _kill_after(pid, rng.uniform(0.0, 0.12))
         said = _read_all(fd)
         conn = _healthy(db_path)
         applied = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")}
