@@ -40,6 +40,7 @@ MIN_REPEAT_CUSTOMERS = 30
 HORIZON_WEEKS = 52.0
 AT_RISK_P_ALIVE = 0.5
 AT_RISK_VALUE_QUANTILE = 0.75
+AT_RISK_WITHIN_WEEKS = 52.0
 
 
 @dataclass(frozen=True)
@@ -480,17 +481,25 @@ def at_risk(
     *,
     max_p_alive: float = AT_RISK_P_ALIVE,
     value_quantile: float = AT_RISK_VALUE_QUANTILE,
+    within_weeks: float = AT_RISK_WITHIN_WEEKS,
     limit: int | None = 50,
 ) -> list[Prediction]:
-    """Guests worth winning back: past spend in the top quarter of returning guests and
-    P(alive) below one half, most valuable first."""
+    """Guests worth winning back: past spend in the top quarter of returning guests, P(alive)
+    below one half, last visit within the past year (older ones are gone, not at risk); most
+    valuable first."""
     if not result.ok or not result.predictions:
         return []
     repeaters = [p for p in result.predictions if p.frequency > 0]
     if not repeaters:
         return []
     threshold = float(np.quantile([p.total_spent for p in repeaters], value_quantile))
-    rows = [p for p in repeaters if p.total_spent >= threshold and p.p_alive < max_p_alive]
+    rows = [
+        p
+        for p in repeaters
+        if p.total_spent >= threshold
+        and p.p_alive < max_p_alive
+        and p.age_weeks - p.recency_weeks <= within_weeks
+    ]
     rows.sort(key=lambda p: (-p.total_spent, p.customer_id))
     return rows[:limit] if limit else rows
 

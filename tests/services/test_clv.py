@@ -208,10 +208,13 @@ def test_at_risk_lists_valuable_guests_unlikely_to_return():
             pred(3, 1000, 0.1),  # gone, but spent little -> not listed
             pred(4, 95000, 0.4),  # listed, after 1
             pred(5, 500000, 0.1, freq=0),  # one-time guest: no repeat behaviour -> not listed
+            clv.Prediction(6, "", 9, 10.0, 80.0, 99000, 0.0, 0.0, 3000, 0, None),  # 70 weeks ago
         ]
         + [pred(10 + i, 2000, 0.9) for i in range(8)],
     )
+    # guest 6 last came 70 weeks ago: gone rather than at risk
     assert [p.customer_id for p in clv.at_risk(result)] == [1, 4]
+    assert [p.customer_id for p in clv.at_risk(result, within_weeks=100)] == [1, 6, 4]
     assert clv.at_risk(clv.ClvResult("not_enough_data")) == []
 
 

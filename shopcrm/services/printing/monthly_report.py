@@ -254,8 +254,8 @@ def build(
     story.append(
         Paragraph(
             _(
-                "Valuable guests (top quarter by spend) whose probability of still coming is "
-                "below 50 %: candidates for a win-back coupon."
+                "Valuable guests (top quarter by spend) who came within the past year but whose "
+                "probability of still coming is below 50 %: candidates for a win-back coupon."
             ),
             small,
         )
