@@ -112,6 +112,21 @@ def pct(value: float | None, digits: int = 0) -> str:
     return "—" if value is None else f"{value * 100:.{digits}f}%"
 
 
+def ltv_formula_text(ltv: an.ClassicLtv) -> str:
+    """The classic LTV with its inputs, as one sentence (dashboard and report)."""
+    return _(
+        "LTV (formula): {ltv} = spend per visit {spend} × {visits} visits a year × gross "
+        "margin {margin}, over {years} years discounted {rate} a year."
+    ).format(
+        ltv=yen(ltv.ltv),
+        spend=yen(ltv.spend_per_visit),
+        visits=f"{ltv.visits_per_year:.1f}",
+        margin=pct(ltv.gross_margin),
+        years=ltv.years,
+        rate=pct(ltv.discount_rate),
+    )
+
+
 def month_tick(label: str, first: bool) -> str:
     """'2026-01' -> '1月' / 'Jan', with the year on the first tick and on January."""
     year, month = int(label[:4]), int(label[5:7])

@@ -207,22 +207,7 @@ def build(
     story.append(table(rows, [width * f for f in (0.26, 0.16, 0.16, 0.1, 0.2, 0.12)]))
     ltv = board.classic_ltv
     story.append(Spacer(1, 3 * mm))
-    story.append(
-        Paragraph(
-            _(
-                "LTV (formula): {ltv} = spend per visit {spend} × {visits} visits a year × gross "
-                "margin {margin}, over {years} years discounted {rate} a year."
-            ).format(
-                ltv=charts.yen(ltv.ltv),
-                spend=charts.yen(ltv.spend_per_visit),
-                visits=f"{ltv.visits_per_year:.1f}",
-                margin=charts.pct(ltv.gross_margin),
-                years=ltv.years,
-                rate=charts.pct(ltv.discount_rate),
-            ),
-            body,
-        )
-    )
+    story.append(Paragraph(charts.ltv_formula_text(ltv), body))
     story.append(Spacer(1, 4 * mm))
     story.append(image(charts.monthly_chart(board)))
     story.append(PageBreak())

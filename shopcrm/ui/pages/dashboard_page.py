@@ -367,19 +367,7 @@ class DashboardPage(QWidget):
         }
         for key, label in self.kpi_labels.items():
             label.setText(values[key])
-        ltv = data["board"].classic_ltv
-        self.kpi_labels["ltv"].setToolTip(
-            _(
-                "Spend per visit {spend} × {visits} visits a year × gross margin {margin} "
-                "over {years} years, discounted {rate} a year"
-            ).format(
-                spend=charts.yen(ltv.spend_per_visit),
-                visits=f"{ltv.visits_per_year:.1f}",
-                margin=charts.pct(ltv.gross_margin),
-                years=ltv.years,
-                rate=charts.pct(ltv.discount_rate),
-            )
-        )
+        self.kpi_labels["ltv"].setToolTip(charts.ltv_formula_text(data["board"].classic_ltv))
         self.charts.clear()
         self.table_views.clear()
         for index, (key, title, show_chart) in enumerate(TABS):
@@ -445,16 +433,7 @@ class DashboardPage(QWidget):
         if key == "channels":
             return _("Enter what each channel cost per month with: shopcrm analytics channel-cost")
         if key in ("ltv_cohort", "ltv_channel"):
-            ltv = data["board"].classic_ltv
-            return _(
-                "Formula LTV {ltv}: {spend} × {visits} visits/year × {margin}, {years} years."
-            ).format(
-                ltv=charts.yen(ltv.ltv),
-                spend=charts.yen(ltv.spend_per_visit),
-                visits=f"{ltv.visits_per_year:.1f}",
-                margin=charts.pct(ltv.gross_margin),
-                years=ltv.years,
-            )
+            return charts.ltv_formula_text(data["board"].classic_ltv)
         return ""
 
     def _at_risk_box(self, data: dict) -> QWidget:
