@@ -501,6 +501,38 @@ def merges_cmd(obj, as_json):
         click.echo(_("No merges yet."))
 
 
+@customers_group.command("duplicates")
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def duplicates_cmd(obj, as_json):
+    """Customers who look like one person (same phone, email, or name and reading)."""
+    from shopcrm.services import privacy
+
+    require_owner(obj)
+    pairs = privacy.likely_duplicates(obj.db)
+    if as_json:
+        echo_json(
+            [{"keep": p.keep.id, "other": p.other.id, "by": p.by, "value": p.value} for p in pairs]
+        )
+        return
+    for p in pairs:
+        click.echo(
+            _(
+                "#{a} {a_name} and #{b} {b_name}: same {by} ({value})"
+                "  →  shopcrm customers merge {a} {b}"
+            ).format(
+                a=p.keep.id,
+                a_name=p.keep.name,
+                b=p.other.id,
+                b_name=p.other.name,
+                by=_(privacy.BY_LABELS.get(p.by, p.by)),
+                value=p.value,
+            )
+        )
+    if not pairs:
+        click.echo(_("No likely duplicates."))
+
+
 @customers_group.command("erase")
 @click.argument("customer")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")

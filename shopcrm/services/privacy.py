@@ -281,3 +281,24 @@ def _disclosure_xlsx(data: dict, path: Path) -> None:
                 )
             sheet.append(out)
     wb.save(path)
+
+
+BY_LABELS = {"phone": N_("phone"), "email": N_("email"), "name_kana": N_("name and reading")}
+
+
+@dataclass
+class DuplicatePair:
+    """Two customers who look like one person: merge ``other`` into ``keep`` (the older)."""
+
+    keep: Customer
+    other: Customer
+    by: str  # phone, email, name_kana
+    value: str
+
+
+def likely_duplicates(db: Database, limit: int = 200) -> list[DuplicatePair]:
+    """Pairs of customers sharing a phone, an email, or name and reading (oldest first)."""
+    return [
+        DuplicatePair(store_customers.get(db, a), store_customers.get(db, b), by, value)
+        for a, b, by, value in sql.duplicate_pairs(db, limit)
+    ]

@@ -176,3 +176,35 @@ def erase_row(db: Database, customer_id: int, erased_name: str) -> None:
     )
     db.execute("UPDATE visits SET note = '' WHERE customer_id = ?", [customer_id])
     forget_merges_of(db, customer_id)
+
+
+def duplicate_pairs(db: Database, limit: int = 500) -> list[tuple[int, int, str, str]]:
+    """(oldest id, other id, by, shared value) of customers (not erased) who share a phone, an
+    email, or a name and reading (spaces ignored); each pair once, by its first reason."""
+    keys = (
+        ("phone", "phone", "phone != ''"),
+        ("email", "lower(email)", "email != ''"),
+        (
+            "name_kana",
+            "replace(replace(name, ' ', ''), '　', '') || ' ' || replace(kana, ' ', '')",
+            "kana != ''",
+        ),
+    )
+    seen: set[tuple[int, int]] = set()
+    pairs: list[tuple[int, int, str, str]] = []
+    for by, key, where in keys:
+        rows = db.execute(
+            f"SELECT {key}, group_concat(id) FROM"
+            f" (SELECT id, name, kana, phone, email FROM customers"
+            f"  WHERE erased_at IS NULL AND {where} ORDER BY id)"
+            f" GROUP BY {key} HAVING count(*) > 1 ORDER BY min(id)"
+        ).fetchall()
+        for value, ids in rows:
+            first, *others = (int(x) for x in ids.split(","))
+            for other in others:
+                if (first, other) not in seen:
+                    seen.add((first, other))
+                    pairs.append((first, other, by, value))
+            if len(pairs) >= limit:
+                return pairs[:limit]
+    return pairs

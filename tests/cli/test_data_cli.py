@@ -203,3 +203,16 @@ def test_read_only_database_file_is_a_clear_message(db_path, csv_file, tmp_path)
     finally:
         subprocess.run([chattr, "-i", str(db_path)], check=False)
     assert _count(db_path) == 0
+
+
+def test_duplicates_listing(db_path):
+    db = open_db(db_path)
+    a = customers.create(db, Customer(name="A", phone="09011112222"))
+    b = customers.create(db, Customer(name="B", phone="090-1111-2222"))
+    db.close()
+    result = run(db_path, "customers", "duplicates", "--json")
+    assert json.loads(result.output) == [
+        {"keep": a.id, "other": b.id, "by": "phone", "value": "09011112222"}
+    ]
+    text = run(db_path, "--lang", "ja", "customers", "duplicates").output
+    assert f"shopcrm customers merge {a.id} {b.id}" in text and "電話番号" in text

@@ -190,3 +190,14 @@ def test_disclosure_holds_everything(db, pair, tmp_path):
     assert len(wb.sheetnames) == 6
     assert any(row[1] == "M9" for row in wb.worksheets[0].iter_rows(values_only=True))
     assert wb.worksheets[2].max_row == 3  # header + two visits
+
+
+def test_likely_duplicates(db):
+    a = customers.create(db, Customer(name="山田 太郎", kana="ヤマダ タロウ", phone="09011112222"))
+    b = customers.create(db, Customer(name="山田太郎", kana="ヤマダタロウ", email="Ta@example.jp"))
+    c = customers.create(db, Customer(name="別人", phone="09011112222", email="ta@example.jp"))
+    customers.create(db, Customer(name="無関係", phone="09099990000"))
+    found = {(p.keep.id, p.other.id, p.by) for p in privacy.likely_duplicates(db)}
+    assert found == {(a.id, c.id, "phone"), (b.id, c.id, "email"), (a.id, b.id, "name_kana")}
+    privacy.erase(db, c.id)
+    assert {(p.keep.id, p.other.id) for p in privacy.likely_duplicates(db)} == {(a.id, b.id)}

@@ -241,3 +241,25 @@ def test_automatic_backups_daily_and_on_close(app_ctx, qtbot, qapp):
     assert sorted(b.kind for b in backup.list_backups(app_ctx.db_path)).count("daily") == 1
     for handler in (first, second):  # the test's database closes after the test
         qapp.aboutToQuit.disconnect(handler)
+
+
+def test_merge_dialog_merges_and_undoes(app_ctx, qtbot, tmp_path):
+    from shopcrm.domain.models import Customer
+    from shopcrm.ui.dialogs.merge_dialog import MergeDialog, erase_customer, export_customer
+
+    a = customers.create(app_ctx.db, Customer(name="重複 太郎", phone="09012121212"))
+    b = customers.create(app_ctx.db, Customer(name="重複太郎", phone="090-1212-1212", code="DUP"))
+    dialog = MergeDialog(app_ctx)
+    qtbot.addWidget(dialog)
+    row = next(i for i, p in enumerate(dialog.pairs) if (p.keep.id, p.other.id) == (a.id, b.id))
+    with qtbot.waitSignal(app_ctx.customers_changed):
+        dialog.merge_row(row)
+    assert customers.find_by_code(app_ctx.db, "DUP").id == a.id
+    assert all(p.other.id != b.id for p in dialog.pairs)
+    assert dialog.undo_button.isEnabled()
+    dialog.undo()
+    assert customers.find_by_code(app_ctx.db, "DUP").id == b.id
+    out = export_customer(app_ctx, b.id, path=tmp_path / "b.json")
+    assert out.exists() and "DUP" in out.read_text(encoding="utf-8")
+    assert erase_customer(app_ctx, b.id, confirm=False)
+    assert customers.get(app_ctx.db, b.id).erased_at is not None
