@@ -263,3 +263,30 @@ def test_merge_dialog_merges_and_undoes(app_ctx, qtbot, tmp_path):
     assert out.exists() and "DUP" in out.read_text(encoding="utf-8")
     assert erase_customer(app_ctx, b.id, confirm=False)
     assert customers.get(app_ctx.db, b.id).erased_at is not None
+
+
+def test_import_wizard_visits_creating_customers(app_ctx, qtbot, tmp_path):
+    from shopcrm.ui.dialogs.import_dialog import ImportDialog
+
+    path = tmp_path / "来店.csv"
+    path.write_text(
+        "会員番号,氏名,来店日,時刻,会計,人数,注文\n"
+        "V1,新顔 一,2026/11/01,19:30,4800,2,生ビール×2\n"
+        "V1,新顔 一,2026/11/08,20:00,3200,1,\n",
+        encoding="utf-8-sig",
+    )
+    dialog = ImportDialog(app_ctx, path=path, kind="visits")
+    qtbot.addWidget(dialog)
+    dialog.create_check.setChecked(True)
+    dialog.next()
+    qtbot.waitUntil(lambda: dialog.stack.currentIndex() == dialog.PAGE_MAP, timeout=5000)
+    assert set(dialog.mapping().values()) >= {"code", "name", "date", "time", "amount"}
+    dialog.next()
+    qtbot.waitUntil(lambda: dialog.stack.currentIndex() == dialog.PAGE_CHECK, timeout=5000)
+    assert dialog.plan.report.valid == 2 and dialog.import_button.isEnabled()
+    with qtbot.waitSignal(app_ctx.visits_changed, timeout=5000):
+        dialog.start_import()
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=5000)
+    assert dialog.report.created_customers == 1
+    guest = customers.find_by_code(app_ctx.db, "V1")
+    assert guest.name == "新顔 一"
