@@ -352,6 +352,8 @@ class CampaignRow:
     mailings: int
     print_cost: int
     roi: float | None
+    dm_responded: int = 0  # mailings of the period answered by a visit within ``dm_days``
+    dm_response_rate: float | None = None
 
 
 @dataclass
@@ -736,13 +738,18 @@ def _discount(c: store.CampaignRow, bill: int) -> int:
     return c.discount_item_price
 
 
-def campaigns(data: ShopData, start: dt.date, end: dt.date) -> list[CampaignRow]:
+def campaigns(
+    data: ShopData, start: dt.date, end: dt.date, *, dm_days: int = 30
+) -> list[CampaignRow]:
     a, b = _period_days(data, start, end)
     by_id = {c.id: c for c in data.campaigns}
     mail_count: dict[int, int] = {}
-    for m in data.mailings:
-        if m.campaign_id is not None and a <= m.sent_day <= b:
-            mail_count[m.campaign_id] = mail_count.get(m.campaign_id, 0) + 1
+    mail_answered: dict[int, int] = {}
+    mails = [m for m in data.mailings if m.campaign_id is not None and a <= m.sent_day <= b]
+    answered = _answered(data, mails, dm_days) if mails else np.zeros(0, dtype=bool)
+    for m, yes in zip(mails, answered.tolist(), strict=True):
+        mail_count[m.campaign_id] = mail_count.get(m.campaign_id, 0) + 1
+        mail_answered[m.campaign_id] = mail_answered.get(m.campaign_id, 0) + int(yes)
     stats: dict[int, list[int]] = {}
     for k in data.coupons:
         if k.voided or not (a <= k.issued_day <= b) or k.campaign_id not in by_id:
@@ -775,9 +782,21 @@ def campaigns(data: ShopData, start: dt.date, end: dt.date) -> list[CampaignRow]
                 mailings=mailings,
                 print_cost=print_cost,
                 roi=_ratio(revenue * data.margin - cost, cost),
+                dm_responded=mail_answered.get(cid, 0),
+                dm_response_rate=_ratio(mail_answered.get(cid, 0), mailings),
             )
         )
     return rows
+
+
+def _answered(data: ShopData, mails: list[store.MailingRow], days: int) -> np.ndarray:
+    """For each mailing (sent on day s): did its customer have a visit day in (s, s + days]?"""
+    keys = (data.d_cid << 20) | data.d_day
+    cid = np.array([m.customer_id for m in mails], dtype=np.int64)
+    sent = np.array([m.sent_day for m in mails], dtype=np.int64)
+    lo = np.searchsorted(keys, (cid << 20) | (sent + 1), side="left")
+    hi = np.searchsorted(keys, (cid << 20) | (sent + days), side="right")
+    return hi > lo
 
 
 def dm_response(data: ShopData, start: dt.date, end: dt.date, days: int = 30) -> list[DmRow]:
@@ -786,12 +805,7 @@ def dm_response(data: ShopData, start: dt.date, end: dt.date, days: int = 30) ->
     mails = [m for m in data.mailings if a <= m.sent_day <= b]
     if not mails:
         return []
-    keys = (data.d_cid << 20) | data.d_day
-    cid = np.array([m.customer_id for m in mails], dtype=np.int64)
-    sent = np.array([m.sent_day for m in mails], dtype=np.int64)
-    lo = np.searchsorted(keys, (cid << 20) | (sent + 1), side="left")
-    hi = np.searchsorted(keys, (cid << 20) | (sent + days), side="right")
-    answered = hi > lo
+    answered = _answered(data, mails, days)
     names = {c.id: c.name for c in data.campaigns}
     camp = np.array([m.campaign_id or 0 for m in mails])
     rows = []
@@ -846,7 +860,7 @@ def dashboard(data: ShopData, start: dt.date, end: dt.date, *, dm_days: int = 30
         rfm_grid=grid,
         segments=segs,
         deciles=deciles(data, start, end),
-        campaigns=campaigns(data, start, end),
+        campaigns=campaigns(data, start, end, dm_days=dm_days),
         dm_response=dm_response(data, start, end, dm_days),
         dm_days=dm_days,
     )

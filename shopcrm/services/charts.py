@@ -692,6 +692,7 @@ TABLES: dict[str, tuple[str, list[tuple[str, Callable]]]] = {
             (N_("Discount"), lambda r: yen(r.discount)),
             (N_("Print & postage"), lambda r: yen(r.print_cost)),
             (N_("ROI"), lambda r: "—" if r.roi is None else f"{r.roi * 100:.0f}%"),
+            (N_("DM response (30 days)"), lambda r: pct(r.dm_response_rate)),
         ],
     ),
 }

@@ -333,6 +333,8 @@ def test_coupon_campaigns_roi(shop):
     assert (w.issued, w.redeemed, w.redemption_rate) == (2, 1, 0.5)
     assert (w.revenue, w.discount, w.mailings, w.print_cost) == (4000, 444, 2, 160)
     assert w.roi == pytest.approx((2000 - 604) / 604)
+    # DM response (30 days): A came back 14 days after the mailing, B did not -> 1 of 2
+    assert (w.dm_responded, w.dm_response_rate) == (1, 0.5)
     b = rows["winback"]
     # ¥500 off a ¥3,000 bill, no print cost: ROI = (1500 - 500) / 500 = 2
     assert (b.issued, b.redeemed, b.revenue, b.discount, b.print_cost) == (1, 1, 3000, 500, 0)

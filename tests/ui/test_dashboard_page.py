@@ -134,3 +134,31 @@ def test_monthly_report_button_writes_the_pdf(page, qtbot, tmp_path):
     page.monthly_report(month=(today.year, today.month), path=str(path))
     qtbot.waitUntil(lambda: getattr(page, "report_written", None) == str(path), timeout=60000)
     assert path.read_bytes().startswith(b"%PDF")
+
+
+def test_channel_cost_entry_in_the_channels_tab(page, dash_ctx, qtbot):
+    from shopcrm.store import analytics as store
+
+    page.cost_channel.setCurrentIndex(page.cost_channel.findText("Instagram"))
+    page.cost_month.setText("2026-13")
+    page.cost_amount.setText("12,000")
+    assert not page.save_channel_cost()
+    assert "YYYY-MM" in page.cost_error.text()
+    assert store.channel_costs(dash_ctx.db) == []
+    page.cost_month.setText("2026-10")
+    with qtbot.waitSignal(page.loaded, timeout=60000):
+        assert page.save_channel_cost()
+    assert [c[1:] for c in store.channel_costs(dash_ctx.db)] == [("2026-10", 12000)]
+
+
+def test_an_empty_shop_opens_without_errors(db, db_path, qapp, qtbot):
+    from shopcrm.ui.context import AppContext
+    from shopcrm.ui.pages.dashboard_page import DashboardPage
+
+    widget = DashboardPage(AppContext(db, db_path))
+    widget.resize(1100, 800)
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.loaded, timeout=60000):
+        widget.show()
+    assert widget.kpi_labels["new_customers"].text() == "0"
+    assert not widget.data["clv"].ok and not widget.winback_button.isEnabled()

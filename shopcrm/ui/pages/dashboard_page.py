@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -392,6 +393,8 @@ class DashboardPage(QWidget):
             box.addWidget(split, 1)
             if key == "clv":
                 box.addWidget(self._at_risk_box(data), 1)
+            if key == "channels":
+                box.addWidget(self._cost_entry())
             buttons = QHBoxLayout()
             note = self._note(key, data)
             if note:
@@ -431,10 +434,67 @@ class DashboardPage(QWidget):
                 "visits × expected spend × gross margin, next 12 months."
             ).format(r=bg.r, alpha=bg.alpha, a=bg.a, b=bg.b)
         if key == "channels":
-            return _("Enter what each channel cost per month with: shopcrm analytics channel-cost")
+            return _(
+                "Cost per new guest = what the channel cost in the period's months / its new "
+                "guests. 12-month LTV: gross profit in the first year of guests who came at least "
+                "a year ago."
+            )
         if key in ("ltv_cohort", "ltv_channel"):
             return charts.ltv_formula_text(data["board"].classic_ltv)
         return ""
+
+    def _cost_entry(self) -> QWidget:
+        """A row to enter what a channel cost in a month (flyers, ads, listing fees)."""
+        from shopcrm.store import analytics as store
+
+        row = QWidget()
+        lay = QHBoxLayout(row)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(QLabel(_("Enter a channel's cost:")))
+        self.cost_channel = QComboBox()
+        for channel_id, name in store.channel_names(self.ctx.db).items():
+            self.cost_channel.addItem(name, channel_id)
+        lay.addWidget(self.cost_channel)
+        self.cost_month = QLineEdit(self.today.strftime("%Y-%m"))
+        self.cost_month.setPlaceholderText("YYYY-MM")
+        self.cost_month.setMaximumWidth(90)
+        lay.addWidget(self.cost_month)
+        self.cost_amount = QLineEdit()
+        self.cost_amount.setPlaceholderText(_("Amount (yen)"))
+        self.cost_amount.setMaximumWidth(120)
+        lay.addWidget(self.cost_amount)
+        save = QPushButton(_("Save cost"))
+        save.clicked.connect(self.save_channel_cost)
+        self.cost_amount.returnPressed.connect(self.save_channel_cost)
+        lay.addWidget(save)
+        self.cost_error = QLabel("")
+        self.cost_error.setStyleSheet("color: #B00020;")
+        lay.addWidget(self.cost_error, 1)
+        return row
+
+    def save_channel_cost(self) -> bool:
+        """Save the cost typed in the channels tab (owner only); wrong input names the field."""
+        from shopcrm.domain.money import parse_money
+        from shopcrm.domain.rules import ValidationError
+        from shopcrm.store import analytics as store
+
+        if not self.ctx.require_owner(self):
+            return False
+        try:
+            amount = parse_money(self.cost_amount.text())
+            store.set_channel_cost(
+                self.ctx.db,
+                self.cost_channel.currentData(),
+                self.cost_month.text().strip(),
+                amount,
+            )
+        except ValidationError as exc:
+            self.cost_error.setText(str(exc))
+            return False
+        self.cost_error.setText("")
+        self.status.setText(_("Saved."))
+        self.reload()
+        return True
 
     def _at_risk_box(self, data: dict) -> QWidget:
         from shopcrm.services import charts
