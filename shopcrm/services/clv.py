@@ -174,8 +174,9 @@ def _dot(a, b) -> float:
     return float(np.multiply(a, b).sum())
 
 
-def fit_bgnbd(x, t_x, T, weights=None) -> tuple[BgNbd, bool]:
-    """Maximum-likelihood BG/NBD parameters; the bool says whether the fit converged.
+def bgnbd_objective(x, t_x, T, weights=None):
+    """(neg_ll, scale, (x, t_x, T, w) compressed): ``neg_ll(log params on a time axis divided by
+    scale) -> (value, gradient)``.
 
     The negative log-likelihood comes with its analytic gradient (digamma terms, weighted by each
     customer's share of the two likelihood branches), so L-BFGS-B needs one evaluation per step.
@@ -237,16 +238,21 @@ def fit_bgnbd(x, t_x, T, weights=None) -> tuple[BgNbd, bool]:
             return _BAD
         return -total, grad
 
-    start = np.array([1.0, 1.0, 1.0, 1.0])
-    params, _ll, ok = _fit(neg_ll, start)
+    return neg_ll, scale, (ux, utx, uT, w)
+
+
+def fit_bgnbd(x, t_x, T, weights=None) -> tuple[BgNbd, bool]:
+    """Maximum-likelihood BG/NBD parameters; the bool says whether the fit converged."""
+    neg_ll, scale, (ux, utx, uT, w) = bgnbd_objective(x, t_x, T, weights)
+    params, _ll, ok = _fit(neg_ll, np.array([1.0, 1.0, 1.0, 1.0]))
     r, alpha, a, b = params
     alpha *= scale  # undo the time scaling (alpha is the rate's scale in time units)
     full = float(_dot(w, bgnbd_log_likelihood((r, alpha, a, b), ux, utx, uT)))
     return BgNbd(float(r), float(alpha), float(a), float(b), "weeks", full), ok
 
 
-def fit_gamma_gamma(x, m) -> tuple[GammaGamma, bool]:
-    """Maximum-likelihood Gamma-Gamma parameters over customers with x >= 1 (analytic gradient)."""
+def gamma_gamma_objective(x, m):
+    """(neg_ll, scale): ``neg_ll(log params, spend divided by scale) -> (value, gradient)``."""
     x, m = np.asarray(x, dtype=float), np.asarray(m, dtype=float)
     scale = float(np.mean(m)) or 1.0
     ms = m / scale
@@ -269,6 +275,13 @@ def fit_gamma_gamma(x, m) -> tuple[GammaGamma, bool]:
             return 1e300, np.zeros(3)
         return -total, grad
 
+    return neg_ll, scale
+
+
+def fit_gamma_gamma(x, m) -> tuple[GammaGamma, bool]:
+    """Maximum-likelihood Gamma-Gamma parameters over customers with x >= 1."""
+    x, m = np.asarray(x, dtype=float), np.asarray(m, dtype=float)
+    neg_ll, scale = gamma_gamma_objective(x, m)
     params, _ll, ok = _fit(neg_ll, np.array([1.0, 2.0, 1.0]))
     p, q, g = params
     g *= scale

@@ -79,6 +79,25 @@ def test_heavy_buyers_stay_finite():
     assert alive[2] > 0.5 and future[2] > 10
 
 
+def test_analytic_gradients_match_finite_differences():
+    from scipy.optimize import approx_fprime
+
+    rng = np.random.default_rng(2)
+    x, t_x, T = clv.simulate_bgnbd(rng, 300, PAPER, rng.uniform(30, 80, 300))
+    neg_ll, _scale, _data = clv.bgnbd_objective(x, t_x, T)
+    rep = x > 0
+    gg_ll, _gg_scale = clv.gamma_gamma_objective(
+        x[rep], clv.simulate_gamma_gamma(rng, x[rep], (6.0, 3.5, 15.0))
+    )
+    for objective, point in (
+        (neg_ll, np.log([0.3, 0.2, 0.8, 2.5])),
+        (neg_ll, np.log([1.5, 3.0, 2.0, 0.7])),
+        (gg_ll, np.log([2.0, 3.0, 0.5])),
+    ):
+        numeric = approx_fprime(point, lambda p, f=objective: f(p)[0], 1e-6)
+        assert objective(point)[1] == pytest.approx(numeric, rel=1e-4, abs=1e-3)
+
+
 def test_fit_recovers_simulated_parameters():
     rng = np.random.default_rng(3)
     x, t_x, T = clv.simulate_bgnbd(rng, 5000, PAPER, rng.uniform(30, 80, 5000))
