@@ -36,6 +36,13 @@ def _month(value: str) -> tuple[int, int]:
     return year, month
 
 
+def _cells(text: str) -> int:
+    """Terminal columns of ``text`` (full-width Japanese characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
@@ -77,9 +84,9 @@ def summary_cmd(obj, start, end, as_json):
         (_("Average spend per person"), f"¥{t['spend_per_person'] or 0:,}"),
         (_("LTV (formula)"), f"¥{board.classic_ltv.ltv:,}"),
     ]
-    width = max(len(label) for label, _v in lines)
+    width = max(_cells(label) for label, _v in lines)
     for label, value in lines:
-        click.echo(f"  {label:<{width}}  {value}")
+        click.echo(f"  {label}{' ' * (width - _cells(label))}  {value}")
 
 
 @analytics_group.command("clv")
