@@ -144,7 +144,7 @@ def build(
         fw, fh = fig.get_size_inches()
         return Image(buf, width=w, height=w * fh / fw)
 
-    head_right = ParagraphStyle("head", fontName=font, fontSize=8.5, leading=10.5, alignment=2)
+    head_right = ParagraphStyle("head", fontName=font, fontSize=8, leading=10, alignment=2)
     head_left = ParagraphStyle("head_left", parent=head_right, alignment=0)
 
     def table(rows, col_widths, header=True, align="RIGHT"):
@@ -165,6 +165,8 @@ def build(
             ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
             ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.HexColor("#888888")),
             ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#F4F6FA")]),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
             ("TOPPADDING", (0, 0), (-1, -1), 2.5),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
         ]
@@ -220,7 +222,7 @@ def build(
         headers, rows = charts.table(key, board)
         story.append(Paragraph(_(charts.CHARTS[key]), h2))
         if rows:
-            first = 0.22
+            first = 0.18
             rest = (1 - first) / (len(headers) - 1)
             story.append(
                 table([headers, *rows], [width * first] + [width * rest] * (len(headers) - 1))
