@@ -29,7 +29,9 @@ def test_probability_of_no_purchase_in_39_weeks():
 def test_expected_purchases_of_a_new_customer():
     assert round(clv.expected_purchases(PAPER_FULL, 1), 4) == 0.0532
     assert round(clv.expected_purchases(PAPER_FULL, 78), 3) == 1.858
-    # the rounded parameters land within rounding of the same values
+    # the rounded parameters of the brief land within their rounding of the same values
+    # (0.05327 and 1.8605)
+    assert clv.expected_purchases(PAPER, 1) == pytest.approx(0.0532, abs=1e-4)
     assert clv.expected_purchases(PAPER, 78) == pytest.approx(1.858, abs=0.003)
 
 
