@@ -136,6 +136,12 @@ def month_tick(label: str, first: bool) -> str:
     return f"{names[month - 1]}\n{year}" if (first or month == 1) else names[month - 1]
 
 
+def month_long(label: str) -> str:
+    """'2026-01' -> '2026年1月' / 'Jan 2026'."""
+    text = month_tick(label, True)
+    return text.replace("\n", "") if current_language() == "ja" else text.replace("\n", " ")
+
+
 def _month_axis(ax, labels: list[str], max_ticks: int = 13) -> None:
     step = max(1, int(np.ceil(len(labels) / max_ticks)))
     ticks = list(range(0, len(labels), step))
@@ -295,7 +301,7 @@ def retention_chart(board: an.Dashboard) -> Figure:
     ax.set_xticks(range(width))
     ax.set_xticklabels([str(k) for k in range(width)])
     ax.set_yticks(range(len(rows)))
-    ax.set_yticklabels([f"{month_tick(c, True).replace(chr(10), ' ')} ({s})" for c, s, _sh in rows])
+    ax.set_yticklabels([f"{month_long(c)} ({s})" for c, s, _sh in rows])
     ax.set_xlabel(_("Months since the first visit"))
     ax.tick_params(length=0)
     for side in ax.spines.values():
@@ -377,9 +383,7 @@ def _ltv_chart(curves: list[an.LtvCurve], key: str, label_fn: Callable[[str], st
 
 
 def ltv_cohort_chart(board: an.Dashboard) -> Figure:
-    return _ltv_chart(
-        board.ltv_cohorts, "ltv_cohort", lambda m: month_tick(m, True).replace("\n", " ")
-    )
+    return _ltv_chart(board.ltv_cohorts, "ltv_cohort", month_long)
 
 
 def ltv_channel_chart(board: an.Dashboard) -> Figure:
