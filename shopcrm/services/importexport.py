@@ -1453,7 +1453,7 @@ def apply_import(
                 if progress:
                     progress(start, total)
                 chunk = [
-                    dataclasses.replace(c, channel_id=ids.get(c.channel, c.channel_id))
+                    dataclasses.replace(c, channel_id=ids[c.channel]) if c.channel in ids else c
                     for _line, c in rows[start : start + CHUNK]
                 ]
                 store_customers.insert_many(db, chunk)
