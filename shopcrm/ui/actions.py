@@ -21,6 +21,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from shopcrm.i18n import N_, _
+from shopcrm.ui.theme import icon
 
 SK = QKeySequence.StandardKey
 
@@ -130,6 +131,7 @@ class ActionRegistry(QObject):
             action.setShortcuts(_shortcuts(spec))
             action.setMenuRole(spec.role)
             action.setCheckable(spec.checkable)
+            action.setIcon(icon(spec.key))  # toolbar commands have one in resources/icons
             self._actions[spec.key] = action
         self.retranslate()
 

@@ -35,7 +35,7 @@ from shopcrm.i18n import N_, _, ngettext
 from shopcrm.ui import actions as ui_actions
 from shopcrm.ui.actions import ActionRegistry
 from shopcrm.ui.dialogs.base import ui_settings
-from shopcrm.ui.theme import DEMO_BADGE_STYLE
+from shopcrm.ui.theme import DEMO_BADGE_STYLE, icon
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +150,7 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(True)
         self.nav.clear()
         for spec in PAGES:
-            item = QListWidgetItem(_(spec.title))
+            item = QListWidgetItem(icon(spec.key), _(spec.title))
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             if spec.owner_only:
                 item.setToolTip(_("Owner only"))

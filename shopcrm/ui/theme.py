@@ -8,7 +8,7 @@ screenshots and tests of the dark look on platforms without a dark system theme.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 # (background, foreground) per preference level: each pair has a contrast ratio above 4.5:1.
@@ -38,6 +38,14 @@ def emphasize(widget, scale: float = 1.0, *, bold: bool = True) -> None:
         font.setPointSizeF(font.pointSizeF() * scale)
     font.setBold(bold)
     widget.setFont(font)
+
+
+def icon(name: str) -> QIcon:
+    """The bundled icon ``resources/icons/<name>.svg`` (an empty icon if there is none)."""
+    from shopcrm.i18n import RESOURCES
+
+    path = RESOURCES / "icons" / f"{name}.svg"
+    return QIcon(str(path)) if path.is_file() else QIcon()
 
 
 def error_style() -> str:

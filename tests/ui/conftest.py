@@ -140,6 +140,17 @@ def app_ctx(db, db_path, shop, qapp):
     return AppContext(db, db_path)
 
 
+def settle() -> None:
+    """Let background work finish and its answers arrive while the database is still open, and
+    delete the widgets scheduled for deletion (pages dropped by a language switch)."""
+    from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(10_000)
+    for _ in range(3):
+        QCoreApplication.processEvents()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 @pytest.fixture
 def main_window(app_ctx, qtbot):
     from shopcrm.ui.main_window import MainWindow
@@ -149,7 +160,7 @@ def main_window(app_ctx, qtbot):
     window.show()
     qtbot.waitExposed(window)
     yield window
-    window.close()
+    settle()  # (pytest-qt has closed the window by now; the database is still open)
 
 
 def wait_for_table(qtbot, page, timeout=5000):

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from shopcrm import i18n
 from shopcrm.ui.main_window import PAGE_KEYS, MainWindow, _BrokenPage
-from tests.ui.conftest import handle_modal
+from tests.ui.conftest import handle_modal, settle
 
 
 def test_window_opens_with_every_page(main_window):
@@ -102,6 +102,7 @@ def test_geometry_splitter_and_last_page_are_restored(app_ctx, qtbot):
     sizes = first.current_page().splitter.sizes()
     qtbot.wait(50)
     first.close()
+    settle()
 
     second = MainWindow(app_ctx)
     qtbot.addWidget(second)
@@ -110,6 +111,7 @@ def test_geometry_splitter_and_last_page_are_restored(app_ctx, qtbot):
     assert (second.size().width(), second.size().height()) == (720, 520)
     assert second.current_page().splitter.sizes() == sizes
     second.close()
+    settle()
 
 
 def test_owner_only_page_asks_first(main_window, app_ctx, monkeypatch):
@@ -227,6 +229,8 @@ def test_build_main_window_follows_the_shop_language_and_holds_the_lock(db, db_p
         qtbot, lambda: _expect_cancel(build_main_window, db_path), lambda box: box.text()
     )
     assert message
+    window.close()
+    settle()
     ctx._lock.release()
     ctx.db.close()
 
@@ -246,6 +250,8 @@ def test_english_is_kept_when_asked_for(db, db_path, shop, qtbot):
     _app, ctx, window = build_main_window(db_path, lang="en")
     qtbot.addWidget(window)
     assert window.menuBar().actions()[0].text() == "&File"
+    window.close()
+    settle()
     ctx._lock.release()
     ctx.db.close()
 
