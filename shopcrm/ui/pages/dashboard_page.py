@@ -293,6 +293,7 @@ class DashboardPage(QWidget):
     def reload(self) -> None:
         """Read the shop's data again (the Refresh button), then recompute."""
         self._shop = None
+        self.today = dt.date.today()  # the app may have stayed open past midnight
         self.refresh()
 
     def refresh(self) -> None:
