@@ -306,3 +306,37 @@ def test_a_change_elsewhere_keeps_the_rows_and_the_scroll_position(app_ctx, db, 
         app_ctx.customers_changed.emit()  # e.g. a guest was edited in a dialog
     assert page.model.rowCount() == loaded
     assert bar.value() == where
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_banner_and_chip_colours_are_readable_on_any_theme():
+    """They set their own background and text colour: WCAG AA contrast (4.5:1) for each pair."""
+    import re
+
+    from shopcrm.ui.theme import ALLERGY_BANNER_STYLE, LEVEL_COLOURS
+
+    banner = re.findall(r"#[0-9a-fA-F]{6}", ALLERGY_BANNER_STYLE)
+    for bg, fg in [tuple(banner[:2]), *LEVEL_COLOURS.values()]:
+        light, dark = sorted((_luminance(bg), _luminance(fg)), reverse=True)
+        assert (light + 0.05) / (dark + 0.05) >= 4.5, (bg, fg)
+
+
+def test_detail_pane_follows_a_dark_palette(page, qtbot, shop):
+    from PySide6.QtGui import QPalette
+
+    from shopcrm.ui.theme import is_dark
+
+    palette = QPalette(page.palette())
+    palette.setColor(QPalette.ColorRole.Window, Qt.GlobalColor.black)
+    palette.setColor(QPalette.ColorRole.WindowText, Qt.GlobalColor.white)
+    assert is_dark(palette)
+    page.setPalette(palette)
+    page.select_customer(shop.id("佐藤 花子"))
+    label = page.detail.prefs_title
+    text = label.palette().color(QPalette.ColorRole.WindowText)
+    assert text.lightness() > 200  # the section title follows the palette, not a fixed colour
