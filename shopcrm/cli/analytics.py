@@ -57,9 +57,16 @@ def analytics_group():
     "--from", "start", default=None, help="First day (YYYY-MM-DD); default 12 months ago."
 )
 @click.option("--to", "end", default=None, help="Last day (YYYY-MM-DD); default today.")
+@click.option(
+    "--dm-days",
+    type=click.IntRange(1, 365),
+    default=30,
+    show_default=True,
+    help="A DM counts as answered by a visit within this many days.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print every measure as JSON.")
 @pass_cli
-def summary_cmd(obj, start, end, as_json):
+def summary_cmd(obj, start, end, dm_days, as_json):
     """The measures of a period (new and returning guests, repeat rate, LTV, channels, ...)."""
     from shopcrm.services import analytics
 
@@ -67,7 +74,7 @@ def summary_cmd(obj, start, end, as_json):
     start_d, end_d = _date(start, "from"), _date(end, "to")
     if start_d and end_d and start_d > end_d:
         raise ValidationError("from", N_("The first day is after the last day."))
-    board = analytics.summary(obj.db, start_d, end_d)
+    board = analytics.summary(obj.db, start_d, end_d, dm_days=dm_days)
     if as_json:
         echo_json(board.to_dict())
         return

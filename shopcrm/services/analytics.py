@@ -866,8 +866,14 @@ def dashboard(data: ShopData, start: dt.date, end: dt.date, *, dm_days: int = 30
     )
 
 
-def summary(db: Database, start: dt.date | None = None, end: dt.date | None = None) -> Dashboard:
+def summary(
+    db: Database,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    *,
+    dm_days: int = 30,
+) -> Dashboard:
     """The dashboard for a period (default: the 12 months up to today)."""
     end = end or dt.date.today()
     start = start or month_start(month_index(end) - 11)
-    return dashboard(load(db, today=end), start, end)
+    return dashboard(load(db, today=end), start, end, dm_days=dm_days)

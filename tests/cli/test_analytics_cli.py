@@ -27,6 +27,23 @@ def test_summary_json_has_the_measures(db, db_path):
     assert out["repeat_rate"] == 0.5  # Jan..Mar: A 3 days, B 1, C 1, D 2 -> 2 of 4
     assert [m["month"] for m in out["months"]] == ["2026-01", "2026-02", "2026-03"]
     assert out["classic_ltv"]["ltv"] == 7865
+    # DM response: the welcome DM to A was answered after 14 days, so not within 10 days
+    answered = {r["campaign"]: r["responded"] for r in out["dm_response"]}
+    assert answered["welcome"] == 1 and out["dm_days"] == 30
+    short = run(
+        db_path,
+        "analytics",
+        "summary",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-03-31",
+        "--dm-days",
+        "10",
+        "--json",
+    )
+    rows = json.loads(short.output)["dm_response"]
+    assert {r["campaign"]: r["responded"] for r in rows}["welcome"] == 0
     assert {
         "retention",
         "ltv_cohorts",
