@@ -344,11 +344,15 @@ class MainWindow(QMainWindow):
         getter = getattr(page, "selected_customer_id", None)
         return getter() if callable(getter) else None
 
+    def show_customer(self, customer_id: int) -> None:
+        """Open the guest's record on the Customers page."""
+        self.show_page("customers")
+        self.current_page().select_customer(customer_id)
+
     def new_customer(self) -> int | None:
         saved = ui_actions.open_customer_dialog(self.ctx, None, self)
         if saved:
-            self.show_page("customers")
-            self.current_page().select_customer(saved)
+            self.show_customer(saved)
         return saved
 
     def edit_customer(self) -> None:

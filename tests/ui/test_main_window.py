@@ -278,3 +278,13 @@ def test_keyboard_only_from_the_today_search_to_a_saved_visit(main_window, qtbot
     assert [v.amount for v in history] == [4800, 3200]  # the new one, then her visit 200 days ago
     qtbot.waitUntil(lambda: today.visits.count() == 3)
     assert any("佐藤 花子" in today.visits.item(i).text() for i in range(3))
+
+
+def test_a_birthday_on_today_opens_the_guest_record(main_window, qtbot, shop):
+    today = main_window.current_page()
+    item = today.birthdays.item(0)
+    today.birthdays.itemActivated.emit(item)
+    assert main_window.current_page_key() == "customers"
+    page = main_window.current_page()
+    assert page.detail.customer_id == shop.id("山田 太郎")
+    qtbot.waitUntil(lambda: page.table.currentIndex().isValid())

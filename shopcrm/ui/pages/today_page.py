@@ -111,14 +111,14 @@ class TodayPage(QWidget):
         self.birthdays = QListWidget()
         self.birthdays.setObjectName("todayBirthdays")
         self.birthdays.setAccessibleName(_("Birthdays this week"))
-        self.birthdays.itemActivated.connect(self._on_result_activated)
+        self.birthdays.itemActivated.connect(self._show_customer)
 
         self.visits_title = QLabel(_("Visits today"))
         emphasize(self.visits_title)
         self.visits = QListWidget()
         self.visits.setObjectName("todayVisits")
         self.visits.setAccessibleName(_("Visits today"))
-        self.visits.itemActivated.connect(self._on_result_activated)
+        self.visits.itemActivated.connect(self._show_customer)
 
         self.date_label = QLabel()
         self.date_label.setObjectName("todayDate")
@@ -236,6 +236,13 @@ class TodayPage(QWidget):
         customer_id = item.data(ID_ROLE)
         if customer_id:
             ui_actions.open_visit_dialog(self.ctx, customer_id, self.window())
+
+    def _show_customer(self, item) -> None:
+        """Birthdays and today's visits open the guest's record on the Customers page."""
+        customer_id = item.data(ID_ROLE)
+        window = self.window()
+        if customer_id and hasattr(window, "show_customer"):
+            window.show_customer(customer_id)
 
     def selected_customer_id(self) -> int | None:
         """The guest picked in the list (the top hit of a search, or one chosen by the user)."""
