@@ -75,6 +75,24 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("edit_customer", N_("&Edit customer…"), N_("Edit the selected guest")),
     ActionSpec(
+        "export_customer",
+        N_("E&xport complete record…"),
+        N_("Everything held about the selected guest, for a disclosure request"),
+        owner_only=True,
+    ),
+    ActionSpec(
+        "erase_customer",
+        N_("Erase personal &data…"),
+        N_("Erase the selected guest's personal data on request; visits stay, anonymous"),
+        owner_only=True,
+    ),
+    ActionSpec(
+        "merge",
+        N_("&Merge duplicates…"),
+        N_("Guests who look like one person, side by side, to merge (and undo)"),
+        owner_only=True,
+    ),
+    ActionSpec(
         "find",
         N_("&Find customer"),
         N_("Go to the search box"),

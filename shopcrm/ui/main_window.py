@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from shopcrm import __version__, i18n
 from shopcrm.i18n import N_, _, ngettext
 from shopcrm.ui import actions as ui_actions
-from shopcrm.ui.actions import ActionRegistry
+from shopcrm.ui.actions import SPECS, ActionRegistry
 from shopcrm.ui.dialogs.base import ui_settings
 from shopcrm.ui.theme import DEMO_BADGE_STYLE, icon
 
@@ -211,6 +211,9 @@ class MainWindow(QMainWindow):
             customer_menu.addAction(a[key])
         customer_menu.addSeparator()
         customer_menu.addAction(a["find"])
+        customer_menu.addSeparator()
+        for key in ("export_customer", "erase_customer", "merge"):
+            customer_menu.addAction(a[key])
 
         view_menu = bar.addMenu(_("&View"))
         self._page_actions = QActionGroup(self)
@@ -255,6 +258,9 @@ class MainWindow(QMainWindow):
             "new_customer": self.new_customer,
             "record_visit": self.record_visit,
             "edit_customer": self.edit_customer,
+            "export_customer": lambda: self._privacy_action("export_customer"),
+            "erase_customer": lambda: self._privacy_action("erase_customer"),
+            "merge": self.merge_duplicates,
             "find": self.focus_search,
             "settings": self.open_settings,
             "menu_editor": self.open_menu_editor,
@@ -355,12 +361,31 @@ class MainWindow(QMainWindow):
             self.show_customer(saved)
         return saved
 
-    def edit_customer(self) -> None:
+    def _chosen_customer(self, title: str) -> int | None:
+        """The guest a command acts on; says so when none is selected."""
         customer_id = self._customer_in_view() or self.ctx.selected_customer_id
         if not customer_id:
-            QMessageBox.information(self, _("Edit customer"), _("Select a customer first."))
+            QMessageBox.information(self, title, _("Select a customer first."))
+        return customer_id
+
+    def edit_customer(self) -> None:
+        customer_id = self._chosen_customer(_("Edit customer"))
+        if customer_id:
+            ui_actions.open_customer_dialog(self.ctx, customer_id, self)
+
+    def _privacy_action(self, name: str) -> None:
+        """Export a guest's complete record, or erase their personal data (owner only)."""
+        customer_id = self._chosen_customer(_(SPECS[name].text).replace("&", "").rstrip("…"))
+        if not customer_id:
             return
-        ui_actions.open_customer_dialog(self.ctx, customer_id, self)
+        from shopcrm.ui.dialogs import merge_dialog
+
+        getattr(merge_dialog, name)(self.ctx, customer_id, self)
+
+    def merge_duplicates(self) -> None:
+        from shopcrm.ui.dialogs import merge_dialog
+
+        merge_dialog.merge_duplicates(self.ctx, self)
 
     def record_visit(self) -> bool:
         return ui_actions.open_visit_dialog(self.ctx, self._customer_in_view(), self)

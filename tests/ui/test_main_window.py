@@ -288,3 +288,23 @@ def test_a_birthday_on_today_opens_the_guest_record(main_window, qtbot, shop):
     page = main_window.current_page()
     assert page.detail.customer_id == shop.id("山田 太郎")
     qtbot.waitUntil(lambda: page.table.currentIndex().isValid())
+
+
+def test_erase_a_guest_from_the_customer_menu(main_window, qtbot, shop):
+    from shopcrm.store import customers
+
+    main_window.show_page("customers")
+    page = main_window.current_page()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 7)
+    guest = shop.id("高橋 美咲")
+    page.select_customer(guest)
+
+    def erase(box):
+        button = next(b for b in box.buttons() if b.text() == "Erase")
+        button.click()
+
+    handle_modal(qtbot, main_window.registry["erase_customer"].trigger, erase)
+    assert customers.get(main_window.ctx.db, guest).erased_at is not None
+    qtbot.waitUntil(lambda: page.model.rowCount() == 6)
+    assert page.model.row_of(guest) is None
+    assert page.detail.name_label.text() == "(personal data erased)"

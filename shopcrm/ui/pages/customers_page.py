@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
@@ -118,6 +119,8 @@ class CustomersPage(QWidget):
             self.table.setColumnWidth(col, width)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.table.doubleClicked.connect(lambda _index: self.edit_customer())
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.activated.connect(lambda _index: self.edit_customer())
 
         self.detail = CustomerDetail(ctx)
@@ -253,6 +256,21 @@ class CustomersPage(QWidget):
             button.blockSignals(False)
         self.model.query, self.model.filter = "", None
         self.model.reload()
+
+    def _context_menu(self, pos) -> None:
+        """Right-click on a guest: the window's commands for the selected customer."""
+        index = self.table.indexAt(pos)
+        window = self.window()
+        if not index.isValid() or not hasattr(window, "registry"):
+            return
+        self._select_row(index.row(), scroll=False)
+        menu = QMenu(self)
+        for key in ("record_visit", "edit_customer", None, "export_customer", "erase_customer"):
+            if key is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(window.registry[key])
+        menu.exec(self.table.viewport().mapToGlobal(pos))
 
     # --- commands -----------------------------------------------------------------------------
     def new_customer(self) -> None:

@@ -269,7 +269,8 @@ class CustomerDetail(QWidget):
         self.customer = customer
         self.customer_id = customer_id
         self._set_enabled(True)
-        self.name_label.setText(customer.name)
+        erased = customer.erased_at is not None or not customer.name
+        self.name_label.setText(_("(personal data erased)") if erased else customer.name)
         self.kana_label.setText(customer.kana)
         self._fill_profile(customer)
         self.refresh_preferences()
