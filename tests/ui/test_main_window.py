@@ -282,6 +282,7 @@ def test_keyboard_only_from_the_today_search_to_a_saved_visit(main_window, qtbot
 
 def test_a_birthday_on_today_opens_the_guest_record(main_window, qtbot, shop):
     today = main_window.current_page()
+    qtbot.waitUntil(lambda: not today.birthdays_loading)
     item = today.birthdays.item(0)
     today.birthdays.itemActivated.emit(item)
     assert main_window.current_page_key() == "customers"
