@@ -47,20 +47,16 @@ def _store(name: str):
 
 
 def format_birthday(year, month, day, today: dt.date | None = None) -> str:
-    """ "1985-03-10 (turns 42 on 2027-03-10)" or "03-10" when the year is unknown."""
+    """ "1985年3月10日 （41歳）" / "10 Mar 1985  (age 41)"; without a year just the day."""
+    from shopcrm.domain import dates
+
     if not month or not day:
         return ""
+    text = dates.format_birthday((year, month, day))
     if not year:
-        return _("{month}/{day} (year unknown)").format(month=month, day=day)
-    today = today or dt.date.today()
-    text = f"{year:04d}-{month:02d}-{day:02d}"
-    try:
-        from shopcrm.domain import dates
-
-        age = dates.age_on(year, month, day, today)
-        return text + "  " + _("(age {age})").format(age=age)
-    except (ImportError, ValueError):
-        return text
+        return text + "  " + _("(year unknown)")
+    age = dates.age_on(year, month, day, today or dt.date.today())
+    return text + "  " + _("(age {age})").format(age=age)
 
 
 def _moment(value) -> str:
