@@ -156,7 +156,6 @@ def build_main_window(db_path: Path, demo: bool = False, *, lang: str | None = N
     if demo:
         _fill_demo(db)
     ctx = AppContext(db, db_path, demo=demo)
-    ctx._lock = lock  # held for the app's lifetime; released when the process ends
     try:
         from shopcrm.ui.dialogs import pin_dialog
 
@@ -165,6 +164,7 @@ def build_main_window(db_path: Path, demo: bool = False, *, lang: str | None = N
     except ImportError:
         pass
     window = MainWindow(ctx)
+    window.db_lock = lock  # held while the app runs; released when it ends (or the process dies)
     return app, ctx, window
 
 
@@ -181,8 +181,7 @@ def run(db_path: Path, *, demo: bool = False, lang: str | None = None) -> int:
     try:
         return app.exec()
     finally:
-        lock = getattr(ctx, "_lock", None)
-        release = getattr(lock, "release", None)
+        release = getattr(window.db_lock, "release", None)
         if callable(release):
             release()
         ctx.db.close()

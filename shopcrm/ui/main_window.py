@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.setObjectName("mainWindow")
         self._settings = settings or ui_settings()
+        self.db_lock = None  # the single-instance lock (store.lock), held while the app runs
         self.registry = ActionRegistry(self)
         self._pages: dict[str, QWidget] = {}
         self._current = "today"
@@ -201,7 +202,8 @@ class MainWindow(QMainWindow):
                 edit_menu.addSeparator()
                 continue
             act = edit_menu.addAction(_(text))
-            act.setShortcut(QKeySequence(std))
+            if std is not None:
+                act.setShortcut(QKeySequence(std))
             # The shortcut belongs to the text field that has focus; the menu entry forwards.
             act.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
             act.triggered.connect(lambda _checked=False, s=slot: _edit_focused(s))
@@ -286,8 +288,9 @@ class MainWindow(QMainWindow):
             widget.setObjectName(widget.objectName() or f"{key}Page")
             old = self.stack.widget(index)
             self.stack.insertWidget(index, widget)
-            self.stack.removeWidget(old)
-            old.deleteLater()
+            if old is not None:
+                self.stack.removeWidget(old)
+                old.deleteLater()
             self._pages[key] = widget
         return self._pages[key]
 
@@ -342,7 +345,8 @@ class MainWindow(QMainWindow):
         if not hasattr(page, "focus_search"):
             self.show_page("customers")
             page = self.current_page()
-        page.focus_search()
+        # Today and Customers have a search box.
+        page.focus_search()  # type: ignore[attr-defined]
 
     def _customer_in_view(self) -> int | None:
         """The guest the user is looking at: the current page's selection, if it has one."""
@@ -353,7 +357,7 @@ class MainWindow(QMainWindow):
     def show_customer(self, customer_id: int) -> None:
         """Open the guest's record on the Customers page."""
         self.show_page("customers")
-        self.current_page().select_customer(customer_id)
+        self.current_page().select_customer(customer_id)  # type: ignore[attr-defined]
 
     def new_customer(self) -> int | None:
         saved = ui_actions.open_customer_dialog(self.ctx, None, self)
@@ -494,7 +498,8 @@ class MainWindow(QMainWindow):
     def set_language(self, language: str) -> None:
         """Switch every text of the app to ``language`` ("ja" or "en")."""
         i18n.set_language(language)
-        install_qt_translator(QApplication.instance(), language)
+        app = QApplication.instance()
+        install_qt_translator(app if isinstance(app, QApplication) else None, language)
         self.retranslate()
 
     # --- remembered state -------------------------------------------------------------------------

@@ -231,7 +231,7 @@ def test_build_main_window_follows_the_shop_language_and_holds_the_lock(db, db_p
     assert message
     window.close()
     settle()
-    ctx._lock.release()
+    window.db_lock.release()
     ctx.db.close()
 
 
@@ -252,7 +252,7 @@ def test_english_is_kept_when_asked_for(db, db_path, shop, qtbot):
     assert window.menuBar().actions()[0].text() == "&File"
     window.close()
     settle()
-    ctx._lock.release()
+    window.db_lock.release()
     ctx.db.close()
 
 

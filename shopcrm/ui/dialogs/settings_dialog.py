@@ -113,30 +113,38 @@ class SettingsDialog(DialogBase):
         spec = SETTINGS[key]
         value = self.values[key]
         name = _(spec.label)
+        widget: QWidget
         if key == "language":
-            widget = QComboBox()
+            combo = QComboBox()
             for code, label in LANGUAGE_CHOICES:
-                widget.addItem(_(label) if code == "" else label, code)
-            widget.setCurrentIndex(max(0, widget.findData(value)))
+                combo.addItem(_(label) if code == "" else label, code)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            widget = combo
         elif spec.type is bool:
-            widget = QCheckBox()
-            widget.setChecked(bool(value))
+            check = QCheckBox()
+            check.setChecked(bool(value))
+            widget = check
         elif spec.type in (int, float):
             low, high, step, suffix = NUMBER_SPECS.get(key, (0, 1_000_000, 1, ""))
+            spin: QSpinBox | QDoubleSpinBox
             if spec.type is int:
-                widget = QSpinBox()
-                widget.setRange(int(low), int(high))
+                spin = QSpinBox()
+                spin.setRange(int(low), int(high))
+                spin.setSingleStep(int(step))
+                spin.setValue(int(value))
             else:
-                widget = QDoubleSpinBox()
-                widget.setDecimals(1)
-                widget.setRange(low, high)
-            widget.setSingleStep(step)
-            widget.setSuffix(suffix)
-            widget.setValue(value)
+                spin = QDoubleSpinBox()
+                spin.setDecimals(1)
+                spin.setRange(low, high)
+                spin.setSingleStep(step)
+                spin.setValue(float(value))
+            spin.setSuffix(suffix)
+            widget = spin
         else:
-            widget = QLineEdit(str(value))
-            widget.setMinimumWidth(280)
-            widget.textEdited.connect(lambda _text, k=key: self._clear_error(k))
+            line = QLineEdit(str(value))
+            line.setMinimumWidth(280)
+            line.textEdited.connect(lambda _text, k=key: self._clear_error(k))
+            widget = line
         widget.setObjectName(f"setting_{key}")
         widget.setAccessibleName(name)
         return widget
@@ -152,6 +160,7 @@ class SettingsDialog(DialogBase):
             return int(widget.value())
         if isinstance(widget, QDoubleSpinBox):
             return round(float(widget.value()), 1)
+        assert isinstance(widget, QLineEdit)
         return widget.text().strip()
 
     def collect(self) -> tuple[dict, dict[str, str]]:

@@ -29,7 +29,7 @@ class FlowLayout(QLayout):
 
     def __init__(self, parent=None, spacing: int = 6):
         super().__init__(parent)
-        self._items = []
+        self._items: list = []
         self._spacing = spacing
         self.setContentsMargins(0, 0, 0, 0)
 
@@ -97,6 +97,7 @@ class Chip(QFrame):
     """One chip: text on a coloured background, with an optional × that asks for removal."""
 
     removeClicked = Signal()
+    preference_id: int | None = None  # set when the chip shows a stored preference
 
     def __init__(self, text: str, level: str = "", *, removable: bool = True, parent=None):
         super().__init__(parent)
