@@ -95,6 +95,12 @@ class CustomersPage(QWidget):
 
         self.model = CustomerTableModel(ctx, self)
         self.model.loaded.connect(self._on_loaded)
+        # Only a query slower than a blink says "Searching…" (no flicker on fast ones).
+        self._busy_timer = QTimer(self, singleShot=True, interval=200)
+        self._busy_timer.timeout.connect(self._show_busy)
+        self.model.loading_changed.connect(
+            lambda loading: self._busy_timer.start() if loading else self._busy_timer.stop()
+        )
         self.model.failed.connect(self._on_failed)
         self.table = QTableView()
         self.table.setObjectName("customerTable")
@@ -210,6 +216,10 @@ class CustomersPage(QWidget):
             self.detail.refresh()  # still shown, even when outside the current filter
         if scroll is not None:  # a refresh after a change: stay where the user was
             self.table.verticalScrollBar().setValue(scroll)
+
+    def _show_busy(self) -> None:
+        if self.model.is_loading:
+            self.count_label.setText(_("Searching…"))
 
     def _on_failed(self, message: str) -> None:
         self.count_label.setText(_("Search failed: {error}").format(error=message))
