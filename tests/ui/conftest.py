@@ -145,6 +145,9 @@ def settle() -> None:
     delete the widgets scheduled for deletion (pages dropped by a language switch)."""
     from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
 
+    from shopcrm.ui.models.customer_table_model import wait_for_interactive
+
+    wait_for_interactive()
     QThreadPool.globalInstance().waitForDone(10_000)
     for _ in range(3):
         QCoreApplication.processEvents()

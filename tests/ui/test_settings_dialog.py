@@ -54,6 +54,10 @@ def test_save_normalises_and_stores(dialog, app_ctx, qtbot):
     assert stored["shop_postal_code"] == "1050011"
     assert stored["gross_margin_percent"] == 70.0
     assert stored["print_offset_x_mm"] == -1.5
+    again = SettingsDialog(app_ctx)
+    qtbot.addWidget(again)
+    assert again.inputs["shop_phone"].text() == "03-1234-5678"  # shown as people write it
+    assert again.inputs["shop_postal_code"].text() == "105-0011"
 
 
 def test_menu_editor_button_opens_the_menu_dialog(dialog, qtbot):

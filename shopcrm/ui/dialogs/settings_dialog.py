@@ -59,6 +59,17 @@ LANGUAGE_CHOICES = (("", N_("System language")), ("ja", "日本語"), ("en", "En
 NORMALISERS = {"shop_phone": "normalize_phone", "shop_postal_code": "normalize_postal_code"}
 
 
+def _display(key: str, value: str) -> str:
+    """Stored digits shown the way people write them: 152-0004, 03-5722-0000."""
+    if key == "shop_postal_code" and len(value) == 7 and value.isdigit():
+        return f"{value[:3]}-{value[3:]}"
+    if key == "shop_phone":
+        from shopcrm.ui.models.customer_table_model import format_phone
+
+        return format_phone(value)
+    return value
+
+
 class SettingsDialog(DialogBase):
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
@@ -141,7 +152,7 @@ class SettingsDialog(DialogBase):
             spin.setSuffix(suffix)
             widget = spin
         else:
-            line = QLineEdit(str(value))
+            line = QLineEdit(_display(key, str(value)))
             line.setMinimumWidth(280)
             line.textEdited.connect(lambda _text, k=key: self._clear_error(k))
             widget = line

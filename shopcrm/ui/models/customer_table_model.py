@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QThreadPool, Signal
 
 from shopcrm.i18n import N_, _
-from shopcrm.ui.tasks import run_in_background
+from shopcrm.ui.tasks import Task
 
 PAGE_SIZE = 100  # the first page of a query; later pages grow with what is loaded
 MAX_PAGE_SIZE = 5000
@@ -68,6 +68,38 @@ def format_day(value: dt.date | dt.datetime | None) -> str:
         return ""
     day = value.date() if isinstance(value, dt.datetime) else value
     return day.isoformat()
+
+
+_interactive_pool: QThreadPool | None = None
+_interactive_tasks: set[Task] = set()
+
+
+def run_interactive(fn, on_done, on_error=None) -> Task:
+    """``run_in_background`` for what the user is waiting on (search as you type, the next page):
+    a pool of its own, so answers never queue behind long jobs (charts, imports, PDFs) that
+    occupy the shared pool (two threads on a two-core machine)."""
+    global _interactive_pool
+    if _interactive_pool is None:
+        _interactive_pool = QThreadPool()
+        _interactive_pool.setMaxThreadCount(2)
+    task = Task(fn)
+    _interactive_tasks.add(task)
+
+    def finish(*_args) -> None:
+        _interactive_tasks.discard(task)
+
+    task.signals.done.connect(on_done)
+    if on_error is not None:
+        task.signals.error.connect(on_error)
+    task.signals.done.connect(finish)
+    task.signals.error.connect(finish)
+    _interactive_pool.start(task)
+    return task
+
+
+def wait_for_interactive(msecs: int = 10_000) -> bool:
+    """Block until the interactive pool is idle (tests, shutdown); True if it is."""
+    return _interactive_pool is None or _interactive_pool.waitForDone(msecs)
 
 
 @dataclass
@@ -149,7 +181,7 @@ class CustomerTableModel(QAbstractTableModel):
                 db.close()
             return _Page(generation, offset, rows, total)
 
-        run_in_background(work, self._on_page, self._on_error)
+        run_interactive(work, self._on_page, self._on_error)
 
     def _on_page(self, page: _Page) -> None:
         if page.generation != self._generation:

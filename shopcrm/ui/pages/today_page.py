@@ -25,7 +25,12 @@ from PySide6.QtWidgets import (
 
 from shopcrm.i18n import _, ngettext
 from shopcrm.ui import actions as ui_actions
-from shopcrm.ui.models.customer_table_model import format_day, format_money, format_phone
+from shopcrm.ui.models.customer_table_model import (
+    format_day,
+    format_money,
+    format_phone,
+    run_interactive,
+)
 from shopcrm.ui.tasks import run_in_background
 from shopcrm.ui.theme import emphasize
 
@@ -160,7 +165,7 @@ class TodayPage(QWidget):
             finally:
                 db.close()
 
-        run_in_background(work, lambda result: self._show_results(*result))
+        run_interactive(work, lambda result: self._show_results(*result))
 
     def _show_results(self, generation: int, rows) -> None:
         if generation != self._generation:
