@@ -1446,16 +1446,14 @@ def apply_import(
             for name in plan.new_channels:
                 store_customers.channel_id(db, name, create=True)
             ids = {n: store_customers.channel_id(db, n) for n in plan.new_channels}
+            moment = dt.datetime.now().replace(microsecond=0)
             total = len(rows)
             for start in range(0, total, CHUNK):
                 if check_cancelled:
                     check_cancelled()
                 if progress:
                     progress(start, total)
-                chunk = [
-                    dataclasses.replace(c, channel_id=ids[c.channel]) if c.channel in ids else c
-                    for _line, c in rows[start : start + CHUNK]
-                ]
+                chunk = [_ready(c, ids, moment) for _line, c in rows[start : start + CHUNK]]
                 store_customers.insert_many(db, chunk)
             report.imported = total
         else:
@@ -1466,6 +1464,17 @@ def apply_import(
             progress(report.imported, report.imported)
     report.skipped = report.rows - report.imported
     return report
+
+
+def _ready(c: Customer, channel_ids: dict[str, int | None], moment: dt.datetime) -> Customer:
+    """The last touches at write time: a new channel's id, and a consent without a date is
+    dated now (as registering a guest in the app would)."""
+    changes: dict = {}
+    if c.channel in channel_ids:
+        changes["channel_id"] = channel_ids[c.channel]
+    if c.dm_consent and c.dm_consent_at is None:
+        changes["dm_consent_at"] = moment
+    return dataclasses.replace(c, **changes) if changes else c
 
 
 def _write_visits(db, plan, report, skip, valid_only, progress, cancel) -> int:

@@ -52,6 +52,7 @@ def test_encodings_are_detected_without_asking(db, tmp_path, encoding):
     assert taro.phone == "09012345678" and taro.postal_code == "1050011"
     assert (taro.prefecture, taro.city, taro.street) == ("東京都", "港区", "芝公園4-2-8")
     assert taro.tags == ("常連", "日本酒") and taro.dm_consent and taro.notes == "冷酒が好き"
+    assert taro.dm_consent_at is not None  # consent recorded when imported
     hana = customers.find_by_code(db, "A002")
     assert hana.phone == "0312345678" and hana.postal_code == "1500001"
     assert (hana.birth_year, hana.birth_month) == (None, 3) and not hana.dm_consent
