@@ -6,6 +6,7 @@ Each area keeps its commands in its own module below; this module builds the roo
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -14,6 +15,8 @@ import click
 from shopcrm import __version__
 from shopcrm.cli.common import EXIT_INVALID, CliContext, CliError
 from shopcrm.domain.rules import ValidationError
+
+EXIT_STORAGE = 4  # the disk or file refused the write
 
 
 class ShopGroup(click.Group):
@@ -24,6 +27,15 @@ class ShopGroup(click.Group):
             return super().invoke(ctx)
         except ValidationError as exc:
             raise CliError(str(exc), EXIT_INVALID) from exc
+        except (sqlite3.Error, OSError) as exc:
+            # A full disk, a read-only or damaged file: a sentence, not a traceback. The
+            # transaction was rolled back, so nothing is half-written.
+            from shopcrm.store.backup import storage_error_message
+
+            message = storage_error_message(exc)
+            if message is None:
+                raise
+            raise CliError(message, EXIT_STORAGE) from exc
 
 
 @click.group(
