@@ -168,10 +168,23 @@ def build_main_window(db_path: Path, demo: bool = False, *, lang: str | None = N
     return app, ctx, window
 
 
+def _lang_option() -> str | None:
+    """``--lang`` of the ``shopcrm`` command that started us (it wins over the shop's setting)."""
+    try:
+        import click
+    except ImportError:
+        return None
+    context = click.get_current_context(silent=True)
+    while context is not None:
+        if context.params.get("lang"):
+            return context.params["lang"]
+        context = context.parent
+    return None
+
+
 def run(db_path: Path, *, demo: bool = False, lang: str | None = None) -> int:
     """Start the desktop app on ``db_path``; the process exit code."""
-    # ``shopcrm --lang ja`` sets the language before calling us: keep that choice.
-    explicit = lang or (i18n._language or None)
+    explicit = lang or _lang_option()
     try:
         app, ctx, window = build_main_window(db_path, demo, lang=explicit)
     except StartupCancelled as exc:

@@ -321,3 +321,14 @@ def test_none_survives_a_long_day_of_qt_calls(qapp):
         label.setText("x")
     if sys.version_info < (3, 12):
         assert sys.getrefcount(None) > 1 << 39
+
+
+def test_lang_option_of_the_command_wins(db_path):
+    import click
+
+    from shopcrm.app import _lang_option
+
+    assert _lang_option() is None
+    with click.Context(click.Command("shopcrm"), info_name="shopcrm") as ctx:
+        ctx.params["lang"] = "ja"
+        assert _lang_option() == "ja"
