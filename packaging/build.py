@@ -1,4 +1,4 @@
-"""Build the desktop bundle with PyInstaller: ``pip install pyinstaller && python packaging/build.py``.
+"""Build the desktop bundle: ``pip install pyinstaller`` then ``python packaging/build.py``.
 
 Writes ``dist/shopcrm-<version>/`` (Windows/Linux folder app) or ``dist/shopcrm.app`` (macOS).
 The resources folder sits at ``_internal/resources`` inside the bundle, which is where

@@ -40,6 +40,10 @@ def guard_none_refcount() -> None:
     global _none_guarded
     if _none_guarded or sys.version_info >= (3, 12):
         return
+    import PySide6
+
+    if not PySide6.__version__.startswith("6.12."):
+        return  # pyproject excludes 6.12.0; this stays for a 6.12.x that still has the bug
     import ctypes
 
     ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40

@@ -312,15 +312,24 @@ def test_erase_a_guest_from_the_customer_menu(main_window, qtbot, shop):
 
 
 def test_none_survives_a_long_day_of_qt_calls(qapp):
-    """PySide6 6.12 on Python 3.11 drops a reference to None per void Qt call; without the guard
-    in app.py the interpreter aborts after a few thousand calls ("deallocating None")."""
+    """PySide6 6.12.0 on Python 3.11 drops a reference to None per void Qt call; without a fix the
+    interpreter aborts after a few thousand calls ("deallocating None"). pyproject excludes that
+    release; app.py keeps a guard for a 6.12.x that still has the bug."""
     import sys
 
+    import PySide6
+
     label = QLabel()
+    before = sys.getrefcount(None)
     for _ in range(50_000):
         label.setText("x")
-    if sys.version_info < (3, 12):
-        assert sys.getrefcount(None) > 1 << 39
+    after = sys.getrefcount(None)
+    if sys.version_info >= (3, 12):
+        return  # None is immortal
+    if PySide6.__version__.startswith("6.12."):
+        assert after > 1 << 39  # the guard's spare references
+    else:
+        assert before - after < 1_000  # this PySide6 does not leak None
 
 
 def test_lang_option_of_the_command_wins(db_path):
