@@ -311,7 +311,8 @@ def fill(
         menu = bulk.insert_menu(db, categories, items)
         step(N_("Registering 600 guests"))
         guests = _simulate(rng, menu, now)
-        customers = [_customer(rng, g, today) for g in guests]
+        used_names: set[str] = set()
+        customers = [_customer(rng, g, today, used_names) for g in guests]
         channel_ids = bulk.channel_ids(db)
         for c, g in zip(customers, guests, strict=True):
             c.channel_id = channel_ids.get(g.channel)
@@ -529,9 +530,16 @@ def _postal(code: str) -> tuple[str, str, str, bool]:
     return _POSTAL_CACHE[code]
 
 
-def _customer(rng: random.Random, g: _Guest, today: dt.date) -> Customer:
-    surname = _pick_weighted(rng, SURNAMES, [s[3] for s in SURNAMES])
-    given = rng.choice(MALE_NAMES if g.male else FEMALE_NAMES)
+def _customer(rng: random.Random, g: _Guest, today: dt.date, used_names: set[str]) -> Customer:
+    # Redraw a name already given to another guest: 600 guests drawn freely from common names
+    # repeat dozens of full names, which a real shop's list does not (and which would all show up
+    # as "likely duplicates").
+    for _attempt in range(50):
+        surname = _pick_weighted(rng, SURNAMES, [s[3] for s in SURNAMES])
+        given = rng.choice(MALE_NAMES if g.male else FEMALE_NAMES)
+        if surname[0] + given[0] not in used_names:
+            break
+    used_names.add(surname[0] + given[0])
     c = Customer(
         name=f"{surname[0]} {given[0]}",
         kana=f"{surname[1]} {given[1]}",
@@ -543,7 +551,10 @@ def _customer(rng: random.Random, g: _Guest, today: dt.date) -> Customer:
         else:
             c.phone = f"03{rng.randrange(5000, 6999)}{rng.randrange(10**4):04d}"
     if rng.random() < 0.45:
-        local = f"{given[2]}.{surname[2]}" if rng.random() < 0.6 else f"{surname[2]}{given[2][0]}"
+        # The short form carries the guest number, so two people never share an address
+        # (which would show up as false duplicates).
+        short = f"{surname[2]}{given[2][0]}{g.index + 1}"
+        local = f"{given[2]}.{surname[2]}" if rng.random() < 0.6 else short
         if rng.random() < 0.5:
             local += str(rng.randrange(1, 99))
         c.email = f"{local}@{rng.choice(EMAIL_DOMAINS)}"
