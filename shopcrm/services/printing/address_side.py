@@ -27,6 +27,7 @@ from shopcrm.services.printing.layout import (
     group_households,
     honorific,
     is_japanese_address,
+    make_pdf,
     mm,
     split_name,
 )
@@ -67,17 +68,18 @@ def build(
     """One address side per household (or per piece); incomplete addresses skipped and listed."""
     ok, skipped = split_addressable(pieces)
     groups = group_households(ok) if households else [[p] for p in ok]
-    doc = Doc(
+    return make_pdf(
         out,
         (WIDTH, HEIGHT),
+        groups,
+        lambda doc, members, _slot: draw(doc, members, shop),
+        shop=shop,
         offset=offset,
-        title=shop.name,
-        author=shop.name,
         progress=progress,
         cancel=cancel,
+        printed=[p for members in groups for p in members],
+        skipped=skipped,
     )
-    doc.page_each(groups, lambda members: draw(doc, members, shop))
-    return doc.finish([p for members in groups for p in members], skipped)
 
 
 def draw(doc: Doc, members: Sequence[Piece], shop: Shop) -> None:

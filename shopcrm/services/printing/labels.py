@@ -20,7 +20,6 @@ from shopcrm.i18n import N_
 from shopcrm.services.printing.layout import (
     INK,
     CancelFn,
-    Doc,
     Offset,
     Piece,
     PrintOptionError,
@@ -33,6 +32,7 @@ from shopcrm.services.printing.layout import (
     household_names,
     is_japanese_address,
     mail_problem,
+    make_pdf,
     mm,
     postal_text,
     text_width,
@@ -136,26 +136,22 @@ def build(
     first = start_index(sh, start_row, start_col)
     ok, skipped = split_addressable(pieces)
     households = group_households(ok)
-    doc = Doc(
+    return make_pdf(
         out,
         sh.page,
+        households,
+        lambda doc, members, slot: draw_label(doc.c, members, *sh.cell(slot)),
+        shop=shop,
         offset=offset,
-        title=sh.name,
-        author=shop.name if shop else "",
         progress=progress,
         cancel=cancel,
+        title=sh.name,
+        per_page=sh.per_sheet,
+        first=first,
+        on_page=(lambda doc: _outlines(doc.c, sh)) if outlines else None,
+        printed=[p for members in households for p in members],
+        skipped=skipped,
     )
-    total = len(households)
-    for n, members in enumerate(households):
-        doc.tick(n, total)
-        index = first + n
-        if n == 0 or index % sh.per_sheet == 0:
-            doc.new_page()
-            if outlines:
-                _outlines(doc.c, sh)
-        draw_label(doc.c, members, *sh.cell(index))
-    doc.tick(total, total)
-    return doc.finish([p for members in households for p in members], skipped)
 
 
 def _outlines(c, sheet: Sheet) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from reportlab.lib.units import mm
 
@@ -163,13 +163,27 @@ class Doc:
         if self._progress is not None:
             self._progress(done, total)
 
-    def page_each(self, items: Sequence[T], draw: Callable[[T], None]) -> None:
-        """A page per item, ``draw(item)`` on it, with progress and cancel between pages."""
+    def place_each(
+        self,
+        items: Sequence[T],
+        draw: Callable[[T, int], None],
+        *,
+        per_page: int = 1,
+        first: int = 0,
+        on_page: Callable[[], None] | None = None,
+    ) -> None:
+        """``draw(item, slot)`` for each item in slots ``first``, ``first + 1``...: a new page
+        (then ``on_page()``) before the first item and whenever a slot starts a page of
+        ``per_page`` slots; progress and cancel between items."""
         total = len(items)
-        for i, item in enumerate(items):
-            self.tick(i, total)
-            self.new_page()
-            draw(item)
+        for n, item in enumerate(items):
+            self.tick(n, total)
+            slot = first + n
+            if n == 0 or slot % per_page == 0:
+                self.new_page()
+                if on_page is not None:
+                    on_page()
+            draw(item, slot)
         self.tick(total, total)
 
     def finish(self, printed: list[Piece], skipped: list[Skipped] | None = None) -> PrintResult:
@@ -190,6 +204,47 @@ class Doc:
         else:
             data_out = data
         return PrintResult(data_out, self.path, self.pages, list(printed), list(skipped or []))
+
+
+def make_pdf(
+    out: str | Path | None,
+    pagesize: tuple[float, float],
+    items: Sequence[T],
+    draw: Callable[[Doc, T, int], None],
+    *,
+    shop: Shop | None,
+    offset: Offset | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+    title: str | None = None,
+    per_page: int = 1,
+    first: int = 0,
+    on_page: Callable[[Doc], None] | None = None,
+    printed: Sequence[Piece] | None = None,
+    skipped: Sequence[Skipped] = (),
+) -> PrintResult:
+    """The run every layout's ``build`` makes: a ``Doc`` with the shop as title and author (or
+    ``title``), ``draw(doc, item, slot)`` per item through ``Doc.place_each`` (a page per item, or
+    ``per_page`` slots a page from slot ``first``, ``on_page(doc)`` on each new page), and the PDF
+    written in one go. ``printed`` defaults to the items themselves (when they are pieces)."""
+    doc = Doc(
+        out,
+        pagesize,
+        offset=offset,
+        title=(shop.name if shop else "") if title is None else title,
+        author=shop.name if shop else "",
+        progress=progress,
+        cancel=cancel,
+    )
+    doc.place_each(
+        items,
+        lambda item, slot: draw(doc, item, slot),
+        per_page=per_page,
+        first=first,
+        on_page=None if on_page is None else lambda: on_page(doc),
+    )
+    done = cast("Sequence[Piece]", items) if printed is None else printed
+    return doc.finish(list(done), list(skipped))
 
 
 # --- text measuring and fitting ------------------------------------------------------------------

@@ -27,6 +27,7 @@ from shopcrm.services.printing.layout import (
     format_date,
     heading,
     honorific,
+    make_pdf,
     mm,
     postal_text,
 )
@@ -45,12 +46,17 @@ def build(
     cancel: CancelFn | None = None,
 ) -> PrintResult:
     """One A4 letter per piece; returns the PDF as bytes (``out`` None) or writes ``out``."""
-    doc = Doc(
-        out, A4, offset=offset, title=shop.name, author=shop.name, progress=progress, cancel=cancel
-    )
     today = today or dt.date.today()
-    doc.page_each(pieces, lambda piece: draw(doc, piece, shop, today))
-    return doc.finish(list(pieces))
+    return make_pdf(
+        out,
+        A4,
+        pieces,
+        lambda doc, piece, _slot: draw(doc, piece, shop, today),
+        shop=shop,
+        offset=offset,
+        progress=progress,
+        cancel=cancel,
+    )
 
 
 def draw(doc: Doc, piece: Piece, shop: Shop, today: dt.date) -> None:

@@ -22,6 +22,7 @@ from shopcrm.services.printing.layout import (
     draw_lines,
     fit_paragraphs,
     heading,
+    make_pdf,
     mm,
 )
 
@@ -39,17 +40,16 @@ def build(
     cancel: CancelFn | None = None,
 ) -> PrintResult:
     """One postcard front per piece; returns the PDF as bytes (``out`` None) or writes ``out``."""
-    doc = Doc(
+    return make_pdf(
         out,
         (WIDTH, HEIGHT),
+        pieces,
+        lambda doc, piece, _slot: draw(doc, piece, shop),
+        shop=shop,
         offset=offset,
-        title=shop.name,
-        author=shop.name,
         progress=progress,
         cancel=cancel,
     )
-    doc.page_each(pieces, lambda piece: draw(doc, piece, shop))
-    return doc.finish(list(pieces))
 
 
 def draw(doc: Doc, piece: Piece, shop: Shop) -> None:

@@ -27,6 +27,7 @@ from shopcrm.services.printing.layout import (
     draw_fitted,
     expiry_text,
     honorific,
+    make_pdf,
     mm,
 )
 
@@ -54,22 +55,19 @@ def build(
     cancel: CancelFn | None = None,
 ) -> PrintResult:
     """Tickets for the pieces with a coupon, ten to a page; returns bytes or writes ``out``."""
-    doc = Doc(
-        out, A4, offset=offset, title=shop.name, author=shop.name, progress=progress, cancel=cancel
+    return make_pdf(
+        out,
+        A4,
+        [p for p in pieces if p.coupon is not None],
+        lambda doc, piece, slot: draw_ticket(doc, piece, shop, *cell(slot)),
+        shop=shop,
+        offset=offset,
+        progress=progress,
+        cancel=cancel,
+        per_page=COLS * ROWS,
+        on_page=lambda doc: _cut_marks(doc.c),
+        skipped=[Skipped(p.customer, NO_COUPON) for p in pieces if p.coupon is None],
     )
-    with_code = [p for p in pieces if p.coupon is not None]
-    skipped = [Skipped(p.customer, NO_COUPON) for p in pieces if p.coupon is None]
-    total = len(with_code)
-    per_page = COLS * ROWS
-    for i, piece in enumerate(with_code):
-        doc.tick(i, total)
-        if i % per_page == 0:
-            doc.new_page()
-            _cut_marks(doc.c)
-        x, y = cell(i)
-        draw_ticket(doc, piece, shop, x, y)
-    doc.tick(total, total)
-    return doc.finish(with_code, skipped)
 
 
 def _cut_marks(c) -> None:
