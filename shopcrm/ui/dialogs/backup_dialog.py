@@ -16,18 +16,17 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
 )
 
 from shopcrm.i18n import N_, _
 from shopcrm.ui.dialogs.base import DialogBase
+from shopcrm.ui.dialogs.parts import close_box, pick_table, selected_row, status_label
 from shopcrm.ui.tasks import run_in_background
 
 KIND_LABELS = {
@@ -57,19 +56,9 @@ class BackupDialog(DialogBase):
         self.info = QLabel()
         self.info.setWordWrap(True)
         layout.addWidget(self.info)
-        self.list = QTableWidget(0, 3)
-        self.list.setObjectName("backupList")
-        self.list.setHorizontalHeaderLabels([_("Taken"), _("Kind"), _("Size")])
-        self.list.verticalHeader().hide()
-        self.list.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.list.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.list.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.list.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.list = pick_table("backupList", [_("Taken"), _("Kind"), _("Size")])
         layout.addWidget(self.list, 1)
-        self.status = QLabel()
-        self.status.setObjectName("backupStatus")
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status = status_label("backupStatus", selectable=True)
         layout.addWidget(self.status)
         self.progress = QProgressBar()
         self.progress.setObjectName("backupProgress")
@@ -86,10 +75,7 @@ class BackupDialog(DialogBase):
             row.addWidget(b)
         row.addStretch(1)
         layout.addLayout(row)
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        box.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
-        box.rejected.connect(self.reject)
-        layout.addWidget(box)
+        layout.addWidget(close_box(self))
         self.backup_button.clicked.connect(self.backup_now)
         self.restore_button.clicked.connect(self.restore_selected)
         self.file_button.clicked.connect(self.restore_from_file)
@@ -175,9 +161,9 @@ class BackupDialog(DialogBase):
         self._start(work, done, _("Backing up…"))
 
     def restore_selected(self) -> None:
-        rows = self.list.selectionModel().selectedRows()
-        if rows:
-            self.restore_file(self.backups[rows[0].row()].path)
+        row = selected_row(self.list)
+        if row is not None:
+            self.restore_file(self.backups[row].path)
 
     def restore_from_file(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
@@ -256,10 +242,8 @@ class CheckDialog(DialogBase):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.details, 1)
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        box = close_box(self)
         self.close_button = box.button(QDialogButtonBox.StandardButton.Close)
-        self.close_button.setText(_("Close"))
-        box.rejected.connect(self.reject)
         layout.addWidget(box)
         self.task = None
         self.start()

@@ -11,20 +11,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
 )
 
 from shopcrm.i18n import _
 from shopcrm.ui.dialogs.base import DialogBase
+from shopcrm.ui.dialogs.parts import close_box, pick_table, selected_row, status_label
 
 
 def _who(c) -> str:
@@ -55,19 +53,11 @@ class MergeDialog(DialogBase):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.table = QTableWidget(0, 3)
-        self.table.setObjectName("duplicatePairs")
-        self.table.setHorizontalHeaderLabels([_("Keep"), _("Merge into it"), _("Same")])
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for col in (0, 1):
-            self.table.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        self.table = pick_table(
+            "duplicatePairs", [_("Keep"), _("Merge into it"), _("Same")], stretch=(0, 1)
+        )
         layout.addWidget(self.table, 1)
-        self.status = QLabel()
-        self.status.setObjectName("mergeStatus")
-        self.status.setWordWrap(True)
+        self.status = status_label("mergeStatus")
         layout.addWidget(self.status)
         row = QHBoxLayout()
         self.merge_button = QPushButton(_("Merge selected"))
@@ -78,10 +68,7 @@ class MergeDialog(DialogBase):
         row.addWidget(self.undo_button)
         row.addStretch(1)
         layout.addLayout(row)
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        box.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
-        box.rejected.connect(self.reject)
-        layout.addWidget(box)
+        layout.addWidget(close_box(self))
         self.merge_button.clicked.connect(self.merge_selected)
         self.undo_button.clicked.connect(self.undo)
         self.table.itemSelectionChanged.connect(self._update)
@@ -128,9 +115,9 @@ class MergeDialog(DialogBase):
         self.refresh()
 
     def merge_selected(self) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        if rows:
-            self.merge_row(rows[0].row())
+        row = selected_row(self.table)
+        if row is not None:
+            self.merge_row(row)
 
     def undo(self) -> None:
         from shopcrm.services import privacy
