@@ -197,6 +197,18 @@ def recent(db: Database, *, day: dt.date | None = None, limit: int = 20) -> list
     return [(v, r[9]) for v, r in zip(visits, rows, strict=True)]
 
 
+def staff_names(db: Database, limit: int = 50, recent: int = 5000) -> list[str]:
+    """Staff names written on the latest ``recent`` visits, the most recently used first (for
+    a combo box; reading only recent visits keeps it quick and lets old names drop off)."""
+    rows = db.execute(
+        "SELECT staff FROM (SELECT staff, visited_at FROM visits"
+        " ORDER BY visited_at DESC LIMIT ?) WHERE staff <> '' GROUP BY staff"
+        " ORDER BY max(visited_at) DESC, staff LIMIT ?",
+        [int(recent), int(limit)],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def delete(db: Database, id: int) -> None:
     """Delete a visit recorded by mistake; a coupon redeemed on it becomes usable again."""
     with db.atomic():

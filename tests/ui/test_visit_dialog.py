@@ -82,16 +82,108 @@ def test_record_a_visit_keyboard_only(ctx, qtbot, shop):  # noqa: F811
     assert seen == [True]
 
 
-def test_tab_order_runs_customer_party_amount_filter_coupon_note_save(ctx, qtbot, shop):  # noqa: F811
+def test_tab_order_runs_customer_party_amount_filter_coupon_note_staff_save(ctx, qtbot, shop):  # noqa: F811
     dialog = _open(ctx, qtbot)
     order = [dialog.focusWidget()]
-    for _ in range(6):
+    for _ in range(7):
         _key(qtbot, dialog, Qt.Key.Key_Tab)
         order.append(dialog.focusWidget())
     expected = [dialog.customer_field, dialog.party, dialog.amount, dialog.picker.filter]
     expected += [dialog.coupon] if dialog.coupon_enabled else []
-    expected += [dialog.note, dialog.save_button]
+    expected += [dialog.note, dialog.staff, dialog.save_button]
     assert order[: len(expected)] == expected
+
+
+def test_quantities_from_the_keyboard(ctx, qtbot, shop):  # noqa: F811
+    menu, taro = shop
+    dialog = _open(ctx, qtbot, taro.id)
+    _type(qtbot, dialog, "5,400")
+    _key(qtbot, dialog, Qt.Key.Key_Tab)
+    picker = dialog.picker
+    assert dialog.focusWidget() is picker.filter
+    _type(qtbot, dialog, "びーる3")
+    assert picker.hint.text() == "Enter: 生ビール ×3"  # says what Enter will do
+    _key(qtbot, dialog, Qt.Key.Key_Return)
+    _type(qtbot, dialog, "枝")
+    _key(qtbot, dialog, Qt.Key.Key_Return)
+    _type(qtbot, dialog, "枝")
+    assert picker.hint.text() == "Enter: 枝豆 ×2"  # again: one more
+    _key(qtbot, dialog, Qt.Key.Key_Return)
+    _type(qtbot, dialog, "2焼き")
+    _key(qtbot, dialog, Qt.Key.Key_Return)
+    _key(qtbot, dialog, Qt.Key.Key_Backspace)  # empty filter: takes back the last one added
+    assert picker.quantity(menu["焼き鳥盛り合わせ"].id) == 1
+    _type(qtbot, dialog, "-焼き")
+    assert picker.hint.text() == "Enter: take off 焼き鳥盛り合わせ"
+    _key(qtbot, dialog, Qt.Key.Key_Return)
+    assert picker.chips(menu["生ビール"].id)[0].text() == "生ビール ×3"
+    assert picker.chips(menu["枝豆"].id)[0].text() == "枝豆 ×2"
+    assert "生ビール ×3、枝豆 ×2" in picker.summary.text()
+    _key(qtbot, dialog, Qt.Key.Key_Return)  # empty filter: saves
+
+    saved = visits.get(ctx.db, dialog.saved_visit_id)
+    assert [(i.name, i.quantity, i.price) for i in saved.items] == [
+        ("生ビール", 3, menu["生ビール"].price),
+        ("枝豆", 2, menu["枝豆"].price),
+    ]
+
+
+def test_a_number_in_an_item_name_is_not_a_quantity(ctx, qtbot):  # noqa: F811
+    from shopcrm.domain.models import MenuCategory, MenuItem
+    from shopcrm.store import menu
+
+    cat = menu.add_category(ctx.db, MenuCategory("焼酎", "drink"))
+    item = menu.add_item(ctx.db, MenuItem("いいちこ 25度", 500, category_id=cat.id))
+    dialog = _open(ctx, qtbot, add_customer(ctx.db, "山田 太郎").id)
+    dialog.picker.filter.setText("いいちこ25")
+    assert dialog.picker.hint.text() == "Enter: いいちこ 25度"
+    dialog.picker.filter.setText("いいちこ 25度 2")
+    assert dialog.picker.hint.text() == "Enter: いいちこ 25度 ×2"
+    qtbot.keyClick(dialog.picker.filter, Qt.Key.Key_Return)
+    assert dialog.picker.quantity(item.id) == 2
+
+
+def test_quantities_with_the_mouse(ctx, qtbot, shop):  # noqa: F811
+    menu, taro = shop
+    dialog = _open(ctx, qtbot, taro.id)
+    beer = menu["生ビール"]
+    chip = dialog.picker.chips(beer.id)[0]
+    assert not chip.minus.isVisible()  # nothing to take off yet
+    for _ in range(3):
+        qtbot.mouseClick(chip.button, Qt.MouseButton.LeftButton)  # each click: one more
+    assert chip.text() == "生ビール ×3" and chip.button.isChecked()
+    assert dialog.amount_info.text() == f"menu ¥{beer.price * 3:,}"  # prices times quantity
+    assert chip.minus.isVisible()
+    qtbot.mouseClick(chip.minus, Qt.MouseButton.LeftButton)
+    assert chip.text() == "生ビール ×2"
+    chip.button.customContextMenuRequested.emit(chip.button.rect().center())  # right-click
+    assert chip.text() == "生ビール" and chip.button.isChecked()
+    qtbot.mouseClick(chip.minus, Qt.MouseButton.LeftButton)
+    assert not chip.button.isChecked() and not chip.minus.isVisible()
+    assert dialog.picker.selected_quantities() == []
+
+
+def test_staff_names_are_remembered(ctx, qtbot, shop):  # noqa: F811
+    menu, taro = shop
+    for days, name in ((30, "鈴木"), (20, "佐藤"), (10, "鈴木")):
+        v = add_visit(ctx.db, taro.id, [menu["枝豆"]], days_ago=days)
+        ctx.db.execute("UPDATE visits SET staff = ? WHERE id = ?", [name, v.id])
+    assert visits.staff_names(ctx.db) == ["鈴木", "佐藤"]  # most recently used first
+    dialog = _open(ctx, qtbot, taro.id)
+    names = [dialog.staff.itemText(i) for i in range(dialog.staff.count())]
+    assert names == ["鈴木", "佐藤"]
+    assert dialog.staff.currentText() == ""  # nobody saved on this PC yet: optional, empty
+    _type(qtbot, dialog, "3000")
+    dialog.staff.setFocus()
+    _type(qtbot, dialog, "田中")
+    _key(qtbot, dialog, Qt.Key.Key_Return)  # Enter in the staff box saves, once
+    assert dialog.saved_visit_id is not None
+    assert visits.for_customer(ctx.db, taro.id)[0].staff == "田中"
+    assert len(visits.for_customer(ctx.db, taro.id)) == 4
+
+    again = _open(ctx, qtbot, taro.id)  # the next visit on this PC starts with the same name
+    assert again.staff.currentText() == "田中"
+    assert again.staff.itemText(0) == "田中"
 
 
 def test_full_width_amount_and_party_size(ctx, qtbot, shop):  # noqa: F811

@@ -2,8 +2,9 @@
 
 Focus starts in the customer field (or the bill total when the guest is already chosen). Type part
 of a name, reading, phone or membership code and press Enter for the top hit; Tab to the party
-size, bill total, item filter (Enter ticks the first match), coupon code (checked as it is typed)
-and note; Enter saves from any of them. Once the guest is chosen their allergies show in red and
+size, bill total, item filter (Enter adds one of the first match; ``びーる3`` three), coupon code
+(checked as it is typed), note and staff (the last name used on this PC is filled in); Enter saves
+from any of them. Once the guest is chosen their allergies show in red and
 their favourites and last order at the top. After saving, items the guest ordered in at least 3
 of their last 5 visits are offered as favourites in a small prompt that does not block the app.
 """
@@ -16,6 +17,7 @@ from PySide6.QtCore import QDateTime, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
@@ -34,11 +36,12 @@ from PySide6.QtWidgets import (
 from shopcrm.domain.models import CustomerSummary, MenuItem, Preference, Visit, VisitItem
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import _
-from shopcrm.ui.dialogs.base import DialogBase
+from shopcrm.ui.dialogs.base import DialogBase, ui_settings
 from shopcrm.ui.widgets.field_error import ERROR_COLOR, FieldError, mark_invalid
-from shopcrm.ui.widgets.item_picker import ItemPicker
+from shopcrm.ui.widgets.item_picker import ItemPicker, with_quantity
 
 SEARCH_LIMIT = 8
+LAST_STAFF_KEY = "visits/last_staff"  # QSettings: the staff name last saved on this PC
 COUPON_CHECK_DELAY_MS = 120  # wait for a pause in typing (or a scanner's burst) before asking
 ALLERGY_STYLE = (
     f"background: {ERROR_COLOR}; color: white; font-weight: bold; padding: 4px 8px;"
@@ -185,6 +188,14 @@ class VisitDialog(DialogBase):
         self.note.setObjectName("visitNoteField")
         self.note.setAccessibleName(_("Note"))
         self.note.setPlaceholderText(_("Anything to remember about this visit"))
+        self.staff = QComboBox(self)
+        self.staff.setObjectName("visitStaffField")
+        self.staff.setAccessibleName(_("Staff"))
+        self.staff.setEditable(True)
+        self.staff.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.staff.lineEdit().setPlaceholderText(_("Who served (optional)"))
+        self.staff.setMinimumWidth(140)
+        self._fill_staff()
         self.general_error = FieldError(self)
 
         self.save_button = QPushButton(_("Save"), self)
@@ -226,7 +237,12 @@ class VisitDialog(DialogBase):
             form.addRow("", self.coupon_status)
         else:
             self.coupon.hide()
-        form.addRow(self._label(_("Note"), self.note), self.note)
+        note_row = QHBoxLayout()
+        note_row.addWidget(self.note, 1)
+        note_row.addSpacing(12)
+        note_row.addWidget(self._label(_("Staff"), self.staff))
+        note_row.addWidget(self.staff)
+        form.addRow(self._label(_("Note"), self.note), self._stack(note_row))
         outer = QVBoxLayout(self)
         outer.addLayout(form, 1)
         outer.addWidget(self.general_error)
@@ -235,12 +251,23 @@ class VisitDialog(DialogBase):
         chain = [self.customer_field, self.party, self.amount, self.picker.filter]
         if self.coupon_enabled:
             chain.append(self.coupon)
-        chain += [self.note, self.save_button, self.when, self.cancel_button]
+        chain += [self.note, self.staff, self.save_button, self.when, self.cancel_button]
         chain.append(self.new_customer_button)
         for first, second in itertools.pairwise(chain):
             self.setTabOrder(first, second)
         self._on_amount()
         self.resize(720, 620)
+
+    def _fill_staff(self) -> None:
+        """Names used before, most recent first; the one last saved on this PC pre-filled."""
+        from shopcrm.store import visits
+
+        names = visits.staff_names(self.ctx.db)
+        last = str(ui_settings().value(LAST_STAFF_KEY, "") or "")
+        if last and last not in names:
+            names.insert(0, last)
+        self.staff.addItems(names)
+        self.staff.setCurrentText(last)
 
     def _label(self, text: str, buddy: QWidget) -> QLabel:
         label = QLabel(text, self)
@@ -367,7 +394,7 @@ class VisitDialog(DialogBase):
             text = _("Last visit {date}").format(date=v.visited_at.strftime("%Y-%m-%d"))
             if v.items:
                 text += " · " + _("ordered {items}").format(
-                    items="、".join(item.name for item in v.items)
+                    items="、".join(with_quantity(i.name, i.quantity) for i in v.items)
                 )
         else:
             text = _("First visit")
@@ -450,8 +477,8 @@ class VisitDialog(DialogBase):
     def visit(self) -> Visit:
         amount, _err = self._parsed_amount()
         items = [
-            VisitItem(name=item.name, menu_item_id=item.id, quantity=1, price=item.price)
-            for item in self.picker.selected_items()
+            VisitItem(name=item.name, menu_item_id=item.id, quantity=n, price=item.price)
+            for item, n in self.picker.selected_quantities()
         ]
         when = self.when.dateTime().toPython().replace(second=0, microsecond=0)
         return Visit(
@@ -461,6 +488,7 @@ class VisitDialog(DialogBase):
             party_size=self.party.value(),
             items=items,
             note=self.note.text().strip(),
+            staff=self.staff.currentText().strip(),
         )
 
     def _show_error(self, field: str, message: str) -> None:
@@ -506,6 +534,9 @@ class VisitDialog(DialogBase):
             self._show_error(err.field, err.message if at_field else str(err))
             return
         self.saved_visit_id = saved.id
+        settings = ui_settings()
+        settings.setValue(LAST_STAFF_KEY, saved.staff)
+        settings.sync()
         self.ctx.visits_changed.emit()
         if code:
             self.ctx.coupons_changed.emit()

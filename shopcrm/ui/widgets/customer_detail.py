@@ -36,6 +36,7 @@ from shopcrm.i18n import _, ngettext
 from shopcrm.ui.models.customer_table_model import format_day, format_money, format_phone
 from shopcrm.ui.theme import ALLERGY_BANNER_STYLE, emphasize, error_style
 from shopcrm.ui.widgets.chips import PreferenceChips, level_legend
+from shopcrm.ui.widgets.item_picker import with_quantity
 
 
 def _store(name: str):
@@ -325,10 +326,10 @@ class CustomerDetail(QWidget):
         total = 0
         for visit in visits:
             total += visit.amount
-            items = ", ".join(
-                f"{i.name} ×{i.quantity}" if i.quantity > 1 else i.name for i in visit.items
-            )
+            items = ", ".join(with_quantity(i.name, i.quantity) for i in visit.items)
             extras = [visit.note] if visit.note else []
+            if visit.staff:
+                extras.append(_("Staff: {name}").format(name=visit.staff))
             if visit.coupon_code:
                 extras.append(_("Coupon {code}").format(code=visit.coupon_code))
             shown = " / ".join([items, *extras]) if items else " / ".join(extras)

@@ -1,12 +1,22 @@
-"""``ItemPicker``: the shop's menu as toggle chips grouped by category, with a filter box.
+"""``ItemPicker``: the shop's menu as chips grouped by category, with a filter box; each chip
+carries a quantity ("生ビール ×3").
 
 Built for the keyboard: type part of an item's name (kana and width are ignored, ``びーる``
-finds ビール) and press Enter to toggle the first match; the filter then clears for the next one.
-Enter on an empty filter is left to the dialog (it saves). The guest's favourites get a ★ and a
-row of their own at the top. Chips are mouse/touch targets and stay out of the Tab chain.
+finds ビール) and press Enter to add one of the first match; the filter then clears for the next
+one. A number before or after the name sets the quantity (``びーる3``, ``3びーる``, ``びーる×3``;
+``びーる0`` takes it off), and a leading minus takes one off (``-びーる``); Backspace in the empty
+filter takes back the last one added. Enter on an empty filter is left to the dialog (it saves).
+
+With the mouse: a click on a chip adds one, the small − beside a chosen chip (or a right-click)
+takes one off. The guest's favourites get a ★ and a row of their own at the top. Chips are
+mouse/touch targets and stay out of the Tab chain.
 """
 
 from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NamedTuple
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -29,6 +39,15 @@ CHIP_STYLE = """
 QToolButton { border: 1px solid palette(mid); border-radius: 11px; padding: 3px 10px; }
 QToolButton:checked { background: #1565c0; color: white; border-color: #0d47a1; }
 """
+MINUS_STYLE = """
+QToolButton { border: 1px solid palette(mid); border-radius: 9px; padding: 0px 5px;
+              margin-left: 2px; font-weight: bold; }
+"""
+MAX_QUANTITY = 999  # what the store accepts
+_MINUS = "-−－"  # hyphen, minus sign, full-width hyphen-minus
+# "びーる3", "びーる 3", "びーる×3", "びーるx3", "びーる*3" and "3びーる", "3 びーる", "3×びーる"
+_QTY_AFTER = re.compile(r"^(.*?\S)\s*[×xX*＊]?\s*(\d{1,3})$")
+_QTY_BEFORE = re.compile(r"^(\d{1,3})\s*[×xX*＊]?\s*(\S.*)$")
 
 
 def match_key(text: str) -> str:
@@ -36,6 +55,39 @@ def match_key(text: str) -> str:
     from shopcrm.domain.kana import search_key
 
     return search_key(text)
+
+
+class FilterEntry(NamedTuple):
+    """What the filter text asks for: the item text, a quantity to set (``None``: add one) and
+    whether it takes items off instead (a leading minus)."""
+
+    query: str
+    quantity: int | None = None
+    take_off: bool = False
+
+
+def parse_entry(text: str, known_keys: list[str] = ()) -> FilterEntry:
+    """Split ``"びーる3"`` into ``("びーる", 3)``. Text that is the start of an item's name as it
+    stands (``"焼酎25"`` for 焼酎25度) is taken literally, so a number in a name still works."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    take_off = bool(text) and text[0] in _MINUS
+    if take_off:
+        text = text[1:].strip()
+    key = match_key(text)
+    if key and any(k.startswith(key) for k in known_keys):
+        return FilterEntry(text, None, take_off)
+    m = _QTY_AFTER.match(text)
+    if m and match_key(m.group(1)):
+        return FilterEntry(m.group(1).strip(), int(m.group(2)), take_off)
+    m = _QTY_BEFORE.match(text)
+    if m and match_key(m.group(2)):
+        return FilterEntry(m.group(2).strip(), int(m.group(1)), take_off)
+    return FilterEntry(text, None, take_off)
+
+
+def with_quantity(name: str, quantity: int) -> str:
+    """``"生ビール ×3"``; a single one is just the name."""
+    return f"{name} ×{quantity}" if quantity > 1 else name
 
 
 class FlowLayout(QLayout):
@@ -98,7 +150,7 @@ class FlowLayout(QLayout):
 
 
 class _FilterEdit(QLineEdit):
-    """The filter box: Enter toggles the first match, Down/Up are left alone."""
+    """The filter box: Enter adds the first match, Backspace when empty takes the last one back."""
 
     def __init__(self, picker: ItemPicker):
         super().__init__(picker)
@@ -106,18 +158,71 @@ class _FilterEdit(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.text().strip():
-            self._picker.toggle_first_match()
+            self._picker.enter_filter()
             event.accept()
             return
         if event.key() == Qt.Key.Key_Escape and self.text():
             self.clear()
             event.accept()
             return
+        if event.key() == Qt.Key.Key_Backspace and not self.text() and self._picker.undo_last():
+            event.accept()
+            return
         super().keyPressEvent(event)
 
 
+class ItemChip(QWidget):
+    """One menu item: a chip that adds one per click, and a small − shown once it is chosen."""
+
+    def __init__(self, picker: ItemPicker, item: MenuItem, parent: QWidget):
+        from shopcrm.domain.money import format_money
+
+        super().__init__(parent)
+        self.item_id = item.id
+        self.label = item.name
+        self.button = QToolButton(self)
+        self.button.setCheckable(True)
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.button.setStyleSheet(CHIP_STYLE)
+        self.button.setToolTip(
+            f"{item.name} {format_money(item.price)}\n"
+            + _("Click: one more · right-click or −: one less")
+        )
+        self.button.clicked.connect(lambda _on: picker.add(item.id))
+        self.button.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.button.customContextMenuRequested.connect(lambda _p: picker.add(item.id, -1))
+        self.minus = QToolButton(self)
+        self.minus.setText("−")
+        self.minus.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.minus.setStyleSheet(MINUS_STYLE)
+        self.minus.setAccessibleName(_("One less {item}").format(item=item.name))
+        self.minus.setToolTip(self.minus.accessibleName())
+        self.minus.clicked.connect(lambda: picker.add(item.id, -1))
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.button)
+        lay.addWidget(self.minus)
+        self.show_quantity(0)
+
+    def set_label(self, label: str, quantity: int) -> None:
+        self.label = label
+        self.show_quantity(quantity)
+
+    def show_quantity(self, quantity: int) -> None:
+        text = with_quantity(self.label, quantity)
+        self.button.setText(text)
+        self.button.setAccessibleName(text)
+        self.button.setChecked(quantity > 0)
+        self.minus.setVisible(quantity > 0)
+
+    def text(self) -> str:
+        return self.button.text()
+
+
 class ItemPicker(QWidget):
-    """Menu items as chips; ``selected_items()`` in menu order; ``selection_changed`` signal."""
+    """Menu items as chips with quantities; ``selected_quantities()`` in menu order;
+    ``selection_changed`` signal."""
 
     selection_changed = Signal()
 
@@ -127,14 +232,22 @@ class ItemPicker(QWidget):
         self._items = {item.id: item for item in items}
         self._order = [item.id for item in items]
         self._keys = {item.id: match_key(item.name) for item in items}
-        self._selected: set[int] = set()
-        self._buttons: dict[int, list[QToolButton]] = {}
+        self._quantities: dict[int, int] = {}
+        self._added: list[int] = []  # item ids in the order ones were added (for Backspace)
+        self._buttons: dict[int, list[ItemChip]] = {}
         self._favourites: list[int] = []
 
         self.filter = _FilterEdit(self)
         self.filter.setObjectName("itemFilterField")
         self.filter.setAccessibleName(_("Filter menu items"))
-        self.filter.setPlaceholderText(_("Type to find an item, Enter to tick it"))
+        self.filter.setPlaceholderText(_("Type an item, Enter adds it; びーる3 adds three"))
+        self.filter.setToolTip(
+            _(
+                "Enter adds one of the first match. A number sets how many (びーる3, 3びーる),"
+                " 0 or a leading minus takes it off (びーる0, -びーる)."
+                " Backspace in the empty box takes back the last one added."
+            )
+        )
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._apply_filter)
         self.hint = QLabel(self)
@@ -185,21 +298,15 @@ class ItemPicker(QWidget):
         self._body_layout.addWidget(chips)
         return label, chips, list(ids)
 
-    def _chip(self, item_id: int, parent: QWidget) -> QToolButton:
-        from shopcrm.domain.money import format_money
-
-        item = self._items[item_id]
-        chip = QToolButton(parent)
-        chip.setText(item.name)
-        chip.setCheckable(True)
-        chip.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        chip.setStyleSheet(CHIP_STYLE)
-        chip.setToolTip(f"{item.name} {format_money(item.price)}")
-        chip.setAccessibleName(item.name)
-        chip.setChecked(item_id in self._selected)
-        chip.toggled.connect(lambda on, i=item_id: self.set_selected(i, on))
+    def _chip(self, item_id: int, parent: QWidget, label: str | None = None) -> ItemChip:
+        chip = ItemChip(self, self._items[item_id], parent)
+        chip.set_label(label or self._items[item_id].name, self.quantity(item_id))
         self._buttons.setdefault(item_id, []).append(chip)
         return chip
+
+    def chips(self, item_id: int) -> list[ItemChip]:
+        """The chips showing ``item_id`` (two when it is also a favourite)."""
+        return list(self._buttons.get(item_id, []))
 
     def _set_favourite_row_visible(self, visible: bool) -> None:
         self._fav_row[0].setVisible(visible)
@@ -224,37 +331,63 @@ class ItemPicker(QWidget):
         for item_id in self._order:
             star = "★ " if item_id in wanted else ""
             for chip in self._buttons.get(item_id, []):
-                chip.setText(star + self._items[item_id].name)
+                chip.set_label(star + self._items[item_id].name, self.quantity(item_id))
         for item_id in wanted:
-            chip = self._chip(item_id, chips_widget)
-            chip.setText("★ " + self._items[item_id].name)
-            flow.addWidget(chip)
+            flow.addWidget(self._chip(item_id, chips_widget, "★ " + self._items[item_id].name))
         self._fav_row = (self._fav_row[0], chips_widget, wanted)
         self._apply_filter(self.filter.text())
 
-    # --- selection ----------------------------------------------------------------------------
-    def set_selected(self, item_id: int, on: bool) -> None:
-        if (item_id in self._selected) == on:
+    # --- quantities ---------------------------------------------------------------------------
+    def quantity(self, item_id: int) -> int:
+        return self._quantities.get(item_id, 0)
+
+    def set_quantity(self, item_id: int, quantity: int, note: bool = True) -> None:
+        """Set how many of ``item_id`` were ordered (0 takes it off; at most 999)."""
+        quantity = max(0, min(int(quantity), MAX_QUANTITY))
+        if self.quantity(item_id) == quantity:
+            for chip in self._buttons.get(item_id, []):
+                chip.show_quantity(quantity)  # a click flips the check mark; put it back
             return
-        if on:
-            self._selected.add(item_id)
+        if note and quantity > self.quantity(item_id):
+            self._added += [item_id] * (quantity - self.quantity(item_id))
+        if quantity:
+            self._quantities[item_id] = quantity
         else:
-            self._selected.discard(item_id)
+            self._quantities.pop(item_id, None)
         for chip in self._buttons.get(item_id, []):
-            chip.blockSignals(True)
-            chip.setChecked(on)
-            chip.blockSignals(False)
+            chip.show_quantity(quantity)
         self._update_summary()
         self.selection_changed.emit()
 
+    def add(self, item_id: int, count: int = 1) -> None:
+        """One more (or ``count`` more; negative takes off)."""
+        self.set_quantity(item_id, self.quantity(item_id) + count)
+
+    def set_selected(self, item_id: int, on: bool) -> None:
+        """Tick (one, or keep the quantity) or take off entirely."""
+        self.set_quantity(item_id, max(self.quantity(item_id), 1) if on else 0)
+
     def toggle(self, item_id: int) -> None:
-        self.set_selected(item_id, item_id not in self._selected)
+        self.set_selected(item_id, not self.quantity(item_id))
+
+    def undo_last(self) -> bool:
+        """Take back the last one added; ``False`` when nothing is left to take back."""
+        while self._added:
+            item_id = self._added.pop()
+            if self.quantity(item_id):
+                self.set_quantity(item_id, self.quantity(item_id) - 1, note=False)
+                return True
+        return False
+
+    def selected_quantities(self) -> list[tuple[MenuItem, int]]:
+        """(item, quantity) for every chosen item, in menu order."""
+        return [(self._items[i], self._quantities[i]) for i in self._order if i in self._quantities]
 
     def selected_items(self) -> list[MenuItem]:
-        return [self._items[i] for i in self._order if i in self._selected]
+        return [item for item, _n in self.selected_quantities()]
 
     def selected_total(self) -> int:
-        return sum(item.price for item in self.selected_items())
+        return sum(item.price * n for item, n in self.selected_quantities())
 
     def matches(self, text: str) -> list[int]:
         """Item ids matching the filter text: name starts with it first, then contains it."""
@@ -265,18 +398,39 @@ class ItemPicker(QWidget):
         contains = [i for i in self._order if key in self._keys[i] and i not in starts]
         return starts + contains
 
-    def toggle_first_match(self) -> MenuItem | None:
-        found = self.matches(self.filter.text())
+    def entry(self, text: str | None = None) -> FilterEntry:
+        """The filter text (or ``text``) read as item, quantity and add/take off."""
+        return parse_entry(self.filter.text() if text is None else text, list(self._keys.values()))
+
+    def _planned(self, entry: FilterEntry) -> tuple[int, int] | None:
+        """(item id, its quantity after Enter) for ``entry``; ``None`` when nothing matches."""
+        found = self.matches(entry.query)
         if not found:
             return None
-        self.toggle(found[0])
+        item_id = found[0]
+        now = self.quantity(item_id)
+        if entry.take_off:
+            return item_id, max(0, now - (entry.quantity or 1))
+        if entry.quantity is not None:
+            return item_id, min(entry.quantity, MAX_QUANTITY)
+        return item_id, min(now + 1, MAX_QUANTITY)
+
+    def enter_filter(self) -> MenuItem | None:
+        """What Enter in the filter does: apply the typed entry to the first match, clear."""
+        planned = self._planned(self.entry())
+        if planned is None:
+            return None
+        self.set_quantity(*planned)
         self.filter.clear()
-        return self._items[found[0]]
+        return self._items[planned[0]]
+
+    toggle_first_match = enter_filter  # the name callers used before quantities
 
     # --- display ------------------------------------------------------------------------------
     def _apply_filter(self, text: str) -> None:
-        visible = set(self.matches(text))
-        filtering = bool(match_key(text))
+        entry = self.entry(text)
+        visible = set(self.matches(entry.query))
+        filtering = bool(match_key(entry.query))
         rows = [*self._groups, self._fav_row]
         for label, chips_widget, ids in rows:
             shown = [i for i in ids if i in visible]
@@ -291,26 +445,30 @@ class ItemPicker(QWidget):
             chips_widget.setVisible(on)
             chips_widget.layout().invalidate()
         if filtering:
-            found = self.matches(text)
-            self.hint.setText(
-                _("Enter: {item}").format(item=self._items[found[0]].name)
-                if found
-                else _("No item matches")
-            )
+            planned = self._planned(entry)
+            if planned is None:
+                self.hint.setText(_("No item matches"))
+            elif planned[1] == 0:
+                self.hint.setText(
+                    _("Enter: take off {item}").format(item=self._items[planned[0]].name)
+                )
+            else:
+                name = with_quantity(self._items[planned[0]].name, planned[1])
+                self.hint.setText(_("Enter: {item}").format(item=name))
         else:
             self.hint.setText("")
 
     def _update_summary(self) -> None:
         from shopcrm.domain.money import format_money
 
-        chosen = self.selected_items()
+        chosen = self.selected_quantities()
         if not self._items:
             self.summary.setText(_("The menu is empty: add items in the menu editor."))
             return
         if not chosen:
             self.summary.setText(_("No items ticked"))
             return
-        names = "、".join(item.name for item in chosen)
+        names = "、".join(with_quantity(item.name, n) for item, n in chosen)
         self.summary.setText(
             _("Ticked: {items} (menu prices {total})").format(
                 items=names, total=format_money(self.selected_total())
