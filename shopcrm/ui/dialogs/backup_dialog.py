@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm.i18n import N_, _
+from shopcrm.ui.dialogs.background import run_with_bar
 from shopcrm.ui.dialogs.base import DialogBase
 from shopcrm.ui.dialogs.parts import close_box, pick_table, selected_row, status_label
 from shopcrm.ui.tasks import run_in_background
@@ -124,26 +125,16 @@ class BackupDialog(DialogBase):
         from shopcrm.ui.dialogs.data_dialogs import error_text
 
         self.status.setText(text)
-        self.progress.setRange(0, 0)
-        self.progress.show()
 
         def done(result):
-            self.task = None
-            self.progress.hide()
             on_done(result)
             self._update()
 
         def failed(exc, tb):
-            self.task = None
-            self.progress.hide()
             self.status.setText(error_text(exc))
             self._update()
 
-        def progress(n, total, _text):
-            self.progress.setRange(0, max(total, 1))
-            self.progress.setValue(min(n, total))
-
-        self.task = run_in_background(fn, done, failed, progress)
+        run_with_bar(self, self.progress, fn, done, failed)
         self._update()
 
     def backup_now(self) -> None:

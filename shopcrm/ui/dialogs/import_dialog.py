@@ -35,8 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm.i18n import N_, _
+from shopcrm.ui.dialogs.background import run_with_bar
 from shopcrm.ui.dialogs.base import DialogBase
-from shopcrm.ui.tasks import Cancelled, run_in_background
+from shopcrm.ui.tasks import Cancelled
 
 ENCODINGS = (
     ("auto", N_("Detect automatically")),
@@ -253,29 +254,21 @@ class ImportDialog(DialogBase):
         self.reject() if self.stack.currentIndex() != self.PAGE_RUN else self.accept()
 
     def _run(self, fn, on_done, label: str) -> None:
-        self.busy.setRange(0, 0)
-        self.busy.show()
         self.busy.setToolTip(label)
 
         def finished(result):
-            self.task = None
-            self.busy.hide()
             on_done(result)
             self._update_buttons()
 
         def failed(exc, tb):
-            self.task = None
-            self.busy.hide()
             self._failed(exc, tb)
             self._update_buttons()
 
         def progress(done, total, _text):
-            self.busy.setRange(0, max(total, 1))
-            self.busy.setValue(min(done, total))
             self.progress.setRange(0, max(total, 1))
             self.progress.setValue(min(done, total))
 
-        self.task = run_in_background(fn, finished, failed, progress)
+        run_with_bar(self, self.busy, fn, finished, failed, on_progress=progress)
         self._update_buttons()
 
     def _failed(self, exc, tb) -> None:
