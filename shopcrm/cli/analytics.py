@@ -47,27 +47,34 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-@cli.group("analytics")
-def analytics_group():
-    """Owner analytics: repeat rate, cohorts, LTV, channels, coupons, predicted value."""
-
-
-@analytics_group.command("summary")
-@click.option(
-    "--from", "start", default=None, help="First day (YYYY-MM-DD); default 12 months ago."
+@cli.group(
+    "analytics",
+    help=N_("Owner analytics: repeat rate, cohorts, LTV, channels, coupons, predicted value."),
 )
-@click.option("--to", "end", default=None, help="Last day (YYYY-MM-DD); default today.")
+def analytics_group():
+    pass
+
+
+@analytics_group.command(
+    "summary",
+    help=N_(
+        "The measures of a period (new and returning guests, repeat rate, LTV, channels, ...)."
+    ),
+)
+@click.option(
+    "--from", "start", default=None, help=N_("First day (YYYY-MM-DD); default 12 months ago.")
+)
+@click.option("--to", "end", default=None, help=N_("Last day (YYYY-MM-DD); default today."))
 @click.option(
     "--dm-days",
     type=click.IntRange(1, 365),
     default=30,
     show_default=True,
-    help="A DM counts as answered by a visit within this many days.",
+    help=N_("A DM counts as answered by a visit within this many days."),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print every measure as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print every measure as JSON."))
 @pass_cli
 def summary_cmd(obj, start, end, dm_days, as_json):
-    """The measures of a period (new and returning guests, repeat rate, LTV, channels, ...)."""
     from shopcrm.services import analytics
 
     require_owner(obj)
@@ -96,17 +103,19 @@ def summary_cmd(obj, start, end, dm_days, as_json):
         click.echo(f"  {label}{' ' * (width - _cells(label))}  {value}")
 
 
-@analytics_group.command("clv")
-@click.option(
-    "--as-of", "as_of", default=None, help="Fit on visits up to this day (default today)."
+@analytics_group.command(
+    "clv",
+    help=N_("Each guest's predicted value (BG/NBD + Gamma-Gamma fitted on the shop's visits)."),
 )
 @click.option(
-    "--json", "as_json", is_flag=True, help="Print the parameters and predictions as JSON."
+    "--as-of", "as_of", default=None, help=N_("Fit on visits up to this day (default today).")
 )
-@click.option("--limit", type=int, default=20, help="Guests to list without --json.")
+@click.option(
+    "--json", "as_json", is_flag=True, help=N_("Print the parameters and predictions as JSON.")
+)
+@click.option("--limit", type=int, default=20, help=N_("Guests to list without --json."))
 @pass_cli
 def clv_cmd(obj, as_of, as_json, limit):
-    """Each guest's predicted value (BG/NBD + Gamma-Gamma fitted on the shop's visits)."""
     from shopcrm.services import clv
 
     require_owner(obj)
@@ -132,13 +141,15 @@ def clv_cmd(obj, as_of, as_json, limit):
         )
 
 
-@analytics_group.command("channel-cost")
+@analytics_group.command(
+    "channel-cost",
+    help=N_("Enter what an acquisition CHANNEL cost in MONTH (YYYY-MM): AMOUNT in yen."),
+)
 @click.argument("channel")
 @click.argument("month")
 @click.argument("amount")
 @pass_cli
 def channel_cost_cmd(obj, channel, month, amount):
-    """Enter what an acquisition CHANNEL cost in MONTH (YYYY-MM): AMOUNT in yen."""
     from shopcrm.store import analytics as store
 
     require_owner(obj)
@@ -150,14 +161,13 @@ def channel_cost_cmd(obj, channel, month, amount):
     click.echo(_("Saved."))
 
 
-@cli.command("report")
-@click.option("--month", "month", required=True, help="The month (YYYY-MM).")
+@cli.command("report", help=N_("The owner's monthly report as an A4 PDF."))
+@click.option("--month", "month", required=True, help=N_("The month (YYYY-MM)."))
 @click.option(
     "-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path)
 )
 @pass_cli
 def report_cmd(obj, month, output):
-    """The owner's monthly report as an A4 PDF."""
     from shopcrm.services.printing import monthly_report
 
     require_owner(obj)

@@ -14,7 +14,7 @@ import click
 from shopcrm.cli import cli
 from shopcrm.cli.common import CliError, echo_json, pass_cli
 from shopcrm.cli.customers import echo_table, not_found
-from shopcrm.i18n import _
+from shopcrm.i18n import N_, _
 
 
 def _campaign(db, ref):
@@ -56,9 +56,9 @@ def _kind(c) -> str:
 # --- birthdays ---------------------------------------------------------------------------------
 
 
-@cli.command("birthdays")
-@click.option("--month", type=int, default=None, help="Birthdays in this month (1-12).")
-@click.option("--days", type=int, default=None, help="Birthdays in the next N days.")
+@cli.command("birthdays", help=N_("Guests with a birthday in a month or in the next N days."))
+@click.option("--month", type=int, default=None, help=N_("Birthdays in this month (1-12)."))
+@click.option("--days", type=int, default=None, help=N_("Birthdays in the next N days."))
 @click.option(
     "--format",
     "fmt",
@@ -66,16 +66,15 @@ def _kind(c) -> str:
     default="table",
     show_default=True,
 )
-@click.option("--consent", is_flag=True, help="Only guests who agreed to DM.")
-@click.option("--address", is_flag=True, help="Only guests with a complete postal address.")
+@click.option("--consent", is_flag=True, help=N_("Only guests who agreed to DM."))
+@click.option("--address", is_flag=True, help=N_("Only guests with a complete postal address."))
 @click.option("--visited-within", type=int, default=None, metavar="MONTHS",
-              help="Only guests who visited in the last N months.")  # fmt: skip
+              help=N_("Only guests who visited in the last N months."))  # fmt: skip
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write to this file (csv: UTF-8 with BOM, opens in Excel).")  # fmt: skip
-@click.option("--today", default=None, hidden=True, help="Pretend today is this date.")
+              help=N_("Write to this file (csv: UTF-8 with BOM, opens in Excel)."))  # fmt: skip
+@click.option("--today", default=None, hidden=True, help=N_("Pretend today is this date."))
 @pass_cli
 def birthdays(obj, month, days, fmt, consent, address, visited_within, output, today):
-    """Guests with a birthday in a month or in the next N days."""
     from pathlib import Path
 
     from shopcrm.domain.dates import format_date
@@ -127,9 +126,9 @@ def birthdays(obj, month, days, fmt, consent, address, visited_within, output, t
 # --- coupons -----------------------------------------------------------------------------------
 
 
-@cli.group("coupons")
+@cli.group("coupons", help=N_("Coupons: issue a campaign, redeem, check, list, void."))
 def coupons_group():
-    """Coupons: issue a campaign, redeem, check, list, void."""
+    pass
 
 
 def _coupon_dict(c, names: dict | None = None, today: dt.date | None = None) -> dict:
@@ -151,17 +150,19 @@ def _coupon_dict(c, names: dict | None = None, today: dt.date | None = None) -> 
     }
 
 
-@coupons_group.command("issue")
-@click.option("--campaign", "campaign_ref", required=True, help="Campaign name or id.")
-@click.option("--month", type=int, default=None, help="Birthday month (default: next month).")
+@coupons_group.command(
+    "issue",
+    help=N_("Issue a campaign's coupons (running it twice gives nobody a second one)."),
+)
+@click.option("--campaign", "campaign_ref", required=True, help=N_("Campaign name or id."))
+@click.option("--month", type=int, default=None, help=N_("Birthday month (default: next month)."))
 @click.option("--customer", "customer_ids", type=int, multiple=True,
-              help="Issue to this customer id only (repeatable).")  # fmt: skip
-@click.option("--period", default=None, help="Period key (custom campaigns; default: today).")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@click.option("--today", default=None, hidden=True, help="Pretend today is this date.")
+              help=N_("Issue to this customer id only (repeatable)."))  # fmt: skip
+@click.option("--period", default=None, help=N_("Period key (custom campaigns; default: today)."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
+@click.option("--today", default=None, hidden=True, help=N_("Pretend today is this date."))
 @pass_cli
 def issue(obj, campaign_ref, month, customer_ids, period, as_json, today):
-    """Issue a campaign's coupons (running it twice gives nobody a second one)."""
     from shopcrm.services import campaigns as svc
 
     db = obj.db
@@ -202,13 +203,12 @@ def issue(obj, campaign_ref, month, customer_ids, period, as_json, today):
         click.echo(f"  - {s.name} (#{s.customer_id}): {s.reason_text}")
 
 
-@coupons_group.command("redeem")
+@coupons_group.command("redeem", help=N_("Redeem a coupon on an already recorded visit."))
 @click.argument("code")
-@click.option("--visit", "visit_id", type=int, required=True, help="The visit it is used on.")
+@click.option("--visit", "visit_id", type=int, required=True, help=N_("The visit it is used on."))
 @click.option("--json", "as_json", is_flag=True)
 @pass_cli
 def redeem(obj, code, visit_id, as_json):
-    """Redeem a coupon on an already recorded visit."""
     from shopcrm.store import coupons, visits
     from shopcrm.store.errors import NotFound
 
@@ -228,13 +228,15 @@ def redeem(obj, code, visit_id, as_json):
         )
 
 
-@coupons_group.command("check")
+@coupons_group.command(
+    "check",
+    help=N_("Say whether a coupon can be used (exit 2 and the reason when not)."),
+)
 @click.argument("code")
-@click.option("--customer", "customer_id", type=int, default=None, help="The guest using it.")
-@click.option("--on", "on", default=None, help="Date of use (default: today).")
+@click.option("--customer", "customer_id", type=int, default=None, help=N_("The guest using it."))
+@click.option("--on", "on", default=None, help=N_("Date of use (default: today)."))
 @pass_cli
 def check(obj, code, customer_id, on):
-    """Say whether a coupon can be used (exit 2 and the reason when not)."""
     from shopcrm.domain.dates import format_date
     from shopcrm.store import coupons
 
@@ -246,15 +248,14 @@ def check(obj, code, customer_id, on):
     )
 
 
-@coupons_group.command("list")
-@click.option("--campaign", "campaign_ref", default=None, help="Campaign name or id.")
-@click.option("--customer", "customer_id", type=int, default=None, help="Customer id.")
+@coupons_group.command("list", help=N_("List coupons of a campaign or of a customer."))
+@click.option("--campaign", "campaign_ref", default=None, help=N_("Campaign name or id."))
+@click.option("--customer", "customer_id", type=int, default=None, help=N_("Customer id."))
 @click.option("--status", type=click.Choice(["issued", "redeemed", "expired", "voided"]),
               default=None)  # fmt: skip
 @click.option("--json", "as_json", is_flag=True)
 @pass_cli
 def list_coupons(obj, campaign_ref, customer_id, status, as_json):
-    """List coupons of a campaign or of a customer."""
     from shopcrm.store import campaigns, coupons
 
     db = obj.db
@@ -292,12 +293,11 @@ def list_coupons(obj, campaign_ref, customer_id, status, as_json):
     )
 
 
-@coupons_group.command("void")
+@coupons_group.command("void", help=N_("Cancel an unused coupon."))
 @click.argument("code")
-@click.option("--reason", default="", help="Why (lost, sent by mistake ...).")
+@click.option("--reason", default="", help=N_("Why (lost, sent by mistake ...)."))
 @pass_cli
 def void(obj, code, reason):
-    """Cancel an unused coupon."""
     from shopcrm.store import coupons
 
     c = coupons.void(obj.db, code, reason)
@@ -307,9 +307,9 @@ def void(obj, code, reason):
 # --- campaigns ---------------------------------------------------------------------------------
 
 
-@cli.group("campaigns")
+@cli.group("campaigns", help=N_("Campaigns: list, add, show."))
 def campaigns_group():
-    """Campaigns: list, add, show."""
+    pass
 
 
 def _campaign_dict(c, counts: dict | None = None) -> dict:
@@ -321,11 +321,13 @@ def _campaign_dict(c, counts: dict | None = None) -> dict:
     return data
 
 
-@campaigns_group.command("list")
+@campaigns_group.command(
+    "list",
+    help=N_("List campaigns with their discount, validity and coupon counts."),
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_cli
 def list_campaigns(obj, as_json):
-    """List campaigns with their discount, validity and coupon counts."""
     from shopcrm.store import campaigns
 
     db = obj.db
@@ -360,27 +362,30 @@ def list_campaigns(obj, as_json):
     )
 
 
-@campaigns_group.command("add")
+@campaigns_group.command("add", help=N_("Add a campaign."))
 @click.argument("name")
 @click.option("--kind", type=click.Choice(["birthday", "welcome", "winback", "custom"]),
               default="custom", show_default=True)  # fmt: skip
-@click.option("--percent", type=int, default=None, help="Percent off the bill.")
-@click.option("--amount", default=None, help="Amount off the bill, e.g. 500.")
-@click.option("--item", default=None, help="A free item, e.g. 'お通し'.")
-@click.option("--days", type=int, default=None, help="Valid for N days from issue (default 30).")
-@click.option("--from", "valid_from", default=None, help="Valid from this date.")
-@click.option("--until", "valid_until", default=None, help="Valid until this date.")
-@click.option("--template", default="", help="DM text with {name}, {favourite}, {coupon_code} ...")
-@click.option("--cost", default="0", help="Printing and postage per piece.")
+@click.option("--percent", type=int, default=None, help=N_("Percent off the bill."))
+@click.option("--amount", default=None, help=N_("Amount off the bill, e.g. 500."))
+@click.option("--item", default=None, help=N_("A free item, e.g. 'お通し'."))
+@click.option(
+    "--days", type=int, default=None, help=N_("Valid for N days from issue (default 30).")
+)
+@click.option("--from", "valid_from", default=None, help=N_("Valid from this date."))
+@click.option("--until", "valid_until", default=None, help=N_("Valid until this date."))
+@click.option(
+    "--template", default="", help=N_("DM text with {name}, {favourite}, {coupon_code} ...")
+)
+@click.option("--cost", default="0", help=N_("Printing and postage per piece."))
 @click.option("--winback-days", type=int, default=90, show_default=True)
-@click.option("--tag", "tags", multiple=True, help="Custom: guests with this tag (repeatable).")
-@click.option("--likes", "likes", multiple=True, help="Custom: guests who love/like this.")
+@click.option("--tag", "tags", multiple=True, help=N_("Custom: guests with this tag (repeatable)."))
+@click.option("--likes", "likes", multiple=True, help=N_("Custom: guests who love/like this."))
 @click.option("--min-visits", type=int, default=None)
 @click.option("--json", "as_json", is_flag=True)
 @pass_cli
 def add_campaign(obj, name, kind, percent, amount, item, days, valid_from, valid_until, template,
                  cost, winback_days, tags, likes, min_visits, as_json):  # fmt: skip
-    """Add a campaign."""
     from shopcrm.domain.dates import parse_date
     from shopcrm.domain.models import Campaign
     from shopcrm.domain.money import parse_money
@@ -422,12 +427,11 @@ def add_campaign(obj, name, kind, percent, amount, item, days, valid_from, valid
         click.echo(_("Campaign {name} added (id {id}).").format(name=c.name, id=c.id))
 
 
-@campaigns_group.command("show")
+@campaigns_group.command("show", help=N_("Show a campaign and how its coupons did."))
 @click.argument("name_or_id")
 @click.option("--json", "as_json", is_flag=True)
 @pass_cli
 def show_campaign(obj, name_or_id, as_json):
-    """Show a campaign and how its coupons did."""
     from shopcrm.domain.money import format_money
     from shopcrm.store import campaigns, mailings
 

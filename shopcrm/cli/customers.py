@@ -99,35 +99,35 @@ def resolve_customer_id(db, ref: str) -> int:
 # -- commands ------------------------------------------------------------------------------------
 
 
-@cli.group("customers")
+@cli.group("customers", help=N_("Guests: register, edit, search, list, show, preferences."))
 def customers_group():
-    """Guests: register, edit, search, list, show, preferences."""
+    pass
 
 
 def _field_options(fn):
     """The customer's fields as options; an option left out is ``None`` (edit: unchanged)."""
     options = [
-        click.option("--kana", default=None, help="Reading in katakana or hiragana."),
+        click.option("--kana", default=None, help=N_("Reading in katakana or hiragana.")),
         click.option("--phone", default=None,
-                     help="Phone number (hyphens and full-width digits are fine)."),
+                     help=N_("Phone number (hyphens and full-width digits are fine).")),
         click.option("--email", default=None),
-        click.option("--line-id", default=None, help="LINE ID."),
+        click.option("--line-id", default=None, help=N_("LINE ID.")),
         click.option("--birthday", default=None,
-                     help="1980-03-10, 3/10, S55.3.10, 昭和55年3月10日 ... (\"\" clears)."),
+                     help=N_("1980-03-10, 3/10, S55.3.10, 昭和55年3月10日 ... (\"\" clears).")),
         click.option("--postal-code", default=None,
-                     help="7 digits; fills the address when --address is not given."),
+                     help=N_("7 digits; fills the address when --address is not given.")),
         click.option("--address", default=None,
-                     help="Address text; split into prefecture, city, street, building."),
-        click.option("--code", default=None, help="Membership code (unique)."),
+                     help=N_("Address text; split into prefecture, city, street, building.")),
+        click.option("--code", default=None, help=N_("Membership code (unique).")),
         click.option("--channel", default=None,
-                     help="How the guest found the shop (one of the shop's channels)."),
-        click.option("--tag", "tags", multiple=True, help="A tag (repeat for several)."),
+                     help=N_("How the guest found the shop (one of the shop's channels).")),
+        click.option("--tag", "tags", multiple=True, help=N_("A tag (repeat for several).")),
         click.option("--notes", default=None),
         click.option("--dm-consent/--no-dm-consent", default=None,
-                     help="The guest agreed to receive direct mail (or withdrew)."),
+                     help=N_("The guest agreed to receive direct mail (or withdrew).")),
         click.option("--do-not-mail/--mail-ok", default=None,
-                     help="Never send this guest mail, whatever the consent."),
-        click.option("--json", "as_json", is_flag=True, help="Print the record as JSON."),
+                     help=N_("Never send this guest mail, whatever the consent.")),
+        click.option("--json", "as_json", is_flag=True, help=N_("Print the record as JSON.")),
     ]  # fmt: skip
     for option in reversed(options):
         fn = option(fn)
@@ -184,12 +184,11 @@ def _apply(db, c, values: dict):
     return dataclasses.replace(c, **changes)
 
 
-@customers_group.command("add")
-@click.option("--name", required=True, help="Full name, e.g. 田中太郎.")
+@customers_group.command("add", help=N_("Register a guest."))
+@click.option("--name", required=True, help=N_("Full name, e.g. 田中太郎."))
 @_field_options
 @pass_cli
 def add_customer(obj, as_json, **values):
-    """Register a guest."""
     from shopcrm.domain.models import Customer
     from shopcrm.store import customers
 
@@ -208,13 +207,15 @@ def add_customer(obj, as_json, **values):
         )
 
 
-@customers_group.command("edit")
+@customers_group.command(
+    "edit",
+    help=N_('Change a guest\'s record: only the options given change ("" clears a field).'),
+)
 @click.argument("customer_id", metavar="ID", type=int)
-@click.option("--name", default=None, help="Full name.")
+@click.option("--name", default=None, help=N_("Full name."))
 @_field_options
 @pass_cli
 def edit_customer(obj, customer_id, as_json, **values):
-    """Change a guest's record: only the options given change ("" clears a field)."""
     from shopcrm.store import customers
     from shopcrm.store.errors import NotFound
 
@@ -229,20 +230,23 @@ def edit_customer(obj, customer_id, as_json, **values):
         click.echo(_("Saved customer #{id}: {name}").format(id=customer.id, name=customer.name))
 
 
-@customers_group.command("pref")
+@customers_group.command(
+    "pref",
+    help=N_(
+        "Note what a guest loves, likes, dislikes or is allergic to.\n\nExample: ``shopcrm "
+        "customers pref 12 えび --level allergy``."
+    ),
+)
 @click.argument("customer_id", metavar="ID", type=int)
 @click.argument("label")
 @click.option("--level", type=click.Choice(["love", "like", "dislike", "allergy"]),
               default="like", show_default=True)  # fmt: skip
 @click.option("--kind", type=click.Choice(["drink", "food", "seat", "other"]),
-              default=None, help="Default: the menu item's kind, else food.")  # fmt: skip
+              default=None, help=N_("Default: the menu item's kind, else food."))  # fmt: skip
 @click.option("--note", default="")
 @click.option("--json", "as_json", is_flag=True)
 @pass_cli
 def add_preference(obj, customer_id, label, level, kind, note, as_json):
-    """Note what a guest loves, likes, dislikes or is allergic to.
-
-    Example: ``shopcrm customers pref 12 えび --level allergy``."""
     from shopcrm.domain.models import Preference
     from shopcrm.store import menu, preferences
 
@@ -262,11 +266,13 @@ def add_preference(obj, customer_id, label, level, kind, note, as_json):
         )
 
 
-@customers_group.command("unpref")
+@customers_group.command(
+    "unpref",
+    help=N_("Remove a preference (its id is in ``customers show ID --json``)."),
+)
 @click.argument("preference_id", metavar="PREF_ID", type=int)
 @pass_cli
 def remove_preference(obj, preference_id):
-    """Remove a preference (its id is in ``customers show ID --json``)."""
     from shopcrm.store import preferences
     from shopcrm.store.errors import NotFound
 
@@ -323,9 +329,9 @@ def _listing_options(fn):
     for option in reversed(
         [
             click.option("--filter", "filters", type=_FILTER, multiple=True,
-                         help="Narrow down (repeatable)."),
+                         help=N_("Narrow down (repeatable).")),
             click.option("--order-by", type=_ORDER, default=None),
-            click.option("--desc", "descending", is_flag=True, help="Sort descending."),
+            click.option("--desc", "descending", is_flag=True, help=N_("Sort descending.")),
             click.option("--limit", type=click.IntRange(1, 10000), default=50, show_default=True),
             click.option("--offset", type=click.IntRange(0), default=0),
             click.option("--json", "as_json", is_flag=True),
@@ -335,31 +341,37 @@ def _listing_options(fn):
     return fn
 
 
-@customers_group.command("search")
+@customers_group.command(
+    "search",
+    help=N_("Find guests by name, reading, phone, email, membership code or LINE ID."),
+)
 @click.argument("query")
 @_listing_options
 @pass_cli
 def search_customers(obj, query, filters, order_by, descending, limit, offset, as_json):
-    """Find guests by name, reading, phone, email, membership code or LINE ID."""
     _list(obj, query, filters, order_by, descending, limit, offset, as_json)
 
 
-@customers_group.command("list")
+@customers_group.command(
+    "list",
+    help=N_("List guests (most recent visit first unless --order-by)."),
+)
 @_listing_options
 @pass_cli
 def list_customers(obj, filters, order_by, descending, limit, offset, as_json):
-    """List guests (most recent visit first unless --order-by)."""
     _list(obj, "", filters, order_by, descending, limit, offset, as_json)
 
 
-@customers_group.command("show")
+@customers_group.command(
+    "show",
+    help=N_("A guest's profile, preferences, recent visits and coupons."),
+)
 @click.argument("customer_id", metavar="ID", type=int)
 @click.option("--visits", "visit_limit", type=click.IntRange(0), default=10, show_default=True,
-              help="How many recent visits to show.")  # fmt: skip
+              help=N_("How many recent visits to show."))  # fmt: skip
 @click.option("--json", "as_json", is_flag=True)
 @pass_cli
 def show_customer(obj, customer_id, visit_limit, as_json):
-    """A guest's profile, preferences, recent visits and coupons."""
     from shopcrm.store import coupons, customers, preferences, visits
     from shopcrm.store.errors import NotFound
 

@@ -24,7 +24,7 @@ from shopcrm.cli.common import (
     pass_cli,
     require_owner,
 )
-from shopcrm.i18n import _
+from shopcrm.i18n import N_, _
 
 EXIT_PROBLEMS = 1  # check found problems / import refused
 
@@ -80,40 +80,46 @@ def _print_report(report, limit: int = 50) -> None:
             click.echo(_("  ... and {n} more").format(n=len(report.warnings) - limit))
 
 
-@cli.command("import")
+@cli.command(
+    "import",
+    help=N_(
+        "Import customers or visits from CSV or Excel (.xlsx): always checked first; all rows "
+        "or none unless --valid-only."
+    ),
+)
 @click.argument("kind", type=click.Choice(["customers", "visits"]))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Only check the file and report; write nothing.")
-@click.option("--valid-only", is_flag=True, help="Import the valid rows and skip rows with errors.")
+@click.option("--dry-run", is_flag=True, help=N_("Only check the file and report; write nothing."))
 @click.option(
-    "--create-customers", is_flag=True, help="Visits: register unknown membership codes as new."
+    "--valid-only", is_flag=True, help=N_("Import the valid rows and skip rows with errors.")
+)
+@click.option(
+    "--create-customers", is_flag=True, help=N_("Visits: register unknown membership codes as new.")
 )
 @click.option(
     "--skip-duplicates",
     is_flag=True,
-    help="Skip rows that match a customer or visit already in the database.",
+    help=N_("Skip rows that match a customer or visit already in the database."),
 )
 @click.option(
     "--encoding",
     type=click.Choice(["auto", "utf-8", "utf-8-sig", "cp932", "shift_jis"]),
     default="auto",
     show_default=True,
-    help="CSV encoding (auto detects UTF-8, UTF-8 with BOM and Shift_JIS).",
+    help=N_("CSV encoding (auto detects UTF-8, UTF-8 with BOM and Shift_JIS)."),
 )
 @click.option(
     "--map",
     "maps",
     multiple=True,
     metavar="COLUMN=FIELD",
-    help="Correct the column mapping, e.g. --map 携帯=phone or --map 備考2=- (ignore).",
+    help=N_("Correct the column mapping, e.g. --map 携帯=phone or --map 備考2=- (ignore)."),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the report as JSON."))
 @pass_cli
 def import_cmd(
     obj, kind, file, dry_run, valid_only, create_customers, skip_duplicates, encoding, maps, as_json
 ):
-    """Import customers or visits from CSV or Excel (.xlsx): always checked first; all rows or
-    none unless --valid-only."""
     from shopcrm.services import importexport as ie
 
     require_owner(obj)
@@ -150,7 +156,7 @@ def import_cmd(
         _print_report(report)
 
 
-@cli.command("export")
+@cli.command("export", help=N_("Export customers, visits or coupons to CSV or Excel (.xlsx)."))
 @click.argument("what", type=click.Choice(["customers", "visits", "coupons"]))
 @click.option(
     "-o",
@@ -158,18 +164,17 @@ def import_cmd(
     "out",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="OUT.csv or OUT.xlsx",
+    help=N_("OUT.csv or OUT.xlsx"),
 )
 @click.option(
     "--encoding",
     type=click.Choice(["utf-8-sig", "utf-8", "cp932"]),
     default="utf-8-sig",
     show_default=True,
-    help="CSV encoding: UTF-8 with BOM opens in Excel; cp932 (Shift_JIS) for old software.",
+    help=N_("CSV encoding: UTF-8 with BOM opens in Excel; cp932 (Shift_JIS) for old software."),
 )
 @pass_cli
 def export_cmd(obj, what, out, encoding):
-    """Export customers, visits or coupons to CSV or Excel (.xlsx)."""
     from shopcrm.services import importexport as ie
 
     require_owner(obj)
@@ -183,18 +188,17 @@ def export_cmd(obj, what, out, encoding):
 # --- backups ------------------------------------------------------------------------------------
 
 
-@cli.command("backup")
+@cli.command("backup", help=N_("Back up the database now (safe while the app is running)."))
 @click.option(
     "-o",
     "--output",
     "out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the backup (default: the backups folder).",
+    help=N_("Where to write the backup (default: the backups folder)."),
 )
-@click.option("--list", "list_", is_flag=True, help="List the backups instead.")
+@click.option("--list", "list_", is_flag=True, help=N_("List the backups instead."))
 @pass_cli
 def backup_cmd(obj, out, list_):
-    """Back up the database now (safe while the app is running)."""
     from shopcrm.store import backup
 
     with storage_errors():
@@ -215,12 +219,14 @@ def backup_cmd(obj, out, list_):
     click.echo(_("Backup written: {path}").format(path=path))
 
 
-@cli.command("restore")
+@cli.command(
+    "restore",
+    help=N_("Replace the database with a backup (the current one is backed up first)."),
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--yes", is_flag=True, help=N_("Do not ask for confirmation."))
 @pass_cli
 def restore_cmd(obj, file, yes):
-    """Replace the database with a backup (the current one is backed up first)."""
     from shopcrm.store import backup, lock
 
     if Path(obj.db_path).exists():
@@ -257,11 +263,13 @@ def restore_cmd(obj, file, yes):
     )
 
 
-@cli.command("check")
+@cli.command(
+    "check",
+    help=N_("Check database: back up, then integrity and foreign-key checks, then a plain report."),
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_cli
 def check_cmd(obj, as_json):
-    """Check database: back up, then integrity and foreign-key checks, then a plain report."""
     from shopcrm.store import backup
 
     if not Path(obj.db_path).exists():
@@ -286,11 +294,13 @@ def check_cmd(obj, as_json):
         sys.exit(EXIT_PROBLEMS)
 
 
-@cli.command("info")
+@cli.command(
+    "info",
+    help=N_("Where the database is, its schema version, counts and the newest backup."),
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_cli
 def info_cmd(obj, as_json):
-    """Where the database is, its schema version, counts and the newest backup."""
     from shopcrm.services import auth
     from shopcrm.store import backup
     from shopcrm.store import importexport as sql
@@ -327,11 +337,14 @@ def info_cmd(obj, as_json):
 # --- settings -----------------------------------------------------------------------------------
 
 
-@cli.group("settings", invoke_without_command=True)
+@cli.group(
+    "settings",
+    invoke_without_command=True,
+    help=N_("Shop settings: list them, or `settings set KEY VALUE` (owner)."),
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def settings_group(ctx, as_json):
-    """Shop settings: list them, or `settings set KEY VALUE` (owner)."""
     if ctx.invoked_subcommand is not None:
         return
     from shopcrm.store import settings
@@ -345,12 +358,14 @@ def settings_group(ctx, as_json):
         click.echo(f"{key} = {value!r}    # {_(settings.SETTINGS[key].label)}")
 
 
-@settings_group.command("set")
+@settings_group.command(
+    "set",
+    help=N_('Change one setting (owner only), e.g. `settings set shop_name "居酒屋 まるや"`.'),
+)
 @click.argument("key")
 @click.argument("value")
 @pass_cli
 def settings_set(obj, key, value):
-    """Change one setting (owner only), e.g. `settings set shop_name "居酒屋 まるや"`."""
     from shopcrm.store import settings
 
     if key not in settings.SETTINGS or key == "owner_pin_hash":
@@ -386,16 +401,18 @@ def settings_set(obj, key, value):
 # --- owner PIN ----------------------------------------------------------------------------------
 
 
-@cli.group("pin")
+@cli.group("pin", help=N_("The owner PIN (owner-only actions ask for it once it is set)."))
 def pin_group():
-    """The owner PIN (owner-only actions ask for it once it is set)."""
+    pass
 
 
-@pin_group.command("set")
-@click.option("--new-pin", default=None, help="The new PIN (else asked twice, hidden).")
+@pin_group.command(
+    "set",
+    help=N_("Set or change the owner PIN (changing it needs the current one)."),
+)
+@click.option("--new-pin", default=None, help=N_("The new PIN (else asked twice, hidden)."))
 @pass_cli
 def pin_set(obj, new_pin):
-    """Set or change the owner PIN (changing it needs the current one)."""
     from shopcrm.services import auth
 
     require_owner(obj)
@@ -407,10 +424,12 @@ def pin_set(obj, new_pin):
     click.echo(_("The owner PIN is set. Owner-only actions now ask for it."))
 
 
-@pin_group.command("clear")
+@pin_group.command(
+    "clear",
+    help=N_("Remove the owner PIN (needs the current one): nothing asks for a PIN any more."),
+)
 @pass_cli
 def pin_clear(obj):
-    """Remove the owner PIN (needs the current one): nothing asks for a PIN any more."""
     from shopcrm.services import auth
 
     require_owner(obj)
@@ -423,14 +442,18 @@ def pin_clear(obj):
 customers_group = cli.commands["customers"]
 
 
-@customers_group.command("merge")
+@customers_group.command(
+    "merge",
+    help=N_(
+        "Merge customer MERGE into KEEP (visits, coupons, preferences and mailings move over). "
+        "Undo with `customers unmerge MERGE_ID`."
+    ),
+)
 @click.argument("keep")
 @click.argument("merge")
 @click.option("--json", "as_json", is_flag=True)
 @pass_cli
 def merge_cmd(obj, keep, merge, as_json):
-    """Merge customer MERGE into KEEP (visits, coupons, preferences and mailings move over).
-    Undo with `customers unmerge MERGE_ID`."""
     from shopcrm.services import privacy
 
     require_owner(obj)
@@ -463,11 +486,13 @@ def merge_cmd(obj, keep, merge, as_json):
     )
 
 
-@customers_group.command("unmerge")
+@customers_group.command(
+    "unmerge",
+    help=N_("Undo merge MERGE_ID: the merged customer comes back with what moved."),
+)
 @click.argument("merge_id", type=int)
 @pass_cli
 def unmerge_cmd(obj, merge_id):
-    """Undo merge MERGE_ID: the merged customer comes back with what moved."""
     from shopcrm.services import privacy
 
     require_owner(obj)
@@ -480,11 +505,10 @@ def unmerge_cmd(obj, merge_id):
     )
 
 
-@customers_group.command("merges")
+@customers_group.command("merges", help=N_("List merges (to find the one to undo)."))
 @click.option("--json", "as_json", is_flag=True)
 @pass_cli
 def merges_cmd(obj, as_json):
-    """List merges (to find the one to undo)."""
     from shopcrm.services import privacy
 
     rows = privacy.list_merges(obj.db)
@@ -501,11 +525,13 @@ def merges_cmd(obj, as_json):
         click.echo(_("No merges yet."))
 
 
-@customers_group.command("duplicates")
+@customers_group.command(
+    "duplicates",
+    help=N_("Customers who look like one person (same phone, email, or name and reading)."),
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_cli
 def duplicates_cmd(obj, as_json):
-    """Customers who look like one person (same phone, email, or name and reading)."""
     from shopcrm.services import privacy
 
     require_owner(obj)
@@ -533,12 +559,14 @@ def duplicates_cmd(obj, as_json):
         click.echo(_("No likely duplicates."))
 
 
-@customers_group.command("erase")
+@customers_group.command(
+    "erase",
+    help=N_("Erase a customer's personal data on request (their visits stay, anonymous)."),
+)
 @click.argument("customer")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--yes", is_flag=True, help=N_("Do not ask for confirmation."))
 @pass_cli
 def erase_cmd(obj, customer, yes):
-    """Erase a customer's personal data on request (their visits stay, anonymous)."""
     from shopcrm.services import privacy
     from shopcrm.store import customers as store_customers
 
@@ -561,7 +589,10 @@ def erase_cmd(obj, customer, yes):
     )
 
 
-@customers_group.command("export")
+@customers_group.command(
+    "export",
+    help=N_("Everything held about one customer (disclosure request), as JSON or Excel."),
+)
 @click.argument("customer")
 @click.option(
     "-o",
@@ -569,11 +600,10 @@ def erase_cmd(obj, customer, yes):
     "out",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="FILE.json or FILE.xlsx",
+    help=N_("FILE.json or FILE.xlsx"),
 )
 @pass_cli
 def export_customer_cmd(obj, customer, out):
-    """Everything held about one customer (disclosure request), as JSON or Excel."""
     from shopcrm.services import privacy
 
     require_owner(obj)

@@ -24,18 +24,22 @@ _LABELS = (
 )
 
 
-@cli.command("demo")
-@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same shop.")
+@cli.command(
+    "demo",
+    help=N_(
+        "Fill an EMPTY database with the demo izakaya: menu, 600 guests, three years of visits."
+    ),
+)
+@click.option("--seed", type=int, default=1, show_default=True, help=N_("Same seed, same shop."))
 @click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Pretend today is this day (YYYY-MM-DD); visits end there.",
+    help=N_("Pretend today is this day (YYYY-MM-DD); visits end there."),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the counts as JSON."))
 @pass_cli
 def demo_command(obj, seed: int, today: dt.datetime | None, as_json: bool) -> None:
-    """Fill an EMPTY database with the demo izakaya: menu, 600 guests, three years of visits."""
     from shopcrm.domain.money import format_money
     from shopcrm.services import demo
 

@@ -10,7 +10,7 @@ import click
 
 from shopcrm.cli import cli
 from shopcrm.cli.common import CliError, echo_json, pass_cli
-from shopcrm.i18n import _, ngettext
+from shopcrm.i18n import N_, _, ngettext
 
 LAYOUT_NAMES = ("postcards", "letters", "tickets", "labels", "address-side")
 SHEET_KEYS = (
@@ -38,24 +38,30 @@ def _ids(text: str) -> list[int]:
     return ids
 
 
-@cli.command("print")
+@cli.command(
+    "print",
+    help=N_("Print LAYOUT (postcards, letters, tickets, labels, address-side) to a PDF."),
+)
 @click.argument("layout", type=click.Choice(LAYOUT_NAMES))
-@click.option("--campaign", help="Campaign name or id: prints its unused coupons.")
-@click.option("--customers", help="Customer ids, comma separated (with --campaign: their coupons).")
-@click.option("--month", type=click.IntRange(1, 12), help="Everyone with a birthday in this month.")
-@click.option("--period", help="Only the campaign's coupons of this period (e.g. 2026-12).")
+@click.option("--campaign", help=N_("Campaign name or id: prints its unused coupons."))
+@click.option(
+    "--customers", help=N_("Customer ids, comma separated (with --campaign: their coupons).")
+)
+@click.option(
+    "--month", type=click.IntRange(1, 12), help=N_("Everyone with a birthday in this month.")
+)
+@click.option("--period", help=N_("Only the campaign's coupons of this period (e.g. 2026-12)."))
 @click.option("--sheet", type=click.Choice(SHEET_KEYS), default="a-one-28185", show_default=True)
-@click.option("--start-row", type=int, default=1, show_default=True, help="First free row.")
-@click.option("--start-col", type=int, default=1, show_default=True, help="First free column.")
+@click.option("--start-row", type=int, default=1, show_default=True, help=N_("First free row."))
+@click.option("--start-col", type=int, default=1, show_default=True, help=N_("First free column."))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--no-record", is_flag=True, help="A test print: record no mailings.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--no-record", is_flag=True, help=N_("A test print: record no mailings."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def print_command(
     obj, layout, campaign, customers, month, period, sheet, start_row, start_col, output,
     no_record, as_json,
 ):  # fmt: skip
-    """Print LAYOUT (postcards, letters, tickets, labels, address-side) to a PDF."""
     from shopcrm.i18n import N_
     from shopcrm.services.printing import pieces as P
     from shopcrm.services.printing.labels import get_sheet, start_index

@@ -15,7 +15,7 @@ import click
 from shopcrm.cli import cli
 from shopcrm.cli.common import echo_json, pass_cli
 from shopcrm.cli.customers import echo_table, echo_visits, money, not_found, resolve_customer_id
-from shopcrm.i18n import _
+from shopcrm.i18n import N_, _
 
 # "生ビール×2", "生ビール x2", "生ビール*2"
 _QUANTITY = re.compile(r"^(.*?)\s*[×xX*＊]\s*(\d+)$")
@@ -40,25 +40,24 @@ def parse_items(text: str) -> list:
     return items
 
 
-@cli.group("visits")
+@cli.group("visits", help=N_("Visits: record, list, delete."))
 def visits_group():
-    """Visits: record, list, delete."""
+    pass
 
 
-@visits_group.command("add")
+@visits_group.command("add", help=N_("Record a visit."))
 @click.option("--customer", "customer_ref", required=True,
-              help="Customer id (or membership code, or phone number).")  # fmt: skip
-@click.option("--amount", required=True, help="Bill total, e.g. 4800 or ¥4,800.")
-@click.option("--party-size", default="1", show_default=True, help="Number of guests (1-99).")
-@click.option("--at", "at", default="", help='When, e.g. "2026-11-20 19:30" (default: now).')
-@click.option("--items", default="", help='Items ordered, e.g. "生ビール×2,焼き鳥".')
-@click.option("--coupon", default=None, help="Coupon code to redeem on this visit.")
+              help=N_("Customer id (or membership code, or phone number)."))  # fmt: skip
+@click.option("--amount", required=True, help=N_("Bill total, e.g. 4800 or ¥4,800."))
+@click.option("--party-size", default="1", show_default=True, help=N_("Number of guests (1-99)."))
+@click.option("--at", "at", default="", help=N_('When, e.g. "2026-11-20 19:30" (default: now).'))
+@click.option("--items", default="", help=N_('Items ordered, e.g. "生ビール×2,焼き鳥".'))
+@click.option("--coupon", default=None, help=N_("Coupon code to redeem on this visit."))
 @click.option("--note", default="")
 @click.option("--staff", default="")
-@click.option("--json", "as_json", is_flag=True, help="Print the visit as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the visit as JSON."))
 @pass_cli
 def add_visit(obj, customer_ref, amount, party_size, at, items, coupon, note, staff, as_json):
-    """Record a visit."""
     import datetime as dt
 
     from shopcrm.domain.dates import parse_datetime
@@ -96,14 +95,13 @@ def add_visit(obj, customer_ref, amount, party_size, at, items, coupon, note, st
         )
 
 
-@visits_group.command("list")
-@click.option("--customer", "customer_ref", default=None, help="Only this customer's visits.")
-@click.option("--day", default=None, help="Only this day (e.g. 2026-11-20); default: any.")
+@visits_group.command("list", help=N_("The latest visits."))
+@click.option("--customer", "customer_ref", default=None, help=N_("Only this customer's visits."))
+@click.option("--day", default=None, help=N_("Only this day (e.g. 2026-11-20); default: any."))
 @click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @pass_cli
 def list_visits(obj, customer_ref, day, limit, as_json):
-    """The latest visits."""
     from shopcrm.domain.dates import parse_date
     from shopcrm.store import customers, visits
 
@@ -130,12 +128,14 @@ def _visit_dict(v) -> dict:
     return asdict(v)
 
 
-@visits_group.command("delete")
+@visits_group.command(
+    "delete",
+    help=N_("Delete a visit recorded by mistake (a coupon redeemed on it becomes usable again)."),
+)
 @click.argument("visit_id", metavar="ID", type=int)
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--yes", is_flag=True, help=N_("Do not ask for confirmation."))
 @pass_cli
 def delete_visit(obj, visit_id, yes):
-    """Delete a visit recorded by mistake (a coupon redeemed on it becomes usable again)."""
     from shopcrm.store import visits
     from shopcrm.store.errors import NotFound
 
@@ -154,17 +154,16 @@ def delete_visit(obj, visit_id, yes):
 # -- the menu the items are matched against --------------------------------------------------------
 
 
-@cli.group("menu")
+@cli.group("menu", help=N_("The shop's menu: what visits' items are matched against."))
 def menu_group():
-    """The shop's menu: what visits' items are matched against."""
+    pass
 
 
-@menu_group.command("list")
-@click.option("--all", "show_all", is_flag=True, help="Include items taken off the menu.")
+@menu_group.command("list", help=N_("Menu items by category, with prices."))
+@click.option("--all", "show_all", is_flag=True, help=N_("Include items taken off the menu."))
 @click.option("--json", "as_json", is_flag=True)
 @pass_cli
 def list_menu(obj, show_all, as_json):
-    """Menu items by category, with prices."""
     from shopcrm.store import menu
 
     items = menu.items(obj.db, active_only=not show_all)
@@ -182,16 +181,15 @@ def list_menu(obj, show_all, as_json):
     echo_table([_("ID"), _("Category"), _("Item"), _("Price")], rows, right=(0, 3))
 
 
-@menu_group.command("add")
+@menu_group.command("add", help=N_("Put an item on the menu."))
 @click.argument("name")
-@click.option("--price", required=True, help="Price, e.g. 600 or ¥600.")
-@click.option("--category", default="", help="Category (created if new), e.g. ドリンク.")
+@click.option("--price", required=True, help=N_("Price, e.g. 600 or ¥600."))
+@click.option("--category", default="", help=N_("Category (created if new), e.g. ドリンク."))
 @click.option("--kind", type=click.Choice(["drink", "food", "other"]), default="food",
-              show_default=True, help="Kind of a new category.")  # fmt: skip
+              show_default=True, help=N_("Kind of a new category."))  # fmt: skip
 @click.option("--json", "as_json", is_flag=True)
 @pass_cli
 def add_menu_item(obj, name, price, category, kind, as_json):
-    """Put an item on the menu."""
     from shopcrm.domain.models import MenuCategory, MenuItem
     from shopcrm.domain.money import parse_money
     from shopcrm.domain.rules import ValidationError
@@ -219,11 +217,13 @@ def add_menu_item(obj, name, price, category, kind, as_json):
         )
 
 
-@menu_group.command("remove")
+@menu_group.command(
+    "remove",
+    help=N_("Take an item off the menu (past visits keep it; ``menu list --all`` still shows it)."),
+)
 @click.argument("item_id", metavar="ID", type=int)
 @pass_cli
 def remove_menu_item(obj, item_id):
-    """Take an item off the menu (past visits keep it; ``menu list --all`` still shows it)."""
     from shopcrm.store import menu
     from shopcrm.store.errors import NotFound
 
