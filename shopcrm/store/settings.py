@@ -42,6 +42,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("print_offset_y_mm", float, 0.0, N_("Printer offset Y (mm)"), owner_only=False),
         Setting("owner_pin_hash", str, "", N_("Owner PIN")),
         Setting("owner_lock_minutes", int, 5, N_("Lock owner mode after idle minutes")),
+        Setting("owner_pin_offered", bool, False, N_("Owner PIN offered"), owner_only=False),
         Setting("demo", bool, False, N_("Demo database")),
     )
 }

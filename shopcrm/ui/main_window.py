@@ -3,8 +3,10 @@
 Pages (Today, Customers, Coupons, Print, Dashboard) sit in a ``QStackedWidget`` chosen from a list
 on the left. Each page is built the first time it is shown, so start-up stays fast, and a page
 module that fails to load shows a message instead of taking the window down. Owner-only pages and
-commands call ``ctx.require_owner`` first. A language switch re-translates the actions and rebuilds
-menus and pages, so no text of the old language remains. Window geometry, splitters and the last
+commands call ``ctx.require_owner`` first. On a shop database (not the demo) with no owner PIN, a
+banner above the pages offers once to set one; the answer is kept in the database. A language
+switch re-translates the actions and rebuilds menus and pages, so no text of the old language
+remains. Window geometry, splitters and the last
 page are kept in ``QSettings`` (UI preferences are not shop data, so they are not in the database).
 """
 
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
     QToolBar,
     QVBoxLayout,
@@ -35,7 +38,7 @@ from shopcrm.i18n import N_, _, ngettext
 from shopcrm.ui import actions as ui_actions
 from shopcrm.ui.actions import SPECS, ActionRegistry
 from shopcrm.ui.dialogs.base import ui_settings
-from shopcrm.ui.theme import DEMO_BADGE_STYLE, icon
+from shopcrm.ui.theme import DEMO_BADGE_STYLE, PIN_OFFER_STYLE, icon
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +84,83 @@ class _BrokenPage(QWidget):
         layout.addStretch(1)
 
 
+class PinOfferBanner(QWidget):
+    """A one-time, non-blocking offer above the pages: protect revenue figures with a PIN?
+
+    Shown on a shop database (not the demo) that has no owner PIN and was never asked; "Not now"
+    or a PIN being set (here or in the settings) records the answer in the shop's settings
+    (``owner_pin_offered``), so it never shows again for that database.
+    """
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("pinOfferBanner")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(PIN_OFFER_STYLE)
+        self.text = QLabel(self)
+        self.text.setObjectName("pinOfferText")
+        self.text.setWordWrap(True)
+        self.set_button = QPushButton(self)
+        self.set_button.setObjectName("pinOfferSetButton")
+        self.set_button.clicked.connect(self.set_pin)
+        self.later_button = QPushButton(self)
+        self.later_button.setObjectName("pinOfferLaterButton")
+        self.later_button.clicked.connect(self.not_now)
+        row = _hbox(self)
+        row.setContentsMargins(10, 6, 10, 6)
+        row.setSpacing(8)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.set_button)
+        row.addWidget(self.later_button)
+        ctx.settings_changed.connect(self._on_settings_changed)
+        self.retranslate()
+        self.setVisible(self.wanted())
+
+    def retranslate(self) -> None:
+        self.text.setText(
+            "🔒 "
+            + _("Protect revenue figures and exports with an owner PIN?")
+            + " "
+            + _("Staff can still search guests, record visits and print coupons.")
+        )
+        self.set_button.setText(_("Set PIN…"))
+        self.later_button.setText(_("Not now"))
+        self.setAccessibleName(_("Protect revenue figures and exports with an owner PIN?"))
+
+    def wanted(self) -> bool:
+        """True on a shop database without a PIN whose owner was never asked."""
+        from shopcrm.store import settings
+
+        if self.ctx.demo or settings.get(self.ctx.db, "demo"):
+            return False
+        asked = settings.get(self.ctx.db, "owner_pin_offered")
+        return not (asked or self.ctx.owner_pin_set())
+
+    def _answered(self) -> None:
+        from shopcrm.store import settings
+
+        settings.set(self.ctx.db, "owner_pin_offered", True)
+        self.hide()
+
+    def not_now(self) -> None:
+        self._answered()
+
+    def set_pin(self) -> bool:
+        """Open the PIN dialog; the banner goes once a PIN is set (cancelling keeps it)."""
+        from shopcrm.ui.dialogs import pin_dialog
+
+        pin_dialog.set_owner_pin(self.ctx, self.window())
+        if self.ctx.owner_pin_set():
+            self._answered()
+            return True
+        return False
+
+    def _on_settings_changed(self) -> None:
+        if self.isVisible() and self.ctx.owner_pin_set():
+            self._answered()  # set in the settings meanwhile: the question is answered
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx, parent=None, *, settings: QSettings | None = None):
         super().__init__(parent)
@@ -102,10 +182,17 @@ class MainWindow(QMainWindow):
         self.stack.setObjectName("pageStack")
         for _spec in PAGES:
             self.stack.addWidget(QWidget())  # placeholders; real pages are built when shown
-        central = QWidget()
-        row = _hbox(central)
+        self.pin_offer = PinOfferBanner(ctx)
+        body = QWidget()
+        row = _hbox(body)
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.pin_offer)
+        column.addWidget(body, 1)
         self.setCentralWidget(central)
 
         self.toolbar = QToolBar()
@@ -157,6 +244,7 @@ class MainWindow(QMainWindow):
                 item.setToolTip(_("Owner only"))
             self.nav.addItem(item)
         self.nav.setAccessibleName(_("Pages"))
+        self.pin_offer.retranslate()
         self.nav.blockSignals(False)
         # Pages hold translated text everywhere: rebuild the ones already built.
         for key in list(self._pages):

@@ -30,6 +30,13 @@ DEMO_BADGE_STYLE = (
 )
 
 
+# The one-time owner PIN offer: a calm information strip (dark blue on pale blue, 9:1).
+PIN_OFFER_STYLE = (
+    "QWidget#pinOfferBanner { background: #e3f2fd; border-bottom: 1px solid #90caf9; }"
+    " QLabel#pinOfferText { color: #0d2c5e; }"
+)
+
+
 def emphasize(widget, scale: float = 1.0, *, bold: bool = True) -> None:
     """Bold (and optionally larger) text through the font, not a style sheet, so the widget keeps
     following the palette when the system switches between light and dark."""

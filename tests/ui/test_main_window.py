@@ -341,3 +341,73 @@ def test_lang_option_of_the_command_wins(db_path):
     with click.Context(click.Command("shopcrm"), info_name="shopcrm") as ctx:
         ctx.params["lang"] = "ja"
         assert _lang_option() == "ja"
+
+
+def test_owner_pin_is_offered_once_on_a_shop_database(main_window, app_ctx, qtbot):
+    from shopcrm.store import settings
+
+    banner = main_window.pin_offer
+    assert banner.isVisible()  # no PIN, never asked: the offer shows, without blocking
+    assert "owner PIN" in banner.text.text()
+    assert main_window.focusWidget() is not banner.set_button  # the search keeps the focus
+    qtbot.mouseClick(banner.later_button, Qt.MouseButton.LeftButton)
+    assert not banner.isVisible()
+    assert settings.get(app_ctx.db, "owner_pin_offered") is True
+
+    again = MainWindow(app_ctx)  # next start of the same database: never again
+    qtbot.addWidget(again)
+    again.show()
+    assert not again.pin_offer.isVisible()
+
+
+def test_owner_pin_offer_sets_the_pin(main_window, app_ctx, qtbot):
+    from shopcrm.services import auth
+    from shopcrm.store import settings
+
+    banner = main_window.pin_offer
+
+    def cancel(dialog):
+        dialog.reject()
+
+    handle_modal(qtbot, banner.set_button.click, cancel)
+    assert banner.isVisible()  # cancelled: still on offer
+
+    def set_pin(dialog):
+        dialog.new.setText("2468")
+        dialog.again.setText("2468")
+        dialog.on_accept()
+
+    handle_modal(qtbot, banner.set_button.click, set_pin)
+    assert auth.verify_pin(app_ctx.db, "2468")
+    assert not banner.isVisible()
+    assert settings.get(app_ctx.db, "owner_pin_offered") is True
+
+
+def test_owner_pin_is_not_offered_on_the_demo_or_once_a_pin_is_set(app_ctx, qtbot):
+    from shopcrm.services import auth
+    from shopcrm.ui.context import AppContext
+
+    demo = MainWindow(AppContext(app_ctx.db, app_ctx.db_path, demo=True))
+    qtbot.addWidget(demo)
+    demo.show()
+    assert not demo.pin_offer.isVisible()
+
+    shown = MainWindow(app_ctx)
+    qtbot.addWidget(shown)
+    shown.show()
+    assert shown.pin_offer.isVisible()
+    auth.set_pin(app_ctx.db, "1357")  # set in the settings while the offer shows
+    app_ctx.settings_changed.emit()
+    assert not shown.pin_offer.isVisible()
+
+    later = MainWindow(app_ctx)
+    qtbot.addWidget(later)
+    later.show()
+    assert not later.pin_offer.isVisible()
+    settle()
+
+
+@pytest.mark.usefixtures("ja")
+def test_owner_pin_offer_speaks_japanese(main_window):
+    assert main_window.pin_offer.set_button.text() == "PINを設定…"
+    assert "オーナーPIN" in main_window.pin_offer.text.text()
