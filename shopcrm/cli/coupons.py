@@ -65,6 +65,7 @@ def _kind(c) -> str:
     type=click.Choice(["table", "csv", "json"]),
     default="table",
     show_default=True,
+    help=N_("Output: a table, CSV (for Excel) or JSON."),
 )
 @click.option("--consent", is_flag=True, help=N_("Only guests who agreed to DM."))
 @click.option("--address", is_flag=True, help=N_("Only guests with a complete postal address."))
@@ -206,7 +207,7 @@ def issue(obj, campaign_ref, month, customer_ids, period, as_json, today):
 @coupons_group.command("redeem", help=N_("Redeem a coupon on an already recorded visit."))
 @click.argument("code")
 @click.option("--visit", "visit_id", type=int, required=True, help=N_("The visit it is used on."))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def redeem(obj, code, visit_id, as_json):
     from shopcrm.store import coupons, visits
@@ -252,8 +253,8 @@ def check(obj, code, customer_id, on):
 @click.option("--campaign", "campaign_ref", default=None, help=N_("Campaign name or id."))
 @click.option("--customer", "customer_id", type=int, default=None, help=N_("Customer id."))
 @click.option("--status", type=click.Choice(["issued", "redeemed", "expired", "voided"]),
-              default=None)  # fmt: skip
-@click.option("--json", "as_json", is_flag=True)
+              default=None, help=N_("Only coupons in this state."))  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def list_coupons(obj, campaign_ref, customer_id, status, as_json):
     from shopcrm.store import campaigns, coupons
@@ -325,7 +326,7 @@ def _campaign_dict(c, counts: dict | None = None) -> dict:
     "list",
     help=N_("List campaigns with their discount, validity and coupon counts."),
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def list_campaigns(obj, as_json):
     from shopcrm.store import campaigns
@@ -365,7 +366,8 @@ def list_campaigns(obj, as_json):
 @campaigns_group.command("add", help=N_("Add a campaign."))
 @click.argument("name")
 @click.option("--kind", type=click.Choice(["birthday", "welcome", "winback", "custom"]),
-              default="custom", show_default=True)  # fmt: skip
+              default="custom", show_default=True,
+              help=N_("Kind: birthday, welcome, winback or custom."))  # fmt: skip
 @click.option("--percent", type=int, default=None, help=N_("Percent off the bill."))
 @click.option("--amount", default=None, help=N_("Amount off the bill, e.g. 500."))
 @click.option("--item", default=None, help=N_("A free item, e.g. 'お通し'."))
@@ -378,11 +380,22 @@ def list_campaigns(obj, as_json):
     "--template", default="", help=N_("DM text with {name}, {favourite}, {coupon_code} ...")
 )
 @click.option("--cost", default="0", help=N_("Printing and postage per piece."))
-@click.option("--winback-days", type=int, default=90, show_default=True)
+@click.option(
+    "--winback-days",
+    type=int,
+    default=90,
+    show_default=True,
+    help=N_("Win-back: guests not seen for this many days."),
+)
 @click.option("--tag", "tags", multiple=True, help=N_("Custom: guests with this tag (repeatable)."))
 @click.option("--likes", "likes", multiple=True, help=N_("Custom: guests who love/like this."))
-@click.option("--min-visits", type=int, default=None)
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--min-visits",
+    type=int,
+    default=None,
+    help=N_("Custom: guests with at least this many visits."),
+)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def add_campaign(obj, name, kind, percent, amount, item, days, valid_from, valid_until, template,
                  cost, winback_days, tags, likes, min_visits, as_json):  # fmt: skip
@@ -429,7 +442,7 @@ def add_campaign(obj, name, kind, percent, amount, item, days, valid_from, valid
 
 @campaigns_group.command("show", help=N_("Show a campaign and how its coupons did."))
 @click.argument("name_or_id")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def show_campaign(obj, name_or_id, as_json):
     from shopcrm.domain.money import format_money

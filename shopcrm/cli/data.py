@@ -267,7 +267,7 @@ def restore_cmd(obj, file, yes):
     "check",
     help=N_("Check database: back up, then integrity and foreign-key checks, then a plain report."),
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def check_cmd(obj, as_json):
     from shopcrm.store import backup
@@ -298,7 +298,7 @@ def check_cmd(obj, as_json):
     "info",
     help=N_("Where the database is, its schema version, counts and the newest backup."),
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def info_cmd(obj, as_json):
     from shopcrm.services import auth
@@ -342,7 +342,7 @@ def info_cmd(obj, as_json):
     invoke_without_command=True,
     help=N_("Shop settings: list them, or `settings set KEY VALUE` (owner)."),
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @click.pass_context
 def settings_group(ctx, as_json):
     if ctx.invoked_subcommand is not None:
@@ -451,7 +451,7 @@ customers_group = cli.commands["customers"]
 )
 @click.argument("keep")
 @click.argument("merge")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def merge_cmd(obj, keep, merge, as_json):
     from shopcrm.services import privacy
@@ -506,7 +506,7 @@ def unmerge_cmd(obj, merge_id):
 
 
 @customers_group.command("merges", help=N_("List merges (to find the one to undo)."))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def merges_cmd(obj, as_json):
     from shopcrm.services import privacy
@@ -529,7 +529,7 @@ def merges_cmd(obj, as_json):
     "duplicates",
     help=N_("Customers who look like one person (same phone, email, or name and reading)."),
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def duplicates_cmd(obj, as_json):
     from shopcrm.services import privacy

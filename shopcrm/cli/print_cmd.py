@@ -51,10 +51,22 @@ def _ids(text: str) -> list[int]:
     "--month", type=click.IntRange(1, 12), help=N_("Everyone with a birthday in this month.")
 )
 @click.option("--period", help=N_("Only the campaign's coupons of this period (e.g. 2026-12)."))
-@click.option("--sheet", type=click.Choice(SHEET_KEYS), default="a-one-28185", show_default=True)
+@click.option(
+    "--sheet",
+    type=click.Choice(SHEET_KEYS),
+    default="a-one-28185",
+    show_default=True,
+    help=N_("Label sheet (labels only)."),
+)
 @click.option("--start-row", type=int, default=1, show_default=True, help=N_("First free row."))
 @click.option("--start-col", type=int, default=1, show_default=True, help=N_("First free column."))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=N_("The PDF file to write."),
+)
 @click.option("--no-record", is_flag=True, help=N_("A test print: record no mailings."))
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli

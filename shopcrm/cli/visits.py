@@ -53,7 +53,7 @@ def visits_group():
 @click.option("--at", "at", default="", help=N_('When, e.g. "2026-11-20 19:30" (default: now).'))
 @click.option("--items", default="", help=N_('Items ordered, e.g. "生ビール×2,焼き鳥".'))
 @click.option("--coupon", default=None, help=N_("Coupon code to redeem on this visit."))
-@click.option("--note", default="")
+@click.option("--note", default="", help=N_("A note about the visit."))
 @click.option("--staff", default="")
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the visit as JSON."))
 @pass_cli
@@ -98,8 +98,14 @@ def add_visit(obj, customer_ref, amount, party_size, at, items, coupon, note, st
 @visits_group.command("list", help=N_("The latest visits."))
 @click.option("--customer", "customer_ref", default=None, help=N_("Only this customer's visits."))
 @click.option("--day", default=None, help=N_("Only this day (e.g. 2026-11-20); default: any."))
-@click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 10000),
+    default=20,
+    show_default=True,
+    help=N_("How many to show."),
+)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def list_visits(obj, customer_ref, day, limit, as_json):
     from shopcrm.domain.dates import parse_date
@@ -161,7 +167,7 @@ def menu_group():
 
 @menu_group.command("list", help=N_("Menu items by category, with prices."))
 @click.option("--all", "show_all", is_flag=True, help=N_("Include items taken off the menu."))
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def list_menu(obj, show_all, as_json):
     from shopcrm.store import menu
@@ -187,7 +193,7 @@ def list_menu(obj, show_all, as_json):
 @click.option("--category", default="", help=N_("Category (created if new), e.g. ドリンク."))
 @click.option("--kind", type=click.Choice(["drink", "food", "other"]), default="food",
               show_default=True, help=N_("Kind of a new category."))  # fmt: skip
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def add_menu_item(obj, name, price, category, kind, as_json):
     from shopcrm.domain.models import MenuCategory, MenuItem
