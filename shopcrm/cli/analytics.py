@@ -14,6 +14,7 @@ import click
 
 from shopcrm.cli import cli
 from shopcrm.cli.common import CliError, echo_json, pass_cli, require_owner
+from shopcrm.cli.tables import echo_fields
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _
 
@@ -34,13 +35,6 @@ def _month(value: str) -> tuple[int, int]:
     except ValueError:
         raise ValidationError("month", N_("Enter the month as YYYY-MM, e.g. 2026-11.")) from None
     return year, month
-
-
-def _cells(text: str) -> int:
-    """Terminal columns of ``text`` (full-width Japanese characters take two)."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _pct(value: float | None) -> str:
@@ -98,9 +92,7 @@ def summary_cmd(obj, start, end, dm_days, as_json):
         (_("Average spend per person"), f"¥{t['spend_per_person'] or 0:,}"),
         (_("LTV (formula)"), f"¥{board.classic_ltv.ltv:,}"),
     ]
-    width = max(_cells(label) for label, _v in lines)
-    for label, value in lines:
-        click.echo(f"  {label}{' ' * (width - _cells(label))}  {value}")
+    echo_fields(lines)
 
 
 @analytics_group.command(

@@ -7,42 +7,17 @@ reason and exits 2) before anything is written.
 
 from __future__ import annotations
 
-import unicodedata
-
 import click
 
 from shopcrm.cli import cli
 from shopcrm.cli.common import CliError, echo_json, pass_cli
+from shopcrm.cli.tables import echo_fields, echo_table
 from shopcrm.i18n import N_, _
 
 EXIT_NOT_FOUND = 1
 
 
 # -- output helpers (shared with cli/visits.py) -------------------------------------------------
-
-
-def text_width(text: str) -> int:
-    """Columns ``text`` takes in a terminal (full-width Japanese characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def echo_table(headers: list[str], rows: list[list[str]], right: tuple[int, ...] = ()) -> None:
-    """Print ``rows`` under ``headers`` as aligned columns (``right``: right-aligned columns)."""
-    widths = [text_width(h) for h in headers]
-    for row in rows:
-        widths = [max(w, text_width(cell)) for w, cell in zip(widths, row, strict=True)]
-
-    def line(cells: list[str]) -> str:
-        out = []
-        for i, (cell, width) in enumerate(zip(cells, widths, strict=True)):
-            pad = " " * (width - text_width(cell))
-            out.append(pad + cell if i in right else cell + pad)
-        return "  ".join(out).rstrip()
-
-    click.echo(line(headers))
-    click.echo("  ".join("-" * w for w in widths))
-    for row in rows:
-        click.echo(line(row))
 
 
 def format_phone(phone: str) -> str:
@@ -429,10 +404,7 @@ def _echo_profile(c, figures, prefs, recent, held) -> None:
         (_("Registered"), format_when(c.created_at)),
         (_("Notes"), c.notes),
     ]  # fmt: skip
-    width = max(text_width(label) for label, _value in fields)
-    for label, value in fields:
-        if value:
-            click.echo(f"  {label}{' ' * (width - text_width(label))}  {value}")
+    echo_fields(fields, skip_empty=True)
     click.echo(
         "  "
         + _("Visits: {count} on {days} days, total {total}, last {last}").format(
