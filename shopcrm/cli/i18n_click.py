@@ -29,6 +29,7 @@ _WIDE = re.compile(
 )
 # A line never starts with these (kinsoku): they hang at the end of the previous line instead.
 _NO_LINE_START = set("、。，．・：；？！ー）」』】〕〉》”’,.:;?!)]}%")
+_NO_LINE_END = set("（「『【〔〈《“‘([{")
 # Latin words and digits stay whole; each Japanese character may end a line.
 _TOKEN = re.compile(
     r"\s+|[^\s\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffee]+|."
@@ -70,18 +71,21 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
         space = False
         fits = used + display_width(piece) <= width
         if not fits and line.strip():
+            body: str | None = line[len(indent) :]
             carry = ""
-            if token[0] in _NO_LINE_START:
+            if token[0] in _NO_LINE_START and piece[0] != " ":
                 # 。 or ） may not start a line: the character before it moves down with it
-                body = line[len(indent) :]
                 while body and body[-1] in _NO_LINE_START:
                     carry, body = body[-1] + carry, body[:-1]
-                if len(body) < 2 or not has_wide(body[-1]) or piece[0] == " ":
-                    carry = None  # nothing sensible to carry: let it hang instead
+                if len(body) >= 2 and has_wide(body[-1]):
+                    carry, body = body[-1] + carry, body[:-1]
                 else:
-                    carry, line = body[-1] + carry, indent + body[:-1]
-            if carry is not None:
-                lines.append(line.rstrip())
+                    body = None  # nothing sensible to carry: let it hang past the edge
+            if body is not None:
+                # （ or 「 may not end a line: it moves down too
+                while len(body) > 1 and body[-1] in _NO_LINE_END:
+                    carry, body = body[-1] + carry, body[:-1]
+                lines.append((indent + body).rstrip())
                 line = indent + carry
                 used, piece = display_width(line), token
         line += piece

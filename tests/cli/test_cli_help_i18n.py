@@ -102,7 +102,7 @@ def test_click_errors_in_japanese(db_path):
     unknown_option = run("--lang", "ja", "customers", "add", "--nmae", "x")
     assert "'--nmae' というオプションはありません。" in unknown_option.stderr
     missing_value = run("--lang", "ja", "visits", "add", "--customer")
-    assert "オプション '--customer' には値が 1 個必要です。" in missing_value.stderr
+    assert "オプション '--customer' には値が必要です。" in missing_value.stderr
     extra = run("--db", str(db_path), "--lang", "ja", "customers", "list", "surplus")
     assert "余分な引数があります (surplus)" in extra.stderr
 
@@ -201,6 +201,10 @@ def test_wrapping_by_display_width():
     assert not any(line.startswith(("。", "、")) for line in lines)
     assert "".join(lines) == "お客様を登録します。電話番号とふりがなで探せます。"
     assert wrap("hello wonderful world", 11) == ["hello", "wonderful", "world"]
+    # an opening bracket never ends a line: it goes down with what it opens
+    lines = wrap("LAYOUT: postcards（はがき）、letters（手紙）", 20)
+    assert not any(line.endswith("（") for line in lines)
+    assert lines[1].startswith("（はがき）")
 
 
 def test_language_from_args():
