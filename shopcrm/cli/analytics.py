@@ -156,7 +156,12 @@ def channel_cost_cmd(obj, channel, month, amount):
 @cli.command("report", help=N_("The owner's monthly report as an A4 PDF."))
 @click.option("--month", "month", required=True, help=N_("The month (YYYY-MM)."))
 @click.option(
-    "-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path)
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=N_("The PDF file to write."),
 )
 @pass_cli
 def report_cmd(obj, month, output):

@@ -85,7 +85,7 @@ def _field_options(fn):
         click.option("--kana", default=None, help=N_("Reading in katakana or hiragana.")),
         click.option("--phone", default=None,
                      help=N_("Phone number (hyphens and full-width digits are fine).")),
-        click.option("--email", default=None),
+        click.option("--email", default=None, help=N_("Email address.")),
         click.option("--line-id", default=None, help=N_("LINE ID.")),
         click.option("--birthday", default=None,
                      help=N_("1980-03-10, 3/10, S55.3.10, 昭和55年3月10日 ... (\"\" clears).")),
@@ -97,7 +97,7 @@ def _field_options(fn):
         click.option("--channel", default=None,
                      help=N_("How the guest found the shop (one of the shop's channels).")),
         click.option("--tag", "tags", multiple=True, help=N_("A tag (repeat for several).")),
-        click.option("--notes", default=None),
+        click.option("--notes", default=None, help=N_("Free notes about the guest.")),
         click.option("--dm-consent/--no-dm-consent", default=None,
                      help=N_("The guest agreed to receive direct mail (or withdrew).")),
         click.option("--do-not-mail/--mail-ok", default=None,
@@ -215,11 +215,12 @@ def edit_customer(obj, customer_id, as_json, **values):
 @click.argument("customer_id", metavar="ID", type=int)
 @click.argument("label")
 @click.option("--level", type=click.Choice(["love", "like", "dislike", "allergy"]),
-              default="like", show_default=True)  # fmt: skip
+              default="like", show_default=True,
+              help=N_("How much: love, like, dislike or allergy."))  # fmt: skip
 @click.option("--kind", type=click.Choice(["drink", "food", "seat", "other"]),
               default=None, help=N_("Default: the menu item's kind, else food."))  # fmt: skip
-@click.option("--note", default="")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--note", default="", help=N_("A short note."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def add_preference(obj, customer_id, label, level, kind, note, as_json):
     from shopcrm.domain.models import Preference
@@ -305,11 +306,13 @@ def _listing_options(fn):
         [
             click.option("--filter", "filters", type=_FILTER, multiple=True,
                          help=N_("Narrow down (repeatable).")),
-            click.option("--order-by", type=_ORDER, default=None),
+            click.option("--order-by", type=_ORDER, default=None, help=N_("Sort by this column.")),
             click.option("--desc", "descending", is_flag=True, help=N_("Sort descending.")),
-            click.option("--limit", type=click.IntRange(1, 10000), default=50, show_default=True),
-            click.option("--offset", type=click.IntRange(0), default=0),
-            click.option("--json", "as_json", is_flag=True),
+            click.option("--limit", type=click.IntRange(1, 10000), default=50, show_default=True,
+                         help=N_("How many to show.")),
+            click.option("--offset", type=click.IntRange(0), default=0,
+                         help=N_("Skip this many (for the next page).")),
+            click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON.")),
         ]
     ):  # fmt: skip
         fn = option(fn)
@@ -344,7 +347,7 @@ def list_customers(obj, filters, order_by, descending, limit, offset, as_json):
 @click.argument("customer_id", metavar="ID", type=int)
 @click.option("--visits", "visit_limit", type=click.IntRange(0), default=10, show_default=True,
               help=N_("How many recent visits to show."))  # fmt: skip
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def show_customer(obj, customer_id, visit_limit, as_json):
     from shopcrm.store import coupons, customers, preferences, visits
