@@ -13,12 +13,12 @@ from __future__ import annotations
 import copy
 import inspect
 import re
-import unicodedata
 from collections.abc import Iterable
 
 import click
 
 from shopcrm import i18n
+from shopcrm.cli.tables import text_width
 
 HELP_OPTION_HELP = "Show this message and exit."  # click's msgid, translated in cli.po
 
@@ -40,18 +40,13 @@ def has_wide(text: str) -> bool:
     return bool(_WIDE.search(text))
 
 
-def display_width(text: str) -> int:
-    """Terminal columns of ``text`` (full-width characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def truncate(text: str, width: int, placeholder: str = "…") -> str:
     """``text`` cut to at most ``width`` columns, ending in ``placeholder`` when cut."""
-    if display_width(text) <= width:
+    if text_width(text) <= width:
         return text
-    out, used = [], display_width(placeholder)
+    out, used = [], text_width(placeholder)
     for ch in text:
-        w = display_width(ch)
+        w = text_width(ch)
         if used + w > width:
             break
         out.append(ch)
@@ -62,14 +57,14 @@ def truncate(text: str, width: int, placeholder: str = "…") -> str:
 def wrap(text: str, width: int, indent: str = "") -> list[str]:
     """One paragraph wrapped to ``width`` columns, Japanese broken between characters."""
     lines: list[str] = []
-    line, used, space = indent, display_width(indent), False
+    line, used, space = indent, text_width(indent), False
     for token in _TOKEN.findall(text):
         if token.isspace():
-            space = used > display_width(indent)
+            space = used > text_width(indent)
             continue
         piece = (" " if space else "") + token
         space = False
-        fits = used + display_width(piece) <= width
+        fits = used + text_width(piece) <= width
         if not fits and line.strip():
             body: str | None = line[len(indent) :]
             carry = ""
@@ -87,9 +82,9 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
                     carry, body = body[-1] + carry, body[:-1]
                 lines.append((indent + body).rstrip())
                 line = indent + carry
-                used, piece = display_width(line), token
+                used, piece = text_width(line), token
         line += piece
-        used += display_width(piece)
+        used += text_width(piece)
     if line.strip():
         lines.append(line.rstrip())
     return lines
@@ -121,19 +116,19 @@ class ShopHelpFormatter(click.HelpFormatter):
         rows = list(rows)
         if not any(has_wide(first) or has_wide(second) for first, second in rows):
             return super().write_dl(rows, col_max, col_spacing)
-        first_col = min(max(display_width(first) for first, _s in rows), col_max) + col_spacing
+        first_col = min(max(text_width(first) for first, _s in rows), col_max) + col_spacing
         indent = " " * self.current_indent
         for first, second in rows:
             self.write(indent + first)
             if not second:
                 self.write("\n")
                 continue
-            if display_width(first) <= first_col - col_spacing:
-                self.write(" " * (first_col - display_width(first)))
+            if text_width(first) <= first_col - col_spacing:
+                self.write(" " * (first_col - text_width(first)))
             else:
                 self.write("\n" + " " * (first_col + self.current_indent))
-            text_width = max(self.width - first_col - 2 - self.current_indent, 10)
-            lines = wrap_paragraphs(second, text_width).splitlines() or [""]
+            room = max(self.width - first_col - 2 - self.current_indent, 10)
+            lines = wrap_paragraphs(second, room).splitlines() or [""]
             self.write(lines[0] + "\n")
             for line in lines[1:]:
                 self.write((" " * (first_col + self.current_indent) + line).rstrip() + "\n")
@@ -160,10 +155,10 @@ def short_help(text: str, limit: int) -> str:
     end = first.find("。")
     if end != -1:
         first = first[: end + 1]
-    if display_width(first) > limit:
+    if text_width(first) > limit:
         # 「…を発行します（…）。」 -> 「…を発行します。」 rather than a cut mid-word
         head = re.split(r"[（(]", first, maxsplit=1)[0].rstrip(" :：、")
-        if head and head != first and display_width(head) + 2 <= limit:
+        if head and head != first and text_width(head) + 2 <= limit:
             first = head + ("。" if first.endswith("。") else "")
     return truncate(first, limit)
 
