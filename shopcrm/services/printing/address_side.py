@@ -26,6 +26,7 @@ from shopcrm.services.printing.layout import (
     draw_fitted,
     group_households,
     honorific,
+    household_people,
     is_japanese_address,
     make_pdf,
     mm,
@@ -83,10 +84,7 @@ def build(
 
 
 def draw(doc: Doc, members: Sequence[Piece], shop: Shop) -> None:
-    people: dict[object, Customer] = {}
-    for m in members:
-        people.setdefault(m.customer.id if m.customer.id is not None else id(m), m.customer)
-    customers = list(people.values())
+    customers = household_people(members)
     doc.c.setFillColorRGB(*INK)
     if is_japanese_address(customers[0]):
         _vertical_recipient(doc, customers)

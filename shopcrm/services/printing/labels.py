@@ -15,7 +15,6 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, LETTER
 
-from shopcrm.domain.models import Customer
 from shopcrm.i18n import N_
 from shopcrm.services.printing.layout import (
     INK,
@@ -30,6 +29,7 @@ from shopcrm.services.printing.layout import (
     draw_fitted,
     group_households,
     household_names,
+    household_people,
     is_japanese_address,
     mail_problem,
     make_pdf,
@@ -168,10 +168,7 @@ def label_lines(members: Sequence[Piece], width: float) -> list[tuple[str, str, 
     address line much wider than ``width`` at 10 pt is wrapped in two before shrinking."""
     c = members[0].customer
     japanese = is_japanese_address(c)
-    seen: dict[int | None, Customer] = {}
-    for m in members:  # one person with two coupons is still one name
-        seen.setdefault(m.customer.id if m.customer.id is not None else id(m), m.customer)
-    names = household_names(list(seen.values()), honorifics=japanese)
+    names = household_names(household_people(members), honorifics=japanese)
     people = [(indent, text, 1.25, 3.0 if japanese else 0.0) for indent, text in names]
     if not japanese:
         tail = " ".join(p for p in (c.city, c.prefecture, c.postal_code) if p)

@@ -495,6 +495,15 @@ def group_households(pieces: Iterable[Piece]) -> list[list[Piece]]:
     return list(groups.values())
 
 
+def household_people(members: Iterable[Piece]) -> list[Customer]:
+    """The people on one household's pieces, once each (one guest with two coupons is one name),
+    first-seen order."""
+    people: dict[object, Customer] = {}
+    for m in members:
+        people.setdefault(m.customer.id if m.customer.id is not None else id(m), m.customer)
+    return list(people.values())
+
+
 def mail_problem(customer: Customer) -> str | None:
     """Why a customer cannot get mail (a reason msgid), or None."""
     if customer.erased_at is not None:
