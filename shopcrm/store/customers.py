@@ -28,7 +28,7 @@ from shopcrm.i18n import N_
 from shopcrm.store.errors import NotFound
 
 FILTERS = ("regulars", "lapsed_90", "birthday_month", "no_consent")
-ORDER_BY = ("name", "kana", "phone", "last_visit", "visits", "total_spent", "created")
+ORDER_BY = ("name", "kana", "phone", "last_visit", "visits", "total_spent", "created", "tags")
 LAPSED_DAYS = 90
 FTS_MIN_CHARS = 3  # the trigram index needs three characters
 
@@ -450,6 +450,8 @@ def _order(order_by: str | None, descending: bool, words: list[str]) -> tuple[st
         "visits": ["c.visit_count{d}", "c.total_spent{d}"],
         "total_spent": ["c.total_spent{d}"],
         "created": ["c.created_at{d}"],
+        # by the stored JSON text: guests with the same first tag together, untagged at the end
+        "tags": ["c.tags = '[]'", "c.tags{d}"],
     }
     if order_by not in columns:
         raise ValueError(f"unknown order {order_by!r}; use one of {ORDER_BY}")

@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         self.db_lock = None  # the single-instance lock (store.lock), held while the app runs
         self.registry = ActionRegistry(self)
         self._pages: dict[str, QWidget] = {}
+        self._view_states: dict[str, dict] = {}  # pages' view state across a language switch
         self._current = "today"
 
         self.nav = QListWidget()
@@ -374,6 +375,9 @@ class MainWindow(QMainWindow):
                 log.exception("page %s failed to load", key)
                 widget = _BrokenPage(_(spec.title), traceback.format_exc(limit=3))
             widget.setObjectName(widget.objectName() or f"{key}Page")
+            state = self._view_states.pop(key, None)
+            if state is not None and hasattr(widget, "restore_view_state"):
+                widget.restore_view_state(state)
             old = self.stack.widget(index)
             self.stack.insertWidget(index, widget)
             if old is not None:
@@ -386,6 +390,8 @@ class MainWindow(QMainWindow):
         widget = self._pages.pop(key)
         if hasattr(widget, "save_ui_state"):
             widget.save_ui_state(self._settings)
+        if hasattr(widget, "view_state"):  # search text, selection, scroll: back when rebuilt
+            self._view_states[key] = widget.view_state()
         index = self.stack.indexOf(widget)
         self.stack.insertWidget(index, QWidget())
         self.stack.removeWidget(widget)

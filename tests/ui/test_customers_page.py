@@ -122,12 +122,17 @@ def test_sorting_by_header_sorts_in_sql(page, qtbot):
     assert column(page, "kana") == sorted(column(page, "kana"))
 
 
-def test_tags_column_is_not_sortable(page, qtbot):
+def test_tags_column_sorts_in_sql_untagged_last(page, qtbot):
     header = page.table.horizontalHeader()
     header.setSortIndicator(COLUMN_KEYS.index("tags"), Qt.SortOrder.AscendingOrder)
-    qtbot.wait(50)
-    assert header.sortIndicatorSection() != COLUMN_KEYS.index("tags")
-    assert page.model.order_by is None
+    qtbot.waitUntil(lambda: page.model.order_by == "tags" and not page.model.is_loading)
+    tags = column(page, "tags")
+    tagged = [t for t in tags if t]
+    assert tags == tagged + [""] * (len(tags) - len(tagged))  # the untagged at the end
+    assert tagged == sorted(tagged) and len(tagged) == 4
+    header.setSortIndicator(COLUMN_KEYS.index("tags"), Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: page.model.descending and not page.model.is_loading)
+    assert [t for t in column(page, "tags") if t] == sorted(tagged, reverse=True)
 
 
 def test_quick_filters(page, qtbot, shop):

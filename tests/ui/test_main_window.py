@@ -411,3 +411,46 @@ def test_owner_pin_is_not_offered_on_the_demo_or_once_a_pin_is_set(app_ctx, qtbo
 def test_owner_pin_offer_speaks_japanese(main_window):
     assert main_window.pin_offer.set_button.text() == "PINを設定…"
     assert "オーナーPIN" in main_window.pin_offer.text.text()
+
+
+def test_switching_language_keeps_search_selection_and_scroll(main_window, app_ctx, qtbot):
+    from shopcrm.domain.models import Customer
+    from shopcrm.store import customers
+    from tests.ui.conftest import wait_for_table
+
+    customers.insert_many(
+        app_ctx.db,
+        [Customer(name=f"客 {i:03}", kana=f"キャク {i:03}", tags=("常連",)) for i in range(300)],
+    )
+    main_window.show_page("customers")
+    page = main_window.current_page()
+    page.search.setFocus()
+    qtbot.keyClicks(page.search, "kyaku")
+    page.search.setText("キャク")  # as the input method commits it
+    page.search.setCursorPosition(2)
+    page.filter_buttons["regulars"].setChecked(False)
+    wait_for_table(qtbot, page)
+    qtbot.waitUntil(lambda: page.model.total == 300)
+    bar = page.table.verticalScrollBar()
+    while page.model.loaded_rows() < 250:  # scroll down far enough to load more pages
+        bar.setValue(bar.maximum())
+        qtbot.waitUntil(lambda: not page.model.is_loading)
+    page.table.selectRow(220)
+    chosen = page.selected_customer_id()
+    bar.setValue(bar.maximum() - 40)
+    scroll = bar.value()
+    assert chosen and scroll > 0
+
+    main_window.set_language("ja")
+    page = main_window.current_page()
+    wait_for_table(qtbot, page)
+    qtbot.waitUntil(lambda: page.selected_customer_id() == chosen)
+    assert page.search.text() == "キャク"  # what was typed stays
+    assert page.search.cursorPosition() == 2
+    qtbot.waitUntil(lambda: main_window.focusWidget() is page.search)
+    assert page.model.query == "キャク" and page.model.total == 300
+    assert page.table.currentIndex().row() == page.model.row_of(chosen)
+    qtbot.waitUntil(lambda: page.table.verticalScrollBar().value() == scroll)
+    assert page.detail.customer_id == chosen
+    assert page.search.placeholderText() != ""
+    settle()

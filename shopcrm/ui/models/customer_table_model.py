@@ -29,7 +29,7 @@ COLUMNS: tuple[tuple[str, str, str | None], ...] = (
     ("last_visit", N_("Last visit"), "last_visit"),
     ("visits", N_("Visits"), "visits"),
     ("total_spent", N_("Total spent"), "total_spent"),
-    ("tags", N_("Tags"), None),
+    ("tags", N_("Tags"), "tags"),  # by first tag, untagged last
 )
 COLUMN_KEYS = tuple(c[0] for c in COLUMNS)
 CUSTOMER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -146,13 +146,14 @@ class CustomerTableModel(QAbstractTableModel):
         self._set_loading(True)
         self._request(0, with_total=True)
 
-    def refresh(self) -> None:
-        """Reload after a change, keeping as many rows as are loaded now (so the view can stay
-        where the user scrolled to)."""
+    def refresh(self, rows: int | None = None) -> None:
+        """Reload after a change, keeping as many rows as are loaded now (or ``rows``), so the
+        view can stay where the user scrolled to."""
         self._generation += 1
         self._fetching = False
         self._set_loading(True)
-        keep = min(max(PAGE_SIZE, len(self._rows)), 4 * MAX_PAGE_SIZE)
+        wanted = len(self._rows) if rows is None else rows
+        keep = min(max(PAGE_SIZE, wanted), 4 * MAX_PAGE_SIZE)
         self._request(0, with_total=True, limit=keep)
 
     def _request(self, offset: int, *, with_total: bool, limit: int = PAGE_SIZE) -> None:

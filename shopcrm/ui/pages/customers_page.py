@@ -3,7 +3,9 @@
 Typing searches as you type (after a 150 ms pause, so a burst of keys makes one query); the query
 runs in a worker and late answers are dropped (see ``CustomerTableModel``). Selecting a row shows
 the guest in the detail pane and tells the rest of the app (``ctx.customer_selected``), so the visit
-dialog starts with that guest. The splitter and column widths are remembered.
+dialog starts with that guest. The splitter and column widths are remembered; a language switch
+(which rebuilds the page) keeps the search text, quick filter, selected guest and scroll position
+through ``view_state``/``restore_view_state``.
 """
 
 from __future__ import annotations
@@ -301,6 +303,40 @@ class CustomersPage(QWidget):
         self.model.refresh()
         if self.detail.customer_id:
             self.detail.refresh()
+
+    # --- kept across a rebuild (language switch) -------------------------------------------------
+    def view_state(self) -> dict:
+        """What the user was looking at: search text (and cursor), filter, guest, scroll."""
+        return {
+            "search": self.search.text(),
+            "cursor": self.search.cursorPosition(),
+            "search_focused": self.window().focusWidget() is self.search,
+            "filter": self.current_filter(),
+            "customer_id": self.detail.customer_id,
+            "scroll": self.table.verticalScrollBar().value(),
+            "rows": self.model.loaded_rows(),
+        }
+
+    def restore_view_state(self, state: dict) -> None:
+        """Show what ``view_state`` saved (on a fresh page, right after it was built)."""
+        self._debounce.stop()
+        self.search.blockSignals(True)
+        self.search.setText(state.get("search", ""))
+        self.search.setCursorPosition(state.get("cursor", len(self.search.text())))
+        self.search.blockSignals(False)
+        for key, button in self.filter_buttons.items():
+            button.blockSignals(True)
+            button.setChecked(key == state.get("filter"))
+            button.blockSignals(False)
+        customer_id = state.get("customer_id")
+        if customer_id:
+            self._pending_select = customer_id
+            self.detail.set_customer(customer_id)
+        self._restore_scroll = state.get("scroll")
+        self.model.query, self.model.filter = self.search.text().strip(), self.current_filter()
+        self.model.refresh(rows=state.get("rows"))
+        if state.get("search_focused"):  # once the page is in the window and shown
+            QTimer.singleShot(0, self.search, lambda: self.search.setFocus())
 
     # --- remembered layout --------------------------------------------------------------------
     def restore_ui_state(self, settings: QSettings | None = None) -> None:
