@@ -65,6 +65,11 @@ class Shop:
     def address_line(self) -> str:
         return " ".join(p for p in (self.address, self.building) if p)
 
+    @property
+    def phone_line(self) -> str:
+        """The phone as printed on a piece ("TEL 03-..."), or "" without one."""
+        return f"TEL {self.phone}" if self.phone else ""
+
 
 @dataclass(frozen=True)
 class Offset:
@@ -456,6 +461,11 @@ _COMPANY = re.compile(
 def honorific(name: str) -> str:
     """様 for a person, 御中 for a company (never both)."""
     return "御中" if _COMPANY.search(name) else "様"
+
+
+def addressed(name: str) -> str:
+    """The name with its honorific, as written on a piece: 山田 太郎 様, 株式会社まるや 御中."""
+    return f"{name} {honorific(name)}"
 
 
 def split_name(name: str) -> tuple[str, str]:

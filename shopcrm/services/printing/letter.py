@@ -20,13 +20,13 @@ from shopcrm.services.printing.layout import (
     PrintResult,
     ProgressFn,
     Shop,
+    addressed,
     coupon_box,
     draw_fitted,
     draw_lines,
     fit_paragraphs,
     format_date,
     heading,
-    honorific,
     make_pdf,
     mm,
     postal_text,
@@ -72,7 +72,7 @@ def draw(doc: Doc, piece: Piece, shop: Shop, today: dt.date) -> None:
         postal_text(shop.postal_code),
         shop.address,
         shop.building,
-        f"TEL {shop.phone}" if shop.phone else "",
+        shop.phone_line,
     ):
         if line:
             draw_fitted(c, line, right, doc.top(y), width * 0.42, 8, align="right")
@@ -89,7 +89,7 @@ def draw(doc: Doc, piece: Piece, shop: Shop, today: dt.date) -> None:
         if line:
             draw_fitted(c, line, MARGIN, doc.top(y), width * 0.6, 10)
             y += 5
-    draw_fitted(c, f"{cust.name} {honorific(cust.name)}", MARGIN, doc.top(y + 4), width * 0.6, 15)
+    draw_fitted(c, addressed(cust.name), MARGIN, doc.top(y + 4), width * 0.6, 15)
     # Headline and message.
     c.setFillColorRGB(*ACCENT)
     draw_fitted(c, heading(piece.campaign), doc.width / 2, doc.top(92), width, 24, align="centre")

@@ -78,9 +78,5 @@ def draw(doc: Doc, piece: Piece, shop: Shop) -> None:
         coupon_box(c, piece, MARGIN - 1 * mm, doc.top(134), inner + 2 * mm, 48 * mm)
     # Footer: where the shop is.
     c.setFillColorRGB(*GREY)
-    footer = "  ".join(p for p in (shop.address_line, _phone(shop.phone)) if p)
+    footer = "  ".join(p for p in (shop.address_line, shop.phone_line) if p)
     draw_fitted(c, footer, WIDTH / 2, doc.top(141.5), inner, 7, min_size=4.5, align="centre")
-
-
-def _phone(phone: str) -> str:
-    return f"TEL {phone}" if phone else ""

@@ -23,10 +23,10 @@ from shopcrm.services.printing.layout import (
     ProgressFn,
     Shop,
     Skipped,
+    addressed,
     discount_text,
     draw_fitted,
     expiry_text,
-    honorific,
     make_pdf,
     mm,
 )
@@ -115,8 +115,7 @@ def draw_ticket(doc: Doc, piece: Piece, shop: Shop, x: float, y: float) -> None:
     c.setFillColorRGB(*ACCENT)
     draw_fitted(c, discount_text(piece.campaign), left, top - 17 * mm, text_w, 18, min_size=9)
     c.setFillColorRGB(*INK)
-    name = piece.customer.name
-    draw_fitted(c, f"{name} {honorific(name)}", left, top - 25 * mm, text_w, 10, min_size=6)
+    draw_fitted(c, addressed(piece.customer.name), left, top - 25 * mm, text_w, 10, min_size=6)
     c.setFont(doc.font, 6)
     c.drawString(left, top - 30 * mm, _("Coupon code"))
     draw_fitted(c, piece.code, left, top - 37 * mm, text_w, 16, min_size=9)
