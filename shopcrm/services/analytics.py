@@ -118,6 +118,13 @@ def _months_of_days(days: np.ndarray) -> np.ndarray:
     return table[days - lo]
 
 
+def _distinct_sorted(values: np.ndarray) -> int:
+    """How many different values a sorted array holds (no hashing, unlike ``np.unique``)."""
+    if not len(values):
+        return 0
+    return 1 + int(np.count_nonzero(values[1:] != values[:-1]))
+
+
 def _ratio(num: float, den: float) -> float | None:
     return float(num) / float(den) if den else None
 
@@ -505,8 +512,11 @@ def _ltv_groups(
     keys = list(labels)
     if not keys or not len(data.c_id):
         return []
-    lookup = {g: i for i, g in enumerate(keys)}
-    cust_group = np.array([lookup.get(g, -1) for g in groups.tolist()], dtype=np.int64)
+    # each customer's group as an index into ``keys`` (-1 = none of them), without a Python loop
+    key_arr = np.asarray(keys, dtype=np.int64)
+    by_key = np.argsort(key_arr)
+    pos = np.clip(np.searchsorted(key_arr[by_key], groups), 0, len(keys) - 1)
+    cust_group = np.where(key_arr[by_key][pos] == groups, by_key[pos], -1).astype(np.int64)
     fm = _months_of_days(data.c_first)
     age_cust = np.minimum(data.as_of_month - fm, max_age + 1)  # oldest observed age, capped
     age_visit = _months_of_days(data.d_day) - fm[data.d_cust]
@@ -561,7 +571,7 @@ def classic_ltv(data: ShopData) -> ClassicLtv:
     sel = (v.customer_id > 0) & (v.day >= a) & (v.day <= data.as_of_day)
     bills = int(sel.sum())
     revenue = int(v.amount[sel].sum())
-    people = len(np.unique(v.customer_id[sel]))
+    people = _distinct_sorted(v.customer_id[sel])  # visits are sorted by customer
     spend = revenue / bills if bills else 0.0
     per_year = bills / people if people else 0.0
     annual = spend * per_year * data.margin
@@ -825,16 +835,16 @@ def totals(data: ShopData, start: dt.date, end: dt.date) -> dict:
     sel = (v.day >= a) & (v.day <= b)
     bills, revenue, guests = int(sel.sum()), int(v.amount[sel].sum()), int(v.party[sel].sum())
     inside = (data.d_day >= a) & (data.d_day <= b)
-    visiting = np.unique(data.d_cust[inside])
+    visiting = _distinct_sorted(data.d_cust[inside])  # visit days are sorted by customer
     new = int(((data.c_first >= a) & (data.c_first <= b)).sum())
     return {
         "visits": bills,
         "revenue": revenue,
         "guests": guests,
-        "customers": len(visiting),
+        "customers": visiting,
         "new_customers": new,
-        "returning_customers": len(visiting) - new,
-        "returning_share": _ratio(len(visiting) - new, len(visiting)),
+        "returning_customers": visiting - new,
+        "returning_share": _ratio(visiting - new, visiting),
         "spend_per_visit": _yen(_ratio(revenue, bills)),
         "spend_per_person": _yen(_ratio(revenue, guests)),
         "repeat_rate": repeat_rate(data, start, end),

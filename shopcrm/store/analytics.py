@@ -6,7 +6,8 @@ small tables for customers, channels, channel costs, coupons and mailings. Days 
 counted from 1970-01-01 (``numpy.datetime64[D]`` compatible): the services never parse a date.
 
 Reading a million visits takes a fraction of a second: SQLite turns each column into one
-comma-separated text (``group_concat``) and numpy parses it in C, instead of a million tuples.
+comma-separated text (``group_concat``) and numpy parses it in C, instead of a million tuples;
+visits come as two packed integer columns (see ``load_visits``), half the text of four.
 
 ``insert_customers_bulk`` / ``insert_visits_bulk`` exist for tests and benchmarks (large synthetic
 shops); the app records visits through ``store.visits.record``.
@@ -95,27 +96,43 @@ def _ints(text: str | None) -> np.ndarray:
 
 # julianday('1970-01-01') = 2440587.5; the +0.5 lands on a whole day for a 'YYYY-MM-DD' date.
 _DAY_SQL = "CAST(julianday({col}) - 2440587.5 AS INTEGER)"
+_DAY_BITS = 20  # a packed day is day + 2**19: any date from the year 535 to 3405 fits
+_DAY_BIAS = 1 << (_DAY_BITS - 1)
+_PARTY_BITS = 8  # party sizes are 1..99 (a CHECK constraint)
 
 
 def load_visits(db: Database, *, until: dt.date | None = None) -> VisitArrays:
     """All visits (up to and including ``until``), as arrays sorted by customer and day.
 
-    One table scan, no ORDER BY (sorting a million rows is faster in numpy than in SQLite).
+    One table scan, no ORDER BY (sorting a million rows is faster in numpy than in SQLite), and
+    two packed columns instead of four: ``customer << 20 + day`` and ``amount << 8 | party``
+    (party size is 1..99). SQLite's cost here is turning each value into text for
+    ``group_concat``, so half the values is nearly half the time; numpy unpacks them in C.
+    A covering index was measured too and does not help: the scan is cheap, the text is not.
     """
     where, params = "", []
     if until is not None:
-        # "+visited_at": a full scan beats a million index lookups when nearly all rows match
-        where, params = "WHERE +visited_at < ?", [(until + dt.timedelta(days=1)).isoformat()]
+        bound = (until + dt.timedelta(days=1)).isoformat()
+        latest = db.execute("SELECT max(visited_at) FROM visits").fetchone()[0]  # (an index)
+        if latest is not None and latest >= bound:
+            # "+visited_at": a full scan beats a million index lookups when most rows match
+            where, params = "WHERE +visited_at < ?", [bound]
     day = _DAY_SQL.format(col="visit_date")
     row = db.execute(
-        f"""SELECT group_concat(coalesce(customer_id, 0)), group_concat({day}),
-                   group_concat(amount), group_concat(party_size)
+        f"""SELECT group_concat((coalesce(customer_id, 0) << {_DAY_BITS}) + {day} + {_DAY_BIAS}),
+                   group_concat((amount << {_PARTY_BITS}) | party_size)
             FROM visits {where}""",
         params,
     ).fetchone()
-    cid, days, amount, party = (_ints(text) for text in row)
-    order = np.argsort((cid << 20) | days)  # days < 2**20 until the year 4840
-    return VisitArrays(cid[order], days[order], amount[order], party[order])
+    key, bill = _ints(row[0]), _ints(row[1])
+    order = np.argsort(key)  # by customer, then day
+    key, bill = key[order], bill[order]
+    return VisitArrays(
+        key >> _DAY_BITS,
+        (key & ((1 << _DAY_BITS) - 1)) - _DAY_BIAS,
+        bill >> _PARTY_BITS,
+        bill & ((1 << _PARTY_BITS) - 1),
+    )
 
 
 def load_customers(db: Database) -> CustomerArrays:

@@ -391,3 +391,31 @@ def test_channel_cost_entry_validates(db):
     store.set_channel_cost(db, "Instagram", "2026-01", 100)
     store.set_channel_cost(db, "Instagram", "2026-01", 250)  # replaces
     assert [c[1:] for c in store.channel_costs(db)] == [("2026-01", 250)]
+
+
+def test_packed_visit_read_keeps_every_value_exactly(db):
+    """The read packs (customer, day) and (amount, party) into one integer each: the extremes a
+    shop can store come back unchanged (party 99, a ¥12,345,678 bill, a 1900 date, anonymous)."""
+    ids = store.insert_customers_bulk(db, ["X", "Y"])
+    rows = [
+        (ids[1], "2026-11-23 23:59:59", 12_345_678, 99),
+        (ids[0], "1900-01-01 12:00:00", 0, 1),
+        (None, "2026-11-23 18:00:00", 500, 3),
+        (ids[1], "2026-11-24 00:00:00", 1, 1),  # after the as-of day: left out
+        (ids[0], "2026-02-28 19:00:00", 3000, 2),
+    ]
+    store.insert_visits_bulk(db, rows)
+    v = store.load_visits(db, until=D(2026, 11, 23))
+    got = list(
+        zip(
+            v.customer_id.tolist(), v.day.tolist(), v.amount.tolist(), v.party.tolist(), strict=True
+        )
+    )
+    day = store.day_number
+    assert got == [
+        (0, day(D(2026, 11, 23)), 500, 3),
+        (ids[0], day(D(1900, 1, 1)), 0, 1),
+        (ids[0], day(D(2026, 2, 28)), 3000, 2),
+        (ids[1], day(D(2026, 11, 23)), 12_345_678, 99),
+    ]
+    assert all(a.dtype == np.int64 for a in (v.customer_id, v.day, v.amount, v.party))
