@@ -66,8 +66,7 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
         space = False
         fits = used + text_width(piece) <= width
         if not fits and line.strip():
-            body: str | None = line[len(indent) :]
-            carry = ""
+            body, carry, hang = line[len(indent) :], "", False
             if token[0] in _NO_LINE_START and piece[0] != " ":
                 # 。 or ） may not start a line: the character before it moves down with it
                 while body and body[-1] in _NO_LINE_START:
@@ -75,8 +74,8 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
                 if len(body) >= 2 and has_wide(body[-1]):
                     carry, body = body[-1] + carry, body[:-1]
                 else:
-                    body = None  # nothing sensible to carry: let it hang past the edge
-            if body is not None:
+                    hang = True  # nothing sensible to carry: it hangs past the edge
+            if not hang:
                 # （ or 「 may not end a line: it moves down too
                 while len(body) > 1 and body[-1] in _NO_LINE_END:
                     carry, body = body[-1] + carry, body[:-1]
@@ -141,8 +140,8 @@ class ShopContext(click.Context):
 # -- commands and groups whose help is translated when shown ---------------------------------------
 
 
-def _tr(text: str | None) -> str | None:
-    return i18n._(text) if text else text
+def _tr(text: str | None) -> str:
+    return i18n._(text) if text else ""
 
 
 def short_help(text: str, limit: int) -> str:
@@ -163,13 +162,13 @@ def short_help(text: str, limit: int) -> str:
     return truncate(first, limit)
 
 
-class _TranslatedHelp:
-    """Mixed into ``click.Command``/``click.Group``: help, short help, options, epilog and the
-    help option itself pass through ``shopcrm.i18n._`` at format time."""
+class TranslatedCommand(click.Command):
+    """A command whose help is shown in the user's language: help, short help, options, epilog
+    and the help option itself pass through ``shopcrm.i18n._`` when the help is formatted."""
 
-    context_class = ShopContext
+    context_class: type[click.Context] = ShopContext
 
-    def get_help_option(self, ctx):
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)
         if option is not None:
             option.help = HELP_OPTION_HELP  # cached by click in whatever language was current
@@ -186,7 +185,7 @@ class _TranslatedHelp:
             text = f"{text} ({i18n._('deprecated').upper()})"
         return text.strip()
 
-    def format_help_text(self, ctx, formatter) -> None:
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         text = inspect.cleandoc(_tr(self.help)).partition("\f")[0] if self.help else ""
         if self.deprecated:
             label = f"({i18n._('deprecated').upper()})"
@@ -196,7 +195,7 @@ class _TranslatedHelp:
             with formatter.indentation():
                 formatter.write_text(text)
 
-    def _translated_params(self, ctx) -> list[click.Parameter]:
+    def _translated_params(self, ctx: click.Context) -> list[click.Parameter]:
         params = []
         for param in self.get_params(ctx):
             if getattr(param, "help", None):
@@ -205,13 +204,13 @@ class _TranslatedHelp:
             params.append(param)
         return params
 
-    def format_arguments(self, ctx, formatter) -> None:
+    def format_arguments(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         args = [p for p in self._translated_params(ctx) if isinstance(p, click.Argument)]
         if any(getattr(arg, "help", None) is not None for arg in args):
             with formatter.section(i18n._("Positional arguments")):
                 formatter.write_dl([arg.get_help_record(ctx) for arg in args])
 
-    def format_options(self, ctx, formatter) -> None:
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
         for param in self._translated_params(ctx):
             if isinstance(param, click.Argument):
@@ -225,23 +224,19 @@ class _TranslatedHelp:
         if isinstance(self, click.Group):
             self.format_commands(ctx, formatter)
 
-    def format_epilog(self, ctx, formatter) -> None:
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         if self.epilog:
             formatter.write_paragraph()
             with formatter.indentation():
                 formatter.write_text(inspect.cleandoc(_tr(self.epilog)))
 
 
-class TranslatedCommand(_TranslatedHelp, click.Command):
-    """A command whose help is shown in the user's language."""
-
-
-class TranslatedGroup(_TranslatedHelp, click.Group):
+class TranslatedGroup(TranslatedCommand, click.Group):
     """A group whose help is shown in the user's language; its subcommands and subgroups are
     created translated too (``command_class``/``group_class``)."""
 
     command_class = TranslatedCommand
-    group_class = type  # subgroups are of this group's own class
+    group_class: type[click.Group | type] | None = type  # subgroups: this group's own class
 
 
 # -- click's own messages ------------------------------------------------------------------------
@@ -270,9 +265,9 @@ def install_click_translations() -> None:
     for name in _CLICK_MODULES:
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
-            module._ = i18n._
+            setattr(module, "_", i18n._)  # noqa: B010 (the name is click's, not an attribute)
         if hasattr(module, "ngettext"):
-            module.ngettext = i18n.ngettext
+            setattr(module, "ngettext", i18n.ngettext)  # noqa: B010
 
 
 def language_from_args(args: Iterable[str], commands: Iterable[str] = ()) -> str | None:
