@@ -133,6 +133,32 @@ def _yen(value: float | None) -> int | None:
     return None if value is None else round(value)
 
 
+@dataclass(frozen=True)
+class MonthComparison:
+    """The days of a month and the days it is compared with (previous month, a year before).
+
+    For a month still under way (``partial``) all three are day 1 to the as-of day's number, so
+    23 days are never set against a whole month (a shorter month is compared whole: 1-30 Mar
+    against 1-28 Feb)."""
+
+    this: tuple[dt.date, dt.date]
+    previous: tuple[dt.date, dt.date]
+    last_year: tuple[dt.date, dt.date]
+    partial: bool
+
+
+def month_comparison(year: int, month: int, today: dt.date) -> MonthComparison:
+    m = (year - 1970) * 12 + month - 1
+    partial = month_start(m) <= today < month_end(m)
+
+    def days(i: int) -> tuple[dt.date, dt.date]:
+        if not partial:
+            return month_start(i), month_end(i)
+        return month_start(i), min(month_end(i), month_start(i) + dt.timedelta(today.day - 1))
+
+    return MonthComparison(days(m), days(m - 1), days(m - 12), partial)
+
+
 # --- the shop's data as arrays ----------------------------------------------------------------
 
 

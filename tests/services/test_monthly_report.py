@@ -54,3 +54,60 @@ def test_report_in_english(db, tmp_path):
     monthly_report.build(db, 2026, 2, path, today=dt.date(2026, 3, 31))
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
     assert "Monthly report February 2026" in text and "Previous month" in text
+
+
+def _partial_month_shop(db):
+    """Hand-made: one guest a day on chosen days. As of 2026-11-23 (the month under way):
+    Nov 2026 days 2, 10 and 20;
+    Oct 2026 days 5, 22 and 28 (the 28th is past the 23rd: left out of the comparison);
+    Nov 2025 days 1 and 30 (the 30th left out). Each bill ¥1,000, each guest new."""
+    from shopcrm.store import analytics as store
+
+    days = ["2026-11-02", "2026-11-10", "2026-11-20", "2026-10-05", "2026-10-22", "2026-10-28"]
+    days += ["2025-11-01", "2025-11-30"]
+    ids = store.insert_customers_bulk(db, [f"客{i}" for i in range(len(days))])
+    store.insert_visits_bulk(
+        db, [(i, f"{d} 19:00:00", 1000, 1) for i, d in zip(ids, days, strict=True)]
+    )
+
+
+def test_unfinished_month_compares_the_same_days(db):
+    from shopcrm.services import analytics as an
+
+    _partial_month_shop(db)
+    today = dt.date(2026, 11, 23)
+    figures = monthly_report.key_figures(db, 2026, 11, today=today)
+    p = figures["periods"]
+    assert p.partial
+    assert p.this == (dt.date(2026, 11, 1), today)
+    assert p.previous == (dt.date(2026, 10, 1), dt.date(2026, 10, 23))
+    assert p.last_year == (dt.date(2025, 11, 1), dt.date(2025, 11, 23))
+    # 3 new guests this month so far against 2 in 1-23 Oct (not 3 in all of October), 1 a year ago
+    assert [figures[k]["new_customers"] for k in ("this", "previous", "last_year")] == [3, 2, 1]
+    assert [figures[k]["revenue"] for k in ("this", "previous", "last_year")] == [3000, 2000, 1000]
+    # a finished month is compared whole
+    done = monthly_report.key_figures(db, 2026, 10, today=today)
+    assert not done["periods"].partial
+    assert [done[k]["new_customers"] for k in ("this", "previous", "last_year")] == [3, 0, 0]
+    # a short previous month is compared whole: 1-30 Mar against 1-28 Feb
+    march = an.month_comparison(2026, 3, dt.date(2026, 3, 30))
+    assert march.previous == (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+
+
+def test_unfinished_month_says_which_days_it_compares(db, tmp_path, ja):
+    from shopcrm.i18n import set_language
+
+    _partial_month_shop(db)
+    today = dt.date(2026, 11, 23)
+    path = tmp_path / "ja.pdf"
+    monthly_report.build(db, 2026, 11, path, today=today)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "11月1日〜23日（10月1日〜23日・2025年11月1日〜23日と比較）" in text
+    assert "2026-11-01〜2026-11-23" in text and "2026-11-30" not in text
+    set_language("en")
+    path = tmp_path / "en.pdf"
+    monthly_report.build(db, 2026, 11, path, today=today)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "1–23 Nov, compared with 1–23 Oct and 1–23 Nov 2025" in text
+    assert "counted up to 2026-11-23" in text
+    assert "+50%" in text  # new guests 3 against 2 on the same days (not -0 % against October)

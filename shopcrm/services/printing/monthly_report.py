@@ -33,11 +33,6 @@ KEY_FIGURES = (
 )
 
 
-def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
-    m = (year - 1970) * 12 + month - 1
-    return an.month_start(m), an.month_end(m)
-
-
 def _fmt(value, kind: str) -> str:
     from shopcrm.services import charts
 
@@ -67,18 +62,42 @@ def _month_title(year: int, month: int) -> str:
 
 
 def key_figures(db: Database, year: int, month: int, *, today: dt.date | None = None) -> dict:
-    """Totals of the month, the month before and the same month a year before."""
-    start, end = _month_bounds(year, month)
-    as_of = min(end, today or dt.date.today())
-    data = an.load(db, today=as_of)
-    prev = _month_bounds(year if month > 1 else year - 1, month - 1 if month > 1 else 12)
-    last_year = _month_bounds(year - 1, month)
+    """Totals of the month, the month before and the same month a year before.
+
+    For the month under way, the month to date against the same days of the other two
+    (``analytics.month_comparison``), never a part of a month against whole months."""
+    today = today or dt.date.today()
+    periods = an.month_comparison(year, month, today)
+    data = an.load(db, today=min(periods.this[1], today))
     return {
         "data": data,
-        "this": an.totals(data, start, end),
-        "previous": an.totals(data, *prev),
-        "last_year": an.totals(data, *last_year),
+        "periods": periods,
+        "this": an.totals(data, *periods.this),
+        "previous": an.totals(data, *periods.previous),
+        "last_year": an.totals(data, *periods.last_year),
     }
+
+
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_span(start: dt.date, end: dt.date, *, year: bool) -> str:
+    """Days of one month: "1–23 Nov" (+ " 2025") / "11月1日〜23日" ("2025年" first)."""
+    if current_language() == "ja":
+        text = f"{start.month}月{start.day}日〜{end.day}日"
+        return f"{start.year}年{text}" if year else text
+    text = f"{start.day}–{end.day} {_MONTHS_EN[start.month - 1]}"
+    return f"{text} {start.year}" if year else text
+
+
+def period_note(periods: an.MonthComparison) -> str:
+    """What the key figures compare, e.g. "1–23 Nov, compared with 1–23 Oct and 1–23 Nov 2025"."""
+    this_year = periods.this[0].year
+    return _("{this}, compared with {previous} and {last_year}").format(
+        this=day_span(*periods.this, year=False),
+        previous=day_span(*periods.previous, year=periods.previous[0].year != this_year),
+        last_year=day_span(*periods.last_year, year=True),
+    )
 
 
 def _birthdays(db: Database, year: int, month: int) -> list[tuple[str, str]]:
@@ -122,8 +141,9 @@ def build(
     from shopcrm.services.printing import fonts
 
     font = fonts.register()
-    start, end = _month_bounds(year, month)
     figures = key_figures(db, year, month, today=today)
+    periods = figures["periods"]
+    start, end = periods.this
     data = figures["data"]
     year_start = an.month_start(an.month_index(end) - 11)
     board = an.dashboard(data, year_start, end)
@@ -184,6 +204,8 @@ def build(
         ),
         Paragraph(_("Key figures"), h2),
     ]
+    if periods.partial:  # the month is under way: say which days are compared
+        story.insert(2, Paragraph(_("Month to date: ") + period_note(periods), body))
     this, prev, last = figures["this"], figures["previous"], figures["last_year"]
     rows = [
         [
@@ -195,6 +217,14 @@ def build(
             _("Change"),
         ]
     ]
+    if periods.partial:
+        rows[0][1:] = [
+            day_span(*periods.this, year=False),
+            day_span(*periods.previous, year=periods.previous[0].year != year),
+            _("Change"),
+            day_span(*periods.last_year, year=True),
+            _("Change"),
+        ]
     for key, label, kind in KEY_FIGURES:
         rows.append(
             [
@@ -212,6 +242,13 @@ def build(
     story.append(Paragraph(charts.ltv_formula_text(ltv), body))
     story.append(Spacer(1, 4 * mm))
     story.append(image(charts.monthly_chart(board)))
+    if periods.partial:
+        story.append(
+            Paragraph(
+                _("The chart's last month is counted up to {date}.").format(date=end.isoformat()),
+                small,
+            )
+        )
     story.append(PageBreak())
     chart_width = width * 0.88
     story.append(image(charts.second_visit_chart(board), chart_width))
