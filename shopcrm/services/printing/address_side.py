@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Unpack
 
 from shopcrm.domain.models import Customer
 from shopcrm.services.printing.labels import split_addressable
 from shopcrm.services.printing.layout import (
     INK,
-    CancelFn,
     Doc,
-    Offset,
     Piece,
     PrintResult,
-    ProgressFn,
+    RunOptions,
     Shop,
     draw_fitted,
     group_households,
@@ -61,12 +60,11 @@ def build(
     out: str | Path | None = None,
     *,
     shop: Shop,
-    offset: Offset | None = None,
     households: bool = True,
-    progress: ProgressFn | None = None,
-    cancel: CancelFn | None = None,
+    **run: Unpack[RunOptions],
 ) -> PrintResult:
-    """One address side per household (or per piece); incomplete addresses skipped and listed."""
+    """One address side per household (or per piece); incomplete addresses skipped and listed.
+    ``run``: the printer offset, progress and cancel (``RunOptions``)."""
     ok, skipped = split_addressable(pieces)
     groups = group_households(ok) if households else [[p] for p in ok]
     return make_pdf(
@@ -75,11 +73,9 @@ def build(
         groups,
         lambda doc, members, _slot: draw(doc, members, shop),
         shop=shop,
-        offset=offset,
-        progress=progress,
-        cancel=cancel,
         printed=[p for members in groups for p in members],
         skipped=skipped,
+        **run,
     )
 
 

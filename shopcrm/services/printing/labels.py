@@ -12,18 +12,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Unpack
 
 from reportlab.lib.pagesizes import A4, LETTER
 
 from shopcrm.i18n import N_
 from shopcrm.services.printing.layout import (
     INK,
-    CancelFn,
-    Offset,
     Piece,
     PrintOptionError,
     PrintResult,
-    ProgressFn,
+    RunOptions,
     Shop,
     Skipped,
     draw_fitted,
@@ -125,13 +124,12 @@ def build(
     sheet: str | Sheet = "a-one-28185",
     start_row: int = 1,
     start_col: int = 1,
-    offset: Offset | None = None,
     outlines: bool = False,
-    progress: ProgressFn | None = None,
-    cancel: CancelFn | None = None,
+    **run: Unpack[RunOptions],
 ) -> PrintResult:
     """One label per household, from (start_row, start_col) of the first sheet on. ``outlines``
-    draws the label edges in light grey (for pictures of a sheet, never on real labels)."""
+    draws the label edges in light grey (for pictures of a sheet, never on real labels).
+    ``run``: the printer offset, progress and cancel (``RunOptions``)."""
     sh = sheet if isinstance(sheet, Sheet) else get_sheet(sheet)
     first = start_index(sh, start_row, start_col)
     ok, skipped = split_addressable(pieces)
@@ -142,15 +140,13 @@ def build(
         households,
         lambda doc, members, slot: draw_label(doc.c, members, *sh.cell(slot)),
         shop=shop,
-        offset=offset,
-        progress=progress,
-        cancel=cancel,
         title=sh.name,
         per_page=sh.per_sheet,
         first=first,
         on_page=(lambda doc: _outlines(doc.c, sh)) if outlines else None,
         printed=[p for members in households for p in members],
         skipped=skipped,
+        **run,
     )
 
 

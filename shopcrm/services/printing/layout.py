@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import TypedDict, TypeVar, cast
 
 from reportlab.lib.units import mm
 
@@ -77,6 +77,16 @@ class Offset:
 
     x_mm: float = 0.0
     y_mm: float = 0.0
+
+
+class RunOptions(TypedDict, total=False):
+    """What every layout's ``build`` takes as ``**run`` and hands to ``make_pdf``: the printer
+    ``offset``, ``progress(done, total)`` between pieces, and ``cancel()`` (True stops the run and
+    nothing is written)."""
+
+    offset: Offset | None
+    progress: ProgressFn | None
+    cancel: CancelFn | None
 
 
 # Reasons a customer is left out (msgids; translate with _() when shown).

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Unpack
 
 from reportlab.lib.pagesizes import A4
 
@@ -13,12 +14,10 @@ from shopcrm.services.printing.layout import (
     ACCENT,
     GREY,
     INK,
-    CancelFn,
     Doc,
-    Offset,
     Piece,
     PrintResult,
-    ProgressFn,
+    RunOptions,
     Shop,
     addressed,
     coupon_box,
@@ -40,12 +39,11 @@ def build(
     out: str | Path | None = None,
     *,
     shop: Shop,
-    offset: Offset | None = None,
     today: dt.date | None = None,
-    progress: ProgressFn | None = None,
-    cancel: CancelFn | None = None,
+    **run: Unpack[RunOptions],
 ) -> PrintResult:
-    """One A4 letter per piece; returns the PDF as bytes (``out`` None) or writes ``out``."""
+    """One A4 letter per piece; returns the PDF as bytes (``out`` None) or writes ``out``.
+    ``run``: the printer offset, progress and cancel (``RunOptions``)."""
     today = today or dt.date.today()
     return make_pdf(
         out,
@@ -53,9 +51,7 @@ def build(
         pieces,
         lambda doc, piece, _slot: draw(doc, piece, shop, today),
         shop=shop,
-        offset=offset,
-        progress=progress,
-        cancel=cancel,
+        **run,
     )
 
 

@@ -20,6 +20,7 @@ from shopcrm.services.printing.layout import (
     Piece,
     PrintResult,
     ProgressFn,
+    RunOptions,
     Shop,
     Skipped,
 )
@@ -148,19 +149,19 @@ def render(
 
     kind = LAYOUTS[layout]
     ok, skipped = split_mailable(pieces, kind)
-    common = {"shop": shop, "offset": offset, "progress": progress, "cancel": cancel}
+    run: RunOptions = {"offset": offset, "progress": progress, "cancel": cancel}
     if kind == "postcard":
-        result = postcard.build(ok, out, **common)
+        result = postcard.build(ok, out, shop=shop, **run)
     elif kind == "letter":
-        result = letter.build(ok, out, today=today, **common)
+        result = letter.build(ok, out, shop=shop, today=today, **run)
     elif kind == "ticket":
-        result = tickets.build(ok, out, **common)
+        result = tickets.build(ok, out, shop=shop, **run)
     elif kind == "label":
         result = labels.build(
-            ok, out, sheet=sheet, start_row=start_row, start_col=start_col, **common
+            ok, out, shop=shop, sheet=sheet, start_row=start_row, start_col=start_col, **run
         )
     else:
-        result = address_side.build(ok, out, **common)
+        result = address_side.build(ok, out, shop=shop, **run)
     result.skipped[:0] = skipped
     return result
 

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Unpack
 
 from shopcrm.services.printing.layout import (
     ACCENT,
     GREY,
     INK,
-    CancelFn,
     Doc,
-    Offset,
     Piece,
     PrintResult,
-    ProgressFn,
+    RunOptions,
     Shop,
     coupon_box,
     draw_fitted,
@@ -35,20 +34,17 @@ def build(
     out: str | Path | None = None,
     *,
     shop: Shop,
-    offset: Offset | None = None,
-    progress: ProgressFn | None = None,
-    cancel: CancelFn | None = None,
+    **run: Unpack[RunOptions],
 ) -> PrintResult:
-    """One postcard front per piece; returns the PDF as bytes (``out`` None) or writes ``out``."""
+    """One postcard front per piece; returns the PDF as bytes (``out`` None) or writes ``out``.
+    ``run``: the printer offset, progress and cancel (``RunOptions``)."""
     return make_pdf(
         out,
         (WIDTH, HEIGHT),
         pieces,
         lambda doc, piece, _slot: draw(doc, piece, shop),
         shop=shop,
-        offset=offset,
-        progress=progress,
-        cancel=cancel,
+        **run,
     )
 
 

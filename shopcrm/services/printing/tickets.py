@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Unpack
 
 from reportlab.lib.pagesizes import A4
 
@@ -15,12 +16,10 @@ from shopcrm.services.printing.layout import (
     GREY,
     INK,
     NO_COUPON,
-    CancelFn,
     Doc,
-    Offset,
     Piece,
     PrintResult,
-    ProgressFn,
+    RunOptions,
     Shop,
     Skipped,
     addressed,
@@ -50,23 +49,20 @@ def build(
     out: str | Path | None = None,
     *,
     shop: Shop,
-    offset: Offset | None = None,
-    progress: ProgressFn | None = None,
-    cancel: CancelFn | None = None,
+    **run: Unpack[RunOptions],
 ) -> PrintResult:
-    """Tickets for the pieces with a coupon, ten to a page; returns bytes or writes ``out``."""
+    """Tickets for the pieces with a coupon, ten to a page; returns bytes or writes ``out``.
+    ``run``: the printer offset, progress and cancel (``RunOptions``)."""
     return make_pdf(
         out,
         A4,
         [p for p in pieces if p.coupon is not None],
         lambda doc, piece, slot: draw_ticket(doc, piece, shop, *cell(slot)),
         shop=shop,
-        offset=offset,
-        progress=progress,
-        cancel=cancel,
         per_page=COLS * ROWS,
         on_page=lambda doc: _cut_marks(doc.c),
         skipped=[Skipped(p.customer, NO_COUPON) for p in pieces if p.coupon is None],
+        **run,
     )
 
 
