@@ -1,17 +1,15 @@
-"""layout.make_pdf, the run under every layout's build(): slots and pages, progress, cancel (no
-file left), the shop as PDF metadata; and the small shared text helpers."""
+"""layout.make_pdf, the run under every layout's build(): slots and pages, progress, the shop as
+PDF metadata (cancel is tested through the layouts); and the small shared text helpers."""
 
 from __future__ import annotations
 
 import io
 
-import pytest
 from pypdf import PdfReader
 
 from shopcrm.domain.models import Customer
 from shopcrm.services.printing.layout import (
     Piece,
-    PrintCancelled,
     Shop,
     addressed,
     household_people,
@@ -64,19 +62,6 @@ def test_printed_and_title_can_be_given(tmp_path):
     assert result.printed == pieces
     meta = PdfReader(out).metadata
     assert meta.title == "A-one 28185" and not meta.author
-
-
-def test_cancel_writes_nothing(tmp_path):
-    out = tmp_path / "cancelled.pdf"
-    calls = []
-
-    def cancel():
-        calls.append(1)
-        return len(calls) > 2
-
-    with pytest.raises(PrintCancelled):
-        make_pdf(out, SIZE, sample_pieces(5), lambda d, p, s: None, shop=Shop(), cancel=cancel)
-    assert not out.exists() and not out.with_name(out.name + ".part").exists()
 
 
 def test_household_people_names_each_guest_once():
