@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -141,6 +142,15 @@ def load_customers(db: Database) -> CustomerArrays:
            FROM (SELECT id, coalesce(channel_id, 0) AS ch FROM customers ORDER BY id)"""
     ).fetchone()
     return CustomerArrays(_ints(row[0]), _ints(row[1]))
+
+
+def is_open(db: Database) -> bool:
+    """False once the connection was closed (the dashboard drops results meant for it)."""
+    try:
+        db.conn.total_changes  # noqa: B018 (a cheap attribute that raises on a closed connection)
+    except sqlite3.ProgrammingError:
+        return False
+    return True
 
 
 def channel_names(db: Database) -> dict[int, str]:

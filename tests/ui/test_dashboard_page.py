@@ -162,3 +162,54 @@ def test_an_empty_shop_opens_without_errors(db, db_path, qapp, qtbot):
         widget.show()
     assert widget.kpi_labels["new_customers"].text() == "0"
     assert not widget.data["clv"].ok and not widget.winback_button.isEnabled()
+
+
+def _deliver_events() -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for _ in range(3):
+        QCoreApplication.processEvents()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_closing_the_page_while_computing_stops_the_worker(dash_ctx, qtbot):
+    """The page is destroyed and the database closed while the worker runs: the worker stops at
+    its next step and nothing lands on the dead page or the closed database."""
+    from shopcrm.ui.pages.dashboard_page import DashboardPage
+    from shopcrm.ui.tasks import Cancelled
+
+    widget = DashboardPage(dash_ctx)
+    loaded = []
+    widget.loaded.connect(lambda: loaded.append(1))
+    widget.show()
+    task = widget._task
+    outcome = []
+    task.signals.error.connect(lambda exc, _tb: outcome.append(exc))
+    task.signals.done.connect(lambda _data: outcome.append("done"))
+    assert not task.finished.is_set(), "the worker is still computing when the page closes"
+    widget.close()
+    widget.deleteLater()
+    _deliver_events()
+    assert task.cancelled
+    dash_ctx.db.close()  # the session ends while the worker still runs
+    assert task.finished.wait(60)
+    _deliver_events()
+    assert len(outcome) == 1 and isinstance(outcome[0], Cancelled)
+    assert not loaded
+
+
+def test_a_result_for_a_closed_database_is_dropped(dash_ctx, qtbot):
+    """The database closes while the page stays: the late result is not shown (showing it would
+    read the closed database) and no error is raised."""
+    from shopcrm.ui.pages.dashboard_page import DashboardPage
+
+    widget = DashboardPage(dash_ctx)
+    qtbot.addWidget(widget)
+    widget.show()
+    task = widget._task
+    assert not task.finished.is_set()
+    dash_ctx.db.close()
+    assert task.finished.wait(60)
+    _deliver_events()
+    assert widget.data is None
+    assert widget.kpi_labels["revenue"].text() == "…"

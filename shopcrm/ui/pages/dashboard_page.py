@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -81,6 +82,18 @@ def period_dates(key: str, today: dt.date) -> tuple[dt.date, dt.date]:
     return months_back(11), today
 
 
+def _cancel_all(tasks: list) -> None:
+    """Ask every worker of a destroyed page to stop (each checks between its steps)."""
+    for task in tasks:
+        task.cancel()
+
+
+def _is_open(db) -> bool:
+    from shopcrm.store.analytics import is_open
+
+    return is_open(db)
+
+
 class TextTableModel(QAbstractTableModel):
     """A read-only table of texts (headers + rows), numbers right-aligned."""
 
@@ -135,6 +148,7 @@ def compute(db_path, start: dt.date, end: dt.date, task=None, shop=None) -> dict
     recomputes (a quarter of a second on a big shop) instead of reading every visit again.
     """
     from shopcrm.services import analytics, charts, clv
+    from shopcrm.store import analytics as store
     from shopcrm.store.db import connect
 
     as_of = min(end, dt.date.today())
@@ -144,25 +158,33 @@ def compute(db_path, start: dt.date, end: dt.date, task=None, shop=None) -> dict
             if task:
                 task.progress(0, 4, _("Reading visits…"))
             shop = analytics.load(db, today=as_of)
+        if task:
+            task.check_cancelled()
         board = analytics.dashboard(shop, start, end)
         if task:
             task.check_cancelled()
             task.progress(1, 4, _("Fitting the predicted-value model…"))
         result = clv.fit_visits(db, shop.visits, as_of)
         risk = clv.at_risk(result)
+        channels = store.channel_names(db)  # for the cost entry: the page never reads the db
     finally:
         db.close()
     if task:
         task.check_cancelled()
         task.progress(2, 4, _("Drawing charts…"))
-    figures = {key: charts.build(key, board, result) for key, _t, _show in TABS}
-    tables = {key: charts.table(key, board, result) for key, _t, _show in TABS}
+    figures, tables = {}, {}
+    for key, _t, _show in TABS:
+        if task:
+            task.check_cancelled()  # a closed page stops its worker between charts
+        figures[key] = charts.build(key, board, result)
+        tables[key] = charts.table(key, board, result)
     tables["clv"] = charts.clv_table(result, limit=200)
     return {
         "shop": shop,
         "board": board,
         "clv": result,
         "at_risk": risk,
+        "channels": channels,
         "figures": figures,
         "tables": tables,
     }
@@ -180,6 +202,10 @@ class DashboardPage(QWidget):
         self.charts: dict = {}
         self.table_views: dict[str, QTableView] = {}
         self._task = None
+        # every task this page started; cancelled when the page is destroyed (the list, not the
+        # page, is what the destroyed handler holds: the page is gone by then)
+        self._tasks: list = []
+        self.destroyed.connect(functools.partial(_cancel_all, self._tasks))
         self._generation = 0
         self._dirty = True
         self._shop = None  # the ShopData of the last computation (reused for a new period)
@@ -307,19 +333,35 @@ class DashboardPage(QWidget):
         db_path, shop = self.ctx.db_path, self._shop
         self.status.setText(_("Calculating…"))
         self.refresh_button.setEnabled(False)
-        self._task = run_in_background(
+        self._task = self._start(
             lambda task: compute(db_path, start, end, task, shop),
-            on_done=self._guard(lambda data: self._on_done(generation, data)),
-            on_error=self._guard(lambda exc, tb: self._on_error(generation, exc, tb)),
-            on_progress=self._guard(lambda done, total, text: self._on_progress(generation, text)),
+            on_done=lambda data: self._on_done(generation, data),
+            on_error=lambda exc, tb: self._on_error(generation, exc, tb),
+            on_progress=lambda done, total, text: self._on_progress(generation, text),
         )
 
+    def _start(self, fn, on_done, on_error, on_progress=None):
+        """Run ``fn`` in the background with guarded callbacks; remember the task."""
+        self._tasks[:] = [t for t in self._tasks if not t.finished.is_set()]
+        task = run_in_background(
+            fn,
+            on_done=self._guard(on_done),
+            on_error=self._guard(on_error),
+            on_progress=self._guard(on_progress) if on_progress else None,
+        )
+        self._tasks.append(task)
+        return task
+
     def _guard(self, fn):
-        """A callback that does nothing once the page is gone (closed while a worker ran)."""
+        """A callback that does nothing once the page is gone (closed while a worker ran) or its
+        database was closed or replaced (a restore, the end of a session or of a test): the result
+        belongs to a database the page no longer shows."""
         from shiboken6 import isValid
 
+        db = self.ctx.db
+
         def call(*args):
-            if isValid(self) and isValid(self.status):
+            if isValid(self) and isValid(self.status) and self.ctx.db is db and _is_open(db):
                 fn(*args)
 
         return call
@@ -395,7 +437,7 @@ class DashboardPage(QWidget):
             if key == "clv":
                 box.addWidget(self._at_risk_box(data), 1)
             if key == "channels":
-                box.addWidget(self._cost_entry())
+                box.addWidget(self._cost_entry(data["channels"]))
             buttons = QHBoxLayout()
             note = self._note(key, data)
             if note:
@@ -444,16 +486,14 @@ class DashboardPage(QWidget):
             return charts.ltv_formula_text(data["board"].classic_ltv)
         return ""
 
-    def _cost_entry(self) -> QWidget:
+    def _cost_entry(self, channels: dict[int, str]) -> QWidget:
         """A row to enter what a channel cost in a month (flyers, ads, listing fees)."""
-        from shopcrm.store import analytics as store
-
         row = QWidget()
         lay = QHBoxLayout(row)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(QLabel(_("Enter a channel's cost:")))
         self.cost_channel = QComboBox()
-        for channel_id, name in store.channel_names(self.ctx.db).items():
+        for channel_id, name in channels.items():
             self.cost_channel.addItem(name, channel_id)
         lay.addWidget(self.cost_channel)
         self.cost_month = QLineEdit(self.today.strftime("%Y-%m"))
@@ -634,6 +674,4 @@ class DashboardPage(QWidget):
         def failed(exc, _tb):
             self.status.setText(_("Could not write {path}: {error}").format(path=path, error=exc))
 
-        self._report_task = run_in_background(
-            work, on_done=self._guard(done), on_error=self._guard(failed)
-        )
+        self._report_task = self._start(work, on_done=done, on_error=failed)
