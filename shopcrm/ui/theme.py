@@ -8,7 +8,7 @@ screenshots and tests of the dark look on platforms without a dark system theme.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QIcon, QPalette
+from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
 # (background, foreground) per preference level: each pair has a contrast ratio above 4.5:1.
@@ -29,6 +29,8 @@ DEMO_BADGE_STYLE = (
     " border-radius: 3px; padding: 1px 6px; }"
 )
 
+
+ICON_STROKE = "#4f79a8"  # the bundled icons' one stroke colour (resources/icons/*.svg)
 
 # The one-time owner PIN offer: a calm information strip (dark blue on pale blue, 9:1).
 PIN_OFFER_STYLE = (
@@ -52,7 +54,20 @@ def icon(name: str) -> QIcon:
     from shopcrm.i18n import RESOURCES
 
     path = RESOURCES / "icons" / f"{name}.svg"
-    return QIcon(str(path)) if path.is_file() else QIcon()
+    if not path.is_file():
+        return QIcon()
+    result = QIcon(str(path))
+    # Qt tints a selected item's icon with the highlight colour, and the mid-tone strokes then
+    # vanish on the selected row (the page list): selected icons are drawn in white instead.
+    svg = path.read_text(encoding="utf-8")
+    white = svg.replace(f'stroke="{ICON_STROKE}"', 'stroke="#ffffff"')
+    if white != svg:
+        for size in (24, 48):
+            pixmap = QPixmap()
+            sized = white.replace('width="24" height="24"', f'width="{size}" height="{size}"', 1)
+            if pixmap.loadFromData(sized.encode("utf-8"), "SVG"):
+                result.addPixmap(pixmap, QIcon.Mode.Selected)
+    return result
 
 
 def error_style() -> str:

@@ -454,3 +454,20 @@ def test_switching_language_keeps_search_selection_and_scroll(main_window, app_c
     assert page.detail.customer_id == chosen
     assert page.search.placeholderText() != ""
     settle()
+
+
+def test_page_icons_stay_visible_on_the_selected_row(qapp):
+    from PySide6.QtGui import QColor, QIcon
+
+    from shopcrm.ui.theme import ICON_STROKE, icon
+
+    for key in PAGE_KEYS:
+        image = icon(key).pixmap(24, QIcon.Mode.Selected).toImage()
+        colours = {
+            image.pixelColor(x, y).name()
+            for x in range(image.width())
+            for y in range(image.height())
+            if image.pixelColor(x, y).alpha() == 255
+        }
+        assert "#ffffff" in colours, key  # white strokes on the highlight
+        assert QColor(ICON_STROKE).name() not in colours, key
