@@ -8,12 +8,12 @@ fast.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import click
 
 from shopcrm.cli import cli
 from shopcrm.cli.common import CliError, echo_json, pass_cli, require_owner
+from shopcrm.cli.options import output_file
 from shopcrm.cli.tables import echo_fields
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _
@@ -155,14 +155,7 @@ def channel_cost_cmd(obj, channel, month, amount):
 
 @cli.command("report", help=N_("The owner's monthly report as an A4 PDF."))
 @click.option("--month", "month", required=True, help=N_("The month (YYYY-MM)."))
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=N_("The PDF file to write."),
-)
+@output_file(N_("The PDF file to write."))
 @pass_cli
 def report_cmd(obj, month, output):
     from shopcrm.services.printing import monthly_report

@@ -24,6 +24,7 @@ from shopcrm.cli.common import (
     pass_cli,
     require_owner,
 )
+from shopcrm.cli.options import output_file
 from shopcrm.i18n import N_, _
 
 EXIT_PROBLEMS = 1  # check found problems / import refused
@@ -158,14 +159,7 @@ def import_cmd(
 
 @cli.command("export", help=N_("Export customers, visits or coupons to CSV or Excel (.xlsx)."))
 @click.argument("what", type=click.Choice(["customers", "visits", "coupons"]))
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=N_("OUT.csv or OUT.xlsx"),
-)
+@output_file(N_("OUT.csv or OUT.xlsx"), dest="out")
 @click.option(
     "--encoding",
     type=click.Choice(["utf-8-sig", "utf-8", "cp932"]),
@@ -189,12 +183,8 @@ def export_cmd(obj, what, out, encoding):
 
 
 @cli.command("backup", help=N_("Back up the database now (safe while the app is running)."))
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=N_("Where to write the backup (default: the backups folder)."),
+@output_file(
+    N_("Where to write the backup (default: the backups folder)."), dest="out", required=False
 )
 @click.option("--list", "list_", is_flag=True, help=N_("List the backups instead."))
 @pass_cli
@@ -594,14 +584,7 @@ def erase_cmd(obj, customer, yes):
     help=N_("Everything held about one customer (disclosure request), as JSON or Excel."),
 )
 @click.argument("customer")
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=N_("FILE.json or FILE.xlsx"),
-)
+@output_file(N_("FILE.json or FILE.xlsx"), dest="out")
 @pass_cli
 def export_customer_cmd(obj, customer, out):
     from shopcrm.services import privacy

@@ -4,12 +4,11 @@ per printed customer and says who was skipped and why."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from shopcrm.cli import cli
 from shopcrm.cli.common import CliError, echo_json, pass_cli
+from shopcrm.cli.options import output_file
 from shopcrm.i18n import N_, _, ngettext
 
 LAYOUT_NAMES = ("postcards", "letters", "tickets", "labels", "address-side")
@@ -60,13 +59,7 @@ def _ids(text: str) -> list[int]:
 )
 @click.option("--start-row", type=int, default=1, show_default=True, help=N_("First free row."))
 @click.option("--start-col", type=int, default=1, show_default=True, help=N_("First free column."))
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=N_("The PDF file to write."),
-)
+@output_file(N_("The PDF file to write."))
 @click.option("--no-record", is_flag=True, help=N_("A test print: record no mailings."))
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
