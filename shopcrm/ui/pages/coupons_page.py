@@ -43,14 +43,23 @@ from PySide6.QtWidgets import (
 from shopcrm.domain.models import CAMPAIGN_KIND_LABELS, Campaign
 from shopcrm.i18n import _, ngettext
 from shopcrm.ui.tasks import run_in_background
+from shopcrm.ui.theme import error_style, is_dark
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+# (on a light theme, on a dark theme): each at least 4.5:1 against the table's base and
+# alternate-row colours of both (tests/ui/test_coupons_page.py checks it)
 STATUS_COLOURS = {
-    "issued": "#1565c0",
-    "redeemed": "#2e7d32",
-    "expired": "#757575",
-    "voided": "#c62828",
+    "issued": ("#1565c0", "#90caf9"),
+    "redeemed": ("#2e7d32", "#a5d6a7"),
+    "expired": ("#666666", "#9e9e9e"),
+    "voided": ("#c62828", "#ef9a9a"),
 }  # fmt: skip
+
+
+def status_colour(status: str) -> str:
+    """The status's text colour for the current theme (``theme.is_dark``)."""
+    light, dark = STATUS_COLOURS[status]
+    return dark if is_dark() else light
 
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -325,7 +334,7 @@ class CouponsPage(QWidget):
             until = cp.valid_until.isoformat()
             t.setItem(r, 3, _item(format_date(cp.valid_until), sort_key=until))
             item = _item(_(STATUS_LABELS[st]), st)
-            item.setForeground(QBrush(QColor(STATUS_COLOURS[st])))
+            item.setForeground(QBrush(QColor(status_colour(st))))
             font = item.font()
             font.setBold(st == "issued")
             item.setFont(font)
@@ -434,7 +443,7 @@ class CouponsPage(QWidget):
 
     def show_result(self, result) -> None:
         self.result_label.setText(result.summary())
-        self.result_label.setStyleSheet("color: #2e7d32; font-weight: bold;")
+        self.result_label.setStyleSheet(f"color: {status_colour('redeemed')}; font-weight: bold;")
         self.result_label.setVisible(True)
         self.skipped_list.clear()
         for s in result.skipped:
@@ -453,7 +462,7 @@ class CouponsPage(QWidget):
         else:
             text = _("Issuing failed: {error}").format(error=exc)
         self.result_label.setText(text)
-        self.result_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.result_label.setStyleSheet(error_style() + " font-weight: bold;")
         self.result_label.setVisible(True)
 
     # --- voiding ---------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import functools
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from shopcrm.i18n import N_, _
 from shopcrm.ui.tasks import run_in_background
+from shopcrm.ui.theme import emphasize, error_style
 
 PERIODS = (
     ("12m", N_("Last 12 months")),
@@ -242,10 +243,9 @@ class DashboardPage(QWidget):
         self.kpi_grid = QGridLayout(self.kpis)
         self.kpi_labels: dict[str, QLabel] = {}
         for i, (key, title) in enumerate(self._kpi_titles()):
-            name = QLabel(_(title))
-            name.setStyleSheet("color: #666;")
+            name = QLabel(_(title))  # palette text: readable on light and dark themes
             value = QLabel("…")
-            value.setStyleSheet("font-size: 16pt;")
+            emphasize(value, 1.6)  # through the font, so the colour stays the palette's
             value.setObjectName(f"kpi_{key}")
             self.kpi_grid.addWidget(name, 0, i)
             self.kpi_grid.addWidget(value, 1, i)
@@ -281,6 +281,11 @@ class DashboardPage(QWidget):
             ("revenue", N_("Revenue")),
             ("ltv", N_("LTV (formula)")),
         )
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "cost_error"):
+            self.cost_error.setStyleSheet(error_style())  # light or dark red for the new theme
 
     # --- computing ---------------------------------------------------------------------------
     def showEvent(self, event) -> None:
@@ -443,7 +448,8 @@ class DashboardPage(QWidget):
             if note:
                 label = QLabel(note)
                 label.setWordWrap(True)
-                label.setStyleSheet("color: #555;")
+                label.setObjectName("note")
+                emphasize(label, 0.92, bold=False)  # smaller, in the palette's text colour
                 buttons.addWidget(label, 1)
             else:
                 buttons.addStretch(1)
@@ -509,7 +515,7 @@ class DashboardPage(QWidget):
         self.cost_amount.returnPressed.connect(self.save_channel_cost)
         lay.addWidget(save)
         self.cost_error = QLabel("")
-        self.cost_error.setStyleSheet("color: #B00020;")
+        self.cost_error.setStyleSheet(error_style())
         lay.addWidget(self.cost_error, 1)
         return row
 
@@ -548,7 +554,7 @@ class DashboardPage(QWidget):
         title = QLabel(
             _("At risk: valuable guests unlikely to come back ({n})").format(n=len(rows))
         )
-        title.setStyleSheet("font-weight: bold;")
+        emphasize(title)
         head.addWidget(title, 1)
         self.winback_button = QPushButton(_("Send win-back coupons…"))
         self.winback_button.setEnabled(bool(rows))
