@@ -12,7 +12,8 @@ in a temporary folder, so the user's own settings and databases are never touche
 
 Grabs: Today, Customers (a guest with an allergy selected; also their visit history, and in
 Japanese the same on a dark palette), the visit dialog (items with quantities, staff), the
-customer dialog showing a field error, Settings, Coupons, Print (postcard preview), Dashboard.
+customer dialog showing a field error, Settings, the menu editor, Coupons, Print (postcard
+preview), Dashboard.
 Window 1200×800; every PNG is checked to be under 300 KB (reduced to 256 colours when it is not).
 """
 
@@ -152,6 +153,7 @@ def grab_language(lang: str, db_path: Path, out: Path) -> list[Path]:
 
     from shopcrm.app import build_main_window
     from shopcrm.ui.dialogs.customer_dialog import CustomerDialog
+    from shopcrm.ui.dialogs.menu_dialog import MenuDialog
     from shopcrm.ui.dialogs.settings_dialog import SettingsDialog
     from shopcrm.ui.dialogs.visit_dialog import VisitDialog
     from shopcrm.ui.theme import apply_dark_palette
@@ -212,6 +214,12 @@ def grab_language(lang: str, db_path: Path, out: Path) -> list[Path]:
         settle(app)
         written.append(save(settings, out / f"ui-settings-{lang}.png"))
         settings.reject()
+
+        editor = MenuDialog(ctx, window)
+        editor.show()
+        settle(app)
+        written.append(save(editor, out / f"ui-menu-{lang}.png"))
+        editor.reject()
 
         page("coupons")
 
