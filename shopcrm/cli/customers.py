@@ -12,27 +12,13 @@ import click
 from shopcrm.cli import cli
 from shopcrm.cli.common import CliError, echo_json, pass_cli
 from shopcrm.cli.tables import echo_fields, echo_table
+from shopcrm.domain.rules import format_phone
 from shopcrm.i18n import N_, _
 
 EXIT_NOT_FOUND = 1
 
 
 # -- output helpers (shared with cli/visits.py) -------------------------------------------------
-
-
-def format_phone(phone: str) -> str:
-    """``09012345678`` -> ``090-1234-5678``; ``0312345678`` -> ``03-1234-5678`` (display only)."""
-    if not phone.isdigit():
-        return phone
-    if len(phone) == 11:
-        return f"{phone[:3]}-{phone[3:7]}-{phone[7:]}"
-    if len(phone) == 10:
-        if phone[:2] in ("03", "06"):
-            return f"{phone[:2]}-{phone[2:6]}-{phone[6:]}"
-        if phone.startswith(("0120", "0800", "0570")):
-            return f"{phone[:4]}-{phone[4:7]}-{phone[7:]}"
-        return f"{phone[:3]}-{phone[3:6]}-{phone[6:]}"
-    return phone
 
 
 def format_when(moment) -> str:
