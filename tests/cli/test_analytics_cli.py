@@ -61,7 +61,7 @@ def test_summary_text_and_bad_dates(db, db_path):
     ok = run(db_path, "analytics", "summary", "--from", "2026-01-01", "--to", "2026-03-31")
     assert ok.exit_code == 0 and "Repeat rate" in ok.output and "50.0%" in ok.output
     bad = run(db_path, "analytics", "summary", "--from", "2026-13-01")
-    assert bad.exit_code == 2 and "from" in bad.output.lower()
+    assert bad.exit_code == 2 and "First day: Enter a date as YYYY-MM-DD" in bad.output
     backwards = run(db_path, "analytics", "summary", "--from", "2026-03-01", "--to", "2026-01-01")
     assert backwards.exit_code == 2
 
@@ -121,3 +121,50 @@ def test_report_command_writes_a_pdf(db, db_path, tmp_path):
     assert "pages" in result.output
     bad = run(db_path, "report", "--month", "2026-3x", "-o", str(out))
     assert bad.exit_code == 2
+
+
+def test_errors_name_the_field_in_japanese(db, db_path):
+    """The field is named in the user's language, never as the option's raw name."""
+
+    def ja(*args):
+        return CliRunner().invoke(cli, ["--db", str(db_path), "--lang", "ja", *args])
+
+    bad = ja("analytics", "summary", "--to", "2026-02-30")
+    assert bad.exit_code == 2
+    assert "エラー: 終了日: 日付を YYYY-MM-DD の形で入力してください" in bad.output, bad.output
+    assert "to:" not in bad.output
+    backwards = ja("analytics", "summary", "--from", "2026-03-01", "--to", "2026-01-01")
+    assert "開始日:" in backwards.output
+    as_of = ja("analytics", "clv", "--as-of", "someday")
+    assert as_of.exit_code == 2 and "基準日:" in as_of.output
+    month = ja("report", "--month", "2026-13", "-o", "x.pdf")
+    assert month.exit_code == 2 and "月:" in month.output
+
+
+def test_every_analytics_error_field_has_a_label():
+    """Each ValidationError the analytics code raises names a field FIELD_LABELS knows, so the
+    message shows a word in the user's language instead of a raw name like "as_of"."""
+    import ast
+    from pathlib import Path
+
+    import shopcrm
+    from shopcrm.domain.rules import FIELD_LABELS
+
+    root = Path(shopcrm.__file__).parent
+    files = ["cli/analytics.py", "store/analytics.py", "services/analytics.py", "services/clv.py"]
+    files += ["services/charts.py", "services/printing/monthly_report.py"]
+    files += ["ui/pages/dashboard_page.py"]
+    fields = set()
+    for name in files:
+        for node in ast.walk(ast.parse((root / name).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and node.args:
+                func = node.func
+                called = getattr(func, "id", getattr(func, "attr", ""))
+                first = node.args[0]
+                if called == "ValidationError" and isinstance(first, ast.Constant):
+                    fields.add(first.value)
+                if called == "_date" and len(node.args) > 1:  # _date(value, field)
+                    assert isinstance(node.args[1], ast.Constant)
+                    fields.add(node.args[1].value)
+    assert {"from", "to", "as_of", "month", "channel", "amount"} <= fields
+    assert fields <= set(FIELD_LABELS), fields - set(FIELD_LABELS)
