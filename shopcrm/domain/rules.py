@@ -170,6 +170,23 @@ def format_postal_code(code: str) -> str:
     return f"{code[:3]}-{code[3:]}" if len(code) == 7 and code.isdigit() else code
 
 
+def format_phone(phone: str) -> str:
+    """A stored phone (digits) grouped as people write it: 090-1234-5678, 03-1234-5678,
+    0120-123-456, 045-123-4567; anything else (international, odd lengths) unchanged."""
+    if not phone or not phone.isdigit() or not phone.startswith("0"):
+        return phone or ""
+    n = len(phone)
+    if phone[:4] in ("0120", "0800", "0570") and n in (10, 11):  # before 080: 0800 is free dial
+        return f"{phone[:4]}-{phone[4:7]}-{phone[7:]}"
+    if n == 11 and phone[:3] in ("070", "080", "090", "050", "020"):
+        return f"{phone[:3]}-{phone[3:7]}-{phone[7:]}"
+    if n == 10 and phone[:2] in ("03", "06"):
+        return f"{phone[:2]}-{phone[2:6]}-{phone[6:]}"
+    if n == 10:
+        return f"{phone[:3]}-{phone[3:6]}-{phone[6:]}"
+    return phone
+
+
 def _whole_number(value: object, field: str) -> int:
     if isinstance(value, bool):
         raise ValidationError(field, N_("must be a whole number"))
