@@ -119,12 +119,11 @@ def allergy_guest(db) -> int:
 
 def make_database(folder: Path, today: dt.date) -> Path:
     from shopcrm.services import demo
-    from shopcrm.store import open_db, settings
+    from shopcrm.store import open_db
 
     path = folder / "demo.db"
     db = open_db(path)
-    demo.fill(db, today=today)
-    settings.set(db, "demo", True)
+    demo.fill(db, today=today)  # marks the database as the demo (no PIN offer, DEMO badge)
     db.close()
     return path
 
