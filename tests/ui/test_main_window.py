@@ -471,3 +471,20 @@ def test_page_icons_stay_visible_on_the_selected_row(qapp):
         }
         assert "#ffffff" in colours, key  # white strokes on the highlight
         assert QColor(ICON_STROKE).name() not in colours, key
+
+
+def test_switching_language_keeps_what_was_typed_on_today(main_window, qtbot):
+    page = main_window.current_page()
+    assert main_window.current_page_key() == "today"
+    page.search.setText("ヤマダ")
+    page.search.setCursorPosition(1)
+    qtbot.waitUntil(lambda: page.results.count() >= 1)
+    main_window.set_language("ja")
+    page = main_window.current_page()
+    assert page.search.text() == "ヤマダ"
+    qtbot.waitUntil(lambda: page.search.cursorPosition() == 1)
+    qtbot.waitUntil(
+        lambda: any("山田" in page.results.item(i).text() for i in range(page.results.count()))
+    )
+    assert page.search.placeholderText().startswith("お客様を検索")
+    settle()

@@ -3,7 +3,8 @@
 A search box (focused when the app starts) whose results open a visit for the guest with Enter;
 one big "Record visit" button; today's and this week's birthdays with the age each guest turns when
 the birth year is known; and the visits recorded today, newest first. Birthdays and visits refresh
-when visits or customers change and every few minutes (the date rolls over at midnight).
+when visits or customers change and every few minutes (the date rolls over at midnight). What was
+typed in the search box survives a language switch (``view_state``).
 """
 
 from __future__ import annotations
@@ -142,6 +143,20 @@ class TodayPage(QWidget):
         self.refresh()
         self._run_search()
         QTimer.singleShot(0, self.focus_search)
+
+    # --- kept across a rebuild (language switch) -----------------------------------------------
+    def view_state(self) -> dict:
+        return {"search": self.search.text(), "cursor": self.search.cursorPosition()}
+
+    def restore_view_state(self, state: dict) -> None:
+        """Put back what was typed (it searches again); the cursor where it was."""
+        text = state.get("search", "")
+        if not text:
+            return
+        self.search.setText(text)
+        cursor = state.get("cursor", len(text))
+        # after the focus_search queued at construction (which selects all)
+        QTimer.singleShot(0, self.search, lambda: self.search.setCursorPosition(cursor))
 
     # --- search -------------------------------------------------------------------------------
     def focus_search(self) -> None:
