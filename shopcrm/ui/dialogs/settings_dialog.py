@@ -61,11 +61,11 @@ NORMALISERS = {"shop_phone": "normalize_phone", "shop_postal_code": "normalize_p
 
 def _display(key: str, value: str) -> str:
     """Stored digits shown the way people write them: 152-0004, 03-5722-0000."""
-    if key == "shop_postal_code" and len(value) == 7 and value.isdigit():
-        return f"{value[:3]}-{value[3:]}"
-    if key == "shop_phone":
-        from shopcrm.ui.models.customer_table_model import format_phone
+    from shopcrm.domain.rules import format_phone, format_postal_code
 
+    if key == "shop_postal_code":
+        return format_postal_code(value)
+    if key == "shop_phone":
         return format_phone(value)
     return value
 

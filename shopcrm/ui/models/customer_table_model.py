@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QThreadPool, Signal
 
+from shopcrm.domain.money import format_money
+from shopcrm.domain.rules import format_phone
 from shopcrm.i18n import N_, _
 from shopcrm.ui.tasks import Task
 
@@ -34,33 +36,6 @@ COLUMNS: tuple[tuple[str, str, str | None], ...] = (
 COLUMN_KEYS = tuple(c[0] for c in COLUMNS)
 CUSTOMER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-def format_phone(phone: str) -> str:
-    """Japanese grouping for display: 090-1234-5678, 03-1234-5678, 0120-123-456, 045-123-4567."""
-    if not phone or not phone.isdigit() or not phone.startswith("0"):
-        return phone or ""
-    n = len(phone)
-    if n == 11 and phone[:3] in ("070", "080", "090", "050", "020"):
-        return f"{phone[:3]}-{phone[3:7]}-{phone[7:]}"
-    if n == 10 and phone[:4] in ("0120", "0800", "0570"):
-        return f"{phone[:4]}-{phone[4:7]}-{phone[7:]}"
-    if n == 11 and phone[:4] == "0800":
-        return f"{phone[:4]}-{phone[4:7]}-{phone[7:]}"
-    if n == 10 and phone[:2] in ("03", "06"):
-        return f"{phone[:2]}-{phone[2:6]}-{phone[6:]}"
-    if n == 10:
-        return f"{phone[:3]}-{phone[3:6]}-{phone[6:]}"
-    return phone
-
-
-def format_money(amount: int) -> str:
-    try:
-        from shopcrm.domain.money import format_money as fmt
-
-        return fmt(amount)
-    except ImportError:
-        return f"¥{amount:,}"
 
 
 def format_day(value: dt.date | dt.datetime | None) -> str:
