@@ -313,14 +313,24 @@ def delete(db: Database, campaign_id: int) -> None:
         db.execute("DELETE FROM campaigns WHERE id = ?", [c.id])
 
 
-def coupon_counts(db: Database) -> dict[int, dict[str, int]]:
-    """Per campaign id: how many coupons were issued, redeemed and voided."""
+def coupon_counts(db: Database, *, today: dt.date | None = None) -> dict[int, dict[str, int]]:
+    """Per campaign id: how many coupons were issued, redeemed and voided, and how many can still
+    be printed and used (not redeemed, not voided, not expired on ``today``)."""
+    day = (today or dt.date.today()).isoformat()
     result: dict[int, dict[str, int]] = {}
-    for cid, issued, redeemed, voided in db.execute(
-        "SELECT campaign_id, count(*), count(redeemed_visit_id), count(voided_at)"
-        " FROM coupons GROUP BY campaign_id"
+    for cid, issued, redeemed, voided, usable in db.execute(
+        "SELECT campaign_id, count(*), count(redeemed_visit_id), count(voided_at),"
+        " sum(redeemed_visit_id IS NULL AND redeemed_at IS NULL AND voided_at IS NULL"
+        "     AND valid_until >= ?)"
+        " FROM coupons GROUP BY campaign_id",
+        [day],
     ):
-        result[cid] = {"issued": issued, "redeemed": redeemed, "voided": voided}
+        result[cid] = {
+            "issued": issued,
+            "redeemed": redeemed,
+            "voided": voided,
+            "usable": usable or 0,
+        }
     return result
 
 

@@ -149,3 +149,41 @@ def test_favourite_is_the_loved_item_else_the_most_ordered(db):
     _visit(db, beer, TODAY - dt.timedelta(days=7), [("枝豆", 1)])
     favs = campaigns.favourites(db, [sake.id, beer.id, nobody.id])
     assert favs == {sake.id: "純米吟醸", beer.id: "生ビール"}
+
+
+def test_coupon_counts_say_how_many_can_still_be_used(db):
+    """Usable = not redeemed, not voided, not expired: what a print run would print."""
+    from shopcrm.domain.codes import generate_code
+    from shopcrm.store import coupons
+
+    birthday = campaigns.get(db, "birthday")
+    guests = [customers.create(db, Customer(name=f"客{i}", kana="キャク")).id for i in range(4)]
+    today = dt.date(2026, 11, 23)
+    rows = []
+    for i, (guest, until) in enumerate(
+        zip(guests, ["2026-12-31", "2026-12-31", "2026-11-22", "2026-12-31"], strict=True)
+    ):
+        rows.append(
+            {
+                "code": generate_code(),
+                "campaign_id": birthday.id,
+                "customer_id": guest,
+                "period_key": f"p{i}",
+                "issued_at": "2026-11-01 10:00:00",
+                "valid_from": "2026-11-01",
+                "valid_until": until,
+            }
+        )
+    db["coupons"].insert_all(rows)
+    visit = visits.record(
+        db, Visit(customer_id=guests[0], visited_at=dt.datetime(2026, 11, 5, 19), amount=3000)
+    )
+    coupons.redeem(
+        db, rows[0]["code"], customer_id=guests[0], visit_id=visit.id, at=visit.visited_at
+    )
+    coupons.void(db, rows[3]["code"], reason="sent twice")
+    counts = campaigns.coupon_counts(db, today=today)[birthday.id]
+    # 4 issued: #0 redeemed, #2 expired yesterday, #3 voided -> only #1 can still be used
+    assert counts == {"issued": 4, "redeemed": 1, "voided": 1, "usable": 1}
+    printable = coupons.for_campaign(db, birthday.id, today=today)
+    assert [c.code for c in printable] == [rows[1]["code"]]

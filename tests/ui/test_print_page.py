@@ -180,3 +180,13 @@ def test_the_selected_guest_gets_an_address_side(page, qtbot, app_ctx, db, shop)
     assert [p.customer.id for p in page.result.printed] == [guest.id]
     text = page_texts(page.result.pdf)[0]
     assert "佐" in text and "梅" in text
+
+
+def test_campaign_list_shows_the_readers_name_and_what_can_be_printed(page, issued):
+    from shopcrm.store import campaigns as store
+
+    birthday = store.get(page.ctx.db, "birthday").id
+    text = page.campaign_combo.itemText(page.campaign_combo.findData(birthday))
+    usable = store.coupon_counts(page.ctx.db)[birthday]["usable"]
+    assert text.startswith("Birthday coupon (") and f"({usable} coupon" in text
+    assert usable == len(issued.issued)

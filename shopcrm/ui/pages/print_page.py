@@ -212,6 +212,7 @@ class PrintPage(QWidget):
         return panel
 
     def _fill_campaigns(self, *_args) -> None:
+        from shopcrm.services.campaigns import display_name
         from shopcrm.store import campaigns
 
         current = self.campaign_combo.currentData()
@@ -219,10 +220,10 @@ class PrintPage(QWidget):
         self.campaign_combo.blockSignals(True)
         self.campaign_combo.clear()
         for camp in campaigns.list_all(self.ctx.db):
-            n = counts.get(camp.id, {})
-            open_ = n.get("issued", 0) - n.get("redeemed", 0) - n.get("voided", 0)
-            label = ngettext("{name} ({n} coupon)", "{name} ({n} coupons)", open_)
-            self.campaign_combo.addItem(label.format(name=camp.name, n=open_), camp.id)
+            # What a print run would print: unused coupons that have not expired.
+            usable = counts.get(camp.id, {}).get("usable", 0)
+            label = ngettext("{name} ({n} coupon)", "{name} ({n} coupons)", usable)
+            self.campaign_combo.addItem(label.format(name=display_name(camp), n=usable), camp.id)
         index = self.campaign_combo.findData(current)
         self.campaign_combo.setCurrentIndex(max(index, 0))
         self.campaign_combo.blockSignals(False)
