@@ -316,3 +316,40 @@ def m0004_store_kana_order(db: Database) -> None:
     """The customer table sorted by reading (guests without one last) pages from an index
     instead of sorting 50,000 rows for every page."""
     db.execute("CREATE INDEX customers_kana_order ON customers(kana = '', kana, name, erased_at)")
+
+
+# The built-in campaigns' first templates were one line; a postcard printed from them looked empty.
+_FIRST_TEMPLATES = {
+    "birthday": "{name}様\nお誕生日おめでとうございます。",
+    "welcome": "{name}様\n先日はご来店ありがとうございました。",
+    "winback": "{name}様\nお久しぶりです。またのお越しをお待ちしております。",
+}
+BUILTIN_TEMPLATES = {
+    "birthday": (
+        "{name}様\n\nお誕生日おめでとうございます。\n"
+        "いつも{shop_name}をご利用いただき、誠にありがとうございます。"
+        "ささやかですが、お誕生日のお祝いに{discount}のクーポンをお贈りします。"
+        "{favourite}をご用意して、お越しを心よりお待ちしております。"
+    ),
+    "welcome": (
+        "{name}様\n\n先日は{shop_name}にご来店いただき、ありがとうございました。\n"
+        "次のご来店でお使いいただける{discount}のクーポンをお贈りします。"
+        "{favourite}をご用意して、またのお越しをお待ちしております。"
+    ),
+    "winback": (
+        "{name}様\n\nご無沙汰しております。{shop_name}です。\n"
+        "{name}様にまたお会いできるのを楽しみに、{discount}のクーポンをご用意しました。"
+        "{favourite}とともに、お越しをお待ちしております。"
+    ),
+}
+
+
+@migrations(name="0005_builtin_templates")
+def m0005_builtin_templates(db: Database) -> None:
+    """Fuller DM texts for the built-in campaigns, using the guest's favourite and the discount.
+    Only a template still exactly as first seeded is replaced: a shop's own wording stays."""
+    for name, text in BUILTIN_TEMPLATES.items():
+        db.execute(
+            "UPDATE campaigns SET template = ? WHERE name = ? AND template = ?",
+            [text, name, _FIRST_TEMPLATES[name]],
+        )
