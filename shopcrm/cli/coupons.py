@@ -2,7 +2,7 @@
 
 Issue a campaign's coupons (idempotent per period, consent respected), redeem, check, list and
 void coupons; list, add and show campaigns; list birthdays of a month or the next N days as a
-table, CSV (UTF-8 with BOM for Excel) or JSON.
+table, CSV (UTF-8 with BOM for Excel), JSON or an A4 PDF to print.
 """
 
 from __future__ import annotations
@@ -62,10 +62,10 @@ def _kind(c) -> str:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "json"]),
+    type=click.Choice(["table", "csv", "json", "pdf"]),
     default="table",
     show_default=True,
-    help=N_("Output: a table, CSV (for Excel) or JSON."),
+    help=N_("Output: a table, CSV (for Excel), JSON or an A4 PDF to print (needs -o)."),
 )
 @click.option("--consent", is_flag=True, help=N_("Only guests who agreed to DM."))
 @click.option("--address", is_flag=True, help=N_("Only guests with a complete postal address."))
@@ -83,6 +83,8 @@ def birthdays(obj, month, days, fmt, consent, address, visited_within, output, t
 
     if (month is None) == (days is None):
         raise CliError(_("Give --month or --days (one of them)."))
+    if fmt == "pdf" and not output:
+        raise CliError(_("--format pdf needs -o FILE.pdf."))
     rows = svc.birthday_list(
         obj.db,
         month=month,
@@ -97,6 +99,17 @@ def birthdays(obj, month, days, fmt, consent, address, visited_within, output, t
             svc.birthday_csv(rows, output)
         else:
             click.echo(svc.birthday_csv(rows), nl=False)
+        return
+    if fmt == "pdf":
+        from shopcrm.services.printing import birthday_list as printed
+
+        filters = printed.ListFilters(month, days, consent, address, visited_within)
+        result = printed.build_from_db(obj.db, rows, output, filters=filters, today=_today(today))
+        click.echo(
+            _("Wrote {path}: {n} guests on {pages} page(s).").format(
+                path=output, n=len(rows), pages=result.pages
+            )
+        )
         return
     if fmt == "json":
         text = svc.birthday_json(rows)
