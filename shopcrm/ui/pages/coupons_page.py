@@ -7,7 +7,8 @@ M, left out K with the reason for each guest. Below, the selected campaign's cou
 valid until, status) with a status filter and Void.
 
 Tab "Birthdays": a month or the next N days, filters (DM consent, complete address, visited
-within N months), the age each guest turns, and Export CSV (UTF-8 with BOM, opens in Excel).
+within N months), the age each guest turns, Export CSV (UTF-8 with BOM, opens in Excel), and the
+list as an A4 PDF to save or print.
 """
 
 from __future__ import annotations
@@ -542,6 +543,17 @@ class CouponsPage(QWidget):
         self.bd_export = QPushButton(_("Export CSV…"), tab)
         self.bd_export.clicked.connect(lambda: self.export_birthdays())
         bottom.addWidget(self.bd_export)
+        self.bd_save_pdf = QPushButton(_("Save list as PDF…"), tab)
+        self.bd_save_pdf.setObjectName("birthdaySavePdf")
+        self.bd_save_pdf.clicked.connect(lambda: self.save_birthday_pdf())
+        bottom.addWidget(self.bd_save_pdf)
+        self.bd_print = QPushButton(_("Print list…"), tab)
+        self.bd_print.setObjectName("birthdayPrint")
+        self.bd_print.setToolTip(
+            _("An A4 list: date, name and reading, age, DM, phone, last visit")
+        )
+        self.bd_print.clicked.connect(lambda: self.print_birthdays())
+        bottom.addWidget(self.bd_print)
         outer.addLayout(bottom)
         for sig in (
             self.bd_month_radio.toggled,
@@ -578,6 +590,7 @@ class CouponsPage(QWidget):
         self.bd_days_spin.setEnabled(not self.bd_month_radio.isChecked())
         self.bd_visited_spin.setEnabled(self.bd_visited.isChecked())
         self._bd_rows = self.birthday_rows(today)
+        self._bd_today = today
         t = self.bd_table
         t.setRowCount(len(self._bd_rows))
         yes, no = _("yes"), _("no")
@@ -597,6 +610,8 @@ class CouponsPage(QWidget):
         n = len(self._bd_rows)
         self.bd_count.setText(ngettext("{n} guest", "{n} guests", n).format(n=n))
         self.bd_export.setEnabled(bool(n))
+        self.bd_save_pdf.setEnabled(bool(n))
+        self.bd_print.setEnabled(bool(n))
 
     def export_birthdays(self, path: str | None = None) -> str | None:
         from shopcrm.services.campaigns import birthday_csv
@@ -612,3 +627,49 @@ class CouponsPage(QWidget):
                 return None
         birthday_csv(self._bd_rows, path)
         return path
+
+    def birthday_pdf(self, path: str | None = None):
+        """The list shown, as the printable A4 PDF (to ``path``, or bytes in the result)."""
+        from shopcrm.services.printing import birthday_list as printed
+
+        by_month = self.bd_month_radio.isChecked()
+        filters = printed.ListFilters(
+            month=self.bd_month_spin.value() if by_month else None,
+            days=None if by_month else self.bd_days_spin.value(),
+            consent=self.bd_consent.isChecked(),
+            address=self.bd_address.isChecked(),
+            visited_within_months=self.bd_visited_spin.value()
+            if self.bd_visited.isChecked()
+            else None,
+        )
+        return printed.build_from_db(
+            self.ctx.db, self._bd_rows, path, filters=filters, today=self._bd_today
+        )
+
+    def save_birthday_pdf(self, path: str | None = None) -> str | None:
+        """Save the list as a PDF (asks where unless ``path`` is given); owner only, like CSV."""
+        if not self.ctx.require_owner(self):  # a file of personal data is the owner's
+            return None
+        if path is None:
+            suggested = _("birthdays.pdf")
+            path, _filter = QFileDialog.getSaveFileName(
+                self, _("Save list as PDF"), suggested, _("PDF files (*.pdf)")
+            )
+            if not path:
+                return None
+        try:
+            self.birthday_pdf(path)
+        except OSError as exc:
+            QMessageBox.warning(
+                self, _("Save list as PDF"), _("Could not save: {error}").format(error=exc)
+            )
+            return None
+        return path
+
+    def print_birthdays(self, printer=None) -> bool:
+        """Print the list (the print dialog asks for the printer unless one is given)."""
+        from shopcrm.ui.widgets.pdf_preview import print_pdf_bytes
+
+        if not self._bd_rows:
+            return False
+        return print_pdf_bytes(self.birthday_pdf().pdf, self, printer)

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QTimer
-from PySide6.QtGui import QPageLayout, QPageSize, QPainter
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMessageBox,
     QProgressBar,
-    QProgressDialog,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -37,7 +35,7 @@ from shiboken6 import isValid
 
 from shopcrm.i18n import N_, _, ngettext
 from shopcrm.ui.tasks import Cancelled, run_in_background
-from shopcrm.ui.widgets.pdf_preview import PdfPreview
+from shopcrm.ui.widgets.pdf_preview import PdfPreview, print_document
 
 LAYOUT_LABELS = {
     "postcards": N_("Postcards (front, 100 × 148 mm)"),
@@ -438,51 +436,9 @@ class PrintPage(QWidget):
     def print_pdf(self, printer=None) -> bool:
         """Print the previewed PDF: each page rendered at 300 dpi onto the printer's page, at the
         paper's edge (no extra margins: the printer offset setting corrects the position)."""
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
         if self.result is None or not self.result.printed or not self.preview.is_ready():
             return False
-        ask = printer is None
-        if printer is None:
-            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        size = self.preview.document.pagePointSize(0)
-        printer.setPageLayout(
-            QPageLayout(
-                QPageSize(QSizeF(size.width(), size.height()), QPageSize.Unit.Point),
-                QPageLayout.Orientation.Portrait,
-                QMarginsF(0, 0, 0, 0),
-            )
-        )
-        printer.setFullPage(True)
-        if ask:
-            dialog = QPrintDialog(printer, self)
-            if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-                return False
-        pages = self.preview.page_count()
-        steps = QProgressDialog(_("Printing…"), _("Cancel"), 0, pages, self)
-        steps.setWindowModality(Qt.WindowModality.WindowModal)
-        steps.setMinimumDuration(500)
-        painter = QPainter()
-        if not painter.begin(printer):
-            QMessageBox.warning(self, _("Print"), _("The printer could not be started."))
-            return False
-        cancelled = False
-        try:
-            for i in range(pages):
-                if steps.wasCanceled():
-                    cancelled = True
-                    break
-                if i:
-                    printer.newPage()
-                image = self.preview.render_page(i, PRINT_DPI)
-                target = QRectF(printer.pageRect(QPrinter.Unit.DevicePixel))
-                target.moveTo(0, 0)
-                painter.drawImage(target, image)
-                steps.setValue(i + 1)
-        finally:
-            painter.end()
-            steps.close()  # (closing a QProgressDialog counts as cancel: checked above)
-        if cancelled:
+        if not print_document(self.preview.document, self, printer, PRINT_DPI):
             return False
         self._record()
         self.summary.setText(_("Sent to the printer."))

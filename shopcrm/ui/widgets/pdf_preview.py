@@ -95,3 +95,82 @@ class PdfPreview(QWidget):
         else:
             self.info.setText(_("No preview yet"))
         self.info.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+def print_document(document: QPdfDocument, parent: QWidget, printer=None, dpi: int = 300) -> bool:
+    """Print a loaded PDF: each page rendered at ``dpi`` onto the printer's page, at the paper's
+    edge (no extra margins). Without ``printer`` the print dialog asks for one. False when the
+    document is not ready, the dialog or the progress was cancelled, or the printer failed."""
+    from PySide6.QtCore import QMarginsF, QRectF, QSizeF
+    from PySide6.QtGui import QPageLayout, QPageSize, QPainter
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    from PySide6.QtWidgets import QMessageBox, QProgressDialog
+
+    if document.status() != QPdfDocument.Status.Ready or document.pageCount() == 0:
+        return False
+    ask = printer is None
+    if printer is None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    size = document.pagePointSize(0)
+    printer.setPageLayout(
+        QPageLayout(
+            QPageSize(QSizeF(size.width(), size.height()), QPageSize.Unit.Point),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(0, 0, 0, 0),
+        )
+    )
+    printer.setFullPage(True)
+    if ask:
+        dialog = QPrintDialog(printer, parent)
+        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return False
+    pages = document.pageCount()
+    steps = QProgressDialog(_("Printing…"), _("Cancel"), 0, pages, parent)
+    steps.setWindowModality(Qt.WindowModality.WindowModal)
+    steps.setMinimumDuration(500)
+    painter = QPainter()
+    if not painter.begin(printer):
+        QMessageBox.warning(parent, _("Print"), _("The printer could not be started."))
+        return False
+    try:
+        for i in range(pages):
+            if steps.wasCanceled():
+                return False
+            if i:
+                printer.newPage()
+            point = document.pagePointSize(i)
+            pixels = QSize(round(point.width() * dpi / 72), round(point.height() * dpi / 72))
+            target = QRectF(printer.pageRect(QPrinter.Unit.DevicePixel))
+            target.moveTo(0, 0)
+            painter.drawImage(target, document.render(i, pixels))
+            steps.setValue(i + 1)
+    finally:
+        painter.end()
+        steps.close()  # (closing a QProgressDialog counts as cancel: checked above)
+    return True
+
+
+def print_pdf_bytes(data: bytes, parent: QWidget, printer=None, dpi: int = 300) -> bool:
+    """``print_document`` for a PDF held in memory (not shown in a preview)."""
+    document = QPdfDocument(parent)
+    buffer = QBuffer(parent)
+    buffer.setData(QByteArray(bytes(data)))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    try:
+        document.load(buffer)
+        if document.status() == QPdfDocument.Status.Loading:  # (QtPdf may load asynchronously)
+            from PySide6.QtCore import QEventLoop, QTimer
+
+            loop = QEventLoop()
+            document.statusChanged.connect(
+                lambda status: loop.quit() if status != QPdfDocument.Status.Loading else None
+            )
+            QTimer.singleShot(10_000, loop.quit)
+            if document.status() == QPdfDocument.Status.Loading:
+                loop.exec()
+        return print_document(document, parent, printer, dpi)
+    finally:
+        document.close()
+        document.deleteLater()
+        buffer.close()
+        buffer.deleteLater()
