@@ -18,7 +18,7 @@ from functools import cache
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+from matplotlib.ticker import Formatter, FuncFormatter, Locator, MaxNLocator, PercentFormatter
 
 from shopcrm.domain.money import format_man_yen
 from shopcrm.i18n import N_, _, current_language
@@ -127,26 +127,108 @@ def ltv_formula_text(ltv: an.ClassicLtv) -> str:
     )
 
 
-def month_tick(label: str, first: bool) -> str:
-    """'2026-01' -> '1月' / 'Jan', with the year on the first tick and on January."""
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_tick(label: str, with_year: bool) -> str:
+    """'2025-12' -> '12月' / 'Dec'; with the year on a second line: '12月\n2025年' / 'Dec\n2025'.
+    The month stays on the first line so every tick's month lines up."""
     year, month = int(label[:4]), int(label[5:7])
     if current_language() == "ja":
-        return f"{year}年\n{month}月" if (first or month == 1) else f"{month}月"
-    names = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-    return f"{names[month - 1]}\n{year}" if (first or month == 1) else names[month - 1]
+        return f"{month}月\n{year}年" if with_year else f"{month}月"
+    return f"{_MONTH_ABBR[month - 1]}\n{year}" if with_year else _MONTH_ABBR[month - 1]
+
+
+def month_ticks(labels: list[str]) -> list[str]:
+    """Tick texts for consecutive shown months: the year under the first tick and wherever the
+    year changes; when the year already changes at the second tick, the first tick leaves it out
+    (two years side by side would collide, and the month before January needs no year to read)."""
+    years = [label[:4] for label in labels]
+    show = [i == 0 or years[i] != years[i - 1] for i in range(len(labels))]
+    if len(show) > 1 and show[1]:
+        show[0] = False
+    return [month_tick(label, s) for label, s in zip(labels, show, strict=True)]
 
 
 def month_long(label: str) -> str:
     """'2026-01' -> '2026年1月' / 'Jan 2026'."""
-    text = month_tick(label, True)
-    return text.replace("\n", "") if current_language() == "ja" else text.replace("\n", " ")
+    year, month = int(label[:4]), int(label[5:7])
+    if current_language() == "ja":
+        return f"{year}年{month}月"
+    return f"{_MONTH_ABBR[month - 1]} {year}"
 
 
-def _month_axis(ax, labels: list[str], max_ticks: int = 13) -> None:
-    step = max(1, int(np.ceil(len(labels) / max_ticks)))
-    ticks = list(range(0, len(labels), step))
-    ax.set_xticks(ticks)
-    ax.set_xticklabels([month_tick(labels[i], i == 0) for i in ticks])
+MONTH_STEPS = (1, 2, 3, 4, 6, 12, 24, 36, 60, 120)
+
+
+def _text_width_pt(text: str, size: float) -> float:
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextPath
+
+    prop = FontProperties(family=font_family(), size=size)
+    return max(TextPath((0, 0), line, prop=prop).get_extents().width for line in text.split("\n"))
+
+
+class MonthLocator(Locator):
+    """Ticks on every month, every 2nd, 3rd, 6th... month: as many as fit the axis as drawn now
+    (the dashboard resizes its charts), so no two month labels ever overlap."""
+
+    def __init__(self, labels: list[str]):
+        self.labels = labels
+        self._spacing: dict[tuple[float, str], float] = {}
+
+    def spacing_pt(self) -> float:
+        """Least distance between tick centres: half a year line beside half a month line, plus
+        a gap (the widest of each in the tick font)."""
+        from matplotlib import rcParams
+        from matplotlib.font_manager import FontProperties
+
+        size = FontProperties(size=rcParams["xtick.labelsize"]).get_size_in_points()
+        key = (size, current_language())
+        if key not in self._spacing:
+            years = {month_tick(m, True).split("\n")[-1] for m in self.labels}
+            months = {month_tick(m, False) for m in self.labels}
+            year = max(_text_width_pt(t, size) for t in years)
+            month = max(_text_width_pt(t, size) for t in months)
+            self._spacing[key] = (year + month) / 2 + 0.5 * size
+        return self._spacing[key]
+
+    def __call__(self):
+        n = len(self.labels)
+        if n == 0:
+            return []
+        width_pt = self.axis.axes.bbox.width * 72 / self.axis.figure.dpi
+        fits = max(1, int(width_pt / self.spacing_pt()))
+        step = next((s for s in MONTH_STEPS if -(-n // s) <= fits), MONTH_STEPS[-1])
+        return list(range(0, n, step))
+
+    def tick_values(self, vmin, vmax):
+        return self()
+
+
+class MonthFormatter(Formatter):
+    """Tick texts of the months shown (``month_ticks``: the year where it changes)."""
+
+    def __init__(self, labels: list[str]):
+        self.labels = labels
+
+    def _label(self, x) -> str | None:
+        i = round(x)
+        return self.labels[i] if 0 <= i < len(self.labels) else None
+
+    def format_ticks(self, values):
+        shown = [self._label(v) for v in values]
+        texts = iter(month_ticks([m for m in shown if m is not None]))
+        return ["" if m is None else next(texts) for m in shown]
+
+    def __call__(self, x, pos=None):
+        label = self._label(x)
+        return month_long(label) if label else ""
+
+
+def _month_axis(ax, labels: list[str]) -> None:
+    ax.xaxis.set_major_locator(MonthLocator(labels))
+    ax.xaxis.set_major_formatter(MonthFormatter(labels))
 
 
 def _style(ax, *, ygrid: bool = True) -> None:
