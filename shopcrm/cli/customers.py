@@ -432,11 +432,17 @@ def _echo_profile(c, figures, prefs, recent, held) -> None:
 
 
 def echo_visits(rows, names: dict[int, str] | None = None) -> None:
-    """Visits as a table (with the guest's name when ``names`` maps visit id to it)."""
+    """Visits as a table (with the guest's name when ``names`` maps visit id to it, and a staff
+    column when any of the visits has a staff name)."""
+    with_staff = any(v.staff for v in rows)
     headers = [_("ID"), _("Date and time")]
     if names is not None:
         headers.append(_("Customer"))
-    headers += [_("Party"), _("Amount"), _("Items")]
+    headers += [_("Party"), _("Amount")]
+    right = (0, len(headers) - 2, len(headers) - 1)
+    if with_staff:
+        headers.append(_("Staff"))
+    headers.append(_("Items"))
     body = []
     for v in rows:
         items = ", ".join(i.name + (f"×{i.quantity}" if i.quantity > 1 else "") for i in v.items)
@@ -445,7 +451,9 @@ def echo_visits(rows, names: dict[int, str] | None = None) -> None:
         row = [str(v.id), format_when(v.visited_at)]
         if names is not None:
             row.append(names.get(v.id, ""))
-        row += [str(v.party_size), money(v.amount), items]
+        row += [str(v.party_size), money(v.amount)]
+        if with_staff:
+            row.append(v.staff)
+        row.append(items)
         body.append(row)
-    right = (0, 3, 4) if names is not None else (0, 2, 3)
     echo_table(headers, body, right=right)

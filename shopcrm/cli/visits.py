@@ -54,7 +54,7 @@ def visits_group():
 @click.option("--items", default="", help=N_('Items ordered, e.g. "生ビール×2,焼き鳥".'))
 @click.option("--coupon", default=None, help=N_("Coupon code to redeem on this visit."))
 @click.option("--note", default="", help=N_("A note about the visit."))
-@click.option("--staff", default="")
+@click.option("--staff", default="", help=N_("Who served (optional)."))
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the visit as JSON."))
 @pass_cli
 def add_visit(obj, customer_ref, amount, party_size, at, items, coupon, note, staff, as_json):
