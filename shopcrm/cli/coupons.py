@@ -47,6 +47,19 @@ def _validity(c) -> str:
     return validity_text(c)
 
 
+def _campaign_money(text: str, field: str) -> int:
+    """``parse_money`` whose error names the campaign's field ("Cost per piece", "Discount"), not
+    a generic "Amount"."""
+    from shopcrm.domain.money import parse_money
+    from shopcrm.domain.rules import ValidationError
+    from shopcrm.store.campaigns import CampaignError
+
+    try:
+        return parse_money(text)
+    except ValidationError as exc:
+        raise CampaignError(field, exc.msgid, **exc.params) from None
+
+
 def _kind(c) -> str:
     from shopcrm.domain.models import CAMPAIGN_KIND_LABELS
 
@@ -414,13 +427,12 @@ def add_campaign(obj, name, kind, percent, amount, item, days, valid_from, valid
                  cost, winback_days, tags, likes, min_visits, as_json):  # fmt: skip
     from shopcrm.domain.dates import parse_date
     from shopcrm.domain.models import Campaign
-    from shopcrm.domain.money import parse_money
     from shopcrm.store import campaigns
 
     if item:
         dtype, value = "item", 0
     elif amount is not None:
-        dtype, value = "amount", parse_money(amount)
+        dtype, value = "amount", _campaign_money(amount, "discount")
     else:
         dtype, value = "percent", 10 if percent is None else percent
     filt: dict = {}
@@ -442,7 +454,7 @@ def add_campaign(obj, name, kind, percent, amount, item, days, valid_from, valid
             valid_from=parse_date(valid_from) if valid_from else None,
             valid_until=parse_date(valid_until) if valid_until else None,
             template=template,
-            cost_per_piece=parse_money(cost),
+            cost_per_piece=_campaign_money(cost, "cost_per_piece"),
             winback_days=winback_days,
             filter=filt,
         ),
