@@ -481,7 +481,8 @@ def target_customers(db: Database, campaign: Campaign, *, today: dt.date) -> lis
 
 def favourites(db: Database, customer_ids: Iterable[int]) -> dict[int, str]:
     """Per customer: the loved item (else liked; drinks before food on a tie), else the item they
-    ordered most. Customers with neither are absent."""
+    ordered most (not counting "other" menu items such as the お通し table charge, which everyone
+    gets). Customers with neither are absent."""
     ids = sorted({int(i) for i in customer_ids})
     result: dict[int, str] = {}
     for start in range(0, len(ids), 500):
@@ -511,7 +512,9 @@ def favourites(db: Database, customer_ids: Iterable[int]) -> dict[int, str]:
                     PARTITION BY v.customer_id
                     ORDER BY sum(vi.quantity) DESC, max(v.visited_at) DESC, vi.name) AS rank
                 FROM visit_items vi JOIN visits v ON v.id = vi.visit_id
-                WHERE v.customer_id IN ({marks})
+                LEFT JOIN menu_items mi ON mi.id = vi.menu_item_id
+                LEFT JOIN menu_categories mc ON mc.id = mi.category_id
+                WHERE v.customer_id IN ({marks}) AND coalesce(mc.kind, '') != 'other'
                 GROUP BY v.customer_id, vi.name)
             WHERE rank = 1""",
             missing,

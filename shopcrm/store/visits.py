@@ -223,21 +223,27 @@ def suggest_favourites(
     db: Database, customer_id: int, last: int = 5, min_count: int = 3
 ) -> list[str]:
     """Items ordered in at least ``min_count`` of the guest's last ``last`` visits that are not
-    yet a love/like preference: most often ordered first, then most recently ordered."""
+    yet a love/like preference: most often ordered first, then most recently ordered. Items of an
+    "other" menu category (the お通し table charge) are never suggested."""
     from shopcrm.domain.kana import search_key
     from shopcrm.store.preferences import favourites
 
     rows = db.execute(
-        """SELECT i.visit_id, i.name, i.menu_item_id FROM visit_items i
+        """SELECT i.visit_id, i.name, i.menu_item_id, coalesce(mc.kind, '') FROM visit_items i
         JOIN (SELECT id, visited_at FROM visits WHERE customer_id = ?
               ORDER BY visited_at DESC, id DESC LIMIT ?) v ON v.id = i.visit_id
+        LEFT JOIN menu_items mi ON mi.id = i.menu_item_id
+        LEFT JOIN menu_categories mc ON mc.id = mi.category_id
         ORDER BY v.visited_at DESC, v.id DESC, i.id""",
         [customer_id, int(last)],
     ).fetchall()
     names: dict[str, str] = {}  # the newest spelling, width-folded (ﾊｲﾎﾞｰﾙ -> ハイボール)
     newest: dict[str, int] = {}  # how many visits ago it was last ordered
     per_visit: dict[int, set[str]] = {}
-    for visit_id, name, _menu_item_id in rows:
+    for visit_id, name, _menu_item_id, kind in rows:
+        if kind == "other":  # a table charge (お通し) is on every bill: no one's favourite
+            per_visit.setdefault(visit_id, set())
+            continue
         key = search_key(name)
         names.setdefault(key, unicodedata.normalize("NFKC", name).strip())
         per_visit.setdefault(visit_id, set()).add(key)
