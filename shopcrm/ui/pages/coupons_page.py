@@ -567,20 +567,33 @@ class CouponsPage(QWidget):
             sig.connect(self.refresh_birthdays)
         return tab
 
-    def birthday_rows(self, today: dt.date | None = None):
-        from shopcrm.services.campaigns import birthday_list
+    def birthday_filters(self):
+        """What the tab is set to: a month or the next N days, and the filters."""
+        from shopcrm.services.printing.birthday_list import ListFilters
 
         by_month = self.bd_month_radio.isChecked()
-        return birthday_list(
-            self.ctx.db,
+        return ListFilters(
             month=self.bd_month_spin.value() if by_month else None,
             days=None if by_month else self.bd_days_spin.value(),
-            today=today,
-            require_consent=self.bd_consent.isChecked(),
-            require_address=self.bd_address.isChecked(),
+            consent=self.bd_consent.isChecked(),
+            address=self.bd_address.isChecked(),
             visited_within_months=self.bd_visited_spin.value()
             if self.bd_visited.isChecked()
             else None,
+        )
+
+    def birthday_rows(self, today: dt.date | None = None):
+        from shopcrm.services.campaigns import birthday_list
+
+        f = self.birthday_filters()
+        return birthday_list(
+            self.ctx.db,
+            month=f.month,
+            days=f.days,
+            today=today,
+            require_consent=f.consent,
+            require_address=f.address,
+            visited_within_months=f.visited_within_months,
         )
 
     def refresh_birthdays(self, *_args, today: dt.date | None = None) -> None:
@@ -613,18 +626,21 @@ class CouponsPage(QWidget):
         self.bd_save_pdf.setEnabled(bool(n))
         self.bd_print.setEnabled(bool(n))
 
+    def _save_path(self, path: str | None, title: str, suggested: str, filters: str) -> str | None:
+        """Where to save a file of the list: only for the owner (personal data); ``path`` or, when
+        None, a file dialog. None when refused or cancelled."""
+        if not self.ctx.require_owner(self):
+            return None
+        if path is None:
+            path, _filter = QFileDialog.getSaveFileName(self, title, suggested, filters)
+        return path or None
+
     def export_birthdays(self, path: str | None = None) -> str | None:
         from shopcrm.services.campaigns import birthday_csv
 
-        if not self.ctx.require_owner(self):  # an export of personal data is the owner's
+        path = self._save_path(path, _("Export CSV"), _("birthdays.csv"), _("CSV files (*.csv)"))
+        if not path:
             return None
-        if path is None:
-            suggested = _("birthdays.csv")
-            path, _filter = QFileDialog.getSaveFileName(
-                self, _("Export CSV"), suggested, _("CSV files (*.csv)")
-            )
-            if not path:
-                return None
         birthday_csv(self._bd_rows, path)
         return path
 
@@ -632,31 +648,21 @@ class CouponsPage(QWidget):
         """The list shown, as the printable A4 PDF (to ``path``, or bytes in the result)."""
         from shopcrm.services.printing import birthday_list as printed
 
-        by_month = self.bd_month_radio.isChecked()
-        filters = printed.ListFilters(
-            month=self.bd_month_spin.value() if by_month else None,
-            days=None if by_month else self.bd_days_spin.value(),
-            consent=self.bd_consent.isChecked(),
-            address=self.bd_address.isChecked(),
-            visited_within_months=self.bd_visited_spin.value()
-            if self.bd_visited.isChecked()
-            else None,
-        )
         return printed.build_from_db(
-            self.ctx.db, self._bd_rows, path, filters=filters, today=self._bd_today
+            self.ctx.db,
+            self._bd_rows,
+            path,
+            filters=self.birthday_filters(),
+            today=self._bd_today,
         )
 
     def save_birthday_pdf(self, path: str | None = None) -> str | None:
         """Save the list as a PDF (asks where unless ``path`` is given); owner only, like CSV."""
-        if not self.ctx.require_owner(self):  # a file of personal data is the owner's
+        path = self._save_path(
+            path, _("Save list as PDF"), _("birthdays.pdf"), _("PDF files (*.pdf)")
+        )
+        if not path:
             return None
-        if path is None:
-            suggested = _("birthdays.pdf")
-            path, _filter = QFileDialog.getSaveFileName(
-                self, _("Save list as PDF"), suggested, _("PDF files (*.pdf)")
-            )
-            if not path:
-                return None
         try:
             self.birthday_pdf(path)
         except OSError as exc:
