@@ -27,9 +27,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QListWidget,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -45,6 +43,7 @@ from shopcrm.domain.models import CAMPAIGN_KIND_LABELS, Campaign
 from shopcrm.i18n import _, ngettext
 from shopcrm.ui.tasks import run_in_background
 from shopcrm.ui.theme import error_style, is_dark
+from shopcrm.ui.widgets.run_status import RunStatus
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 # (on a light theme, on a dark theme): each at least 4.5:1 against the table's base and
@@ -173,26 +172,19 @@ class CouponsPage(QWidget):
         buttons.addStretch(1)
         tl.addLayout(buttons)
 
-        progress_row = QHBoxLayout()
-        self.progress = QProgressBar(top)
-        self.progress.setVisible(False)
-        self.cancel_button = QPushButton(_("Cancel"), top)
-        self.cancel_button.setVisible(False)
-        self.cancel_button.clicked.connect(self.cancel_issue)
-        progress_row.addWidget(self.progress, 1)
-        progress_row.addWidget(self.cancel_button)
-        tl.addLayout(progress_row)
-
-        self.result_label = QLabel(top)
-        self.result_label.setObjectName("issueResult")
-        self.result_label.setWordWrap(True)
+        self.run_status = RunStatus(
+            self.cancel_issue,
+            result_name="issueResult",
+            skipped_name="skippedList",
+            skipped_height=110,
+            parent=top,
+        )
+        self.progress = self.run_status.progress
+        self.cancel_button = self.run_status.cancel_button
+        self.result_label = self.run_status.result
         self.result_label.setVisible(False)
-        tl.addWidget(self.result_label)
-        self.skipped_list = QListWidget(top)
-        self.skipped_list.setObjectName("skippedList")
-        self.skipped_list.setMaximumHeight(110)
-        self.skipped_list.setVisible(False)
-        tl.addWidget(self.skipped_list)
+        self.skipped_list = self.run_status.skipped
+        tl.addWidget(self.run_status)
 
         bottom = QWidget(split)
         bl = QVBoxLayout(bottom)
@@ -412,8 +404,7 @@ class CouponsPage(QWidget):
                 db.close()
 
         self.progress.setRange(0, 0)
-        self.progress.setVisible(True)
-        self.cancel_button.setVisible(True)
+        self.run_status.set_busy(True)
         self.issue_button.setEnabled(False)
         self.result_label.setVisible(False)
         self.skipped_list.setVisible(False)
@@ -432,8 +423,7 @@ class CouponsPage(QWidget):
 
     def _end_task(self) -> None:
         self.task = None
-        self.progress.setVisible(False)
-        self.cancel_button.setVisible(False)
+        self.run_status.set_busy(False)
         self._on_campaign_selected()
 
     def _issue_done(self, result) -> None:
@@ -446,10 +436,7 @@ class CouponsPage(QWidget):
         self.result_label.setText(result.summary())
         self.result_label.setStyleSheet(f"color: {status_colour('redeemed')}; font-weight: bold;")
         self.result_label.setVisible(True)
-        self.skipped_list.clear()
-        for s in result.skipped:
-            self.skipped_list.addItem(f"{s.name}  —  {s.reason_text}")
-        self.skipped_list.setVisible(bool(result.skipped))
+        self.run_status.show_skipped(f"{s.name}  —  {s.reason_text}" for s in result.skipped)
 
     def _issue_failed(self, exc: BaseException, _trace: str) -> None:
         from shopcrm.domain.rules import ValidationError

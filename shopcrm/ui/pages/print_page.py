@@ -21,9 +21,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -36,6 +34,7 @@ from shiboken6 import isValid
 from shopcrm.i18n import N_, _, ngettext
 from shopcrm.ui.tasks import Cancelled, run_in_background
 from shopcrm.ui.widgets.pdf_preview import PdfPreview, print_document
+from shopcrm.ui.widgets.run_status import RunStatus
 
 LAYOUT_LABELS = {
     "postcards": N_("Postcards (front, 100 × 148 mm)"),
@@ -160,26 +159,19 @@ class PrintPage(QWidget):
         col.addWidget(how)
         self._load_offset()
 
-        self.progress = QProgressBar(panel)
-        self.progress.setVisible(False)
-        self.cancel_button = QPushButton(_("Cancel"), panel)
-        self.cancel_button.setObjectName("printCancel")
-        self.cancel_button.setVisible(False)
-        self.cancel_button.clicked.connect(self.cancel)
-        prow = QHBoxLayout()
-        prow.addWidget(self.progress, 1)
-        prow.addWidget(self.cancel_button)
-        col.addLayout(prow)
-
-        self.summary = QLabel(panel)
-        self.summary.setObjectName("printSummary")
-        self.summary.setWordWrap(True)
-        col.addWidget(self.summary)
-        self.skipped_list = QListWidget(panel)
-        self.skipped_list.setObjectName("printSkipped")
-        self.skipped_list.setMaximumHeight(120)
-        self.skipped_list.setVisible(False)
-        col.addWidget(self.skipped_list)
+        self.run_status = RunStatus(
+            self.cancel,
+            cancel_name="printCancel",
+            result_name="printSummary",
+            skipped_name="printSkipped",
+            skipped_height=120,
+            parent=panel,
+        )
+        self.progress = self.run_status.progress
+        self.cancel_button = self.run_status.cancel_button
+        self.summary = self.run_status.result
+        self.skipped_list = self.run_status.skipped
+        col.addWidget(self.run_status)
         col.addStretch(1)
 
         self.record_box = QCheckBox(_("Record as sent (mailing history)"), panel)
@@ -376,9 +368,8 @@ class PrintPage(QWidget):
             self.task.cancel()
 
     def _set_busy(self, busy: bool) -> None:
-        self.progress.setVisible(busy)
+        self.run_status.set_busy(busy)
         self.progress.setValue(0)
-        self.cancel_button.setVisible(busy)
         self.save_button.setEnabled(not busy and self.result is not None)
         self.print_button.setEnabled(not busy and self.result is not None)
 
@@ -395,9 +386,7 @@ class PrintPage(QWidget):
             self.summary.setText(
                 _("Nothing to print: no unused coupons or guests for this choice.")
             )
-        self.skipped_list.clear()
-        for s in result.skipped:
-            self.skipped_list.addItem(f"{s.customer.name}: {s.message}")
+        self.run_status.show_skipped(f"{s.customer.name}: {s.message}" for s in result.skipped)
         if result.skipped:
             self.summary.setText(
                 self.summary.text()
@@ -406,7 +395,6 @@ class PrintPage(QWidget):
                     n=len(result.skipped)
                 )
             )
-        self.skipped_list.setVisible(bool(result.skipped))
         self.save_button.setEnabled(n > 0)
         self.print_button.setEnabled(n > 0)
 
