@@ -13,6 +13,7 @@ from __future__ import annotations
 import gettext
 import locale
 import os
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -82,6 +83,12 @@ def system_language() -> str:
 
 _language: str = ""
 _translations: gettext.NullTranslations = gettext.NullTranslations()
+_local = threading.local()  # a per-thread override set by ``using_language``
+
+
+def _active() -> gettext.NullTranslations:
+    override = getattr(_local, "override", None)
+    return _translations if override is None else override[1]
 
 
 def set_language(language: str) -> None:
@@ -94,6 +101,9 @@ def set_language(language: str) -> None:
 
 
 def current_language() -> str:
+    override = getattr(_local, "override", None)
+    if override is not None:
+        return override[0]
     if not _language:
         set_language(system_language())
     return _language
@@ -103,7 +113,7 @@ def _(message: str) -> str:
     """Translate ``message`` into the current language."""
     if not _language:
         set_language(system_language())
-    return _translations.gettext(message)
+    return _active().gettext(message)
 
 
 def N_(message: str) -> str:
@@ -114,10 +124,33 @@ def N_(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     if not _language:
         set_language(system_language())
-    return _translations.ngettext(singular, plural, n)
+    return _active().ngettext(singular, plural, n)
 
 
 def pgettext(context: str, message: str) -> str:
     if not _language:
         set_language(system_language())
-    return _translations.pgettext(context, message)
+    return _active().pgettext(context, message)
+
+
+
+class using_language:  # noqa: N801 - used like a function: ``with using_language("ja"):``
+    """Translate in ``language`` inside the block, on this thread only (a printed piece is in its
+    guest's language, whatever the screen shows; a print worker never changes the screen's
+    language). "" or None keeps the current language."""
+
+    def __init__(self, language: str | None):
+        self.language = language if language in LANGUAGES else None
+        self._before: tuple | None = None
+
+    def __enter__(self) -> str:
+        self._before = getattr(_local, "override", None)
+        if self.language:
+            _local.override = (
+                self.language,
+                load_catalog(self.language) or gettext.NullTranslations(),
+            )
+        return current_language()
+
+    def __exit__(self, *exc) -> None:
+        _local.override = self._before

@@ -82,3 +82,26 @@ def count_for_campaign(db: Database, campaign_id: int) -> int:
     return db.execute(
         "SELECT count(*) FROM mailings WHERE campaign_id = ?", [campaign_id]
     ).fetchone()[0]
+
+
+def mailed_coupons(
+    db: Database, coupon_ids: Iterable[int], pieces: Iterable[str]
+) -> dict[int, dt.datetime]:
+    """Of these coupons, those already sent as one of ``pieces`` (e.g. postcard, letter), with
+    the first time each was sent: what a print run leaves out unless a reprint is asked for."""
+    ids = sorted({int(i) for i in coupon_ids})
+    kinds = sorted(set(pieces))
+    found: dict[int, dt.datetime] = {}
+    if not kinds:
+        return found
+    kind_marks = ", ".join("?" for _ in kinds)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for coupon_id, sent_at in db.execute(
+            f"SELECT coupon_id, min(sent_at) FROM mailings WHERE coupon_id IN ({marks})"
+            f" AND piece IN ({kind_marks}) GROUP BY coupon_id",
+            [*chunk, *kinds],
+        ):
+            found[coupon_id] = dt.datetime.fromisoformat(sent_at)
+    return found

@@ -47,15 +47,21 @@ def test_pieces_for_a_campaign_carry_coupon_and_rendered_message(db, shop):
         assert piece.customer.name in piece.message
 
 
-def test_run_postcards_records_one_mailing_per_customer(db, shop):
+def test_run_postcards_records_one_mailing_per_customer_in_the_plan(db, shop):
     pieces = P.for_campaign(db, "birthday", today=TODAY)
     result = P.run(db, "postcards", pieces, record=True)
     text = "\n".join(page_texts(result.pdf))
     assert "居酒屋 テスト" in text
+    # The guest without an address is left out of every layout, and gets no mailing.
+    assert [s.customer.name for s in result.skipped] == ["住所 なし"]
+    assert mailings.for_customer(db, shop[3].id) == []
+    mailed = [p for p in pieces if p.customer.has_complete_address]
+    # The Yamadas share one card (household): two coupons on one front, three cards in all.
+    assert result.pages == 2
     assert sorted(c for page in qr_codes(result.pdf, dpi=200) for c in page) == sorted(
-        p.code for p in pieces
+        p.code for p in mailed
     )
-    for piece in pieces:
+    for piece in mailed:
         got = mailings.for_customer(db, piece.customer.id)
         assert [(m.piece, m.campaign_id, m.coupon_id) for m in got] == [
             ("postcard", piece.campaign.id, piece.coupon.id)

@@ -10,6 +10,7 @@ from typing import Unpack
 
 from reportlab.lib.pagesizes import A4
 
+from shopcrm.domain.models import Customer
 from shopcrm.services.printing.layout import (
     ACCENT,
     GREY,
@@ -55,8 +56,19 @@ def build(
     )
 
 
-def draw(doc: Doc, piece: Piece, shop: Shop, today: dt.date) -> None:
+def draw(
+    doc: Doc,
+    piece: Piece,
+    shop: Shop,
+    today: dt.date,
+    *,
+    coupons: Sequence[Piece] | None = None,
+    people: Sequence[Customer] | None = None,
+) -> None:
+    """One letter. ``people``: everyone it is addressed to (a household; default the piece's
+    customer); ``coupons``: the pieces whose coupon boxes it carries (default its own)."""
     c = doc.c
+    boxes = [p for p in ([piece] if coupons is None else coupons) if p.coupon is not None]
     width = doc.width - 2 * MARGIN
     right = doc.width - MARGIN
     # Letterhead.
@@ -85,17 +97,22 @@ def draw(doc: Doc, piece: Piece, shop: Shop, today: dt.date) -> None:
         if line:
             draw_fitted(c, line, MARGIN, doc.top(y), width * 0.6, 10)
             y += 5
-    draw_fitted(c, addressed(cust.name), MARGIN, doc.top(y + 4), width * 0.6, 15)
+    for person in people or [cust]:
+        draw_fitted(c, addressed(person.name), MARGIN, doc.top(y + 4), width * 0.6, 15)
+        y += 7
     # Headline and message.
     c.setFillColorRGB(*ACCENT)
     draw_fitted(c, heading(piece.campaign), doc.width / 2, doc.top(92), width, 24, align="centre")
     c.setFillColorRGB(*INK)
-    has_coupon = piece.coupon is not None
-    top, bottom = 102 * mm, (200 if has_coupon else 265) * mm
+    box_h = {0: 0, 1: 50}.get(len(boxes), 44)  # mm
+    top, bottom = 102 * mm, (258 - len(boxes) * (box_h + 4) - 4 if boxes else 265) * mm
     size, lines = fit_paragraphs(piece.message, width - 10 * mm, bottom - top, 12, 8, 1.8)
     draw_lines(c, lines, MARGIN + 5 * mm, doc.height - top, size, leading=1.8)
-    if has_coupon:
-        box_w = 130 * mm
-        coupon_box(c, piece, (doc.width - box_w) / 2, doc.top(258), box_w, 50 * mm, code_size=22)
+    box_w = 130 * mm
+    for n, holder in enumerate(reversed(boxes)):  # from the bottom up
+        bottom_mm = 258 - n * (box_h + 4)
+        coupon_box(
+            c, holder, (doc.width - box_w) / 2, doc.top(bottom_mm), box_w, box_h * mm, code_size=22
+        )
     c.setFillColorRGB(*GREY)
     draw_fitted(c, shop.name, doc.width / 2, doc.top(282), width, 8, align="centre")

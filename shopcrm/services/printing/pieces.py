@@ -24,6 +24,7 @@ from shopcrm.services.printing.layout import (
     Shop,
     Skipped,
 )
+from shopcrm.services.printing.plan import MailingPlan
 
 # Layout names (CLI and Print page) -> the mailing's piece kind.
 LAYOUTS = {
@@ -32,6 +33,7 @@ LAYOUTS = {
     "tickets": "ticket",
     "labels": "label",
     "address-side": "address_side",
+    "postcards-duplex": "postcard",  # front and address side of each card, alternating
 }
 MAILED = {"postcard", "letter", "label", "address_side"}  # sent by post: DM consent needed
 
@@ -131,7 +133,7 @@ def split_mailable(pieces: Sequence[Piece], kind: str) -> tuple[list[Piece], lis
 
 def render(
     layout: str,
-    pieces: Sequence[Piece],
+    pieces: Sequence[Piece] | MailingPlan,
     out: str | Path | None = None,
     *,
     shop: Shop,
@@ -143,33 +145,23 @@ def render(
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
 ) -> PrintResult:
-    """Run one layout (a ``LAYOUTS`` name) over ``pieces``: consent and erasure checked first,
-    the skipped customers listed in the result (with the layout's own skips, e.g. addresses)."""
-    from shopcrm.services.printing import address_side, labels, letter, postcard, tickets
+    """Run one layout (a ``LAYOUTS`` name) over a mailing plan, or over ``pieces`` made into
+    one (``plan.from_pieces``): erasure, consent and addresses checked first, households on one
+    card, the skipped customers listed in the result; the same cards for every layout."""
+    from shopcrm.services.printing import plan as mailing_plan
 
-    kind = LAYOUTS[layout]
-    ok, skipped = split_mailable(pieces, kind)
-    run: RunOptions = {"offset": offset, "progress": progress, "cancel": cancel}
-    if kind == "postcard":
-        result = postcard.build(ok, out, shop=shop, **run)
-    elif kind == "letter":
-        result = letter.build(ok, out, shop=shop, today=today, **run)
-    elif kind == "ticket":
-        result = tickets.build(ok, out, shop=shop, **run)
-    elif kind == "label":
-        result = labels.build(
-            ok, out, shop=shop, sheet=sheet, start_row=start_row, start_col=start_col, **run
-        )
-    else:
-        result = address_side.build(ok, out, shop=shop, **run)
-    result.skipped[:0] = skipped
-    return result
+    if not isinstance(pieces, MailingPlan):
+        pieces = mailing_plan.from_pieces(pieces, posted=layout in mailing_plan.POSTED_LAYOUTS)
+    return mailing_plan.render(
+        layout, pieces, out, shop=shop, offset=offset, sheet=sheet, start_row=start_row,
+        start_col=start_col, today=today, progress=progress, cancel=cancel,
+    )  # fmt: skip
 
 
 def run(
     db,
     layout: str,
-    pieces: Sequence[Piece],
+    pieces: Sequence[Piece] | MailingPlan,
     out: str | Path | None = None,
     *,
     record: bool = True,

@@ -48,8 +48,11 @@ def build(
     )
 
 
-def draw(doc: Doc, piece: Piece, shop: Shop) -> None:
+def draw(doc: Doc, piece: Piece, shop: Shop, *, coupons: Sequence[Piece] | None = None) -> None:
+    """One front. ``coupons``: the pieces whose coupon boxes it carries (a household card: up
+    to two, stacked; the message area gives way); default the piece's own coupon."""
     c = doc.c
+    boxes = [p for p in ([piece] if coupons is None else coupons) if p.coupon is not None]
     inner = WIDTH - 2 * MARGIN
     # Shop name and a short accent rule under it.
     c.setFillColorRGB(*INK)
@@ -61,8 +64,8 @@ def draw(doc: Doc, piece: Piece, shop: Shop) -> None:
     c.setFillColorRGB(*ACCENT)
     draw_fitted(c, heading(piece.campaign), WIDTH / 2, doc.top(27), inner, 21, align="centre")
     # The personal message, as large as fits.
-    has_coupon = piece.coupon is not None
-    msg_top, msg_bottom = 33 * mm, (83 if has_coupon else 128) * mm
+    box_h = {0: 0, 1: 48}.get(len(boxes), 36)  # mm
+    msg_top, msg_bottom = 33 * mm, (134 - len(boxes) * (box_h + 2) - 1 if boxes else 128) * mm
     body_w = inner - 2 * mm
     area = msg_bottom - msg_top
     size, lines = fit_paragraphs(piece.message, body_w, area, 12, 7, 1.6)
@@ -70,8 +73,9 @@ def draw(doc: Doc, piece: Piece, shop: Shop) -> None:
     c.setFillColorRGB(*INK)
     top = doc.height - msg_top - max(0.0, (area - block) * 0.4)  # a short message sits centred
     draw_lines(c, lines, MARGIN + 1 * mm, top, size, leading=1.6)
-    if has_coupon:
-        coupon_box(c, piece, MARGIN - 1 * mm, doc.top(134), inner + 2 * mm, 48 * mm)
+    for n, holder in enumerate(reversed(boxes)):  # from the bottom up
+        bottom = 134 - n * (box_h + 2)
+        coupon_box(c, holder, MARGIN - 1 * mm, doc.top(bottom), inner + 2 * mm, box_h * mm)
     # Footer: where the shop is.
     c.setFillColorRGB(*GREY)
     footer = "  ".join(p for p in (shop.address_line, shop.phone_line) if p)
