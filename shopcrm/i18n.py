@@ -133,8 +133,7 @@ def pgettext(context: str, message: str) -> str:
     return _active().pgettext(context, message)
 
 
-
-class using_language:  # noqa: N801 - used like a function: ``with using_language("ja"):``
+class using_language:
     """Translate in ``language`` inside the block, on this thread only (a printed piece is in its
     guest's language, whatever the screen shows; a print worker never changes the screen's
     language). "" or None keeps the current language."""

@@ -11,7 +11,7 @@ from shopcrm.cli.common import CliError, echo_json, pass_cli
 from shopcrm.cli.options import output_file
 from shopcrm.i18n import N_, _, ngettext
 
-LAYOUT_NAMES = ("postcards", "letters", "tickets", "labels", "address-side")
+LAYOUT_NAMES = ("postcards", "letters", "tickets", "labels", "address-side", "postcards-duplex")
 SHEET_KEYS = (
     "a-one-28185",
     "a-one-28362",
@@ -39,7 +39,11 @@ def _ids(text: str) -> list[int]:
 
 @cli.command(
     "print",
-    help=N_("Print LAYOUT (postcards, letters, tickets, labels, address-side) to a PDF."),
+    help=N_(
+        "Print LAYOUT (postcards, letters, tickets, labels, address-side, postcards-duplex) to "
+        "a PDF. Every layout of a run prints the same cards in the same order; postcards-duplex "
+        "alternates front and address side for a two-sided printer."
+    ),
 )
 @click.argument("layout", type=click.Choice(LAYOUT_NAMES))
 @click.option("--campaign", help=N_("Campaign name or id: prints its unused coupons."))
@@ -61,14 +65,25 @@ def _ids(text: str) -> list[int]:
 @click.option("--start-col", type=int, default=1, show_default=True, help=N_("First free column."))
 @output_file(N_("The PDF file to write."))
 @click.option("--no-record", is_flag=True, help=N_("A test print: record no mailings."))
+@click.option(
+    "--not-mailed/--reprint",
+    "not_mailed",
+    default=True,
+    show_default=True,
+    help=N_(
+        "Leave out coupons already sent on a postcard or letter (the default), or print them "
+        "again (--reprint)."
+    ),
+)
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def print_command(
     obj, layout, campaign, customers, month, period, sheet, start_row, start_col, output,
-    no_record, as_json,
+    no_record, not_mailed, as_json,
 ):  # fmt: skip
     from shopcrm.i18n import N_
     from shopcrm.services.printing import pieces as P
+    from shopcrm.services.printing import plan as mailing_plan
     from shopcrm.services.printing.labels import get_sheet, start_index
     from shopcrm.services.printing.layout import PrintOptionError
     from shopcrm.store.errors import NotFound
@@ -76,21 +91,24 @@ def print_command(
     db = obj.db
     if layout == "labels":
         start_index(get_sheet(sheet), start_row, start_col)  # bad options fail before any work
+    if not (customers or month or campaign):
+        raise PrintOptionError(
+            "campaign", N_("choose --campaign, --month or --customers (what to print).")
+        )
     try:
-        if customers:
-            chosen = P.for_customers(db, _ids(customers), campaign=campaign)
-        elif month:
-            chosen = P.for_birthday_month(db, month)
-        elif campaign:
-            chosen = P.for_campaign(db, campaign, period_key=period)
-        else:
-            raise PrintOptionError(
-                "campaign", N_("choose --campaign, --month or --customers (what to print).")
-            )
+        plan = mailing_plan.build(
+            db,
+            campaign=campaign,
+            month=month if not customers else None,
+            customer_ids=_ids(customers) if customers else None,
+            period_key=period,
+            reprint=not not_mailed,
+            posted=layout in mailing_plan.POSTED_LAYOUTS,
+        )
     except NotFound as exc:
         raise CliError(_("No campaign {name!r}.").format(name=exc.key)) from None
     result = P.run(
-        db, layout, chosen, None, record=False, sheet=sheet,
+        db, layout, plan, None, record=False, sheet=sheet,
         start_row=start_row, start_col=start_col,
     )  # fmt: skip
     printed = len(result.printed)
@@ -101,6 +119,7 @@ def print_command(
         tmp.replace(output)
         if not no_record:
             P.record_mailings(db, result.printed, layout)
+    already = [] if plan.reprint else plan.already_mailed
     if as_json:
         echo_json({
             "output": str(output), "pages": result.pages, "printed": printed,
@@ -109,6 +128,10 @@ def print_command(
             "skipped": [{"id": s.customer.id, "name": s.customer.name, "reason": s.message}
                         for s in result.skipped],
             "mailings_recorded": 0 if no_record else printed,
+            "cards": len(plan.cards),
+            "already_mailed": [{"id": p.customer.id, "name": p.customer.name, "code": p.code}
+                               for p in already],
+            "reprinted": [p.customer.id for p in plan.already_mailed] if plan.reprint else [],
         })  # fmt: skip
         return
     click.echo(
@@ -123,6 +146,25 @@ def print_command(
                             len(result.skipped)).format(n=len(result.skipped)))  # fmt: skip
         for s in result.skipped:
             click.echo(f"  #{s.customer.id} {s.customer.name}: {s.message}")
+    if already:
+        click.echo(
+            ngettext(
+                "Left out {n} coupon already mailed (print them again with --reprint):",
+                "Left out {n} coupons already mailed (print them again with --reprint):",
+                len(already),
+            ).format(n=len(already))
+        )
+        for p in already:
+            click.echo(f"  #{p.customer.id} {p.customer.name} ({p.code})")
+    if plan.reprint and plan.already_mailed:
+        n = len(plan.already_mailed)
+        click.echo(
+            ngettext(
+                "Reprinted {n} coupon already mailed:", "Reprinted {n} coupons already mailed:", n
+            ).format(n=n)
+        )
+        for p in plan.already_mailed:
+            click.echo(f"  #{p.customer.id} {p.customer.name} ({p.code})")
     if not no_record and printed:
         click.echo(ngettext("Recorded {n} mailing.", "Recorded {n} mailings.", printed)
                    .format(n=printed))  # fmt: skip

@@ -20,7 +20,6 @@ from shopcrm.services.printing.layout import (
     Piece,
     PrintResult,
     ProgressFn,
-    RunOptions,
     Shop,
     Skipped,
 )

@@ -111,7 +111,7 @@ class MailingPlan:
             raise EmptyPieceError(
                 "campaign",
                 N_(
-                    "no coupon of {campaign} to print for these guests: issue the coupons "
+                    "no coupons issued yet for {campaign} to these guests: issue the coupons "
                     "first (Coupons page, or shopcrm coupons issue), then print."
                 ),
                 campaign=_campaign_name(self.campaign),
@@ -151,9 +151,7 @@ def _cards(pieces: Sequence[Piece], posted: bool) -> list[list[Piece]]:
     return cards
 
 
-def _sort_out(
-    pieces: Iterable[Piece], posted: bool
-) -> tuple[list[Piece], list[Skipped]]:
+def _sort_out(pieces: Iterable[Piece], posted: bool) -> tuple[list[Piece], list[Skipped]]:
     ok: list[Piece] = []
     skipped: dict[object, Skipped] = {}
     for piece in pieces:
@@ -172,9 +170,7 @@ def _sort_out(
     return ok, list(skipped.values())
 
 
-def from_pieces(
-    pieces: Sequence[Piece], *, posted: bool = True, lang: str = ""
-) -> MailingPlan:
+def from_pieces(pieces: Sequence[Piece], *, posted: bool = True, lang: str = "") -> MailingPlan:
     """A plan of ready pieces (their messages as they are), e.g. for previews and benchmarks."""
     campaign = next((p.campaign for p in pieces if p.campaign), None)
     no_coupon = [p for p in pieces if campaign is not None and p.coupon is None]
@@ -263,9 +259,7 @@ def build(
 
     already: list[Piece] = []
     if camp is not None:
-        sent = mailings.mailed_coupons(
-            db, [p.coupon.id for p in ok if p.coupon], CARRIES_COUPON
-        )
+        sent = mailings.mailed_coupons(db, [p.coupon.id for p in ok if p.coupon], CARRIES_COUPON)
         already = [p for p in ok if p.coupon and p.coupon.id in sent]
         if not reprint:
             ok = [p for p in ok if not (p.coupon and p.coupon.id in sent)]
@@ -274,9 +268,7 @@ def build(
     shop_lang = shop.get("language") or ""
     cards: list[Card] = []
     groups = _cards(ok, posted)
-    favs = (
-        campaign_store.favourites(db, {p.customer.id for p in ok}) if camp and groups else {}
-    )
+    favs = campaign_store.favourites(db, {p.customer.id for p in ok}) if camp and groups else {}
     for members in groups:
         lead = members[0]
         lang = getattr(lead.customer, "language", "") or shop_lang or ""

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -42,7 +43,9 @@ LAYOUT_LABELS = {
     "tickets": N_("Coupon tickets (A4, 10 per sheet)"),
     "labels": N_("Address labels"),
     "address-side": N_("Postcard address side"),
+    "postcards-duplex": N_("Postcards, both sides (front and address side)"),
 }
+ALL_PERIODS = ""
 PRINT_DPI = 300
 
 
@@ -53,6 +56,9 @@ class PrintPage(QWidget):
         self.setObjectName("printPage")
         self.task = None
         self.result = None  # the PrintResult shown in the preview
+        self.plan = None  # the mailing plan it was drawn from
+        self.steps = []  # the run's PDFs: one, or address sides then fronts (one-sided printer)
+        self._step = 0
         self._generation = 0
         self._debounce = QTimer(self, singleShot=True, interval=400)
         self._debounce.timeout.connect(self.make_preview)
@@ -69,6 +75,7 @@ class PrintPage(QWidget):
         split.setSizes([360, 700])
 
         self._fill_campaigns()
+        self._layout_changed()
         self._sheet_changed()
         self._source_changed()
         ctx.coupons_changed.connect(self._fill_campaigns)
@@ -92,6 +99,10 @@ class PrintPage(QWidget):
         self.campaign_combo.setObjectName("printCampaign")
         form.addRow(self.campaign_radio)
         form.addRow(_("Campaign"), self.campaign_combo)
+        self.period_combo = QComboBox(what)
+        self.period_combo.setObjectName("printPeriod")
+        self.period_combo.setToolTip(_("Which issue of the campaign: e.g. the birthday month."))
+        form.addRow(_("Period"), self.period_combo)
         self.month_radio = QRadioButton(_("Birthday list of a month"), what)
         self.month_combo = QComboBox(what)
         self.month_combo.setObjectName("printMonth")
@@ -117,6 +128,12 @@ class PrintPage(QWidget):
         for key in LAYOUTS:
             self.layout_combo.addItem(_(LAYOUT_LABELS[key]), key)
         hform.addRow(_("Layout"), self.layout_combo)
+        self.duplex_box = QCheckBox(
+            _("My printer prints both sides (one PDF: front, back, …)"), how
+        )
+        self.duplex_box.setObjectName("printDuplex")
+        self.duplex_box.setChecked(False)
+        hform.addRow(self.duplex_box)
         self.sheet_combo = QComboBox(how)
         self.sheet_combo.setObjectName("printSheet")
         from shopcrm.services.printing.labels import SHEETS
@@ -172,6 +189,22 @@ class PrintPage(QWidget):
         self.summary = self.run_status.result
         self.skipped_list = self.run_status.skipped
         col.addWidget(self.run_status)
+        self.already_label = QLabel(panel)
+        self.already_label.setObjectName("printAlready")
+        self.already_label.setWordWrap(True)
+        self.already_label.setVisible(False)
+        col.addWidget(self.already_label)
+        self.reprint_box = QCheckBox(panel)
+        self.reprint_box.setObjectName("printReprint")
+        self.reprint_box.setVisible(False)
+        col.addWidget(self.reprint_box)
+        self.steps_label = QLabel(panel)
+        self.steps_label.setObjectName("printSteps")
+        self.steps_label.setWordWrap(True)
+        self.steps_label.setVisible(False)
+        self.steps_label.setFrameShape(QFrame.Shape.StyledPanel)
+        self.steps_label.setMargin(6)
+        col.addWidget(self.steps_label)
         col.addStretch(1)
 
         self.record_box = QCheckBox(_("Record as sent (mailing history)"), panel)
@@ -184,15 +217,20 @@ class PrintPage(QWidget):
         self.save_button.clicked.connect(self.save_pdf)
         self.print_button = QPushButton(_("Print…"), panel)
         self.print_button.setObjectName("printPrint")
-        self.print_button.clicked.connect(self.print_pdf)
+        # clicked(bool) would hand its bool to print_pdf's printer: call it with nothing.
+        self.print_button.clicked.connect(lambda _checked=False: self.print_pdf())
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.print_button)
         col.addLayout(buttons)
 
         for radio in (self.campaign_radio, self.month_radio, self.guest_radio):
             radio.toggled.connect(self._source_changed)
-        for combo in (self.campaign_combo, self.month_combo, self.layout_combo):
+        for combo in (self.campaign_combo, self.month_combo, self.layout_combo, self.period_combo):
             combo.currentIndexChanged.connect(self._options_changed)
+        self.campaign_combo.currentIndexChanged.connect(self._fill_periods)
+        self.layout_combo.currentIndexChanged.connect(self._layout_changed)
+        self.duplex_box.toggled.connect(self._options_changed)
+        self.reprint_box.toggled.connect(self._options_changed)
         self.layout_combo.currentIndexChanged.connect(self._sheet_changed)
         self.sheet_combo.currentIndexChanged.connect(self._sheet_changed)
         for spin in (self.start_row, self.start_col):
@@ -217,7 +255,33 @@ class PrintPage(QWidget):
         index = self.campaign_combo.findData(current)
         self.campaign_combo.setCurrentIndex(max(index, 0))
         self.campaign_combo.blockSignals(False)
+        self._fill_periods()
         self._options_changed()
+
+    def _fill_periods(self, *_args) -> None:
+        """The issue periods of the campaign's printable coupons, newest first; a birthday
+        campaign starts on its newest month (one month's cards at a time)."""
+        from shopcrm.services.campaigns import period_text
+        from shopcrm.store import campaigns, coupons
+
+        current = self.period_combo.currentData()
+        camp_id = self.campaign_combo.currentData()
+        keys: list[str] = []
+        kind = ""
+        if camp_id is not None:
+            kind = campaigns.get(self.ctx.db, camp_id).kind
+            keys = sorted({c.period_key for c in coupons.for_campaign(self.ctx.db, camp_id)},
+                          reverse=True)  # fmt: skip
+        self.period_combo.blockSignals(True)
+        self.period_combo.clear()
+        self.period_combo.addItem(_("All periods"), ALL_PERIODS)
+        for key in keys:
+            self.period_combo.addItem(period_text(key), key)
+        index = self.period_combo.findData(current) if current else -1
+        if index < 0:
+            index = 1 if kind == "birthday" and keys else 0
+        self.period_combo.setCurrentIndex(index)
+        self.period_combo.blockSignals(False)
 
     def _load_offset(self) -> None:
         from shopcrm.store import settings
@@ -263,6 +327,7 @@ class PrintPage(QWidget):
     def _source_changed(self, *_args) -> None:
         # The campaign also says whose coupon goes on the selected guest's piece.
         self.campaign_combo.setEnabled(not self.month_radio.isChecked())
+        self.period_combo.setEnabled(self.campaign_radio.isChecked())
         self.month_combo.setEnabled(self.month_radio.isChecked())
         self._options_changed()
 
@@ -292,11 +357,20 @@ class PrintPage(QWidget):
             "sheet": self.sheet_combo.currentData(),
             "start_row": self.start_row.value(),
             "start_col": self.start_col.value(),
+            "period": self.period_combo.currentData() or None
+            if self.campaign_radio.isChecked()
+            else None,
+            "reprint": self.reprint_box.isChecked(),
+            "duplex": self.duplex_box.isChecked(),
         }
+
+    def _layout_changed(self, *_args) -> None:
+        self.duplex_box.setVisible(self.layout_combo.currentData() == "postcards-duplex")
 
     # --- building the PDF in the background ---------------------------------------------------
     def make_preview(self) -> None:
-        """Build the PDF for the current choices in the background and show it."""
+        """Build the mailing plan and the PDF(s) for the current choices in the background and
+        show them (the one-sided postcard flow builds the address sides and the fronts)."""
         self._debounce.stop()
         if self.task is not None:
             self.task.cancel()
@@ -307,29 +381,46 @@ class PrintPage(QWidget):
         generation = self._generation
         db_path = self.ctx.db_path
         self.result = None
+        self.plan = None
+        self.steps = []
         self._set_busy(True)
         self.summary.setText(_("Preparing…"))
 
         def work(task):
             from shopcrm.services.printing import pieces as P
+            from shopcrm.services.printing import plan as mailing_plan
             from shopcrm.store.db import connect
 
+            layout = opts["layout"]
             db = connect(db_path)
             try:
-                if opts["guest_id"]:
-                    chosen = P.for_customers(db, [opts["guest_id"]], campaign=opts["campaign_id"])
-                elif opts["month"] is not None:
-                    chosen = P.for_birthday_month(db, opts["month"])
-                else:
-                    chosen = P.for_campaign(db, opts["campaign_id"])
+                plan = mailing_plan.build(
+                    db,
+                    campaign=opts["campaign_id"],
+                    month=opts["month"] if not opts["guest_id"] else None,
+                    customer_ids=[opts["guest_id"]] if opts["guest_id"] else None,
+                    period_key=opts["period"],
+                    reprint=opts["reprint"],
+                    posted=layout in mailing_plan.POSTED_LAYOUTS,
+                )
                 task.check_cancelled()
-                return P.render(
-                    opts["layout"], chosen, shop=P.shop_from_settings(db),
-                    offset=P.offset_from_settings(db), sheet=opts["sheet"],
-                    start_row=opts["start_row"], start_col=opts["start_col"],
-                    progress=lambda done, total: task.progress(done, total, ""),
-                    cancel=lambda: task.cancelled,
-                )  # fmt: skip
+                if layout == "postcards-duplex" and not opts["duplex"]:
+                    layouts = ["address-side", "postcards"]  # backs first, then turn the stack
+                else:
+                    layouts = [layout]
+                results = []
+                for n, one in enumerate(layouts):
+                    base = n * len(plan.cards)
+                    total = len(plan.cards) * len(layouts)
+                    results.append(P.render(
+                        one, plan, shop=P.shop_from_settings(db),
+                        offset=P.offset_from_settings(db), sheet=opts["sheet"],
+                        start_row=opts["start_row"], start_col=opts["start_col"],
+                        progress=lambda done, _t, base=base, total=total: task.progress(
+                            base + done, total, ""),
+                        cancel=lambda: task.cancelled,
+                    ))  # fmt: skip
+                return plan, results
             finally:
                 db.close()
 
@@ -337,22 +428,27 @@ class PrintPage(QWidget):
             # A newer preview was started, or the page was rebuilt (language switch) meanwhile.
             return isValid(self) and generation == self._generation
 
-        def done(result) -> None:
+        def done(value) -> None:
             if not current():
                 return
             self.task = None
             self._set_busy(False)
-            self.show_result(result)
+            plan, results = value
+            self.show_plan(plan, results)
 
         def failed(exc, trace) -> None:
             if not current():
                 return
             self.task = None
             self._set_busy(False)
+            from shopcrm.domain.rules import ValidationError
             from shopcrm.services.printing.layout import PrintCancelled
 
+            self.preview.clear()
             if isinstance(exc, (Cancelled, PrintCancelled)):
                 self.summary.setText(_("Cancelled."))
+            elif isinstance(exc, ValidationError):  # e.g. no coupons issued yet: nothing printed
+                self.summary.setText(str(exc))
             else:
                 self.summary.setText(_("Could not make the PDF: {error}").format(error=exc))
 
@@ -372,6 +468,66 @@ class PrintPage(QWidget):
         self.progress.setValue(0)
         self.save_button.setEnabled(not busy and self.result is not None)
         self.print_button.setEnabled(not busy and self.result is not None)
+
+    def show_plan(self, plan, results) -> None:
+        """Show a built run: the plan's left-out and already-mailed guests, and the first PDF
+        (with two steps, the address sides first)."""
+        self.plan = plan
+        self.steps = list(results)
+        self._step = 0
+        n_already = len(plan.already_mailed)
+        names = ", ".join(dict.fromkeys(p.customer.name for p in plan.already_mailed))
+        if n_already:
+            if plan.reprint:
+                text = ngettext(
+                    "Reprinting {n} coupon already mailed: {names}.",
+                    "Reprinting {n} coupons already mailed: {names}.",
+                    n_already,
+                )
+            else:
+                text = ngettext(
+                    "{n} coupon was already mailed and is left out: {names}.",
+                    "{n} coupons were already mailed and are left out: {names}.",
+                    n_already,
+                )
+            self.already_label.setText(text.format(n=n_already, names=names))
+            self.reprint_box.setText(
+                ngettext(
+                    "Reprint the {n} already mailed", "Reprint the {n} already mailed", n_already
+                ).format(n=n_already)
+            )
+        self.already_label.setVisible(bool(n_already))
+        self.reprint_box.setVisible(bool(n_already) or self.reprint_box.isChecked())
+        self.show_result(results[0])
+        self._show_step()
+
+    def _show_step(self) -> None:
+        """The one-sided postcard flow: step 1 prints the address sides, step 2 the fronts."""
+        two = len(self.steps) == 2 and self.result is not None and bool(self.result.printed)
+        self.steps_label.setVisible(two)
+        if not two:
+            return
+        cards = len(self.plan.cards)
+        if self._step == 0:
+            self.steps_label.setText(
+                ngettext(
+                    "Step 1 of 2: print the address sides ({n} card). Then keep the stack in "
+                    "the order it came out, turn it over and put it back in the tray.",
+                    "Step 1 of 2: print the address sides ({n} cards). Then keep the stack in "
+                    "the order it came out, turn it over and put it back in the tray.",
+                    cards,
+                ).format(n=cards)
+            )
+        else:
+            self.steps_label.setText(
+                ngettext(
+                    "Step 2 of 2: the stack is turned over; print the fronts ({n} card). "
+                    "Card 1's front greets the guest named on its back.",
+                    "Step 2 of 2: the stack is turned over; print the fronts ({n} cards). "
+                    "Card 1's front greets the guest named on its back.",
+                    cards,
+                ).format(n=cards)
+            )
 
     def show_result(self, result) -> None:
         self.result = result
@@ -399,12 +555,26 @@ class PrintPage(QWidget):
         self.print_button.setEnabled(n > 0)
 
     # --- output ------------------------------------------------------------------------------
+    def _step_done(self) -> bool:
+        """After a PDF was saved or printed: on to the fronts (step 2) if the address sides
+        were step 1; True when the run is complete (then its mailings are recorded)."""
+        if len(getattr(self, "steps", [])) == 2 and self._step == 0:
+            self._step = 1
+            self.show_result(self.steps[1])
+            self._show_step()
+            return False
+        self._record()
+        return True
+
     def save_pdf(self, path: str | None = None) -> str | None:
-        """Write the previewed PDF (asks where unless ``path`` is given); records the mailings."""
+        """Write the previewed PDF (asks where unless ``path`` is given); records the mailings
+        once the run is complete (with two steps: after the fronts)."""
         if self.result is None or not self.result.printed:
             return None
         if not path:
             layout = self.options()["layout"]
+            if len(getattr(self, "steps", [])) == 2:
+                layout = ("address-side", "postcards")[self._step]
             suggested = f"{layout}-{dt.date.today():%Y%m%d}.pdf"
             path, _filter = QFileDialog.getSaveFileName(
                 self, _("Save PDF"), suggested, _("PDF files (*.pdf)")
@@ -417,23 +587,39 @@ class PrintPage(QWidget):
         except OSError as exc:
             QMessageBox.warning(self, _("Save PDF"), _("Could not save: {error}").format(error=exc))
             return None
-        self._record()
-        self.summary.setText(_("Saved to {path}.").format(path=path))
+        complete = self._step_done()
+        message = _("Saved to {path}.").format(path=path)
+        self.summary.setText(message if complete else f"{message} {self.summary.text()}")
         return path
+
+    printer_factory = None
+    """Optional: a callable returning the QPrinter to print on (no print dialog then); tests
+    give one that writes a PDF file."""
 
     def print_pdf(self, printer=None) -> bool:
         """Print the previewed PDF: each page rendered at 300 dpi onto the printer's page, at the
-        paper's edge (no extra margins: the printer offset setting corrects the position)."""
+        paper's edge (no extra margins: the printer offset setting corrects the position). Without
+        ``printer`` (the Print… button) the print dialog asks, or ``printer_factory`` gives one.
+        A failure is shown to the user; nothing is recorded then."""
         if self.result is None or not self.result.printed or not self.preview.is_ready():
             return False
-        if not print_document(self.preview.document, self, printer, PRINT_DPI):
+        if printer is None and self.printer_factory is not None:
+            printer = self.printer_factory()
+        try:
+            if not print_document(self.preview.document, self, printer, PRINT_DPI):
+                return False
+        except Exception as exc:  # a printer driver error must reach the user, not the log only
+            QMessageBox.warning(self, _("Print"), _("Could not print: {error}").format(error=exc))
+            self.summary.setText(_("Could not print: {error}").format(error=exc))
             return False
-        self._record()
-        self.summary.setText(_("Sent to the printer."))
+        complete = self._step_done()
+        if complete:
+            self.summary.setText(_("Sent to the printer."))
         return True
 
     def _record(self) -> None:
-        """A mailing per printed customer, once per built PDF (saving twice is one mailing)."""
+        """A mailing per guest on the plan's cards, once per built run (saving twice is one
+        mailing); a two-sided postcard run records one postcard per guest."""
         if not self.record_box.isChecked() or getattr(self, "_recorded", False):
             return
         self._recorded = True
