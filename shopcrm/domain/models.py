@@ -69,6 +69,7 @@ class Customer:
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
     erased_at: dt.datetime | None = None  # personal data erased on request; visits kept
+    language: str = ""  # the language of their DMs: "ja", "en", or "" = the shop's language
 
     @property
     def has_birthday(self) -> bool:

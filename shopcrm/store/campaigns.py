@@ -352,7 +352,7 @@ _CUSTOMER_COLUMNS = (
     " c.city, c.street, c.building, c.birth_year, c.birth_month, c.birth_day, c.channel_id,"
     " coalesce(ch.name, ''), c.tags, c.notes, c.dm_consent, c.dm_consent_at,"
     " c.dm_consent_channel, c.do_not_mail, c.created_at, c.updated_at, c.erased_at,"
-    " c.visit_count, c.last_visit_at, c.first_visit_at"
+    " c.visit_count, c.last_visit_at, c.first_visit_at, c.language"
 )
 
 
@@ -363,7 +363,7 @@ def _moment(text: str | None) -> dt.datetime | None:
 def _candidate(row) -> Candidate:
     (id_, code, name, kana, phone, email, line_id, postal, pref, city, street, building, by, bm, bd,
      channel_id, channel, tags, notes, consent, consent_at, consent_channel, dnm, created, updated,
-     erased, visit_count, last_visit, first_visit) = row  # fmt: skip
+     erased, visit_count, last_visit, first_visit, language) = row  # fmt: skip
     customer = Customer(
         id=id_,
         code=code,
@@ -391,6 +391,7 @@ def _candidate(row) -> Candidate:
         created_at=_moment(created),
         updated_at=_moment(updated),
         erased_at=_moment(erased),
+        language=language or "",
     )
     return Candidate(customer, visit_count, _moment(last_visit), _moment(first_visit))
 

@@ -353,3 +353,10 @@ def m0005_builtin_templates(db: Database) -> None:
             "UPDATE campaigns SET template = ? WHERE name = ? AND template = ?",
             [text, name, _FIRST_TEMPLATES[name]],
         )
+
+
+@migrations(name="0006_customer_language")
+def m0006_customer_language(db: Database) -> None:
+    """The language of each guest's DMs ("ja", "en"; "" = the shop's language): a card is
+    printed in its reader's language, not in the language of the screen it was printed from."""
+    db.execute("ALTER TABLE customers ADD COLUMN language TEXT NOT NULL DEFAULT ''")

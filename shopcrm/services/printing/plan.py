@@ -178,10 +178,20 @@ def from_pieces(pieces: Sequence[Piece], *, posted: bool = True, lang: str = "")
     seen = {s.customer.id for s in skipped}
     skipped += [Skipped(p.customer, NO_COUPON) for p in no_coupon if p.customer.id not in seen]
     cards = [
-        Card(members, members[0].message, getattr(members[0].customer, "language", "") or lang)
+        Card(members, members[0].message, members[0].customer.language or lang)
         for members in _cards(ok, posted)
     ]
     return MailingPlan(cards, skipped, campaign=campaign, posted=posted)
+
+
+def dm_language(template: str) -> str:
+    """The language a DM text is written in: "ja" when it has Japanese script, else "en"; ""
+    for no text. A guest without a language of their own, in a shop without a language set, gets
+    their DMs in the language the shop wrote the campaign's text in."""
+    if not template.strip():
+        return ""
+    japanese = any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in template)
+    return "ja" if japanese else "en"
 
 
 def joined_names(people: Sequence[Customer], template: str) -> str:
@@ -266,12 +276,13 @@ def build(
 
     shop = settings_store.get_all(db)
     shop_lang = shop.get("language") or ""
+    template_lang = dm_language(camp.template if camp else "")
     cards: list[Card] = []
     groups = _cards(ok, posted)
     favs = campaign_store.favourites(db, {p.customer.id for p in ok}) if camp and groups else {}
     for members in groups:
         lead = members[0]
-        lang = getattr(lead.customer, "language", "") or shop_lang or ""
+        lang = lead.customer.language or shop_lang or template_lang
         message = ""
         if camp is not None:
             people_on = household_people(members)
