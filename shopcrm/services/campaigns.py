@@ -26,6 +26,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from shopcrm.domain import dates
+from shopcrm.domain.favourites import dm_name
 from shopcrm.domain.models import Campaign, Coupon, Customer
 from shopcrm.domain.money import format_money, format_yen_ja
 from shopcrm.domain.rules import ValidationError
@@ -371,7 +372,7 @@ def render_message(
     lang = lang or current_language()
     values = {
         "name": customer.name,
-        "favourite": favourite or _("our seasonal specials"),
+        "favourite": dm_name(favourite) or _("our seasonal specials"),
         "coupon_code": coupon.code if coupon else "",
         "expires": dates.format_date(coupon.valid_until, lang) if coupon else "",
         "valid_from": dates.format_date(coupon.valid_from, lang) if coupon else "",

@@ -483,7 +483,9 @@ def target_customers(db: Database, campaign: Campaign, *, today: dt.date) -> lis
 def favourites(db: Database, customer_ids: Iterable[int]) -> dict[int, str]:
     """Per customer: the loved item (else liked; drinks before food on a tie), else the item they
     ordered most (not counting "other" menu items such as the お通し table charge, which everyone
-    gets). Customers with neither are absent."""
+    gets, nor soft drinks and desserts). Customers with neither are absent."""
+    from shopcrm.domain.favourites import NOT_A_FAVOURITE
+
     ids = sorted({int(i) for i in customer_ids})
     result: dict[int, str] = {}
     for start in range(0, len(ids), 500):
@@ -507,6 +509,8 @@ def favourites(db: Database, customer_ids: Iterable[int]) -> dict[int, str]:
         if not missing:
             continue
         marks = ", ".join("?" for _ in missing)
+        # Soft drinks and desserts are nobody's fallback favourite (domain.favourites).
+        not_fav = " ".join("AND coalesce(mc.name, '') NOT LIKE ?" for _ in NOT_A_FAVOURITE)
         for cid, name in db.execute(
             f"""SELECT customer_id, name FROM (
                 SELECT v.customer_id, vi.name, row_number() OVER (
@@ -515,10 +519,10 @@ def favourites(db: Database, customer_ids: Iterable[int]) -> dict[int, str]:
                 FROM visit_items vi JOIN visits v ON v.id = vi.visit_id
                 LEFT JOIN menu_items mi ON mi.id = vi.menu_item_id
                 LEFT JOIN menu_categories mc ON mc.id = mi.category_id
-                WHERE v.customer_id IN ({marks}) AND coalesce(mc.kind, '') != 'other'
+                WHERE v.customer_id IN ({marks}) AND coalesce(mc.kind, '') != 'other' {not_fav}
                 GROUP BY v.customer_id, vi.name)
             WHERE rank = 1""",
-            missing,
+            [*missing, *(f"%{word}%" for word in NOT_A_FAVOURITE)],
         ):
             result[cid] = name
     return result
