@@ -88,6 +88,8 @@ def _field_options(fn):
                      help=N_("The guest agreed to receive direct mail (or withdrew).")),
         click.option("--do-not-mail/--mail-ok", default=None,
                      help=N_("Never send this guest mail, whatever the consent.")),
+        click.option("--language", type=click.Choice(("ja", "en", "shop")), default=None,
+                     help=N_("The language of the guest's DMs (shop: the shop's language).")),
         click.option("--json", "as_json", is_flag=True, help=N_("Print the record as JSON.")),
     ]  # fmt: skip
     for option in reversed(options):
@@ -108,6 +110,8 @@ def _apply(db, c, values: dict):
                   "do_not_mail"):  # fmt: skip
         if values.get(field) is not None:
             changes[field] = values[field]
+    if values.get("language") is not None:
+        changes["language"] = "" if values["language"] == "shop" else values["language"]
     if values.get("code") is not None:
         changes["code"] = values["code"].strip() or None
     if values.get("tags"):
@@ -390,6 +394,7 @@ def _echo_profile(c, figures, prefs, recent, held) -> None:
         (_("Acquisition channel"), c.channel),
         (_("Tags"), ", ".join(c.tags)),
         (_("DM consent"), consent),
+        (_("DM language"), {"ja": "日本語", "en": "English"}.get(c.language, _("the shop's"))),
         (_("Registered"), format_when(c.created_at)),
         (_("Notes"), c.notes),
     ]  # fmt: skip

@@ -199,3 +199,18 @@ def test_the_dialog_remembers_its_size(ctx, qtbot):  # noqa: F811
     dialog.reject()
     again = _open(ctx, qtbot)
     assert (again.width(), again.height()) == (760, 560)
+
+
+def test_the_dm_language_is_one_combo_box_and_is_saved(ctx, qtbot):  # noqa: F811
+    existing = add_customer(ctx.db, "John Smith", "ジョン スミス", "0312345679")
+    dialog = _open(ctx, qtbot, existing.id)
+    combo = dialog.dm_language
+    assert combo.accessibleName() and combo.currentData() == ""  # the shop's language
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # 日本語
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # English
+    assert combo.currentText() == "English"
+    _save(qtbot, dialog)
+    assert customers.get(ctx.db, existing.id).language == "en"
+    again = _open(ctx, qtbot, existing.id)
+    assert again.dm_language.currentData() == "en"

@@ -12,7 +12,6 @@ from shopcrm.services import campaigns
 from shopcrm.store import customers, mailings, settings
 from tests.services.pdfcheck import page_texts, qr_codes
 
-
 ADDRESSES = [
     ("1500001", "東京都", "渋谷区", "神宮前4-2-8"),
     ("5300001", "大阪府", "大阪市北区", "梅田1-1-3"),

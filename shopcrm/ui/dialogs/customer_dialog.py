@@ -166,6 +166,12 @@ class CustomerDialog(DialogBase):
         self.do_not_mail = QCheckBox(_("Do not mail (asked us not to send anything)"), self)
         self.do_not_mail.setObjectName("customer_do_not_mail")
         self.do_not_mail.setAccessibleName(_("Do not mail"))
+        self.dm_language = QComboBox(self)  # the language of the guest's DMs
+        self.dm_language.setObjectName("customer_language")
+        self.dm_language.setAccessibleName(_("DM language"))
+        self.dm_language.setToolTip(_("The language the guest's postcards and letters print in."))
+        for label, code in ((_("Shop's language"), ""), ("日本語", "ja"), ("English", "en")):
+            self.dm_language.addItem(label, code)
         self.phone_notice = FieldError(self)
         self.phone_notice.setObjectName("phoneNotice")
         self.general_error = FieldError(self)
@@ -186,6 +192,7 @@ class CustomerDialog(DialogBase):
         consent_row.addWidget(self.consent_info, 1)
         right.addRow("", consent_row)
         right.addRow("", self.do_not_mail)
+        right.addRow(_("DM language"), self.dm_language)
         notes_label = QLabel(labels["notes"], self)
         notes_label.setBuddy(notes)
         right.addRow(notes_label, notes)
@@ -203,7 +210,8 @@ class CustomerDialog(DialogBase):
         outer.addWidget(self.buttons)
 
         order = [self.fields[k] for k in _LEFT_FIELDS] + [self.fields[k] for k in _RIGHT_FIELDS]
-        order += [self.dm_consent, self.consent_how, self.do_not_mail, notes, self.save_button]
+        order += [self.dm_consent, self.consent_how, self.do_not_mail, self.dm_language, notes,
+                  self.save_button]  # fmt: skip
         order.append(self.buttons.button(self.buttons.StandardButton.Cancel))
         for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
@@ -248,6 +256,7 @@ class CustomerDialog(DialogBase):
         self.dm_consent.setChecked(c.dm_consent)
         self.consent_how.setCurrentText(c.dm_consent_channel)
         self.do_not_mail.setChecked(c.do_not_mail)
+        self.dm_language.setCurrentIndex(max(self.dm_language.findData(c.language), 0))
         # Setting the postal code must not overwrite the stored address.
         self._auto_address = {}
         self.fields["postal_code"].blockSignals(True)
@@ -304,6 +313,7 @@ class CustomerDialog(DialogBase):
             dm_consent_at=self._consent_at if consent else None,
             dm_consent_channel=self.consent_how.currentText().strip() if consent else "",
             do_not_mail=self.do_not_mail.isChecked(),
+            language=self.dm_language.currentData() or "",
         )
 
     # --- validation ----------------------------------------------------------------------------
