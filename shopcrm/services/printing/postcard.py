@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Unpack
 
+from shopcrm.i18n import _
 from shopcrm.services.printing.layout import (
     ACCENT,
     GREY,
@@ -16,9 +17,12 @@ from shopcrm.services.printing.layout import (
     PrintResult,
     RunOptions,
     Shop,
+    addressed,
     coupon_box,
+    discount_text,
     draw_fitted,
     draw_lines,
+    expiry_text,
     fit_paragraphs,
     heading,
     make_pdf,
@@ -64,7 +68,7 @@ def draw(doc: Doc, piece: Piece, shop: Shop, *, coupons: Sequence[Piece] | None 
     c.setFillColorRGB(*ACCENT)
     draw_fitted(c, heading(piece.campaign), WIDTH / 2, doc.top(27), inner, 21, align="centre")
     # The personal message, as large as fits.
-    box_h = {0: 0, 1: 48}.get(len(boxes), 36)  # mm
+    box_h = {0: 0, 1: 48}.get(len(boxes), HOUSEHOLD_BOX_H)  # mm
     msg_top, msg_bottom = 33 * mm, (134 - len(boxes) * (box_h + 2) - 1 if boxes else 128) * mm
     body_w = inner - 2 * mm
     area = msg_bottom - msg_top
@@ -75,8 +79,43 @@ def draw(doc: Doc, piece: Piece, shop: Shop, *, coupons: Sequence[Piece] | None 
     draw_lines(c, lines, MARGIN + 1 * mm, top, size, leading=1.6)
     for n, holder in enumerate(reversed(boxes)):  # from the bottom up
         bottom = 134 - n * (box_h + 2)
-        coupon_box(c, holder, MARGIN - 1 * mm, doc.top(bottom), inner + 2 * mm, box_h * mm)
+        if len(boxes) == 1:
+            coupon_box(c, holder, MARGIN - 1 * mm, doc.top(bottom), inner + 2 * mm, box_h * mm)
+        else:
+            _named_coupon(c, holder, MARGIN - 1 * mm, doc.top(bottom), inner + 2 * mm, box_h * mm)
     # Footer: where the shop is.
     c.setFillColorRGB(*GREY)
     footer = "  ".join(p for p in (shop.address_line, shop.phone_line) if p)
     draw_fitted(c, footer, WIDTH / 2, doc.top(141.5), inner, 7, min_size=4.5, align="centre")
+
+
+HOUSEHOLD_BOX_H = 27  # mm: two named coupons on one household card leave room for the message
+
+
+def _named_coupon(c, piece: Piece, x: float, y: float, w: float, h: float) -> None:
+    """A compact coupon box for a card shared by a household: whose coupon it is (each guest's
+    code is theirs alone at the counter), the offer, the code, the expiry and the QR code.
+    (x, y) is the lower-left corner, sizes in points."""
+    from shopcrm.services.printing import qr
+
+    pad = 3 * mm
+    c.saveState()
+    c.setStrokeColorRGB(*ACCENT)
+    c.setLineWidth(0.8)
+    c.setDash(3, 2)
+    c.roundRect(x, y, w, h, 2.5 * mm, stroke=1, fill=0)
+    c.restoreState()
+    qr_size = h - 2 * pad + 2 * mm  # the quiet zone may overlap the padding
+    qr_x = x + w - pad - qr_size + 1.2 * mm
+    c.setFillColorRGB(0, 0, 0)
+    qr.draw(c, piece.code, qr_x, y + (h - qr_size) / 2, qr_size)
+    left, text_w = x + pad, qr_x - x - pad - 1 * mm
+    c.setFillColorRGB(*ACCENT)
+    owner = _("Coupon for {name}").format(name=addressed(piece.customer.name))
+    draw_fitted(c, owner, left, y + h - pad - 2.6 * mm, text_w, 7.5, min_size=5.5)
+    draw_fitted(c, discount_text(piece.campaign), left, y + 14.5 * mm, text_w, 15, min_size=9)
+    c.setFillColorRGB(*INK)
+    draw_fitted(c, piece.code, left, y + 7.5 * mm, text_w, 14, min_size=9)
+    c.setFillColorRGB(*GREY)
+    draw_fitted(c, expiry_text(piece.coupon), left, y + pad, text_w, 6.5, min_size=5)
+    c.setFillColorRGB(*INK)

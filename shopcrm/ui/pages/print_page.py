@@ -505,6 +505,10 @@ class PrintPage(QWidget):
         """The one-sided postcard flow: step 1 prints the address sides, step 2 the fronts."""
         two = len(self.steps) == 2 and self.result is not None and bool(self.result.printed)
         self.steps_label.setVisible(two)
+        self.print_button.setText(
+            (_("Print the address sides…"), _("Print the fronts…"))[self._step] if two
+            else _("Print…")
+        )  # fmt: skip
         if not two:
             return
         cards = len(self.plan.cards)
