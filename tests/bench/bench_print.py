@@ -1,4 +1,5 @@
-"""Benchmark: 1,000 postcards with QR codes (target < 3 s), and 1,000 pieces of every layout.
+"""Benchmark: 1,000 postcards with QR codes (target < 3 s), and 1,000 pieces of every layout, also
+through the mailing plan (``plan:`` lines: what the CLI and the Print page run).
 
 Run: ``python tests/bench/bench_print.py [N]``. Font registration (once per process) is timed
 apart. CPU time is printed beside wall time: on a busy machine the wall time is what others left.
@@ -15,7 +16,8 @@ import time
 
 def main(n: int = 1000) -> None:
     from shopcrm.services.printing import address_side, fonts, labels, letter, postcard, tickets
-    from shopcrm.services.printing.pieces import SAMPLE_SHOP, sample_pieces
+    from shopcrm.services.printing import plan as mailing_plan
+    from shopcrm.services.printing.pieces import SAMPLE_SHOP, render, sample_pieces
 
     t = time.perf_counter()
     fonts.register()
@@ -37,7 +39,18 @@ def main(n: int = 1000) -> None:
         ("tickets (with QR)", lambda: tickets.build(pieces, shop=SAMPLE_SHOP)),
         ("labels a-one-28185", lambda: labels.build(pieces, shop=SAMPLE_SHOP)),
         ("address sides", lambda: address_side.build(pieces, shop=SAMPLE_SHOP, households=False)),
+        # What the CLI and the Print page run: one mailing plan, every layout drawn from it.
+        ("plan: postcards (with QR)", lambda: render("postcards", plan(), shop=SAMPLE_SHOP)),
+        ("plan: address sides", lambda: render("address-side", plan(), shop=SAMPLE_SHOP)),
+        (
+            "plan: two-sided (front+back)",
+            lambda: render("postcards-duplex", plan(), shop=SAMPLE_SHOP),
+        ),
     ]
+
+    def plan():
+        return mailing_plan.from_pieces(pieces)
+
     for name, run in runs:
         t, cpu = time.perf_counter(), time.process_time()
         result = run()
