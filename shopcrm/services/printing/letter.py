@@ -11,6 +11,7 @@ from typing import Unpack
 from reportlab.lib.pagesizes import A4
 
 from shopcrm.domain.models import Customer
+from shopcrm.i18n import _
 from shopcrm.services.printing.layout import (
     ACCENT,
     GREY,
@@ -111,8 +112,12 @@ def draw(
     box_w = 130 * mm
     for n, holder in enumerate(reversed(boxes)):  # from the bottom up
         bottom_mm = 258 - n * (box_h + 4)
-        coupon_box(
-            c, holder, (doc.width - box_w) / 2, doc.top(bottom_mm), box_w, box_h * mm, code_size=22
-        )
+        left = (doc.width - box_w) / 2
+        coupon_box(c, holder, left, doc.top(bottom_mm), box_w, box_h * mm, code_size=22)
+        if len(boxes) > 1:  # a household's letter: whose coupon is which (one guest's code each)
+            c.setFillColorRGB(*ACCENT)
+            owner = _("Coupon for {name}").format(name=addressed(holder.customer.name))
+            draw_fitted(c, owner, left + 2 * mm, doc.top(bottom_mm - box_h - 1), box_w, 8)
+            c.setFillColorRGB(*INK)
     c.setFillColorRGB(*GREY)
     draw_fitted(c, shop.name, doc.width / 2, doc.top(282), width, 8, align="centre")
