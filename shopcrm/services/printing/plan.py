@@ -374,12 +374,13 @@ def render(
             each(lambda doc, card, slot: labels.draw_label(doc.c, card.pieces, *sh.cell(slot))),
             title=sh.name, per_page=sh.per_sheet, first=first, **common,
         )  # fmt: skip
-    if layout == "tickets":
-        fronts = [card.front for card in plan.cards]
-        langs = {id(f): card.lang for f, card in zip(fronts, plan.cards, strict=True)}
-        with using_language(next(iter(langs.values()), "")):
-            result = tickets.build(fronts, out, shop=shop, **run)
-        result.printed = plan.pieces
-        result.skipped = list(plan.left_out)
-        return result
+    if layout == "tickets":  # ten a sheet, each ticket in its guest's language
+        tickets_of = [card for card in plan.cards if card.lead.coupon is not None]
+        return make_pdf(
+            out, tickets.A4, tickets_of,
+            each(lambda doc, card, slot: tickets.draw_ticket(
+                doc, card.front, shop, *tickets.cell(slot))),
+            per_page=tickets.COLS * tickets.ROWS,
+            on_page=lambda doc: tickets._cut_marks(doc.c), **common,
+        )  # fmt: skip
     raise PrintOptionError("layout", N_("Unknown layout {layout}."), layout=layout)

@@ -394,9 +394,12 @@ class PrintPage(QWidget):
             layout = opts["layout"]
             db = connect(db_path)
             try:
+                campaign = opts["campaign_id"]
+                if opts["guest_id"] and layout not in mailing_plan.MESSAGE_LAYOUTS:
+                    campaign = None  # one guest's label or address side needs no coupon
                 plan = mailing_plan.build(
                     db,
-                    campaign=opts["campaign_id"],
+                    campaign=campaign,
                     month=opts["month"] if not opts["guest_id"] else None,
                     customer_ids=[opts["guest_id"]] if opts["guest_id"] else None,
                     period_key=opts["period"],
