@@ -167,3 +167,20 @@ def test_the_period_picker_starts_on_the_newest_birthday_month(page, qtbot, issu
     assert {p.coupon.period_key for p in page.result.printed} == {keys[0]}
     assert page.period_combo.itemData(0) == ""  # all periods
     assert dt.date.today()  # (the shop's today is the real one)
+
+
+def test_one_guests_address_side_needs_no_coupon(page, qtbot, app_ctx, db, shop, issued):
+    with_coupon = {c.customer_id for c in issued.issued}
+    guest = next(c for c in shop.customers.values() if c.id not in with_coupon)
+    customers.update(db, dataclasses.replace(customers.get(db, guest.id), dm_consent=True))
+    app_ctx.selected_customer_id = guest.id
+    app_ctx.customer_selected.emit(guest.id)
+    page.guest_radio.setChecked(True)
+    page.layout_combo.setCurrentIndex(page.layout_combo.findData("address-side"))
+    page.make_preview()
+    wait_built(page, qtbot)
+    assert [p.customer.id for p in page.result.printed] == [guest.id]
+    page.layout_combo.setCurrentIndex(page.layout_combo.findData("postcards"))
+    page.make_preview()
+    qtbot.waitUntil(lambda: page.task is None, timeout=15000)
+    assert "issue the coupons first" in page.summary.text()
