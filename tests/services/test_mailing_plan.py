@@ -17,7 +17,7 @@ from shopcrm.services import campaigns, demo
 from shopcrm.services.printing import pieces as P
 from shopcrm.services.printing import plan as mailing_plan
 from shopcrm.services.printing.layout import NO_ADDRESS, NO_COUPON
-from shopcrm.store import customers, mailings
+from shopcrm.store import customers, mailings, settings
 from tests.services.pdfcheck import page_texts, qr_codes
 
 TODAY = dt.date(2026, 11, 20)
@@ -174,7 +174,8 @@ def test_the_dm_is_in_the_guests_language_not_the_screens(db):
 
     camp = campaign_store.get(db, "winback")
     campaigns.issue(db, "winback", customer_ids=[guest.id], today=TODAY)
-    i18n.set_language("en")  # the staff member's screen is in English
+    i18n.set_language("en")  # the staff member's screen is in English ...
+    settings.set(db, "language", "en")  # ... and chosen so in the settings
     try:
         plan = mailing_plan.build(db, campaign=camp, today=TODAY)
         (card,) = plan.cards

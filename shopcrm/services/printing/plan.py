@@ -186,8 +186,9 @@ def from_pieces(pieces: Sequence[Piece], *, posted: bool = True, lang: str = "")
 
 def dm_language(template: str) -> str:
     """The language a DM text is written in: "ja" when it has Japanese script, else "en"; ""
-    for no text. A guest without a language of their own, in a shop without a language set, gets
-    their DMs in the language the shop wrote the campaign's text in."""
+    for no text. A guest without a language of their own gets their DMs in the language the
+    shop wrote the campaign's text in (the screen's language, a staff member's choice, plays no
+    part)."""
     if not template.strip():
         return ""
     japanese = any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in template)
@@ -275,14 +276,15 @@ def build(
             ok = [p for p in ok if not (p.coupon and p.coupon.id in sent)]
 
     shop = settings_store.get_all(db)
-    shop_lang = shop.get("language") or ""
     template_lang = dm_language(camp.template if camp else "")
     cards: list[Card] = []
     groups = _cards(ok, posted)
     favs = campaign_store.favourites(db, {p.customer.id for p in ok}) if camp and groups else {}
     for members in groups:
         lead = members[0]
-        lang = lead.customer.language or shop_lang or template_lang
+        # The guest's own language, else the shop's: the language its DM text is written in
+        # (not the settings' screen language, which is a staff member's choice).
+        lang = lead.customer.language or template_lang
         message = ""
         if camp is not None:
             people_on = household_people(members)
