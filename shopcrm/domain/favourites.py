@@ -29,9 +29,3 @@ def dm_name(label: str) -> str:
     "生ビール"); other notes ("芋焼酎（ロック）") stay, they are part of what the guest drinks."""
     name = _PORTION.sub("", label or "").strip()
     return name or (label or "").strip()
-
-
-def counts_as_favourite(category: str) -> bool:
-    """False for a category whose items are never a guest's fallback favourite."""
-    lowered = (category or "").casefold()
-    return not any(word.casefold() in lowered for word in NOT_A_FAVOURITE)

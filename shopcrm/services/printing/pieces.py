@@ -2,7 +2,8 @@
 of customers), the shop and printer offset from the settings, running a layout, and recording a
 mailing per customer after a print run.
 
-The only printing module that reads the database; the layouts take ``Piece`` objects.
+The printing modules that read the database are this one and ``plan.py`` (the mailing plan
+every print run prints from); the layouts take ``Piece`` objects.
 """
 
 from __future__ import annotations
@@ -13,15 +14,12 @@ from pathlib import Path
 
 from shopcrm.domain.models import Campaign, Coupon, Customer, Mailing
 from shopcrm.services.printing.layout import (
-    ERASED,
-    NO_CONSENT,
     CancelFn,
     Offset,
     Piece,
     PrintResult,
     ProgressFn,
     Shop,
-    Skipped,
 )
 from shopcrm.services.printing.plan import MailingPlan
 
@@ -34,7 +32,6 @@ LAYOUTS = {
     "address-side": "address_side",
     "postcards-duplex": "postcard",  # front and address side of each card, alternating
 }
-MAILED = {"postcard", "letter", "label", "address_side"}  # sent by post: DM consent needed
 
 
 def shop_from_settings(db) -> Shop:
@@ -113,21 +110,6 @@ def for_birthday_month(db, month: int, *, today: dt.date | None = None) -> list[
 
     rows = campaign_service.birthday_list(db, month=month, today=today)
     return for_customers(db, [r.customer.id for r in rows], campaign="birthday")
-
-
-def split_mailable(pieces: Sequence[Piece], kind: str) -> tuple[list[Piece], list[Skipped]]:
-    """Leave out erased customers, and for pieces sent by post those without DM consent."""
-    ok: list[Piece] = []
-    skipped: list[Skipped] = []
-    for piece in pieces:
-        c = piece.customer
-        if c.erased_at is not None:
-            skipped.append(Skipped(c, ERASED))
-        elif kind in MAILED and not c.can_mail:
-            skipped.append(Skipped(c, NO_CONSENT))
-        else:
-            ok.append(piece)
-    return ok, skipped
 
 
 def render(

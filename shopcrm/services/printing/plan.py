@@ -305,15 +305,6 @@ def build(
 
 # --- drawing a plan ------------------------------------------------------------------------------
 
-LAYOUT_KINDS = {
-    "postcards": "postcard",
-    "letters": "letter",
-    "tickets": "ticket",
-    "labels": "label",
-    "address-side": "address_side",
-    "postcards-duplex": "postcard",
-}
-
 
 def render(
     layout: str,
