@@ -192,3 +192,22 @@ def test_the_dm_is_in_the_guests_language_not_the_screens(db):
         assert "Valid until" in text
     finally:
         i18n.set_language("en")
+
+
+def test_household_names_on_one_card():
+    def people(*names):
+        return [Customer(name=n, id=i) for i, n in enumerate(names)]
+
+    assert mailing_plan.joined_names(people("森 一郎", "森 二郎"), "{name}様\nこんにちは") == (
+        "森 一郎様・森 二郎"
+    )
+    assert mailing_plan.joined_names(people("森 一郎", "森 二郎"), "{name}さん、") == (
+        "森 一郎さん・森 二郎"
+    )
+    assert mailing_plan.joined_names(people("森 一郎", "森 二郎"), "{name}へ") == (
+        "森 一郎様・森 二郎様"
+    )
+    assert mailing_plan.joined_names(people("Ann Lee", "Bob Lee"), "Dear {name},", "en") == (
+        "Ann Lee and Bob Lee"
+    )
+    assert mailing_plan.joined_names(people("山田 太郎"), "{name}様") == "山田 太郎"

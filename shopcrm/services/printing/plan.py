@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,16 +196,19 @@ def dm_language(template: str) -> str:
     return "ja" if japanese else "en"
 
 
-def joined_names(people: Sequence[Customer], template: str) -> str:
+def joined_names(people: Sequence[Customer], template: str, lang: str = "ja") -> str:
     """The ``{name}`` of a household card: every name, each followed by its honorific except
-    the last when the template writes one after ``{name}`` (「{name}様」)."""
+    the last when the template writes one after ``{name}`` (「{name}様」, then the template's
+    honorific for all); in English "A and B"."""
     names = [c.name for c in people]
     if len(names) == 1:
         return names[0]
-    after = "{name}様" in template or "{name} 様" in template
-    parts = [f"{n}{honorific(n)}" for n in names[:-1]]
-    last = names[-1] if after else f"{names[-1]}{honorific(names[-1])}"
-    return "・".join([*parts, last])
+    if lang == "en" and dm_language(template) == "en":
+        return ", ".join(names[:-1]) + " and " + names[-1]
+    after = re.search(r"\{name\}\s*(様|さま|さん|殿|御中)", template)
+    if after:  # the template's own honorific after each name; the last one is the template's
+        return "・".join([*(f"{n}{after.group(1)}" for n in names[:-1]), names[-1]])
+    return "・".join(f"{n}{honorific(n)}" for n in names)
 
 
 def build(
@@ -289,7 +293,7 @@ def build(
         if camp is not None:
             people_on = household_people(members)
             addressee = dataclasses.replace(
-                lead.customer, name=joined_names(people_on, camp.template)
+                lead.customer, name=joined_names(people_on, camp.template, lang)
             )
             with using_language(lang) as used:
                 message = campaign_service.render_message(
