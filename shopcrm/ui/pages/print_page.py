@@ -448,6 +448,10 @@ class PrintPage(QWidget):
             from shopcrm.services.printing.layout import PrintCancelled
 
             self.preview.clear()
+            self.steps = []
+            for stale in (self.already_label, self.steps_label):  # of an earlier run
+                stale.setVisible(False)
+            self.print_button.setText(_("Print…"))
             if isinstance(exc, (Cancelled, PrintCancelled)):
                 self.summary.setText(_("Cancelled."))
             elif isinstance(exc, ValidationError):  # e.g. no coupons issued yet: nothing printed
