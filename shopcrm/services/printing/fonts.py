@@ -1,7 +1,10 @@
-"""The embedded Japanese font for every PDF: IPAexGothic registered once per process.
+"""The embedded fonts for every PDF: IPAexGothic, and ShopCRM Gaiji for the name characters it
+lacks (𠮷 ...), registered once per process.
 
 reportlab's built-in CID fonts (HeiseiMin, HeiseiKakuGo) are never used: they are not embedded, so a
 machine without Japanese fonts would print empty boxes. ``TTFont`` embeds a subset of the glyphs.
+reportlab has no font fallback of its own: ``text_out`` / ``draw_string`` switch to the fallback
+font for the characters IPAexGothic lacks (``shopcrm.fonts.font_runs``).
 """
 
 from __future__ import annotations
@@ -9,13 +12,15 @@ from __future__ import annotations
 import threading
 
 FONT = "IPAexGothic"
+FALLBACK = "ShopCRMGaiji"
 _lock = threading.Lock()
 _registered = False
+_has_fallback = False
 
 
 def register() -> str:
-    """Register IPAexGothic with reportlab (first call only) and return its font name."""
-    global _registered
+    """Register IPAexGothic (and the fallback) with reportlab (first call only); the main name."""
+    global _registered, _has_fallback
     if _registered:
         return FONT
     with _lock:
@@ -23,15 +28,55 @@ def register() -> str:
             from reportlab.pdfbase import pdfmetrics
             from reportlab.pdfbase.ttfonts import TTFont
 
-            from shopcrm.fonts import japanese_font_path
+            from shopcrm.fonts import fallback_font_path, japanese_font_path
 
             pdfmetrics.registerFont(TTFont(FONT, str(japanese_font_path())))
+            try:
+                pdfmetrics.registerFont(TTFont(FALLBACK, str(fallback_font_path())))
+                _has_fallback = True
+            except FileNotFoundError:
+                _has_fallback = False
             _registered = True
     return FONT
 
 
+def runs(text: str) -> list[tuple[str, str]]:
+    """``text`` as (reportlab font name, characters) runs: the fallback where IPAexGothic lacks a
+    glyph the fallback has."""
+    register()
+    if text.isascii():
+        return [(FONT, text)] if text else []
+    from shopcrm.fonts import font_runs
+
+    return [(FALLBACK if fb and _has_fallback else FONT, part) for fb, part in font_runs(text)]
+
+
+def font_for(ch: str) -> str:
+    """The font name that draws the single character ``ch``."""
+    got = runs(ch)
+    return got[0][0] if got else register()
+
+
 def string_width(text: str, size: float) -> float:
-    """Width of ``text`` in points at ``size`` in the embedded font."""
+    """Width of ``text`` in points at ``size`` in the embedded fonts."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    return stringWidth(text, register(), size)
+    return sum(stringWidth(part, font, size) for font, part in runs(text))
+
+
+def text_out(t, text: str, size: float) -> None:
+    """Write ``text`` into a reportlab text object ``t`` at ``size``, font per run."""
+    for font, part in runs(text):
+        t.setFont(font, size)
+        t.textOut(part)
+
+
+def draw_string(c, x: float, y: float, text: str, size: float, *, anchor: str = "left") -> None:
+    """``c.drawString`` with the per-character fallback; ``anchor`` "centre" or "right" puts
+    ``x`` at the text's centre or right end."""
+    if anchor != "left":
+        w = string_width(text, size)
+        x -= w / 2 if anchor == "centre" else w
+    t = c.beginText(x, y)
+    text_out(t, text, size)
+    c.drawText(t)

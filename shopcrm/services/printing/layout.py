@@ -23,7 +23,7 @@ from reportlab.lib.units import mm
 from shopcrm.domain.models import Campaign, Coupon, Customer
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _, current_language, ngettext
-from shopcrm.services.printing.fonts import register
+from shopcrm.services.printing.fonts import draw_string, font_for, register, text_out
 
 __all__ = ["Doc", "Offset", "Piece", "PrintCancelled", "PrintResult", "Shop", "Skipped", "mm"]
 
@@ -269,7 +269,7 @@ def make_pdf(
 def _char_width(ch: str) -> float:
     from reportlab.pdfbase.pdfmetrics import getFont
 
-    return getFont(register()).stringWidth(ch, 1.0)
+    return getFont(font_for(ch)).stringWidth(ch, 1.0)
 
 
 def text_width(text: str, size: float) -> float:
@@ -313,7 +313,10 @@ def draw_fitted(
     t.setFont(font, used)
     if scale < 1.0:
         t.setHorizScale(scale * 100)
-    t.textOut(text)
+    if font == register():
+        text_out(t, text, used)  # per-character fallback for the glyphs IPAexGothic lacks
+    else:
+        t.textOut(text)
     c.drawText(t)
     return used
 
@@ -403,16 +406,13 @@ def draw_lines(
     width: float | None = None,
 ) -> float:
     """Draw ``lines`` downwards from ``y_top`` (top of the first line); returns the y below them."""
-    font = register()
     y = y_top - size * 1.0
     for line in lines:
         if line:
             if align == "centre" and width is not None:
-                c.setFont(font, size)
-                c.drawCentredString(x + width / 2, y, line)
+                draw_string(c, x + width / 2, y, line, size, anchor="centre")
             else:
-                c.setFont(font, size)
-                c.drawString(x, y, line)
+                draw_string(c, x, y, line, size)
         y -= size * leading
     return y + size * leading - size * 0.3
 
