@@ -69,6 +69,7 @@ class Customer:
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
     erased_at: dt.datetime | None = None  # personal data erased on request; visits kept
+    honorific: str = ""  # "" = from the name (様 / 御中), or the owner's choice: "様", "御中"
 
     @property
     def has_birthday(self) -> bool:

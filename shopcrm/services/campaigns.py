@@ -19,6 +19,7 @@ import io
 import json
 import os
 import random
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -351,6 +352,9 @@ def _shop_name(shop: object) -> str:
     return str(getattr(shop, "shop_name", shop) or "")
 
 
+_NAME_HONORIFIC = re.compile(r"\{name\}[ \u3000]?(?:様|さま|御中|殿)")
+
+
 def render_message(
     template: str,
     customer: Customer,
@@ -369,8 +373,15 @@ def render_message(
     """
     check_template(template)
     lang = lang or current_language()
+    from shopcrm.domain.names import addressee
+
+    # "{name}様" in a template follows the address block: 佐藤 健様 for a person at a company,
+    # 株式会社まるや御中 for an organisation (never 御中 above and 様 in the body).
+    who = addressee(customer.name, customer.honorific)
+    template = _NAME_HONORIFIC.sub("{name}{honorific}", template)
     values = {
-        "name": customer.name,
+        "name": who.main,
+        "honorific": who.honorific,
         "favourite": favourite or _("our seasonal specials"),
         "coupon_code": coupon.code if coupon else "",
         "expires": dates.format_date(coupon.valid_until, lang) if coupon else "",

@@ -61,6 +61,7 @@ _COLUMNS = (
     "created_at",
     "updated_at",
     "erased_at",
+    "honorific",
 )
 _WRITE_COLUMNS = (*(c for c in _COLUMNS if c not in ("id", "erased_at")), "search_text")
 _SELECT = (
@@ -141,6 +142,7 @@ def _customer(row: Sequence) -> Customer:
         created_at=to_datetime(v["created_at"]),
         updated_at=to_datetime(v["updated_at"]),
         erased_at=to_datetime(v["erased_at"]),
+        honorific=v["honorific"] or "",
     )
 
 
@@ -200,6 +202,7 @@ def _row_values(c: Customer) -> list:
         int(bool(c.do_not_mail)),
         to_text(c.created_at),
         to_text(c.updated_at),
+        c.honorific or "",
         search_text_for(c),
     ]
 

@@ -353,3 +353,9 @@ def m0005_builtin_templates(db: Database) -> None:
             "UPDATE campaigns SET template = ? WHERE name = ? AND template = ?",
             [text, name, _FIRST_TEMPLATES[name]],
         )
+
+
+@migrations(name="0010_customer_honorific")
+def m0010_customer_honorific(db: Database) -> None:
+    """The owner's choice of honorific per guest ("" = 様 or 御中 decided from the name)."""
+    db.execute("ALTER TABLE customers ADD COLUMN honorific TEXT NOT NULL DEFAULT ''")

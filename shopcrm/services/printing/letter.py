@@ -19,7 +19,7 @@ from shopcrm.services.printing.layout import (
     PrintResult,
     RunOptions,
     Shop,
-    addressed,
+    addressee_of,
     coupon_box,
     draw_fitted,
     draw_lines,
@@ -85,7 +85,11 @@ def draw(doc: Doc, piece: Piece, shop: Shop, today: dt.date) -> None:
         if line:
             draw_fitted(c, line, MARGIN, doc.top(y), width * 0.6, 10)
             y += 5
-    draw_fitted(c, addressed(cust.name), MARGIN, doc.top(y + 4), width * 0.6, 15)
+    who = addressee_of(cust)
+    if who.above:  # a person at a company: the company on its own line above the person
+        draw_fitted(c, who.above, MARGIN, doc.top(y + 3), width * 0.6, 11)
+        y += 5
+    draw_fitted(c, f"{who.main} {who.honorific}", MARGIN, doc.top(y + 4), width * 0.6, 15)
     # Headline and message.
     c.setFillColorRGB(*ACCENT)
     draw_fitted(c, heading(piece.campaign), doc.width / 2, doc.top(92), width, 24, align="centre")

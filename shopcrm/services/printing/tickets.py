@@ -111,7 +111,7 @@ def draw_ticket(doc: Doc, piece: Piece, shop: Shop, x: float, y: float) -> None:
     c.setFillColorRGB(*ACCENT)
     draw_fitted(c, discount_text(piece.campaign), left, top - 17 * mm, text_w, 18, min_size=9)
     c.setFillColorRGB(*INK)
-    draw_fitted(c, addressed(piece.customer.name), left, top - 25 * mm, text_w, 10, min_size=6)
+    draw_fitted(c, addressed(piece.customer), left, top - 25 * mm, text_w, 10, min_size=6)
     c.setFont(doc.font, 6)
     c.drawString(left, top - 30 * mm, _("Coupon code"))
     draw_fitted(c, piece.code, left, top - 37 * mm, text_w, 16, min_size=9)
