@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import subprocess
 
 import pytest
@@ -129,5 +130,5 @@ def test_report_headers_break_between_phrases_not_inside_words(report):
     lines = [line.strip() for line in text.splitlines()]
     assert any("再来店" in line for line in lines) and any("費用" in line for line in lines)
     for broken in (("再来", "店"), ("費", "用"), ("再", "来店")):
-        for a, b in zip(lines, lines[1:], strict=False):
+        for a, b in itertools.pairwise(lines):
             assert not (a.endswith(broken[0]) and b.startswith(broken[1])), (a, b)

@@ -258,7 +258,8 @@ def _plan_names(customers: list[Customer]) -> tuple[list[_Column], float]:
     for i, name in enumerate(names):
         surname, given = split_name(name)
         if shared and i:
-            lead = column_height(vertical_address(surname + " "), 1)  # level with the first's
+            # level with the first name's given name (after its surname and a half-em space)
+            lead = column_height(vertical_address(surname), 1) + 0.5
             bodies.append((vertical_address(given), lead))
         else:
             # the first name's given name starts after its surname and a half-em space

@@ -30,6 +30,7 @@ def register() -> str:
 
             from shopcrm.fonts import fallback_font_path, japanese_font_path
 
+            _fix_to_unicode_for_astral_characters()
             pdfmetrics.registerFont(TTFont(FONT, str(japanese_font_path())))
             try:
                 pdfmetrics.registerFont(TTFont(FALLBACK, str(fallback_font_path())))
@@ -38,6 +39,33 @@ def register() -> str:
                 _has_fallback = False
             _registered = True
     return FONT
+
+
+def _utf16_hex(cp: int) -> str:
+    return chr(cp).encode("utf-16-be").hex().upper()
+
+
+def _fix_to_unicode_for_astral_characters() -> None:
+    """reportlab writes a character beyond U+FFFF (𠮷, U+20BB7) into the ToUnicode map as
+    ``<20BB7>``, an odd-length hex string: copying or searching the PDF's text finds ₻ instead of
+    𠮷. Write UTF-16 (a surrogate pair, ``<D842DFB7>``) as the PDF reference asks."""
+    from reportlab.pdfbase import ttfonts
+
+    original = ttfonts.makeToUnicodeCMap
+    if getattr(original, "_shopcrm", False):
+        return
+
+    def make(fontname, subset):
+        cmap = original(fontname, subset)
+        if all(v <= 0xFFFF for v in subset):
+            return cmap
+        for i, v in enumerate(subset):
+            if v > 0xFFFF:
+                cmap = cmap.replace(f"<{i:02X}> <{v:04X}>", f"<{i:02X}> <{_utf16_hex(v)}>")
+        return cmap
+
+    make._shopcrm = True  # type: ignore[attr-defined]
+    ttfonts.makeToUnicodeCMap = make
 
 
 def runs(text: str) -> list[tuple[str, str]]:
