@@ -108,3 +108,22 @@ def font_runs(text: str) -> list[tuple[bool, str]]:
         else:
             runs.append((fallback, ch))
     return runs
+
+
+def unprintable_warning(customer) -> str | None:
+    """A warning for data entry when the guest's name or address has characters no bundled font
+    can print (they would come out as a box on every printed piece), else None."""
+    from shopcrm.domain.rules import FIELD_LABELS
+    from shopcrm.i18n import _
+
+    parts = []
+    for field in ("name", "prefecture", "city", "street", "building"):
+        chars = unprintable(getattr(customer, field, "") or "")
+        if chars:
+            parts.append(f"{_(FIELD_LABELS[field])}: {' '.join(chars)}")
+    if not parts:
+        return None
+    return _(
+        "These characters cannot be printed (no bundled font has them; they would print as a "
+        "box): {chars}. Use a common form of the character if there is one."
+    ).format(chars="; ".join(parts))

@@ -88,6 +88,9 @@ def _field_options(fn):
                      help=N_("The guest agreed to receive direct mail (or withdrew).")),
         click.option("--do-not-mail/--mail-ok", default=None,
                      help=N_("Never send this guest mail, whatever the consent.")),
+        click.option("--honorific", type=click.Choice(["auto", "様", "御中"]), default=None,
+                     help=N_("Honorific on printed mail: auto (様 for a person, 御中 for an "
+                             "organisation), 様 or 御中.")),
         click.option("--json", "as_json", is_flag=True, help=N_("Print the record as JSON.")),
     ]  # fmt: skip
     for option in reversed(options):
@@ -110,6 +113,8 @@ def _apply(db, c, values: dict):
             changes[field] = values[field]
     if values.get("code") is not None:
         changes["code"] = values["code"].strip() or None
+    if values.get("honorific") is not None:
+        changes["honorific"] = "" if values["honorific"] == "auto" else values["honorific"]
     if values.get("tags"):
         changes["tags"] = tuple(values["tags"])
     if values.get("birthday") is not None:
@@ -145,6 +150,14 @@ def _apply(db, c, values: dict):
     return dataclasses.replace(c, **changes)
 
 
+def _warn_unprintable(customer) -> None:
+    from shopcrm.fonts import unprintable_warning
+
+    warning = unprintable_warning(customer)
+    if warning:
+        click.echo(_("Warning: {warning}").format(warning=warning), err=True)
+
+
 @customers_group.command("add", help=N_("Register a guest."))
 @click.option("--name", required=True, help=N_("Full name, e.g. 田中太郎."))
 @_field_options
@@ -154,6 +167,7 @@ def add_customer(obj, as_json, **values):
     from shopcrm.store import customers
 
     customer = customers.create(obj.db, _apply(obj.db, Customer(name=""), values))
+    _warn_unprintable(customer)
     if as_json:
         echo_json(customer)
         return
@@ -185,6 +199,7 @@ def edit_customer(obj, customer_id, as_json, **values):
     except NotFound:
         raise not_found(_("No customer with id {id}."), customer_id) from None
     customer = customers.update(obj.db, _apply(obj.db, current, values))
+    _warn_unprintable(customer)
     if as_json:
         echo_json(customer)
     else:
@@ -390,6 +405,7 @@ def _echo_profile(c, figures, prefs, recent, held) -> None:
         (_("Acquisition channel"), c.channel),
         (_("Tags"), ", ".join(c.tags)),
         (_("DM consent"), consent),
+        (_("Honorific"), c.honorific),
         (_("Registered"), format_when(c.created_at)),
         (_("Notes"), c.notes),
     ]  # fmt: skip

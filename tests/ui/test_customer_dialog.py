@@ -199,3 +199,44 @@ def test_the_dialog_remembers_its_size(ctx, qtbot):  # noqa: F811
     dialog.reject()
     again = _open(ctx, qtbot)
     assert (again.width(), again.height()) == (760, 560)
+
+
+def _paste(qtbot, widget: QLineEdit, text: str) -> None:
+    """Paste ``text`` with Ctrl+V (how a rare character usually arrives: copied from elsewhere)."""
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.clipboard().setText(text)
+    widget.setFocus()
+    qtbot.keyClick(widget, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_a_name_no_bundled_font_can_print_is_warned_under_the_field(ctx, qtbot, ja):  # noqa: F811
+    dialog = _open(ctx, qtbot)
+    _type(qtbot, dialog.fields["name"], "山田 ")
+    assert not dialog.glyph_notice.isVisible()
+    _paste(qtbot, dialog.fields["name"], "\U0002a6d6子")
+    assert dialog.text("name") == "山田 \U0002a6d6子"
+    assert dialog.glyph_notice.isVisible()
+    assert (
+        "印刷できません" in dialog.glyph_notice.text()
+        and "\U0002a6d6" in dialog.glyph_notice.text()
+    )
+    _type(qtbot, dialog.fields["name"], "")
+    _paste(qtbot, dialog.fields["name"], "𠮷田 花子")  # the bundled fallback font has 𠮷
+    assert not dialog.glyph_notice.isVisible()
+    _save(qtbot, dialog)  # a warning, not an error: the guest is saved
+    assert customers.get(ctx.db, dialog.saved_customer_id).name == "𠮷田 花子"
+
+
+def test_the_honorific_is_chosen_with_the_keyboard_and_kept(ctx, qtbot):  # noqa: F811
+    dialog = _open(ctx, qtbot)
+    _type(qtbot, dialog.fields["name"], "まるや商店")
+    dialog.honorific.setFocus()
+    qtbot.keyClick(dialog.honorific, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.honorific, Qt.Key.Key_Down)
+    assert dialog.honorific.currentData() == "御中"
+    _save(qtbot, dialog)
+    saved_id = dialog.saved_customer_id
+    assert customers.get(ctx.db, saved_id).honorific == "御中"
+    again = _open(ctx, qtbot, saved_id)
+    assert again.honorific.currentData() == "御中"
