@@ -77,6 +77,7 @@ def main(folder: str) -> None:
             record.string = "ShopCRMGaiji"
         elif record.nameID == 3:
             record.string = "ShopCRM Gaiji (Hanazono subset)"
+    out["OS/2"].usWeightClass = 400  # regular, so matplotlib and Qt match it to normal text
     dest = Path(__file__).with_name("shopcrm-gaiji.ttf")
     out.save(str(dest))
     print(dest, dest.stat().st_size, "bytes;", "not found:", sorted(map(chr, want)))

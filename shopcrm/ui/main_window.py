@@ -661,9 +661,16 @@ def install_japanese_font(app: QApplication) -> str | None:
     families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
     if not families:
         return None
+    from shopcrm.fonts import fallback_font_path
+
+    try:  # then the name kanji IPAexGothic lacks (𠮷), from the bundled subset
+        extra_id = QFontDatabase.addApplicationFont(str(fallback_font_path()))
+        extra = QFontDatabase.applicationFontFamilies(extra_id) if extra_id >= 0 else []
+    except FileNotFoundError:
+        extra = []
     font = app.font()
     # Latin text keeps the system font; glyphs it lacks (kana, kanji) come from the bundled one.
-    font.setFamilies([font.family(), *families])
+    font.setFamilies([font.family(), *families, *extra])
     app.setFont(font)
     return families[0]
 

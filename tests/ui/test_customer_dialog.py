@@ -240,3 +240,13 @@ def test_the_honorific_is_chosen_with_the_keyboard_and_kept(ctx, qtbot):  # noqa
     assert customers.get(ctx.db, saved_id).honorific == "御中"
     again = _open(ctx, qtbot, saved_id)
     assert again.honorific.currentData() == "御中"
+
+
+def test_the_app_font_falls_back_to_the_bundled_font_for_yoshida(qapp):
+    from PySide6.QtGui import QFontMetrics
+
+    from shopcrm.ui.main_window import install_japanese_font
+
+    install_japanese_font(qapp)
+    assert "ShopCRM Gaiji" in qapp.font().families()
+    assert QFontMetrics(qapp.font()).inFontUcs4(0x20BB7)
