@@ -451,3 +451,29 @@ def test_charts_fall_back_to_the_bundled_font_for_yoshida():
         warnings.simplefilter("always")
         bare.savefig(io.BytesIO(), format="png")
     assert [w for w in caught if "missing from font" in str(w.message)]
+
+
+def test_ticket_colour_bar_keeps_a_gutter_from_every_cut_line():
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    pieces = [piece(guest(f"山田 太郎{i}", i)) for i in range(1, 11)]
+    result = tickets.build(pieces, shop=SAMPLE_SHOP)
+    dpi = 150
+    image = np.asarray(pdfium.PdfDocument(result.pdf)[0].render(scale=dpi / 72).to_pil())
+    r, g, b = (image[..., i].astype(int) for i in range(3))
+    red = (r > 140) & (g < 90) & (b < 90) & (r - g > 80)
+    ys, xs = np.nonzero(red)
+    assert len(xs) > 1000  # the bars are there
+    px = dpi / 25.4  # pixels per mm
+    page_h = image.shape[0]
+    cuts_x = [(tickets.LEFT + col * tickets.TICKET_W) / MM * px for col in range(tickets.COLS + 1)]
+    top = tickets.TOP / MM * px
+    cuts_y = [top + row * tickets.TICKET_H / MM * px for row in range(tickets.ROWS + 1)]
+    assert page_h > cuts_y[-1]
+    # Bars only: the red inside the coupon text is far from the left edge of a ticket.
+    near_left = xs < cuts_x[0] + 6 * px
+    bar_x, bar_y = xs[near_left], ys[near_left]
+    assert len(bar_x)
+    assert min(abs(bar_x - cx).min() for cx in cuts_x) >= 1.5 * px
+    assert min(abs(bar_y - cy).min() for cy in cuts_y) >= 1.5 * px

@@ -36,6 +36,9 @@ LEFT = (A4[0] - COLS * TICKET_W) / 2
 TOP = (A4[1] - ROWS * TICKET_H) / 2  # margin above the grid
 MARK = 4 * mm  # length of a cut mark
 GAP = 1.5 * mm  # cut marks stop this far from the grid
+GUTTER = 2.0 * mm  # the colour bar keeps this far from every cut line (a cut a little off
+# leaves no red sliver on the neighbour and does not clip the bar)
+BAR_W = 2.5 * mm
 
 
 def cell(index: int) -> tuple[float, float]:
@@ -96,9 +99,9 @@ def _cut_marks(c) -> None:
 
 def draw_ticket(doc: Doc, piece: Piece, shop: Shop, x: float, y: float) -> None:
     c = doc.c
-    pad = 5 * mm
+    pad = GUTTER + BAR_W + 2.5 * mm
     c.setFillColorRGB(*ACCENT)
-    c.rect(x, y, 2.5 * mm, TICKET_H, stroke=0, fill=1)
+    c.rect(x + GUTTER, y + GUTTER, BAR_W, TICKET_H - 2 * GUTTER, stroke=0, fill=1)
     qr_size = 32 * mm
     qr_x = x + TICKET_W - qr_size - 2 * mm
     c.setFillColorRGB(0, 0, 0)
