@@ -477,3 +477,25 @@ def test_ticket_colour_bar_keeps_a_gutter_from_every_cut_line():
     assert len(bar_x)
     assert min(abs(bar_x - cx).min() for cx in cuts_x) >= 1.5 * px
     assert min(abs(bar_y - cy).min() for cy in cuts_y) >= 1.5 * px
+
+
+def test_blank_card_option_prints_the_red_boxes_and_yubin_hagaki(ja):
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    def red_columns(data):
+        image = np.asarray(pdfium.PdfDocument(data)[0].render(scale=300 / 72).to_pil())
+        r, g, b = (image[..., i].astype(int) for i in range(3))
+        red = (r > 150) & (g < 110) & (b < 110)
+        box_band = red[int(12.5 / 25.4 * 300) : int(19.5 / 25.4 * 300)]  # inside the boxes' rows
+        return {round(x / 300 * 25.4, 1) for x in np.nonzero(box_band.any(axis=0))[0]}
+
+    p = [piece(guest("山田 太郎"))]
+    blank = address_side.build(p, shop=SAMPLE_SHOP, blank_card=True)
+    plain = address_side.build(p, shop=SAMPLE_SHOP)
+    assert "郵便はがき" in pdf_text(blank.pdf) and "郵便はがき" not in pdf_text(plain.pdf)
+    assert not red_columns(plain.pdf)
+    edges = red_columns(blank.pdf)
+    for left in address_side.POSTAL_BOX_LEFTS:  # each box's left and right edge, to 0.3 mm
+        assert any(abs(x - left) <= 0.3 for x in edges), left
+        assert any(abs(x - (left + address_side.POSTAL_BOX_W)) <= 0.3 for x in edges), left

@@ -102,10 +102,13 @@ def build(
     *,
     shop: Shop,
     households: bool = True,
+    blank_card: bool = False,
     **run: Unpack[RunOptions],
 ) -> PrintResult:
     """One address side per household (or per piece); incomplete addresses, and addresses or
     names too long to set legibly (``legibility_problem``), are skipped and listed.
+    ``blank_card``: for plain private postcards, print the red postal-code boxes and 郵便はがき
+    too (Japan Post's cards have them pre-printed).
     ``run``: the printer offset, progress and cancel (``RunOptions``)."""
     ok, skipped = split_addressable(pieces)
     groups = group_households(ok) if households else [[p] for p in ok]
@@ -119,7 +122,7 @@ def build(
         out,
         (WIDTH, HEIGHT),
         printable,
-        lambda doc, members, _slot: draw(doc, members, shop),
+        lambda doc, members, _slot: draw(doc, members, shop, blank_card=blank_card),
         shop=shop,
         printed=[p for members in printable for p in members],
         skipped=skipped,
@@ -140,14 +143,44 @@ def legibility_problem(members: Sequence[Piece]) -> str | None:
     return None
 
 
-def draw(doc: Doc, members: Sequence[Piece], shop: Shop) -> None:
+def draw(doc: Doc, members: Sequence[Piece], shop: Shop, *, blank_card: bool = False) -> None:
     customers = household_people(members)
+    if blank_card:
+        _card_furniture(doc)
     doc.c.setFillColorRGB(*INK)
     if is_japanese_address(customers[0]):
         _vertical_recipient(doc, customers)
     else:
         _horizontal_recipient(doc, customers)
     _sender(doc, shop)
+
+
+POST_RED = (0.86, 0.18, 0.16)
+
+
+def _card_furniture(doc: Doc) -> None:
+    """What a Japan Post card has pre-printed: the red recipient boxes (the first three drawn
+    heavier, a short bar between the third and the fourth), the sender boxes, and 郵便はがき."""
+    c = doc.c
+    c.saveState()
+    c.setStrokeColorRGB(*POST_RED)
+    c.setFillColorRGB(*POST_RED)
+    for n, left in enumerate(POSTAL_BOX_LEFTS):
+        c.setLineWidth(0.6 * mm if n < 3 else 0.35 * mm)
+        c.rect(left * mm, doc.top(POSTAL_BOX_TOP + POSTAL_BOX_H), POSTAL_BOX_W * mm,
+               POSTAL_BOX_H * mm, stroke=1, fill=0)  # fmt: skip
+    bar_y = doc.top(POSTAL_BOX_TOP + POSTAL_BOX_H / 2)
+    c.setLineWidth(0.35 * mm)
+    c.line((POSTAL_BOX_LEFTS[2] + POSTAL_BOX_W) * mm, bar_y, POSTAL_BOX_LEFTS[3] * mm, bar_y)
+    c.setLineWidth(0.25 * mm)
+    for left in SENDER_BOX_LEFTS:
+        c.rect(left * mm, doc.top(SENDER_BOX_TOP + SENDER_BOX_H), SENDER_BOX_W * mm,
+               SENDER_BOX_H * mm, stroke=1, fill=0)  # fmt: skip
+    bar_y = doc.top(SENDER_BOX_TOP + SENDER_BOX_H / 2)
+    c.line((SENDER_BOX_LEFTS[2] + SENDER_BOX_W) * mm, bar_y, SENDER_BOX_LEFTS[3] * mm, bar_y)
+    c.setFont(doc.font, 10)
+    c.drawCentredString(62 * mm, doc.top(9.5), "郵便はがき")
+    c.restoreState()
 
 
 def _digits(doc: Doc, code: str, lefts, top: float, w: float, h: float, size: float) -> None:
