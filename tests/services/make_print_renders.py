@@ -33,7 +33,7 @@ CASES = {
             city="京都市下京区",
             street=("七条通烏丸東入真苧屋町" + "一丁目二番三号" * 7)[:60],
             building="グリーンハイツ富士見ヶ丘 北棟 203号室",
-        )  # fmt: skip
+        )
     ],
     "company": [
         guest("株式会社まるや 営業部 佐藤 健"),
@@ -42,7 +42,7 @@ CASES = {
     "household": [
         guest(n, i)
         for i, n in enumerate(["鈴木 一郎", "鈴木 花子", "鈴木 健太郎", "鈴木 みゆき"], 1)
-    ],  # fmt: skip
+    ],
     "yoshida": [guest("𠮷田 花子", postal_code="1760021", city="練馬区", street="貫井1-36-18")],
 }
 
