@@ -213,6 +213,30 @@ def _vertical_recipient(doc: Doc, customers: list[Customer]) -> None:
 
 
 def plan_recipient(customers: list[Customer]) -> RecipientPlan:
+    """The recipient's columns (see ``_plan``), worked out once per distinct recipient (the run
+    checks legibility before it draws)."""
+    key = tuple(
+        (c.name, c.honorific, c.postal_code, c.prefecture, c.city, c.street, c.building)
+        for c in customers
+    )
+    plan = _PLANS.get(key)
+    if plan is None:
+        if len(_PLANS) > 512:
+            _PLANS.clear()
+        try:
+            plan = _plan(customers)
+        except NotLegible as exc:
+            plan = exc
+        _PLANS[key] = plan
+    if isinstance(plan, NotLegible):
+        raise plan
+    return plan
+
+
+_PLANS: dict[tuple, RecipientPlan | NotLegible] = {}
+
+
+def _plan(customers: list[Customer]) -> RecipientPlan:
     """The names (largest that fits), then the address in as many columns as it needs right of
     them, at the largest size from 14 pt down to ``MIN_ADDRESS_SIZE`` at which every column fits
     between 26 and 128 mm from the top with one em per character (characters never touch).

@@ -10,6 +10,7 @@ font for the characters IPAexGothic lacks (``shopcrm.fonts.font_runs``).
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 
 FONT = "IPAexGothic"
 FALLBACK = "ShopCRMGaiji"
@@ -74,9 +75,16 @@ def runs(text: str) -> list[tuple[str, str]]:
     register()
     if text.isascii():
         return [(FONT, text)] if text else []
-    from shopcrm.fonts import font_runs
+    return list(_runs(text))
 
-    return [(FALLBACK if fb and _has_fallback else FONT, part) for fb, part in font_runs(text)]
+
+@lru_cache(maxsize=4096)
+def _runs(text: str) -> tuple[tuple[str, str], ...]:
+    from shopcrm.fonts import font_runs, main_cmap
+
+    if main_cmap().issuperset(map(ord, text)):
+        return ((FONT, text),)
+    return tuple((FALLBACK if fb and _has_fallback else FONT, part) for fb, part in font_runs(text))
 
 
 def font_for(ch: str) -> str:
