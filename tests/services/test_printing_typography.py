@@ -499,3 +499,19 @@ def test_blank_card_option_prints_the_red_boxes_and_yubin_hagaki(ja):
     for left in address_side.POSTAL_BOX_LEFTS:  # each box's left and right edge, to 0.3 mm
         assert any(abs(x - left) <= 0.3 for x in edges), left
         assert any(abs(x - (left + address_side.POSTAL_BOX_W)) <= 0.3 for x in edges), left
+
+
+def test_a_long_shop_address_as_sender_never_overlaps_either():
+    from shopcrm.services.printing.layout import Shop
+
+    shop = Shop(
+        name="居酒屋 まるや 新宿三丁目本店",
+        postal_code="1600022",
+        address="東京都新宿区新宿三丁目一番二十四号 新宿三丁目交差点北側 明治通り沿い",
+        building="まるやビルディング 地下一階 奥の扉",
+    )
+    result = address_side.build([piece(guest("山田 太郎"))], shop=shop)
+    found = boxes(result.pdf)[0]
+    assert not list(_overlaps(found))
+    for t, x0, y0, x1, y1 in found:
+        assert x0 >= EDGE and y0 >= EDGE and x1 <= CARD_W - EDGE and y1 <= CARD_H - EDGE, t

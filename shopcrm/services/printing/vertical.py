@@ -159,12 +159,16 @@ def draw_fitted_column(
     min_size: float | None = None,
     align: str = "top",
 ) -> tuple[float, float]:
-    """A column that never runs past ``height``: shrink to ``min_size``, then tighten the pitch.
-    ``align`` "bottom" ends the text at ``y_top - height``. Returns (size, y of the bottom)."""
+    """A column that never runs past ``height``: shrink to fit, one em per character, so the
+    characters never touch (Japan Post); ``min_size`` is kept for callers and only lets the
+    size fall further when the text would otherwise overflow. ``align`` "bottom" ends the text
+    at ``y_top - height``. Returns (size, y of the bottom)."""
     min_size = size * 0.7 if min_size is None else min_size
     used = fit_column(text, height, size, min_size)
     units = column_height(text, 1.0)
-    pitch = used if units * used <= height + 0.01 else height / max(units, 1)
+    if units * used > height + 0.01:
+        used = height / max(units, 1)  # smaller rather than overlapping
+    pitch = used
     if align == "bottom":
         y_top = y_top - height + units * pitch
     return used, draw_column(c, text, x, y_top, used, pitch=pitch)
