@@ -526,7 +526,7 @@ class MainWindow(QMainWindow):
         )
 
     def show_about(self) -> None:
-        from shopcrm.fonts import FONT_FAMILY
+        from shopcrm.fonts import FALLBACK_FAMILY, FONT_FAMILY
         from shopcrm.store.migrations import schema_version
 
         QMessageBox.about(
@@ -540,7 +540,12 @@ class MainWindow(QMainWindow):
                 font=_(
                     "Japanese text uses the {font} font, distributed under the IPA Font License"
                     " Agreement v1.0."
-                ).format(font=FONT_FAMILY),
+                ).format(font=FONT_FAMILY)
+                + " "
+                + _(
+                    "Rare kanji in names come from {font}, a subset of the Hanazono fonts "
+                    "(GlyphWiki project), distributed under the Hanazono Font License."
+                ).format(font=FALLBACK_FAMILY),
             ),
         )
 
