@@ -515,3 +515,18 @@ def test_a_long_shop_address_as_sender_never_overlaps_either():
     assert not list(_overlaps(found))
     for t, x0, y0, x1, y1 in found:
         assert x0 >= EDGE and y0 >= EDGE and x1 <= CARD_W - EDGE and y1 <= CARD_H - EDGE, t
+
+
+def test_no_glyph_within_5_mm_of_a_tickets_cut_lines():
+    result = tickets.build([piece(guest(f"株式会社まるや 佐藤 健{i}", i)) for i in range(1, 11)],
+                           shop=SAMPLE_SHOP)  # fmt: skip
+    checked = 0
+    for t, x0, y0, x1, y1 in boxes(result.pdf)[0]:
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        for i in range(tickets.COLS * tickets.ROWS):
+            x, y = tickets.cell(i)
+            if x <= cx <= x + tickets.TICKET_W and y <= cy <= y + tickets.TICKET_H:
+                assert x0 - x >= EDGE and y0 - y >= EDGE, t
+                assert x + tickets.TICKET_W - x1 >= EDGE and y + tickets.TICKET_H - y1 >= EDGE, t
+                checked += 1
+    assert checked >= 10 * 6

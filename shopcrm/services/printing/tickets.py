@@ -119,8 +119,9 @@ def draw_ticket(doc: Doc, piece: Piece, shop: Shop, x: float, y: float) -> None:
     c.drawString(left, top - 30 * mm, _("Coupon code"))
     draw_fitted(c, piece.code, left, top - 37 * mm, text_w, 16, min_size=9)
     c.setFillColorRGB(*GREY)
-    draw_fitted(c, expiry_text(piece.coupon), left, y + 8 * mm, text_w, 7.5, min_size=5)
+    # Kept 5 mm above the cut line (the smallest text's descent included).
+    draw_fitted(c, expiry_text(piece.coupon), left, y + 9 * mm, text_w, 7.5, min_size=5)
     draw_fitted(
-        c, _("One use per guest. Show this at the counter."), left, y + 4.5 * mm, text_w, 5.5
+        c, _("One use per guest. Show this at the counter."), left, y + 5.5 * mm, text_w, 5.5
     )
     c.setFillColorRGB(*INK)
