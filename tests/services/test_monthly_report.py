@@ -132,3 +132,20 @@ def test_report_headers_break_between_phrases_not_inside_words(report):
     for broken in (("再来", "店"), ("費", "用"), ("再", "来店")):
         for a, b in itertools.pairwise(lines):
             assert not (a.endswith(broken[0]) and b.startswith(broken[1])), (a, b)
+
+
+def test_a_name_with_a_rare_kanji_prints_from_the_fallback_font(db, tmp_path, ja):
+    from tests.services.pdfcheck import fonts
+
+    build_hand_shop(db)
+    db.execute(
+        "UPDATE customers SET name = '𠮷田 花子', birth_month = 4, birth_day = 2 WHERE name = 'C'"
+    )
+    db.conn.commit()
+    path = tmp_path / "report.pdf"
+    monthly_report.build(db, 2026, 3, path, today=dt.date(2026, 3, 31))
+    listed = fonts(path)
+    assert any("ShopCRMGaiji" in name for name, _emb in listed), listed
+    assert all(emb == "yes" for _name, emb in listed)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "𠮷田 花子" in text

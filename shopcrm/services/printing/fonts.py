@@ -116,3 +116,18 @@ def draw_string(c, x: float, y: float, text: str, size: float, *, anchor: str = 
     t = c.beginText(x, y)
     text_out(t, text, size)
     c.drawText(t)
+
+
+def needs_fallback(text: str) -> bool:
+    """Whether ``text`` has a character only the fallback font draws."""
+    return any(font != FONT for font, _part in runs(text))
+
+
+def markup(text: str) -> str:
+    """``text`` escaped for a reportlab ``Paragraph``, the fallback's runs in ``<font>`` tags."""
+    from xml.sax.saxutils import escape
+
+    return "".join(
+        escape(part) if font == FONT else f'<font name="{font}">{escape(part)}</font>'
+        for font, part in runs(text)
+    )

@@ -193,6 +193,18 @@ def build(
                 ],
                 *rows[1:],
             ]
+        cell = ParagraphStyle("cell", fontName=font, fontSize=9, leading=11)
+        rows = [  # names with 𠮷 and the like: the fallback font per character
+            row
+            if n == 0 and header
+            else [
+                Paragraph(fonts.markup(v), cell)
+                if isinstance(v, str) and fonts.needs_fallback(v)
+                else v
+                for v in row
+            ]
+            for n, row in enumerate(rows)
+        ]
         t = Table(rows, colWidths=col_widths, repeatRows=1 if header else 0)
         style = [
             ("FONTNAME", (0, 0), (-1, -1), font),
