@@ -40,6 +40,7 @@ _OFFICE = re.compile(
 )
 _DEPARTMENT = re.compile(r"..*(?:部|室|局|店|グループ|チーム|工場|支部|御中)$")
 _SPACES = re.compile(r"[ \u3000]+")
+_TYPED_HONORIFIC = re.compile(r"[ \u3000]?(?:様|さま|御中|殿)$")
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,10 @@ def addressee(name: str, override: str = "") -> Addressee:
     ``override`` ("様" or "御中", a guest's own setting) wins over the automatic choice: 御中 treats
     the whole name as an organisation, 様 keeps a named person (or the whole name) with 様."""
     name = _SPACES.sub(" ", name.strip())
+    typed = _TYPED_HONORIFIC.search(name)
+    if typed and len(name) > len(typed.group()):  # "山田 太郎様" typed with its honorific
+        name = name[: typed.start()].rstrip()
+        override = override or ("御中" if typed.group().strip() == "御中" else "様")
     words = name.split(" ") if name else []
     org_end = 0
     if words and _ENTITY.fullmatch(words[0]):

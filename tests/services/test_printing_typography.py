@@ -530,3 +530,13 @@ def test_no_glyph_within_5_mm_of_a_tickets_cut_lines():
                 assert x + tickets.TICKET_W - x1 >= EDGE and y + tickets.TICKET_H - y1 >= EDGE, t
                 checked += 1
     assert checked >= 10 * 6
+
+
+@pytest.mark.parametrize(
+    ("typed", "main", "honorific"),
+    [("山田 太郎様", "山田 太郎", "様"), ("株式会社まるや 御中", "株式会社まるや", "御中"),
+     ("株式会社まるや 佐藤 健 様", "佐藤 健", "様")],
+)  # fmt: skip
+def test_an_honorific_typed_into_the_name_is_not_printed_twice(typed, main, honorific):
+    who = addressee(typed)
+    assert (who.main, who.honorific) == (main, honorific)
