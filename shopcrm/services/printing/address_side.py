@@ -1,10 +1,15 @@
 """The address side of a Japanese postcard (通常はがき, 100 × 148 mm), written vertically.
 
 Recipient postal code digits centred in the pre-printed red boxes (Japan Post's positions; we print
-digits only), the address in a column at the right with the building in a second column, the name
-large in the middle with 様 (each name its own 様; 御中 for a company), and the shop as sender at
-the lower left with its postal code in the sender boxes. The stamp area (top left, 35 × 70 mm)
-stays clear. Non-Japanese addresses are set horizontally. People at one address share a card.
+digits only, or the boxes too with ``blank_card``). The address flows right to left into as many
+columns as it needs (prefecture and city, street, building), broken only between its parts, one em
+per character (characters never touch) and never below ``MIN_ADDRESS_SIZE``. The names are large
+in the middle: 様 for a person, 御中 for an organisation, a person at a company under the company's
+column; people at one address share a card (連名), a shared surname written once and every 様 at
+one height. A recipient that cannot be set legibly is skipped with ``NOT_LEGIBLE``
+(``legibility_problem`` lets the mailing plan know before printing). Every glyph stays 5 mm inside
+the card. The shop is the sender at the lower left; the stamp area (top left, 35 × 70 mm) stays
+clear. Non-Japanese addresses are set horizontally.
 """
 
 from __future__ import annotations
