@@ -442,23 +442,27 @@ def add_campaign(obj, name, kind, percent, amount, item, days, valid_from, valid
         filt["preferences"] = list(likes)
     if min_visits is not None:
         filt["min_visits"] = min_visits
-    c = campaigns.create(
-        obj.db,
-        Campaign(
-            name=name,
-            kind=kind,
-            discount_type=dtype,
-            discount_value=value,
-            discount_item=item or "",
-            valid_days=None if valid_until else (days or 30),
-            valid_from=parse_date(valid_from) if valid_from else None,
-            valid_until=parse_date(valid_until) if valid_until else None,
-            template=template,
-            cost_per_piece=_campaign_money(cost, "cost_per_piece"),
-            winback_days=winback_days,
-            filter=filt,
-        ),
+    new = Campaign(
+        name=name,
+        kind=kind,
+        discount_type=dtype,
+        discount_value=value,
+        discount_item=item or "",
+        valid_days=None if valid_until else (days or 30),
+        valid_from=parse_date(valid_from) if valid_from else None,
+        valid_until=parse_date(valid_until) if valid_until else None,
+        template=template,
+        cost_per_piece=_campaign_money(cost, "cost_per_piece"),
+        winback_days=winback_days,
+        filter=filt,
     )
+    from shopcrm.services.campaigns import readability_error
+    from shopcrm.store import settings
+
+    unreadable = readability_error(new, settings.get(obj.db, "shop_name"))
+    if unreadable is not None:
+        raise unreadable  # refused before anything is saved, with the size it would need
+    c = campaigns.create(obj.db, new)
     if as_json:
         echo_json(_campaign_dict(c))
     else:

@@ -90,6 +90,9 @@ def _field_options(fn):
                      help=N_("Never send this guest mail, whatever the consent.")),
         click.option("--language", type=click.Choice(("ja", "en", "shop")), default=None,
                      help=N_("The language of the guest's DMs (shop: the shop's language).")),
+        click.option("--honorific", type=click.Choice(["auto", "様", "御中"]), default=None,
+                     help=N_("Honorific on printed mail: auto (様 for a person, 御中 for an "
+                             "organisation), 様 or 御中.")),
         click.option("--json", "as_json", is_flag=True, help=N_("Print the record as JSON.")),
     ]  # fmt: skip
     for option in reversed(options):
@@ -114,6 +117,8 @@ def _apply(db, c, values: dict):
         changes["language"] = "" if values["language"] == "shop" else values["language"]
     if values.get("code") is not None:
         changes["code"] = values["code"].strip() or None
+    if values.get("honorific") is not None:
+        changes["honorific"] = "" if values["honorific"] == "auto" else values["honorific"]
     if values.get("tags"):
         changes["tags"] = tuple(values["tags"])
     if values.get("birthday") is not None:
@@ -149,6 +154,14 @@ def _apply(db, c, values: dict):
     return dataclasses.replace(c, **changes)
 
 
+def _warn_unprintable(customer) -> None:
+    from shopcrm.fonts import unprintable_warning
+
+    warning = unprintable_warning(customer)
+    if warning:
+        click.echo(_("Warning: {warning}").format(warning=warning), err=True)
+
+
 @customers_group.command("add", help=N_("Register a guest."))
 @click.option("--name", required=True, help=N_("Full name, e.g. 田中太郎."))
 @_field_options
@@ -158,6 +171,7 @@ def add_customer(obj, as_json, **values):
     from shopcrm.store import customers
 
     customer = customers.create(obj.db, _apply(obj.db, Customer(name=""), values))
+    _warn_unprintable(customer)
     if as_json:
         echo_json(customer)
         return
@@ -189,6 +203,7 @@ def edit_customer(obj, customer_id, as_json, **values):
     except NotFound:
         raise not_found(_("No customer with id {id}."), customer_id) from None
     customer = customers.update(obj.db, _apply(obj.db, current, values))
+    _warn_unprintable(customer)
     if as_json:
         echo_json(customer)
     else:
@@ -395,6 +410,7 @@ def _echo_profile(c, figures, prefs, recent, held) -> None:
         (_("Tags"), ", ".join(c.tags)),
         (_("DM consent"), consent),
         (_("DM language"), {"ja": "日本語", "en": "English"}.get(c.language, _("the shop's"))),
+        (_("Honorific"), c.honorific),
         (_("Registered"), format_when(c.created_at)),
         (_("Notes"), c.notes),
     ]  # fmt: skip

@@ -70,6 +70,7 @@ class Customer:
     updated_at: dt.datetime | None = None
     erased_at: dt.datetime | None = None  # personal data erased on request; visits kept
     language: str = ""  # the language of their DMs: "ja", "en", or "" = the shop's language
+    honorific: str = ""  # "" = from the name (様 / 御中), or the owner's choice: "様", "御中"
 
     @property
     def has_birthday(self) -> bool:

@@ -43,6 +43,7 @@ FIELD_LABELS: dict[str, str] = {
     "from": N_("First day"),
     "to": N_("Last day"),
     "as_of": N_("As of"),
+    "honorific": N_("Honorific"),
 }
 
 
@@ -300,6 +301,18 @@ def _normalised(c: Customer) -> tuple[Customer, list[ValidationError]]:
         if tag and tag not in tags:
             tags.append(tag)
     values["tags"] = tuple(tags)
+    from shopcrm.domain.names import HONORIFICS
+
+    honorific = (c.honorific or "").strip()
+    if honorific not in HONORIFICS:
+        errors.append(
+            ValidationError(
+                "honorific",
+                N_("must be 様, 御中 or empty (automatic), not {value}"),
+                value=honorific,
+            )
+        )
+    values["honorific"] = honorific
     return replace(c, **values), errors
 
 

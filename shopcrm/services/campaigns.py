@@ -19,6 +19,7 @@ import io
 import json
 import os
 import random
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -352,6 +353,74 @@ def _shop_name(shop: object) -> str:
     return str(getattr(shop, "shop_name", shop) or "")
 
 
+# A long but real guest, favourite and shop: the message must stay readable for them too.
+_SAMPLE_GUEST = Customer(name="長谷川 健太郎")
+_SAMPLE_FAVOURITE = "季節の刺身盛り合わせ"
+_SAMPLE_SHOP = "居酒屋 まるや 新宿本店"
+
+
+def readability_error(c: Campaign, shop_name: str = "") -> CampaignError | None:
+    """A ``CampaignError`` (field "template") when the campaign's message, filled in for a long
+    name and favourite, would print on the postcard front below the readable size, with the
+    size it would need; None when it reads well (or the template is broken: reported apart)."""
+    from shopcrm.services.printing import postcard
+
+    sample = Coupon(
+        code="ABCD-EFGH",
+        campaign_id=0,
+        customer_id=0,
+        valid_from=dt.date(2026, 12, 1),
+        valid_until=dt.date(2026, 12, 31),
+    )
+    try:
+        message = render_message(
+            c.template,
+            _SAMPLE_GUEST,
+            sample,
+            shop_name or _SAMPLE_SHOP,
+            favourite=_SAMPLE_FAVOURITE,
+            campaign=c,
+        )
+    except (CampaignError, KeyError, ValueError, IndexError):
+        return None
+    size = postcard.message_size(message)
+    if size >= postcard.MIN_MESSAGE_SIZE:
+        return None
+    keep = len(message)
+    lo, hi = 0, len(message)
+    while lo < hi:  # the longest start of the message that is still readable
+        mid = (lo + hi + 1) // 2
+        if postcard.message_size(message[:mid]) >= postcard.MIN_MESSAGE_SIZE:
+            lo = mid
+        else:
+            hi = mid - 1
+    keep = lo
+    return CampaignError(
+        "template",
+        N_(
+            "The message is too long for a postcard: it would print at {size} pt, and {min} pt "
+            "is the smallest that reads well. Shorten it by about {chars} characters."
+        ),
+        size=f"{size:.1f}",
+        min=f"{postcard.MIN_MESSAGE_SIZE:g}",
+        chars=len(message) - keep,
+    )
+
+
+def campaign_errors(c: Campaign, shop_name: str = "") -> list[CampaignError]:
+    """Every problem of the campaign form (``store.campaigns.campaign_errors``) and a message too
+    long to read on a postcard (``readability_error``)."""
+    errors = campaign_store.campaign_errors(c)
+    if not any(e.field == "template" for e in errors):
+        unreadable = readability_error(c, shop_name)
+        if unreadable is not None:
+            errors.append(unreadable)
+    return errors
+
+
+_NAME_HONORIFIC = re.compile(r"\{name\}[ \u3000]?(?:様|さま|御中|殿)")
+
+
 def render_message(
     template: str,
     customer: Customer,
@@ -370,8 +439,15 @@ def render_message(
     """
     check_template(template)
     lang = lang or current_language()
+    from shopcrm.domain.names import addressee
+
+    # "{name}様" in a template follows the address block: 佐藤 健様 for a person at a company,
+    # 株式会社まるや御中 for an organisation (never 御中 above and 様 in the body).
+    who = addressee(customer.name, customer.honorific)
+    template = _NAME_HONORIFIC.sub("{name}{honorific}", template)
     values = {
-        "name": customer.name,
+        "name": who.main,
+        "honorific": who.honorific,
         "favourite": dm_name(favourite) or _("our seasonal specials"),
         "coupon_code": coupon.code if coupon else "",
         "expires": dates.format_date(coupon.valid_until, lang) if coupon else "",

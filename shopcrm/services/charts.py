@@ -58,7 +58,15 @@ def font_family() -> str:
     path = str(japanese_font_path())
     font_manager.fontManager.addfont(path)
     family = font_manager.FontProperties(fname=path).get_name()
-    matplotlib.rcParams["font.family"] = [family, "DejaVu Sans"]
+    families = [family]
+    try:  # name kanji IPAexGothic lacks (𠮷) fall back per glyph to the bundled subset
+        from shopcrm.fonts import fallback_font_path
+
+        font_manager.fontManager.addfont(str(fallback_font_path()))
+        families.append(font_manager.FontProperties(fname=str(fallback_font_path())).get_name())
+    except FileNotFoundError:
+        pass
+    matplotlib.rcParams["font.family"] = [*families, "DejaVu Sans"]
     matplotlib.rcParams["axes.unicode_minus"] = False
     return family
 

@@ -62,6 +62,7 @@ _COLUMNS = (
     "updated_at",
     "erased_at",
     "language",
+    "honorific",
 )
 _WRITE_COLUMNS = (*(c for c in _COLUMNS if c not in ("id", "erased_at")), "search_text")
 _SELECT = (
@@ -143,6 +144,7 @@ def _customer(row: Sequence) -> Customer:
         updated_at=to_datetime(v["updated_at"]),
         erased_at=to_datetime(v["erased_at"]),
         language=v["language"] or "",
+        honorific=v["honorific"] or "",
     )
 
 
@@ -203,6 +205,7 @@ def _row_values(c: Customer) -> list:
         to_text(c.created_at),
         to_text(c.updated_at),
         c.language or "",
+        c.honorific or "",
         search_text_for(c),
     ]
 

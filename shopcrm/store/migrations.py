@@ -360,3 +360,9 @@ def m0006_customer_language(db: Database) -> None:
     """The language of each guest's DMs ("ja", "en"; "" = the shop's language): a card is
     printed in its reader's language, not in the language of the screen it was printed from."""
     db.execute("ALTER TABLE customers ADD COLUMN language TEXT NOT NULL DEFAULT ''")
+
+
+@migrations(name="0010_customer_honorific")
+def m0010_customer_honorific(db: Database) -> None:
+    """The owner's choice of honorific per guest ("" = 様 or 御中 decided from the name)."""
+    db.execute("ALTER TABLE customers ADD COLUMN honorific TEXT NOT NULL DEFAULT ''")

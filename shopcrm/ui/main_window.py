@@ -526,7 +526,7 @@ class MainWindow(QMainWindow):
         )
 
     def show_about(self) -> None:
-        from shopcrm.fonts import FONT_FAMILY
+        from shopcrm.fonts import FALLBACK_FAMILY, FONT_FAMILY
         from shopcrm.store.migrations import schema_version
 
         QMessageBox.about(
@@ -540,7 +540,12 @@ class MainWindow(QMainWindow):
                 font=_(
                     "Japanese text uses the {font} font, distributed under the IPA Font License"
                     " Agreement v1.0."
-                ).format(font=FONT_FAMILY),
+                ).format(font=FONT_FAMILY)
+                + " "
+                + _(
+                    "Rare kanji in names come from {font}, a subset of the Hanazono fonts "
+                    "(GlyphWiki project), distributed under the Hanazono Font License."
+                ).format(font=FALLBACK_FAMILY),
             ),
         )
 
@@ -661,9 +666,16 @@ def install_japanese_font(app: QApplication) -> str | None:
     families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
     if not families:
         return None
+    from shopcrm.fonts import fallback_font_path
+
+    try:  # then the name kanji IPAexGothic lacks (𠮷), from the bundled subset
+        extra_id = QFontDatabase.addApplicationFont(str(fallback_font_path()))
+        extra = QFontDatabase.applicationFontFamilies(extra_id) if extra_id >= 0 else []
+    except FileNotFoundError:
+        extra = []
     font = app.font()
     # Latin text keeps the system font; glyphs it lacks (kana, kanji) come from the bundled one.
-    font.setFamilies([font.family(), *families])
+    font.setFamilies([font.family(), *families, *extra])
     app.setFont(font)
     return families[0]
 

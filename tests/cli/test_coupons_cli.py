@@ -183,3 +183,16 @@ def test_campaigns_add_list_show(db_path, shop):
     assert bad.exit_code == 2 and "Message template" in bad.output and "{nickname}" in bad.output
     missing = CliRunner().invoke(cli, ["--db", str(db_path), "campaigns", "show", "nope"])
     assert missing.exit_code != 0 and "nope" in missing.output
+
+
+def test_campaigns_add_refuses_a_message_too_long_to_read_on_a_postcard(db_path, shop):
+    long = "{name}様\n" + "いつもご来店いただき、誠にありがとうございます。" * 20
+    res = run(db_path, "--lang", "ja", "campaigns", "add", "長すぎ", "--template", long)
+    assert res.exit_code == 2, res.output
+    assert "はがきには長すぎる" in res.output and "ポイント" in res.output
+    size = float(res.output.split("ポイントで印刷")[0].split("。")[-1].split("は")[-1].strip())
+    assert size < 7
+    listed = run(db_path, "campaigns", "list")
+    assert "長すぎ" not in listed.output  # nothing saved
+    ok = run(db_path, "campaigns", "add", "ちょうど", "--template", long[:120])
+    assert ok.exit_code == 0, ok.output

@@ -191,3 +191,22 @@ def test_same_phone_is_pointed_out(db_path):
     assert result.exit_code == 0
     assert "Note: same phone as #1 田中太郎." in result.stderr
     assert stored(db_path) == 2
+
+
+def test_honorific_is_set_shown_and_cleared(db_path):
+    made = add(db_path, "--name", "まるや商店", "--honorific", "御中")
+    assert made["honorific"] == "御中"
+    shown = run(db_path, "customers", "show", str(made["id"]), lang="ja")
+    assert "敬称" in shown.output and "御中" in shown.output
+    edited = run(db_path, "customers", "edit", str(made["id"]), "--honorific", "auto", "--json")
+    assert json.loads(edited.stdout)["honorific"] == ""
+    bad = run(db_path, "customers", "edit", str(made["id"]), "--honorific", "殿")
+    assert bad.exit_code == 2 and "殿" in bad.output
+
+
+def test_a_name_no_bundled_font_can_print_is_warned_about_in_the_users_language(db_path):
+    result = run(db_path, "customers", "add", "--name", "山田 \U0002a6d6子", lang="ja")
+    assert result.exit_code == 0, result.output
+    assert "印刷できません" in result.stderr and "氏名: \U0002a6d6" in result.stderr
+    fine = run(db_path, "customers", "add", "--name", "𠮷田 花子", lang="ja")
+    assert fine.exit_code == 0 and "印刷できません" not in fine.stderr

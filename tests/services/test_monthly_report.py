@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import subprocess
 
 import pytest
@@ -111,3 +112,40 @@ def test_unfinished_month_says_which_days_it_compares(db, tmp_path, ja):
     assert "1–23 Nov, compared with 1–23 Oct and 1–23 Nov 2025" in text
     assert "counted up to 2026-11-23" in text
     assert "+50%" in text  # new guests 3 against 2 on the same days (not -0 % against October)
+
+
+def test_every_font_the_report_names_is_embedded(report):
+    from tests.services.pdfcheck import fonts
+
+    path, _pages = report
+    listed = fonts(path)
+    assert listed and all(emb == "yes" for _name, emb in listed), listed
+    assert not any("Helvetica" in name for name, _emb in listed)
+
+
+def test_report_headers_break_between_phrases_not_inside_words(report):
+    """再来店 and 費用 stay whole in the wrapped header cells (read back per line)."""
+    path, _pages = report
+    text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    lines = [line.strip() for line in text.splitlines()]
+    assert any("再来店" in line for line in lines) and any("費用" in line for line in lines)
+    for broken in (("再来", "店"), ("費", "用"), ("再", "来店")):
+        for a, b in itertools.pairwise(lines):
+            assert not (a.endswith(broken[0]) and b.startswith(broken[1])), (a, b)
+
+
+def test_a_name_with_a_rare_kanji_prints_from_the_fallback_font(db, tmp_path, ja):
+    from tests.services.pdfcheck import fonts
+
+    build_hand_shop(db)
+    db.execute(
+        "UPDATE customers SET name = '𠮷田 花子', birth_month = 4, birth_day = 2 WHERE name = 'C'"
+    )
+    db.conn.commit()
+    path = tmp_path / "report.pdf"
+    monthly_report.build(db, 2026, 3, path, today=dt.date(2026, 3, 31))
+    listed = fonts(path)
+    assert any("ShopCRMGaiji" in name for name, _emb in listed), listed
+    assert all(emb == "yes" for _name, emb in listed)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "𠮷田 花子" in text

@@ -123,7 +123,11 @@ def test_foreign_address_is_horizontal_and_incomplete_is_skipped():
 
 
 def _column_shows(text: str, size: float = 20):
-    """(char, cm, x, y) of every character of a vertical column drawn at x = 100."""
+    return _column_shows_fonts(text, size)[0]
+
+
+def _column_shows_fonts(text: str, size: float = 20):
+    """(char, cm, x, y) of every character of a vertical column drawn at x = 100, and fonts."""
     import io
 
     from pypdf import PdfReader
@@ -143,24 +147,73 @@ def _column_shows(text: str, size: float = 20):
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
             shown.append((t.strip(), tuple(round(v, 3) for v in cm[:4]), x, y))
+            fonts.append(str(_font.get("/BaseFont", "")) if _font else "")
+
+    fonts: list[str] = []
 
     PdfReader(buf).pages[0].extract_text(visitor_text=visit)
-    return shown
+    return shown, fonts
 
 
-@pytest.mark.parametrize("ch", ["ー", "（", "～", "―"])
-def test_long_vowel_brackets_and_dashes_are_turned_a_quarter(ch):
-    shown = _column_shows("ア" + ch + "イ")
+@pytest.mark.parametrize("ch", ["ー", "（", "～", "〜", "―", "、", "っ"])
+def test_long_vowels_brackets_dashes_use_the_fonts_own_vertical_forms(ch):
+    """The GSUB ``vert`` glyph, set upright: rotating 〜 by -90 degrees would mirror it."""
+    shown, fonts = _column_shows_fonts("ア" + ch + "イ")
     assert [s[0] for s in shown] == ["ア", ch, "イ"]
-    assert shown[0][1] == (1, 0, 0, 1)
-    assert shown[1][1] == (0, -1, 1, 0)  # rotated by -90 degrees
+    assert [s[1] for s in shown] == [(1, 0, 0, 1)] * 3  # nothing rotated
+    assert "ShopCRMVert" in fonts[1] and "IPAexGothic" in fonts[0]
     assert shown[0][3] > shown[1][3] > shown[2][3]  # still top to bottom
 
 
+def test_vertical_glyph_of_wave_dash_is_not_the_rotated_horizontal_one():
+    """IPAexGothic's vertical 〜 is the horizontal one turned +90 degrees and mirrored: compare
+    outlines read with fontTools (the vert glyph's bounding box is tall, not wide)."""
+    from fontTools.ttLib import TTFont
+
+    from shopcrm.fonts import japanese_font_path
+
+    font = TTFont(str(japanese_font_path()))
+    glyf = font["glyf"]
+    horiz = glyf[font.getBestCmap()[ord("〜")]]
+    vert_name = next(
+        v
+        for lookup in font["GSUB"].table.LookupList.Lookup
+        for sub in lookup.SubTable
+        for k, v in getattr(sub, "mapping", {}).items()
+        if k == font.getBestCmap()[ord("〜")]
+    )
+    vert = glyf[vert_name]
+    assert (horiz.xMax - horiz.xMin) > (horiz.yMax - horiz.yMin)
+    assert (vert.yMax - vert.yMin) > (vert.xMax - vert.xMin)
+
+
+def test_dash_without_a_vertical_form_is_turned_a_quarter():
+    shown = _column_shows("ア~イ")
+    assert shown[1][1] == (0, -1, 1, 0)  # rotated by -90 degrees
+
+
 def test_commas_and_full_stops_sit_in_the_upper_right_of_their_cell():
-    (_a, _c1, ax, _ay), (comma, _c2, cx, cy), _i = _column_shows("あ、い")
+    """、 is drawn from its cell's left edge with the vertical glyph, whose outline lies in the
+    upper right of the em box (read with fontTools from the font reportlab embedded)."""
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    from shopcrm.services.printing.vertical import VERT_FONT
+
+    (_a, _c1, ax, _ay), (comma, _c2, cx, _cy), _i = _column_shows("あ、い")
     assert comma == "、"
-    cell_top = 500 - 20  # the second cell spans y 480..460
-    assert cx > 100  # right of the column's centre line
-    assert cy > cell_top - 20 * 0.5  # baseline in the upper half of its cell
+    assert cx == pytest.approx(100 - 10)  # the cell's left edge
+    glyph = getFont(VERT_FONT).face.charToGlyph[ord("、")]
+    x_min, y_min, _x_max, _y_max = _glyph_box(VERT_FONT, glyph)
+    assert x_min > 500 and y_min > 380  # right half, upper half of the em box
     assert ax < 100 < ax + 20
+
+
+def _glyph_box(font_name, glyph_id):
+    import io
+
+    from fontTools.ttLib import TTFont
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    font = TTFont(io.BytesIO(getFont(font_name).face._ttf_data))
+    g = font["glyf"][font.getGlyphOrder()[glyph_id]]
+    return g.xMin, g.yMin, g.xMax, g.yMax

@@ -267,3 +267,20 @@ if __name__ == "__main__":
     make_screenshots()
     os_exit = __import__("os")._exit
     os_exit(0)  # skip Qt teardown at interpreter exit (it can abort offscreen)
+
+
+def test_a_message_too_long_to_read_on_a_postcard_is_refused_with_its_size(dialog, db, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    dialog.name_edit.setText("長いDM")
+    QApplication.clipboard().setText("{name}様\n" + "本日はご来店ありがとうございました。" * 30)
+    dialog.template_edit.setFocus()
+    qtbot.keyClick(dialog.template_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(dialog.template_edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert dialog.errors["template"].isVisible()
+    text = dialog.errors["template"].text()
+    assert " pt" in text and "too long for a postcard" in text
+    assert dialog.campaign is None and len(campaigns.list_all(db)) == 3

@@ -214,3 +214,54 @@ def test_the_dm_language_is_one_combo_box_and_is_saved(ctx, qtbot):  # noqa: F81
     assert customers.get(ctx.db, existing.id).language == "en"
     again = _open(ctx, qtbot, existing.id)
     assert again.dm_language.currentData() == "en"
+
+
+def _paste(qtbot, widget: QLineEdit, text: str) -> None:
+    """Paste ``text`` with Ctrl+V (how a rare character usually arrives: copied from elsewhere)."""
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.clipboard().setText(text)
+    widget.setFocus()
+    qtbot.keyClick(widget, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_a_name_no_bundled_font_can_print_is_warned_under_the_field(ctx, qtbot, ja):  # noqa: F811
+    dialog = _open(ctx, qtbot)
+    _type(qtbot, dialog.fields["name"], "山田 ")
+    assert not dialog.glyph_notice.isVisible()
+    _paste(qtbot, dialog.fields["name"], "\U0002a6d6子")
+    assert dialog.text("name") == "山田 \U0002a6d6子"
+    assert dialog.glyph_notice.isVisible()
+    assert (
+        "印刷できません" in dialog.glyph_notice.text()
+        and "\U0002a6d6" in dialog.glyph_notice.text()
+    )
+    _type(qtbot, dialog.fields["name"], "")
+    _paste(qtbot, dialog.fields["name"], "𠮷田 花子")  # the bundled fallback font has 𠮷
+    assert not dialog.glyph_notice.isVisible()
+    _save(qtbot, dialog)  # a warning, not an error: the guest is saved
+    assert customers.get(ctx.db, dialog.saved_customer_id).name == "𠮷田 花子"
+
+
+def test_the_honorific_is_chosen_with_the_keyboard_and_kept(ctx, qtbot):  # noqa: F811
+    dialog = _open(ctx, qtbot)
+    _type(qtbot, dialog.fields["name"], "まるや商店")
+    dialog.honorific.setFocus()
+    qtbot.keyClick(dialog.honorific, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.honorific, Qt.Key.Key_Down)
+    assert dialog.honorific.currentData() == "御中"
+    _save(qtbot, dialog)
+    saved_id = dialog.saved_customer_id
+    assert customers.get(ctx.db, saved_id).honorific == "御中"
+    again = _open(ctx, qtbot, saved_id)
+    assert again.honorific.currentData() == "御中"
+
+
+def test_the_app_font_falls_back_to_the_bundled_font_for_yoshida(qapp):
+    from PySide6.QtGui import QFontMetrics
+
+    from shopcrm.ui.main_window import install_japanese_font
+
+    install_japanese_font(qapp)
+    assert "ShopCRM Gaiji" in qapp.font().families()
+    assert QFontMetrics(qapp.font()).inFontUcs4(0x20BB7)

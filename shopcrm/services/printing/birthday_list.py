@@ -221,7 +221,7 @@ def build(
                 if cu.kana:
                     draw_fitted(c, cu.kana, left + 1 * mm, base + ROW_H - 3.2 * mm, w, 6.5)
                 c.setFillColorRGB(*INK)
-                draw_fitted(c, addressed(cu.name), left + 1 * mm, base + 1.8 * mm, w, 10.5)
+                draw_fitted(c, addressed(cu), left + 1 * mm, base + 1.8 * mm, w, 10.5)
                 continue
             if not text:
                 continue

@@ -35,7 +35,12 @@ from shopcrm.services.printing.layout import (
     mm,
     postal_text,
     text_width,
-    wrap,
+)
+from shopcrm.services.printing.phrases import (
+    break_phrases,
+    building_phrases,
+    city_phrases,
+    street_phrases,
 )
 
 INSET = 3.5 * mm  # text stays this far inside every label edge
@@ -159,9 +164,15 @@ def _outlines(c, sheet: Sheet) -> None:
     c.restoreState()
 
 
+POSTAL_MIN_SIZE = 9.5  # pt: IPAexGothic digits are 0.743 em tall, so printed digits stay >= 2.4 mm
+BASE_SIZE = 10.5
+
+
 def label_lines(members: Sequence[Piece], width: float) -> list[tuple[str, str, float, float]]:
-    """(indent_text, text, relative size, extra indent in mm) of one label, top to bottom. An
-    address line much wider than ``width`` at 10 pt is wrapped in two before shrinking."""
+    """(indent_text, text, relative size, extra indent in mm) of one label, top to bottom. A
+    Japanese address line too wide for ``width`` at 10 pt is broken at its administrative parts
+    (prefecture, city, town, block numbers, building and room: ``phrases``), never inside a
+    place name."""
     c = members[0].customer
     japanese = is_japanese_address(c)
     names = household_names(household_people(members), honorifics=japanese)
@@ -169,31 +180,55 @@ def label_lines(members: Sequence[Piece], width: float) -> list[tuple[str, str, 
     if not japanese:
         tail = " ".join(p for p in (c.city, c.prefecture, c.postal_code) if p)
         return [*people, *((("", t, 1.0, 0.0)) for t in (c.street, c.building, tail) if t)]
+
+    def fits(line: str) -> bool:
+        return text_width(line, 10) <= width
+
+    groups = [
+        [c.prefecture, *city_phrases(c.city), *street_phrases(c.street, c.postal_code)],
+        building_phrases(c.building),
+    ]
     address: list[tuple[str, str, float, float]] = []
-    for line in c.address_lines:
-        parts = [line]
-        if text_width(line, 10) > width * 1.25:
-            parts = wrap(line, text_width(line, 10) / 2 + 12, 10)
-        address += [("", part, 1.0, 0.0) for part in parts]
+    for group in groups:
+        phrases = [p for p in group if p]
+        if phrases:
+            address += [("", line, 1.0, 0.0) for line in break_phrases(phrases, fits, hard=False)]
     return [("", postal_text(c.postal_code), 0.95, 0.0), *address, *people]
+
+
+def label_sizes(lines, avail_w: float, avail_h: float, leading: float = 1.22) -> list[float]:
+    """One size for every line of a label where possible: the largest base size (<= 10.5 pt) at
+    which all lines fit the height, and each line's width (never below 70 % of it, then a line is
+    squeezed); the postal code line never below ``POSTAL_MIN_SIZE``."""
+    rel = [r for _i, _t, r, _x in lines]
+    base = min(BASE_SIZE, avail_h / (sum(rel) * leading))
+    for indent, text, r, extra in lines[1:]:
+        w = avail_w - extra * mm - (text_width(indent, base * r) if indent else 0)
+        need = text_width(text, base * r)
+        if need > w:
+            base = max(base * 0.7, base * w / need)
+    sizes = [base * r for r in rel]
+    if lines and lines[0][1].startswith("〒") and sizes[0] < POSTAL_MIN_SIZE:
+        sizes[0] = POSTAL_MIN_SIZE
+        rest = (avail_h - POSTAL_MIN_SIZE * leading) / (sum(rel[1:]) * leading)
+        sizes[1:] = [min(base, rest) * r for r in rel[1:]]
+    return sizes
 
 
 def draw_label(c, members: Sequence[Piece], x: float, y: float, w: float, h: float) -> None:
     avail_w, avail_h = w - 2 * INSET, h - 2 * INSET
     lines = label_lines(members, avail_w)
     leading = 1.22
-    # Base size 10.5 pt for the address; shrink all lines together until they fit the height.
-    base = min(10.5, avail_h / (sum(rel for _i, _t, rel, _x in lines) * leading))
-    block = sum(base * rel * leading for _i, _t, rel, _x in lines) - base * lines[-1][2] * 0.22
+    sizes = label_sizes(lines, avail_w, avail_h, leading)
+    block = sum(size * leading for size in sizes) - sizes[-1] * 0.22
     top = y + h - INSET - max(0.0, (avail_h - block) / 2)  # the block centred vertically
     c.setFillColorRGB(*INK)
-    for indent, text, rel, extra in lines:
-        size = base * rel
+    for (indent, text, _rel, extra), size in zip(lines, sizes, strict=True):
         top -= size * 0.88  # the line's ascent
         left = x + INSET + extra * mm
         width = x + w - INSET - left
         if indent:
             shift = min(text_width(indent, size), width * 0.5)
             left, width = left + shift, width - shift
-        draw_fitted(c, text, left, top, width, size, min_size=size * 0.6)
+        draw_fitted(c, text, left, top, width, size, min_size=size)
         top -= size * (leading - 0.88)

@@ -21,9 +21,10 @@ from typing import TypedDict, TypeVar, cast
 from reportlab.lib.units import mm
 
 from shopcrm.domain.models import Campaign, Coupon, Customer
+from shopcrm.domain.names import Addressee, addressee
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _, current_language, ngettext
-from shopcrm.services.printing.fonts import register
+from shopcrm.services.printing.fonts import draw_string, font_for, register, text_out
 
 __all__ = ["Doc", "Offset", "Piece", "PrintCancelled", "PrintResult", "Shop", "Skipped", "mm"]
 
@@ -269,7 +270,7 @@ def make_pdf(
 def _char_width(ch: str) -> float:
     from reportlab.pdfbase.pdfmetrics import getFont
 
-    return getFont(register()).stringWidth(ch, 1.0)
+    return getFont(font_for(ch)).stringWidth(ch, 1.0)
 
 
 def text_width(text: str, size: float) -> float:
@@ -313,7 +314,10 @@ def draw_fitted(
     t.setFont(font, used)
     if scale < 1.0:
         t.setHorizScale(scale * 100)
-    t.textOut(text)
+    if font == register():
+        text_out(t, text, used)  # per-character fallback for the glyphs IPAexGothic lacks
+    else:
+        t.textOut(text)
     c.drawText(t)
     return used
 
@@ -403,16 +407,13 @@ def draw_lines(
     width: float | None = None,
 ) -> float:
     """Draw ``lines`` downwards from ``y_top`` (top of the first line); returns the y below them."""
-    font = register()
     y = y_top - size * 1.0
     for line in lines:
         if line:
             if align == "centre" and width is not None:
-                c.setFont(font, size)
-                c.drawCentredString(x + width / 2, y, line)
+                draw_string(c, x + width / 2, y, line, size, anchor="centre")
             else:
-                c.setFont(font, size)
-                c.drawString(x, y, line)
+                draw_string(c, x, y, line, size)
         y -= size * leading
     return y + size * leading - size * 0.3
 
@@ -463,19 +464,24 @@ def heading(campaign: Campaign | None) -> str:
     return HEADINGS.get(campaign.kind, HEADINGS["custom"]) if campaign else HEADINGS["welcome"]
 
 
-_COMPANY = re.compile(
-    r"株式会社|有限会社|合同会社|合資会社|合名会社|一般社団法人|\(株\)|（株）|㈱|㈲|\(有\)|（有）"
-)
+def addressee_of(customer: Customer) -> Addressee:
+    """How ``customer`` is addressed (organisation above, person with 様, or 御中), with the
+    owner's per-guest override: one answer for the address side, label, letter and ticket."""
+    return addressee(customer.name, customer.honorific)
 
 
-def honorific(name: str) -> str:
-    """様 for a person, 御中 for a company (never both)."""
-    return "御中" if _COMPANY.search(name) else "様"
+def honorific(name: str | Customer) -> str:
+    """様 for a person (also a person at a company), 御中 for an organisation (never both)."""
+    if isinstance(name, Customer):
+        return addressee_of(name).honorific
+    return addressee(name).honorific
 
 
-def addressed(name: str) -> str:
-    """The name with its honorific, as written on a piece: 山田 太郎 様, 株式会社まるや 御中."""
-    return f"{name} {honorific(name)}"
+def addressed(name: str | Customer) -> str:
+    """The name with its honorific on one line: 山田 太郎 様, 株式会社まるや 御中, and a person at a
+    company as 株式会社まるや 佐藤 健 様."""
+    a = addressee_of(name) if isinstance(name, Customer) else addressee(name)
+    return " ".join(p for p in (a.above, a.main, a.honorific) if p)
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -534,24 +540,30 @@ def mail_problem(customer: Customer) -> str | None:
 
 
 def household_names(
-    customers: list[Customer], max_lines: int = 3, *, honorifics: bool = True
+    customers: list[Customer], max_lines: int = 4, *, honorifics: bool = True
 ) -> list[tuple[str, str]]:
-    """Name lines of one household as (indent_text, text): each name with its own honorific; a
-    shared surname is written once and the given names aligned under each other ("indent_text" is
-    the invisible part that sets the alignment). Beyond ``max_lines`` the rest is "and N more"."""
-    names = [c.name for c in customers]
+    """Name lines of one household as (indent_text, text): each name with its own honorific (a
+    person at a company under the company's line); a shared surname is written once and the given
+    names aligned under each other ("indent_text" is the invisible part that sets the alignment).
+    Beyond ``max_lines`` names the rest is "and N more" (nobody is dropped without a word)."""
+    people = [addressee_of(c) for c in customers]
+    names = [a.main for a in people]
     surnames = {split_name(n)[0] for n in names}
     shared = len(names) > 1 and len(surnames) == 1 and "" not in surnames
     lines: list[tuple[str, str]] = []
-    shown = names if len(names) <= max_lines else names[: max_lines - 1]
-    for i, name in enumerate(shown):
-        hon = f" {honorific(name)}" if honorifics else ""
+    shown = people if len(people) <= max_lines else people[: max_lines - 1]
+    above_done: set[str] = set()
+    for i, person in enumerate(shown):
+        if person.above and person.above not in above_done:
+            lines.append(("", person.above))
+            above_done.add(person.above)
+        hon = f" {person.honorific}" if honorifics else ""
         if shared and i > 0:
-            surname, given = split_name(name)
+            surname, given = split_name(person.main)
             lines.append((surname + " ", given + hon))
         else:
-            lines.append(("", name + hon))
-    rest = len(names) - len(shown)
+            lines.append(("", person.main + hon))
+    rest = len(people) - len(shown)
     if rest:
         lines.append(("", ngettext("and {n} more", "and {n} more", rest).format(n=rest)))
     return lines

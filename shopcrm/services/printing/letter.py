@@ -22,6 +22,7 @@ from shopcrm.services.printing.layout import (
     RunOptions,
     Shop,
     addressed,
+    addressee_of,
     coupon_box,
     draw_fitted,
     draw_lines,
@@ -99,7 +100,11 @@ def draw(
             draw_fitted(c, line, MARGIN, doc.top(y), width * 0.6, 10)
             y += 5
     for person in people or [cust]:
-        draw_fitted(c, addressed(person.name), MARGIN, doc.top(y + 4), width * 0.6, 15)
+        who = addressee_of(person)
+        if who.above:  # a person at a company: the company on its own line above the person
+            draw_fitted(c, who.above, MARGIN, doc.top(y + 3), width * 0.6, 11)
+            y += 5
+        draw_fitted(c, f"{who.main} {who.honorific}", MARGIN, doc.top(y + 4), width * 0.6, 15)
         y += 7
     # Headline and message.
     c.setFillColorRGB(*ACCENT)

@@ -167,15 +167,44 @@ def build(
     head_right = ParagraphStyle("head", fontName=font, fontSize=8, leading=10, alignment=2)
     head_left = ParagraphStyle("head_left", parent=head_right, alignment=0)
 
+    def head(text: str, col_width: float) -> str:
+        """A header cell broken at phrase boundaries (BudouX) with kinsoku, never 再来／店."""
+        from xml.sax.saxutils import escape
+
+        from shopcrm.services.printing.phrases import break_phrases, text_phrases
+
+        inner = col_width - 8  # the cell's left and right padding
+
+        def fits(line: str) -> bool:
+            return fonts.string_width(line, 8) <= inner
+
+        lines = break_phrases(text_phrases(str(text)), fits, hard=False)
+        return "<br/>".join(escape(line) for line in lines)
+
     def table(rows, col_widths, header=True, align="RIGHT"):
-        if header:  # header cells wrap instead of running into each other
+        if header:  # header cells wrap (at phrases) instead of running into each other
             rows = [
                 [
-                    Paragraph(str(h), head_left if (i == 0 or align == "LEFT") else head_right)
+                    Paragraph(
+                        head(h, col_widths[i]),
+                        head_left if (i == 0 or align == "LEFT") else head_right,
+                    )
                     for i, h in enumerate(rows[0])
                 ],
                 *rows[1:],
             ]
+        cell = ParagraphStyle("cell", fontName=font, fontSize=9, leading=11)
+        rows = [  # names with 𠮷 and the like: the fallback font per character
+            row
+            if n == 0 and header
+            else [
+                Paragraph(fonts.markup(v), cell)
+                if isinstance(v, str) and fonts.needs_fallback(v)
+                else v
+                for v in row
+            ]
+            for n, row in enumerate(rows)
+        ]
         t = Table(rows, colWidths=col_widths, repeatRows=1 if header else 0)
         style = [
             ("FONTNAME", (0, 0), (-1, -1), font),
@@ -329,6 +358,8 @@ def build(
         bottomMargin=16 * mm,
         title=_("Monthly report {month}").format(month=_month_title(year, month)),
         author=shop,
+        # The canvas's initial font would otherwise be Helvetica: named in the PDF, not embedded.
+        initialFontName=font,
     )
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return len(pages)

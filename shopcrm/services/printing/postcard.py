@@ -31,6 +31,21 @@ from shopcrm.services.printing.layout import (
 
 WIDTH, HEIGHT = 100 * mm, 148 * mm
 MARGIN = 8 * mm
+MIN_MESSAGE_SIZE = 7.0  # pt: the smallest a DM's message is readable at on a postcard
+_MESSAGE_MAX, _LEADING = 12.0, 1.6
+
+
+def _message_box(has_coupon: bool) -> tuple[float, float]:
+    """(width, height) in points of the message area of the front."""
+    top, bottom = 33 * mm, (83 if has_coupon else 128) * mm
+    return WIDTH - 2 * MARGIN - 2 * mm, bottom - top
+
+
+def message_size(message: str, *, has_coupon: bool = True) -> float:
+    """The size the front sets ``message`` at (it shrinks below ``MIN_MESSAGE_SIZE`` rather than
+    cut the text; a campaign whose message needs that is refused when it is saved)."""
+    width, height = _message_box(has_coupon)
+    return fit_paragraphs(message, width, height, _MESSAGE_MAX, MIN_MESSAGE_SIZE, _LEADING)[0]
 
 
 def build(
@@ -72,7 +87,9 @@ def draw(doc: Doc, piece: Piece, shop: Shop, *, coupons: Sequence[Piece] | None 
     msg_top, msg_bottom = 33 * mm, (134 - len(boxes) * (box_h + 2) - 1 if boxes else 128) * mm
     body_w = inner - 2 * mm
     area = msg_bottom - msg_top
-    size, lines = fit_paragraphs(piece.message, body_w, area, 12, 7, 1.6)
+    size, lines = fit_paragraphs(
+        piece.message, body_w, area, _MESSAGE_MAX, MIN_MESSAGE_SIZE, _LEADING
+    )
     block = len(lines) * size * 1.6
     c.setFillColorRGB(*INK)
     top = doc.height - msg_top - max(0.0, (area - block) * 0.4)  # a short message sits centred

@@ -1,17 +1,22 @@
 """Vertical Japanese text (tategaki) on a reportlab canvas, which has no vertical mode for
 embedded TrueType fonts: one character per em, top to bottom, each centred on the column.
 
-Long-vowel marks, dashes, brackets and wave dashes are rotated by −90° about their cell centre;
-、。 move to the upper right of their cell, small kana slightly; Latin letters become full-width
-and stand upright. ``vertical_address`` turns digits into kanji numerals (4-2-8 → 四―二―八).
+Characters with a vertical form in IPAexGothic (its GSUB ``vert`` feature: ー 〜 ― brackets 、。
+small kana ...) are drawn with that glyph, read with fontTools into a small in-memory font whose
+cmap maps each character to its vertical glyph (rotating 〜 would mirror it). What has no vertical
+form and is a dash or bracket is rotated by −90°; Latin letters become full-width and stand
+upright. ``vertical_address`` turns digits into kanji numerals (4-2-8 → 四―二―八).
 """
 
 from __future__ import annotations
 
+import io
 import re
+import threading
 import unicodedata
+from functools import cache
 
-from shopcrm.services.printing.fonts import register
+from shopcrm.services.printing.fonts import font_for, register
 from shopcrm.services.printing.layout import text_width
 
 ROTATE = set("ー―‐‑–—−－-～〜~…‥＝=→←（）()「」『』【】〔〕［］[]｛｝{}〈〉《》")
@@ -21,6 +26,53 @@ SPACES = set(" \u3000")
 KANJI_DIGITS = "〇一二三四五六七八九"
 _DASH_AFTER_NUMBER = re.compile(r"(?<=[0-9〇一二三四五六七八九])[-‐‑‒–—―−－ー](?=[0-9])")
 ASCENT = 0.88  # IPAexGothic: ascender 0.88 em, descender 0.12 em
+VERT_FONT = "ShopCRMVert"
+_vert_lock = threading.Lock()
+
+
+@cache
+def vertical_forms() -> frozenset[str]:
+    """Register the vertical-forms font with reportlab (once); the characters it covers."""
+    with _vert_lock:
+        from fontTools import subset
+        from fontTools.ttLib import TTFont as FTFont
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        from shopcrm.fonts import japanese_font_path
+
+        font = FTFont(str(japanese_font_path()))
+        gsub = font["GSUB"].table
+        lookups = {
+            i
+            for rec in gsub.FeatureList.FeatureRecord
+            if rec.FeatureTag in ("vert", "vrt2")
+            for i in rec.Feature.LookupListIndex
+        }
+        mapping: dict[str, str] = {}
+        for i in sorted(lookups):
+            lookup = gsub.LookupList.Lookup[i]
+            for sub in lookup.SubTable:
+                sub = sub.ExtSubTable if lookup.LookupType == 7 else sub
+                mapping.update(getattr(sub, "mapping", {}) or {})
+        cmap = {cp: mapping[g] for cp, g in font.getBestCmap().items() if g in mapping}
+        options = subset.Options()
+        options.layout_features = []
+        options.notdef_outline = True
+        options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(glyphs=sorted(set(cmap.values())))
+        subsetter.subset(font)
+        for table in font["cmap"].tables:
+            table.cmap = {cp: g for cp, g in cmap.items() if table.format != 4 or cp <= 0xFFFF}
+        for record in font["name"].names:
+            if record.nameID in (1, 3, 4, 6):
+                record.string = VERT_FONT
+        buffer = io.BytesIO()
+        font.save(buffer)
+        buffer.seek(0)
+        pdfmetrics.registerFont(TTFont(VERT_FONT, buffer))
+        return frozenset(chr(cp) for cp in cmap)
 
 
 def vertical_address(text: str) -> str:
@@ -60,6 +112,7 @@ def draw_column(
     """Draw ``text`` vertically, centred on ``x``, from ``y_top`` down, one char per ``pitch``
     (default: one em). Returns the y of the column's bottom."""
     font = register()
+    vert = vertical_forms()
     pitch = pitch or size
     y = y_top
     c.setFont(font, size)
@@ -69,7 +122,11 @@ def draw_column(
             continue
         centre_y = y - pitch / 2
         baseline = centre_y - size * (ASCENT - 0.5)
-        if ch in ROTATE:
+        if ch in vert:  # the font's own vertical form, set upright in the em box
+            c.setFont(VERT_FONT, size)
+            c.drawString(x - size / 2, baseline, ch)
+            c.setFont(font, size)
+        elif ch in ROTATE:
             c.saveState()
             c.translate(x, centre_y)
             c.rotate(-90)
@@ -81,7 +138,12 @@ def draw_column(
         elif ch in SMALL_KANA:
             c.drawString(x - text_width(ch, size) / 2 + size * 0.1, baseline + size * 0.1, ch)
         else:
+            own = font_for(ch)
+            if own != font:
+                c.setFont(own, size)
             c.drawString(x - text_width(ch, size) / 2, baseline, ch)
+            if own != font:
+                c.setFont(font, size)
         y -= pitch
     return y
 
@@ -97,12 +159,16 @@ def draw_fitted_column(
     min_size: float | None = None,
     align: str = "top",
 ) -> tuple[float, float]:
-    """A column that never runs past ``height``: shrink to ``min_size``, then tighten the pitch.
-    ``align`` "bottom" ends the text at ``y_top - height``. Returns (size, y of the bottom)."""
+    """A column that never runs past ``height``: shrink to fit, one em per character, so the
+    characters never touch (Japan Post); ``min_size`` is kept for callers and only lets the
+    size fall further when the text would otherwise overflow. ``align`` "bottom" ends the text
+    at ``y_top - height``. Returns (size, y of the bottom)."""
     min_size = size * 0.7 if min_size is None else min_size
     used = fit_column(text, height, size, min_size)
     units = column_height(text, 1.0)
-    pitch = used if units * used <= height + 0.01 else height / max(units, 1)
+    if units * used > height + 0.01:
+        used = height / max(units, 1)  # smaller rather than overlapping
+    pitch = used
     if align == "bottom":
         y_top = y_top - height + units * pitch
     return used, draw_column(c, text, x, y_top, used, pitch=pitch)

@@ -427,9 +427,10 @@ class CampaignDialog(DialogBase):
             mark_invalid(target, message)
 
     def _show_errors(self, only: str | None = None) -> list:
-        from shopcrm.store.campaigns import campaign_errors
+        from shopcrm.services.campaigns import campaign_errors
+        from shopcrm.store import settings
 
-        errs = campaign_errors(self.to_campaign())
+        errs = campaign_errors(self.to_campaign(), settings.get(self.ctx.db, "shop_name"))
         by_field: dict[str, str] = {}
         for e in errs:
             by_field.setdefault(e.field, e.message)

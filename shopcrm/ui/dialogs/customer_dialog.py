@@ -174,13 +174,27 @@ class CustomerDialog(DialogBase):
             self.dm_language.addItem(label, code)
         self.phone_notice = FieldError(self)
         self.phone_notice.setObjectName("phoneNotice")
+        # Characters no bundled font has (they would print as a box): a warning, not an error.
+        self.glyph_notice = FieldError(self)
+        self.glyph_notice.setObjectName("glyphNotice")
+        from shopcrm.domain.names import HONORIFIC_LABELS
+
+        self.honorific = QComboBox(self)
+        self.honorific.setObjectName("customer_honorific")
+        self.honorific.setAccessibleName(_("Honorific"))
+        for value, label in HONORIFIC_LABELS.items():
+            self.honorific.addItem(_(label), value)
         self.general_error = FieldError(self)
 
         left, right = QFormLayout(), QFormLayout()
         for form in (left, right):
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for key in _LEFT_FIELDS:
-            extra = {"birthday": [self.birthday_info], "phone": [self.phone_notice]}.get(key, [])
+            extra = {
+                "birthday": [self.birthday_info],
+                "phone": [self.phone_notice],
+                "name": [self.glyph_notice],
+            }.get(key, [])
             self._add_row(left, labels[key], key, extra)
         for key in _RIGHT_FIELDS:
             extra = [self.postal_info] if key == "postal_code" else []
@@ -193,6 +207,9 @@ class CustomerDialog(DialogBase):
         right.addRow("", consent_row)
         right.addRow("", self.do_not_mail)
         right.addRow(_("DM language"), self.dm_language)
+        honorific_label = QLabel(_("Honorific"), self)
+        honorific_label.setBuddy(self.honorific)
+        right.addRow(honorific_label, self.honorific)
         notes_label = QLabel(labels["notes"], self)
         notes_label.setBuddy(notes)
         right.addRow(notes_label, notes)
@@ -210,13 +227,15 @@ class CustomerDialog(DialogBase):
         outer.addWidget(self.buttons)
 
         order = [self.fields[k] for k in _LEFT_FIELDS] + [self.fields[k] for k in _RIGHT_FIELDS]
-        order += [self.dm_consent, self.consent_how, self.do_not_mail, self.dm_language, notes,
-                  self.save_button]  # fmt: skip
+        order += [self.dm_consent, self.consent_how, self.do_not_mail, self.dm_language,
+                  self.honorific, notes, self.save_button]  # fmt: skip
         order.append(self.buttons.button(self.buttons.StandardButton.Cancel))
         for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
         self.fields["postal_code"].textChanged.connect(self._on_postal_code)
         self.fields["birthday"].textChanged.connect(self._update_birthday_info)
+        for key in ("name", "prefecture", "city", "street", "building"):
+            self.fields[key].textChanged.connect(self._update_glyph_notice)
 
     def _add_row(self, form: QFormLayout, label: str, key: str, extra: list[QWidget]) -> None:
         box = QWidget(self)
@@ -257,12 +276,18 @@ class CustomerDialog(DialogBase):
         self.consent_how.setCurrentText(c.dm_consent_channel)
         self.do_not_mail.setChecked(c.do_not_mail)
         self.dm_language.setCurrentIndex(max(self.dm_language.findData(c.language), 0))
+        self.honorific.setCurrentIndex(max(self.honorific.findData(c.honorific), 0))
         # Setting the postal code must not overwrite the stored address.
         self._auto_address = {}
         self.fields["postal_code"].blockSignals(True)
         self.fields["postal_code"].setText(c.postal_code)
         self.fields["postal_code"].blockSignals(False)
         self._update_birthday_info()
+
+    def _update_glyph_notice(self) -> None:
+        from shopcrm.fonts import unprintable_warning
+
+        self.glyph_notice.show_message(unprintable_warning(self.customer()) or "")
 
     def text(self, key: str) -> str:
         widget = self.fields[key]
@@ -314,6 +339,7 @@ class CustomerDialog(DialogBase):
             dm_consent_channel=self.consent_how.currentText().strip() if consent else "",
             do_not_mail=self.do_not_mail.isChecked(),
             language=self.dm_language.currentData() or "",
+            honorific=self.honorific.currentData() or "",
         )
 
     # --- validation ----------------------------------------------------------------------------
