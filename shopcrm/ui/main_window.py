@@ -12,6 +12,7 @@ page are kept in ``QSettings`` (UI preferences are not shop data, so they are no
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import traceback
@@ -41,6 +42,7 @@ from shopcrm.ui.dialogs.base import ui_settings
 from shopcrm.ui.theme import DEMO_BADGE_STYLE, PIN_OFFER_STYLE, icon
 
 log = logging.getLogger(__name__)
+TITLE_BAR_ALLOWANCE = 32  # px kept for the window frame's title bar before it is known
 
 
 @dataclass(frozen=True)
@@ -486,7 +488,24 @@ class MainWindow(QMainWindow):
         merge_dialog.merge_duplicates(self.ctx, self)
 
     def record_visit(self) -> bool:
-        return ui_actions.open_visit_dialog(self.ctx, self._customer_in_view(), self)
+        """Ctrl+R / the toolbar: for the guest selected on this page, else with an empty search
+        (a guest chosen earlier elsewhere is only offered, never taken silently)."""
+        saved = ui_actions.open_visit_dialog(self.ctx, self._customer_in_view(), self)
+        page = self.current_page()
+        if saved and hasattr(page, "after_visit_saved"):
+            page.after_visit_saved()
+        return saved
+
+    def show_notice(self, widget: QWidget) -> None:
+        """Show a small non-modal question (the favourites offer) in the status area; it never
+        takes the keyboard. A newer notice replaces the older one."""
+        old = getattr(self, "_notice", None)
+        if old is not None:
+            with contextlib.suppress(RuntimeError):  # already answered and deleted
+                old.close()
+        self._notice = widget
+        self.statusBar().addWidget(widget, 1)
+        widget.show()
 
     def open_settings(self) -> None:
         if not self.ctx.require_owner(self):
@@ -602,6 +621,7 @@ class MainWindow(QMainWindow):
         geometry = s.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1200, 800)
+        self._fit_to_screen()
         state = s.value("window/state")
         if state is not None:
             self.restoreState(state)
@@ -609,6 +629,26 @@ class MainWindow(QMainWindow):
         if page not in PAGE_KEYS or PAGES[PAGE_KEYS.index(page)].owner_only:
             page = "today"
         self._show_page(page, ask=False)
+
+    def _fit_to_screen(self) -> None:
+        """Keep the whole window (title bar to status bar) on the available screen: 1200×800
+        does not fit a 1366×768 laptop, nor does a geometry saved on a bigger monitor."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry()
+        # Before the first show the window manager's frame is unknown: allow for a title bar.
+        extra_w = max(frame.width() - self.width(), 0)
+        extra_h = max(frame.height() - self.height(), 0) or TITLE_BAR_ALLOWANCE
+        width = min(self.width(), area.width() - extra_w)
+        height = min(self.height(), area.height() - extra_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        x = min(max(self.x(), area.left()), area.right() - width - extra_w + 1)
+        y = min(max(self.y(), area.top()), area.bottom() - height - extra_h + 1)
+        if (x, y) != (self.x(), self.y()):
+            self.move(x, y)
 
     def save_ui_state(self) -> None:
         s = self._settings

@@ -38,6 +38,13 @@ PIN_OFFER_STYLE = (
     " QLabel#pinOfferText { color: #0d2c5e; }"
 )
 
+# A guest carried over from another page into the visit dialog: amber, impossible to overlook
+# (dark brown on pale amber, 9:1).
+CARRY_OVER_STYLE = (
+    "QWidget#visitCarryOver { background: #fff3e0; border: 2px solid #ef6c00; border-radius: 4px; }"
+    " QLabel#visitCarryOverText { color: #4e2600; font-weight: bold; }"
+)
+
 
 def emphasize(widget, scale: float = 1.0, *, bold: bool = True) -> None:
     """Bold (and optionally larger) text through the font, not a style sheet, so the widget keeps

@@ -136,6 +136,10 @@ class TodayPage(QWidget):
         self._refresh_timer.timeout.connect(self.refresh)
         ctx.visits_changed.connect(self._refresh_timer.start)
         ctx.customers_changed.connect(self._refresh_timer.start)
+        # Counts and last visits in the results go stale with every visit: search again.
+        ctx.visits_changed.connect(self._debounce.start)
+        ctx.customers_changed.connect(self._debounce.start)
+        ctx.mode_changed.connect(self._on_mode_changed)  # money is shown to the owner only
         self._clock = QTimer(self, interval=5 * 60 * 1000)
         self._clock.timeout.connect(self._refresh_timer.start)
         self._clock.start()
@@ -143,6 +147,9 @@ class TodayPage(QWidget):
         self.refresh()
         self._run_search()
         QTimer.singleShot(0, self.focus_search)
+
+    def _on_mode_changed(self, _mode: str) -> None:
+        self._refresh_timer.start()
 
     # --- kept across a rebuild (language switch) -----------------------------------------------
     def view_state(self) -> dict:
@@ -233,8 +240,16 @@ class TodayPage(QWidget):
 
     def _on_result_activated(self, item) -> None:
         customer_id = item.data(ID_ROLE)
-        if customer_id:
-            ui_actions.open_visit_dialog(self.ctx, customer_id, self.window())
+        if customer_id and ui_actions.open_visit_dialog(self.ctx, customer_id, self.window()):
+            self.after_visit_saved()
+
+    def after_visit_saved(self) -> None:
+        """Ready for the next guest: an empty search with the keyboard in it, fresh results
+        (the guest just served shows their new visit count)."""
+        self.search.clear()
+        self._run_search()
+        self.focus_search()
+        QTimer.singleShot(0, self, self.focus_search)  # after the dialog has handed focus back
 
     def _show_customer(self, item) -> None:
         """Birthdays and today's visits open the guest's record on the Customers page."""
@@ -250,7 +265,8 @@ class TodayPage(QWidget):
 
     # --- buttons ------------------------------------------------------------------------------
     def record_visit(self) -> None:
-        ui_actions.open_visit_dialog(self.ctx, self.selected_customer_id(), self.window())
+        if ui_actions.open_visit_dialog(self.ctx, self.selected_customer_id(), self.window()):
+            self.after_visit_saved()
 
     # --- birthdays and today's visits ---------------------------------------------------------
     def refresh(self, today: dt.date | None = None) -> None:
@@ -313,17 +329,14 @@ class TodayPage(QWidget):
         except ImportError:
             recent = []
         total = 0
+        owner = self.ctx.mode == "owner"  # staff mode: no takings, per visit or for the day
         for visit, name in recent:
             total += visit.amount
             party = ngettext("{n} guest", "{n} guests", visit.party_size).format(n=visit.party_size)
-            text = "  ".join(
-                (
-                    visit.visited_at.strftime("%H:%M"),
-                    name or _("(walk-in)"),
-                    party,
-                    format_money(visit.amount),
-                )
-            )
+            parts = [visit.visited_at.strftime("%H:%M"), name or _("(walk-in)"), party]
+            if owner:
+                parts.append(format_money(visit.amount))
+            text = "  ".join(parts)
             item = QListWidgetItem(text)
             item.setData(ID_ROLE, visit.customer_id)
             self.visits.addItem(item)
@@ -333,13 +346,13 @@ class TodayPage(QWidget):
             self.visits.addItem(empty)
             self.visits_title.setText(_("Visits today"))
         else:
-            self.visits_title.setText(
-                _("Visits today")
-                + "  "
-                + ngettext("{n} visit, {amount}", "{n} visits, {amount}", len(recent)).format(
-                    n=len(recent), amount=format_money(total)
-                )
-            )
+            if owner:
+                summary = ngettext(
+                    "{n} visit, {amount}", "{n} visits, {amount}", len(recent)
+                ).format(n=len(recent), amount=format_money(total))
+            else:
+                summary = ngettext("{n} visit", "{n} visits", len(recent)).format(n=len(recent))
+            self.visits_title.setText(_("Visits today") + "  " + summary)
 
 
 def _weekday_name(day: dt.date) -> str:
