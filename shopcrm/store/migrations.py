@@ -353,3 +353,16 @@ def m0005_builtin_templates(db: Database) -> None:
             "UPDATE campaigns SET template = ? WHERE name = ? AND template = ?",
             [text, name, _FIRST_TEMPLATES[name]],
         )
+
+
+@migrations(name="0022_menu_item_reading")
+def m0022_menu_item_reading(db: Database) -> None:
+    """Menu items get a reading (katakana) that the item filter searches, so えだ finds 枝豆;
+    existing items are filled from the domain's menu dictionary where it knows every kanji."""
+    from shopcrm.domain.readings import guess_reading
+
+    db.execute("ALTER TABLE menu_items ADD COLUMN reading TEXT NOT NULL DEFAULT ''")
+    for item_id, name in db.execute("SELECT id, name FROM menu_items").fetchall():
+        reading = guess_reading(name)
+        if reading:
+            db.execute("UPDATE menu_items SET reading = ? WHERE id = ?", [reading, item_id])

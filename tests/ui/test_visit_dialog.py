@@ -473,3 +473,13 @@ def test_typing_a_name_after_walk_in_chooses_a_guest_again(ctx, qtbot, shop):  #
     assert not dialog.walk_in
     _key(qtbot, dialog, Qt.Key.Key_Return)
     assert dialog.customer_id == taro.id
+
+
+def test_the_item_filter_searches_the_reading(ctx, qtbot, shop):  # noqa: F811
+    """えだ finds 枝豆 through its reading (filled from the name when the item was added)."""
+    _menu, taro = shop
+    dialog = _open(ctx, qtbot, taro.id)
+    dialog.picker.filter.setFocus()
+    _type(qtbot, dialog, "えだ")
+    _key(qtbot, dialog, Qt.Key.Key_Return)
+    assert [i.name for i in dialog.picker.selected_items()] == ["枝豆"]
