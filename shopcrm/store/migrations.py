@@ -366,3 +366,17 @@ def m0022_menu_item_reading(db: Database) -> None:
         reading = guess_reading(name)
         if reading:
             db.execute("UPDATE menu_items SET reading = ? WHERE id = ?", [reading, item_id])
+
+
+@migrations(name="0023_setup_done_for_existing_shops")
+def m0023_setup_done_for_existing_shops(db: Database) -> None:
+    """A shop that already has guests or visits is set up: the first-run wizard is for new
+    databases only (it stays reachable from the settings)."""
+    used = db.execute(
+        "SELECT EXISTS (SELECT 1 FROM customers) OR EXISTS (SELECT 1 FROM visits)"
+    ).fetchone()[0]
+    if used:
+        db.execute(
+            "INSERT INTO settings(key, value) VALUES ('setup_done', 'true')"
+            " ON CONFLICT(key) DO NOTHING"
+        )

@@ -216,6 +216,7 @@ def test_build_main_window_follows_the_shop_language_and_holds_the_lock(db, db_p
     from shopcrm.store import lock, settings
 
     settings.set(db, "language", "ja")
+    settings.set(db, "shop_name", "居酒屋 まるや")
     app, ctx, window = build_main_window(db_path)
     qtbot.addWidget(window)
     assert i18n.current_language() == "ja"

@@ -37,6 +37,7 @@ MAILED = {"postcard", "letter", "label", "address_side"}  # sent by post: DM con
 
 
 def shop_from_settings(db) -> Shop:
+    from shopcrm.domain.rules import format_phone
     from shopcrm.store import settings
 
     s = settings.get_all(db)
@@ -45,7 +46,7 @@ def shop_from_settings(db) -> Shop:
         postal_code=s["shop_postal_code"],
         address=s["shop_address"],
         building=s["shop_building"],
-        phone=s["shop_phone"],
+        phone=format_phone(s["shop_phone"]),  # kept as written; digits from older versions grouped
     )
 
 

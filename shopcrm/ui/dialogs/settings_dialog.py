@@ -56,7 +56,8 @@ NUMBER_SPECS: dict[str, tuple[float, float, float, str]] = {
 LANGUAGE_CHOICES = (("", N_("System language")), ("ja", "日本語"), ("en", "English"))
 
 # Values the domain rules normalise (and reject with a message) before they are stored.
-NORMALISERS = {"shop_phone": "normalize_phone", "shop_postal_code": "normalize_postal_code"}
+# The shop phone is kept as written (03-5722-0000, 0467-12-3456): it is printed on every piece.
+NORMALISERS = {"shop_phone": "written_phone", "shop_postal_code": "normalize_postal_code"}
 
 
 def _display(key: str, value: str) -> str:
@@ -116,7 +117,10 @@ class SettingsDialog(DialogBase):
                 form.addRow(row)
             layout.addWidget(box)
         layout.addStretch(1)
-        layout.addWidget(self.make_button_box(_("Save")))
+        buttons = self.make_button_box(_("Save"))
+        self.save_button = buttons.button(buttons.StandardButton.Ok)
+        self.save_button.setObjectName("settingsSaveButton")
+        layout.addWidget(buttons)
 
     def _input(self, key: str) -> QWidget:
         from shopcrm.store.settings import SETTINGS
