@@ -161,6 +161,8 @@ class PinOfferBanner(QWidget):
     def _on_settings_changed(self) -> None:
         if self.isVisible() and self.ctx.owner_pin_set():
             self._answered()  # set in the settings meanwhile: the question is answered
+        elif self.isVisible() and not self.wanted():
+            self.hide()  # answered in the first-run setup
 
 
 class MainWindow(QMainWindow):
@@ -320,7 +322,7 @@ class MainWindow(QMainWindow):
             view_menu.addAction(act)
 
         tools_menu = bar.addMenu(_("&Tools"))
-        for key in ("settings", "menu_editor"):
+        for key in ("settings", "menu_editor", "setup"):
             tools_menu.addAction(a[key])
         tools_menu.addSeparator()
         tools_menu.addAction(a["lock_owner"])
@@ -357,6 +359,7 @@ class MainWindow(QMainWindow):
             "find": self.focus_search,
             "settings": self.open_settings,
             "menu_editor": self.open_menu_editor,
+            "setup": self.open_setup,
             "lock_owner": self.lock_owner,
             "help": self.show_help,
             "about": self.show_about,
@@ -522,6 +525,27 @@ class MainWindow(QMainWindow):
         if self.ctx.require_owner(self):
             ui_actions.open_menu_editor(self.ctx, self)
 
+    def open_setup(self, *, start: int | None = 0) -> bool:
+        """The first-run setup wizard (owner only); True when it was finished."""
+        if not self.ctx.require_owner(self):
+            return False
+        from shopcrm.ui.dialogs.setup_dialog import run_setup
+
+        done = run_setup(self.ctx, self, start=start)
+        self._schedule_status()
+        self._update_title()
+        return done
+
+    def start_first_run(self) -> bool:
+        """On a shop database not yet set up, open the setup wizard where it was left (the app
+        calls this once the window is shown); False when there was nothing to set up."""
+        from shopcrm.services import setup
+
+        if not setup.setup_wanted(self.ctx.db, demo=self.ctx.demo):
+            return False
+        self.open_setup(start=None)
+        return True
+
     def lock_owner(self) -> None:
         self.ctx.set_owner_unlocked(False)
 
@@ -554,7 +578,9 @@ class MainWindow(QMainWindow):
             "<h3>shopcrm {version}</h3><p>{tagline}</p><p>{schema}<br>{db}</p><p>{font}</p>".format(
                 version=__version__,
                 tagline=_("Guests, visits, coupons and direct mail for a small shop."),
-                schema=_("Database schema: {version}").format(version=schema_version(self.ctx.db)),
+                schema=_("Database format: version {number}").format(
+                    number=_schema_number(schema_version(self.ctx.db))
+                ),
                 db=_("Database file: {path}").format(path=self.ctx.db_path),
                 font=_(
                     "Japanese text uses the {font} font, distributed under the IPA Font License"
@@ -587,10 +613,11 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         from shopcrm.store import settings
 
+        # Qt adds the application's display name ("— shopcrm") itself: the title is the shop.
         shop = settings.get(self.ctx.db, "shop_name")
-        title = f"{shop} — shopcrm" if shop else "shopcrm"
+        title = shop
         if self.ctx.demo:
-            title += " " + _("(demo)")
+            title = f"{shop} {_('(demo)')}".strip()
         self.setWindowTitle(title)
 
     def _update_lock_action(self) -> None:
@@ -706,6 +733,12 @@ def install_japanese_font(app: QApplication) -> str | None:
     font.setFamilies([font.family(), *families])
     app.setFont(font)
     return families[0]
+
+
+def _schema_number(name: str) -> int:
+    """``0022_menu_item_reading`` -> 22: what a person reads, not the internal name."""
+    head = name.split("_", 1)[0]
+    return int(head) if head.isdigit() else 0
 
 
 def _hbox(widget: QWidget):

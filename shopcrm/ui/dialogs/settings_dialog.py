@@ -111,8 +111,15 @@ class SettingsDialog(DialogBase):
                 menu_button.setObjectName("menuEditorButton")
                 menu_button.setAccessibleName(_("Open the menu editor"))
                 menu_button.clicked.connect(self.open_menu_editor)
+                setup_button = QPushButton(_("First-run setup…"))
+                setup_button.setObjectName("setupWizardButton")
+                setup_button.setToolTip(
+                    _("Shop details, business day, menu, owner PIN and customer list, step by step")
+                )
+                setup_button.clicked.connect(self.open_setup)
                 row = QHBoxLayout()
                 row.addWidget(menu_button)
+                row.addWidget(setup_button)
                 row.addStretch(1)
                 form.addRow(row)
             layout.addWidget(box)
@@ -239,3 +246,11 @@ class SettingsDialog(DialogBase):
         from shopcrm.ui.actions import open_menu_editor
 
         open_menu_editor(self.ctx, self)
+
+    def open_setup(self) -> None:
+        """The setup wizard from the start; the settings close first (it writes them itself)."""
+        from shopcrm.ui.dialogs.setup_dialog import run_setup
+
+        parent = self.parentWidget()
+        self.reject()
+        run_setup(self.ctx, parent, start=0)

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm.domain.models import CAMPAIGN_KIND_LABELS, Campaign
-from shopcrm.i18n import _, ngettext
+from shopcrm.i18n import _, ngettext, pgettext
 from shopcrm.ui.tasks import run_in_background
 from shopcrm.ui.theme import error_style, is_dark
 from shopcrm.ui.widgets.run_status import RunStatus
@@ -163,8 +163,13 @@ class CouponsPage(QWidget):
             y = today.year + (today.month - 1 + i) // 12
             self.month_combo.addItem(_("{year}-{month:02d}").format(year=y, month=m), m)
         self.month_combo.setCurrentIndex(1)  # next month: DMs go out a month ahead
+        self.month_hint = QLabel(_("next month: coupons go out a month ahead"), top)
+        self.month_hint.setObjectName("issueMonthHint")
+        self.month_hint.setEnabled(False)
+        self.month_combo.currentIndexChanged.connect(self._update_issue_month_hint)
         buttons.addWidget(self.month_label)
         buttons.addWidget(self.month_combo)
+        buttons.addWidget(self.month_hint)
         self.issue_button = QPushButton(_("Issue coupons"), top)
         self.issue_button.setObjectName("issueButton")
         self.issue_button.clicked.connect(self.issue_selected)
@@ -485,14 +490,26 @@ class CouponsPage(QWidget):
         self.bd_month_radio = QRadioButton(_("Month"), tab)
         self.bd_month_spin = QSpinBox(tab)
         self.bd_month_spin.setRange(1, 12)
-        self.bd_month_spin.setValue(dt.date.today().month % 12 + 1)
-        self.bd_days_radio = QRadioButton(_("Next"), tab)
+        # The list a person asks for first is this month's (who celebrates now); said beside it.
+        self.bd_month_spin.setValue(dt.date.today().month)
+        self.bd_month_hint = QLabel(tab)
+        self.bd_month_hint.setObjectName("birthdayMonthHint")
+        self.bd_month_hint.setEnabled(False)
+        self.bd_month_spin.valueChanged.connect(self._update_bd_month_hint)
+        self._update_bd_month_hint()
+        self.bd_days_radio = QRadioButton(pgettext("birthday list: the next N days", "Next"), tab)
         self.bd_days_spin = QSpinBox(tab)
         self.bd_days_spin.setRange(1, 366)
         self.bd_days_spin.setValue(30)
         self.bd_days_spin.setSuffix(" " + _("days"))
         self.bd_month_radio.setChecked(True)
-        for w in (self.bd_month_radio, self.bd_month_spin, self.bd_days_radio, self.bd_days_spin):
+        for w in (
+            self.bd_month_radio,
+            self.bd_month_spin,
+            self.bd_month_hint,
+            self.bd_days_radio,
+            self.bd_days_spin,
+        ):
             row.addWidget(w)
         row.addSpacing(16)
         self.bd_consent = QCheckBox(_("DM consent only"), tab)
@@ -583,6 +600,15 @@ class CouponsPage(QWidget):
             visited_within_months=f.visited_within_months,
         )
 
+    def _update_bd_month_hint(self, *_args) -> None:
+        self.bd_month_hint.setText(_month_hint(self.bd_month_spin.value(), dt.date.today()))
+
+    def _update_issue_month_hint(self, index: int) -> None:
+        text = _month_hint(self.month_combo.itemData(index) or 0, dt.date.today())
+        if index == 1:
+            text = _("next month: coupons go out a month ahead")
+        self.month_hint.setText(text)
+
     def refresh_birthdays(self, *_args, today: dt.date | None = None) -> None:
         from shopcrm.domain.dates import format_date
 
@@ -666,3 +692,12 @@ class CouponsPage(QWidget):
         if not self._bd_rows:
             return False
         return print_pdf_bytes(self.birthday_pdf().pdf, self, printer)
+
+
+def _month_hint(month: int, today: dt.date) -> str:
+    """Which month a picker shows, in words: "this month", "next month" (else nothing)."""
+    if month == today.month:
+        return _("this month")
+    if month == today.month % 12 + 1:
+        return _("next month")
+    return ""
