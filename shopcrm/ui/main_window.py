@@ -100,6 +100,9 @@ class PinOfferBanner(QWidget):
         self.setObjectName("pinOfferBanner")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(PIN_OFFER_STYLE)
+        self.lock_icon = QLabel(self)  # an icon: the 🔒 emoji is an empty box in most fonts
+        self.lock_icon.setObjectName("pinOfferIcon")
+        self.lock_icon.setPixmap(icon("lock").pixmap(20, 20))
         self.text = QLabel(self)
         self.text.setObjectName("pinOfferText")
         self.text.setWordWrap(True)
@@ -112,6 +115,7 @@ class PinOfferBanner(QWidget):
         row = _hbox(self)
         row.setContentsMargins(10, 6, 10, 6)
         row.setSpacing(8)
+        row.addWidget(self.lock_icon)
         row.addWidget(self.text, 1)
         row.addWidget(self.set_button)
         row.addWidget(self.later_button)
@@ -121,8 +125,7 @@ class PinOfferBanner(QWidget):
 
     def retranslate(self) -> None:
         self.text.setText(
-            "🔒 "
-            + _("Protect revenue figures and exports with an owner PIN?")
+            _("Protect revenue figures and exports with an owner PIN?")
             + " "
             + _("Staff can still search guests, record visits and print coupons.")
         )

@@ -38,7 +38,7 @@ from shopcrm.domain.models import CustomerSummary, MenuItem, Preference, Visit, 
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import _
 from shopcrm.ui.dialogs.base import DialogBase, ui_settings
-from shopcrm.ui.theme import CARRY_OVER_STYLE, emphasize
+from shopcrm.ui.theme import CARRY_OVER_STYLE, LEVEL_MARKS, allergy_html, emphasize, icon
 from shopcrm.ui.widgets.field_error import ERROR_COLOR, FieldError, mark_invalid
 from shopcrm.ui.widgets.item_picker import ItemPicker, with_quantity
 
@@ -404,7 +404,10 @@ class VisitDialog(DialogBase):
         self._hits = customers.search(self.ctx.db, query, limit=SEARCH_LIMIT) if query else []
         self.results.clear()
         for hit in self._hits:
-            self.results.addItem(QListWidgetItem(self._hit_text(hit)))
+            row = QListWidgetItem(self._hit_text(hit))
+            if hit.has_allergy:
+                row.setIcon(icon("allergy"))
+            self.results.addItem(row)
         if self._hits:
             self.results.setCurrentRow(0)
         self.results.setVisible(bool(self._hits))
@@ -427,7 +430,7 @@ class VisitDialog(DialogBase):
         if hit.last_visit_at:
             parts.append(_("last visit {date}").format(date=hit.last_visit_at.date().isoformat()))
         if hit.has_allergy:
-            parts.append("⚠")
+            parts.append(LEVEL_MARKS["allergy"] + _("Allergy"))  # with the icon on the row
         return "  ".join(parts)
 
     def move_hit(self, step: int) -> None:
@@ -490,10 +493,9 @@ class VisitDialog(DialogBase):
         self.customer_field.setText(f"{c.name} ({c.kana})" if c.kana else c.name)
         prefs = preferences.for_customer(self.ctx.db, c.id)
         allergies = [p.label for p in prefs if p.level == "allergy"]
-        self.allergy_banner.setText(
-            "⚠ " + _("Allergy: {items}").format(items="、".join(allergies)) if allergies else ""
-        )
-        self.allergy_banner.setAccessibleName(self.allergy_banner.text())
+        allergy_text = _("Allergy: {items}").format(items="、".join(allergies)) if allergies else ""
+        self.allergy_banner.setText(allergy_html(allergy_text) if allergies else "")
+        self.allergy_banner.setAccessibleName(allergy_text)
         self.allergy_banner.setVisible(bool(allergies))
         favourites = preferences.favourites(self.ctx.db, c.id)
         loves = [("♥ " if p.level == "love" else "") + p.label for p in favourites]

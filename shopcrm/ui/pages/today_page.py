@@ -33,7 +33,7 @@ from shopcrm.ui.models.customer_table_model import (
     run_interactive,
 )
 from shopcrm.ui.tasks import run_in_background
-from shopcrm.ui.theme import emphasize
+from shopcrm.ui.theme import LEVEL_MARKS, emphasize, icon
 
 SEARCH_LIMIT = 30
 WEEK_DAYS = 7
@@ -202,12 +202,13 @@ class TodayPage(QWidget):
             if s.last_visit_at:
                 parts.append(_("last visit {day}").format(day=format_day(s.last_visit_at)))
             parts.append(ngettext("{n} visit", "{n} visits", s.visit_count).format(n=s.visit_count))
-            text = "  ·  ".join(parts)
             if s.has_allergy:
-                text = "⚠ " + text
+                parts.append(LEVEL_MARKS["allergy"] + _("Allergy"))  # a word, not only the icon
+            text = "  ·  ".join(parts)
             item = QListWidgetItem(text)
             item.setData(ID_ROLE, s.id)
             if s.has_allergy:
+                item.setIcon(icon("allergy"))
                 item.setToolTip(_("Has an allergy: open the guest to see it."))
             self.results.addItem(item)
         if rows and searching:

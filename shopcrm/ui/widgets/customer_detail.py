@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from shopcrm.domain.models import PREFERENCE_KIND_LABELS, PREFERENCE_KINDS, Preference
 from shopcrm.i18n import _, ngettext
 from shopcrm.ui.models.customer_table_model import format_day, format_money, format_phone
-from shopcrm.ui.theme import ALLERGY_BANNER_STYLE, emphasize, error_style
+from shopcrm.ui.theme import ALLERGY_BANNER_STYLE, allergy_html, emphasize, error_style
 from shopcrm.ui.widgets.chips import PreferenceChips, level_legend
 from shopcrm.ui.widgets.item_picker import with_quantity
 
@@ -313,8 +313,9 @@ class CustomerDetail(QWidget):
         allergies = [p for p in self._prefs if p.level == "allergy"]
         if allergies:
             labels = "、".join(p.label for p in allergies)
-            self.allergy_banner.setText("⚠ " + _("Allergy: {items}").format(items=labels))
-            self.allergy_banner.setAccessibleName(self.allergy_banner.text())
+            text = _("Allergy: {items}").format(items=labels)
+            self.allergy_banner.setText(allergy_html(text))  # the icon, not a font's ⚠
+            self.allergy_banner.setAccessibleName(text)
         self.allergy_banner.setVisible(bool(allergies))
 
     def _fill_visits(self) -> None:
