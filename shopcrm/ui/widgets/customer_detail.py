@@ -280,6 +280,13 @@ class CustomerDetail(QWidget):
             _("Notes") + (" •" if customer.notes.strip() else ""),
         )
 
+    def apply_mode(self, _mode: str) -> None:
+        """Owner or staff mode changed: show or hide the money figures."""
+        if self.customer_id is not None:
+            self._fill_visits()
+        else:
+            self.visits_tree.setColumnHidden(2, self.ctx.mode != "owner")
+
     def refresh(self) -> None:
         self.set_customer(self.customer_id)
 
@@ -355,12 +362,14 @@ class CustomerDetail(QWidget):
         self.tabs.setTabText(
             self.tabs.indexOf(self.visits_tree), _("Visit history") + f" ({len(visits)})"
         )
+        owner = self.ctx.mode == "owner"  # staff mode: visit counts, no money per guest
+        self.visits_tree.setColumnHidden(2, not owner)
         c = self.customer
         if c is not None:
             count = getattr(c, "visit_count", None) or len(visits)
             spent = getattr(c, "total_spent", None) or total
             text = ngettext("{n} visit", "{n} visits", count).format(n=count)
-            if count:
+            if count and owner:
                 text += " · " + _("total {amount}, {avg} per visit").format(
                     amount=format_money(spent), avg=format_money(spent // max(count, 1))
                 )
