@@ -191,3 +191,21 @@ def test_same_phone_is_pointed_out(db_path):
     assert result.exit_code == 0
     assert "Note: same phone as #1 田中太郎." in result.stderr
     assert stored(db_path) == 2
+
+
+def test_every_bad_field_is_reported_at_once(db_path):
+    """Four mistakes in one command: all four named together, nothing saved, exit 2."""
+    from shopcrm.cli import cli
+
+    result = CliRunner().invoke(
+        cli,
+        ["--db", str(db_path), "--lang", "ja", "customers", "add", "--name", "田中",
+         "--phone", "03-12ab", "--birthday", "2/30", "--email", "x@", "--postal-code", "12"],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    out = result.output
+    assert "4件の問題があります" in out
+    for field in ("電話番号", "誕生日", "郵便番号", "メール"):
+        assert field in out
+    listing = CliRunner().invoke(cli, ["--db", str(db_path), "customers", "list", "--json"])
+    assert json.loads(listing.output) == []
