@@ -230,3 +230,16 @@ def test_setup_speaks_japanese(new_shop, qtbot):
         assert wizard.buttonText(wizard.WizardButton.NextButton) == "次へ"
     finally:
         i18n.set_language("en")
+
+
+def test_a_shop_name_already_set_lets_the_owner_go_on(new_shop, qtbot):
+    from shopcrm.ui.dialogs.setup_dialog import SetupWizard
+
+    settings.set(new_shop.ctx.db, "shop_name", "居酒屋 たぬき")
+    wizard = SetupWizard(new_shop.ctx, new_shop, start=1)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert wizard.currentPage().step == "shop" and wizard.next_button().isEnabled()
+    wizard.currentPage().fields["shop_name"].clear()
+    assert not wizard.next_button().isEnabled()
+    wizard.reject()

@@ -153,8 +153,13 @@ class ShopPage(_Page):
             self.errors[key] = error
             field.textEdited.connect(lambda _t, k=key: self._show(k, ""))
         self.fields["shop_postal_code"].textChanged.connect(self._on_postal_code)
-        self.registerField("shopName*", self.fields["shop_name"])  # Next needs a name
+        # Next needs a name (not registerField("name*"): Qt would also refuse a name that was
+        # already filled in, since it counts only a changed value as entered).
+        self.fields["shop_name"].textChanged.connect(self.completeChanged)
         self._auto_address = ""
+
+    def isComplete(self) -> bool:
+        return bool(self.fields["shop_name"].text().strip())
 
     def _show(self, key: str, message: str) -> None:
         self.errors[key].show_message(message)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 
-from PySide6.QtCore import QDateTime, QEvent, Qt, QTimer
+from PySide6.QtCore import QDateTime, QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -150,6 +150,7 @@ class VisitDialog(DialogBase):
         self.results.setAccessibleName(_("Matching customers"))
         self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.results.setMaximumHeight(150)
+        self.results.setIconSize(QSize(16, 16))
         self.results.itemClicked.connect(lambda item: self._pick_row(self.results.row(item)))
         self.results.hide()
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -86,6 +87,10 @@ class TodayPage(QWidget):
         self.results.setObjectName("todayResults")
         self.results.setAccessibleName(_("Search results"))
         self.results.setSpacing(1)
+        self.results.setIconSize(QSize(16, 16))  # the allergy mark, as tall as the text
+        blank = QPixmap(16, 16)
+        blank.fill(Qt.GlobalColor.transparent)
+        self._no_icon = QIcon(blank)  # keeps the rows without an allergy aligned
         self.results.itemActivated.connect(self._on_result_activated)
         self.results.currentItemChanged.connect(self._on_result_current)
         self.results_hint = QLabel(_("Type to find a guest. Enter: record a visit."))
@@ -202,13 +207,13 @@ class TodayPage(QWidget):
             if s.last_visit_at:
                 parts.append(_("last visit {day}").format(day=format_day(s.last_visit_at)))
             parts.append(ngettext("{n} visit", "{n} visits", s.visit_count).format(n=s.visit_count))
-            if s.has_allergy:
-                parts.append(LEVEL_MARKS["allergy"] + _("Allergy"))  # a word, not only the icon
+            if s.has_allergy:  # a word right after the name, not only the icon
+                parts.insert(1, LEVEL_MARKS["allergy"] + _("Allergy"))
             text = "  ·  ".join(parts)
             item = QListWidgetItem(text)
             item.setData(ID_ROLE, s.id)
+            item.setIcon(icon("allergy") if s.has_allergy else self._no_icon)
             if s.has_allergy:
-                item.setIcon(icon("allergy"))
                 item.setToolTip(_("Has an allergy: open the guest to see it."))
             self.results.addItem(item)
         if rows and searching:
