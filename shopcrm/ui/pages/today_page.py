@@ -195,8 +195,10 @@ class TodayPage(QWidget):
         run_interactive(work, lambda result: self._show_results(*result))
 
     def _show_results(self, generation: int, rows) -> None:
-        if generation != self._generation:
-            return  # typed on since
+        import shiboken6
+
+        if generation != self._generation or not shiboken6.isValid(self.results):
+            return  # typed on since, or the page was closed (a language switch) meanwhile
         self.results.clear()
         searching = bool(self.search.text().strip())
         self.results_title.setText(_("Found guests") if searching else _("Recent guests"))
@@ -299,7 +301,9 @@ class TodayPage(QWidget):
         run_in_background(work, lambda result: self._fill_birthdays(*result))
 
     def _fill_birthdays(self, generation: int, today: dt.date, rows) -> None:
-        if generation != self._birthday_generation:
+        import shiboken6
+
+        if generation != self._birthday_generation or not shiboken6.isValid(self.birthdays):
             return
         self.birthdays_loading = False
         self.birthdays.clear()
