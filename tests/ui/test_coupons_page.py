@@ -267,3 +267,21 @@ if __name__ == "__main__":
     make_screenshots()
     os_exit = __import__("os")._exit
     os_exit(0)  # skip Qt teardown at interpreter exit (it can abort offscreen)
+
+
+def test_month_pickers_start_where_the_user_means_and_say_which(page, qtbot):
+    """Birthday list: this month ("this month" beside it); coupon issuing: next month, with why."""
+    import datetime as dt
+
+    from PySide6.QtCore import Qt
+
+    today = dt.date.today()
+    assert page.bd_month_spin.value() == today.month
+    assert page.bd_month_hint.text() == "this month"
+    page.tabs.tabBar().setCurrentIndex(1)  # the Birthdays tab, as a click on it does
+    qtbot.keyClick(page.bd_month_spin, Qt.Key.Key_Up)
+    assert page.bd_month_hint.text() == "next month"
+    assert page.month_combo.currentData() == today.month % 12 + 1
+    assert page.month_hint.text() == "next month: coupons go out a month ahead"
+    page.month_combo.setCurrentIndex(0)
+    assert page.month_hint.text() == "this month"

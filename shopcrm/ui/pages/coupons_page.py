@@ -157,12 +157,7 @@ class CouponsPage(QWidget):
         self.month_label = QLabel(_("Birthday month"), top)
         self.month_combo = QComboBox(top)
         self.month_combo.setObjectName("issueMonth")
-        today = dt.date.today()
-        for i in range(12):
-            m = (today.month - 1 + i) % 12 + 1
-            y = today.year + (today.month - 1 + i) // 12
-            self.month_combo.addItem(_("{year}-{month:02d}").format(year=y, month=m), m)
-        self.month_combo.setCurrentIndex(1)  # next month: DMs go out a month ahead
+        self._fill_issue_months()
         self.month_hint = QLabel(_("next month: coupons go out a month ahead"), top)
         self.month_hint.setObjectName("issueMonthHint")
         self.month_hint.setEnabled(False)
@@ -230,6 +225,27 @@ class CouponsPage(QWidget):
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
         return tab
+
+    def _fill_issue_months(self) -> None:
+        """The next 12 months from this one, next month chosen: DMs go out a month ahead."""
+        today = dt.date.today()
+        self._months_from = (today.year, today.month)
+        self.month_combo.blockSignals(True)
+        self.month_combo.clear()
+        for i in range(12):
+            m = (today.month - 1 + i) % 12 + 1
+            y = today.year + (today.month - 1 + i) // 12
+            self.month_combo.addItem(_("{year}-{month:02d}").format(year=y, month=m), m)
+        self.month_combo.blockSignals(False)
+        self.month_combo.setCurrentIndex(1)
+
+    def showEvent(self, event) -> None:
+        # The app may stay open for weeks: a new month brings a new list (never a stale month).
+        today = dt.date.today()
+        if getattr(self, "_months_from", None) != (today.year, today.month):
+            self._fill_issue_months()
+            self._update_issue_month_hint(self.month_combo.currentIndex())
+        super().showEvent(event)
 
     def refresh(self) -> None:
         """Reload campaigns (keeping the selection) and the selected campaign's coupons."""
@@ -491,6 +507,7 @@ class CouponsPage(QWidget):
         self.bd_month_spin = QSpinBox(tab)
         self.bd_month_spin.setRange(1, 12)
         # The list a person asks for first is this month's (who celebrates now); said beside it.
+        self.bd_month_spin.setWrapping(True)  # December, Up: January (next month)
         self.bd_month_spin.setValue(dt.date.today().month)
         self.bd_month_hint = QLabel(tab)
         self.bd_month_hint.setObjectName("birthdayMonthHint")
