@@ -195,6 +195,9 @@ def run(db_path: Path, *, demo: bool = False, lang: str | None = None) -> int:
         return exc.exit_code
     window.show()
     window.activateWindow()
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, window.start_first_run)  # a new shop is guided through the setup
     try:
         return app.exec()
     finally:

@@ -108,3 +108,14 @@ def require_owner(obj: CliContext) -> None:
             _("This needs the owner PIN: give --pin PIN or set SHOPCRM_PIN."), EXIT_REFUSED
         )
     obj._owner_ok = True
+
+
+def all_errors(errors) -> CliError:
+    """One message for every bad field of a command (so the user fixes them in one go):
+    "3 problems:" then "  Phone: ..." per field; a single one reads as before."""
+    from shopcrm.i18n import ngettext
+
+    if len(errors) == 1:
+        return CliError(str(errors[0]), EXIT_INVALID)
+    head = ngettext("{n} problem:", "{n} problems:", len(errors)).format(n=len(errors))
+    return CliError("\n".join([head, *(f"  {e}" for e in errors)]), EXIT_INVALID)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from shopcrm.cli import cli
-from shopcrm.cli.common import CliError, echo_json, pass_cli
+from shopcrm.cli.common import CliError, all_errors, echo_json, pass_cli
 from shopcrm.cli.tables import echo_fields, echo_table
 from shopcrm.domain.rules import format_phone
 from shopcrm.i18n import N_, _
@@ -105,10 +105,10 @@ def _apply(db, c, values: dict):
     import dataclasses
 
     from shopcrm.domain.dates import parse_birthday
-    from shopcrm.domain.rules import ValidationError, normalize_postal_code
-    from shopcrm.store import customers
+    from shopcrm.domain.rules import ValidationError, customer_errors, normalize_postal_code
 
     changes: dict = {}
+    errors: list[ValidationError] = []  # every bad field, reported together
     for field in ("name", "kana", "phone", "email", "line_id", "notes", "dm_consent",
                   "do_not_mail"):  # fmt: skip
         if values.get(field) is not None:
@@ -122,15 +122,42 @@ def _apply(db, c, values: dict):
     if values.get("tags"):
         changes["tags"] = tuple(values["tags"])
     if values.get("birthday") is not None:
-        birth = parse_birthday(values["birthday"]) if values["birthday"].strip() else None
-        changes.update(
-            birth_year=birth.year if birth else None,
-            birth_month=birth.month if birth else None,
-            birth_day=birth.day if birth else None,
-        )
+        try:
+            birth = parse_birthday(values["birthday"]) if values["birthday"].strip() else None
+        except ValidationError as err:
+            errors.append(err)
+        else:
+            changes.update(
+                birth_year=birth.year if birth else None,
+                birth_month=birth.month if birth else None,
+                birth_day=birth.day if birth else None,
+            )
     postal = c.postal_code
     if values.get("postal_code") is not None:
-        postal = changes["postal_code"] = normalize_postal_code(values["postal_code"])
+        try:
+            postal = changes["postal_code"] = normalize_postal_code(values["postal_code"])
+        except ValidationError as err:
+            errors.append(err)
+            postal = ""
+    try:
+        result = _apply_place(db, c, values, postal, changes)
+    except ValidationError as err:
+        errors.append(err)
+        result = dataclasses.replace(c, **changes)
+    seen = {e.field for e in errors}
+    errors += [e for e in customer_errors(result) if e.field not in seen]
+    if errors:
+        raise all_errors(errors)
+    return result
+
+
+def _apply_place(db, c, values: dict, postal: str, changes: dict):
+    """The address and channel options on top of ``changes`` (raises on the first bad one)."""
+    import dataclasses
+
+    from shopcrm.domain.rules import ValidationError
+    from shopcrm.store import customers
+
     if values.get("address") is not None:
         parts = customers.split_address(values["address"], postal)
         changes.update(zip(("prefecture", "city", "street", "building"), parts, strict=True))

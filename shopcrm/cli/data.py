@@ -25,7 +25,7 @@ from shopcrm.cli.common import (
     require_owner,
 )
 from shopcrm.cli.options import output_file
-from shopcrm.i18n import N_, _
+from shopcrm.i18n import N_, _, ngettext, pgettext
 
 EXIT_PROBLEMS = 1  # check found problems / import refused
 
@@ -333,8 +333,9 @@ def info_cmd(obj, as_json):
     help=N_("Shop settings: list them, or `settings set KEY VALUE` (owner)."),
 )
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
+@click.option("--keys", "show_keys", is_flag=True, help=N_("Also list each setting's key."))
 @click.pass_context
-def settings_group(ctx, as_json):
+def settings_group(ctx, as_json, show_keys):
     if ctx.invoked_subcommand is not None:
         return
     from shopcrm.store import settings
@@ -344,8 +345,54 @@ def settings_group(ctx, as_json):
     if as_json:
         echo_json(values)
         return
-    for key, value in values.items():
-        click.echo(f"{key} = {value!r}    # {_(settings.SETTINGS[key].label)}")
+    from shopcrm.cli.tables import echo_fields
+
+    echo_fields(
+        [
+            (_(settings.SETTINGS[key].label), readable_setting(key, value, values))
+            for key, value in values.items()
+            if key not in INTERNAL_SETTINGS
+        ]
+    )
+    if show_keys:
+        click.echo("")
+        echo_fields(
+            [(_(settings.SETTINGS[k].label), k) for k in values if k not in INTERNAL_SETTINGS]
+        )
+    click.echo("")
+    click.echo(_("Change one with `shopcrm settings set KEY VALUE` (`--keys` lists the keys)."))
+
+
+# Bookkeeping a person never sets by hand; ``--json`` still has them.
+INTERNAL_SETTINGS = {"owner_pin_offered", "setup_step", "demo"}
+
+
+def readable_setting(key: str, value, values: dict) -> str:
+    """A setting's value as a person reads it: 03-5722-0000, 105-0011, 65 %, 5:00, yes/no,
+    the language's own name, "(not set)"."""
+    from shopcrm.domain.rules import format_phone, format_postal_code
+
+    if isinstance(value, bool):
+        return pgettext("setting is on", "yes") if value else pgettext("setting is on", "no")
+    if key == "language":
+        return {"ja": "日本語", "en": "English"}.get(value, _("System language"))
+    if value in ("", None):
+        return _("(not set)")
+    if key == "shop_phone":
+        return format_phone(str(value))
+    if key == "shop_postal_code":
+        return format_postal_code(str(value))
+    if key.endswith("_percent"):
+        return f"{value:g} %"
+    if key.endswith("_mm"):
+        return f"{value:g} mm"
+    if key.endswith("_hour"):
+        return f"{value}:00"
+    if key == "owner_lock_minutes":
+        return ngettext("{n} minute", "{n} minutes", value).format(n=value)
+    if key == "ltv_years":
+        return ngettext("{n} year", "{n} years", value).format(n=value)
+    return str(value)
 
 
 @settings_group.command(
@@ -374,18 +421,27 @@ def settings_set(obj, key, value):
             if lowered not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
                 raise ValueError(value)
             typed = lowered in ("1", "true", "yes", "on")
+        elif key in ("shop_phone", "shop_postal_code"):  # as the settings dialog stores them
+            from shopcrm.domain.rules import normalize_postal_code, written_phone
+
+            typed = (written_phone if key == "shop_phone" else normalize_postal_code)(value)
         else:
             typed = spec.type(value)
-    except ValueError:
+    except ValueError as exc:
+        from shopcrm.domain.rules import ValidationError
+
+        if isinstance(exc, ValidationError):
+            raise
+        kinds = {int: _("a whole number"), float: _("a number"), bool: _("yes or no")}
         raise CliError(
-            _("{key} takes a {type}, not {value!r}.").format(
-                key=key, type=spec.type.__name__, value=value
+            _("{setting} needs {kind}, not “{value}”.").format(
+                setting=_(spec.label), kind=kinds.get(spec.type, spec.type.__name__), value=value
             ),
             EXIT_INVALID,
         ) from None
     with storage_errors():
         settings.set(obj.db, key, typed)
-    click.echo(f"{key} = {typed!r}")
+    click.echo(f"{_(spec.label)}: {readable_setting(key, typed, {})}")
 
 
 # --- owner PIN ----------------------------------------------------------------------------------

@@ -143,6 +143,7 @@ class MenuItem:
     id: int | None = None
     active: bool = True
     sort_order: int = 0
+    reading: str = ""  # katakana, searched like the name (えだ finds 枝豆)
 
 
 @dataclass

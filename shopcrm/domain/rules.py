@@ -328,3 +328,20 @@ def check_customer(c: Customer) -> Customer:
     if errors:
         raise errors[0]
     return normalised
+
+
+def written_phone(text: str | None) -> str:
+    """A phone as people write it, for the shop's own number on every printed piece: checked by
+    ``normalize_phone`` (raises ``ValidationError``), then kept in the grouping the owner typed
+    (``0467-12-3456`` stays so: only the owner knows their area code's length) with full-width
+    digits and any dash made plain; typed without separators, grouped by ``format_phone``."""
+    digits = normalize_phone(text)
+    if not digits:
+        return ""
+    raw = unicodedata.normalize("NFKC", text or "").strip()
+    groups = re.findall(r"\d+", raw)
+    if len(groups) < 2:
+        return format_phone(digits)
+    if digits.startswith("+"):
+        return "+" + " ".join(groups)
+    return "-".join(groups)

@@ -1592,6 +1592,29 @@ EXPORT_LABELS = {
 }
 
 
+# Added after the customer's own columns: safety information and what they like, in words.
+PREFERENCE_COLUMNS = ("allergies", "preferences")
+EXPORT_LABELS["allergies"] = N_("Allergies")
+EXPORT_LABELS["preferences"] = N_("Preferences")
+
+
+def preference_cells(prefs: list[tuple[str, str]]) -> list[str]:
+    """[allergies, other preferences] as a person reads them: "えび、そば" and
+    "大好き: 獺祭、好き: 枝豆、苦手: パクチー" (in the current language)."""
+    from shopcrm.domain.models import PREFERENCE_LEVEL_LABELS
+
+    allergies = "、".join(label for level, label in prefs if level == "allergy")
+    grouped: dict[str, list[str]] = {}
+    for level, label in prefs:
+        if level != "allergy":
+            grouped.setdefault(level, []).append(label)
+    others = "、".join(
+        f"{_(PREFERENCE_LEVEL_LABELS.get(level, level))}: {'・'.join(labels)}"
+        for level, labels in grouped.items()
+    )
+    return [allergies, others]
+
+
 def export_headers(what: str) -> list[str]:
     from shopcrm.store import importexport as sql
 
@@ -1601,6 +1624,8 @@ def export_headers(what: str) -> list[str]:
         "coupons": sql.COUPON_COLUMNS,
     }[what]
     labels = []
+    if what == "customers":
+        columns = (*columns, *PREFERENCE_COLUMNS)
     for col in columns:
         if what == "visits" and col == "id":
             labels.append(_("Visit ID"))
@@ -1615,8 +1640,12 @@ def _export_rows(db: Database, what: str):
     from shopcrm.store import importexport as sql
 
     if what == "customers":
+        from shopcrm.store import preferences
+
+        prefs = preferences.labels_by_customer(db)
         for row in sql.customer_rows(db):
             row = list(row)
+            row.extend(preference_cells(prefs.get(row[0], [])))
             try:
                 row[14] = "、".join(json.loads(row[14] or "[]"))
             except ValueError:
@@ -1651,7 +1680,7 @@ def export(
     path = Path(path).expanduser()
     headers = export_headers(what)
     columns = {
-        "customers": sql.CUSTOMER_COLUMNS,
+        "customers": (*sql.CUSTOMER_COLUMNS, *PREFERENCE_COLUMNS),
         "visits": sql.VISIT_COLUMNS,
         "coupons": sql.COUPON_COLUMNS,
     }[what]

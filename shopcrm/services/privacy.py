@@ -198,10 +198,12 @@ def disclosure(db: Database, customer_id: int) -> dict:
     from shopcrm.store import coupons, mailings, preferences, visits
 
     c = _get(db, customer_id)
+    prefs = preferences.for_customer(db, customer_id)
     return {
         "exported_at": dt.datetime.now().replace(microsecond=0).isoformat(sep=" "),
         "customer": _plain(c),
-        "preferences": _plain(preferences.for_customer(db, customer_id)),
+        "allergies": [p.label for p in prefs if p.level == "allergy"],  # safety first
+        "preferences": _plain(prefs),
         "visits": _plain(visits.for_customer(db, customer_id)),
         "coupons": _plain(coupons.for_customer(db, customer_id)),
         "mailings": _plain(mailings.for_customer(db, customer_id)),
@@ -242,8 +244,13 @@ def _disclosure_xlsx(data: dict, path: Path) -> None:
     ws = wb.active
     ws.title = _("Customer")[:31]
     bold = Font(bold=True)
-    for key, value in data["customer"].items():
-        label = FIELD_LABELS.get(key)
+    from shopcrm.services.importexport import preference_cells
+
+    allergies, likes = preference_cells([(p["level"], p["label"]) for p in data["preferences"]])
+    summary = {"allergies": (N_("Allergies"), allergies), "likes": (N_("Preferences"), likes)}
+    rows = [(FIELD_LABELS.get(k), k, v) for k, v in data["customer"].items()]
+    rows[2:2] = [(label, key, text) for key, (label, text) in summary.items()]  # after the name
+    for label, key, value in rows:
         text = "、".join(value) if isinstance(value, list) else value
         ws.append([_(label) if label else key, "" if text is None else clean(str(text))])
         ws.cell(ws.max_row, 2).number_format = "@"

@@ -50,6 +50,8 @@ def insert_menu(
         db.conn.executemany(
             "INSERT INTO menu_categories(id, name, kind, sort_order) VALUES (?, ?, ?, ?)", rows
         )
+        from shopcrm.domain.readings import clean_reading, guess_reading
+
         first = _next_id(db, "menu_items")
         out: list[MenuItem] = []
         rows = []
@@ -63,15 +65,16 @@ def insert_menu(
                 id=first + offset,
                 active=item.active,
                 sort_order=item.sort_order or offset,
+                reading=clean_reading(item.reading) or guess_reading(item.name),
             )
             out.append(done)
             rows.append(
                 (done.id, done.category_id, done.name, done.price, int(done.active),
-                 done.sort_order)
+                 done.sort_order, done.reading)
             )  # fmt: skip
         db.conn.executemany(
-            "INSERT INTO menu_items(id, category_id, name, price, active, sort_order)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO menu_items(id, category_id, name, price, active, sort_order, reading)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
     return out

@@ -17,7 +17,7 @@ CATEGORY_KINDS = ("drink", "food", "other")
 
 _ITEM_SELECT = """
     SELECT i.id, i.name, i.price, i.category_id, i.active, i.sort_order,
-           coalesce(c.name, '') AS category, coalesce(c.kind, 'food') AS kind
+           coalesce(c.name, '') AS category, coalesce(c.kind, 'food') AS kind, i.reading
     FROM menu_items i LEFT JOIN menu_categories c ON c.id = i.category_id
 """
 _ITEM_ORDER = " ORDER BY coalesce(c.sort_order, 1e9), c.id, i.sort_order, i.id"
@@ -37,6 +37,7 @@ def _item(row) -> MenuItem:
         sort_order=row[5],
         category=row[6],
         kind=row[7],
+        reading=row[8] or "",
     )
 
 
@@ -70,6 +71,10 @@ def _clean_item(db: Database, item: MenuItem) -> MenuItem:
         ).fetchone()
     ):
         raise NotFound("menu category", item.category_id)
+    from shopcrm.domain.readings import clean_reading, guess_reading
+
+    # A typed reading is kept (in katakana); without one it is filled from the name if it can be.
+    reading = clean_reading(item.reading) or guess_reading(name)
     return MenuItem(
         name=name,
         price=price,
@@ -77,6 +82,7 @@ def _clean_item(db: Database, item: MenuItem) -> MenuItem:
         id=item.id,
         active=bool(item.active),
         sort_order=int(item.sort_order or 0),
+        reading=reading,
     )
 
 
@@ -164,9 +170,9 @@ def add_item(db: Database, item: MenuItem) -> MenuItem:
         clean = _clean_item(db, item)
         order = clean.sort_order or _next_order(db, "menu_items")
         cur = db.execute(
-            "INSERT INTO menu_items(category_id, name, price, active, sort_order)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [clean.category_id, clean.name, clean.price, int(clean.active), order],
+            "INSERT INTO menu_items(category_id, name, price, active, sort_order, reading)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [clean.category_id, clean.name, clean.price, int(clean.active), order, clean.reading],
         )
         return get_item(db, cur.lastrowid)
 
@@ -177,13 +183,14 @@ def update_item(db: Database, item: MenuItem) -> MenuItem:
         clean = _clean_item(db, item)
         db.execute(
             "UPDATE menu_items SET category_id = ?, name = ?, price = ?, active = ?,"
-            " sort_order = ? WHERE id = ?",
+            " sort_order = ?, reading = ? WHERE id = ?",
             [
                 clean.category_id,
                 clean.name,
                 clean.price,
                 int(clean.active),
                 clean.sort_order,
+                clean.reading,
                 item.id,
             ],
         )

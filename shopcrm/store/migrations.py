@@ -366,3 +366,30 @@ def m0006_customer_language(db: Database) -> None:
 def m0010_customer_honorific(db: Database) -> None:
     """The owner's choice of honorific per guest ("" = 様 or 御中 decided from the name)."""
     db.execute("ALTER TABLE customers ADD COLUMN honorific TEXT NOT NULL DEFAULT ''")
+
+
+@migrations(name="0022_menu_item_reading")
+def m0022_menu_item_reading(db: Database) -> None:
+    """Menu items get a reading (katakana) that the item filter searches, so えだ finds 枝豆;
+    existing items are filled from the domain's menu dictionary where it knows every kanji."""
+    from shopcrm.domain.readings import guess_reading
+
+    db.execute("ALTER TABLE menu_items ADD COLUMN reading TEXT NOT NULL DEFAULT ''")
+    for item_id, name in db.execute("SELECT id, name FROM menu_items").fetchall():
+        reading = guess_reading(name)
+        if reading:
+            db.execute("UPDATE menu_items SET reading = ? WHERE id = ?", [reading, item_id])
+
+
+@migrations(name="0023_setup_done_for_existing_shops")
+def m0023_setup_done_for_existing_shops(db: Database) -> None:
+    """A shop that already has guests or visits is set up: the first-run wizard is for new
+    databases only (it stays reachable from the settings)."""
+    used = db.execute(
+        "SELECT EXISTS (SELECT 1 FROM customers) OR EXISTS (SELECT 1 FROM visits)"
+    ).fetchone()[0]
+    if used:
+        db.execute(
+            "INSERT INTO settings(key, value) VALUES ('setup_done', 'true')"
+            " ON CONFLICT(key) DO NOTHING"
+        )

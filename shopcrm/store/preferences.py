@@ -126,3 +126,44 @@ def favourites(db: Database, customer_id: int) -> list[Preference]:
             [customer_id],
         )
     ]
+
+
+def set_levels(db: Database, customer_id: int, wanted: dict[str, list[str]]) -> None:
+    """Make the guest's preferences of each level in ``wanted`` exactly these labels (the form's
+    allergy / love / like / dislike lines), in one transaction. A label already noted under
+    another level moves to this one; a menu item's kind is taken from the menu (else food for an
+    allergy, other for the rest). Levels not in ``wanted`` are left alone."""
+    from shopcrm.domain.kana import search_key
+    from shopcrm.store.menu import find_item
+
+    with db.atomic():
+        current = for_customer(db, customer_id)
+        for level, labels in wanted.items():
+            keys = {search_key(label) for label in labels}
+            for p in current:
+                if p.level == level and search_key(p.label) not in keys:
+                    remove(db, p.id)
+            have = {search_key(p.label) for p in current if p.level == level}
+            for label in labels:
+                if search_key(label) in have:
+                    continue
+                same = next((p for p in current if search_key(p.label) == search_key(label)), None)
+                item = find_item(db, label)
+                if same is not None:
+                    kind = same.kind
+                elif item is not None and item.kind in ("drink", "food"):
+                    kind = item.kind
+                else:
+                    kind = "food" if level == "allergy" else "other"
+                add(db, Preference(customer_id, kind, level, label))
+
+
+def labels_by_customer(db: Database) -> dict[int, list[tuple[str, str]]]:
+    """{customer id: [(level, label), ...]} for every guest, allergies first (for exports)."""
+    out: dict[int, list[tuple[str, str]]] = {}
+    for row in db.execute(
+        "SELECT customer_id, level, label FROM preferences"
+        + _LEVEL_ORDER.replace("ORDER BY", "ORDER BY customer_id,", 1)
+    ):
+        out.setdefault(row[0], []).append((row[1], row[2]))
+    return out

@@ -27,7 +27,7 @@ class Setting:
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
-        Setting("shop_name", str, "居酒屋 まるや", N_("Shop name")),
+        Setting("shop_name", str, "", N_("Shop name")),  # a new shop is nobody (not the demo)
         Setting("shop_postal_code", str, "", N_("Shop postal code")),
         Setting("shop_address", str, "", N_("Shop address")),
         Setting("shop_building", str, "", N_("Shop building")),
@@ -44,6 +44,11 @@ SETTINGS: dict[str, Setting] = {
         Setting("owner_lock_minutes", int, 5, N_("Lock owner mode after idle minutes")),
         Setting("owner_pin_offered", bool, False, N_("Owner PIN offered"), owner_only=False),
         Setting("demo", bool, False, N_("Demo database")),
+        # visits before this hour count for the day before (an evening past midnight is one visit)
+        Setting("business_day_start_hour", int, 5, N_("Business day starts at (hour)")),
+        # first-run setup (services/setup.py): the next step to show, and finished or skipped
+        Setting("setup_step", int, 0, N_("First-run setup: next step"), owner_only=False),
+        Setting("setup_done", bool, False, N_("First-run setup finished")),
     )
 }
 

@@ -116,6 +116,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
         owner_only=True,
     ),
     ActionSpec(
+        "setup",
+        N_("&First-run setup…"),
+        N_("Shop details, business day, menu, owner PIN and your customer list, step by step"),
+        owner_only=True,
+    ),
+    ActionSpec(
         "lock_owner",
         N_("&Lock owner mode"),
         N_("Back to staff mode: owner actions ask for the PIN"),

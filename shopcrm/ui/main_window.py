@@ -12,6 +12,7 @@ page are kept in ``QSettings`` (UI preferences are not shop data, so they are no
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import traceback
@@ -41,6 +42,7 @@ from shopcrm.ui.dialogs.base import ui_settings
 from shopcrm.ui.theme import DEMO_BADGE_STYLE, PIN_OFFER_STYLE, icon
 
 log = logging.getLogger(__name__)
+TITLE_BAR_ALLOWANCE = 32  # px kept for the window frame's title bar before it is known
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,9 @@ class PinOfferBanner(QWidget):
         self.setObjectName("pinOfferBanner")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(PIN_OFFER_STYLE)
+        self.lock_icon = QLabel(self)  # an icon: the 🔒 emoji is an empty box in most fonts
+        self.lock_icon.setObjectName("pinOfferIcon")
+        self.lock_icon.setPixmap(icon("lock").pixmap(20, 20))
         self.text = QLabel(self)
         self.text.setObjectName("pinOfferText")
         self.text.setWordWrap(True)
@@ -110,6 +115,7 @@ class PinOfferBanner(QWidget):
         row = _hbox(self)
         row.setContentsMargins(10, 6, 10, 6)
         row.setSpacing(8)
+        row.addWidget(self.lock_icon)
         row.addWidget(self.text, 1)
         row.addWidget(self.set_button)
         row.addWidget(self.later_button)
@@ -119,8 +125,7 @@ class PinOfferBanner(QWidget):
 
     def retranslate(self) -> None:
         self.text.setText(
-            "🔒 "
-            + _("Protect revenue figures and exports with an owner PIN?")
+            _("Protect revenue figures and exports with an owner PIN?")
             + " "
             + _("Staff can still search guests, record visits and print coupons.")
         )
@@ -159,6 +164,8 @@ class PinOfferBanner(QWidget):
     def _on_settings_changed(self) -> None:
         if self.isVisible() and self.ctx.owner_pin_set():
             self._answered()  # set in the settings meanwhile: the question is answered
+        elif self.isVisible() and not self.wanted():
+            self.hide()  # answered in the first-run setup
 
 
 class MainWindow(QMainWindow):
@@ -318,7 +325,7 @@ class MainWindow(QMainWindow):
             view_menu.addAction(act)
 
         tools_menu = bar.addMenu(_("&Tools"))
-        for key in ("settings", "menu_editor"):
+        for key in ("settings", "menu_editor", "setup"):
             tools_menu.addAction(a[key])
         tools_menu.addSeparator()
         tools_menu.addAction(a["lock_owner"])
@@ -355,6 +362,7 @@ class MainWindow(QMainWindow):
             "find": self.focus_search,
             "settings": self.open_settings,
             "menu_editor": self.open_menu_editor,
+            "setup": self.open_setup,
             "lock_owner": self.lock_owner,
             "help": self.show_help,
             "about": self.show_about,
@@ -486,7 +494,24 @@ class MainWindow(QMainWindow):
         merge_dialog.merge_duplicates(self.ctx, self)
 
     def record_visit(self) -> bool:
-        return ui_actions.open_visit_dialog(self.ctx, self._customer_in_view(), self)
+        """Ctrl+R / the toolbar: for the guest selected on this page, else with an empty search
+        (a guest chosen earlier elsewhere is only offered, never taken silently)."""
+        saved = ui_actions.open_visit_dialog(self.ctx, self._customer_in_view(), self)
+        page = self.current_page()
+        if saved and hasattr(page, "after_visit_saved"):
+            page.after_visit_saved()
+        return saved
+
+    def show_notice(self, widget: QWidget) -> None:
+        """Show a small non-modal question (the favourites offer) in the status area; it never
+        takes the keyboard. A newer notice replaces the older one."""
+        old = getattr(self, "_notice", None)
+        if old is not None:
+            with contextlib.suppress(RuntimeError):  # already answered and deleted
+                old.close()
+        self._notice = widget
+        self.statusBar().addWidget(widget, 1)
+        widget.show()
 
     def open_settings(self) -> None:
         if not self.ctx.require_owner(self):
@@ -502,6 +527,27 @@ class MainWindow(QMainWindow):
     def open_menu_editor(self) -> None:
         if self.ctx.require_owner(self):
             ui_actions.open_menu_editor(self.ctx, self)
+
+    def open_setup(self, *, start: int | None = 0) -> bool:
+        """The first-run setup wizard (owner only); True when it was finished."""
+        if not self.ctx.require_owner(self):
+            return False
+        from shopcrm.ui.dialogs.setup_dialog import run_setup
+
+        done = run_setup(self.ctx, self, start=start)
+        self._schedule_status()
+        self._update_title()
+        return done
+
+    def start_first_run(self) -> bool:
+        """On a shop database not yet set up, open the setup wizard where it was left (the app
+        calls this once the window is shown); False when there was nothing to set up."""
+        from shopcrm.services import setup
+
+        if not setup.setup_wanted(self.ctx.db, demo=self.ctx.demo):
+            return False
+        self.open_setup(start=None)
+        return True
 
     def lock_owner(self) -> None:
         self.ctx.set_owner_unlocked(False)
@@ -535,7 +581,9 @@ class MainWindow(QMainWindow):
             "<h3>shopcrm {version}</h3><p>{tagline}</p><p>{schema}<br>{db}</p><p>{font}</p>".format(
                 version=__version__,
                 tagline=_("Guests, visits, coupons and direct mail for a small shop."),
-                schema=_("Database schema: {version}").format(version=schema_version(self.ctx.db)),
+                schema=_("Database format: version {number}").format(
+                    number=_schema_number(schema_version(self.ctx.db))
+                ),
                 db=_("Database file: {path}").format(path=self.ctx.db_path),
                 font=_(
                     "Japanese text uses the {font} font, distributed under the IPA Font License"
@@ -573,10 +621,11 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         from shopcrm.store import settings
 
+        # Qt adds the application's display name ("— shopcrm") itself: the title is the shop.
         shop = settings.get(self.ctx.db, "shop_name")
-        title = f"{shop} — shopcrm" if shop else "shopcrm"
+        title = shop
         if self.ctx.demo:
-            title += " " + _("(demo)")
+            title = f"{shop} {_('(demo)')}".strip()
         self.setWindowTitle(title)
 
     def _update_lock_action(self) -> None:
@@ -607,6 +656,7 @@ class MainWindow(QMainWindow):
         geometry = s.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1200, 800)
+        self._fit_to_screen()
         state = s.value("window/state")
         if state is not None:
             self.restoreState(state)
@@ -614,6 +664,26 @@ class MainWindow(QMainWindow):
         if page not in PAGE_KEYS or PAGES[PAGE_KEYS.index(page)].owner_only:
             page = "today"
         self._show_page(page, ask=False)
+
+    def _fit_to_screen(self) -> None:
+        """Keep the whole window (title bar to status bar) on the available screen: 1200×800
+        does not fit a 1366×768 laptop, nor does a geometry saved on a bigger monitor."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry()
+        # Before the first show the window manager's frame is unknown: allow for a title bar.
+        extra_w = max(frame.width() - self.width(), 0)
+        extra_h = max(frame.height() - self.height(), 0) or TITLE_BAR_ALLOWANCE
+        width = min(self.width(), area.width() - extra_w)
+        height = min(self.height(), area.height() - extra_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        x = min(max(self.x(), area.left()), area.right() - width - extra_w + 1)
+        y = min(max(self.y(), area.top()), area.bottom() - height - extra_h + 1)
+        if (x, y) != (self.x(), self.y()):
+            self.move(x, y)
 
     def save_ui_state(self) -> None:
         s = self._settings
@@ -678,6 +748,12 @@ def install_japanese_font(app: QApplication) -> str | None:
     font.setFamilies([font.family(), *families, *extra])
     app.setFont(font)
     return families[0]
+
+
+def _schema_number(name: str) -> int:
+    """``0022_menu_item_reading`` -> 22: what a person reads, not the internal name."""
+    head = name.split("_", 1)[0]
+    return int(head) if head.isdigit() else 0
 
 
 def _hbox(widget: QWidget):

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 # (background, foreground) per preference level: each pair has a contrast ratio above 4.5:1.
 LEVEL_COLOURS: dict[str, tuple[str, str]] = {
     "allergy": ("#b71c1c", "#ffffff"),
-    "love": ("#ad1457", "#ffffff"),
+    "love": ("#6a1b9a", "#ffffff"),  # purple: not another red beside the allergy chips
     "like": ("#2e7d32", "#ffffff"),
     "dislike": ("#546e7a", "#ffffff"),
 }
@@ -36,6 +36,13 @@ ICON_STROKE = "#4f79a8"  # the bundled icons' one stroke colour (resources/icons
 PIN_OFFER_STYLE = (
     "QWidget#pinOfferBanner { background: #e3f2fd; border-bottom: 1px solid #90caf9; }"
     " QLabel#pinOfferText { color: #0d2c5e; }"
+)
+
+# A guest carried over from another page into the visit dialog: amber, impossible to overlook
+# (dark brown on pale amber, 9:1).
+CARRY_OVER_STYLE = (
+    "QWidget#visitCarryOver { background: #fff3e0; border: 2px solid #ef6c00; border-radius: 4px; }"
+    " QLabel#visitCarryOverText { color: #4e2600; font-weight: bold; }"
 )
 
 
@@ -75,10 +82,36 @@ def error_style() -> str:
     return "color: #ef9a9a;" if is_dark() else "color: #c62828;"
 
 
+# Each level has its own shape and mark as well as its colour, so nobody needs to tell colours
+# apart (a colour-blind member of staff sees a square with ▲ for an allergy, a pill with ♥ for
+# a love). The marks are in the bundled Japanese font, so they never show as empty boxes.
+LEVEL_MARKS: dict[str, str] = {"allergy": "▲", "love": "♥", "like": "○", "dislike": "×"}
+_LEVEL_SHAPES: dict[str, str] = {
+    "allergy": "border-radius: 0px; border: 2px solid #ffffff;",
+    "love": "border-radius: 10px;",
+    "like": "border-radius: 10px;",
+    "dislike": "border-radius: 3px; border: 1px dashed #ffffff;",
+}
+
+
+def allergy_html(text: str) -> str:
+    """Rich text for an allergy banner: the bundled warning icon, then ``text`` (escaped)."""
+    import html
+
+    from shopcrm.i18n import RESOURCES
+
+    path = (RESOURCES / "icons" / "allergy.svg").as_posix()
+    return (
+        f'<img src="{path}" width="18" height="18" style="vertical-align: middle">'
+        f"&nbsp;{html.escape(text)}"
+    )
+
+
 def chip_style(level: str) -> str:
     bg, fg = LEVEL_COLOURS.get(level, ("#455a64", "#ffffff"))
+    shape = _LEVEL_SHAPES.get(level, "border-radius: 10px;")
     return (
-        f"QFrame#chip {{ background: {bg}; border-radius: 10px; }}"
+        f"QFrame#chip {{ background: {bg}; {shape} }}"
         f" QFrame#chip QLabel {{ color: {fg}; background: transparent; }}"
         f" QFrame#chip QToolButton {{ color: {fg}; background: transparent; border: none;"
         " font-weight: bold; padding: 0 2px; }"

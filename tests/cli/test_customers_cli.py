@@ -210,3 +210,21 @@ def test_a_name_no_bundled_font_can_print_is_warned_about_in_the_users_language(
     assert "印刷できません" in result.stderr and "氏名: \U0002a6d6" in result.stderr
     fine = run(db_path, "customers", "add", "--name", "𠮷田 花子", lang="ja")
     assert fine.exit_code == 0 and "印刷できません" not in fine.stderr
+
+
+def test_every_bad_field_is_reported_at_once(db_path):
+    """Four mistakes in one command: all four named together, nothing saved, exit 2."""
+    from shopcrm.cli import cli
+
+    result = CliRunner().invoke(
+        cli,
+        ["--db", str(db_path), "--lang", "ja", "customers", "add", "--name", "田中",
+         "--phone", "03-12ab", "--birthday", "2/30", "--email", "x@", "--postal-code", "12"],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    out = result.output
+    assert "4件の問題があります" in out
+    for field in ("電話番号", "誕生日", "郵便番号", "メール"):
+        assert field in out
+    listing = CliRunner().invoke(cli, ["--db", str(db_path), "customers", "list", "--json"])
+    assert json.loads(listing.output)["total"] == 0

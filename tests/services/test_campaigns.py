@@ -248,6 +248,9 @@ def test_json_export(db):
 
 
 def test_a_sake_lover_reads_about_sake(db, ja):
+    from shopcrm.store import settings
+
+    settings.set(db, "shop_name", "居酒屋 まるや")
     guest = _guest(db, "酒井 一郎", 12, 24)
     preferences.add(db, Preference(guest.id, "drink", "love", "純米吟醸"))
     camp = campaigns.get(db, "birthday")

@@ -11,10 +11,12 @@ same on every run, makes the process see that day as today (``datetime.date.toda
 in a temporary folder, so the user's own settings and databases are never touched.
 
 Grabs: Today, Customers (a guest with an allergy selected; also their visit history, and in
-Japanese the same on a dark palette), the visit dialog (items with quantities, staff), the
-customer dialog showing a field error, Settings, the menu editor, Coupons, Print (postcard
-preview), Dashboard.
-Window 1200×800; every PNG is checked to be under 300 KB (reduced to 256 colours when it is not).
+Japanese the same on a dark palette), the visit dialog (items with quantities, staff; and opened
+with nobody chosen, offering the guest selected earlier), the customer dialog showing a field
+error and an allergy, Settings, the menu editor, Coupons, Print (postcard preview), Dashboard, and
+the first-run setup (welcome, shop, menu, owner PIN, customer list).
+The screen is a 1366×768 laptop (an offscreen screen of that size) and the window opens as the
+app opens it there; every PNG is checked to be under 300 KB (reduced to 256 colours if not).
 """
 
 from __future__ import annotations
@@ -27,12 +29,18 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
 ROOT = Path(__file__).resolve().parents[2]
+SCREEN = (1366, 768)  # the smallest laptop screen a shop is likely to have
+_SCREEN_CONFIG = Path(tempfile.gettempdir()) / "shopcrm-offscreen-1366x768.json"
+_SCREEN_CONFIG.write_text(
+    '{"windowFrameMargins": false, "screens": [{"name": "laptop", "x": 0, "y": 0,'
+    f' "width": {SCREEN[0]}, "height": {SCREEN[1]}, "logicalDpi": 96, "dpr": 1}}]}}',
+    encoding="utf-8",
+)
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN_CONFIG}"
 sys.path.insert(0, str(ROOT))
 
 FIXED_TODAY = dt.date(2026, 11, 20)  # a Friday evening at the izakaya
-WINDOW_SIZE = (1200, 800)
 MAX_BYTES = 300_000
 LANGUAGES = ("ja", "en")
 
@@ -161,8 +169,7 @@ def grab_language(lang: str, db_path: Path, out: Path) -> list[Path]:
     assert isinstance(app, QApplication)
     written: list[Path] = []
     try:
-        window.resize(*WINDOW_SIZE)
-        window.show()
+        window.show()  # at the size the app opens at on this screen (within 1366×768)
         settle(app)
 
         def page(key: str, name: str | None = None, prepare=None, wait_ms: int = 300) -> None:
@@ -192,6 +199,13 @@ def grab_language(lang: str, db_path: Path, out: Path) -> list[Path]:
         written.append(save(visit, out / f"ui-visit-{lang}.png"))
         visit.reject()
 
+        ctx.selected_customer_id = guest  # clicked earlier on another page
+        carried = VisitDialog(ctx, None, window)
+        carried.show()
+        settle(app)
+        written.append(save(carried, out / f"ui-visit-carry-over-{lang}.png"))
+        carried.reject()
+
         customer = CustomerDialog(ctx, None, window)
         for key, text in (
             ("name", "佐藤 花子"),
@@ -202,6 +216,8 @@ def grab_language(lang: str, db_path: Path, out: Path) -> list[Path]:
             ("tags", "常連, 日本酒"),
         ):
             customer.fields[key].setText(text)
+        customer.pref_fields["allergy"].setText("えび、そば")
+        customer.pref_fields["love"].setText("獺祭")
         customer.fields["phone"].editingFinished.emit()
         customer.show()
         settle(app)
@@ -229,6 +245,22 @@ def grab_language(lang: str, db_path: Path, out: Path) -> list[Path]:
 
         page("print", prepare=postcards, wait_ms=800)
         page("dashboard", wait_ms=800)
+
+        from shopcrm.ui.dialogs.setup_dialog import SetupWizard
+
+        for number, step in enumerate(("welcome", "shop", "business_day", "menu", "pin")):
+            if step == "business_day":
+                continue
+            wizard = SetupWizard(ctx, window, start=number)
+            wizard.show()
+            settle(app)
+            written.append(save(wizard, out / f"ui-setup-{step.replace('_', '-')}-{lang}.png"))
+            wizard.reject()
+        wizard = SetupWizard(ctx, window, start=5)
+        wizard.show()
+        settle(app)
+        written.append(save(wizard, out / f"ui-setup-customers-{lang}.png"))
+        wizard.reject()
     finally:
         window.close()
         settle(app, 100)

@@ -284,3 +284,21 @@ def test_a_message_too_long_to_read_on_a_postcard_is_refused_with_its_size(dialo
     text = dialog.errors["template"].text()
     assert " pt" in text and "too long for a postcard" in text
     assert dialog.campaign is None and len(campaigns.list_all(db)) == 3
+
+
+def test_month_pickers_start_where_the_user_means_and_say_which(page, qtbot):
+    """Birthday list: this month ("this month" beside it); coupon issuing: next month, with why."""
+    import datetime as dt
+
+    from PySide6.QtCore import Qt
+
+    today = dt.date.today()
+    assert page.bd_month_spin.value() == today.month
+    assert page.bd_month_hint.text() == "this month"
+    page.tabs.tabBar().setCurrentIndex(1)  # the Birthdays tab, as a click on it does
+    qtbot.keyClick(page.bd_month_spin, Qt.Key.Key_Up)
+    assert page.bd_month_hint.text() == "next month"
+    assert page.month_combo.currentData() == today.month % 12 + 1
+    assert page.month_hint.text() == "next month: coupons go out a month ahead"
+    page.month_combo.setCurrentIndex(0)
+    assert page.month_hint.text() == "this month"

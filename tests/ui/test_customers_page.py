@@ -179,7 +179,11 @@ def test_selecting_a_row_shows_the_guest_and_tells_the_app(page, qtbot, app_ctx,
     assert detail.notes_view.toPlainText() == "カウンター席が好き"
     assert not detail.allergy_banner.isVisible()
     chips = sorted(c.text() for c in detail.chips.chips())
-    assert chips == ["Drink · 獺祭 純米大吟醸", "Food · 枝豆", "Seat · カウンター"]
+    assert chips == [
+        "○ Like · Food · 枝豆",
+        "○ Like · Seat · カウンター",
+        "♥ Love · Drink · 獺祭 純米大吟醸",
+    ]
 
 
 def test_allergy_banner_is_shown_for_a_guest_with_an_allergy(page, qtbot, shop):

@@ -117,3 +117,20 @@ def test_japanese_mode_shows_japanese_headers(ctx, qtbot):  # noqa: F811
     headers = [dialog.item_table.horizontalHeaderItem(i).text() for i in range(3)]
     assert headers == ["品目", "価格（円）", "販売中"]
     assert dialog.save_button.text() == "保存"
+
+
+def test_the_reading_is_shown_and_editable(ctx, qtbot):  # noqa: F811
+    from shopcrm.ui.dialogs.menu_dialog import READING_COLUMN
+
+    seed_menu(ctx.db)
+    dialog = _open(ctx, qtbot)
+    dialog.category_table.selectRow(2)  # 料理
+    row = [dialog.item_table.item(r, 0).text() for r in range(dialog.item_table.rowCount())].index(
+        "枝豆"
+    )
+    assert dialog.item_table.item(row, READING_COLUMN).text() == "エダマメ"
+    dialog.item_table.item(row, READING_COLUMN).setText("えだまめ")
+    dialog.item_table.item(row, 0).setText("茶豆")  # a typed reading stays with a new name
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    item = menu.find_item(ctx.db, "茶豆")
+    assert item is not None and item.reading == "エダマメ"

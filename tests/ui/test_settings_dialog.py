@@ -4,6 +4,7 @@ saves through store.settings, and a language change re-translates the whole wind
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
 
 from shopcrm.store import settings
@@ -26,7 +27,7 @@ def test_form_holds_every_listed_setting_with_its_label(dialog, app_ctx):
         widget = dialog.inputs[key]
         assert widget.accessibleName() == settings.SETTINGS[key].label  # English: msgid
         assert dialog.value(key) == settings.get(app_ctx.db, key) or key == "language"
-    assert dialog.inputs["shop_name"].text() == "居酒屋 まるや"
+    assert dialog.inputs["shop_name"].text() == ""  # a new shop has no name, never the demo's
 
 
 def test_bad_phone_is_shown_at_the_field_and_nothing_is_saved(dialog, app_ctx, qtbot):
@@ -36,7 +37,7 @@ def test_bad_phone_is_shown_at_the_field_and_nothing_is_saved(dialog, app_ctx, q
     assert dialog.isVisible()
     assert dialog.errors["shop_phone"].isVisible()
     assert dialog.errors["shop_phone"].text()
-    assert settings.get(app_ctx.db, "shop_name") == "居酒屋 まるや"  # nothing half-saved
+    assert settings.get(app_ctx.db, "shop_name") == ""  # nothing half-saved
 
 
 def test_save_normalises_and_stores(dialog, app_ctx, qtbot):
@@ -50,7 +51,7 @@ def test_save_normalises_and_stores(dialog, app_ctx, qtbot):
     assert not dialog.isVisible()
     stored = settings.get_all(app_ctx.db)
     assert stored["shop_name"] == "居酒屋 たぬき"
-    assert stored["shop_phone"] == "0312345678"
+    assert stored["shop_phone"] == "03-1234-5678"  # as people write it (printed on every piece)
     assert stored["shop_postal_code"] == "1050011"
     assert stored["gross_margin_percent"] == 70.0
     assert stored["print_offset_x_mm"] == -1.5
@@ -85,3 +86,23 @@ def test_owner_pin_button_opens_the_pin_dialog(dialog, qtbot):
     assert button.text() == "Set owner PIN…"
     name = handle_modal(qtbot, button.click, lambda d: type(d).__name__)
     assert name == "SetPinDialog"
+
+
+def test_the_shop_phone_is_kept_as_written_and_printed_so(dialog, app_ctx, qtbot):
+    """A 4-digit area code (0467, Kamakura) keeps its grouping: the owner knows their number."""
+    from shopcrm.services.printing.pieces import shop_from_settings
+
+    dialog.inputs["shop_phone"].setText("０４６７ー１２ー３４５６")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert settings.get(app_ctx.db, "shop_phone") == "0467-12-3456"
+    assert shop_from_settings(app_ctx.db).phone_line == "TEL 0467-12-3456"
+    again = SettingsDialog(app_ctx)
+    qtbot.addWidget(again)
+    assert again.inputs["shop_phone"].text() == "0467-12-3456"
+
+
+def test_a_phone_stored_as_digits_by_an_older_version_prints_grouped(app_ctx):
+    from shopcrm.services.printing.pieces import shop_from_settings
+
+    settings.set(app_ctx.db, "shop_phone", "0357220000")
+    assert shop_from_settings(app_ctx.db).phone_line == "TEL 03-5722-0000"

@@ -86,7 +86,8 @@ def test_type_a_name_and_press_enter_to_record_a_visit(page, qtbot, app_ctx, sho
         page.search.insert(ch)
     qtbot.waitUntil(lambda: page.results.count() == 1, timeout=3000)
     assert "佐藤 花子" in page.results.item(0).text()
-    assert page.results.item(0).text().startswith("⚠")  # she has an allergy
+    assert "佐藤 花子 (サトウ ハナコ)  ·  ▲Allergy" in page.results.item(0).text()  # in words
+    assert not page.results.item(0).icon().isNull()  # and the warning icon
     assert app_ctx.selected_customer_id == shop.id("佐藤 花子")
     seen = handle_modal(
         qtbot,

@@ -229,9 +229,9 @@ def test_selected_guest_is_prefilled_with_allergy_and_favourites(ctx, qtbot, sho
     add_preference(ctx.db, taro.id, "えび", "allergy")
     add_preference(ctx.db, taro.id, "獺祭 純米大吟醸", "love", "drink")
     add_visit(ctx.db, taro.id, [menu["枝豆"]])
-    ctx.selected_customer_id = taro.id
-    dialog = _open(ctx, qtbot)
+    dialog = _open(ctx, qtbot, taro.id)  # chosen on the page the user is looking at
     assert dialog.customer_id == taro.id
+    assert dialog.guest_name.text() == "山田 太郎 (ヤマダ タロウ)" and dialog.guest_name.isVisible()
     assert dialog.allergy_banner.isVisible()
     assert "えび" in dialog.allergy_banner.text()
     assert "background: #c62828" in dialog.allergy_banner.styleSheet()
@@ -349,7 +349,11 @@ def test_favourites_are_offered_after_three_of_five_visits(ctx, qtbot, shop):  #
     assert prompt is not None and prompt.isVisible()
     assert not prompt.isModal()
     assert [box.text() for box in prompt.checks] == ["生ビール"]
-    qtbot.keyClick(prompt, Qt.Key.Key_Return)  # Enter accepts
+    assert QApplication.focusWidget() is not prompt and not prompt.isAncestorOf(
+        QApplication.focusWidget()
+    )
+    qtbot.mouseClick(prompt.add_button, Qt.MouseButton.LeftButton)
+    assert prompt.answered
     liked = preferences.favourites(ctx.db, taro.id)
     assert [(p.label, p.level, p.kind, p.menu_item_id) for p in liked] == [
         ("生ビール", "like", "drink", menu["生ビール"].id)
@@ -418,3 +422,64 @@ def test_a_selected_guest_that_no_longer_exists_starts_with_an_empty_search(ctx,
     dialog = _open(ctx, qtbot)
     assert dialog.customer_id is None
     assert dialog.focusWidget() is dialog.customer_field
+
+
+def test_a_guest_selected_elsewhere_is_only_offered_never_taken(ctx, qtbot, shop):  # noqa: F811
+    """Ctrl+R with nobody chosen here: the guest clicked earlier is shown in the amber strip, the
+    field is empty and focused, and a rushed bill + Enter saves nothing to that guest."""
+    _menu, taro = shop
+    ctx.selected_customer_id = taro.id
+    dialog = _open(ctx, qtbot)
+    assert dialog.customer_id is None
+    assert dialog.focusWidget() is dialog.customer_field
+    assert dialog.customer_field.text() == ""
+    assert dialog.carry_over.isVisible() and "山田 太郎" in dialog.carry_over_label.text()
+    _key(qtbot, dialog, Qt.Key.Key_Tab)  # to the party size, then the bill
+    _key(qtbot, dialog, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.amount
+    _type(qtbot, dialog, "4800")
+    _key(qtbot, dialog, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.saved_visit_id is None
+    assert visits.for_customer(ctx.db, taro.id) == []
+    assert dialog.customer_error.isVisible()
+    assert dialog.focusWidget() is dialog.customer_field  # sent back to choose the guest
+
+    # The deliberate confirmation: click "Use this guest", then Enter saves for them.
+    qtbot.mouseClick(dialog.carry_over_button, Qt.MouseButton.LeftButton)
+    assert dialog.customer_id == taro.id and not dialog.carry_over.isVisible()
+    dialog.amount.setFocus()
+    _key(qtbot, dialog, Qt.Key.Key_Return)
+    assert [v.amount for v in visits.for_customer(ctx.db, taro.id)] == [4800]
+
+
+def test_a_walk_in_is_one_key_away(ctx, qtbot, shop):  # noqa: F811
+    dialog = _open(ctx, qtbot)
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    assert dialog.walk_in and dialog.focusWidget() is dialog.party
+    assert dialog.guest_panel.isVisible()
+    _key(qtbot, dialog, Qt.Key.Key_Tab)
+    _type(qtbot, dialog, "2400")
+    _key(qtbot, dialog, Qt.Key.Key_Return)
+    saved = visits.get(ctx.db, dialog.saved_visit_id)
+    assert saved.customer_id is None and saved.amount == 2400
+
+
+def test_typing_a_name_after_walk_in_chooses_a_guest_again(ctx, qtbot, shop):  # noqa: F811
+    _menu, taro = shop
+    dialog = _open(ctx, qtbot)
+    qtbot.mouseClick(dialog.walk_in_button, Qt.MouseButton.LeftButton)
+    dialog.customer_field.setFocus()
+    _type(qtbot, dialog, "やまだ")
+    assert not dialog.walk_in
+    _key(qtbot, dialog, Qt.Key.Key_Return)
+    assert dialog.customer_id == taro.id
+
+
+def test_the_item_filter_searches_the_reading(ctx, qtbot, shop):  # noqa: F811
+    """えだ finds 枝豆 through its reading (filled from the name when the item was added)."""
+    _menu, taro = shop
+    dialog = _open(ctx, qtbot, taro.id)
+    dialog.picker.filter.setFocus()
+    _type(qtbot, dialog, "えだ")
+    _key(qtbot, dialog, Qt.Key.Key_Return)
+    assert [i.name for i in dialog.picker.selected_items()] == ["枝豆"]

@@ -35,6 +35,7 @@ LAYOUTS = {
 
 
 def shop_from_settings(db) -> Shop:
+    from shopcrm.domain.rules import format_phone
     from shopcrm.store import settings
 
     s = settings.get_all(db)
@@ -43,7 +44,7 @@ def shop_from_settings(db) -> Shop:
         postal_code=s["shop_postal_code"],
         address=s["shop_address"],
         building=s["shop_building"],
-        phone=s["shop_phone"],
+        phone=format_phone(s["shop_phone"]),  # kept as written; digits from older versions grouped
     )
 
 

@@ -254,7 +254,7 @@ class CheckDialog(DialogBase):
         self.report = report
         self.progress.hide()
         self.headline.setText(
-            "✔ " + _("The database is healthy.") if report.ok else "✖ " + _("Problems found.")
+            "✓ " + _("The database is healthy.") if report.ok else "× " + _("Problems found.")
         )
         self.headline.setStyleSheet("color: #1e7b34;" if report.ok else "color: #b00020;")
         self.details.setText("\n".join(report.lines()[:-1]))  # the last is the headline
@@ -264,6 +264,6 @@ class CheckDialog(DialogBase):
 
         self.task = None
         self.progress.hide()
-        self.headline.setText("✖ " + _("The check could not run."))
+        self.headline.setText("× " + _("The check could not run."))
         self.headline.setStyleSheet("color: #b00020;")
         self.details.setText(error_text(exc))

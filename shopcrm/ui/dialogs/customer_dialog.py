@@ -30,12 +30,14 @@ from shopcrm.domain.models import Customer
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import _, current_language
 from shopcrm.ui.dialogs.base import DialogBase
-from shopcrm.ui.widgets.field_error import OK_COLOR, FieldError, mark_invalid
+from shopcrm.ui.theme import LEVEL_MARKS
+from shopcrm.ui.widgets.field_error import ERROR_COLOR, OK_COLOR, FieldError, mark_invalid
 
 # The text fields of the form, in tab order: (key, label msgid, placeholder msgid).
 _LEFT_FIELDS = ("name", "kana", "phone", "email", "line_id", "birthday", "channel", "tags", "code")
 _RIGHT_FIELDS = ("postal_code", "prefecture", "city", "street", "building")
 _TAG_SPLIT = re.compile(r"[,、，;；]+")
+PREF_LEVELS = ("allergy", "love", "like", "dislike")  # allergies first: safety information
 
 
 def split_tags(text: str) -> tuple[str, ...]:
@@ -81,12 +83,14 @@ class CustomerDialog(DialogBase):
         self._build()
         if customer_id is not None:
             self._load(customer_id)
+            self._load_preferences(customer_id)
         elif prefill:
             for key, value in prefill.items():
                 if key in self.fields and isinstance(self.fields[key], QLineEdit):
                     self.fields[key].setText(value)
         self.setWindowTitle(_("Edit customer") if customer_id else _("New customer"))
         self.fields["name"].setFocus()
+        self._fit_hints()
 
     # --- building the form ---------------------------------------------------------------------
     def _build(self) -> None:
@@ -210,6 +214,7 @@ class CustomerDialog(DialogBase):
         honorific_label = QLabel(_("Honorific"), self)
         honorific_label.setBuddy(self.honorific)
         right.addRow(honorific_label, self.honorific)
+        self._build_preferences(right)
         notes_label = QLabel(labels["notes"], self)
         notes_label.setBuddy(notes)
         right.addRow(notes_label, notes)
@@ -228,7 +233,9 @@ class CustomerDialog(DialogBase):
 
         order = [self.fields[k] for k in _LEFT_FIELDS] + [self.fields[k] for k in _RIGHT_FIELDS]
         order += [self.dm_consent, self.consent_how, self.do_not_mail, self.dm_language,
-                  self.honorific, notes, self.save_button]  # fmt: skip
+                  self.honorific]  # fmt: skip
+        order += [self.pref_fields[level] for level in PREF_LEVELS]
+        order += [notes, self.save_button]
         order.append(self.buttons.button(self.buttons.StandardButton.Cancel))
         for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
@@ -236,6 +243,70 @@ class CustomerDialog(DialogBase):
         self.fields["birthday"].textChanged.connect(self._update_birthday_info)
         for key in ("name", "prefecture", "city", "street", "building"):
             self.fields[key].textChanged.connect(self._update_glyph_notice)
+
+    def _fit_hints(self) -> None:
+        """Wide enough that no field cuts its hint (e.g. 1980-03-10, S55.3.10 or 3/10), within
+        the screen: the first open used to be too narrow for them."""
+        from PySide6.QtWidgets import QApplication
+
+        for field in [*self.fields.values(), *self.pref_fields.values()]:
+            if isinstance(field, QLineEdit) and field.placeholderText():
+                needed = field.fontMetrics().horizontalAdvance(field.placeholderText()) + 24
+                field.setMinimumWidth(min(needed, 360))
+        how = self.consent_how.lineEdit().placeholderText()
+        self.consent_how.setMinimumWidth(self.consent_how.fontMetrics().horizontalAdvance(how) + 48)
+        size = self.sizeHint()
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is not None:
+            area = screen.availableGeometry()
+            size = size.boundedTo(area.size() * 0.95)
+        self.resize(size)
+
+    def _build_preferences(self, form: QFormLayout) -> None:
+        """Allergies first (safety), then loves, likes and dislikes, comma-separated: what is
+        typed here is in the red banner and the chips as soon as the guest is saved."""
+        from shopcrm.domain.models import PREFERENCE_LEVEL_LABELS
+
+        placeholders = {
+            "allergy": _("e.g. えび、そば (comma-separated)"),
+            "love": _("e.g. 獺祭"),
+            "like": _("e.g. 生ビール、枝豆"),
+            "dislike": _("e.g. パクチー"),
+        }
+        heading = QLabel(_("Allergies and preferences"), self)
+        heading.setObjectName("customerPrefsHeading")
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        form.addRow(heading)
+        self.pref_fields: dict[str, QLineEdit] = {}
+        for level in PREF_LEVELS:
+            edit = QLineEdit(self)
+            edit.setObjectName(f"customer_pref_{level}")
+            edit.setPlaceholderText(placeholders[level])
+            name = _(PREFERENCE_LEVEL_LABELS[level])
+            edit.setAccessibleName(name)
+            label = QLabel(name, self)
+            label.setBuddy(edit)
+            if level == "allergy":
+                label.setText(LEVEL_MARKS["allergy"] + " " + _("Allergies"))
+                label.setStyleSheet(f"color: {ERROR_COLOR}; font-weight: bold;")
+                edit.setToolTip(
+                    _("Shown in red whenever the guest is open or a visit is recorded.")
+                )
+            else:
+                label.setText(f"{LEVEL_MARKS[level]} {name}")
+            form.addRow(label, edit)
+            self.pref_fields[level] = edit
+
+    def _load_preferences(self, customer_id: int) -> None:
+        from shopcrm.store import preferences
+
+        by_level: dict[str, list[str]] = {}
+        for p in preferences.for_customer(self.ctx.db, customer_id):
+            by_level.setdefault(p.level, []).append(p.label)
+        for level, field in self.pref_fields.items():
+            field.setText("、".join(by_level.get(level, [])))
 
     def _add_row(self, form: QFormLayout, label: str, key: str, extra: list[QWidget]) -> None:
         box = QWidget(self)
@@ -467,7 +538,8 @@ class CustomerDialog(DialogBase):
 
     # --- saving --------------------------------------------------------------------------------
     def on_accept(self) -> None:
-        from shopcrm.store import customers
+        from shopcrm.store import customers, preferences
+        from shopcrm.store.db import atomic
 
         self._show_all = True
         found = self._refresh_errors()
@@ -476,11 +548,17 @@ class CustomerDialog(DialogBase):
             return
         c = self.customer()
         try:
-            saved = (
-                customers.update(self.ctx.db, c)
-                if self.customer_id is not None
-                else customers.create(self.ctx.db, c)
-            )
+            with atomic(self.ctx.db):  # the guest and their allergies: both saved, or neither
+                saved = (
+                    customers.update(self.ctx.db, c)
+                    if self.customer_id is not None
+                    else customers.create(self.ctx.db, c)
+                )
+                preferences.set_levels(
+                    self.ctx.db,
+                    saved.id,
+                    {k: list(v) for k, v in self.preferences_wanted().items()},
+                )
         except ValidationError as err:  # e.g. a membership code already in use
             self._refresh_errors({err.field: err})
             self._focus_first_error({err.field: err})
@@ -488,6 +566,10 @@ class CustomerDialog(DialogBase):
         self.saved_customer_id = saved.id
         self.ctx.customers_changed.emit()
         self.accept()
+
+    def preferences_wanted(self) -> dict[str, list[str]]:
+        """{level: labels} as typed in the allergy / love / like / dislike lines."""
+        return {level: split_tags(field.text()) for level, field in self.pref_fields.items()}
 
     def _focus_first_error(self, found: dict) -> None:
         for key in (*_LEFT_FIELDS, *_RIGHT_FIELDS):

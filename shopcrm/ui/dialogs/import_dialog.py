@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shopcrm.i18n import N_, _
+from shopcrm.i18n import N_, _, pgettext
 from shopcrm.ui.dialogs.background import run_with_bar
 from shopcrm.ui.dialogs.base import DialogBase
 from shopcrm.ui.tasks import Cancelled
@@ -82,8 +82,8 @@ class ImportDialog(DialogBase):
         self.busy.hide()
         buttons.addWidget(self.busy)
         buttons.addStretch(1)
-        self.back_button = QPushButton(_("Back"))
-        self.next_button = QPushButton(_("Next"))
+        self.back_button = QPushButton(pgettext("button: go to the previous step", "Back"))
+        self.next_button = QPushButton(pgettext("button: go to the next step", "Next"))
         self.next_button.setDefault(True)
         self.import_button = QPushButton(_("Import"))
         self.import_button.setObjectName("importButton")
@@ -221,7 +221,9 @@ class ImportDialog(DialogBase):
         self.back_button.setVisible(page in (self.PAGE_MAP, self.PAGE_CHECK))
         self.back_button.setEnabled(not running)
         self.next_button.setVisible(page in (self.PAGE_FILE, self.PAGE_MAP))
-        self.next_button.setText(_("Check") if page == self.PAGE_MAP else _("Next"))
+        self.next_button.setText(
+            _("Check") if page == self.PAGE_MAP else pgettext("button: go to the next step", "Next")
+        )
         self.next_button.setEnabled(not running)
         self.import_button.setVisible(page == self.PAGE_CHECK)
         can = bool(self.plan and self.plan.report.valid) and (

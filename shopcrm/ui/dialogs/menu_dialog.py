@@ -33,6 +33,7 @@ from shopcrm.i18n import N_, _
 from shopcrm.ui.dialogs.base import DialogBase
 from shopcrm.ui.widgets.field_error import ERROR_COLOR, FieldError
 
+READING_COLUMN = 3  # the item table's reading column (after item, price, active)
 KIND_LABELS = {"drink": N_("Drink"), "food": N_("Food"), "other": N_("Other")}
 
 
@@ -42,6 +43,7 @@ class _Item:
     price: str  # as typed; parsed on validation
     active: bool = True
     id: int | None = None
+    reading: str = ""  # katakana; empty = filled from the name on save where it can be
 
 
 @dataclass
@@ -80,7 +82,7 @@ class MenuDialog(DialogBase):
         self._original_category_ids = set(by_id)
         orphans: list[_Item] = []
         for item in menu.items(self.ctx.db, active_only=False):
-            row = _Item(item.name, str(item.price), item.active, item.id)
+            row = _Item(item.name, str(item.price), item.active, item.id, item.reading)
             self._original_item_ids.add(item.id)
             (by_id[item.category_id].items if item.category_id in by_id else orphans).append(row)
         if orphans:  # items without a category get one, so they can be edited
@@ -92,10 +94,16 @@ class MenuDialog(DialogBase):
         self.category_table.setObjectName("menuCategoryTable")
         self.category_table.setAccessibleName(_("Menu categories"))
         self.category_table.setHorizontalHeaderLabels([_("Category"), _("Kind")])
-        self.item_table = QTableWidget(0, 3, self)
+        self.item_table = QTableWidget(0, 4, self)
         self.item_table.setObjectName("menuItemTable")
         self.item_table.setAccessibleName(_("Menu items"))
-        self.item_table.setHorizontalHeaderLabels([_("Item"), _("Price (yen)"), _("Active")])
+        self.item_table.setHorizontalHeaderLabels(
+            [_("Item"), _("Price (yen)"), _("Active"), _("Reading (kana)")]
+        )
+        reading_header = self.item_table.horizontalHeaderItem(READING_COLUMN)
+        reading_header.setToolTip(
+            _("Searched like the name: えだ finds 枝豆. Filled in from the name where it can be.")
+        )
         for table in (self.category_table, self.item_table):
             table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
             table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -210,6 +218,7 @@ class MenuDialog(DialogBase):
             )
             active.setCheckState(Qt.CheckState.Checked if item.active else Qt.CheckState.Unchecked)
             table.setItem(row, 2, active)
+            table.setItem(row, READING_COLUMN, QTableWidgetItem(item.reading))
         self._loading = False
         if select is not None and 0 <= select < len(rows):
             table.selectRow(select)
@@ -228,7 +237,17 @@ class MenuDialog(DialogBase):
             return
         item = cat.items[cell.row()]
         if cell.column() == 0:
+            from shopcrm.domain.readings import guess_reading
+
+            if item.reading and item.reading == guess_reading(item.name):
+                # The reading was filled from the old name: let the new name's reading replace it.
+                item.reading = ""
+                self._loading = True
+                self.item_table.item(cell.row(), READING_COLUMN).setText("")
+                self._loading = False
             item.name = cell.text()
+        elif cell.column() == READING_COLUMN:
+            item.reading = cell.text()
         elif cell.column() == 1:
             item.price = cell.text()
         else:
@@ -408,6 +427,7 @@ class MenuDialog(DialogBase):
                             id=item.id,
                             active=item.active,
                             sort_order=i_order,
+                            reading=item.reading,
                         )
                         if item.id is not None:
                             menu.update_item(self.ctx.db, row)

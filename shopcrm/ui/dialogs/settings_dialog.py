@@ -56,7 +56,8 @@ NUMBER_SPECS: dict[str, tuple[float, float, float, str]] = {
 LANGUAGE_CHOICES = (("", N_("System language")), ("ja", "日本語"), ("en", "English"))
 
 # Values the domain rules normalise (and reject with a message) before they are stored.
-NORMALISERS = {"shop_phone": "normalize_phone", "shop_postal_code": "normalize_postal_code"}
+# The shop phone is kept as written (03-5722-0000, 0467-12-3456): it is printed on every piece.
+NORMALISERS = {"shop_phone": "written_phone", "shop_postal_code": "normalize_postal_code"}
 
 
 def _display(key: str, value: str) -> str:
@@ -110,13 +111,23 @@ class SettingsDialog(DialogBase):
                 menu_button.setObjectName("menuEditorButton")
                 menu_button.setAccessibleName(_("Open the menu editor"))
                 menu_button.clicked.connect(self.open_menu_editor)
+                setup_button = QPushButton(_("First-run setup…"))
+                setup_button.setObjectName("setupWizardButton")
+                setup_button.setToolTip(
+                    _("Shop details, business day, menu, owner PIN and customer list, step by step")
+                )
+                setup_button.clicked.connect(self.open_setup)
                 row = QHBoxLayout()
                 row.addWidget(menu_button)
+                row.addWidget(setup_button)
                 row.addStretch(1)
                 form.addRow(row)
             layout.addWidget(box)
         layout.addStretch(1)
-        layout.addWidget(self.make_button_box(_("Save")))
+        buttons = self.make_button_box(_("Save"))
+        self.save_button = buttons.button(buttons.StandardButton.Ok)
+        self.save_button.setObjectName("settingsSaveButton")
+        layout.addWidget(buttons)
 
     def _input(self, key: str) -> QWidget:
         from shopcrm.store.settings import SETTINGS
@@ -235,3 +246,11 @@ class SettingsDialog(DialogBase):
         from shopcrm.ui.actions import open_menu_editor
 
         open_menu_editor(self.ctx, self)
+
+    def open_setup(self) -> None:
+        """The setup wizard from the start; the settings close first (it writes them itself)."""
+        from shopcrm.ui.dialogs.setup_dialog import run_setup
+
+        parent = self.parentWidget()
+        self.reject()
+        run_setup(self.ctx, parent, start=0)

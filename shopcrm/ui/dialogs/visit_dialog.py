@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import itertools
 
-from PySide6.QtCore import QDateTime, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QDateTime, QEvent, QSize, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -37,6 +38,7 @@ from shopcrm.domain.models import CustomerSummary, MenuItem, Preference, Visit, 
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import _
 from shopcrm.ui.dialogs.base import DialogBase, ui_settings
+from shopcrm.ui.theme import CARRY_OVER_STYLE, LEVEL_MARKS, allergy_html, emphasize, icon
 from shopcrm.ui.widgets.field_error import ERROR_COLOR, FieldError, mark_invalid
 from shopcrm.ui.widgets.item_picker import ItemPicker, with_quantity
 
@@ -56,6 +58,11 @@ def coupon_checking_available() -> bool:
     except ImportError:
         return False
     return callable(getattr(coupons, "check", None))
+
+
+def _is_walk_in_key(event) -> bool:
+    alt = event.modifiers() & Qt.KeyboardModifier.AltModifier
+    return bool(alt) and event.key() == Qt.Key.Key_W
 
 
 class _CustomerField(QLineEdit):
@@ -94,17 +101,34 @@ class VisitDialog(DialogBase):
         self._hits: list[CustomerSummary] = []
         self.currency = settings.get(ctx.db, "currency") or "JPY"
         self._menu: list[MenuItem] = menu.items(ctx.db, active_only=True)
+        self.walk_in = False
+        self.carried_over_id: int | None = None
         self._build()
-        start = customer_id if customer_id is not None else ctx.selected_customer_id
-        self.customer_field.setFocus()
-        if start:
-            from shopcrm.store.errors import NotFound
+        from shopcrm.store.errors import NotFound
 
+        self.customer_field.setFocus()
+        if customer_id:
+            # The guest chosen on the page the user is looking at: taken, bill next.
             try:
-                self.set_customer(start)
+                self.set_customer(customer_id)
                 self.amount.setFocus()
             except NotFound:  # the selected guest was erased or merged meanwhile
                 self.customer_id = None
+        elif ctx.selected_customer_id:
+            # A guest clicked earlier, somewhere else: only offered, never taken without a click
+            # (a rushed Enter must not save the bill to the last guest anyone looked at).
+            try:
+                self._offer_carried_over(ctx.selected_customer_id)
+            except NotFound:
+                self.carried_over_id = None
+
+    def eventFilter(self, watched, event) -> bool:
+        # Alt+W from any field: the QShortcut covers an active window; this covers a key that
+        # reaches a field while the dialog is not (yet) the active window.
+        if event.type() == QEvent.Type.KeyPress and _is_walk_in_key(event):
+            self.choose_walk_in()
+            return True
+        return super().eventFilter(watched, event)
 
     # --- layout --------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -126,11 +150,41 @@ class VisitDialog(DialogBase):
         self.results.setAccessibleName(_("Matching customers"))
         self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.results.setMaximumHeight(150)
+        self.results.setIconSize(QSize(16, 16))
         self.results.itemClicked.connect(lambda item: self._pick_row(self.results.row(item)))
         self.results.hide()
 
+        self.walk_in_button = QPushButton(_("Walk-in (no name)"), self)
+        self.walk_in_button.setObjectName("visitWalkInButton")
+        self.walk_in_button.setAutoDefault(False)
+        self.walk_in_button.setToolTip(_("Record the visit without a guest record (Alt+W)"))
+        self.walk_in_button.clicked.connect(self.choose_walk_in)
+        # Also as a shortcut of its own: mnemonics are off on some platforms (macOS).
+        QShortcut(QKeySequence("Alt+W"), self, self.choose_walk_in)
+
+        # A guest selected earlier on another page: shown, taken only with a deliberate click.
+        self.carry_over = QWidget(self)
+        self.carry_over.setObjectName("visitCarryOver")
+        self.carry_over.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.carry_over.setStyleSheet(CARRY_OVER_STYLE)
+        self.carry_over_label = QLabel(self.carry_over)
+        self.carry_over_label.setObjectName("visitCarryOverText")
+        self.carry_over_label.setWordWrap(True)
+        self.carry_over_button = QPushButton(self.carry_over)
+        self.carry_over_button.setObjectName("visitCarryOverButton")
+        self.carry_over_button.setAutoDefault(False)
+        self.carry_over_button.clicked.connect(self.take_carried_over)
+        carry_row = QHBoxLayout(self.carry_over)
+        carry_row.setContentsMargins(8, 4, 8, 4)
+        carry_row.addWidget(self.carry_over_label, 1)
+        carry_row.addWidget(self.carry_over_button)
+        self.carry_over.hide()
+
         self.guest_panel = QWidget(self)
         self.guest_panel.setObjectName("visitGuestPanel")
+        self.guest_name = QLabel(self.guest_panel)
+        self.guest_name.setObjectName("visitGuestName")
+        emphasize(self.guest_name, 1.4)
         self.allergy_banner = QLabel(self.guest_panel)
         self.allergy_banner.setObjectName("visitAllergyBanner")
         self.allergy_banner.setStyleSheet(ALLERGY_STYLE)
@@ -144,7 +198,12 @@ class VisitDialog(DialogBase):
         panel = QVBoxLayout(self.guest_panel)
         panel.setContentsMargins(0, 0, 0, 0)
         panel.setSpacing(3)
-        for widget in (self.allergy_banner, self.favourites_label, self.history_label):
+        for widget in (
+            self.guest_name,
+            self.allergy_banner,
+            self.favourites_label,
+            self.history_label,
+        ):
             panel.addWidget(widget)
         self.guest_panel.hide()
 
@@ -213,9 +272,11 @@ class VisitDialog(DialogBase):
         who = QHBoxLayout()
         who.addWidget(self.customer_field, 1)
         who.addWidget(self.new_customer_button)
+        who.addWidget(self.walk_in_button)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self._label(_("Customer"), self.customer_field), self._stack(who))
+        form.addRow("", self.carry_over)
         form.addRow("", self.customer_error)
         form.addRow("", self.results)
         form.addRow("", self.guest_panel)
@@ -252,9 +313,12 @@ class VisitDialog(DialogBase):
         if self.coupon_enabled:
             chain.append(self.coupon)
         chain += [self.note, self.staff, self.save_button, self.when, self.cancel_button]
-        chain.append(self.new_customer_button)
+        chain += [self.new_customer_button, self.walk_in_button]
         for first, second in itertools.pairwise(chain):
             self.setTabOrder(first, second)
+        for widget in chain:
+            widget.installEventFilter(self)
+        self.staff.lineEdit().installEventFilter(self)
         self._on_amount()
         self.resize(720, 620)
 
@@ -281,8 +345,54 @@ class VisitDialog(DialogBase):
         return box
 
     # --- choosing the guest --------------------------------------------------------------------
+    def _offer_carried_over(self, customer_id: int) -> None:
+        from shopcrm.store import customers
+
+        c = customers.get(self.ctx.db, customer_id)
+        self.carried_over_id = c.id
+        self.carry_over_label.setText(
+            _("Selected earlier: {name}. Not chosen for this visit.").format(
+                name=f"{c.name} ({c.kana})" if c.kana else c.name
+            )
+        )
+        self.carry_over_button.setText(_("&Use this guest"))
+        self.carry_over_button.setAccessibleName(
+            _("Record this visit for {name}").format(name=c.name)
+        )
+        self.carry_over.show()
+
+    def take_carried_over(self) -> None:
+        """The user confirmed the guest selected earlier: take them, party size next."""
+        if self.carried_over_id is None:
+            return
+        self.set_customer(self.carried_over_id)
+        self.party.setFocus()
+        self.party.selectAll()
+
+    def choose_walk_in(self) -> None:
+        """A guest without a record (walk-in): the visit counts for the day, for nobody."""
+        self.customer_id = None
+        self.walk_in = True
+        self.searching = False
+        self._hits = []
+        self.results.hide()
+        self.carry_over.hide()
+        self.customer_error.clear_message()
+        mark_invalid(self.customer_field, "")
+        self.customer_field.clear()
+        self.customer_field.setPlaceholderText(_("Walk-in: type a name to choose a guest instead"))
+        self.guest_name.setText(_("Walk-in guest (no name recorded)"))
+        for widget in (self.allergy_banner, self.favourites_label):
+            widget.hide()
+        self.history_label.setText(_("Ask about allergies: there is no record to check."))
+        self.picker.set_favourites([])
+        self.guest_panel.show()
+        self.party.setFocus()
+        self.party.selectAll()
+
     def _on_customer_typed(self, text: str) -> None:
         self.customer_id = None
+        self.walk_in = False
         self.guest_panel.hide()
         self.picker.set_favourites([])
         self.searching = True
@@ -295,7 +405,10 @@ class VisitDialog(DialogBase):
         self._hits = customers.search(self.ctx.db, query, limit=SEARCH_LIMIT) if query else []
         self.results.clear()
         for hit in self._hits:
-            self.results.addItem(QListWidgetItem(self._hit_text(hit)))
+            row = QListWidgetItem(self._hit_text(hit))
+            if hit.has_allergy:
+                row.setIcon(icon("allergy"))
+            self.results.addItem(row)
         if self._hits:
             self.results.setCurrentRow(0)
         self.results.setVisible(bool(self._hits))
@@ -318,7 +431,7 @@ class VisitDialog(DialogBase):
         if hit.last_visit_at:
             parts.append(_("last visit {date}").format(date=hit.last_visit_at.date().isoformat()))
         if hit.has_allergy:
-            parts.append("⚠")
+            parts.append(LEVEL_MARKS["allergy"] + _("Allergy"))  # with the icon on the row
         return "  ".join(parts)
 
     def move_hit(self, step: int) -> None:
@@ -369,17 +482,21 @@ class VisitDialog(DialogBase):
 
         c = customers.get(self.ctx.db, customer_id)
         self.customer_id = c.id
+        self.walk_in = False
         self.searching = False
+        self.carry_over.hide()
+        self.guest_name.setText(
+            _("{name} ({kana})").format(name=c.name, kana=c.kana) if c.kana else c.name
+        )
         self.results.hide()
         self.customer_error.clear_message()
         mark_invalid(self.customer_field, "")
         self.customer_field.setText(f"{c.name} ({c.kana})" if c.kana else c.name)
         prefs = preferences.for_customer(self.ctx.db, c.id)
         allergies = [p.label for p in prefs if p.level == "allergy"]
-        self.allergy_banner.setText(
-            "⚠ " + _("Allergy: {items}").format(items="、".join(allergies)) if allergies else ""
-        )
-        self.allergy_banner.setAccessibleName(self.allergy_banner.text())
+        allergy_text = _("Allergy: {items}").format(items="、".join(allergies)) if allergies else ""
+        self.allergy_banner.setText(allergy_html(allergy_text) if allergies else "")
+        self.allergy_banner.setAccessibleName(allergy_text)
         self.allergy_banner.setVisible(bool(allergies))
         favourites = preferences.favourites(self.ctx.db, c.id)
         loves = [("♥ " if p.level == "love" else "") + p.label for p in favourites]
@@ -510,8 +627,11 @@ class VisitDialog(DialogBase):
 
         if self.searching and self.customer_field.text().strip():
             self.pick_current_hit()
-        if self.customer_id is None:
-            self._show_error("customer", _("Choose the guest, or register a new one (Alt+N)."))
+        if self.customer_id is None and not self.walk_in:
+            self._show_error(
+                "customer",
+                _("Choose the guest, register a new one (Alt+N) or record a walk-in (Alt+W)."),
+            )
             return
         _amount, err = self._parsed_amount()
         if err is not None:
@@ -552,18 +672,30 @@ class VisitDialog(DialogBase):
         if not names:
             return
         by_name = {item.name: item for item in self._menu}
-        prompt = FavouritesPrompt(self.ctx, customer_id, names, by_name, self.parentWidget())
+        prompt = FavouritesPrompt(self.ctx, customer_id, names, by_name)
         self.favourites_prompt = prompt
-        prompt.show()
-        prompt.raise_()
-        prompt.activateWindow()
+        window = self.parentWidget().window() if self.parentWidget() is not None else None
+        host = getattr(window, "show_notice", None)
+        if callable(host):
+            host(prompt)  # in the main window's status area, beside the counter's work
+        else:  # no main window (a dialog on its own): a small window that never takes focus
+            prompt.setWindowFlags(
+                Qt.WindowType.Tool
+                | Qt.WindowType.WindowDoesNotAcceptFocus
+                | Qt.WindowType.WindowStaysOnTopHint
+            )
+            prompt.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
+            prompt.setWindowTitle(_("Add favourites?"))
+            prompt.show()
 
 
 _open_prompts: set[FavouritesPrompt] = set()  # keeps parentless prompts alive while shown
 
 
-class FavouritesPrompt(QDialog):
-    """A small non-modal question after saving: add items ordered again and again as favourites?"""
+class FavouritesPrompt(QFrame):
+    """A small question after saving, in the status area: add items ordered again and again as
+    favourites? It never takes the keyboard (every part is ``NoFocus``), so the next guest's name
+    typed at the counter lands in the search box; it is answered with the mouse or left alone."""
 
     def __init__(
         self, ctx, customer_id: int, names: list[str], menu: dict[str, MenuItem], parent=None
@@ -572,41 +704,43 @@ class FavouritesPrompt(QDialog):
         from shopcrm.store import customers
 
         self.setObjectName("favouritesPrompt")
-        self.setWindowTitle(_("Add favourites?"))
-        self.setModal(False)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.ctx = ctx
         self.customer_id = customer_id
         self._menu = menu
         self.added: list[str] = []
+        self.answered = False
         name = customers.get(ctx.db, customer_id).name
-        lay = QVBoxLayout(self)
-        text = QLabel(
-            _(
-                "{name} ordered these in at least 3 of their last 5 visits. Add them as favourites?"
-            ).format(name=name),
-            self,
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(6, 2, 6, 2)
+        self.text = QLabel(
+            _("{name} often orders these. Add as favourites?").format(name=name), self
         )
-        text.setWordWrap(True)
-        lay.addWidget(text)
+        self.text.setObjectName("favouritesPromptText")
+        self.text.setToolTip(_("Ordered in at least 3 of their last 5 visits."))
+        lay.addWidget(self.text)
         self.checks: list[QCheckBox] = []
         for item_name in names:
             box = QCheckBox(item_name, self)
             box.setChecked(True)
             box.setAccessibleName(item_name)
+            box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self.checks.append(box)
             lay.addWidget(box)
-        buttons = QDialogButtonBox(self)
-        add = buttons.addButton(_("Add as favourites"), QDialogButtonBox.ButtonRole.AcceptRole)
-        add.setObjectName("favouritesAddButton")
-        add.setDefault(True)
-        later = buttons.addButton(_("Not now"), QDialogButtonBox.ButtonRole.RejectRole)
-        later.setAutoDefault(False)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        self.add_button = QPushButton(_("Add as favourites"), self)
+        self.add_button.setObjectName("favouritesAddButton")
+        self.later_button = QPushButton(_("Not now"), self)
+        self.later_button.setObjectName("favouritesLaterButton")
+        for button in (self.add_button, self.later_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setAutoDefault(False)
+            lay.addWidget(button)
+        self.add_button.clicked.connect(self.accept)
+        self.later_button.clicked.connect(self.reject)
         _open_prompts.add(self)
-        self.finished.connect(lambda _r: _open_prompts.discard(self))
+        self.destroyed.connect(lambda _o=None, me=self: _open_prompts.discard(me))
 
     def accept(self) -> None:
         from shopcrm.store import preferences
@@ -629,4 +763,12 @@ class FavouritesPrompt(QDialog):
             self.added.append(box.text())
         if self.added:
             self.ctx.customers_changed.emit()
-        super().accept()
+        self._finish()
+
+    def reject(self) -> None:
+        self._finish()
+
+    def _finish(self) -> None:
+        self.answered = True
+        _open_prompts.discard(self)
+        self.close()

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm.domain.models import CAMPAIGN_KIND_LABELS, Campaign
-from shopcrm.i18n import _, ngettext
+from shopcrm.i18n import _, ngettext, pgettext
 from shopcrm.ui.tasks import run_in_background
 from shopcrm.ui.theme import error_style, is_dark
 from shopcrm.ui.widgets.run_status import RunStatus
@@ -157,14 +157,14 @@ class CouponsPage(QWidget):
         self.month_label = QLabel(_("Birthday month"), top)
         self.month_combo = QComboBox(top)
         self.month_combo.setObjectName("issueMonth")
-        today = dt.date.today()
-        for i in range(12):
-            m = (today.month - 1 + i) % 12 + 1
-            y = today.year + (today.month - 1 + i) // 12
-            self.month_combo.addItem(_("{year}-{month:02d}").format(year=y, month=m), m)
-        self.month_combo.setCurrentIndex(1)  # next month: DMs go out a month ahead
+        self._fill_issue_months()
+        self.month_hint = QLabel(_("next month: coupons go out a month ahead"), top)
+        self.month_hint.setObjectName("issueMonthHint")
+        self.month_hint.setEnabled(False)
+        self.month_combo.currentIndexChanged.connect(self._update_issue_month_hint)
         buttons.addWidget(self.month_label)
         buttons.addWidget(self.month_combo)
+        buttons.addWidget(self.month_hint)
         self.issue_button = QPushButton(_("Issue coupons"), top)
         self.issue_button.setObjectName("issueButton")
         self.issue_button.clicked.connect(self.issue_selected)
@@ -225,6 +225,27 @@ class CouponsPage(QWidget):
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
         return tab
+
+    def _fill_issue_months(self) -> None:
+        """The next 12 months from this one, next month chosen: DMs go out a month ahead."""
+        today = dt.date.today()
+        self._months_from = (today.year, today.month)
+        self.month_combo.blockSignals(True)
+        self.month_combo.clear()
+        for i in range(12):
+            m = (today.month - 1 + i) % 12 + 1
+            y = today.year + (today.month - 1 + i) // 12
+            self.month_combo.addItem(_("{year}-{month:02d}").format(year=y, month=m), m)
+        self.month_combo.blockSignals(False)
+        self.month_combo.setCurrentIndex(1)
+
+    def showEvent(self, event) -> None:
+        # The app may stay open for weeks: a new month brings a new list (never a stale month).
+        today = dt.date.today()
+        if getattr(self, "_months_from", None) != (today.year, today.month):
+            self._fill_issue_months()
+            self._update_issue_month_hint(self.month_combo.currentIndex())
+        super().showEvent(event)
 
     def refresh(self) -> None:
         """Reload campaigns (keeping the selection) and the selected campaign's coupons."""
@@ -485,14 +506,27 @@ class CouponsPage(QWidget):
         self.bd_month_radio = QRadioButton(_("Month"), tab)
         self.bd_month_spin = QSpinBox(tab)
         self.bd_month_spin.setRange(1, 12)
-        self.bd_month_spin.setValue(dt.date.today().month % 12 + 1)
-        self.bd_days_radio = QRadioButton(_("Next"), tab)
+        # The list a person asks for first is this month's (who celebrates now); said beside it.
+        self.bd_month_spin.setWrapping(True)  # December, Up: January (next month)
+        self.bd_month_spin.setValue(dt.date.today().month)
+        self.bd_month_hint = QLabel(tab)
+        self.bd_month_hint.setObjectName("birthdayMonthHint")
+        self.bd_month_hint.setEnabled(False)
+        self.bd_month_spin.valueChanged.connect(self._update_bd_month_hint)
+        self._update_bd_month_hint()
+        self.bd_days_radio = QRadioButton(pgettext("birthday list: the next N days", "Next"), tab)
         self.bd_days_spin = QSpinBox(tab)
         self.bd_days_spin.setRange(1, 366)
         self.bd_days_spin.setValue(30)
         self.bd_days_spin.setSuffix(" " + _("days"))
         self.bd_month_radio.setChecked(True)
-        for w in (self.bd_month_radio, self.bd_month_spin, self.bd_days_radio, self.bd_days_spin):
+        for w in (
+            self.bd_month_radio,
+            self.bd_month_spin,
+            self.bd_month_hint,
+            self.bd_days_radio,
+            self.bd_days_spin,
+        ):
             row.addWidget(w)
         row.addSpacing(16)
         self.bd_consent = QCheckBox(_("DM consent only"), tab)
@@ -583,6 +617,15 @@ class CouponsPage(QWidget):
             visited_within_months=f.visited_within_months,
         )
 
+    def _update_bd_month_hint(self, *_args) -> None:
+        self.bd_month_hint.setText(_month_hint(self.bd_month_spin.value(), dt.date.today()))
+
+    def _update_issue_month_hint(self, index: int) -> None:
+        text = _month_hint(self.month_combo.itemData(index) or 0, dt.date.today())
+        if index == 1:
+            text = _("next month: coupons go out a month ahead")
+        self.month_hint.setText(text)
+
     def refresh_birthdays(self, *_args, today: dt.date | None = None) -> None:
         from shopcrm.domain.dates import format_date
 
@@ -666,3 +709,12 @@ class CouponsPage(QWidget):
         if not self._bd_rows:
             return False
         return print_pdf_bytes(self.birthday_pdf().pdf, self, printer)
+
+
+def _month_hint(month: int, today: dt.date) -> str:
+    """Which month a picker shows, in words: "this month", "next month" (else nothing)."""
+    if month == today.month:
+        return _("this month")
+    if month == today.month % 12 + 1:
+        return _("next month")
+    return ""

@@ -163,7 +163,20 @@ class CustomersPage(QWidget):
         ctx.coupons_changed.connect(self._refresh_timer.start)
 
         self.restore_ui_state()
+        ctx.mode_changed.connect(self._apply_mode)
+        self.model.modelReset.connect(self._apply_columns)  # a reset shows every section again
+        self.model.layoutChanged.connect(self._apply_columns)
+        self._apply_mode(ctx.mode)
         self.model.reload()
+
+    def _apply_mode(self, mode: str) -> None:
+        """Staff mode: no money per guest (the Total spent column goes; visits stay)."""
+        self._apply_columns()
+        self.detail.apply_mode(mode)
+
+    def _apply_columns(self, *_args) -> None:
+        column = COLUMN_KEYS.index("total_spent")
+        self.table.setColumnHidden(column, self.ctx.mode != "owner")
 
     # --- search and filters -------------------------------------------------------------------
     def focus_search(self) -> None:

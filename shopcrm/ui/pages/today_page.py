@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -33,7 +34,7 @@ from shopcrm.ui.models.customer_table_model import (
     run_interactive,
 )
 from shopcrm.ui.tasks import run_in_background
-from shopcrm.ui.theme import emphasize
+from shopcrm.ui.theme import LEVEL_MARKS, emphasize, icon
 
 SEARCH_LIMIT = 30
 WEEK_DAYS = 7
@@ -86,6 +87,10 @@ class TodayPage(QWidget):
         self.results.setObjectName("todayResults")
         self.results.setAccessibleName(_("Search results"))
         self.results.setSpacing(1)
+        self.results.setIconSize(QSize(16, 16))  # the allergy mark, as tall as the text
+        blank = QPixmap(16, 16)
+        blank.fill(Qt.GlobalColor.transparent)
+        self._no_icon = QIcon(blank)  # keeps the rows without an allergy aligned
         self.results.itemActivated.connect(self._on_result_activated)
         self.results.currentItemChanged.connect(self._on_result_current)
         self.results_hint = QLabel(_("Type to find a guest. Enter: record a visit."))
@@ -136,6 +141,10 @@ class TodayPage(QWidget):
         self._refresh_timer.timeout.connect(self.refresh)
         ctx.visits_changed.connect(self._refresh_timer.start)
         ctx.customers_changed.connect(self._refresh_timer.start)
+        # Counts and last visits in the results go stale with every visit: search again.
+        ctx.visits_changed.connect(self._debounce.start)
+        ctx.customers_changed.connect(self._debounce.start)
+        ctx.mode_changed.connect(self._on_mode_changed)  # money is shown to the owner only
         self._clock = QTimer(self, interval=5 * 60 * 1000)
         self._clock.timeout.connect(self._refresh_timer.start)
         self._clock.start()
@@ -143,6 +152,9 @@ class TodayPage(QWidget):
         self.refresh()
         self._run_search()
         QTimer.singleShot(0, self.focus_search)
+
+    def _on_mode_changed(self, _mode: str) -> None:
+        self._refresh_timer.start()
 
     # --- kept across a rebuild (language switch) -----------------------------------------------
     def view_state(self) -> dict:
@@ -183,8 +195,10 @@ class TodayPage(QWidget):
         run_interactive(work, lambda result: self._show_results(*result))
 
     def _show_results(self, generation: int, rows) -> None:
-        if generation != self._generation:
-            return  # typed on since
+        import shiboken6
+
+        if generation != self._generation or not shiboken6.isValid(self.results):
+            return  # typed on since, or the page was closed (a language switch) meanwhile
         self.results.clear()
         searching = bool(self.search.text().strip())
         self.results_title.setText(_("Found guests") if searching else _("Recent guests"))
@@ -195,11 +209,12 @@ class TodayPage(QWidget):
             if s.last_visit_at:
                 parts.append(_("last visit {day}").format(day=format_day(s.last_visit_at)))
             parts.append(ngettext("{n} visit", "{n} visits", s.visit_count).format(n=s.visit_count))
+            if s.has_allergy:  # a word right after the name, not only the icon
+                parts.insert(1, LEVEL_MARKS["allergy"] + _("Allergy"))
             text = "  ·  ".join(parts)
-            if s.has_allergy:
-                text = "⚠ " + text
             item = QListWidgetItem(text)
             item.setData(ID_ROLE, s.id)
+            item.setIcon(icon("allergy") if s.has_allergy else self._no_icon)
             if s.has_allergy:
                 item.setToolTip(_("Has an allergy: open the guest to see it."))
             self.results.addItem(item)
@@ -233,8 +248,16 @@ class TodayPage(QWidget):
 
     def _on_result_activated(self, item) -> None:
         customer_id = item.data(ID_ROLE)
-        if customer_id:
-            ui_actions.open_visit_dialog(self.ctx, customer_id, self.window())
+        if customer_id and ui_actions.open_visit_dialog(self.ctx, customer_id, self.window()):
+            self.after_visit_saved()
+
+    def after_visit_saved(self) -> None:
+        """Ready for the next guest: an empty search with the keyboard in it, fresh results
+        (the guest just served shows their new visit count)."""
+        self.search.clear()
+        self._run_search()
+        self.focus_search()
+        QTimer.singleShot(0, self, self.focus_search)  # after the dialog has handed focus back
 
     def _show_customer(self, item) -> None:
         """Birthdays and today's visits open the guest's record on the Customers page."""
@@ -250,7 +273,8 @@ class TodayPage(QWidget):
 
     # --- buttons ------------------------------------------------------------------------------
     def record_visit(self) -> None:
-        ui_actions.open_visit_dialog(self.ctx, self.selected_customer_id(), self.window())
+        if ui_actions.open_visit_dialog(self.ctx, self.selected_customer_id(), self.window()):
+            self.after_visit_saved()
 
     # --- birthdays and today's visits ---------------------------------------------------------
     def refresh(self, today: dt.date | None = None) -> None:
@@ -277,7 +301,9 @@ class TodayPage(QWidget):
         run_in_background(work, lambda result: self._fill_birthdays(*result))
 
     def _fill_birthdays(self, generation: int, today: dt.date, rows) -> None:
-        if generation != self._birthday_generation:
+        import shiboken6
+
+        if generation != self._birthday_generation or not shiboken6.isValid(self.birthdays):
             return
         self.birthdays_loading = False
         self.birthdays.clear()
@@ -313,17 +339,14 @@ class TodayPage(QWidget):
         except ImportError:
             recent = []
         total = 0
+        owner = self.ctx.mode == "owner"  # staff mode: no takings, per visit or for the day
         for visit, name in recent:
             total += visit.amount
             party = ngettext("{n} guest", "{n} guests", visit.party_size).format(n=visit.party_size)
-            text = "  ".join(
-                (
-                    visit.visited_at.strftime("%H:%M"),
-                    name or _("(walk-in)"),
-                    party,
-                    format_money(visit.amount),
-                )
-            )
+            parts = [visit.visited_at.strftime("%H:%M"), name or _("(walk-in)"), party]
+            if owner:
+                parts.append(format_money(visit.amount))
+            text = "  ".join(parts)
             item = QListWidgetItem(text)
             item.setData(ID_ROLE, visit.customer_id)
             self.visits.addItem(item)
@@ -333,13 +356,13 @@ class TodayPage(QWidget):
             self.visits.addItem(empty)
             self.visits_title.setText(_("Visits today"))
         else:
-            self.visits_title.setText(
-                _("Visits today")
-                + "  "
-                + ngettext("{n} visit, {amount}", "{n} visits, {amount}", len(recent)).format(
-                    n=len(recent), amount=format_money(total)
-                )
-            )
+            if owner:
+                summary = ngettext(
+                    "{n} visit, {amount}", "{n} visits, {amount}", len(recent)
+                ).format(n=len(recent), amount=format_money(total))
+            else:
+                summary = ngettext("{n} visit", "{n} visits", len(recent)).format(n=len(recent))
+            self.visits_title.setText(_("Visits today") + "  " + summary)
 
 
 def _weekday_name(day: dt.date) -> str:

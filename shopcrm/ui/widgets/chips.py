@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from shopcrm.domain.models import PREFERENCE_KIND_LABELS, PREFERENCE_LEVEL_LABELS, PREFERENCE_LEVELS
 from shopcrm.i18n import _
-from shopcrm.ui.theme import chip_style
+from shopcrm.ui.theme import LEVEL_MARKS, chip_style
 
 
 class FlowLayout(QLayout):
@@ -130,9 +130,13 @@ class Chip(QFrame):
 
 
 def preference_text(pref) -> str:
-    """How a preference reads on its chip: "Drink · 獺祭" (kind first, the level is the colour)."""
+    """How a preference reads on its chip: "♥ Love · Drink · 獺祭": the level's mark and word
+    first (not the colour alone), then the kind and the item."""
     kind = PREFERENCE_KIND_LABELS.get(pref.kind)
-    return f"{_(kind) if kind else pref.kind} · {pref.label}"
+    level = PREFERENCE_LEVEL_LABELS.get(pref.level)
+    mark = LEVEL_MARKS.get(pref.level, "")
+    head = f"{mark} {_(level)}" if level else pref.level
+    return f"{head.strip()} · {_(kind) if kind else pref.kind} · {pref.label}"
 
 
 class PreferenceChips(QWidget):
@@ -157,7 +161,7 @@ class PreferenceChips(QWidget):
             chip.setToolTip(
                 f"{_(level_label)}: {pref.label}" + (f"\n{pref.note}" if pref.note else "")
             )
-            chip.setAccessibleName(f"{_(level_label)}: {preference_text(pref)}")
+            chip.setAccessibleName(preference_text(pref))
             chip.preference_id = pref.id
             chip.removeClicked.connect(lambda pid=pref.id: self.removeRequested.emit(pid))
             self.flow.addWidget(chip)

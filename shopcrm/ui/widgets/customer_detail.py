@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from shopcrm.domain.models import PREFERENCE_KIND_LABELS, PREFERENCE_KINDS, Preference
 from shopcrm.i18n import _, ngettext
 from shopcrm.ui.models.customer_table_model import format_day, format_money, format_phone
-from shopcrm.ui.theme import ALLERGY_BANNER_STYLE, emphasize, error_style
+from shopcrm.ui.theme import ALLERGY_BANNER_STYLE, allergy_html, emphasize, error_style
 from shopcrm.ui.widgets.chips import PreferenceChips, level_legend
 from shopcrm.ui.widgets.item_picker import with_quantity
 
@@ -280,6 +280,13 @@ class CustomerDetail(QWidget):
             _("Notes") + (" •" if customer.notes.strip() else ""),
         )
 
+    def apply_mode(self, _mode: str) -> None:
+        """Owner or staff mode changed: show or hide the money figures."""
+        if self.customer_id is not None:
+            self._fill_visits()
+        else:
+            self.visits_tree.setColumnHidden(2, self.ctx.mode != "owner")
+
     def refresh(self) -> None:
         self.set_customer(self.customer_id)
 
@@ -313,8 +320,9 @@ class CustomerDetail(QWidget):
         allergies = [p for p in self._prefs if p.level == "allergy"]
         if allergies:
             labels = "、".join(p.label for p in allergies)
-            self.allergy_banner.setText("⚠ " + _("Allergy: {items}").format(items=labels))
-            self.allergy_banner.setAccessibleName(self.allergy_banner.text())
+            text = _("Allergy: {items}").format(items=labels)
+            self.allergy_banner.setText(allergy_html(text))  # the icon, not a font's ⚠
+            self.allergy_banner.setAccessibleName(text)
         self.allergy_banner.setVisible(bool(allergies))
 
     def _fill_visits(self) -> None:
@@ -354,12 +362,14 @@ class CustomerDetail(QWidget):
         self.tabs.setTabText(
             self.tabs.indexOf(self.visits_tree), _("Visit history") + f" ({len(visits)})"
         )
+        owner = self.ctx.mode == "owner"  # staff mode: visit counts, no money per guest
+        self.visits_tree.setColumnHidden(2, not owner)
         c = self.customer
         if c is not None:
             count = getattr(c, "visit_count", None) or len(visits)
             spent = getattr(c, "total_spent", None) or total
             text = ngettext("{n} visit", "{n} visits", count).format(n=count)
-            if count:
+            if count and owner:
                 text += " · " + _("total {amount}, {avg} per visit").format(
                     amount=format_money(spent), avg=format_money(spent // max(count, 1))
                 )

@@ -232,6 +232,8 @@ class ItemPicker(QWidget):
         self._items = {item.id: item for item in items}
         self._order = [item.id for item in items]
         self._keys = {item.id: match_key(item.name) for item in items}
+        # The reading too (えだ finds 枝豆), when the item has one.
+        self._reading_keys = {item.id: match_key(item.reading or "") for item in items}
         self._quantities: dict[int, int] = {}
         self._added: list[int] = []  # item ids in the order ones were added (for Backspace)
         self._buttons: dict[int, list[ItemChip]] = {}
@@ -394,8 +396,17 @@ class ItemPicker(QWidget):
         key = match_key(text)
         if not key:
             return list(self._order)
-        starts = [i for i in self._order if self._keys[i].startswith(key)]
-        contains = [i for i in self._order if key in self._keys[i] and i not in starts]
+        readings = self._reading_keys
+        starts = [
+            i
+            for i in self._order
+            if self._keys[i].startswith(key) or (readings[i] and readings[i].startswith(key))
+        ]
+        contains = [
+            i
+            for i in self._order
+            if (key in self._keys[i] or key in readings[i]) and i not in starts
+        ]
         return starts + contains
 
     def entry(self, text: str | None = None) -> FilterEntry:
