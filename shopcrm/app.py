@@ -69,7 +69,9 @@ def _application():
     app.setApplicationDisplayName("shopcrm")
     if hasattr(app, "setDesktopFileName"):
         app.setDesktopFileName("shopcrm")
-    icon = i18n.RESOURCES / "icons" / "shopcrm.svg"
+    from shopcrm import resources
+
+    icon = resources.path("icons", "shopcrm.svg")
     if icon.is_file():
         from PySide6.QtGui import QIcon
 
