@@ -116,10 +116,17 @@ def catalog_file(language: str) -> Path | None:
 # --- building ------------------------------------------------------------------------------------
 
 
-def stage(dest: Path, source: Path | None = None, *, postal_db: Path | None = None) -> Path:
+def stage(
+    dest: Path,
+    source: Path | None = None,
+    *,
+    postal_db: Path | None = None,
+    reuse_postal: bool = False,
+) -> Path:
     """Turn the source tree into package data at ``dest``: every file copied except ``.po``
     sources, which become ``i18n/<lang>/LC_MESSAGES/shopcrm.mo``. With ``postal_db`` (the
-    bundle), the Japan Post database is added xz-compressed. Returns ``dest``."""
+    bundle), the Japan Post database is added xz-compressed; ``reuse_postal`` keeps the
+    compressed copy beside ``dest`` for the next build (compressing takes about 20 s)."""
     source = source or SOURCE_TREE
     if dest.exists():
         shutil.rmtree(dest)
@@ -135,10 +142,17 @@ def stage(dest: Path, source: Path | None = None, *, postal_db: Path | None = No
             mo = dest / "i18n" / lang_dir.name / "LC_MESSAGES" / f"{DOMAIN}.mo"
             compile_catalog(po, mo, lang_dir.name)
     if postal_db is not None:
-        packed = dest / POSTAL_PACKED
-        packed.parent.mkdir(parents=True, exist_ok=True)
-        with postal_db.open("rb") as src, lzma.open(packed, "wb", preset=9) as out:
-            shutil.copyfileobj(src, out, 1 << 20)
+        st = postal_db.stat()
+        packed = dest.with_name(f"postaldata-{st.st_size}-{st.st_mtime_ns}.db.xz")
+        if not (reuse_postal and packed.is_file()):
+            tmp = packed.with_name(packed.name + ".part")
+            with postal_db.open("rb") as src, lzma.open(tmp, "wb", preset=6) as out:
+                shutil.copyfileobj(src, out, 1 << 20)
+            os.replace(tmp, packed)
+        (dest / POSTAL_PACKED).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(packed, dest / POSTAL_PACKED)
+        if not reuse_postal:
+            packed.unlink()
     return dest
 
 

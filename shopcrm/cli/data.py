@@ -275,12 +275,21 @@ def check_cmd(obj, as_json):
                 "foreign_keys": report.foreign_keys,
                 "counts": report.counts,
                 "schema_version": report.schema_version,
+                "newest_backup_before": (
+                    str(report.previous_backup.path) if report.previous_backup else None
+                ),
+                "backup_age_days": (
+                    round(report.backup_age.total_seconds() / 86400, 2)
+                    if report.backup_age is not None
+                    else None
+                ),
+                "backups_stale": report.backups_stale,
             }
         )
     else:
         for line in report.lines():
             click.echo(line)
-    if not report.ok:
+    if not report.ok or report.backups_stale:  # stale backups: automatic ones have stopped
         sys.exit(EXIT_PROBLEMS)
 
 

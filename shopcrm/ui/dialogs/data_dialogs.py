@@ -197,8 +197,26 @@ def check_database(ctx, parent=None) -> None:
         dialog.deleteLater()
 
 
+def backup_problem_text(exc: BaseException, db_path) -> str:
+    """Why a backup failed, for the warning in the status bar and on the Today page."""
+    from shopcrm.store import backup
+
+    reason = backup.storage_error_message(exc) or str(exc) or type(exc).__name__
+    try:
+        newest = backup.list_backups(db_path)
+    except (OSError, backup.BackupError):  # the folder itself is what fails
+        newest = []
+    when = (
+        _("The newest backup is from {date}.").format(date=f"{newest[0].taken_at:%Y-%m-%d %H:%M}")
+        if newest
+        else _("There is no backup yet.")
+    )
+    return f"{reason} {when}"
+
+
 def install_auto_backups(ctx, app):
     """The daily backup now (in the background, if none was made today) and one on close.
+    A failure is logged and shown (``ctx.report_backup``) until a backup works again.
     Returns the on-close handler (connected to ``app.aboutToQuit``), or None for the demo."""
     if getattr(ctx, "demo", False):
         return None  # the demo shop is rebuilt at will: no backups beside it
@@ -209,13 +227,23 @@ def install_auto_backups(ctx, app):
     def daily(task):
         return backup.auto_backup(db_path, "daily")
 
-    run_in_background(daily, None, lambda exc, tb: log.warning("daily backup failed: %s", exc))
+    def daily_done(path):
+        if path is not None:
+            log.info("daily backup written: %s", path)
+            ctx.report_backup("")
+
+    def daily_failed(exc, tb):
+        log.error("daily backup failed: %s\n%s", exc, tb)
+        ctx.report_backup(backup_problem_text(exc, db_path))
+
+    run_in_background(daily, daily_done, daily_failed)
 
     def on_close():
         try:
-            backup.auto_backup(ctx.db, "close")
+            path = backup.auto_backup(ctx.db, "close")
+            log.info("backup on close written: %s", path)
         except Exception as exc:  # closing must never fail because of a backup
-            log.warning("backup on close failed: %s", exc)
+            log.exception("backup on close failed: %s", exc)
 
     app.aboutToQuit.connect(on_close)
     return on_close
