@@ -168,6 +168,21 @@ def _acquire_lock(db_path: Path):
         raise StartupCancelled(1) from exc
 
 
+def _refuse_network_share(db_path: Path) -> None:
+    """A database on a network share: say why it is refused and what to do, then stop."""
+    from shopcrm.store.errors import UnsafeLocation
+    from shopcrm.store.location import refuse_network_location
+
+    try:
+        refuse_network_location(db_path)
+    except UnsafeLocation as exc:
+        from PySide6.QtWidgets import QMessageBox
+
+        log.error("refused a database on a network share: %s", db_path)
+        QMessageBox.critical(None, _("Database on a network share"), str(exc))
+        raise StartupCancelled(1) from exc
+
+
 def _fill_demo(db, parent=None) -> None:
     """Fill an empty demo database with the demo shop, showing progress."""
     from shopcrm.store import customers
@@ -218,6 +233,9 @@ def build_main_window(db_path: Path, demo: bool = False, *, lang: str | None = N
     app = _application()
     install_japanese_font(app)
     db_path = Path(db_path).expanduser()
+    if lang in i18n.LANGUAGES:  # messages before the database is open are in it too
+        i18n.set_language(lang)
+    _refuse_network_share(db_path)
     lock = _acquire_lock(db_path)
     db = open_db(db_path)
     language = choose_language(db, lang)

@@ -566,7 +566,9 @@ def check(db_or_path: Database | str | os.PathLike, *, backup_first: bool = True
 
 def storage_error_message(exc: BaseException) -> str | None:
     """A sentence for a storage problem (disk full, read-only, not a database, busy), else None."""
-    if isinstance(exc, BackupError):
+    from shopcrm.store.errors import UnsafeLocation
+
+    if isinstance(exc, BackupError | UnsafeLocation):
         return str(exc)
     if isinstance(exc, OSError):
         import errno

@@ -134,3 +134,31 @@ def test_help_menu_opens_the_log_folder(main_window):
     )
     texts = [a.text() for a in help_menu.actions()]
     assert "Open &log folder" in texts
+
+
+def test_the_app_refuses_a_database_on_a_network_share(tmp_path, monkeypatch, qtbot, qapp):
+    from shopcrm.app import StartupCancelled, build_main_window
+    from shopcrm.store import location
+
+    share = tmp_path / "nas"
+    share.mkdir()
+    mounts = tmp_path / "mounts"
+    mounts.write_text(
+        "/dev/sda1 / ext4 rw 0 0\n"
+        f"//nas.local/shop {share.resolve()} cifs rw,relatime,vers=3.1.1 0 0\n"
+    )
+    monkeypatch.setattr(location, "MOUNTS_FILE", mounts)
+    monkeypatch.setattr(location.sys, "platform", "linux")
+    seen = {}
+
+    def read(box):
+        seen["title"], seen["text"] = box.windowTitle(), box.text()
+
+    def start():
+        with pytest.raises(StartupCancelled):
+            build_main_window(share / "shopcrm.db", lang="ja")
+
+    handle_modal(qtbot, start, read)
+    assert seen["title"] == "ネットワーク共有上のデータベース"
+    assert "ネットワーク共有上にあります(cifs" in seen["text"]
+    assert not (share / "shopcrm.db").exists()
