@@ -51,8 +51,13 @@ step "a check of the database (and its backup)"
 "$app" --db "$db" check >/dev/null || fail "check failed"
 
 step "the GUI starts, stays up and logs"
-QT_QPA_PLATFORM=offscreen timeout 15 "$gui" --db "$db" 2>"$work/gui.err" && rc=0 || rc=$?
-if [ "$rc" != 124 ] || grep -q "Traceback" "$work/gui.err"; then
+if command -v timeout >/dev/null; then  # GNU coreutils (Linux, Git Bash): 124 when it ran out
+  up=124; run_for() { timeout "$@"; }
+else  # macOS: no timeout(1); perl's alarm ends it with SIGALRM (142)
+  up=142; run_for() { perl -e 'alarm shift; exec @ARGV' "$@"; }
+fi
+QT_QPA_PLATFORM=offscreen run_for 15 "$gui" --db "$db" 2>"$work/gui.err" && rc=0 || rc=$?
+if [ "$rc" != "$up" ] || grep -q "Traceback" "$work/gui.err"; then
   cat "$work/gui.err"; fail "GUI did not stay up (rc=$rc)"
 fi
 grep -q "started" "$work/logs/shopcrm.log" || fail "no log file written"
