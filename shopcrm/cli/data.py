@@ -9,6 +9,7 @@ are one transaction, backups and exports are renamed into place when complete.
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 import sys
 from pathlib import Path
@@ -187,10 +188,22 @@ def export_cmd(obj, what, out, encoding):
     N_("Where to write the backup (default: the backups folder)."), dest="out", required=False
 )
 @click.option("--list", "list_", is_flag=True, help=N_("List the backups instead."))
+@click.option("--auto", "auto", type=click.Choice(["daily", "close"]), hidden=True)
 @pass_cli
-def backup_cmd(obj, out, list_):
+def backup_cmd(obj, out, list_, auto):
     from shopcrm.store import backup
 
+    if auto:  # the app's automatic backup, run after its window closed (backup.start_detached)
+        from shopcrm.app import setup_logging
+
+        setup_logging()
+        try:
+            path = backup.auto_backup(obj.db_path, auto)
+        except Exception:
+            logging.getLogger(__name__).exception("automatic %s backup failed", auto)
+            sys.exit(EXIT_PROBLEMS)
+        logging.getLogger(__name__).info("automatic %s backup written: %s", auto, path)
+        return
     with storage_errors():
         if list_:
             rows = backup.list_backups(obj.db_path)

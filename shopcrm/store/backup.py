@@ -446,6 +446,37 @@ def auto_backup(
     return path
 
 
+def change_marker(db: Database) -> tuple[int, int]:
+    """Changes so far: this connection's row changes and SQLite's ``data_version`` (which moves
+    when another connection commits). Equal markers: nothing was written in between."""
+    return db.conn.total_changes, db.execute("PRAGMA data_version").fetchone()[0]
+
+
+def start_detached(db_path: str | os.PathLike, kind: str = "close"):
+    """Run ``auto_backup(db_path, kind)`` in a process of its own that outlives the caller
+    (``shopcrm backup --auto KIND``): the app closes at once, the copy finishes after it, and a
+    copy cut short (power off) leaves only a partial file, removed at the next backup. Its
+    outcome goes to the log file. Returns the ``Popen``."""
+    import subprocess
+    import sys
+
+    # In the bundle, its executable is the shopcrm command itself.
+    frozen = getattr(sys, "frozen", False)
+    cmd = [sys.executable] if frozen else [sys.executable, "-m", "shopcrm"]
+    cmd += ["--db", str(Path(db_path).expanduser().resolve()), "backup", "--auto", kind]
+    options: dict = {
+        "stdin": subprocess.DEVNULL,
+        "stdout": subprocess.DEVNULL,
+        "stderr": subprocess.DEVNULL,
+        "close_fds": True,
+    }
+    if os.name == "nt":
+        options["creationflags"] = subprocess.DETACHED_PROCESS | subprocess.CREATE_NO_WINDOW
+    else:
+        options["start_new_session"] = True
+    return subprocess.Popen(cmd, **options)
+
+
 # --- checking and restoring ---------------------------------------------------------------------
 
 

@@ -162,3 +162,18 @@ def test_the_app_refuses_a_database_on_a_network_share(tmp_path, monkeypatch, qt
     assert seen["title"] == "ネットワーク共有上のデータベース"
     assert "ネットワーク共有上にあります(cifs" in seen["text"]
     assert not (share / "shopcrm.db").exists()
+
+
+def test_closing_without_changes_writes_no_backup(app_ctx, qtbot, qapp):
+    from shopcrm.ui.dialogs.data_dialogs import install_auto_backups
+
+    on_close = install_auto_backups(app_ctx, qapp)
+    try:
+        qtbot.waitUntil(lambda: bool(backup.list_backups(app_ctx.db_path)), timeout=5000)
+        before = backup.list_backups(app_ctx.db_path)
+        qapp.aboutToQuit.emit()  # nothing changed since the daily backup
+        qtbot.wait(1500)
+        assert backup.list_backups(app_ctx.db_path) == before
+    finally:
+        qapp.aboutToQuit.disconnect(on_close)
+        settle()
