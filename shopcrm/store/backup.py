@@ -436,6 +436,7 @@ def auto_backup(
     rotate. Returns the new backup or ``None`` when nothing was needed."""
     now = now or dt.datetime.now()
     db_path = _path_of(db_or_path) if isinstance(db_or_path, Database) else Path(db_or_path)
+    clean_partial_files(backup_folder(db_path))  # what killed copies left, even with no new one
     if kind == "daily" and any(
         b.taken_at.date() == now.date() and b.kind in ROTATED_KINDS for b in list_backups(db_path)
     ):

@@ -191,3 +191,16 @@ def test_check_reports_the_newest_backup_and_fails_when_it_is_stale(db_path):
     result = CliRunner().invoke(cli, ["--lang", "ja", "--db", str(db_path), "check"])
     assert result.exit_code == 0, result.output
     assert "この点検より前の最新バックアップ" in result.output and "0.0日前" in result.output
+
+
+@posix_only
+def test_the_next_start_cleans_up_even_when_no_new_backup_is_due(db_path):
+    open_db(db_path).close()
+    assert backup.auto_backup(db_path, "daily") is not None
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # a pid that no longer runs, as after a kill -9
+    folder = backup.backup_folder(db_path)
+    stale = folder / f".shop-close-20260101-000000.db.{dead.pid}.part"
+    stale.write_bytes(b"x" * 4096)
+    assert backup.auto_backup(db_path, "daily") is None  # today's backup exists: none due
+    assert not stale.exists()
