@@ -213,7 +213,7 @@ def backup_problem_text(exc: BaseException, db_path) -> str:
         if newest
         else _("There is no backup yet.")
     )
-    return f"{reason} {when}"
+    return _("{reason} {when}").format(reason=reason, when=when)  # ja: no space between
 
 
 def install_auto_backups(ctx, app):
