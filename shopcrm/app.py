@@ -11,12 +11,76 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
+import traceback
 from pathlib import Path
 
 from shopcrm import APP_NAME, ORG_NAME, __version__, i18n
 from shopcrm.i18n import _
 
 log = logging.getLogger(__name__)
+
+LOG_FILE = "shopcrm.log"
+LOG_BYTES = 1_000_000  # per file; with LOG_KEEP older files, the log folder stays under 6 MB
+LOG_KEEP = 5
+
+
+def setup_logging(folder: Path | None = None) -> logging.Handler:
+    """Once per process: a rotating ``shopcrm.log`` in the user's log folder (``paths.log_dir``)
+    that every logger writes to at INFO and above. Returns the file handler."""
+    from logging.handlers import RotatingFileHandler
+
+    root = logging.getLogger()
+    for handler in root.handlers:
+        if getattr(handler, "shopcrm_log", False):
+            return handler
+    from shopcrm.paths import log_dir
+
+    path = Path(folder or log_dir()) / LOG_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_KEEP, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.INFO)
+    handler.shopcrm_log = True
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+    logging.captureWarnings(True)
+    log.info(
+        "shopcrm %s started (Python %s, %s)", __version__, sys.version.split()[0], sys.platform
+    )
+    return handler
+
+
+def log_file() -> Path | None:
+    for handler in logging.getLogger().handlers:
+        if getattr(handler, "shopcrm_log", False):
+            return Path(handler.baseFilename)
+    return None
+
+
+def install_exception_hook() -> None:
+    """Uncaught exceptions never vanish into a console a bundled app does not have: they go to
+    the log file with their traceback, and (on the GUI thread) to a readable message with a
+    "Copy details" button. A worker thread's exception is logged (its task reports it)."""
+
+    def report(exc_type, exc, tb) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        details = "".join(traceback.format_exception(exc_type, exc, tb))
+        log.error("uncaught exception\n%s", details)
+        if threading.current_thread() is not threading.main_thread():
+            return
+        try:
+            from shopcrm.ui.dialogs.error_dialog import show_error
+
+            show_error(exc, details, log_file())
+        except Exception:  # the report itself must never raise
+            log.exception("could not show the error message")
+
+    sys.excepthook = report
+    threading.excepthook = lambda args: report(args.exc_type, args.exc_value, args.exc_traceback)
 
 
 class StartupCancelled(Exception):
@@ -69,7 +133,9 @@ def _application():
     app.setApplicationDisplayName("shopcrm")
     if hasattr(app, "setDesktopFileName"):
         app.setDesktopFileName("shopcrm")
-    icon = i18n.RESOURCES / "icons" / "shopcrm.svg"
+    from shopcrm import resources
+
+    icon = resources.path("icons", "shopcrm.svg")
     if icon.is_file():
         from PySide6.QtGui import QIcon
 
@@ -99,6 +165,21 @@ def _acquire_lock(db_path: Path):
         return lock.acquire(db_path)
     except lock.DatabaseInUse as exc:
         QMessageBox.critical(None, _("Database in use"), str(exc))
+        raise StartupCancelled(1) from exc
+
+
+def _refuse_network_share(db_path: Path) -> None:
+    """A database on a network share: say why it is refused and what to do, then stop."""
+    from shopcrm.store.errors import UnsafeLocation
+    from shopcrm.store.location import refuse_network_location
+
+    try:
+        refuse_network_location(db_path)
+    except UnsafeLocation as exc:
+        from PySide6.QtWidgets import QMessageBox
+
+        log.error("refused a database on a network share: %s", db_path)
+        QMessageBox.critical(None, _("Database on a network share"), str(exc))
         raise StartupCancelled(1) from exc
 
 
@@ -152,6 +233,9 @@ def build_main_window(db_path: Path, demo: bool = False, *, lang: str | None = N
     app = _application()
     install_japanese_font(app)
     db_path = Path(db_path).expanduser()
+    if lang in i18n.LANGUAGES:  # messages before the database is open are in it too
+        i18n.set_language(lang)
+    _refuse_network_share(db_path)
     lock = _acquire_lock(db_path)
     db = open_db(db_path)
     language = choose_language(db, lang)
@@ -189,6 +273,8 @@ def _lang_option() -> str | None:
 def run(db_path: Path, *, demo: bool = False, lang: str | None = None) -> int:
     """Start the desktop app on ``db_path``; the process exit code."""
     explicit = lang or _lang_option()
+    setup_logging()
+    install_exception_hook()
     try:
         app, ctx, window = build_main_window(db_path, demo, lang=explicit)
     except StartupCancelled as exc:

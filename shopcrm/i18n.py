@@ -1,11 +1,12 @@
 """Translations: ``_()``, ``N_()`` and ``ngettext()`` over gettext catalogs.
 
-Source strings (msgids) are English. The Japanese catalog is every ``*.po`` file under
-``resources/i18n/ja/`` (one file per area, so areas never edit the same file), read with Babel at
-first use. The language follows ``SHOPCRM_LANG``, then the system locale; ``set_language()``
-switches it at run time (the settings switch). Everything outside the UI that shows text to a user
-(CLI messages, validation errors, PDFs, charts) calls ``_()`` at the moment it renders, so a switch
-takes effect everywhere.
+Source strings (msgids) are English. The Japanese catalog is written as ``*.po`` files under
+``resources/i18n/ja/`` (one file per area, so areas never edit the same file) and read at first use
+from the one ``.mo`` file they compile to (``shopcrm.resources.catalog_file``: built into the
+package, or compiled once into the cache in a checkout). The language follows ``SHOPCRM_LANG``,
+then the system locale; ``set_language()`` switches it at run time (the settings switch).
+Everything outside the UI that shows text to a user (CLI messages, validation errors, PDFs, charts)
+calls ``_()`` at the moment it renders, so a switch takes effect everywhere.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ import locale
 import os
 import threading
 from functools import cache
-from pathlib import Path
+
+from shopcrm import resources
 
 LANGUAGES = ("ja", "en")
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-I18N_DIR = RESOURCES / "i18n"
+RESOURCES = resources.root()  # the shipped files (package data, or the checkout's resources/)
+I18N_DIR = resources.SOURCE_TREE / "i18n"  # the .po sources (a checkout only)
 
 
 class _CatalogTranslations(gettext.NullTranslations):
@@ -45,26 +47,21 @@ class _CatalogTranslations(gettext.NullTranslations):
 
 @cache
 def load_catalog(language: str) -> _CatalogTranslations | None:
-    """Read every .po file of ``language``; ``None`` for English (the source language)."""
+    """The compiled catalog of ``language``; ``None`` for English (the source language)."""
     if language == "en":
         return None
-    from babel.messages.pofile import read_po
-
     messages: dict[str, str] = {}
     plurals: dict[str, str] = {}
-    for po in sorted((I18N_DIR / language).glob("*.po")):
-        with po.open("rb") as fh:
-            catalog = read_po(fh)
-        for msg in catalog:
-            if not msg.id:
-                continue
-            if isinstance(msg.id, tuple):
-                strings = msg.string if isinstance(msg.string, tuple) else (msg.string,)
-                if strings and strings[0]:
-                    plurals[msg.id[0]] = strings[0]
-            elif msg.string:
-                key = f"{msg.context}\x04{msg.id}" if msg.context else msg.id
-                messages[key] = msg.string
+    mo = resources.catalog_file(language)
+    if mo is not None:
+        with mo.open("rb") as fh:
+            compiled = gettext.GNUTranslations(fh)
+        for key, text in compiled._catalog.items():
+            if isinstance(key, tuple):
+                if key[1] == 0 and text:
+                    plurals[key[0]] = text
+            elif key and text:
+                messages[key] = text
     return _CatalogTranslations(messages, plurals)
 
 

@@ -1,4 +1,4 @@
-"""Where shopcrm keeps its files: the database, backups and logs.
+"""Where shopcrm keeps its files: the database, backups, logs and a cache.
 
 Defaults follow the platform (platformdirs): on Linux ``~/.local/share/shopcrm``, on macOS
 ``~/Library/Application Support/shopcrm``, on Windows ``%LOCALAPPDATA%\\shopcrm``.
@@ -49,6 +49,16 @@ def backup_dir(db_path: Path) -> Path:
 
 
 def log_dir() -> Path:
-    path = Path(platformdirs.user_log_dir(APP_NAME, False))
+    """The user's log folder (``SHOPCRM_LOG_DIR`` overrides; created on demand)."""
+    override = os.environ.get("SHOPCRM_LOG_DIR")
+    path = Path(override) if override else Path(platformdirs.user_log_dir(APP_NAME, False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def cache_dir() -> Path:
+    """Files shopcrm can rebuild at will (compiled catalogs of a checkout); created on demand."""
+    override = os.environ.get("SHOPCRM_CACHE_DIR")
+    path = Path(override) if override else Path(platformdirs.user_cache_dir(APP_NAME, False))
     path.mkdir(parents=True, exist_ok=True)
     return path

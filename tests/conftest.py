@@ -17,6 +17,7 @@ def _isolated_env(tmp_path_factory, monkeypatch):
     """Each test gets its own data folder; no test touches the user's real shop."""
     data = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("SHOPCRM_DATA_DIR", str(data))
+    monkeypatch.setenv("SHOPCRM_LOG_DIR", str(data / "logs"))  # also for child processes
     monkeypatch.delenv("SHOPCRM_DB", raising=False)
     monkeypatch.delenv("SHOPCRM_PIN", raising=False)
     i18n.set_language("en")

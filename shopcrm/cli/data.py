@@ -9,6 +9,7 @@ are one transaction, backups and exports are renamed into place when complete.
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 import sys
 from pathlib import Path
@@ -187,10 +188,22 @@ def export_cmd(obj, what, out, encoding):
     N_("Where to write the backup (default: the backups folder)."), dest="out", required=False
 )
 @click.option("--list", "list_", is_flag=True, help=N_("List the backups instead."))
+@click.option("--auto", "auto", type=click.Choice(["daily", "close"]), hidden=True)
 @pass_cli
-def backup_cmd(obj, out, list_):
+def backup_cmd(obj, out, list_, auto):
     from shopcrm.store import backup
 
+    if auto:  # the app's automatic backup, run after its window closed (backup.start_detached)
+        from shopcrm.app import setup_logging
+
+        setup_logging()
+        try:
+            path = backup.auto_backup(obj.db_path, auto)
+        except Exception:
+            logging.getLogger(__name__).exception("automatic %s backup failed", auto)
+            sys.exit(EXIT_PROBLEMS)
+        logging.getLogger(__name__).info("automatic %s backup written: %s", auto, path)
+        return
     with storage_errors():
         if list_:
             rows = backup.list_backups(obj.db_path)
@@ -275,12 +288,21 @@ def check_cmd(obj, as_json):
                 "foreign_keys": report.foreign_keys,
                 "counts": report.counts,
                 "schema_version": report.schema_version,
+                "newest_backup_before": (
+                    str(report.previous_backup.path) if report.previous_backup else None
+                ),
+                "backup_age_days": (
+                    round(report.backup_age.total_seconds() / 86400, 2)
+                    if report.backup_age is not None
+                    else None
+                ),
+                "backups_stale": report.backups_stale,
             }
         )
     else:
         for line in report.lines():
             click.echo(line)
-    if not report.ok:
+    if not report.ok or report.backups_stale:  # stale backups: automatic ones have stopped
         sys.exit(EXIT_PROBLEMS)
 
 

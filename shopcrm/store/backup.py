@@ -9,6 +9,12 @@ Kinds: ``manual`` (Back up now), ``daily`` (first start of a day), ``close`` (wh
 closes), ``pre-migration`` and ``pre-restore``. Automatic ones are thinned by ``keep_set()``:
 the newest of each of the last 7 days, 4 weeks and 12 months stay.
 
+A copy is taken in one step (one read transaction), so it finishes in bounded time however often
+other programs write (a step-wise copy restarts after every outside commit). A copy that was
+killed leaves a hidden ``.<name>.<pid>.part`` file: ``clean_partial_files`` removes those at the
+next backup, they are never listed as backups, and ``trim_to_size`` keeps the folder's bytes
+bounded. ``check`` reports the age of the newest backup made before it.
+
 Also here: ``storage_error_message(exc)``, which turns a full disk, a read-only file and the
 like into a sentence for the user.
 """
@@ -32,7 +38,12 @@ KINDS = ("manual", "daily", "close", "pre-migration", "pre-restore")
 ROTATED_KINDS = ("daily", "close")  # thinned by keep_set(); the others are the user's or kept
 KEEP_EACH_SPECIAL = 10  # newest pre-migration / pre-restore backups kept
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<kind>" + "|".join(KINDS) + r")-(?P<stamp>\d{8}-\d{6})\.db$")
-PAGES_PER_STEP = 256
+PAGES_PER_STEP = 256  # restore only; a backup copies in one step (see _copy)
+_PARTIAL = re.compile(r"^\..+\.(?P<pid>\d+)\.part(-journal|-wal|-shm)?$")
+STALE_PARTIAL_SECONDS = 3600  # where a process cannot be asked whether it still runs (Windows)
+MAX_BACKUP_AGE = dt.timedelta(days=2)  # `shopcrm check` fails when the newest backup is older
+FOLDER_BYTES_MIN = 1 << 30  # the folder may always hold 1 GiB of backups ...
+FOLDER_DB_COPIES = 30  # ... or 30 copies of the current database, whichever is more
 
 Progress = Callable[[int, int], None]  # (pages done, pages total)
 
@@ -58,10 +69,25 @@ class CheckReport:
     foreign_keys: list[tuple] = field(default_factory=list)  # (table, rowid, parent, fkid)
     counts: dict[str, int] = field(default_factory=dict)
     schema_version: str = ""
+    previous_backup: BackupInfo | None = None  # the newest backup made before this check
+    checked_at: dt.datetime = field(default_factory=dt.datetime.now)
 
     @property
     def ok(self) -> bool:
         return self.integrity == ["ok"] and not self.foreign_keys
+
+    @property
+    def backup_age(self) -> dt.timedelta | None:
+        if self.previous_backup is None:
+            return None
+        return self.checked_at - self.previous_backup.taken_at
+
+    @property
+    def backups_stale(self) -> bool:
+        """No backup before this check, or the newest is older than ``MAX_BACKUP_AGE``: the
+        automatic backups have stopped (or never ran)."""
+        age = self.backup_age
+        return age is None or age > MAX_BACKUP_AGE
 
     def lines(self) -> list[str]:
         """The report in plain words (translated)."""
@@ -83,6 +109,23 @@ class CheckReport:
             )
             out.extend(
                 f"  {t} #{rowid} -> {parent}" for t, rowid, parent, _fk in self.foreign_keys[:20]
+            )
+        age = self.backup_age
+        if age is None:
+            out.append(_("Newest backup before this check: none."))
+        else:
+            out.append(
+                _("Newest backup before this check: {date} ({days} days old).").format(
+                    date=f"{self.previous_backup.taken_at:%Y-%m-%d %H:%M}",
+                    days=f"{age.total_seconds() / 86400:.1f}",
+                )
+            )
+        if self.backups_stale:
+            out.append(
+                _(
+                    "Backups are more than two days old: the automatic backups have stopped."
+                    " Open shopcrm (it backs up once a day) and look for a backup warning."
+                )
             )
         if self.counts:
             out.append(
@@ -140,7 +183,9 @@ def _copy(src: sqlite3.Connection, dest_path: Path, progress: Progress | None) -
             if progress:
                 progress(total - remaining, total)
 
-        src.backup(dest, pages=PAGES_PER_STEP, progress=step)
+        # One step: the whole copy in one read transaction. Step by step, every commit from
+        # another program restarts the copy, and a steady stream of them means it never ends.
+        src.backup(dest, pages=-1, progress=step)
         dest.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
         dest.commit()
     except BaseException:
@@ -155,6 +200,68 @@ def _copy(src: sqlite3.Connection, dest_path: Path, progress: Progress | None) -
         os.fsync(fd)
         os.close(fd)
     os.replace(tmp, dest_path)
+
+
+def backup_folder(db_path: Path) -> Path:
+    """The backup folder of ``db_path`` (made if needed), or a ``BackupError`` that says why it
+    cannot be used."""
+    from shopcrm.paths import backup_dir
+
+    try:
+        folder = backup_dir(db_path)
+        if not folder.is_dir():
+            raise NotADirectoryError(str(folder))
+    except OSError as exc:
+        folder = Path(db_path).expanduser().resolve().parent / "backups"
+        if isinstance(exc, FileExistsError | NotADirectoryError):
+            reason = _("a file of that name is in the way (move or rename it).")
+        else:
+            reason = storage_error_message(exc) or exc.strerror or str(exc)
+        raise BackupError(
+            _("The backup folder {folder} cannot be used: {reason}").format(
+                folder=folder, reason=reason
+            )
+        ) from exc
+    return folder
+
+
+def _process_running(pid: int) -> bool | None:
+    """True/False where the OS can tell without touching the process; None elsewhere."""
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return None  # os.kill(pid, 0) would terminate the process on Windows
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_partial_files(folder: Path, *, now: float | None = None) -> list[Path]:
+    """Delete what killed backups left behind (``.<name>.<pid>.part``): files of processes that
+    no longer run, or older than ``STALE_PARTIAL_SECONDS`` where that cannot be asked. A copy
+    still running in another process is left alone. Returns what was deleted."""
+    import time
+
+    now = time.time() if now is None else now
+    removed = []
+    for path in folder.glob(".*.part*"):
+        m = _PARTIAL.match(path.name)
+        if not m:
+            continue
+        try:
+            age = now - path.stat().st_mtime
+        except OSError:
+            continue
+        running = _process_running(int(m["pid"]))
+        if running is False or (age > STALE_PARTIAL_SECONDS and int(m["pid"]) != os.getpid()):
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed.append(path)
+    return removed
 
 
 def backup_name(db_path: Path, kind: str, when: dt.datetime | None = None) -> str:
@@ -175,10 +282,9 @@ def backup_now(
 ) -> Path:
     """Copy the database (open or not) with the SQLite backup API; returns the backup's path.
 
-    ``dest`` defaults to ``backups/<stem>-<kind>-<stamp>.db`` beside the database.
+    ``dest`` defaults to ``backups/<stem>-<kind>-<stamp>.db`` beside the database (partial files
+    of killed backups there are cleaned up first).
     """
-    from shopcrm.paths import backup_dir
-
     if kind not in KINDS:
         raise ValueError(f"unknown backup kind {kind!r}")
     if isinstance(db_or_path, Database):
@@ -191,8 +297,9 @@ def backup_now(
         conn, own = sqlite3.connect(f"file:{src_path}?mode=ro", uri=True), True
     try:
         if dest is None:
-            folder = backup_dir(src_path)
+            folder = backup_folder(src_path)
             _restrict_folder(folder)
+            clean_partial_files(folder)
             when = now or dt.datetime.now()
             target = folder / backup_name(src_path, kind, when)
             bump = 1
@@ -211,12 +318,10 @@ def backup_now(
 
 
 def list_backups(db_path: str | os.PathLike) -> list[BackupInfo]:
-    """Backups of ``db_path`` in its backup folder, newest first."""
-    from shopcrm.paths import backup_dir
-
+    """Backups of ``db_path`` in its backup folder, newest first (never partial files)."""
     db_path = Path(db_path).expanduser()
     found = []
-    for path in backup_dir(db_path).glob("*.db"):
+    for path in backup_folder(db_path).glob("*.db"):
         m = _NAME.match(path.name)
         if not m or m["stem"] != db_path.stem:
             continue
@@ -294,6 +399,33 @@ def rotate(db_path: str | os.PathLike, now: dt.datetime | None = None) -> list[P
     return doomed
 
 
+def folder_limit(db_path: str | os.PathLike) -> int:
+    """How many bytes of backups the folder may hold: ``FOLDER_BYTES_MIN`` or
+    ``FOLDER_DB_COPIES`` copies of the database, whichever is more."""
+    try:
+        size = Path(db_path).expanduser().stat().st_size
+    except OSError:
+        size = 0
+    return max(FOLDER_BYTES_MIN, FOLDER_DB_COPIES * size)
+
+
+def trim_to_size(db_path: str | os.PathLike, limit: int | None = None) -> list[Path]:
+    """Delete the oldest backups (of any kind) until the folder holds at most ``limit`` bytes
+    (default ``folder_limit``); the newest backup always stays. Returns what was deleted."""
+    limit = folder_limit(db_path) if limit is None else limit
+    backups = list_backups(db_path)  # newest first
+    total = sum(b.size for b in backups)
+    doomed = []
+    for b in reversed(backups[1:]):
+        if total <= limit:
+            break
+        with contextlib.suppress(OSError):
+            b.path.unlink()
+            total -= b.size
+            doomed.append(b.path)
+    return doomed
+
+
 def auto_backup(
     db_or_path: Database | str | os.PathLike,
     kind: str = "daily",
@@ -304,13 +436,46 @@ def auto_backup(
     rotate. Returns the new backup or ``None`` when nothing was needed."""
     now = now or dt.datetime.now()
     db_path = _path_of(db_or_path) if isinstance(db_or_path, Database) else Path(db_or_path)
+    clean_partial_files(backup_folder(db_path))  # what killed copies left, even with no new one
     if kind == "daily" and any(
         b.taken_at.date() == now.date() and b.kind in ROTATED_KINDS for b in list_backups(db_path)
     ):
         return None
     path = backup_now(db_or_path, kind=kind, now=now)
     rotate(db_path, now)
+    trim_to_size(db_path)
     return path
+
+
+def change_marker(db: Database) -> tuple[int, int]:
+    """Changes so far: this connection's row changes and SQLite's ``data_version`` (which moves
+    when another connection commits). Equal markers: nothing was written in between."""
+    return db.conn.total_changes, db.execute("PRAGMA data_version").fetchone()[0]
+
+
+def start_detached(db_path: str | os.PathLike, kind: str = "close"):
+    """Run ``auto_backup(db_path, kind)`` in a process of its own that outlives the caller
+    (``shopcrm backup --auto KIND``): the app closes at once, the copy finishes after it, and a
+    copy cut short (power off) leaves only a partial file, removed at the next backup. Its
+    outcome goes to the log file. Returns the ``Popen``."""
+    import subprocess
+    import sys
+
+    # In the bundle, its executable is the shopcrm command itself.
+    frozen = getattr(sys, "frozen", False)
+    cmd = [sys.executable] if frozen else [sys.executable, "-m", "shopcrm"]
+    cmd += ["--db", str(Path(db_path).expanduser().resolve()), "backup", "--auto", kind]
+    options: dict = {
+        "stdin": subprocess.DEVNULL,
+        "stdout": subprocess.DEVNULL,
+        "stderr": subprocess.DEVNULL,
+        "close_fds": True,
+    }
+    if os.name == "nt":
+        options["creationflags"] = subprocess.DETACHED_PROCESS | subprocess.CREATE_NO_WINDOW
+    else:
+        options["start_new_session"] = True
+    return subprocess.Popen(cmd, **options)
 
 
 # --- checking and restoring ---------------------------------------------------------------------
@@ -395,6 +560,12 @@ def check(db_or_path: Database | str | os.PathLike, *, backup_first: bool = True
     """Check database: a backup first, then integrity and foreign-key checks and counts."""
     from shopcrm.store.migrations import schema_version
 
+    src_path = _path_of(db_or_path) if isinstance(db_or_path, Database) else Path(db_or_path)
+    try:
+        before = list_backups(src_path)
+    except BackupError:
+        before = []
+    checked_at = dt.datetime.now()
     backup = backup_now(db_or_path, kind="manual") if backup_first else None
     if isinstance(db_or_path, Database):
         db = db_or_path
@@ -410,6 +581,8 @@ def check(db_or_path: Database | str | os.PathLike, *, backup_first: bool = True
             integrity=integrity(db.conn),
             foreign_keys=foreign_key_problems(db.conn),
             schema_version=schema_version(db),
+            previous_backup=before[0] if before else None,
+            checked_at=checked_at,
         )
         for table in ("customers", "visits", "coupons"):
             with contextlib.suppress(sqlite3.Error):
@@ -425,7 +598,9 @@ def check(db_or_path: Database | str | os.PathLike, *, backup_first: bool = True
 
 def storage_error_message(exc: BaseException) -> str | None:
     """A sentence for a storage problem (disk full, read-only, not a database, busy), else None."""
-    if isinstance(exc, BackupError):
+    from shopcrm.store.errors import UnsafeLocation
+
+    if isinstance(exc, BackupError | UnsafeLocation):
         return str(exc)
     if isinstance(exc, OSError):
         import errno

@@ -34,8 +34,13 @@ def connect(path: str | os.PathLike) -> Database:
 
 
 def open_db(path: str | os.PathLike, *, migrate: bool = True) -> Database:
-    """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
+    """Open (creating if needed) the database at ``path`` and bring its schema up to date.
+
+    A database on a network share is refused (``UnsafeLocation``, see ``store.location``)."""
+    from shopcrm.store.location import refuse_network_location
+
     path = Path(path).expanduser()
+    refuse_network_location(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     db = connect(path)
     if migrate:

@@ -10,3 +10,8 @@ class NotFound(KeyError):
         super().__init__(f"{what} {key!r} not found")
         self.what = what
         self.key = key
+
+
+class UnsafeLocation(OSError):
+    """The database is somewhere it cannot be kept safely (a network share); ``str()`` is a
+    sentence for the owner saying what to do instead (``store.location``)."""

@@ -129,6 +129,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # Help
     ActionSpec("help", N_("shopcrm &Help"), standard=SK.HelpContents, shortcut="F1"),
     ActionSpec("about", N_("&About shopcrm"), role=QAction.MenuRole.AboutRole),
+    ActionSpec(
+        "open_log_folder",
+        N_("Open &log folder"),
+        N_("Show the folder with shopcrm's log files (send them when asking for help)"),
+    ),
 )
 
 SPECS: dict[str, ActionSpec] = {spec.key: spec for spec in ACTIONS}

@@ -21,6 +21,7 @@ class AppContext(QObject):
     language_changed = Signal(str)
     mode_changed = Signal(str)  # "owner" or "staff"
     customer_selected = Signal(int)  # the guest selected in the customer table (or 0)
+    backup_status_changed = Signal()  # a backup failed, or worked again (``backup_problem``)
 
     def __init__(self, db: Database, db_path: Path, *, demo: bool = False, parent=None):
         super().__init__(parent)
@@ -29,6 +30,7 @@ class AppContext(QObject):
         self.demo = demo
         self.selected_customer_id: int | None = None
         self._owner_unlocked = False
+        self.backup_problem = ""  # why the last backup failed; "" once one works again
 
     # --- owner / staff mode -------------------------------------------------------------------
     # Filled in by the privacy work (PIN dialog, idle lock). Until an owner PIN is set, everything
@@ -56,3 +58,11 @@ class AppContext(QObject):
     def set_owner_unlocked(self, unlocked: bool) -> None:
         self._owner_unlocked = unlocked
         self.mode_changed.emit(self.mode)
+
+    # --- backups --------------------------------------------------------------------------------
+    def report_backup(self, problem: str = "") -> None:
+        """A backup failed (``problem``: a sentence for the owner) or worked (``""``). The status
+        bar and the Today page warn until one works."""
+        if problem != self.backup_problem:
+            self.backup_problem = problem
+            self.backup_status_changed.emit()

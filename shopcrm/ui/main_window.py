@@ -219,7 +219,11 @@ class MainWindow(QMainWindow):
         self.status_demo.setObjectName("demoBadge")
         self.status_demo.setStyleSheet(DEMO_BADGE_STYLE)
         self.status_demo.setVisible(ctx.demo)
+        from shopcrm.ui.widgets.backup_warning import BackupWarning
+
+        self.status_backup = BackupWarning(ctx)
         bar = self.statusBar()
+        bar.addPermanentWidget(self.status_backup)
         bar.addPermanentWidget(self.status_demo)
         bar.addPermanentWidget(self.status_db)
         bar.addPermanentWidget(self.status_count)
@@ -333,6 +337,7 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu(_("&Help"))
         help_menu.addAction(a["help"])
         help_menu.addAction(a["about"])
+        help_menu.addAction(a["open_log_folder"])
         self._sync_page_actions()
         self._update_lock_action()
 
@@ -366,6 +371,7 @@ class MainWindow(QMainWindow):
             "lock_owner": self.lock_owner,
             "help": self.show_help,
             "about": self.show_about,
+            "open_log_folder": self.open_log_folder,
         }
         for key, handler in handlers.items():
             a[key].triggered.connect(lambda _checked=False, h=handler: h())
@@ -559,6 +565,11 @@ class MainWindow(QMainWindow):
 
         getattr(data_dialogs, name)(self.ctx, self)
         self._schedule_status()
+
+    def open_log_folder(self) -> None:
+        from shopcrm.ui.dialogs.error_dialog import open_log_folder
+
+        open_log_folder()
 
     def show_help(self) -> None:
         QMessageBox.information(

@@ -57,10 +57,10 @@ def emphasize(widget, scale: float = 1.0, *, bold: bool = True) -> None:
 
 
 def icon(name: str) -> QIcon:
-    """The bundled icon ``resources/icons/<name>.svg`` (an empty icon if there is none)."""
-    from shopcrm.i18n import RESOURCES
+    """The bundled icon ``icons/<name>.svg`` (an empty icon if there is none)."""
+    from shopcrm import resources
 
-    path = RESOURCES / "icons" / f"{name}.svg"
+    path = resources.path("icons", f"{name}.svg")
     if not path.is_file():
         return QIcon()
     result = QIcon(str(path))

@@ -227,13 +227,20 @@ def test_idle_lock_relocks_owner_mode(app_ctx, qtbot, qapp):
 
 
 def test_automatic_backups_daily_and_on_close(app_ctx, qtbot, qapp):
+    from shopcrm.domain.models import Customer
     from shopcrm.ui.dialogs.data_dialogs import install_auto_backups
 
     first = install_auto_backups(app_ctx, qapp)
     qtbot.waitUntil(
         lambda: any(b.kind == "daily" for b in backup.list_backups(app_ctx.db_path)), timeout=5000
     )
+    customers.create(app_ctx.db, Customer(name="閉店前 来店"))  # a change since the daily one
     qapp.aboutToQuit.emit()  # what QApplication sends when the app closes
+    # The close backup runs in a process of its own (the app does not wait for it).
+    qtbot.waitUntil(
+        lambda: any(b.kind == "close" for b in backup.list_backups(app_ctx.db_path)),
+        timeout=20000,
+    )
     kinds = [b.kind for b in backup.list_backups(app_ctx.db_path)]
     # the close backup is the newest; rotation keeps one automatic backup per day, so the
     # morning's daily one goes unless both were taken in the same second

@@ -146,6 +146,7 @@ class BackupDialog(DialogBase):
             return backup.backup_now(db_path, progress=lambda n, t: task.progress(n, t))
 
         def done(path):
+            self.ctx.report_backup("")  # backups work again: the warning goes away
             self.refresh()
             self.status.setText(_("Backup written: {path}").format(path=path))
 

@@ -5,6 +5,8 @@ that turns storage errors (disk full, read-only file ...) into a sentence for a 
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import logging
 from pathlib import Path
 
@@ -197,8 +199,26 @@ def check_database(ctx, parent=None) -> None:
         dialog.deleteLater()
 
 
+def backup_problem_text(exc: BaseException, db_path) -> str:
+    """Why a backup failed, for the warning in the status bar and on the Today page."""
+    from shopcrm.store import backup
+
+    reason = backup.storage_error_message(exc) or str(exc) or type(exc).__name__
+    try:
+        newest = backup.list_backups(db_path)
+    except (OSError, backup.BackupError):  # the folder itself is what fails
+        newest = []
+    when = (
+        _("The newest backup is from {date}.").format(date=f"{newest[0].taken_at:%Y-%m-%d %H:%M}")
+        if newest
+        else _("There is no backup yet.")
+    )
+    return _("{reason} {when}").format(reason=reason, when=when)  # ja: no space between
+
+
 def install_auto_backups(ctx, app):
     """The daily backup now (in the background, if none was made today) and one on close.
+    A failure is logged and shown (``ctx.report_backup``) until a backup works again.
     Returns the on-close handler (connected to ``app.aboutToQuit``), or None for the demo."""
     if getattr(ctx, "demo", False):
         return None  # the demo shop is rebuilt at will: no backups beside it
@@ -209,13 +229,36 @@ def install_auto_backups(ctx, app):
     def daily(task):
         return backup.auto_backup(db_path, "daily")
 
-    run_in_background(daily, None, lambda exc, tb: log.warning("daily backup failed: %s", exc))
+    def daily_done(path):
+        if path is not None:
+            log.info("daily backup written: %s", path)
+            ctx.report_backup("")
+
+    def daily_failed(exc, tb):
+        log.error("daily backup failed: %s\n%s", exc, tb)
+        ctx.report_backup(backup_problem_text(exc, db_path))
+
+    run_in_background(daily, daily_done, daily_failed)
+
+    # What the database looked like when the daily backup started: unchanged at close (no
+    # commit here, none from another program), today's backup already holds it all.
+    started = backup.change_marker(ctx.db)
 
     def on_close():
         try:
-            backup.auto_backup(ctx.db, "close")
+            unchanged = backup.change_marker(ctx.db) == started
+            today = dt.date.today()
+            if unchanged and any(b.taken_at.date() == today for b in backup.list_backups(db_path)):
+                log.info("nothing changed since today's backup: no backup on close")
+                return
+            # The copy runs in a process of its own, after the window is gone: closing takes
+            # no longer however big the shop (a full copy of 1M visits takes seconds).
+            backup.start_detached(db_path, "close")
+            log.info("backup on close started in the background")
         except Exception as exc:  # closing must never fail because of a backup
-            log.warning("backup on close failed: %s", exc)
+            log.exception("backup on close failed: %s", exc)
+            with contextlib.suppress(Exception):
+                backup.auto_backup(ctx.db, "close")
 
     app.aboutToQuit.connect(on_close)
     return on_close

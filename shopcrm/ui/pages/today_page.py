@@ -114,7 +114,11 @@ class TodayPage(QWidget):
         self.date_label.setObjectName("todayDate")
         emphasize(self.date_label, 1.3)
 
+        from shopcrm.ui.widgets.backup_warning import BackupWarning
+
+        self.backup_warning = BackupWarning(ctx, self, banner=True)
         left = QVBoxLayout()
+        left.addWidget(self.backup_warning)
         left.addWidget(self.date_label)
         left.addWidget(self.record_button)
         left.addSpacing(8)
