@@ -38,6 +38,7 @@ from sqlite_utils import Database
 from shopcrm.domain.models import Customer, Visit, VisitItem
 from shopcrm.domain.rules import FIELD_LABELS, ValidationError
 from shopcrm.i18n import N_, _
+from shopcrm.store import address
 
 for _field, _label in (
     ("import_field", N_("Column")),
@@ -814,69 +815,6 @@ def _flag(text: str, field_name: str) -> bool:
     raise ValidationError(field_name, N_("write yes or no (○ or ×, 1 or 0)"))
 
 
-_PREFECTURES = [
-    "北海道",
-    "青森県",
-    "岩手県",
-    "宮城県",
-    "秋田県",
-    "山形県",
-    "福島県",
-    "茨城県",
-    "栃木県",
-    "群馬県",
-    "埼玉県",
-    "千葉県",
-    "東京都",
-    "神奈川県",
-    "新潟県",
-    "富山県",
-    "石川県",
-    "福井県",
-    "山梨県",
-    "長野県",
-    "岐阜県",
-    "静岡県",
-    "愛知県",
-    "三重県",
-    "滋賀県",
-    "京都府",
-    "大阪府",
-    "兵庫県",
-    "奈良県",
-    "和歌山県",
-    "鳥取県",
-    "島根県",
-    "岡山県",
-    "広島県",
-    "山口県",
-    "徳島県",
-    "香川県",
-    "愛媛県",
-    "高知県",
-    "福岡県",
-    "佐賀県",
-    "長崎県",
-    "熊本県",
-    "大分県",
-    "宮崎県",
-    "鹿児島県",
-    "沖縄県",
-]
-_CITY = re.compile(r"^(.+?郡.+?[町村]|.+?市.+?区|.+?[市区町村])")
-
-
-def split_address(text: str) -> tuple[str, str, str]:
-    """ "東京都港区芝公園4-2-8" -> ("東京都", "港区", "芝公園4-2-8"); what is not recognised
-    stays in the street, so prefecture + city + street always gives the text back."""
-    text = (text or "").strip()
-    prefecture = next((p for p in _PREFECTURES if text.startswith(p)), "")
-    rest = text[len(prefecture) :].strip()
-    m = _CITY.match(rest) if prefecture else None
-    city = m.group(1) if m and len(m.group(1)) <= 12 else ""
-    return prefecture, city, rest[len(city) :].strip()
-
-
 def _lost_zero(value: str, digits_ok: Callable[[str], str], lengths: tuple[int, ...]) -> str | None:
     """A number Excel stored without its leading 0 -> the fixed value, if that then passes."""
     raw = unicodedata.normalize("NFKC", value).strip()
@@ -1065,13 +1003,15 @@ def _customer_from(row: _Row, channels: dict[str, int | None]) -> Customer | Non
     c.line_id = row.get("line_id")
     c.postal_code = _postal(row)
     if row.get("address"):
-        pref, city, street = split_address(row.get("address"))
+        # the postal data's one splitter (store/address.py): 四日市市 stays 四日市市
+        pref, city, street, building = address.split_address(row.get("address"), c.postal_code)
         c.prefecture = row.get("prefecture") or pref
         c.city = row.get("city") or city
         c.street = row.get("street") or street
+        c.building = row.get("building") or building
     else:
         c.prefecture, c.city, c.street = row.get("prefecture"), row.get("city"), row.get("street")
-    c.building = row.get("building")
+        c.building = row.get("building")
     if row.get("birthday"):
         b = _attempt(row, "birthday", parse_birthday, row.get("birthday"))
         if b is not None:

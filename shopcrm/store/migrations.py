@@ -353,3 +353,49 @@ def m0005_builtin_templates(db: Database) -> None:
             "UPDATE campaigns SET template = ? WHERE name = ? AND template = ?",
             [text, name, _FIRST_TEMPLATES[name]],
         )
+
+
+@migrations(name="0030_resplit_addresses")
+def m0030_resplit_addresses(db: Database) -> None:
+    """Addresses the CSV import split with its own pattern (三重県四日市市諏訪町1-5 stored as city
+    四日市, street 市諏訪町1-5; 廿日市市 and 野々市市 the same) are split again from the Japan Post
+    data. Only a stored city Japan Post does not know, where splitting again finds one it does,
+    is changed; each change is kept in ``address_resplits`` (before and after) and logged."""
+    import json
+    import logging
+
+    from shopcrm.store.address import resplit
+
+    db.execute(
+        """CREATE TABLE address_resplits (
+            id INTEGER PRIMARY KEY,
+            customer_id INTEGER NOT NULL,
+            before TEXT NOT NULL,  -- JSON [prefecture, city, street]
+            after TEXT NOT NULL,   -- JSON [prefecture, city, street]
+            changed_at TEXT NOT NULL
+        )"""
+    )
+    rows = db.execute(
+        "SELECT id, prefecture, city, street FROM customers WHERE erased_at IS NULL AND city != ''"
+    ).fetchall()
+    now = dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
+    log = logging.getLogger(__name__)
+    for cid, prefecture, city, street in rows:
+        fixed = resplit(prefecture, city, street)
+        if fixed is None:
+            continue
+        db.execute(
+            "UPDATE customers SET prefecture = ?, city = ?, street = ? WHERE id = ?",
+            [*fixed, cid],
+        )
+        db.execute(
+            "INSERT INTO address_resplits (customer_id, before, after, changed_at)"
+            " VALUES (?, ?, ?, ?)",
+            [
+                cid,
+                json.dumps([prefecture, city, street], ensure_ascii=False),
+                json.dumps(list(fixed), ensure_ascii=False),
+                now,
+            ],
+        )
+        log.info("customer %s: address %s|%s|%s -> %s|%s|%s", cid, prefecture, city, street, *fixed)

@@ -318,3 +318,20 @@ def test_full_disk_during_import_loses_nothing(db, tmp_path):
     assert "disk is full" in storage_error_message(err.value)
     assert _count(db) == 1
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@pytest.mark.parametrize(
+    "text,city,street",
+    [
+        ("三重県四日市市諏訪町1-5", "四日市市", "諏訪町1-5"),
+        ("広島県廿日市市下平良1-2-3", "廿日市市", "下平良1-2-3"),
+        ("石川県野々市市御経塚2-1", "野々市市", "御経塚2-1"),
+    ],
+)
+def test_import_splits_cities_from_the_postal_data(db, tmp_path, text, city, street):
+    path = _csv(tmp_path, ["氏名,住所", f"市川 一郎,{text}"], "cp932")
+    report = ie.import_file(db, path, "customers")
+    assert report.imported == 1 and not report.errors
+    (guest,) = customers.search(db, "市川")
+    got = customers.get(db, guest.id)
+    assert (got.city, got.street) == (city, street)
