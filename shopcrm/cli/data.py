@@ -26,6 +26,7 @@ from shopcrm.cli.common import (
 )
 from shopcrm.cli.options import output_file
 from shopcrm.i18n import N_, _
+from shopcrm.services.encodings import CHOICES as CSV_ENCODINGS
 
 EXIT_PROBLEMS = 1  # check found problems / import refused
 
@@ -104,10 +105,13 @@ def _print_report(report, limit: int = 50) -> None:
 )
 @click.option(
     "--encoding",
-    type=click.Choice(["auto", "utf-8", "utf-8-sig", "cp932", "shift_jis"]),
+    type=click.Choice(CSV_ENCODINGS, case_sensitive=False),
     default="auto",
     show_default=True,
-    help=N_("CSV encoding (auto detects UTF-8, UTF-8 with BOM and Shift_JIS)."),
+    help=N_(
+        "CSV encoding (auto detects UTF-8, UTF-8 with BOM, Shift_JIS, EUC-JP, ISO-2022-JP"
+        " and UTF-16)."
+    ),
 )
 @click.option(
     "--map",

@@ -2,8 +2,9 @@
 
 Import is two steps, always:
 
-1. ``read_table(path)`` reads the file (CSV in UTF-8, UTF-8 with BOM, UTF-16 or Shift_JIS/cp932,
-   detected without asking; or the first sheet of an .xlsx) and ``guess_mapping`` maps its
+1. ``read_table(path)`` reads the file (CSV in UTF-8, UTF-8 with BOM, Shift_JIS/cp932, EUC-JP,
+   ISO-2022-JP or UTF-16 with or without BOM, detected without asking (``services/encodings.py``);
+   or the first sheet of an .xlsx) and ``guess_mapping`` maps its
    headers (Japanese or English) to fields; the caller may correct the mapping.
 2. ``plan_import(db, table, kind, mapping)`` is the dry run: every value goes through the domain
    rules (``rules.check_customer``, ``dates.parse_birthday`` ...), and the report lists every row
@@ -29,6 +30,7 @@ import json
 import os
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +40,7 @@ from sqlite_utils import Database
 from shopcrm.domain.models import Customer, Visit, VisitItem
 from shopcrm.domain.rules import FIELD_LABELS, ValidationError
 from shopcrm.i18n import N_, _
+from shopcrm.services import encodings
 from shopcrm.store import address
 
 for _field, _label in (
@@ -443,42 +446,32 @@ class Table:
 
 
 def _decode(data: bytes, encoding: str) -> tuple[str, str]:
-    if encoding not in ("auto", "", None):
-        enc = {"shift_jis": "cp932", "sjis": "cp932", "shift-jis": "cp932"}.get(
-            encoding.lower(), encoding
-        )
-        if enc.lower().replace("_", "-") in ("utf-8", "utf8") and data.startswith(b"\xef\xbb\xbf"):
-            enc = "utf-8-sig"
-        try:
-            return data.decode(enc, errors="replace"), enc
-        except LookupError:
-            raise ImportFileError(N_("Unknown encoding {name}."), name=encoding) from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data.decode("utf-8-sig", errors="replace"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace"), "utf-16"
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp932"), "cp932"
-    except UnicodeDecodeError:
-        pass
-    # Neither decodes cleanly: take the one that loses fewer characters; rows with losses are
-    # reported as unreadable.
-    as_utf8 = data.decode("utf-8", errors="replace")
-    as_sjis = data.decode("cp932", errors="replace")
-    if as_utf8.count("\ufffd") <= as_sjis.count("\ufffd"):
-        return as_utf8, "utf-8"
-    return as_sjis, "cp932"
+        return encodings.decode(data, encoding)
+    except encodings.UnknownEncoding:
+        raise ImportFileError(N_("Unknown encoding {name}."), name=encoding) from None
+
+
+_DELIMITERS = (",", "\t", ";")
+_SAMPLE_LINES = 50
 
 
 def _delimiter(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: first.count(d) for d in (",", "\t", ";")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+    """The separator that gives the first lines a steady column count: a title line above the
+    table (``顧客リスト\t2024年``, ``会員一覧; 3月``) does not decide it."""
+    sample = "\n".join([line for line in text.splitlines() if line.strip()][:_SAMPLE_LINES])
+    best, best_score = ",", (0, 0)
+    for d in _DELIMITERS:
+        counts = Counter(
+            len(row) for row in csv.reader(io.StringIO(sample), delimiter=d) if any(row)
+        )
+        steady = [(n, width) for width, n in counts.items() if width > 1]
+        if not steady:
+            continue
+        score = max(steady)  # (rows with that width, the width)
+        if score > best_score:
+            best, best_score = d, score
+    return best
 
 
 def _clean_cell(value: str) -> str:

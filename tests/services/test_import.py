@@ -335,3 +335,63 @@ def test_import_splits_cities_from_the_postal_data(db, tmp_path, text, city, str
     (guest,) = customers.search(db, "市川")
     got = customers.get(db, guest.id)
     assert (got.city, got.street) == (city, street)
+
+
+# JIS X 0208 has no full-width hyphen-minus (U+FF0D): EUC-JP / ISO-2022-JP files type ASCII ones
+GOOD_JIS = [line.replace("－", "-") for line in GOOD]
+
+
+@pytest.mark.parametrize(
+    "encoding,detected",
+    [
+        ("euc-jp", "euc-jp"),
+        ("iso-2022-jp", "iso-2022-jp"),
+        ("utf-16-le", "utf-16-le"),  # UTF-16 without a byte-order mark (Windows tools)
+        ("utf-16-be", "utf-16-be"),
+    ],
+)
+def test_more_japanese_encodings_are_detected(db, tmp_path, encoding, detected):
+    path = _csv(tmp_path, [HEADER, *GOOD_JIS], encoding)
+    table = ie.read_table(path)
+    assert table.encoding == detected
+    assert table.headers[:3] == ["氏名", "フリガナ", "電話番号"]
+    assert not table.unreadable
+    report = ie.import_file(db, path, "customers")
+    assert report.imported == 2 and not report.errors
+    taro = customers.find_by_code(db, "A001")
+    assert taro.name == "山田 太郎" and taro.notes == "冷酒が好き"
+    assert (taro.prefecture, taro.city, taro.street) == ("東京都", "港区", "芝公園4-2-8")
+
+
+def test_a_short_euc_jp_file_is_not_read_as_half_width_katakana(tmp_path):
+    # EUC-JP bytes are often valid cp932 too (as half-width katakana): the better reading wins.
+    path = _csv(tmp_path, ["氏名,電話番号", "山田花子,0312345678"], "euc-jp")
+    table = ie.read_table(path)
+    assert table.encoding == "euc-jp" and table.rows[0][0] == "山田花子"
+
+
+@pytest.mark.parametrize("forced", ["euc-jp", "EUC-JP", "eucjp", "ujis"])
+def test_euc_jp_can_be_chosen(tmp_path, forced):
+    path = _csv(tmp_path, [HEADER, *GOOD_JIS], "euc-jp")
+    assert ie.read_table(path, forced).rows[0][0] == "山田 太郎"
+
+
+@pytest.mark.parametrize("title", ["顧客リスト\t2026年3月", "顧客リスト; 2026年3月", "会員一覧;;"])
+def test_a_title_line_does_not_choose_the_separator(db, tmp_path, title):
+    path = _csv(tmp_path, [title, HEADER, *GOOD], "cp932")
+    table = ie.read_table(path)
+    assert table.headers[0] == "氏名" and len(table.headers) == len(HEADER.split(","))
+    assert table.header_line == 2
+    report = ie.import_file(db, path, "customers")
+    assert report.imported == 2 and not report.errors
+
+
+def test_a_tab_separated_file_with_commas_in_cells(tmp_path):
+    lines = [
+        "氏名\t住所\tメモ",
+        "山田\t東京都港区芝公園4-2-8, 3F\t冷酒, 熱燗",
+        "鈴木\t大阪市北区梅田1-1-1\t",
+    ]
+    table = ie.read_table(_csv(tmp_path, lines, "utf-8"))
+    assert table.headers == ["氏名", "住所", "メモ"]
+    assert table.rows[0] == ["山田", "東京都港区芝公園4-2-8, 3F", "冷酒, 熱燗"]

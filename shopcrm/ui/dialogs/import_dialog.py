@@ -34,16 +34,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shopcrm.i18n import N_, _
+from shopcrm.i18n import _
+from shopcrm.services import encodings
 from shopcrm.ui.dialogs.background import run_with_bar
 from shopcrm.ui.dialogs.base import DialogBase
 from shopcrm.ui.tasks import Cancelled
 
-ENCODINGS = (
-    ("auto", N_("Detect automatically")),
-    ("utf-8", "UTF-8"),
-    ("cp932", "Shift_JIS (cp932)"),
-)
+ENCODINGS = encodings.READ_ENCODINGS
 ERROR_BG = QColor("#fde7e9")
 DUP_BG = QColor("#fff4ce")
 WARN_BG = QColor("#e8f1fb")
