@@ -349,12 +349,14 @@ def settings_group(ctx, as_json):
         echo_json(values)
         return
     for key, value in values.items():
-        click.echo(f"{key} = {value!r}    # {_(settings.SETTINGS[key].label)}")
+        spec = settings.SETTINGS[key]
+        click.echo(f"{key} = {value!r}    # {_(spec.label)} ({spec.describe()})")
 
 
 @settings_group.command(
     "set",
     help=N_('Change one setting (owner only), e.g. `settings set shop_name "居酒屋 まるや"`.'),
+    context_settings={"ignore_unknown_options": True},  # a negative VALUE: print_offset_y_mm -0.5
 )
 @click.argument("key")
 @click.argument("value")
@@ -372,21 +374,7 @@ def settings_set(obj, key, value):
     spec = settings.SETTINGS[key]
     if spec.owner_only:
         require_owner(obj)
-    try:
-        if spec.type is bool:
-            lowered = value.strip().lower()
-            if lowered not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
-                raise ValueError(value)
-            typed = lowered in ("1", "true", "yes", "on")
-        else:
-            typed = spec.type(value)
-    except ValueError:
-        raise CliError(
-            _("{key} takes a {type}, not {value!r}.").format(
-                key=key, type=spec.type.__name__, value=value
-            ),
-            EXIT_INVALID,
-        ) from None
+    typed = spec.parse(value)  # the declaration's type, range and normaliser (SettingError)
     with storage_errors():
         settings.set(obj.db, key, typed)
     click.echo(f"{key} = {typed!r}")

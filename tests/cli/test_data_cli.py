@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from shopcrm.cli import cli
 from shopcrm.domain.models import Customer
-from shopcrm.store import customers, open_db
+from shopcrm.store import customers, open_db, settings
 
 CSV = (
     "氏名,電話番号,会員番号,誕生日\n山田,090-1111-2222,A1,S55.3.10\n鈴木,03-1234-5678,A2,\n"
@@ -229,3 +229,38 @@ def test_import_reads_an_euc_jp_file_and_offers_the_encoding(db_path, tmp_path):
     assert "高橋 一郎" in shown.output and "0466-12-3456" in shown.output
     help_text = run(db_path, "import", "--help").output
     assert "euc-jp" in help_text and "iso-2022-jp" in help_text
+
+
+@pytest.mark.parametrize(
+    "key,value,message",
+    [
+        ("gross_margin_percent", "500", "must be from 0 to 100 % (not 500)"),
+        ("gross_margin_percent", "nan", "must be a number"),
+        ("regular_min_visits", "0", "must be from 2 to 100 (not 0)"),
+        ("owner_lock_minutes", "0", "must be from 1 to 240 (not 0)"),
+        ("owner_lock_minutes", "40000", "must be from 1 to 240 (not 40000)"),
+        ("ltv_years", "0", "must be from 1 to 30 (not 0)"),
+        ("print_offset_y_mm", "-25", "must be from -20 to 20 mm (not -25)"),
+        ("shop_phone", "abc", "may contain only digits"),
+        ("shop_postal_code", "123", "must have 7 digits"),
+        ("language", "fr", "must be one of"),
+    ],
+)
+def test_settings_set_refuses_what_the_app_refuses(db_path, key, value, message):
+    before = json.loads(run(db_path, "settings", "--json").output)[key]
+    result = run(db_path, "settings", "set", key, value)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    label = settings.SETTINGS[key].label
+    assert label in result.output  # names the setting
+    assert json.loads(run(db_path, "settings", "--json").output)[key] == before
+
+
+def test_settings_messages_and_listing_in_japanese(db_path):
+    result = run(db_path, "--lang", "ja", "settings", "set", "owner_lock_minutes", "40000")
+    assert result.exit_code == 2
+    assert "1〜240の範囲で入力してください" in result.output
+    listing = run(db_path, "settings").output
+    assert "owner_lock_minutes = 5" in listing and "(1–240)" in listing
+    assert run(db_path, "settings", "set", "shop_phone", "0466-12-3456").exit_code == 0
+    assert json.loads(run(db_path, "settings", "--json").output)["shop_phone"] == "0466123456"

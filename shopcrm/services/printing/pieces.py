@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from shopcrm.domain.models import Campaign, Coupon, Customer, Mailing
+from shopcrm.domain.phone import format_phone
 from shopcrm.services.printing.layout import (
     ERASED,
     NO_CONSENT,
@@ -45,7 +46,7 @@ def shop_from_settings(db) -> Shop:
         postal_code=s["shop_postal_code"],
         address=s["shop_address"],
         building=s["shop_building"],
-        phone=s["shop_phone"],
+        phone=format_phone(s["shop_phone"]),  # stored as digits: 03-5722-0000 on paper
     )
 
 
