@@ -101,7 +101,15 @@ def _print_report(report, limit: int = 50) -> None:
 @click.option(
     "--skip-duplicates",
     is_flag=True,
-    help=N_("Skip rows that match a customer or visit already in the database."),
+    help=N_("Customers: skip rows that match a customer already in the database."),
+)
+@click.option(
+    "--allow-duplicates",
+    is_flag=True,
+    help=N_(
+        "Import a file imported before, and visits already in the database, again (they are"
+        " counted twice). Without it both are left out."
+    ),
 )
 @click.option(
     "--encoding",
@@ -123,7 +131,17 @@ def _print_report(report, limit: int = 50) -> None:
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the report as JSON."))
 @pass_cli
 def import_cmd(
-    obj, kind, file, dry_run, valid_only, create_customers, skip_duplicates, encoding, maps, as_json
+    obj,
+    kind,
+    file,
+    dry_run,
+    valid_only,
+    create_customers,
+    skip_duplicates,
+    allow_duplicates,
+    encoding,
+    maps,
+    as_json,
 ):
     from shopcrm.services import importexport as ie
 
@@ -144,11 +162,16 @@ def import_cmd(
                 valid_only=valid_only,
                 create_customers=create_customers,
                 skip_duplicates=skip_duplicates,
+                allow_duplicates=allow_duplicates,
                 encoding=encoding,
                 overrides=overrides,
             )
     except ie.ImportFileError as exc:
         raise CliError(str(exc), EXIT_INVALID) from exc
+    except ie.AlreadyImported as exc:
+        raise CliError(
+            str(exc) + " " + _("To import it again anyway: --allow-duplicates."), EXIT_PROBLEMS
+        ) from exc
     except ie.ImportRefused as exc:
         if as_json:
             echo_json(exc.report.as_dict())

@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import hashlib
 import io
 import json
 import os
@@ -39,9 +40,10 @@ from sqlite_utils import Database
 
 from shopcrm.domain.models import Customer, Visit, VisitItem
 from shopcrm.domain.rules import FIELD_LABELS, ValidationError
-from shopcrm.i18n import N_, _
+from shopcrm.i18n import N_, _, ngettext
 from shopcrm.services import encodings
 from shopcrm.store import address
+from shopcrm.store import imports as store_imports
 
 for _field, _label in (
     ("import_field", N_("Column")),
@@ -444,6 +446,17 @@ class Table:
     numeric: set[tuple[int, int]] = field(default_factory=set)  # (row, col) stored as numbers
     unreadable: set[int] = field(default_factory=set)  # rows with undecodable bytes
 
+    def fingerprint(self) -> str:
+        """A hash of the header and the rows as text: the same table saved again (another
+        encoding, other line ends, CSV or .xlsx, blank lines) gives the same fingerprint."""
+        digest = hashlib.sha256()
+        for cells in [self.headers, *self.rows]:
+            trimmed = [c.strip() for c in cells]
+            while trimmed and not trimmed[-1]:
+                trimmed.pop()
+            digest.update("\x1f".join(trimmed).encode("utf-8", "surrogatepass") + b"\x1e")
+        return digest.hexdigest()
+
 
 def _decode(data: bytes, encoding: str) -> tuple[str, str]:
     try:
@@ -738,6 +751,29 @@ class ImportRefused(ValueError):
         ).format(bad=len(self.report.error_rows))
 
 
+class AlreadyImported(ValueError):
+    """The same rows were imported before: nothing was written (``allow_duplicates`` imports
+    them again)."""
+
+    def __init__(self, previous: store_imports.ImportRecord):
+        super().__init__(previous)
+        self.previous = previous
+
+    def __str__(self) -> str:
+        p = self.previous
+        return ngettext(
+            "Nothing was imported: this file ({name}) was already imported on {date}"
+            " ({imported} row). Importing it again would count every row twice.",
+            "Nothing was imported: this file ({name}) was already imported on {date}"
+            " ({imported} rows). Importing it again would count every row twice.",
+            p.imported,
+        ).format(
+            name=p.source or "-",
+            date=p.imported_at.strftime("%Y-%m-%d %H:%M"),
+            imported=p.imported,
+        )
+
+
 @dataclass
 class ImportPlan:
     """The dry run's result: the report and the rows ready to write."""
@@ -748,6 +784,9 @@ class ImportPlan:
     visits: list[tuple[int, dict]] = field(default_factory=list)  # (line, prepared visit)
     new_channels: list[str] = field(default_factory=list)
     duplicate_lines: set[int] = field(default_factory=set)  # rows duplicating the db
+    fingerprint: str = ""  # Table.fingerprint(): an exact re-import is refused
+    source: str = ""  # the file's name
+    previous: store_imports.ImportRecord | None = None  # when these rows were imported before
 
 
 # --- value helpers (reading only: every value is then judged by the domain rules) ----------------
@@ -1056,7 +1095,14 @@ def plan_import(
             for i, name in sorted(mapping.items())
         },
     )
-    plan = ImportPlan(kind=kind, report=report)
+    fingerprint = table.fingerprint()
+    plan = ImportPlan(
+        kind=kind,
+        report=report,
+        fingerprint=fingerprint,
+        source=Path(table.source).name,
+        previous=store_imports.find(db, kind, fingerprint),
+    )
     missing = required_fields(kind, mapping)
     if missing:
         raise ImportFileError(
@@ -1361,17 +1407,29 @@ def apply_import(
     *,
     valid_only: bool = False,
     skip_duplicates: bool = False,
+    allow_duplicates: bool = False,
     progress: Progress | None = None,
     check_cancelled: CheckCancelled | None = None,
 ) -> ImportReport:
     """Write the planned rows in ONE transaction. With errors in the plan and not
     ``valid_only``, raise ``ImportRefused`` and write nothing. Any failure while writing (a
-    disk full, a cancel) rolls everything back."""
+    disk full, a cancel) rolls everything back.
+
+    Duplicates are opt-in: a file whose rows were imported before raises ``AlreadyImported``,
+    and visits already in the database (same guest, time and amount) are left out, unless
+    ``allow_duplicates``. Customers that look like ones already registered are imported unless
+    ``skip_duplicates`` (a same name may be another person)."""
     if plan.report.errors and not valid_only:
         raise ImportRefused(plan.report)
+    if not allow_duplicates and plan.fingerprint:
+        previous = store_imports.find(db, plan.kind, plan.fingerprint)
+        if previous is not None:
+            raise AlreadyImported(previous)
     report = dataclasses.replace(plan.report, dry_run=False, errors=list(plan.report.errors))
     from shopcrm.store import customers as store_customers
 
+    if plan.kind == "visits" and not allow_duplicates:
+        skip_duplicates = True
     skip = plan.duplicate_lines if skip_duplicates else set()
     with db.atomic():
         if plan.kind == "customers":
@@ -1395,6 +1453,15 @@ def apply_import(
             )
         if progress:
             progress(report.imported, report.imported)
+        if plan.fingerprint:
+            store_imports.record(
+                db,
+                plan.kind,
+                plan.fingerprint,
+                source=plan.source,
+                rows=report.rows,
+                imported=report.imported,
+            )
     report.skipped = report.rows - report.imported
     return report
 
@@ -1467,6 +1534,7 @@ def import_file(
     valid_only: bool = False,
     create_customers: bool = False,
     skip_duplicates: bool = False,
+    allow_duplicates: bool = False,
     encoding: str = "auto",
     overrides: dict[str, str] | None = None,
     progress: Progress | None = None,
@@ -1493,6 +1561,7 @@ def import_file(
         plan,
         valid_only=valid_only,
         skip_duplicates=skip_duplicates,
+        allow_duplicates=allow_duplicates,
         progress=progress,
         check_cancelled=check_cancelled,
     )

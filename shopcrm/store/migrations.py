@@ -399,3 +399,24 @@ def m0030_resplit_addresses(db: Database) -> None:
             ],
         )
         log.info("customer %s: address %s|%s|%s -> %s|%s|%s", cid, prefecture, city, street, *fixed)
+
+
+@migrations(name="0031_import_fingerprints")
+def m0031_import_fingerprints(db: Database) -> None:
+    """Each file imported, by a fingerprint of its rows, so importing the same file again is
+    refused instead of counting its visits twice."""
+    _run(
+        db,
+        [
+            """CREATE TABLE imports (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL,           -- customers | visits
+                fingerprint TEXT NOT NULL,    -- sha256 of the header and rows as read
+                source TEXT NOT NULL DEFAULT '',  -- the file's name
+                rows INTEGER NOT NULL,
+                imported INTEGER NOT NULL,
+                imported_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX imports_fingerprint ON imports(kind, fingerprint)",
+        ],
+    )

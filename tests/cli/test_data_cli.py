@@ -264,3 +264,20 @@ def test_settings_messages_and_listing_in_japanese(db_path):
     assert "owner_lock_minutes = 5" in listing and "(1–240)" in listing
     assert run(db_path, "settings", "set", "shop_phone", "0466-12-3456").exit_code == 0
     assert json.loads(run(db_path, "settings", "--json").output)["shop_phone"] == "0466123456"
+
+
+def test_importing_the_same_visits_file_twice_is_refused(db_path, tmp_path):
+    db = open_db(db_path)
+    customers.create(db, Customer(name="常連", code="M1"))
+    db.close()
+    path = tmp_path / "来店.csv"
+    path.write_bytes("会員番号,来店日時,金額\r\nM1,2026-11-01 19:00,3000\r\n".encode("cp932"))
+    assert run(db_path, "import", "visits", str(path)).exit_code == 0
+    second = run(db_path, "import", "visits", str(path))
+    assert second.exit_code == 1
+    assert "already imported" in second.output and "--allow-duplicates" in second.output
+    third = run(db_path, "import", "visits", str(path), "--allow-duplicates", "--json")
+    assert third.exit_code == 0 and json.loads(third.output)["imported"] == 1
+    db = open_db(db_path)
+    assert db.execute("SELECT visit_count FROM customers WHERE code = 'M1'").fetchone()[0] == 2
+    db.close()

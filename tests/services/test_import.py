@@ -395,3 +395,41 @@ def test_a_tab_separated_file_with_commas_in_cells(tmp_path):
     table = ie.read_table(_csv(tmp_path, lines, "utf-8"))
     assert table.headers == ["氏名", "住所", "メモ"]
     assert table.rows[0] == ["山田", "東京都港区芝公園4-2-8, 3F", "冷酒, 熱燗"]
+
+
+VISITS = ["会員番号,来店日時,金額,人数", "M1,2026-11-01 19:00,3000,2", "M1,2026-11-08 20:00,4500,3"]
+
+
+def test_the_same_visits_file_twice_is_refused(db, tmp_path):
+    a = customers.create(db, Customer(name="A", code="M1"))
+    first = ie.import_file(db, _csv(tmp_path, VISITS, "cp932"), "visits")
+    assert first.imported == 2 and _stats(db, a.id) == (2, 7500)
+    # the same rows again: saved once more by Excel as UTF-8 with BOM under another name
+    again = _csv(tmp_path, VISITS, "utf-8-sig", name="来店 (2).csv")
+    assert ie.plan_import(db, ie.read_table(again), "visits").previous is not None
+    with pytest.raises(ie.AlreadyImported) as err:
+        ie.import_file(db, again, "visits")
+    assert "list.csv" in str(err.value) and "2 rows" in str(err.value)
+    assert _stats(db, a.id) == (2, 7500)  # revenue not doubled
+    i18n.set_language("ja")
+    assert "取り込み済み" in str(err.value)
+    i18n.set_language("en")
+    # duplicates are opt-in
+    report = ie.import_file(db, again, "visits", allow_duplicates=True)
+    assert report.imported == 2 and _stats(db, a.id) == (4, 15000)
+
+
+def test_visits_already_in_the_database_are_left_out_by_default(db, tmp_path):
+    a = customers.create(db, Customer(name="A", code="M1"))
+    visits.record(db, Visit(customer_id=a.id, visited_at=dt.datetime(2026, 11, 1, 19), amount=3000))
+    report = ie.import_file(db, _csv(tmp_path, VISITS), "visits")
+    assert (report.imported, report.skipped) == (1, 1)
+    assert _stats(db, a.id) == (2, 7500)
+
+
+def test_a_changed_file_is_not_a_reimport(db, tmp_path):
+    customers.create(db, Customer(name="A", code="M1"))
+    ie.import_file(db, _csv(tmp_path, VISITS), "visits")
+    more = [*VISITS, "M1,2026-11-15 18:30,2800,1"]
+    report = ie.import_file(db, _csv(tmp_path, more, name="more.csv"), "visits")
+    assert (report.imported, report.skipped) == (1, 2)  # only the new visit

@@ -181,7 +181,12 @@ class ImportDialog(DialogBase):
         self.all_radio.setChecked(True)
         self.skip_dups = QCheckBox(_("Leave out rows that are already in the database"))
         self.skip_dups.setObjectName("skipDuplicates")
-        for w in (self.all_radio, self.valid_radio, self.skip_dups):
+        # visits already in the database are always left out, unless the user asks (opt-in)
+        self.allow_dups = QCheckBox(
+            _("Import rows that are already in the database again (they count twice)")
+        )
+        self.allow_dups.setObjectName("allowDuplicates")
+        for w in (self.all_radio, self.valid_radio, self.skip_dups, self.allow_dups):
             layout.addWidget(w)
         self.all_radio.toggled.connect(lambda _on: self._update_buttons())
         return page
@@ -269,14 +274,14 @@ class ImportDialog(DialogBase):
         self._update_buttons()
 
     def _failed(self, exc, tb) -> None:
-        from shopcrm.services.importexport import ImportFileError, ImportRefused
+        from shopcrm.services.importexport import AlreadyImported, ImportFileError, ImportRefused
         from shopcrm.store.backup import storage_error_message
         from shopcrm.ui.dialogs.data_dialogs import show_error
 
         if isinstance(exc, Cancelled):
             self.run_label.setText(_("Cancelled: nothing was imported."))
             return
-        if isinstance(exc, ImportRefused):
+        if isinstance(exc, ImportRefused | AlreadyImported):
             self.run_label.setText(str(exc))
             return
         if isinstance(exc, ImportFileError):
@@ -374,7 +379,12 @@ class ImportDialog(DialogBase):
     def _checked(self, plan) -> None:
         self.plan = plan
         report = plan.report
-        self.summary.setText(report.summary())
+        summary = report.summary()
+        if plan.previous is not None:
+            from shopcrm.services.importexport import AlreadyImported
+
+            summary = str(AlreadyImported(plan.previous)) + "\n" + summary
+        self.summary.setText(summary)
         rows = (
             [(e.row, e.column, e.value, e.reason, _("Error"), ERROR_BG) for e in report.errors]
             + [
@@ -403,6 +413,9 @@ class ImportDialog(DialogBase):
                 ).format(valid=report.valid, bad=len(report.error_rows))
             )
         self.skip_dups.setEnabled(bool(plan.duplicate_lines))
+        self.skip_dups.setVisible(plan.kind == "customers")
+        self.allow_dups.setChecked(False)
+        self.allow_dups.setEnabled(bool(plan.duplicate_lines) or plan.previous is not None)
         self._show(self.PAGE_CHECK)
 
     # --- step 3 -> 4: write --------------------------------------------------------------------
@@ -412,6 +425,7 @@ class ImportDialog(DialogBase):
         plan, db_path = self.plan, self.ctx.db_path
         valid_only = self.valid_radio.isChecked()
         skip = self.skip_dups.isChecked()
+        allow = self.allow_dups.isChecked()
 
         def work(task):
             from shopcrm.store.db import connect
@@ -423,6 +437,7 @@ class ImportDialog(DialogBase):
                     plan,
                     valid_only=valid_only,
                     skip_duplicates=skip,
+                    allow_duplicates=allow,
                     progress=lambda d, t: task.progress(d, t, ""),
                     check_cancelled=task.check_cancelled,
                 )
