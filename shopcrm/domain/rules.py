@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import replace
+from typing import Any
 
 from shopcrm.domain.errors import FIELD_LABELS, ValidationError
 from shopcrm.domain.models import Customer
@@ -155,7 +156,7 @@ def _birthday_error(c: Customer) -> ValidationError | None:
 
 def _normalised(c: Customer) -> tuple[Customer, list[ValidationError]]:
     errors: list[ValidationError] = []
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
 
     def attempt(field: str, fn, value):
         try:

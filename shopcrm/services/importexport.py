@@ -1453,7 +1453,7 @@ def apply_import(
             )
         if progress:
             progress(report.imported, report.imported)
-        if plan.fingerprint:
+        if plan.fingerprint and report.imported:  # a file nothing came from can come again
             store_imports.record(
                 db,
                 plan.kind,

@@ -27,7 +27,10 @@ _COLUMNS = "id, kind, fingerprint, source, rows, imported, imported_at"
 
 
 def _record(row) -> ImportRecord:
-    return ImportRecord(*row[:6], imported_at=dt.datetime.fromisoformat(row[6]))
+    rid, kind, fingerprint, source, rows, imported, at = row
+    return ImportRecord(
+        rid, kind, fingerprint, source, rows, imported, dt.datetime.fromisoformat(at)
+    )
 
 
 def find(db: Database, kind: str, fingerprint: str) -> ImportRecord | None:

@@ -72,7 +72,7 @@ class Setting:
             raise TypeError(
                 f"setting {self.key} takes {self.type.__name__}, not {type(value).__name__}"
             )
-        if self.type in (int, float):
+        if isinstance(value, int | float):
             if not math.isfinite(value):
                 raise SettingError(self, N_("must be a number, not {value}"), value=value)
             low = self.minimum if self.minimum is not None else -math.inf
@@ -86,7 +86,7 @@ class Setting:
                     unit=f" {self.unit}" if self.unit else "",
                     value=_number(value),
                 )
-        if self.type is str:
+        if isinstance(value, str):
             if self.normalise is not None:
                 try:
                     value = self.normalise(value)

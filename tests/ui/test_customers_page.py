@@ -170,7 +170,7 @@ def test_selecting_a_row_shows_the_guest_and_tells_the_app(page, qtbot, app_ctx,
     assert detail.name_label.text() == "山田 太郎"
     assert detail.fields["phone"].text() == "090-1234-5678"
     assert detail.fields["tags"].text() == "常連"
-    age = dt.date.today().year - 1985
+    age = dt.date.today().year - shop.customers["山田 太郎"].birth_year
     assert f"(age {age})" in detail.fields["birthday"].text()
     assert detail.visits_tree.topLevelItemCount() == 5
     latest = detail.visits_tree.topLevelItem(0)

@@ -11,6 +11,7 @@ of their last 5 visits are offered as favourites in a small prompt that does not
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 from PySide6.QtCore import QDateTime, Qt, QTimer
@@ -148,7 +149,8 @@ class VisitDialog(DialogBase):
             panel.addWidget(widget)
         self.guest_panel.hide()
 
-        self.when = QDateTimeEdit(QDateTime.currentDateTime(), self)
+        # Python's clock, as everywhere else (the saved visit and "today" agree)
+        self.when = QDateTimeEdit(QDateTime(dt.datetime.now().replace(microsecond=0)), self)
         self.when.setObjectName("visitDateTimeField")
         self.when.setAccessibleName(_("Date and time"))
         self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
