@@ -14,7 +14,7 @@ import sys
 
 from mypy import api
 
-BASELINE = 184
+BASELINE = 182
 
 
 def count_errors(output: str) -> int:

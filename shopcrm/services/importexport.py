@@ -343,10 +343,10 @@ def guess_mapping(headers: Sequence[str], kind: str) -> dict[int, str]:
     mapping: dict[int, str] = {}
     taken: set[str] = set()
     for i, header in enumerate(headers):
-        name = lookup.get(_header_key(header))
-        if name and name not in taken:
-            mapping[i] = name
-            taken.add(name)
+        found = lookup.get(_header_key(header))
+        if found and found not in taken:
+            mapping[i] = found
+            taken.add(found)
     return mapping
 
 
@@ -1722,7 +1722,7 @@ def _write_xlsx(path, what, headers, columns, rows, total, progress) -> int:
 
     n = 0
     for n, row in enumerate(rows, start=1):
-        out = []
+        out: list[object] = []
         for i, v in enumerate(row):
             if v is None or v == "":
                 out.append(None)  # no cell at all: smaller file, much faster

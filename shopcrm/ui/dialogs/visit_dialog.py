@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from PySide6.QtCore import QDateTime, Qt, QTimer
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -150,7 +150,11 @@ class VisitDialog(DialogBase):
         self.guest_panel.hide()
 
         # Python's clock, as everywhere else (the saved visit and "today" agree)
-        self.when = QDateTimeEdit(QDateTime(dt.datetime.now().replace(microsecond=0)), self)
+        now = dt.datetime.now()
+        self.when = QDateTimeEdit(
+            QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, now.minute, now.second)),
+            self,
+        )
         self.when.setObjectName("visitDateTimeField")
         self.when.setAccessibleName(_("Date and time"))
         self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
