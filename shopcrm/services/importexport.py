@@ -773,6 +773,21 @@ class AlreadyImported(ValueError):
             imported=p.imported,
         )
 
+    @staticmethod
+    def notice(previous: store_imports.ImportRecord) -> str:
+        """Said before importing (the wizard's check page): what will happen, not what did."""
+        return ngettext(
+            "This file ({name}) was already imported on {date} ({imported} row). It is imported"
+            " again only if you ask for rows already in the database (below).",
+            "This file ({name}) was already imported on {date} ({imported} rows). It is imported"
+            " again only if you ask for rows already in the database (below).",
+            previous.imported,
+        ).format(
+            name=previous.source or "-",
+            date=previous.imported_at.strftime("%Y-%m-%d %H:%M"),
+            imported=previous.imported,
+        )
+
 
 @dataclass
 class ImportPlan:

@@ -383,7 +383,7 @@ class ImportDialog(DialogBase):
         if plan.previous is not None:
             from shopcrm.services.importexport import AlreadyImported
 
-            summary = str(AlreadyImported(plan.previous)) + "\n" + summary
+            summary = AlreadyImported.notice(plan.previous) + "\n" + summary
         self.summary.setText(summary)
         rows = (
             [(e.row, e.column, e.value, e.reason, _("Error"), ERROR_BG) for e in report.errors]
