@@ -609,3 +609,27 @@ def export_customer_cmd(obj, customer, out):
     with storage_errors():
         path = privacy.export_disclosure(obj.db, cid, out)
     click.echo(_("Wrote the complete record of customer #{id} to {path}").format(id=cid, path=path))
+
+
+# --- addresses split again by the 0030 update ---------------------------------------------------
+
+
+@cli.command(
+    "address-changes",
+    help=N_("Addresses the update split again by the Japan Post data (before and after)."),
+)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
+@pass_cli
+def address_changes_cmd(obj, as_json):
+    from shopcrm.store import address
+
+    require_owner(obj)
+    rows = address.resplit_report(obj.db)
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo(_("No address needed to be split again."))
+        return
+    for r in rows:
+        click.echo(f"#{r['customer_id']} {r['name']}: {r['before']}  →  {r['after']}")

@@ -127,3 +127,11 @@ def test_migration_resplits_stored_addresses_and_keeps_a_report(db_path):
         assert address.resplit_report(db)[0]["after"] == "三重県 四日市市 諏訪町1-5"
     finally:
         db.close()
+    from click.testing import CliRunner
+
+    from shopcrm.cli import cli
+
+    shown = CliRunner().invoke(cli, ["--db", str(db_path), "address-changes"])
+    assert shown.exit_code == 0
+    line = f"#{cid} 四日市の客: 三重県 四日市 市諏訪町1-5  →  三重県 四日市市 諏訪町1-5"
+    assert line in shown.output
