@@ -17,8 +17,14 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 import pytest
 import time_machine
+from hypothesis import settings as hypothesis_settings
 
 from shopcrm import i18n
+
+# No per-example deadline: on a loaded machine (CI, 2 cores shared) a slow example is not a
+# failure; speed is measured in tests/bench, never in unit tests.
+hypothesis_settings.register_profile("shopcrm", deadline=None)
+hypothesis_settings.load_profile("shopcrm")
 
 CLOCK_ENV = "SHOPCRM_TEST_TODAY"
 
