@@ -1,15 +1,60 @@
-"""Shared fixtures: a real SQLite file in a temporary folder, offscreen Qt, a fixed language."""
+"""Shared fixtures: a real SQLite file in a temporary folder, offscreen Qt, a fixed language, and
+the suite's clock.
+
+The clock: the whole run starts at noon of one day and ticks from there (time-machine), so no test
+meets midnight half-way and ``date.today()`` is the same day at import and in every test. The day
+is today, or ``SHOPCRM_TEST_TODAY`` (``SHOPCRM_TEST_TODAY=2028-02-29 python -m pytest``: .ci/run
+runs the suite on that leap day too). Tests that need the date take the ``today`` fixture.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import pytest
+import time_machine
+from hypothesis import settings as hypothesis_settings
 
 from shopcrm import i18n
+
+# No per-example deadline: on a loaded machine (CI, 2 cores shared) a slow example is not a
+# failure; speed is measured in tests/bench, never in unit tests.
+hypothesis_settings.register_profile("shopcrm", deadline=None)
+hypothesis_settings.load_profile("shopcrm")
+
+CLOCK_ENV = "SHOPCRM_TEST_TODAY"
+
+
+def _test_day() -> dt.date:
+    text = os.environ.get(CLOCK_ENV, "").strip()
+    return dt.date.fromisoformat(text) if text else dt.date.today()
+
+
+TEST_DAY = _test_day()
+_traveller = time_machine.travel(dt.datetime.combine(TEST_DAY, dt.time(12, 0)).astimezone())
+
+
+def pytest_configure(config):
+    # before collection, so a module that reads the date at import sees the suite's day too
+    _traveller.start()
+
+
+def pytest_unconfigure(config):
+    _traveller.stop()
+
+
+def pytest_report_header(config):
+    return f"clock: {TEST_DAY.isoformat()} 12:00 local, ticking ({CLOCK_ENV} to change the day)"
+
+
+@pytest.fixture
+def today() -> dt.date:
+    """The suite's day (see the module docstring): pass it to the code under test."""
+    return dt.date.today()
 
 
 @pytest.fixture(autouse=True)

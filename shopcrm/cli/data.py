@@ -27,6 +27,7 @@ from shopcrm.cli.common import (
 )
 from shopcrm.cli.options import output_file
 from shopcrm.i18n import N_, _, ngettext, pgettext
+from shopcrm.services.encodings import CHOICES as CSV_ENCODINGS
 
 EXIT_PROBLEMS = 1  # check found problems / import refused
 
@@ -101,14 +102,25 @@ def _print_report(report, limit: int = 50) -> None:
 @click.option(
     "--skip-duplicates",
     is_flag=True,
-    help=N_("Skip rows that match a customer or visit already in the database."),
+    help=N_("Customers: skip rows that match a customer already in the database."),
+)
+@click.option(
+    "--allow-duplicates",
+    is_flag=True,
+    help=N_(
+        "Import a file imported before, and visits already in the database, again (they are"
+        " counted twice). Without it both are left out."
+    ),
 )
 @click.option(
     "--encoding",
-    type=click.Choice(["auto", "utf-8", "utf-8-sig", "cp932", "shift_jis"]),
+    type=click.Choice(CSV_ENCODINGS, case_sensitive=False),
     default="auto",
     show_default=True,
-    help=N_("CSV encoding (auto detects UTF-8, UTF-8 with BOM and Shift_JIS)."),
+    help=N_(
+        "CSV encoding (auto detects UTF-8, UTF-8 with BOM, Shift_JIS, EUC-JP, ISO-2022-JP"
+        " and UTF-16)."
+    ),
 )
 @click.option(
     "--map",
@@ -120,7 +132,17 @@ def _print_report(report, limit: int = 50) -> None:
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the report as JSON."))
 @pass_cli
 def import_cmd(
-    obj, kind, file, dry_run, valid_only, create_customers, skip_duplicates, encoding, maps, as_json
+    obj,
+    kind,
+    file,
+    dry_run,
+    valid_only,
+    create_customers,
+    skip_duplicates,
+    allow_duplicates,
+    encoding,
+    maps,
+    as_json,
 ):
     from shopcrm.services import importexport as ie
 
@@ -141,11 +163,16 @@ def import_cmd(
                 valid_only=valid_only,
                 create_customers=create_customers,
                 skip_duplicates=skip_duplicates,
+                allow_duplicates=allow_duplicates,
                 encoding=encoding,
                 overrides=overrides,
             )
     except ie.ImportFileError as exc:
         raise CliError(str(exc), EXIT_INVALID) from exc
+    except ie.AlreadyImported as exc:
+        raise CliError(
+            str(exc) + " " + _("To import it again anyway: --allow-duplicates."), EXIT_PROBLEMS
+        ) from exc
     except ie.ImportRefused as exc:
         if as_json:
             echo_json(exc.report.as_dict())
@@ -379,7 +406,11 @@ def settings_group(ctx, as_json, show_keys):
     if show_keys:
         click.echo("")
         echo_fields(
-            [(_(settings.SETTINGS[k].label), k) for k in values if k not in INTERNAL_SETTINGS]
+            [
+                (_(settings.SETTINGS[k].label), f"{k}  ({settings.SETTINGS[k].describe()})")
+                for k in values
+                if k not in INTERNAL_SETTINGS
+            ]
         )
     click.echo("")
     click.echo(_("Change one with `shopcrm settings set KEY VALUE` (`--keys` lists the keys)."))
@@ -420,6 +451,7 @@ def readable_setting(key: str, value, values: dict) -> str:
 @settings_group.command(
     "set",
     help=N_('Change one setting (owner only), e.g. `settings set shop_name "居酒屋 まるや"`.'),
+    context_settings={"ignore_unknown_options": True},  # a negative VALUE: print_offset_y_mm -0.5
 )
 @click.argument("key")
 @click.argument("value")
@@ -437,30 +469,7 @@ def settings_set(obj, key, value):
     spec = settings.SETTINGS[key]
     if spec.owner_only:
         require_owner(obj)
-    try:
-        if spec.type is bool:
-            lowered = value.strip().lower()
-            if lowered not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
-                raise ValueError(value)
-            typed = lowered in ("1", "true", "yes", "on")
-        elif key in ("shop_phone", "shop_postal_code"):  # as the settings dialog stores them
-            from shopcrm.domain.rules import normalize_postal_code, written_phone
-
-            typed = (written_phone if key == "shop_phone" else normalize_postal_code)(value)
-        else:
-            typed = spec.type(value)
-    except ValueError as exc:
-        from shopcrm.domain.rules import ValidationError
-
-        if isinstance(exc, ValidationError):
-            raise
-        kinds = {int: _("a whole number"), float: _("a number"), bool: _("yes or no")}
-        raise CliError(
-            _("{setting} needs {kind}, not “{value}”.").format(
-                setting=_(spec.label), kind=kinds.get(spec.type, spec.type.__name__), value=value
-            ),
-            EXIT_INVALID,
-        ) from None
+    typed = spec.parse(value)  # the declaration's type, range and normaliser (SettingError)
     with storage_errors():
         settings.set(obj.db, key, typed)
     click.echo(f"{_(spec.label)}: {readable_setting(key, typed, {})}")
@@ -672,3 +681,27 @@ def export_customer_cmd(obj, customer, out):
     with storage_errors():
         path = privacy.export_disclosure(obj.db, cid, out)
     click.echo(_("Wrote the complete record of customer #{id} to {path}").format(id=cid, path=path))
+
+
+# --- addresses split again by the 0030 update ---------------------------------------------------
+
+
+@cli.command(
+    "address-changes",
+    help=N_("Addresses the update split again by the Japan Post data (before and after)."),
+)
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
+@pass_cli
+def address_changes_cmd(obj, as_json):
+    from shopcrm.store import address
+
+    require_owner(obj)
+    rows = address.resplit_report(obj.db)
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo(_("No address needed to be split again."))
+        return
+    for r in rows:
+        click.echo(f"#{r['customer_id']} {r['name']}: {r['before']}  →  {r['after']}")

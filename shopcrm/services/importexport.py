@@ -2,8 +2,9 @@
 
 Import is two steps, always:
 
-1. ``read_table(path)`` reads the file (CSV in UTF-8, UTF-8 with BOM, UTF-16 or Shift_JIS/cp932,
-   detected without asking; or the first sheet of an .xlsx) and ``guess_mapping`` maps its
+1. ``read_table(path)`` reads the file (CSV in UTF-8, UTF-8 with BOM, Shift_JIS/cp932, EUC-JP,
+   ISO-2022-JP or UTF-16 with or without BOM, detected without asking (``services/encodings.py``);
+   or the first sheet of an .xlsx) and ``guess_mapping`` maps its
    headers (Japanese or English) to fields; the caller may correct the mapping.
 2. ``plan_import(db, table, kind, mapping)`` is the dry run: every value goes through the domain
    rules (``rules.check_customer``, ``dates.parse_birthday`` ...), and the report lists every row
@@ -24,11 +25,13 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import hashlib
 import io
 import json
 import os
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +40,10 @@ from sqlite_utils import Database
 
 from shopcrm.domain.models import Customer, Visit, VisitItem
 from shopcrm.domain.rules import FIELD_LABELS, ValidationError
-from shopcrm.i18n import N_, _
+from shopcrm.i18n import N_, _, ngettext
+from shopcrm.services import encodings
+from shopcrm.store import address
+from shopcrm.store import imports as store_imports
 
 for _field, _label in (
     ("import_field", N_("Column")),
@@ -337,10 +343,10 @@ def guess_mapping(headers: Sequence[str], kind: str) -> dict[int, str]:
     mapping: dict[int, str] = {}
     taken: set[str] = set()
     for i, header in enumerate(headers):
-        name = lookup.get(_header_key(header))
-        if name and name not in taken:
-            mapping[i] = name
-            taken.add(name)
+        found = lookup.get(_header_key(header))
+        if found and found not in taken:
+            mapping[i] = found
+            taken.add(found)
     return mapping
 
 
@@ -440,44 +446,45 @@ class Table:
     numeric: set[tuple[int, int]] = field(default_factory=set)  # (row, col) stored as numbers
     unreadable: set[int] = field(default_factory=set)  # rows with undecodable bytes
 
+    def fingerprint(self) -> str:
+        """A hash of the header and the rows as text: the same table saved again (another
+        encoding, other line ends, CSV or .xlsx, blank lines) gives the same fingerprint."""
+        digest = hashlib.sha256()
+        for cells in [self.headers, *self.rows]:
+            trimmed = [c.strip() for c in cells]
+            while trimmed and not trimmed[-1]:
+                trimmed.pop()
+            digest.update("\x1f".join(trimmed).encode("utf-8", "surrogatepass") + b"\x1e")
+        return digest.hexdigest()
+
 
 def _decode(data: bytes, encoding: str) -> tuple[str, str]:
-    if encoding not in ("auto", "", None):
-        enc = {"shift_jis": "cp932", "sjis": "cp932", "shift-jis": "cp932"}.get(
-            encoding.lower(), encoding
-        )
-        if enc.lower().replace("_", "-") in ("utf-8", "utf8") and data.startswith(b"\xef\xbb\xbf"):
-            enc = "utf-8-sig"
-        try:
-            return data.decode(enc, errors="replace"), enc
-        except LookupError:
-            raise ImportFileError(N_("Unknown encoding {name}."), name=encoding) from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data.decode("utf-8-sig", errors="replace"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace"), "utf-16"
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp932"), "cp932"
-    except UnicodeDecodeError:
-        pass
-    # Neither decodes cleanly: take the one that loses fewer characters; rows with losses are
-    # reported as unreadable.
-    as_utf8 = data.decode("utf-8", errors="replace")
-    as_sjis = data.decode("cp932", errors="replace")
-    if as_utf8.count("\ufffd") <= as_sjis.count("\ufffd"):
-        return as_utf8, "utf-8"
-    return as_sjis, "cp932"
+        return encodings.decode(data, encoding)
+    except encodings.UnknownEncoding:
+        raise ImportFileError(N_("Unknown encoding {name}."), name=encoding) from None
+
+
+_DELIMITERS = (",", "\t", ";")
+_SAMPLE_LINES = 50
 
 
 def _delimiter(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: first.count(d) for d in (",", "\t", ";")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+    """The separator that gives the first lines a steady column count: a title line above the
+    table (``顧客リスト\t2024年``, ``会員一覧; 3月``) does not decide it."""
+    sample = "\n".join([line for line in text.splitlines() if line.strip()][:_SAMPLE_LINES])
+    best, best_score = ",", (0, 0)
+    for d in _DELIMITERS:
+        counts = Counter(
+            len(row) for row in csv.reader(io.StringIO(sample), delimiter=d) if any(row)
+        )
+        steady = [(n, width) for width, n in counts.items() if width > 1]
+        if not steady:
+            continue
+        score = max(steady)  # (rows with that width, the width)
+        if score > best_score:
+            best, best_score = d, score
+    return best
 
 
 def _clean_cell(value: str) -> str:
@@ -744,6 +751,44 @@ class ImportRefused(ValueError):
         ).format(bad=len(self.report.error_rows))
 
 
+class AlreadyImported(ValueError):
+    """The same rows were imported before: nothing was written (``allow_duplicates`` imports
+    them again)."""
+
+    def __init__(self, previous: store_imports.ImportRecord):
+        super().__init__(previous)
+        self.previous = previous
+
+    def __str__(self) -> str:
+        p = self.previous
+        return ngettext(
+            "Nothing was imported: this file ({name}) was already imported on {date}"
+            " ({imported} row). Importing it again would count every row twice.",
+            "Nothing was imported: this file ({name}) was already imported on {date}"
+            " ({imported} rows). Importing it again would count every row twice.",
+            p.imported,
+        ).format(
+            name=p.source or "-",
+            date=p.imported_at.strftime("%Y-%m-%d %H:%M"),
+            imported=p.imported,
+        )
+
+    @staticmethod
+    def notice(previous: store_imports.ImportRecord) -> str:
+        """Said before importing (the wizard's check page): what will happen, not what did."""
+        return ngettext(
+            "This file ({name}) was already imported on {date} ({imported} row). It is imported"
+            " again only if you ask for rows already in the database (below).",
+            "This file ({name}) was already imported on {date} ({imported} rows). It is imported"
+            " again only if you ask for rows already in the database (below).",
+            previous.imported,
+        ).format(
+            name=previous.source or "-",
+            date=previous.imported_at.strftime("%Y-%m-%d %H:%M"),
+            imported=previous.imported,
+        )
+
+
 @dataclass
 class ImportPlan:
     """The dry run's result: the report and the rows ready to write."""
@@ -754,6 +799,9 @@ class ImportPlan:
     visits: list[tuple[int, dict]] = field(default_factory=list)  # (line, prepared visit)
     new_channels: list[str] = field(default_factory=list)
     duplicate_lines: set[int] = field(default_factory=set)  # rows duplicating the db
+    fingerprint: str = ""  # Table.fingerprint(): an exact re-import is refused
+    source: str = ""  # the file's name
+    previous: store_imports.ImportRecord | None = None  # when these rows were imported before
 
 
 # --- value helpers (reading only: every value is then judged by the domain rules) ----------------
@@ -812,69 +860,6 @@ def _flag(text: str, field_name: str) -> bool:
     if key in _TRUE:
         return True
     raise ValidationError(field_name, N_("write yes or no (○ or ×, 1 or 0)"))
-
-
-_PREFECTURES = [
-    "北海道",
-    "青森県",
-    "岩手県",
-    "宮城県",
-    "秋田県",
-    "山形県",
-    "福島県",
-    "茨城県",
-    "栃木県",
-    "群馬県",
-    "埼玉県",
-    "千葉県",
-    "東京都",
-    "神奈川県",
-    "新潟県",
-    "富山県",
-    "石川県",
-    "福井県",
-    "山梨県",
-    "長野県",
-    "岐阜県",
-    "静岡県",
-    "愛知県",
-    "三重県",
-    "滋賀県",
-    "京都府",
-    "大阪府",
-    "兵庫県",
-    "奈良県",
-    "和歌山県",
-    "鳥取県",
-    "島根県",
-    "岡山県",
-    "広島県",
-    "山口県",
-    "徳島県",
-    "香川県",
-    "愛媛県",
-    "高知県",
-    "福岡県",
-    "佐賀県",
-    "長崎県",
-    "熊本県",
-    "大分県",
-    "宮崎県",
-    "鹿児島県",
-    "沖縄県",
-]
-_CITY = re.compile(r"^(.+?郡.+?[町村]|.+?市.+?区|.+?[市区町村])")
-
-
-def split_address(text: str) -> tuple[str, str, str]:
-    """ "東京都港区芝公園4-2-8" -> ("東京都", "港区", "芝公園4-2-8"); what is not recognised
-    stays in the street, so prefecture + city + street always gives the text back."""
-    text = (text or "").strip()
-    prefecture = next((p for p in _PREFECTURES if text.startswith(p)), "")
-    rest = text[len(prefecture) :].strip()
-    m = _CITY.match(rest) if prefecture else None
-    city = m.group(1) if m and len(m.group(1)) <= 12 else ""
-    return prefecture, city, rest[len(city) :].strip()
 
 
 def _lost_zero(value: str, digits_ok: Callable[[str], str], lengths: tuple[int, ...]) -> str | None:
@@ -1065,13 +1050,15 @@ def _customer_from(row: _Row, channels: dict[str, int | None]) -> Customer | Non
     c.line_id = row.get("line_id")
     c.postal_code = _postal(row)
     if row.get("address"):
-        pref, city, street = split_address(row.get("address"))
+        # the postal data's one splitter (store/address.py): 四日市市 stays 四日市市
+        pref, city, street, building = address.split_address(row.get("address"), c.postal_code)
         c.prefecture = row.get("prefecture") or pref
         c.city = row.get("city") or city
         c.street = row.get("street") or street
+        c.building = row.get("building") or building
     else:
         c.prefecture, c.city, c.street = row.get("prefecture"), row.get("city"), row.get("street")
-    c.building = row.get("building")
+        c.building = row.get("building")
     if row.get("birthday"):
         b = _attempt(row, "birthday", parse_birthday, row.get("birthday"))
         if b is not None:
@@ -1123,7 +1110,14 @@ def plan_import(
             for i, name in sorted(mapping.items())
         },
     )
-    plan = ImportPlan(kind=kind, report=report)
+    fingerprint = table.fingerprint()
+    plan = ImportPlan(
+        kind=kind,
+        report=report,
+        fingerprint=fingerprint,
+        source=Path(table.source).name,
+        previous=store_imports.find(db, kind, fingerprint),
+    )
     missing = required_fields(kind, mapping)
     if missing:
         raise ImportFileError(
@@ -1428,17 +1422,29 @@ def apply_import(
     *,
     valid_only: bool = False,
     skip_duplicates: bool = False,
+    allow_duplicates: bool = False,
     progress: Progress | None = None,
     check_cancelled: CheckCancelled | None = None,
 ) -> ImportReport:
     """Write the planned rows in ONE transaction. With errors in the plan and not
     ``valid_only``, raise ``ImportRefused`` and write nothing. Any failure while writing (a
-    disk full, a cancel) rolls everything back."""
+    disk full, a cancel) rolls everything back.
+
+    Duplicates are opt-in: a file whose rows were imported before raises ``AlreadyImported``,
+    and visits already in the database (same guest, time and amount) are left out, unless
+    ``allow_duplicates``. Customers that look like ones already registered are imported unless
+    ``skip_duplicates`` (a same name may be another person)."""
     if plan.report.errors and not valid_only:
         raise ImportRefused(plan.report)
+    if not allow_duplicates and plan.fingerprint:
+        previous = store_imports.find(db, plan.kind, plan.fingerprint)
+        if previous is not None:
+            raise AlreadyImported(previous)
     report = dataclasses.replace(plan.report, dry_run=False, errors=list(plan.report.errors))
     from shopcrm.store import customers as store_customers
 
+    if plan.kind == "visits" and not allow_duplicates:
+        skip_duplicates = True
     skip = plan.duplicate_lines if skip_duplicates else set()
     with db.atomic():
         if plan.kind == "customers":
@@ -1462,6 +1468,15 @@ def apply_import(
             )
         if progress:
             progress(report.imported, report.imported)
+        if plan.fingerprint and report.imported:  # a file nothing came from can come again
+            store_imports.record(
+                db,
+                plan.kind,
+                plan.fingerprint,
+                source=plan.source,
+                rows=report.rows,
+                imported=report.imported,
+            )
     report.skipped = report.rows - report.imported
     return report
 
@@ -1534,6 +1549,7 @@ def import_file(
     valid_only: bool = False,
     create_customers: bool = False,
     skip_duplicates: bool = False,
+    allow_duplicates: bool = False,
     encoding: str = "auto",
     overrides: dict[str, str] | None = None,
     progress: Progress | None = None,
@@ -1560,6 +1576,7 @@ def import_file(
         plan,
         valid_only=valid_only,
         skip_duplicates=skip_duplicates,
+        allow_duplicates=allow_duplicates,
         progress=progress,
         check_cancelled=check_cancelled,
     )
@@ -1749,7 +1766,7 @@ def _write_xlsx(path, what, headers, columns, rows, total, progress) -> int:
 
     n = 0
     for n, row in enumerate(rows, start=1):
-        out = []
+        out: list[object] = []
         for i, v in enumerate(row):
             if v is None or v == "":
                 out.append(None)  # no cell at all: smaller file, much faster

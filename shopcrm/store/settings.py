@@ -1,18 +1,50 @@
-"""Shop settings: each declared once (key, type, default, label) and stored in SQLite as JSON.
+"""Shop settings: each declared once, with every attribute, and stored in SQLite as JSON.
+
+A ``Setting`` holds key, type, default, label, and what a value must be: a range and unit for
+numbers, the allowed choices, a normaliser from the domain rules (phone, postal code). ``set``
+enforces the declaration, so the settings dialog (which builds its inputs and ranges from it),
+the command line (``shopcrm settings set``) and a restore all accept the same values. ``get`` and
+``get_all`` never fail on what the file holds: a stored value the declaration refuses (written by
+an older version, by hand, or out of range like ``owner_lock_minutes`` 40000 or a NaN margin) is
+read as the default, with a logged warning, so no stored setting can stop the app from starting.
 
 UI preferences (window geometry, last page) are not here: they live in QSettings (``shopcrm/ui``).
-Add a setting by adding one ``Setting`` to ``SETTINGS``; ``get``/``set`` check key and type.
+Add a setting by adding one ``Setting`` at the end of ``SETTINGS``.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import math
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
-from shopcrm.i18n import N_
+from shopcrm.domain.errors import ValidationError
+from shopcrm.domain.money import CURRENCIES
+from shopcrm.domain.rules import normalize_postal_code, written_phone
+from shopcrm.i18n import N_, _
+
+log = logging.getLogger(__name__)
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+class SettingError(ValidationError):
+    """A value a setting's declaration refuses; ``str()`` names the setting by its label."""
+
+    def __init__(self, spec: Setting, message: str, **params: object):
+        super().__init__(spec.key, message, **params)
+        self.spec = spec
+
+    @property
+    def field_label(self) -> str:
+        return _(self.spec.label)
 
 
 @dataclass(frozen=True)
@@ -22,26 +54,172 @@ class Setting:
     default: Any
     label: str  # N_() msgid; translate with _() when shown
     owner_only: bool = True  # changing it needs the owner PIN
+    minimum: float | None = None  # numbers: the range, inclusive
+    maximum: float | None = None
+    step: float = 1  # the settings dialog's spin-box step
+    unit: str = ""  # shown after the number: "%", "mm" (the same in every language)
+    choices: tuple[str, ...] = ()  # text: the allowed values ("" included when allowed)
+    normalise: Callable[[str], str] | None = None  # a domain rule: normalised text or raises
+
+    def check(self, value: Any) -> Any:
+        """The value as it is stored, or ``SettingError`` saying what is wrong with it.
+
+        ``TypeError`` for a value of the wrong Python type (a programming error)."""
+        if self.type is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, self.type) or (self.type is int and isinstance(value, bool)):
+            raise TypeError(
+                f"setting {self.key} takes {self.type.__name__}, not {type(value).__name__}"
+            )
+        if isinstance(value, int | float):
+            if not math.isfinite(value):
+                raise SettingError(self, N_("must be a number, not {value}"), value=value)
+            low = self.minimum if self.minimum is not None else -math.inf
+            high = self.maximum if self.maximum is not None else math.inf
+            if not low <= value <= high:
+                raise SettingError(
+                    self,
+                    N_("must be from {min} to {max}{unit} (not {value})"),
+                    min=_number(self.minimum),
+                    max=_number(self.maximum),
+                    unit=f" {self.unit}" if self.unit else "",
+                    value=_number(value),
+                )
+        if isinstance(value, str):
+            if self.normalise is not None:
+                try:
+                    value = self.normalise(value)
+                except ValidationError as exc:
+                    raise SettingError(self, exc.msgid, **exc.params) from None
+            if self.choices and value not in self.choices:
+                raise SettingError(
+                    self,
+                    N_("must be one of: {choices}"),
+                    choices=", ".join(c or '""' for c in self.choices),
+                )
+        return value
+
+    def parse(self, text: str) -> Any:
+        """A value typed as text (the command line) -> the checked value."""
+        raw = unicodedata.normalize("NFKC", text or "").strip()
+        if self.type is bool:
+            if raw.lower() not in _TRUE + _FALSE:
+                raise SettingError(self, N_("must be yes or no (1/0, true/false, on/off)"))
+            return self.check(raw.lower() in _TRUE)
+        if self.type is int:
+            try:
+                number: Any = int(raw.replace(",", ""))
+            except ValueError:
+                raise SettingError(self, N_("must be a whole number")) from None
+            return self.check(number)
+        if self.type is float:
+            try:
+                number = float(raw.replace(",", "").removesuffix(self.unit).strip())
+            except ValueError:
+                raise SettingError(self, N_("must be a number, not {value}"), value=text) from None
+            return self.check(number)
+        return self.check(text.strip())
+
+    def describe(self) -> str:
+        """What values it takes, for help and listings: ``1–240``, ``0–100 %``, ``ja | en | ""``."""
+        if self.type in (int, float) and (self.minimum is not None or self.maximum is not None):
+            unit = f" {self.unit}" if self.unit else ""
+            return f"{_number(self.minimum)}–{_number(self.maximum)}{unit}"
+        if self.choices:
+            return " | ".join(c or '""' for c in self.choices)
+        return self.type.__name__
+
+    def read(self, stored: Any) -> Any:
+        """A value as found in the file; the default (and a warning) when it is not allowed."""
+        try:
+            value = stored
+            if self.type is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            return self.check(value)
+        except (TypeError, ValueError) as exc:  # SettingError is a ValueError
+            log.warning(
+                "setting %s: stored value %r is not allowed (%s); using the default %r",
+                self.key,
+                stored,
+                exc,
+                self.default,
+            )
+            return self.default
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
         Setting("shop_name", str, "", N_("Shop name")),  # a new shop is nobody (not the demo)
-        Setting("shop_postal_code", str, "", N_("Shop postal code")),
+        Setting(
+            "shop_postal_code", str, "", N_("Shop postal code"), normalise=normalize_postal_code
+        ),
         Setting("shop_address", str, "", N_("Shop address")),
         Setting("shop_building", str, "", N_("Shop building")),
-        Setting("shop_phone", str, "", N_("Shop phone")),
-        Setting("currency", str, "JPY", N_("Currency")),
-        Setting("language", str, "", N_("Language")),  # "" = follow the system
-        Setting("gross_margin_percent", float, 65.0, N_("Gross margin (%)")),
-        Setting("discount_rate_percent", float, 10.0, N_("Annual discount rate (%)")),
-        Setting("ltv_years", int, 3, N_("Expected relationship (years)")),
-        Setting("regular_min_visits", int, 3, N_("Visits that make a regular")),
-        Setting("print_offset_x_mm", float, 0.0, N_("Printer offset X (mm)"), owner_only=False),
-        Setting("print_offset_y_mm", float, 0.0, N_("Printer offset Y (mm)"), owner_only=False),
+        Setting("shop_phone", str, "", N_("Shop phone"), normalise=written_phone),
+        Setting("currency", str, "JPY", N_("Currency"), choices=tuple(CURRENCIES)),
+        # "" = follow the system
+        Setting("language", str, "", N_("Language"), choices=("", "ja", "en")),
+        Setting(
+            "gross_margin_percent",
+            float,
+            65.0,
+            N_("Gross margin (%)"),
+            minimum=0,
+            maximum=100,
+            unit="%",
+        ),
+        Setting(
+            "discount_rate_percent",
+            float,
+            10.0,
+            N_("Annual discount rate (%)"),
+            minimum=0,
+            maximum=50,
+            step=0.5,
+            unit="%",
+        ),
+        Setting("ltv_years", int, 3, N_("Expected relationship (years)"), minimum=1, maximum=30),
+        Setting(
+            "regular_min_visits", int, 3, N_("Visits that make a regular"), minimum=2, maximum=100
+        ),
+        Setting(
+            "print_offset_x_mm",
+            float,
+            0.0,
+            N_("Printer offset X (mm)"),
+            owner_only=False,
+            minimum=-20,
+            maximum=20,
+            step=0.1,
+            unit="mm",
+        ),
+        Setting(
+            "print_offset_y_mm",
+            float,
+            0.0,
+            N_("Printer offset Y (mm)"),
+            owner_only=False,
+            minimum=-20,
+            maximum=20,
+            step=0.1,
+            unit="mm",
+        ),
         Setting("owner_pin_hash", str, "", N_("Owner PIN")),
-        Setting("owner_lock_minutes", int, 5, N_("Lock owner mode after idle minutes")),
+        Setting(
+            "owner_lock_minutes",
+            int,
+            5,
+            N_("Lock owner mode after idle minutes"),
+            minimum=1,
+            maximum=240,
+        ),
         Setting("owner_pin_offered", bool, False, N_("Owner PIN offered"), owner_only=False),
         Setting("demo", bool, False, N_("Demo database")),
         # visits before this hour count for the day before (an evening past midnight is one visit)
@@ -53,28 +231,34 @@ SETTINGS: dict[str, Setting] = {
 }
 
 
+def _load(key: str, text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        log.warning("setting %s: stored text %r is not JSON; using the default", key, text)
+        return SETTINGS[key].default
+
+
 def get(db: Database, key: str) -> Any:
     spec = SETTINGS[key]
     row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
     if row is None:
         return spec.default
-    return spec.type(json.loads(row[0]))
+    return spec.read(_load(key, row[0]))
 
 
 def get_all(db: Database) -> dict[str, Any]:
-    stored = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM settings")}
+    stored = {k: v for k, v in db.execute("SELECT key, value FROM settings")}
     return {
-        key: spec.type(stored[key]) if key in stored else spec.default
+        key: spec.read(_load(key, stored[key])) if key in stored else spec.default
         for key, spec in SETTINGS.items()
     }
 
 
 def set(db: Database, key: str, value: Any) -> None:
-    spec = SETTINGS[key]
-    if spec.type is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if not isinstance(value, spec.type):
-        raise TypeError(f"setting {key} takes {spec.type.__name__}, not {type(value).__name__}")
+    """Store one setting; ``SettingError`` (a ``ValidationError``) for a value its declaration
+    refuses, ``TypeError`` for a value of the wrong type, ``KeyError`` for an unknown key."""
+    value = SETTINGS[key].check(value)
     with db.atomic():
         db.execute(
             "INSERT INTO settings(key, value) VALUES (?, ?)"
@@ -84,7 +268,8 @@ def set(db: Database, key: str, value: Any) -> None:
 
 
 def set_many(db: Database, values: dict[str, Any]) -> None:
-    """Several settings in one transaction."""
+    """Several settings in one transaction (all checked before any is written)."""
+    checked = {key: SETTINGS[key].check(value) for key, value in values.items()}
     with db.atomic():
-        for key, value in values.items():
+        for key, value in checked.items():
             set(db, key, value)

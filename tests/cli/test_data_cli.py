@@ -4,13 +4,14 @@ info, owner PIN (exit 3 without it), merge/unmerge/erase/export of one customer.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
 
 from shopcrm.cli import cli
 from shopcrm.domain.models import Customer
-from shopcrm.store import customers, open_db
+from shopcrm.store import customers, open_db, settings
 
 CSV = (
     "氏名,電話番号,会員番号,誕生日\n山田,090-1111-2222,A1,S55.3.10\n鈴木,03-1234-5678,A2,\n"
@@ -106,7 +107,7 @@ def test_backup_restore_check_info(db_path, tmp_path, csv_file):
     listing = run(db_path, "backup", "--list")
     assert "pre-restore" in listing.output
     info = json.loads(run(db_path, "info", "--json").output)
-    assert info["customers"] == 2 and info["schema_version"][:4].isdigit()
+    assert info["customers"] == 2 and re.fullmatch(r"\d{4}_\w+", info["schema_version"])
     assert info["backups"] >= 2
 
 
@@ -233,3 +234,68 @@ def test_settings_read_as_a_person_reads_them(db_path, ja):
     assert "gross_margin_percent" in keys
     bad = run(db_path, "--lang", "ja", "settings", "set", "ltv_years", "ten")
     assert bad.exit_code == 2 and "整数" in bad.output and "int" not in bad.output
+
+
+def test_import_reads_an_euc_jp_file_and_offers_the_encoding(db_path, tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_bytes("氏名,電話番号\r\n高橋 一郎,0466-12-3456\r\n".encode("euc-jp"))
+    result = run(db_path, "import", "customers", str(people), "--encoding", "euc-jp", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["imported"] == 1
+    shown = run(db_path, "customers", "list")
+    assert "高橋 一郎" in shown.output and "0466-12-3456" in shown.output
+    help_text = run(db_path, "import", "--help").output
+    assert "euc-jp" in help_text and "iso-2022-jp" in help_text
+
+
+@pytest.mark.parametrize(
+    "key,value,message",
+    [
+        ("gross_margin_percent", "500", "must be from 0 to 100 % (not 500)"),
+        ("gross_margin_percent", "nan", "must be a number"),
+        ("regular_min_visits", "0", "must be from 2 to 100 (not 0)"),
+        ("owner_lock_minutes", "0", "must be from 1 to 240 (not 0)"),
+        ("owner_lock_minutes", "40000", "must be from 1 to 240 (not 40000)"),
+        ("ltv_years", "0", "must be from 1 to 30 (not 0)"),
+        ("print_offset_y_mm", "-25", "must be from -20 to 20 mm (not -25)"),
+        ("shop_phone", "abc", "may contain only digits"),
+        ("shop_postal_code", "123", "must have 7 digits"),
+        ("language", "fr", "must be one of"),
+    ],
+)
+def test_settings_set_refuses_what_the_app_refuses(db_path, key, value, message):
+    before = json.loads(run(db_path, "settings", "--json").output)[key]
+    result = run(db_path, "settings", "set", key, value)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    label = settings.SETTINGS[key].label
+    assert label in result.output  # names the setting
+    assert json.loads(run(db_path, "settings", "--json").output)[key] == before
+
+
+def test_settings_messages_and_listing_in_japanese(db_path):
+    result = run(db_path, "--lang", "ja", "settings", "set", "owner_lock_minutes", "40000")
+    assert result.exit_code == 2
+    assert "1〜240の範囲で入力してください" in result.output
+    listing = run(db_path, "settings", "--keys").output
+    assert "owner_lock_minutes  (1–240)" in listing
+    assert run(db_path, "settings", "set", "shop_phone", "046612 3456").exit_code == 0
+    # Stored and printed as people write it, grouped by the numbering plan.
+    assert json.loads(run(db_path, "settings", "--json").output)["shop_phone"] == "0466-12-3456"
+
+
+def test_importing_the_same_visits_file_twice_is_refused(db_path, tmp_path):
+    db = open_db(db_path)
+    customers.create(db, Customer(name="常連", code="M1"))
+    db.close()
+    path = tmp_path / "来店.csv"
+    path.write_bytes("会員番号,来店日時,金額\r\nM1,2026-11-01 19:00,3000\r\n".encode("cp932"))
+    assert run(db_path, "import", "visits", str(path)).exit_code == 0
+    second = run(db_path, "import", "visits", str(path))
+    assert second.exit_code == 1
+    assert "already imported" in second.output and "--allow-duplicates" in second.output
+    third = run(db_path, "import", "visits", str(path), "--allow-duplicates", "--json")
+    assert third.exit_code == 0 and json.loads(third.output)["imported"] == 1
+    db = open_db(db_path)
+    assert db.execute("SELECT visit_count FROM customers WHERE code = 'M1'").fetchone()[0] == 2
+    db.close()

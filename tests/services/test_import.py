@@ -318,3 +318,118 @@ def test_full_disk_during_import_loses_nothing(db, tmp_path):
     assert "disk is full" in storage_error_message(err.value)
     assert _count(db) == 1
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@pytest.mark.parametrize(
+    "text,city,street",
+    [
+        ("三重県四日市市諏訪町1-5", "四日市市", "諏訪町1-5"),
+        ("広島県廿日市市下平良1-2-3", "廿日市市", "下平良1-2-3"),
+        ("石川県野々市市御経塚2-1", "野々市市", "御経塚2-1"),
+    ],
+)
+def test_import_splits_cities_from_the_postal_data(db, tmp_path, text, city, street):
+    path = _csv(tmp_path, ["氏名,住所", f"市川 一郎,{text}"], "cp932")
+    report = ie.import_file(db, path, "customers")
+    assert report.imported == 1 and not report.errors
+    (guest,) = customers.search(db, "市川")
+    got = customers.get(db, guest.id)
+    assert (got.city, got.street) == (city, street)
+
+
+# JIS X 0208 has no full-width hyphen-minus (U+FF0D): EUC-JP / ISO-2022-JP files type ASCII ones
+GOOD_JIS = [line.replace("－", "-") for line in GOOD]
+
+
+@pytest.mark.parametrize(
+    "encoding,detected",
+    [
+        ("euc-jp", "euc-jp"),
+        ("iso-2022-jp", "iso-2022-jp"),
+        ("utf-16-le", "utf-16-le"),  # UTF-16 without a byte-order mark (Windows tools)
+        ("utf-16-be", "utf-16-be"),
+    ],
+)
+def test_more_japanese_encodings_are_detected(db, tmp_path, encoding, detected):
+    path = _csv(tmp_path, [HEADER, *GOOD_JIS], encoding)
+    table = ie.read_table(path)
+    assert table.encoding == detected
+    assert table.headers[:3] == ["氏名", "フリガナ", "電話番号"]
+    assert not table.unreadable
+    report = ie.import_file(db, path, "customers")
+    assert report.imported == 2 and not report.errors
+    taro = customers.find_by_code(db, "A001")
+    assert taro.name == "山田 太郎" and taro.notes == "冷酒が好き"
+    assert (taro.prefecture, taro.city, taro.street) == ("東京都", "港区", "芝公園4-2-8")
+
+
+def test_a_short_euc_jp_file_is_not_read_as_half_width_katakana(tmp_path):
+    # EUC-JP bytes are often valid cp932 too (as half-width katakana): the better reading wins.
+    path = _csv(tmp_path, ["氏名,電話番号", "山田花子,0312345678"], "euc-jp")
+    table = ie.read_table(path)
+    assert table.encoding == "euc-jp" and table.rows[0][0] == "山田花子"
+
+
+@pytest.mark.parametrize("forced", ["euc-jp", "EUC-JP", "eucjp", "ujis"])
+def test_euc_jp_can_be_chosen(tmp_path, forced):
+    path = _csv(tmp_path, [HEADER, *GOOD_JIS], "euc-jp")
+    assert ie.read_table(path, forced).rows[0][0] == "山田 太郎"
+
+
+@pytest.mark.parametrize("title", ["顧客リスト\t2026年3月", "顧客リスト; 2026年3月", "会員一覧;;"])
+def test_a_title_line_does_not_choose_the_separator(db, tmp_path, title):
+    path = _csv(tmp_path, [title, HEADER, *GOOD], "cp932")
+    table = ie.read_table(path)
+    assert table.headers[0] == "氏名" and len(table.headers) == len(HEADER.split(","))
+    assert table.header_line == 2
+    report = ie.import_file(db, path, "customers")
+    assert report.imported == 2 and not report.errors
+
+
+def test_a_tab_separated_file_with_commas_in_cells(tmp_path):
+    lines = [
+        "氏名\t住所\tメモ",
+        "山田\t東京都港区芝公園4-2-8, 3F\t冷酒, 熱燗",
+        "鈴木\t大阪市北区梅田1-1-1\t",
+    ]
+    table = ie.read_table(_csv(tmp_path, lines, "utf-8"))
+    assert table.headers == ["氏名", "住所", "メモ"]
+    assert table.rows[0] == ["山田", "東京都港区芝公園4-2-8, 3F", "冷酒, 熱燗"]
+
+
+VISITS = ["会員番号,来店日時,金額,人数", "M1,2026-11-01 19:00,3000,2", "M1,2026-11-08 20:00,4500,3"]
+
+
+def test_the_same_visits_file_twice_is_refused(db, tmp_path):
+    a = customers.create(db, Customer(name="A", code="M1"))
+    first = ie.import_file(db, _csv(tmp_path, VISITS, "cp932"), "visits")
+    assert first.imported == 2 and _stats(db, a.id) == (2, 7500)
+    # the same rows again: saved once more by Excel as UTF-8 with BOM under another name
+    again = _csv(tmp_path, VISITS, "utf-8-sig", name="来店 (2).csv")
+    assert ie.plan_import(db, ie.read_table(again), "visits").previous is not None
+    with pytest.raises(ie.AlreadyImported) as err:
+        ie.import_file(db, again, "visits")
+    assert "list.csv" in str(err.value) and "2 rows" in str(err.value)
+    assert _stats(db, a.id) == (2, 7500)  # revenue not doubled
+    i18n.set_language("ja")
+    assert "取り込み済み" in str(err.value)
+    i18n.set_language("en")
+    # duplicates are opt-in
+    report = ie.import_file(db, again, "visits", allow_duplicates=True)
+    assert report.imported == 2 and _stats(db, a.id) == (4, 15000)
+
+
+def test_visits_already_in_the_database_are_left_out_by_default(db, tmp_path):
+    a = customers.create(db, Customer(name="A", code="M1"))
+    visits.record(db, Visit(customer_id=a.id, visited_at=dt.datetime(2026, 11, 1, 19), amount=3000))
+    report = ie.import_file(db, _csv(tmp_path, VISITS), "visits")
+    assert (report.imported, report.skipped) == (1, 1)
+    assert _stats(db, a.id) == (2, 7500)
+
+
+def test_a_changed_file_is_not_a_reimport(db, tmp_path):
+    customers.create(db, Customer(name="A", code="M1"))
+    ie.import_file(db, _csv(tmp_path, VISITS), "visits")
+    more = [*VISITS, "M1,2026-11-15 18:30,2800,1"]
+    report = ie.import_file(db, _csv(tmp_path, more, name="more.csv"), "visits")
+    assert (report.imported, report.skipped) == (1, 2)  # only the new visit

@@ -105,7 +105,8 @@ def test_every_row_is_imported_or_reported(db, tmp_path_factory, rows, encoding,
             ie.apply_import(db, plan)
         assert _count(db) == before  # nothing half-written
         return
-    done = ie.apply_import(db, plan, valid_only=valid_only)
+    # (one database for every example: the same rows may come twice, which is not a re-import)
+    done = ie.apply_import(db, plan, valid_only=valid_only, allow_duplicates=True)
     assert done.imported == report.valid
     assert _count(db) == before + report.valid
     for c in customers.search(db, "", order_by="created", descending=True, limit=report.valid):
@@ -141,7 +142,7 @@ def test_valid_header_with_garbage_body(db, tmp_path_factory, body):
     visits_before = db.execute("SELECT count(*) FROM visits").fetchone()[0]
     try:
         ie.apply_import(db, plan)
-    except ie.ImportRefused:
+    except (ie.ImportRefused, ie.AlreadyImported):  # the same body may come twice (one db)
         assert db.execute("SELECT count(*) FROM visits").fetchone()[0] == visits_before
 
 

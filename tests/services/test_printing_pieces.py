@@ -3,8 +3,6 @@ erasure respected, the settings' shop and offset used, and a mailing recorded pe
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from shopcrm.domain.models import Customer
@@ -12,9 +10,10 @@ from shopcrm.services import campaigns
 from shopcrm.services.printing import pieces as P
 from shopcrm.services.printing.layout import NO_CONSENT
 from shopcrm.store import customers, mailings, settings
+from tests.conftest import TEST_DAY
 from tests.services.pdfcheck import chars, page_texts, qr_codes
 
-TODAY = dt.date(2026, 11, 20)
+TODAY = TEST_DAY  # the suite's day: the code under test reads the clock too (for_customers)
 
 
 @pytest.fixture

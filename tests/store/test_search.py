@@ -134,9 +134,12 @@ def test_filters(db, shop):
     ]
     assert customers.search(db, "なかた", filter="no_consent") == []
     assert customers.count(db, "な", filter="no_consent", today=TODAY) == 2
-    # the regular threshold is a shop setting
-    settings.set(db, "regular_min_visits", 1)
-    assert customers.count(db, filter="regulars", today=TODAY) == 3
+    # the regular threshold is a shop setting (2 at least: one visit makes no regular)
+    _visit(db, shop["hanako"], "2026-06-01 19:00:00")
+    settings.set(db, "regular_min_visits", 2)
+    assert customers.count(db, filter="regulars", today=TODAY) == 2
+    with pytest.raises(settings.SettingError):
+        settings.set(db, "regular_min_visits", 1)
     with pytest.raises(ValueError):
         customers.search(db, filter="vip")
 

@@ -3,6 +3,7 @@ an ``AppContext`` over it, and the real ``MainWindow`` (offscreen)."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -54,6 +55,15 @@ def _birthday(today: dt.date, days: int) -> tuple[int, int]:
     return day.month, day.day
 
 
+def birth_year(year: int, month: int, day: int) -> int:
+    """``year``, or the leap year before it when the birthday is 29 February (on the days the
+    sample's birthdays land there: 2028-01-20, 2028-02-19, 2028-02-29 ...)."""
+    if (month, day) == (2, 29):
+        while not calendar.isleap(year):
+            year -= 1
+    return year
+
+
 def build_shop(db, today: dt.date | None = None) -> Shop:
     """A small shop: a menu, seven guests, past visits, visits today, preferences, an allergy."""
     from shopcrm.domain.models import Customer, MenuCategory, MenuItem, Preference, Visit, VisitItem
@@ -74,8 +84,8 @@ def build_shop(db, today: dt.date | None = None) -> Shop:
     for name, kana, phone, birthday, tags, consent in GUESTS:
         month = day = year = None
         if birthday is not None:
-            year = birthday[0]
             month, day = _birthday(today, birthday[1])
+            year = birth_year(birthday[0], month, day) if birthday[0] else None
         c = customers.create(
             db,
             Customer(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import pytest
@@ -10,9 +9,10 @@ from PySide6.QtCore import Qt
 
 from shopcrm.domain.models import Customer
 from shopcrm.store import customers
+from tests.conftest import TEST_DAY
 from tests.services.pdfcheck import page_texts
 
-TODAY = dt.date.today()
+TODAY = TEST_DAY  # the suite's day (tests/conftest.py): the same at import and in every test
 NEXT_MONTH = TODAY.month % 12 + 1
 
 

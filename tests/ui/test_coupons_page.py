@@ -7,14 +7,14 @@ docs/coupons-dialog-<ja|en>.png: ``python tests/ui/test_coupons_page.py``.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 
 import pytest
 
 from shopcrm.domain.models import Customer
 from shopcrm.store import campaigns, coupons, customers
+from tests.conftest import TEST_DAY
 
-TODAY = dt.date.today()
+TODAY = TEST_DAY  # the suite's day (tests/conftest.py): the same at import and in every test
 NEXT_MONTH = TODAY.month % 12 + 1
 
 

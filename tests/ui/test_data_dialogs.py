@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from shopcrm.domain.models import Customer
 from shopcrm.services import auth
 from shopcrm.store import backup, customers
 
@@ -299,3 +300,42 @@ def test_import_wizard_visits_creating_customers(app_ctx, qtbot, tmp_path):
     assert dialog.report.created_customers == 1
     guest = customers.find_by_code(app_ctx.db, "V1")
     assert guest.name == "新顔 一"
+
+
+def test_import_wizard_refuses_a_visits_file_imported_before(app_ctx, qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from shopcrm.ui.dialogs.import_dialog import ImportDialog
+
+    guest = customers.create(app_ctx.db, Customer(name="常連 一", code="R1"))
+    path = tmp_path / "来店.csv"
+    path.write_text("会員番号,来店日,会計\nR1,2026/11/01,4800\n", encoding="utf-8-sig")
+
+    def through(expect_refusal: bool, allow: bool = False):
+        dialog = ImportDialog(app_ctx, path=path, kind="visits")
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.stack.currentIndex() == dialog.PAGE_MAP, timeout=5000)
+        qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.stack.currentIndex() == dialog.PAGE_CHECK, timeout=5000)
+        assert ("already imported" in dialog.summary.text()) == expect_refusal
+        assert dialog.allow_dups.isEnabled() == expect_refusal and not dialog.allow_dups.isChecked()
+        if allow:  # tick the box from the keyboard (a click can land beside a small box)
+            dialog.allow_dups.setFocus()
+            qtbot.keyClick(dialog.allow_dups, Qt.Key.Key_Space)
+            assert dialog.allow_dups.isChecked()
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.task is None and dialog.run_label.text() != "", timeout=5000)
+        qtbot.waitUntil(lambda: "Importing…" not in dialog.run_label.text(), timeout=5000)
+        return dialog.run_label.text()
+
+    assert "Imported 1 of 1" in through(expect_refusal=False)
+    assert "Nothing was imported" in through(expect_refusal=True)
+    assert _visit_count(app_ctx.db, guest.id) == 1
+    assert "Imported 1 of 1" in through(expect_refusal=True, allow=True)
+    assert _visit_count(app_ctx.db, guest.id) == 2
+
+
+def _visit_count(db, cid):
+    return db.execute("SELECT visit_count FROM customers WHERE id = ?", [cid]).fetchone()[0]

@@ -40,7 +40,7 @@ def test_search_box_has_focus_when_the_app_starts(main_window, qtbot):
 def test_birthdays_this_week_with_the_age_they_turn(page, shop):
     today = dt.date.today()
     rows = texts(page.birthdays)
-    age = today.year - 1985
+    age = today.year - shop.customers["山田 太郎"].birth_year
     assert rows[0] == f"Today  山田 太郎  (turns {age})"
     soon = today + dt.timedelta(days=3)
     assert rows[1].endswith("佐藤 花子")  # no birth year: no age

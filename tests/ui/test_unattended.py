@@ -29,7 +29,7 @@ def test_a_failing_daily_backup_warns_until_a_backup_works(main_window, app_ctx,
     try:
         status = main_window.status_backup
         qtbot.waitUntil(lambda: not status.isHidden(), timeout=5000)
-        assert status.text() == "⚠ バックアップ失敗"
+        assert status.text() == "バックアップ失敗"
         main_window.show_page("today")
         banner = main_window.current_page().backup_warning
         assert banner.isVisible()

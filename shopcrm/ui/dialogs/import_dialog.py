@@ -34,16 +34,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shopcrm.i18n import N_, _, pgettext
+from shopcrm.i18n import _, pgettext
+from shopcrm.services import encodings
 from shopcrm.ui.dialogs.background import run_with_bar
 from shopcrm.ui.dialogs.base import DialogBase
 from shopcrm.ui.tasks import Cancelled
 
-ENCODINGS = (
-    ("auto", N_("Detect automatically")),
-    ("utf-8", "UTF-8"),
-    ("cp932", "Shift_JIS (cp932)"),
-)
+ENCODINGS = encodings.READ_ENCODINGS
 ERROR_BG = QColor("#fde7e9")
 DUP_BG = QColor("#fff4ce")
 WARN_BG = QColor("#e8f1fb")
@@ -184,7 +181,12 @@ class ImportDialog(DialogBase):
         self.all_radio.setChecked(True)
         self.skip_dups = QCheckBox(_("Leave out rows that are already in the database"))
         self.skip_dups.setObjectName("skipDuplicates")
-        for w in (self.all_radio, self.valid_radio, self.skip_dups):
+        # visits already in the database are always left out, unless the user asks (opt-in)
+        self.allow_dups = QCheckBox(
+            _("Import rows that are already in the database again (they count twice)")
+        )
+        self.allow_dups.setObjectName("allowDuplicates")
+        for w in (self.all_radio, self.valid_radio, self.skip_dups, self.allow_dups):
             layout.addWidget(w)
         self.all_radio.toggled.connect(lambda _on: self._update_buttons())
         return page
@@ -274,14 +276,14 @@ class ImportDialog(DialogBase):
         self._update_buttons()
 
     def _failed(self, exc, tb) -> None:
-        from shopcrm.services.importexport import ImportFileError, ImportRefused
+        from shopcrm.services.importexport import AlreadyImported, ImportFileError, ImportRefused
         from shopcrm.store.backup import storage_error_message
         from shopcrm.ui.dialogs.data_dialogs import show_error
 
         if isinstance(exc, Cancelled):
             self.run_label.setText(_("Cancelled: nothing was imported."))
             return
-        if isinstance(exc, ImportRefused):
+        if isinstance(exc, ImportRefused | AlreadyImported):
             self.run_label.setText(str(exc))
             return
         if isinstance(exc, ImportFileError):
@@ -379,7 +381,12 @@ class ImportDialog(DialogBase):
     def _checked(self, plan) -> None:
         self.plan = plan
         report = plan.report
-        self.summary.setText(report.summary())
+        summary = report.summary()
+        if plan.previous is not None:
+            from shopcrm.services.importexport import AlreadyImported
+
+            summary = AlreadyImported.notice(plan.previous) + "\n" + summary
+        self.summary.setText(summary)
         rows = (
             [(e.row, e.column, e.value, e.reason, _("Error"), ERROR_BG) for e in report.errors]
             + [
@@ -408,6 +415,9 @@ class ImportDialog(DialogBase):
                 ).format(valid=report.valid, bad=len(report.error_rows))
             )
         self.skip_dups.setEnabled(bool(plan.duplicate_lines))
+        self.skip_dups.setVisible(plan.kind == "customers")
+        self.allow_dups.setChecked(False)
+        self.allow_dups.setEnabled(bool(plan.duplicate_lines) or plan.previous is not None)
         self._show(self.PAGE_CHECK)
 
     # --- step 3 -> 4: write --------------------------------------------------------------------
@@ -417,6 +427,7 @@ class ImportDialog(DialogBase):
         plan, db_path = self.plan, self.ctx.db_path
         valid_only = self.valid_radio.isChecked()
         skip = self.skip_dups.isChecked()
+        allow = self.allow_dups.isChecked()
 
         def work(task):
             from shopcrm.store.db import connect
@@ -428,6 +439,7 @@ class ImportDialog(DialogBase):
                     plan,
                     valid_only=valid_only,
                     skip_duplicates=skip,
+                    allow_duplicates=allow,
                     progress=lambda d, t: task.progress(d, t, ""),
                     check_cancelled=task.check_cancelled,
                 )

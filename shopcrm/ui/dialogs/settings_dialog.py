@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from shopcrm import i18n
 from shopcrm.i18n import N_, _
+from shopcrm.store.settings import SETTINGS
 from shopcrm.ui.dialogs.base import DialogBase
 from shopcrm.ui.widgets.field_error import FieldError, mark_invalid
 
@@ -41,23 +42,23 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (N_("Owner mode"), ("owner_lock_minutes",)),
 )
 
-# Ranges, steps and units for the numeric settings.
+# Ranges, steps and units for the numeric settings: read from their declarations (one home).
 NUMBER_SPECS: dict[str, tuple[float, float, float, str]] = {
-    "gross_margin_percent": (0, 100, 1, " %"),
-    "discount_rate_percent": (0, 50, 0.5, " %"),
-    "ltv_years": (1, 30, 1, ""),
-    "regular_min_visits": (2, 100, 1, ""),
-    "print_offset_x_mm": (-20, 20, 0.1, " mm"),
-    "print_offset_y_mm": (-20, 20, 0.1, " mm"),
-    "owner_lock_minutes": (1, 240, 1, ""),
+    key: (
+        spec.minimum if spec.minimum is not None else 0,
+        spec.maximum if spec.maximum is not None else 1_000_000,
+        spec.step,
+        f" {spec.unit}" if spec.unit else "",
+    )
+    for key, spec in SETTINGS.items()
+    if spec.type in (int, float)
 }
 
 # (stored value, label): endonyms, so each reads right whatever the current language is.
 LANGUAGE_CHOICES = (("", N_("System language")), ("ja", "日本語"), ("en", "English"))
 
 # Values the domain rules normalise (and reject with a message) before they are stored.
-# The shop phone is kept as written (03-5722-0000, 0467-12-3456): it is printed on every piece.
-NORMALISERS = {"shop_phone": "written_phone", "shop_postal_code": "normalize_postal_code"}
+NORMALISERS = {key for key, spec in SETTINGS.items() if spec.normalise is not None}
 
 
 def _display(key: str, value: str) -> str:
@@ -194,7 +195,7 @@ class SettingsDialog(DialogBase):
             value = self.value(key)
             if key in NORMALISERS:
                 try:
-                    value = getattr(rules, NORMALISERS[key])(value)
+                    value = SETTINGS[key].check(value)
                 except rules.ValidationError as exc:
                     problems[key] = exc.message
                     continue

@@ -11,9 +11,10 @@ of their last 5 visits are offered as favourites in a small prompt that does not
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
-from PySide6.QtCore import QDateTime, QEvent, QSize, Qt, QTimer
+from PySide6.QtCore import QDate, QDateTime, QEvent, QSize, Qt, QTime, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -207,7 +208,12 @@ class VisitDialog(DialogBase):
             panel.addWidget(widget)
         self.guest_panel.hide()
 
-        self.when = QDateTimeEdit(QDateTime.currentDateTime(), self)
+        # Python's clock, as everywhere else (the saved visit and "today" agree)
+        now = dt.datetime.now()
+        self.when = QDateTimeEdit(
+            QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, now.minute, now.second)),
+            self,
+        )
         self.when.setObjectName("visitDateTimeField")
         self.when.setAccessibleName(_("Date and time"))
         self.when.setDisplayFormat("yyyy-MM-dd HH:mm")

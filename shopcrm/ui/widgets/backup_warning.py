@@ -45,7 +45,7 @@ class BackupWarning(QLabel):
                 else ""
             )
         else:
-            self.setText(_("⚠ Backup failed") if problem else "")
+            self.setText(_("Backup failed") if problem else "")  # red bold: no emoji (tofu)
             self.setToolTip(problem)
         self.setAccessibleName(_("Backup warning"))
         self.setVisible(bool(problem))

@@ -1,0 +1,65 @@
+"""``ValidationError`` (bad input in one field) and the labels of the fields it may name.
+
+Its own module so that every domain module that checks input (rules, phone, dates, money) can
+raise it without importing ``rules`` (which imports them).
+"""
+
+from __future__ import annotations
+
+from shopcrm.i18n import N_, _
+
+# Field names a ValidationError may carry, with their labels (shown to the user).
+FIELD_LABELS: dict[str, str] = {
+    "name": N_("Name"),
+    "kana": N_("Reading (kana)"),
+    "phone": N_("Phone"),
+    "email": N_("Email"),
+    "line_id": N_("LINE ID"),
+    "postal_code": N_("Postal code"),
+    "prefecture": N_("Prefecture"),
+    "city": N_("City"),
+    "street": N_("Street"),
+    "building": N_("Building"),
+    "address": N_("Address"),
+    "birthday": N_("Birthday"),
+    "code": N_("Membership code"),
+    "channel": N_("Acquisition channel"),
+    "tags": N_("Tags"),
+    "notes": N_("Notes"),
+    "party_size": N_("Party size"),
+    "amount": N_("Amount"),
+    "visited_at": N_("Date and time"),
+    "items": N_("Items"),
+    "customer": N_("Customer"),
+    "coupon_code": N_("Coupon code"),
+    "price": N_("Price"),
+    "date": N_("Date"),
+    "month": N_("Month"),
+    "from": N_("First day"),
+    "to": N_("Last day"),
+    "as_of": N_("As of"),
+    "honorific": N_("Honorific"),
+}
+
+
+class ValidationError(ValueError):
+    """Bad input in one field; ``str(err)`` is "<field label>: <message>" in the user's language."""
+
+    def __init__(self, field: str, message: str, **params: object):
+        super().__init__(field, message)
+        self.field = field
+        self.msgid = message  # an N_() msgid, may hold {placeholders} filled from params
+        self.params = params
+
+    @property
+    def field_label(self) -> str:
+        label = FIELD_LABELS.get(self.field)
+        return _(label) if label else self.field
+
+    @property
+    def message(self) -> str:
+        text = _(self.msgid)
+        return text.format(**self.params) if self.params else text
+
+    def __str__(self) -> str:
+        return f"{self.field_label}: {self.message}"
