@@ -23,6 +23,7 @@ from matplotlib.ticker import Formatter, FuncFormatter, Locator, MaxNLocator, Pe
 from shopcrm.domain.money import format_man_yen
 from shopcrm.i18n import N_, _, current_language
 from shopcrm.services import analytics as an
+from shopcrm.services import clv
 
 COLORS = {
     "new": "#E8833A",
@@ -831,7 +832,7 @@ def clv_table(result, limit: int | None = None) -> tuple[list[str], list[list[st
         _("Visits next 12 months"),
         _("Spend per visit"),
         _("Predicted value"),
-        _("Next visit due"),
+        _("Next visit"),
     ]
     if result is None or not result.ok:
         return headers, []
@@ -847,7 +848,7 @@ def clv_table(result, limit: int | None = None) -> tuple[list[str], list[list[st
             f"{p.expected_visits_12m:.1f}",
             yen(p.expected_spend),
             yen(p.expected_value),
-            p.next_visit_due or "",
+            clv.next_visit_text(p),
         ]
         for p in preds
     ]
