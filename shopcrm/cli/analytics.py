@@ -106,8 +106,15 @@ def summary_cmd(obj, start, end, dm_days, as_json):
         (_("Repeat rate"), _pct(t["repeat_rate"])),
         (_("Average spend per visit"), f"¥{t['spend_per_visit'] or 0:,}"),
         (_("Average spend per person"), f"¥{t['spend_per_person'] or 0:,}"),
-        (_("LTV (formula)"), f"¥{board.classic_ltv.ltv:,}"),
+        (_("LTV (formula)"), f"¥{board.classic_ltv.headline:,}"),
     ]
+    if board.classic_ltv.ltv_observed is not None:
+        lines.append(
+            (
+                _("LTV assuming {years} years").format(years=board.classic_ltv.years),
+                f"¥{board.classic_ltv.ltv:,}",
+            )
+        )
     echo_fields(lines)
 
 

@@ -26,7 +26,7 @@ def test_summary_json_has_the_measures(db, db_path):
     assert out["totals"]["visits"] == 9 and out["totals"]["revenue"] == 22500
     assert out["repeat_rate"] == 0.5  # Jan..Mar: A 3 days, B 1, C 1, D 2 -> 2 of 4
     assert [m["month"] for m in out["months"]] == ["2026-01", "2026-02", "2026-03"]
-    assert out["classic_ltv"]["ltv"] == 7865
+    assert out["classic_ltv"]["ltv"] == 7866
     # DM response: the welcome DM to A was answered after 14 days, so not within 10 days
     answered = {r["campaign"]: r["responded"] for r in out["dm_response"]}
     assert answered["welcome"] == 1 and out["dm_days"] == 30
