@@ -45,6 +45,7 @@ CHARTS = {
     "channels": N_("Acquisition channels"),
     "campaigns": N_("Coupon campaigns"),
     "clv": N_("Predicted value of the next 12 months"),
+    "model_check": N_("Model check: predicted and actual repeat visits"),
 }
 
 
@@ -780,6 +781,92 @@ def clv_chart(result) -> Figure:
     return fig
 
 
+def model_check_chart(result) -> Figure:
+    """The calibration/holdout test: cumulative repeat visits of the holdout weeks, what
+    happened against what each model (fitted on the weeks before) predicted."""
+    from shopcrm.services import clv_models
+
+    fig = new_figure()
+    ax = fig.add_subplot()
+    _title(ax, "model_check")
+    check = None if result is None else result.check
+    if check is None or not check.done:
+        text = check.message if check is not None else (result.message if result else None)
+        return _empty(fig, ax, text or None)
+    weeks = np.arange(1, check.weeks + 1)
+    (actual,) = ax.plot(
+        weeks,
+        check.actual_cumulative,
+        color=COLORS["line"],
+        linewidth=2.6,
+        label=_("What happened"),
+    )
+    hover(
+        fig,
+        actual,
+        [
+            _("Week {k}: {n} visits so far").format(k=k, n=f"{n:,}")
+            for k, n in zip(weeks.tolist(), check.actual_cumulative, strict=True)
+        ],
+    )
+    for i, row in enumerate(r for r in check.rows if r.ok):
+        name = _(clv_models.MODEL_LABELS[row.kind])
+        chosen = row.kind == check.chosen
+        label = _("{model} (chosen)").format(model=name) if chosen else name
+        (line,) = ax.plot(
+            weeks,
+            row.cumulative,
+            color=PALETTE[i],
+            linewidth=2.0 if chosen else 1.4,
+            linestyle="-" if chosen else "--",
+            label=f"{label}: {row.error * 100:.1f} %",
+        )
+        hover(
+            fig,
+            line,
+            [
+                _("{model}, week {k}: {n} visits predicted").format(model=name, k=k, n=f"{v:,.0f}")
+                for k, v in zip(weeks.tolist(), row.cumulative, strict=True)
+            ],
+        )
+    ax.set_xlabel(
+        _("Weeks after {day} (the models saw only the visits before)").format(
+            day=check.calibration_end.isoformat()
+        )
+    )
+    ax.set_ylabel(_("Repeat visits, cumulative"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
+    ax.set_xlim(0.5, check.weeks + 0.5)
+    ax.set_ylim(bottom=0)
+    _style(ax)
+    legend = ax.legend(
+        fontsize=9, frameon=False, loc="upper left", title=_("Error by group of guests")
+    )
+    legend.get_title().set_fontsize(9)
+    return fig
+
+
+def model_check_table(result) -> tuple[list[str], list[list[str]]]:
+    from shopcrm.services import clv_models
+
+    headers = [_("Model"), _("Predicted visits"), _("Actual visits"), _("Error"), _("Chosen")]
+    check = None if result is None else result.check
+    if check is None:
+        return headers, []
+    rows = []
+    for row in check.rows:
+        rows.append(
+            [
+                _(clv_models.MODEL_LABELS[row.kind]),
+                f"{row.predicted:,.0f}" if row.ok else _("could not be fitted"),
+                f"{check.actual:,}",
+                "—" if row.error is None else f"{row.error * 100:.1f} %",
+                "✓" if row.kind == check.chosen else "",
+            ]
+        )
+    return headers, rows
+
+
 BUILDERS: dict[str, Callable] = {
     "monthly": monthly_chart,
     "second_visit": second_visit_chart,
@@ -797,6 +884,8 @@ def build(name: str, board: an.Dashboard, clv_result=None) -> Figure:
     """The chart called ``name`` (a key of ``CHARTS``)."""
     if name == "clv":
         return clv_chart(clv_result)
+    if name == "model_check":
+        return model_check_chart(clv_result)
     return BUILDERS[name](board)
 
 
@@ -934,6 +1023,8 @@ def table(name: str, board: an.Dashboard, clv_result=None) -> tuple[list[str], l
         return _ltv_table(board.ltv_channels, _)
     if name == "clv":
         return clv_table(clv_result)
+    if name == "model_check":
+        return model_check_table(clv_result)
     attr, cols = TABLES[name]
     rows = getattr(board, attr)
     return [_(title) for title, _f in cols], [[f(r) for _t, f in cols] for r in rows]

@@ -47,7 +47,7 @@ def test_the_month_under_way_is_marked(db):
 def test_predicted_value_histogram_names_its_top_guests_instead_of_clipping_them():
     preds = [
         clv.Prediction(i, "", 1, 1.0, 10.0, 1000, 0.9, 1.0, 3000, v, None)
-        for i, v in enumerate(list(np.linspace(100, 5000, 198)) + [90000, 120000])
+        for i, v in enumerate([*list(np.linspace(100, 5000, 198)), 90000, 120000])
     ]
     result = clv.ClvResult("ok", predictions=preds)
     fig = charts.clv_chart(result)
