@@ -189,6 +189,9 @@ class ShopData:
     margin: float  # gross margin as a fraction
     discount_rate: float  # annual, as a fraction
     ltv_years: int
+    # measures that do not depend on the period (RFM, LTV by channel, the LTV formula), kept
+    # for the next period of the same data
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def as_of_day(self) -> int:
@@ -453,32 +456,37 @@ def monthly(data: ShopData, start: dt.date, end: dt.date) -> list[MonthRow]:
         return []
     n = m1 - m0 + 1
     a, b = _period_days(data, start, end)
+    # a period starting or ending mid-month: its first and last rows count only the period's
+    # days, so the rows add up to the period's totals
+    whole = a == store.day_number(month_start(m0)) and b >= min(
+        store.day_number(month_end(m1)), data.as_of_day
+    )
     v = data.visits
     vm = _months_of_days(v.day) - m0
-    # a period starting mid-month: its first row counts from the first day, so the rows add up
-    # to the period's totals
-    inside = (vm >= 0) & (vm < n) & (v.day >= a) & (v.day <= b)
+    inside = (vm >= 0) & (vm < n)
+    if not whole:
+        inside &= (v.day >= a) & (v.day <= b)
     bills = np.bincount(vm[inside], minlength=n)
     revenue = np.bincount(vm[inside], weights=v.amount[inside], minlength=n)
     guests = np.bincount(vm[inside], weights=v.party[inside], minlength=n)
     dm = _months_of_days(data.d_day)
     first_m = _months_of_days(data.c_first)[data.d_cust]
-    in_days = (data.d_day >= a) & (data.d_day <= b)
-    # distinct (customer, month) pairs of visit days inside the period
-    pair = np.ones(len(dm), dtype=bool)
-    if len(dm):
-        kept = np.flatnonzero(in_days)
-        pair = np.zeros(len(dm), dtype=bool)
-        if len(kept):
-            kd, kc = dm[kept], data.d_cid[kept]
-            first_of = np.ones(len(kept), dtype=bool)
-            first_of[1:] = (kc[1:] != kc[:-1]) | (kd[1:] != kd[:-1])
-            pair[kept[first_of]] = True
-    pm, pf = dm[pair] - m0, first_m[pair]
-    new_here = data.c_first[data.d_cust[pair]] >= a  # first visit ever inside the period
+    if whole:  # whole months (the usual case): every visit day of the months counts
+        pair = np.ones(len(dm), dtype=bool)
+        pair[1:] = (data.d_cid[1:] != data.d_cid[:-1]) | (dm[1:] != dm[:-1])
+        pm, pf = dm[pair] - m0, first_m[pair]
+        new_here = np.ones(len(pm), dtype=bool)
+    else:  # a period starting or ending mid-month: only the visit days inside it
+        kept = np.flatnonzero((data.d_day >= a) & (data.d_day <= b))
+        kd, kc = dm[kept], data.d_cid[kept]
+        first_of = np.ones(len(kept), dtype=bool)
+        first_of[1:] = (kc[1:] != kc[:-1]) | (kd[1:] != kd[:-1])
+        pairs = kept[first_of]
+        pm, pf = dm[pairs] - m0, first_m[pairs]
+        new_here = data.c_first[data.d_cust[pairs]] >= a  # first visit ever inside the period
     ok = (pm >= 0) & (pm < n)
     visiting = np.bincount(pm[ok], minlength=n)
-    new = np.bincount(pm[ok & (pf == dm[pair]) & new_here], minlength=n)
+    new = np.bincount(pm[ok & (pf == pm + m0) & new_here], minlength=n)
     rows = []
     for i in range(n):
         returning = int(visiting[i] - new[i])
@@ -943,7 +951,7 @@ def dm_response(data: ShopData, start: dt.date, end: dt.date, days: int = 30) ->
     return rows
 
 
-def totals(data: ShopData, start: dt.date, end: dt.date) -> dict:
+def totals(data: ShopData, start: dt.date, end: dt.date, months=None) -> dict:
     """Key figures of the period (used by the report and the summary's first block)."""
     a, b = _period_days(data, start, end)
     v = data.visits
@@ -952,7 +960,7 @@ def totals(data: ShopData, start: dt.date, end: dt.date) -> dict:
     inside = (data.d_day >= a) & (data.d_day <= b)
     visiting = _distinct_sorted(data.d_cust[inside])  # visit days are sorted by customer
     new = int(((data.c_first >= a) & (data.c_first <= b)).sum())
-    rows = monthly(data, start, end)
+    rows = monthly(data, start, end) if months is None else months
     return {
         "visits": bills,
         "revenue": revenue,
@@ -976,18 +984,21 @@ def totals(data: ShopData, start: dt.date, end: dt.date) -> dict:
 def dashboard(data: ShopData, start: dt.date, end: dt.date, *, dm_days: int = 30) -> Dashboard:
     """Every measure the dashboard, the summary command and the monthly report show."""
     end = min(end, data.as_of)
-    grid, segs = segments(data)
+    if "fixed" not in data.cache:
+        data.cache["fixed"] = (segments(data), ltv_by_channel(data), classic_ltv(data))
+    (grid, segs), by_channel, formula = data.cache["fixed"]
+    months = monthly(data, start, end)
     return Dashboard(
         start=start,
         end=end,
-        totals=totals(data, start, end),
-        months=monthly(data, start, end),
+        totals=totals(data, start, end, months),
+        months=months,
         second_visit=second_visit_rates(data, start, end),
         repeat_rate=repeat_rate(data, start, end),
         retention=retention(data, start, end),
         ltv_cohorts=ltv_by_cohort(data, start, end),
-        ltv_channels=ltv_by_channel(data),
-        classic_ltv=classic_ltv(data),
+        ltv_channels=by_channel,
+        classic_ltv=formula,
         channels=channels(data, start, end),
         rfm_grid=grid,
         segments=segs,

@@ -653,6 +653,9 @@ def model_check(
     cal_end_day = end - 7 * weeks
     cal_end = store.day_to_date(cal_end_day)
     cal = rft_from_visits(visits, cal_end)
+    idx = clv_models.sample(len(cal.customer_id))
+    if idx is not None:  # a big shop: the same fixed sample of guests for every model
+        cal = Rft(*(getattr(cal, f)[idx] for f in Rft.__dataclass_fields__))
     check = ModelCheck(weeks=weeks, calibration_end=cal_end, customers=len(cal.customer_id))
     if int((cal.x > 0).sum()) < min_repeat:
         check.reason, check.reason_params = CHECK_TOO_SHORT, {"model": _label(DEFAULT_MODEL)}

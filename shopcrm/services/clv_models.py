@@ -165,6 +165,21 @@ def compress(x, t_x, T, weights=None):
     return ux, utx, uT, w
 
 
+FIT_SAMPLE = 10_000  # MBG/NBD and Pareto/NBD are estimated on at most this many guests
+
+
+def sample(n: int, size: int = FIT_SAMPLE, seed: int = 0) -> np.ndarray | None:
+    """Indices of a fixed random sample of ``size`` of ``n`` guests (None: take them all).
+
+    MBG/NBD and Pareto/NBD have no analytic gradient here (Pareto/NBD's hypergeometric terms
+    are slow near z = 1), so on a big shop they are estimated on a sample: 10,000 guests pin the
+    four parameters far more tightly than the model choice needs, and the same seed gives the
+    same fit for the same visits."""
+    if n <= size:
+        return None
+    return np.sort(np.random.default_rng(seed).choice(n, size, replace=False))
+
+
 def fit(kind: str, x, t_x, T, weights=None) -> tuple[tuple[float, ...], float, bool]:
     """Maximum-likelihood parameters of ``kind`` ("mbgnbd" or "pareto"): (params, log-likelihood,
     converged). A fit whose likelihood or parameters are not finite never counts as converged."""
@@ -264,13 +279,18 @@ class VisitModel:
 
 
 def fit_model(kind: str, x, t_x, T) -> tuple[VisitModel, bool]:
-    """Fit ``kind`` by maximum likelihood; the bool says whether it converged to a usable fit."""
+    """Fit ``kind`` by maximum likelihood (MBG/NBD and Pareto/NBD on a fixed sample of a big
+    shop's guests, ``sample``); the bool says whether it converged to a usable fit."""
     if kind == "bgnbd":
         from shopcrm.services import clv
 
         bg, ok = clv.fit_bgnbd(x, t_x, T)
         model = VisitModel("bgnbd", (bg.r, bg.alpha, bg.a, bg.b), bg.log_likelihood)
     else:
+        x, t_x, T = _arrays(x, t_x, T)
+        idx = sample(len(x))
+        if idx is not None:
+            x, t_x, T = x[idx], t_x[idx], T[idx]
         params, ll, ok = fit(kind, x, t_x, T)
         model = VisitModel(kind, params, ll)
     ok = bool(ok and model.log_likelihood is not None and np.isfinite(model.log_likelihood))

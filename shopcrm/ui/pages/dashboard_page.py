@@ -143,6 +143,37 @@ def write_csv(path, headers: list[str], rows: list[list[str]]) -> None:
         writer.writerows(rows)
 
 
+FIT_TABS = ("clv", "model_check")  # the tabs that show the fitted models
+
+
+def fit_models(db_path, shop, key, keys, board, task=None) -> dict:
+    """Worker, second step: fit the models on the visits already read, with their tables and
+    the figures of ``keys`` among ``FIT_TABS``."""
+    from shopcrm.services import charts, clv
+    from shopcrm.store.db import connect
+
+    db = connect(db_path)
+    try:
+        if task:
+            task.progress(1, 2, _("Fitting the predicted-value model…"))
+        result = clv.fit_visits(db, shop.visits, shop.as_of)
+    finally:
+        db.close()
+    if task:
+        task.check_cancelled()
+    risk = clv.at_risk(result)
+    figures = {k: draw_figure(k, board, result) for k in FIT_TABS if k in keys}
+    tables = {"clv": charts.clv_table(result, limit=200)}
+    tables["model_check"] = charts.table("model_check", board, result)
+    return {
+        "clv": result,
+        "at_risk": risk,
+        "fit": (key, result, risk),
+        "figures": figures,
+        "tables": tables,
+    }
+
+
 def fit_key(shop, margin: float, discount: float) -> tuple:
     """What the model fit depends on: the visits' state (count and column sums, so an edited
     amount or a moved visit counts too), the as-of day and the money settings."""
@@ -166,6 +197,7 @@ def compute(
     shop=None,
     fit=None,
     keys=None,
+    with_fit=True,
 ) -> dict:
     """Worker: everything the page shows (measures, model fit, tables, the figures of ``keys``).
 
@@ -203,11 +235,13 @@ def compute(
         )
         if fit is not None and fit[0] == key:
             result, risk = fit[1], fit[2]
-        else:
+        elif with_fit:
             if task:
                 task.progress(1, 4, _("Fitting the predicted-value model…"))
             result = clv.fit_visits(db, shop.visits, as_of)
             risk = clv.at_risk(result)
+        else:  # the page shows the measures first and fits in a second step
+            result, risk = None, []
         channels = store.channel_names(db)  # for the cost entry: the page never reads the db
     finally:
         db.close()
@@ -218,7 +252,8 @@ def compute(
     for tab, _t, show in TABS:
         if task:
             task.check_cancelled()  # a closed page stops its worker between charts
-        if show and (keys is None or tab in keys):
+        needs_fit = tab in FIT_TABS
+        if show and (keys is None or tab in keys) and not (needs_fit and result is None):
             figures[tab] = draw_figure(tab, board, result)
         tables[tab] = charts.table(tab, board, result)
     tables["clv"] = charts.clv_table(result, limit=200)
@@ -226,7 +261,8 @@ def compute(
         "shop": shop,
         "board": board,
         "clv": result,
-        "fit": (key, result, risk),
+        "fit": None if result is None else (key, result, risk),
+        "fit_key": key,
         "at_risk": risk,
         "channels": channels,
         "figures": figures,
@@ -251,6 +287,7 @@ class DashboardPage(QWidget):
 
     loaded = Signal()
     chart_ready = Signal(str)  # a tab's chart is on screen (drawn when the tab is first shown)
+    measures_shown = Signal()  # the period's measures are on screen (the model fit may follow)
 
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
@@ -407,7 +444,7 @@ class DashboardPage(QWidget):
         self.status.setText(_("Calculating…"))
         self.refresh_button.setEnabled(False)
         self._task = self._start(
-            lambda task: compute(db_path, start, end, task, shop, fit, keys),
+            lambda task: compute(db_path, start, end, task, shop, fit, keys, with_fit=False),
             on_done=lambda data: self._on_done(generation, data),
             on_error=lambda exc, tb: self._on_error(generation, exc, tb),
             on_progress=lambda done, total, text: self._on_progress(generation, text),
@@ -463,11 +500,47 @@ class DashboardPage(QWidget):
         self._shop = data["shop"]
         self._fit = data["fit"]
         self._show(data)
+        self.measures_shown.emit()
+        if data["clv"] is None:
+            self._start_fit(generation, data)
+            return
+        self._finish(data)
+
+    def _finish(self, data: dict) -> None:
         board = data["board"]
         self.status.setText(
             _("{start} – {end}").format(start=board.start.isoformat(), end=board.end.isoformat())
         )
         self.loaded.emit()
+
+    def _start_fit(self, generation: int, data: dict) -> None:
+        """Second step: the model fit, while the measures are already on screen."""
+        db_path, shop, key = self.ctx.db_path, data["shop"], data["fit_key"]
+        keys, board = {self.current_tab_key()}, data["board"]
+        self.status.setText(_("Fitting the predicted-value model…"))
+        self.refresh_button.setEnabled(False)
+
+        def done(fitted: dict) -> None:
+            if generation != self._generation or self.data is not data:
+                return
+            self._task = None
+            self.refresh_button.setEnabled(True)
+            data["figures"].update(fitted.pop("figures"))
+            data["tables"].update(fitted.pop("tables"))
+            data.update(fitted)
+            self._fit = data["fit"]
+            for index, (k, title, _s) in enumerate(TABS):
+                if k in FIT_TABS:
+                    self._replace_tab(index, k, title, data)
+            self._ensure_chart(self.current_tab_key())
+            self._finish(data)
+
+        self._task = self._start(
+            lambda task: fit_models(db_path, shop, key, keys, board, task),
+            on_done=done,
+            on_error=lambda exc, tb: self._on_error(generation, exc, tb),
+            on_progress=lambda _d, _t, text: self._on_progress(generation, text),
+        )
 
     # --- showing -----------------------------------------------------------------------------
     def current_tab_key(self) -> str:
@@ -505,18 +578,24 @@ class DashboardPage(QWidget):
         )
         self.charts.clear()
         self.table_views.clear()
-        current = self.tabs.currentIndex()
         for index, (key, title, _show) in enumerate(TABS):
-            page = self._build_tab(key, data)
-            old = self.tabs.widget(index)
-            self.tabs.blockSignals(True)
-            self.tabs.removeTab(index)
-            self.tabs.insertTab(index, page, _(title))
-            self.tabs.setCurrentIndex(current)
-            self.tabs.blockSignals(False)
-            old.deleteLater()
-            self.tab_pages[key] = page
+            self._replace_tab(index, key, title, data)
         self._ensure_chart(self.current_tab_key())
+
+    def _replace_tab(self, index: int, key: str, title: str, data: dict) -> None:
+        """Put a freshly built page for tab ``key`` in place of the old one."""
+        self.charts.pop(key, None)
+        page = self._build_tab(key, data)
+        old = self.tabs.widget(index)
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, page, _(title))
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        if old is not None:
+            old.deleteLater()
+        self.tab_pages[key] = page
 
     def _build_tab(self, key: str, data: dict) -> QWidget:
         """One tab: its chart (or a placeholder until the tab is shown), table, note, exports."""
@@ -574,6 +653,8 @@ class DashboardPage(QWidget):
         show_chart = next(show for k, _t, show in TABS if k == key)
         if not show_chart or self.data is None or self.charts.get(key) is not None:
             return
+        if key in FIT_TABS and self.data["clv"] is None:
+            return  # drawn when the fit is done
         figures = self.data["figures"]
         if key in figures:
             self._place_chart(key, figures[key])
@@ -618,6 +699,8 @@ class DashboardPage(QWidget):
 
         if key == "second_visit":
             return _("Only guests whose 30/60/90 days have passed are counted.")
+        if key in FIT_TABS and data["clv"] is None:
+            return _("Fitting the predicted-value model…")
         if key == "clv":
             result = data["clv"]
             if not result.ok:
