@@ -849,7 +849,13 @@ def model_check_chart(result) -> Figure:
 def model_check_table(result) -> tuple[list[str], list[list[str]]]:
     from shopcrm.services import clv_models
 
-    headers = [_("Model"), _("Predicted visits"), _("Actual visits"), _("Error"), _("Chosen")]
+    headers = [
+        _("Model"),
+        _("Predicted visits"),
+        _("Actual visits"),
+        _("Error by group"),
+        _("Chosen"),
+    ]
     check = None if result is None else result.check
     if check is None:
         return headers, []
