@@ -242,3 +242,25 @@ def test_next_visit_is_a_range_or_overdue_never_a_past_due_date():
             due, until = map(dt.date.fromisoformat, (p.next_visit_due, p.next_visit_until))
             assert as_of < due < until <= horizon
     assert shown > 100 and overdue > 20
+
+
+def test_the_demo_shops_one_visit_guests_of_long_ago_are_not_shown_as_certainly_active(tmp_path):
+    """The defect as the owner met it: on the demo izakaya BG/NBD showed 100 % for every one-visit
+    guest, even those last seen over a year ago. The model chosen by the check does not."""
+    from shopcrm.services import demo
+    from shopcrm.store import open_db
+
+    today = dt.date(2026, 11, 23)
+    db = open_db(tmp_path / "demo.db")
+    demo.fill(db, seed=1, today=today)
+    result = clv.fit_shop(db, as_of=today)
+    db.close()
+    assert result.ok, result.message
+    assert result.check.done and result.model.kind == result.check.chosen
+    once_long_ago = [
+        p for p in result.predictions if p.frequency == 0 and p.age_weeks - p.recency_weeks > 52
+    ]
+    assert len(once_long_ago) > 50
+    assert result.model.kind == "mbgnbd"  # the demo (seed 1): MBG/NBD predicted its weeks best
+    assert max(p.p_alive for p in once_long_ago) < 0.2
+    assert all(p.next_visit_due is None and p.overdue_since is None for p in once_long_ago)
