@@ -37,6 +37,20 @@ def _month(value: str) -> tuple[int, int]:
     return year, month
 
 
+def _not_future(day: dt.date | None, option: str) -> dt.date | None:
+    """A day after today has no visits yet: count up to today instead, and say so (stderr)."""
+    today = dt.date.today()
+    if day is not None and day > today:
+        click.echo(
+            _("{option} {day} is in the future: counting visits up to today ({today}).").format(
+                option=option, day=day.isoformat(), today=today.isoformat()
+            ),
+            err=True,
+        )
+        return today
+    return day
+
+
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
@@ -72,7 +86,9 @@ def summary_cmd(obj, start, end, dm_days, as_json):
     from shopcrm.services import analytics
 
     require_owner(obj)
-    start_d, end_d = _date(start, "from"), _date(end, "to")
+    start_d, end_d = _date(start, "from"), _not_future(_date(end, "to"), "--to")
+    if start_d and start_d > dt.date.today():
+        raise ValidationError("from", N_("The first day is in the future: no visits yet."))
     if start_d and end_d and start_d > end_d:
         raise ValidationError("from", N_("The first day is after the last day."))
     board = analytics.summary(obj.db, start_d, end_d, dm_days=dm_days)
@@ -90,8 +106,15 @@ def summary_cmd(obj, start, end, dm_days, as_json):
         (_("Repeat rate"), _pct(t["repeat_rate"])),
         (_("Average spend per visit"), f"¥{t['spend_per_visit'] or 0:,}"),
         (_("Average spend per person"), f"¥{t['spend_per_person'] or 0:,}"),
-        (_("LTV (formula)"), f"¥{board.classic_ltv.ltv:,}"),
+        (_("LTV (formula)"), f"¥{board.classic_ltv.headline:,}"),
     ]
+    if board.classic_ltv.ltv_observed is not None:
+        lines.append(
+            (
+                _("LTV assuming {years} years").format(years=board.classic_ltv.years),
+                f"¥{board.classic_ltv.ltv:,}",
+            )
+        )
     echo_fields(lines)
 
 
@@ -111,7 +134,7 @@ def clv_cmd(obj, as_of, as_json, limit):
     from shopcrm.services import clv
 
     require_owner(obj)
-    result = clv.fit_shop(obj.db, as_of=_date(as_of, "as_of"))
+    result = clv.fit_shop(obj.db, as_of=_not_future(_date(as_of, "as_of"), "--as-of"))
     if not result.ok:
         click.echo(result.message, err=True)
     if as_json:
@@ -119,17 +142,21 @@ def clv_cmd(obj, as_of, as_json, limit):
         return
     if not result.ok:
         return
-    bg, gg = result.bgnbd, result.gamma_gamma
+    bg, gg, model = result.bgnbd, result.gamma_gamma, result.model
     click.echo(
         f"BG/NBD: r={bg.r:.4g} alpha={bg.alpha:.4g} a={bg.a:.4g} b={bg.b:.4g} ({bg.time_unit})"
     )
+    if model.kind != "bgnbd":
+        named = " ".join(f"{k}={v:.4g}" for k, v in model.named_params().items())
+        click.echo(f"{_(model.label)}: {named} ({bg.time_unit})")
     click.echo(f"Gamma-Gamma: p={gg.p:.4g} q={gg.q:.4g} gamma={gg.gamma:.4g}")
+    click.echo(_("Model check: {text}").format(text=result.check.message))
     top = sorted(result.predictions, key=lambda p: -p.expected_value)[:limit]
     click.echo(_("Guest\tP(active)\tVisits next 12 months\tExpected value\tNext visit due"))
     for p in top:
         click.echo(
             f"{p.name or p.customer_id}\t{p.p_alive:.2f}\t{p.expected_visits_12m:.1f}"
-            f"\t¥{p.expected_value:,}\t{p.next_visit_due}"
+            f"\t¥{p.expected_value:,}\t{clv.next_visit_text(p)}"
         )
 
 

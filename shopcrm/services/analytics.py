@@ -189,6 +189,9 @@ class ShopData:
     margin: float  # gross margin as a fraction
     discount_rate: float  # annual, as a fraction
     ltv_years: int
+    # measures that do not depend on the period (RFM, LTV by channel, the LTV formula), kept
+    # for the next period of the same data
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def as_of_day(self) -> int:
@@ -333,8 +336,25 @@ class ClassicLtv:
     discount_rate: float
     years: int
     annual_profit: int
-    ltv: int
+    ltv: int  # over the set ``years``: an assumption, shown as one
     yearly: list[int]  # discounted profit of each year
+    # from the shop's own data: the share of last year's guests who came again this year,
+    # the expected lifetime it implies (1 / (1 - retention) years, undiscounted) and the LTV it
+    # gives (annual profit x sum of (retention / (1 + d))^t, t = 0, 1, ...); None = no year yet
+    retention: float | None = None
+    expected_years: float | None = None
+    ltv_observed: int | None = None
+    # the same formula over ``horizon_years`` beside what guests first seen at least that long
+    # ago actually brought in gross profit in their first ``horizon_years`` (same discounting)
+    horizon_years: int = 0
+    formula_at_horizon: int | None = None
+    historical_at_horizon: int | None = None
+    historical_customers: int = 0
+
+    @property
+    def headline(self) -> int:
+        """The LTV the dashboard shows: from observed retention where there is a year of it."""
+        return self.ltv if self.ltv_observed is None else self.ltv_observed
 
 
 @dataclass
@@ -435,21 +455,38 @@ def monthly(data: ShopData, start: dt.date, end: dt.date) -> list[MonthRow]:
     if m1 < m0:
         return []
     n = m1 - m0 + 1
+    a, b = _period_days(data, start, end)
+    # a period starting or ending mid-month: its first and last rows count only the period's
+    # days, so the rows add up to the period's totals
+    whole = a == store.day_number(month_start(m0)) and b >= min(
+        store.day_number(month_end(m1)), data.as_of_day
+    )
     v = data.visits
     vm = _months_of_days(v.day) - m0
     inside = (vm >= 0) & (vm < n)
+    if not whole:
+        inside &= (v.day >= a) & (v.day <= b)
     bills = np.bincount(vm[inside], minlength=n)
     revenue = np.bincount(vm[inside], weights=v.amount[inside], minlength=n)
     guests = np.bincount(vm[inside], weights=v.party[inside], minlength=n)
     dm = _months_of_days(data.d_day)
     first_m = _months_of_days(data.c_first)[data.d_cust]
-    # distinct (customer, month) pairs: visit days are sorted by customer and day
-    pair = np.ones(len(dm), dtype=bool)
-    pair[1:] = (data.d_cid[1:] != data.d_cid[:-1]) | (dm[1:] != dm[:-1])
-    pm, pf = dm[pair] - m0, first_m[pair]
+    if whole:  # whole months (the usual case): every visit day of the months counts
+        pair = np.ones(len(dm), dtype=bool)
+        pair[1:] = (data.d_cid[1:] != data.d_cid[:-1]) | (dm[1:] != dm[:-1])
+        pm, pf = dm[pair] - m0, first_m[pair]
+        new_here = np.ones(len(pm), dtype=bool)
+    else:  # a period starting or ending mid-month: only the visit days inside it
+        kept = np.flatnonzero((data.d_day >= a) & (data.d_day <= b))
+        kd, kc = dm[kept], data.d_cid[kept]
+        first_of = np.ones(len(kept), dtype=bool)
+        first_of[1:] = (kc[1:] != kc[:-1]) | (kd[1:] != kd[:-1])
+        pairs = kept[first_of]
+        pm, pf = dm[pairs] - m0, first_m[pairs]
+        new_here = data.c_first[data.d_cust[pairs]] >= a  # first visit ever inside the period
     ok = (pm >= 0) & (pm < n)
     visiting = np.bincount(pm[ok], minlength=n)
-    new = np.bincount(pm[ok & (pf == dm[pair])], minlength=n)
+    new = np.bincount(pm[ok & (pf == pm + m0) & new_here], minlength=n)
     rows = []
     for i in range(n):
         returning = int(visiting[i] - new[i])
@@ -590,27 +627,87 @@ def ltv_by_channel(data: ShopData, max_age: int = 24) -> list[LtvCurve]:
     return _ltv_groups(data, data.c_channel, labels, max_age)
 
 
+def discount_factor(year: int, rate: float) -> float:
+    """The one discounting convention (classic LTV, predicted value, historical LTV): money of
+    the first year (year 0, e.g. the next 12 months) is not discounted, year t by (1 + rate)^t."""
+    return 1.0 / (1.0 + rate) ** year
+
+
+def annual_retention(data: ShopData) -> float | None:
+    """Of the known guests who came in the year before the last 365 days, the share who came
+    again in the last 365 days (None before the shop has two years of visits)."""
+    end = data.as_of_day
+    if not len(data.c_id) or int(data.c_first.min()) > end - 730 + 1:
+        return None
+    prev = (data.d_day > end - 730) & (data.d_day <= end - 365)
+    last = (data.d_day > end - 365) & (data.d_day <= end)
+    n = len(data.c_id)
+    in_prev = np.bincount(data.d_cust[prev], minlength=n) > 0
+    in_last = np.bincount(data.d_cust[last], minlength=n) > 0
+    return _ratio((in_prev & in_last).sum(), in_prev.sum())
+
+
+def historical_ltv(data: ShopData, years: int) -> tuple[int | None, int]:
+    """(gross profit per guest in their first ``years`` years, discounted like the formula;
+    how many guests) over the guests first seen at least ``years`` years before the as-of day."""
+    if years < 1 or not len(data.c_id):
+        return None, 0
+    old = data.c_first + 365 * years <= data.as_of_day
+    if not old.any():
+        return None, 0
+    age_year = (data.d_day - data.c_first[data.d_cust]) // 365
+    sel = old[data.d_cust] & (age_year < years)
+    factor = 1.0 / (1.0 + data.discount_rate) ** age_year[sel]
+    profit = float(np.sum(data.d_amount[sel] * data.margin * factor))
+    return _yen(profit / old.sum()), int(old.sum())
+
+
 def classic_ltv(data: ShopData) -> ClassicLtv:
-    """The textbook formula with its inputs, from the last 365 days of known customers' bills."""
+    """The textbook formula with its inputs, from the last 365 days of known customers' bills.
+
+    The annual profit is computed from the inputs as shown (yen, visits to two decimals), so the
+    sentence that states them multiplies out. Besides the set number of years (an assumption) it
+    gives the LTV implied by the shop's observed yearly retention and, at the same horizon, the
+    historical gross profit of guests old enough to have lived it."""
     v = data.visits
     a = data.as_of_day - 364
     sel = (v.customer_id > 0) & (v.day >= a) & (v.day <= data.as_of_day)
     bills = int(sel.sum())
     revenue = int(v.amount[sel].sum())
     people = _distinct_sorted(v.customer_id[sel])  # visits are sorted by customer
-    spend = revenue / bills if bills else 0.0
-    per_year = bills / people if people else 0.0
+    spend = round(revenue / bills) if bills else 0
+    per_year = round(bills / people, 2) if people else 0.0
     annual = spend * per_year * data.margin
-    yearly = [annual / (1 + data.discount_rate) ** t for t in range(data.ltv_years)]
+    d = data.discount_rate
+    yearly = [annual * discount_factor(t, d) for t in range(data.ltv_years)]
+    retention = annual_retention(data)
+    expected_years = ltv_observed = formula_h = None
+    horizon = 0
+    if len(data.c_id):
+        seen = (data.as_of_day - int(data.c_first.min())) // 365
+        horizon = max(1, min(data.ltv_years, int(seen)))
+    if retention is not None:
+        expected_years = 1.0 / (1.0 - retention) if retention < 1 else None
+        if retention < 1 + d:
+            ltv_observed = round(annual * (1 + d) / (1 + d - retention))
+        formula_h = round(sum(annual * (retention / (1 + d)) ** t for t in range(horizon)))
+    historical, hist_n = historical_ltv(data, horizon)
     return ClassicLtv(
-        spend_per_visit=round(spend),
-        visits_per_year=round(per_year, 2),
+        spend_per_visit=spend,
+        visits_per_year=per_year,
         gross_margin=data.margin,
-        discount_rate=data.discount_rate,
+        discount_rate=d,
         years=data.ltv_years,
         annual_profit=round(annual),
         ltv=round(sum(yearly)),
         yearly=[round(y) for y in yearly],
+        retention=retention,
+        expected_years=expected_years,
+        ltv_observed=ltv_observed,
+        horizon_years=horizon,
+        formula_at_horizon=formula_h,
+        historical_at_horizon=historical,
+        historical_customers=hist_n,
     )
 
 
@@ -854,7 +951,7 @@ def dm_response(data: ShopData, start: dt.date, end: dt.date, days: int = 30) ->
     return rows
 
 
-def totals(data: ShopData, start: dt.date, end: dt.date) -> dict:
+def totals(data: ShopData, start: dt.date, end: dt.date, months=None) -> dict:
     """Key figures of the period (used by the report and the summary's first block)."""
     a, b = _period_days(data, start, end)
     v = data.visits
@@ -863,6 +960,7 @@ def totals(data: ShopData, start: dt.date, end: dt.date) -> dict:
     inside = (data.d_day >= a) & (data.d_day <= b)
     visiting = _distinct_sorted(data.d_cust[inside])  # visit days are sorted by customer
     new = int(((data.c_first >= a) & (data.c_first <= b)).sum())
+    rows = monthly(data, start, end) if months is None else months
     return {
         "visits": bills,
         "revenue": revenue,
@@ -870,7 +968,13 @@ def totals(data: ShopData, start: dt.date, end: dt.date) -> dict:
         "customers": visiting,
         "new_customers": new,
         "returning_customers": visiting - new,
-        "returning_share": _ratio(visiting - new, visiting),
+        # over guest-months, like the monthly bars it sits beside: returning guests of each
+        # month / guests of each month, summed over the period's months
+        "returning_share": _ratio(
+            sum(r.returning_customers for r in rows), sum(r.customers for r in rows)
+        ),
+        "months": len(rows),
+        "anonymous_revenue": int(v.amount[sel & (v.customer_id == 0)].sum()),
         "spend_per_visit": _yen(_ratio(revenue, bills)),
         "spend_per_person": _yen(_ratio(revenue, guests)),
         "repeat_rate": repeat_rate(data, start, end),
@@ -880,18 +984,21 @@ def totals(data: ShopData, start: dt.date, end: dt.date) -> dict:
 def dashboard(data: ShopData, start: dt.date, end: dt.date, *, dm_days: int = 30) -> Dashboard:
     """Every measure the dashboard, the summary command and the monthly report show."""
     end = min(end, data.as_of)
-    grid, segs = segments(data)
+    if "fixed" not in data.cache:
+        data.cache["fixed"] = (segments(data), ltv_by_channel(data), classic_ltv(data))
+    (grid, segs), by_channel, formula = data.cache["fixed"]
+    months = monthly(data, start, end)
     return Dashboard(
         start=start,
         end=end,
-        totals=totals(data, start, end),
-        months=monthly(data, start, end),
+        totals=totals(data, start, end, months),
+        months=months,
         second_visit=second_visit_rates(data, start, end),
         repeat_rate=repeat_rate(data, start, end),
         retention=retention(data, start, end),
         ltv_cohorts=ltv_by_cohort(data, start, end),
-        ltv_channels=ltv_by_channel(data),
-        classic_ltv=classic_ltv(data),
+        ltv_channels=by_channel,
+        classic_ltv=formula,
         channels=channels(data, start, end),
         rfm_grid=grid,
         segments=segs,

@@ -23,6 +23,7 @@ from matplotlib.ticker import Formatter, FuncFormatter, Locator, MaxNLocator, Pe
 from shopcrm.domain.money import format_man_yen
 from shopcrm.i18n import N_, _, current_language
 from shopcrm.services import analytics as an
+from shopcrm.services import clv
 
 COLORS = {
     "new": "#E8833A",
@@ -40,10 +41,11 @@ CHARTS = {
     "ltv_cohort": N_("Cumulative gross profit per guest (by first-visit month)"),
     "ltv_channel": N_("Cumulative gross profit per guest (by channel)"),
     "rfm": N_("RFM map"),
-    "deciles": N_("Revenue by decile"),
+    "deciles": N_("Known guests' revenue by decile"),
     "channels": N_("Acquisition channels"),
     "campaigns": N_("Coupon campaigns"),
     "clv": N_("Predicted value of the next 12 months"),
+    "model_check": N_("Model check: predicted and actual repeat visits"),
 }
 
 
@@ -121,18 +123,58 @@ def pct(value: float | None, digits: int = 0) -> str:
 
 
 def ltv_formula_text(ltv: an.ClassicLtv) -> str:
-    """The classic LTV with its inputs, as one sentence (dashboard and report)."""
-    return _(
-        "LTV (formula): {ltv} = spend per visit {spend} × {visits} visits a year × gross "
-        "margin {margin}, over {years} years discounted {rate} a year."
-    ).format(
-        ltv=yen(ltv.ltv),
-        spend=yen(ltv.spend_per_visit),
-        visits=f"{ltv.visits_per_year:.1f}",
-        margin=pct(ltv.gross_margin),
-        years=ltv.years,
-        rate=pct(ltv.discount_rate),
+    """The LTV with its inputs, in sentences that multiply out (dashboard tooltip and report):
+    the annual profit, the lifetime from the shop's own retention, the set years as an explicit
+    assumption, the historical figure at the same horizon, and the discounting convention."""
+    parts = [
+        _(
+            "LTV: {spend} per visit × {visits} visits a year × gross margin {margin} = "
+            "{annual} a year."
+        ).format(
+            spend=yen(ltv.spend_per_visit),
+            visits=f"{ltv.visits_per_year:.2f}".rstrip("0").rstrip("."),
+            margin=pct(ltv.gross_margin),
+            annual=yen(ltv.annual_profit),
+        )
+    ]
+    if ltv.ltv_observed is not None:
+        parts.append(
+            _(
+                "{retention} of a year's guests come again the next year (about {years} years "
+                "on average): a guest is worth {ltv}."
+            ).format(
+                retention=pct(ltv.retention),
+                years="—" if ltv.expected_years is None else f"{ltv.expected_years:.1f}",
+                ltv=yen(ltv.ltv_observed),
+            )
+        )
+    else:
+        parts.append(_("Not a year of returning guests to measure retention yet."))
+    parts.append(
+        _("Assuming every guest stays {years} years (the setting): {ltv}.").format(
+            years=ltv.years, ltv=yen(ltv.ltv)
+        )
     )
+    if ltv.historical_at_horizon is not None:
+        parts.append(
+            _(
+                "Guests first seen at least {h} years ago brought {historical} each in their "
+                "first {h} years; the retention formula says {formula}."
+            ).format(
+                h=ltv.horizon_years,
+                historical=yen(ltv.historical_at_horizon),
+                formula=yen(ltv.formula_at_horizon),
+            )
+        )
+    parts.append(discount_convention_text(ltv.discount_rate))
+    return " ".join(parts)
+
+
+def discount_convention_text(rate: float) -> str:
+    """The one discounting convention, as the screens state it."""
+    return _(
+        "The first 12 months are not discounted; each later year is discounted {rate} a year."
+    ).format(rate=pct(rate))
 
 
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -301,6 +343,20 @@ def monthly_chart(board: an.Dashboard) -> Figure:
     ax2.set_ylabel(_("Returning share"))
     ax2.spines["top"].set_visible(False)
     handles = [b1, b2, line]
+    last = an.month_index(board.end)
+    if board.end < an.month_end(last) and rows[-1].month == an.month_label(last):
+        # the month still under way: hatched, and says up to which day it counts
+        for bar in (b1[-1], b2[-1]):
+            bar.set_hatch("//")
+            bar.set_alpha(0.55)
+        ax.annotate(
+            _("to {date}").format(date=f"{board.end.month}/{board.end.day}"),
+            (x[-1], ret[-1] + new[-1]),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            fontsize=8,
+        )
     ax.legend(
         handles,
         [h.get_label() for h in handles],
@@ -364,13 +420,31 @@ def second_visit_chart(board: an.Dashboard) -> Figure:
                     share=pct(r.rate[w]),
                 ),
             )
+    # a window that has not passed yet is no rate at all: a hatched, empty slot, not a 0 % bar
+    slots = [
+        j + (i - 1) * width
+        for i, w in enumerate(an.WINDOWS)
+        for j, r in enumerate(rows)
+        if r.rate[w] is None and r.new_customers
+    ]
+    if slots:
+        ax.bar(
+            slots,
+            [1.0] * len(slots),
+            width,
+            color="none",
+            edgecolor="#BBBBBB",
+            hatch="///",
+            linewidth=0,
+            label=_("not yet measurable"),
+        )
     ax.set_ylim(0, 1.0)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_ylabel(_("Came back"))
     ax.set_xlabel(_("Month of the first visit"))
     _month_axis(ax, [r.month for r in rows])
     _style(ax)
-    ax.legend(fontsize=9, ncols=3, frameon=False, loc="upper right")
+    ax.legend(fontsize=9, ncols=4, frameon=False, loc="upper right")
     return fig
 
 
@@ -462,6 +536,17 @@ def _ltv_chart(curves: list[an.LtvCurve], key: str, label_fn: Callable[[str], st
                 for k, v in enumerate(c.values)
             ],
         )
+        if len(curves) > len(PALETTE):  # many lines: each named at its end, in its colour
+            last = max(k for k, v in enumerate(c.values) if v is not None)
+            ax.annotate(
+                label_fn(c.label),
+                (last, c.values[last]),
+                xytext=(3, 0),
+                textcoords="offset points",
+                fontsize=7,
+                color=color,
+                va="center",
+            )
     ax.set_xlabel(_("Months since the first visit"))
     ax.set_ylabel(_("Gross profit per guest"))
     ax.xaxis.set_major_locator(MaxNLocator(12, integer=True))
@@ -547,7 +632,9 @@ def deciles_chart(board: an.Dashboard) -> Figure:
         return _empty(fig, ax)
     x = np.arange(1, 11)
     shares = [r.share or 0.0 for r in rows]
-    bars = ax.bar(x, shares, color=COLORS["returning"], width=0.7, label=_("Share of revenue"))
+    bars = ax.bar(
+        x, shares, color=COLORS["returning"], width=0.7, label=_("Share of known guests' revenue")
+    )
     (line,) = ax.plot(
         x,
         [r.cumulative_share or 0.0 for r in rows],
@@ -576,7 +663,9 @@ def deciles_chart(board: an.Dashboard) -> Figure:
         fig,
         line,
         [
-            _("Top {d}0%: {share} of revenue").format(d=r.decile, share=pct(r.cumulative_share, 1))
+            _("Top {d}0%: {share} of known guests' revenue").format(
+                d=r.decile, share=pct(r.cumulative_share, 1)
+            )
             for r in rows
         ],
     )
@@ -587,6 +676,20 @@ def deciles_chart(board: an.Dashboard) -> Figure:
     ax.set_xlabel(_("Tenth of guests by spend (1 = highest)"))
     _style(ax)
     ax.legend(fontsize=9, frameon=False, loc="center right")
+    anonymous = board.totals.get("anonymous_revenue", 0)
+    if anonymous:
+        ax.text(
+            0.99,
+            0.02,
+            _("Bills without a guest ({amount}) are not in the deciles.").format(
+                amount=yen(anonymous)
+            ),
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color="#555555",
+        )
     return fig
 
 
@@ -647,8 +750,23 @@ def clv_chart(result) -> Figure:
         return _empty(fig, ax, result.message if result is not None and result.reason else None)
     values = np.array([p.expected_value for p in result.predictions], dtype=float)
     top = float(np.quantile(values, 0.99)) or 1.0
-    clipped = np.minimum(values, top)
-    counts, edges, patches = ax.hist(clipped, bins=30, color=COLORS["returning"], edgecolor="white")
+    # the top 1 % are left out of the bars and named, rather than piled into a last bar
+    shown = values[values <= top]
+    above = values[values > top]
+    counts, edges, patches = ax.hist(shown, bins=30, color=COLORS["returning"], edgecolor="white")
+    if len(above):
+        ax.text(
+            0.99,
+            0.97,
+            _("{n} guests above {amount} (up to {highest}) not shown").format(
+                n=len(above), amount=yen(top), highest=yen(above.max())
+            ),
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=8,
+            color="#555555",
+        )
     for n, lo, hi, patch in zip(counts, edges[:-1], edges[1:], patches, strict=True):
         hover(
             fig, patch, _("{n} guests worth {lo} – {hi}").format(n=int(n), lo=yen(lo), hi=yen(hi))
@@ -671,6 +789,98 @@ def clv_chart(result) -> Figure:
     return fig
 
 
+def model_check_chart(result) -> Figure:
+    """The calibration/holdout test: cumulative repeat visits of the holdout weeks, what
+    happened against what each model (fitted on the weeks before) predicted."""
+    from shopcrm.services import clv_models
+
+    fig = new_figure()
+    ax = fig.add_subplot()
+    _title(ax, "model_check")
+    check = None if result is None else result.check
+    if check is None or not check.done:
+        text = check.message if check is not None else (result.message if result else None)
+        return _empty(fig, ax, text or None)
+    weeks = np.arange(1, check.weeks + 1)
+    (actual,) = ax.plot(
+        weeks,
+        check.actual_cumulative,
+        color=COLORS["line"],
+        linewidth=2.6,
+        label=_("What happened"),
+    )
+    hover(
+        fig,
+        actual,
+        [
+            _("Week {k}: {n} visits so far").format(k=k, n=f"{n:,}")
+            for k, n in zip(weeks.tolist(), check.actual_cumulative, strict=True)
+        ],
+    )
+    for i, row in enumerate(r for r in check.rows if r.ok):
+        name = _(clv_models.MODEL_LABELS[row.kind])
+        chosen = row.kind == check.chosen
+        label = _("{model} (chosen)").format(model=name) if chosen else name
+        (line,) = ax.plot(
+            weeks,
+            row.cumulative,
+            color=PALETTE[i],
+            linewidth=2.0 if chosen else 1.4,
+            linestyle="-" if chosen else "--",
+            label=f"{label}: {row.error * 100:.1f} %",
+        )
+        hover(
+            fig,
+            line,
+            [
+                _("{model}, week {k}: {n} visits predicted").format(model=name, k=k, n=f"{v:,.0f}")
+                for k, v in zip(weeks.tolist(), row.cumulative, strict=True)
+            ],
+        )
+    ax.set_xlabel(
+        _("Weeks after {day} (the models saw only the visits before)").format(
+            day=check.calibration_end.isoformat()
+        )
+    )
+    ax.set_ylabel(_("Repeat visits, cumulative"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
+    ax.set_xlim(0.5, check.weeks + 0.5)
+    ax.set_ylim(bottom=0)
+    _style(ax)
+    legend = ax.legend(
+        fontsize=9, frameon=False, loc="upper left", title=_("Error by group of guests")
+    )
+    legend.get_title().set_fontsize(9)
+    return fig
+
+
+def model_check_table(result) -> tuple[list[str], list[list[str]]]:
+    from shopcrm.services import clv_models
+
+    headers = [
+        _("Model"),
+        _("Predicted visits"),
+        _("Actual visits"),
+        _("Error by group"),
+        _("Chosen"),
+    ]
+    check = None if result is None else result.check
+    if check is None:
+        return headers, []
+    rows = []
+    for row in check.rows:
+        rows.append(
+            [
+                _(clv_models.MODEL_LABELS[row.kind]),
+                f"{row.predicted:,.0f}" if row.ok else _("could not be fitted"),
+                f"{check.actual:,}",
+                "—" if row.error is None else f"{row.error * 100:.1f} %",
+                "✓" if row.kind == check.chosen else "",
+            ]
+        )
+    return headers, rows
+
+
 BUILDERS: dict[str, Callable] = {
     "monthly": monthly_chart,
     "second_visit": second_visit_chart,
@@ -688,6 +898,8 @@ def build(name: str, board: an.Dashboard, clv_result=None) -> Figure:
     """The chart called ``name`` (a key of ``CHARTS``)."""
     if name == "clv":
         return clv_chart(clv_result)
+    if name == "model_check":
+        return model_check_chart(clv_result)
     return BUILDERS[name](board)
 
 
@@ -825,6 +1037,8 @@ def table(name: str, board: an.Dashboard, clv_result=None) -> tuple[list[str], l
         return _ltv_table(board.ltv_channels, _)
     if name == "clv":
         return clv_table(clv_result)
+    if name == "model_check":
+        return model_check_table(clv_result)
     attr, cols = TABLES[name]
     rows = getattr(board, attr)
     return [_(title) for title, _f in cols], [[f(r) for _t, f in cols] for r in rows]
@@ -839,7 +1053,7 @@ def clv_table(result, limit: int | None = None) -> tuple[list[str], list[list[st
         _("Visits next 12 months"),
         _("Spend per visit"),
         _("Predicted value"),
-        _("Next visit due"),
+        _("Next visit"),
     ]
     if result is None or not result.ok:
         return headers, []
@@ -855,7 +1069,7 @@ def clv_table(result, limit: int | None = None) -> tuple[list[str], list[list[st
             f"{p.expected_visits_12m:.1f}",
             yen(p.expected_spend),
             yen(p.expected_value),
-            p.next_visit_due or "",
+            clv.next_visit_text(p),
         ]
         for p in preds
     ]

@@ -33,6 +33,7 @@ from scipy import optimize, special
 from sqlite_utils import Database
 
 from shopcrm.i18n import N_, _
+from shopcrm.services import clv_models
 from shopcrm.store import analytics as store
 from shopcrm.store import settings
 
@@ -41,6 +42,11 @@ HORIZON_WEEKS = 52.0
 AT_RISK_P_ALIVE = 0.5
 AT_RISK_VALUE_QUANTILE = 0.75
 AT_RISK_WITHIN_WEEKS = 52.0
+HOLDOUT_WEEKS = 26  # the model check's holdout: the last half year of the shop's history
+MIN_HOLDOUT_WEEKS = 8
+# used when the history is too short to compare the models: unlike BG/NBD it does not call
+# every one-visit guest certainly active
+DEFAULT_MODEL = "mbgnbd"
 
 
 @dataclass(frozen=True)
@@ -162,7 +168,10 @@ def _fit(neg_ll, start, bounds=(-12.0, 12.0)):
         options={"maxiter": 500},
     )
     at_bound = np.any(np.abs(np.abs(res.x) - bounds[1]) < 1e-3)
-    return np.exp(res.x), float(-res.fun), bool(res.success and not at_bound)
+    # an objective that was never finite (log 0 of a ¥0 bill, say) leaves L-BFGS-B at its start
+    # values with "success": that is a failure, never a fit
+    finite = bool(np.isfinite(res.fun) and res.fun < 1e299 and np.all(np.isfinite(res.x)))
+    return np.exp(res.x), float(-res.fun), bool(res.success and finite and not at_bound)
 
 
 _BAD = (1e300, np.zeros(4))
@@ -256,7 +265,8 @@ def gamma_gamma_objective(x, m):
     x, m = np.asarray(x, dtype=float), np.asarray(m, dtype=float)
     scale = float(np.mean(m)) or 1.0
     ms = m / scale
-    log_m, log_x = np.log(ms), np.log(x)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a ¥0 mean: -inf, caught below
+        log_m, log_x = np.log(ms), np.log(x)
 
     def neg_ll(logp):
         p, q, g = np.exp(logp)
@@ -285,8 +295,10 @@ def fit_gamma_gamma(x, m) -> tuple[GammaGamma, bool]:
     params, _ll, ok = _fit(neg_ll, np.array([1.0, 2.0, 1.0]))
     p, q, g = params
     g *= scale
-    full = float(np.sum(gg_log_likelihood((p, q, g), x, m)))
-    return GammaGamma(float(p), float(q), float(g), full), bool(ok and q > 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        full = float(np.sum(gg_log_likelihood((p, q, g), x, m)))
+    ok = bool(ok and q > 1 and np.isfinite(full) and np.all(np.isfinite((p, q, g))))
+    return GammaGamma(float(p), float(q), float(g), full), ok
 
 
 # --- per-customer data and predictions -----------------------------------------------------------
@@ -300,10 +312,17 @@ class Rft:
     x: np.ndarray  # repeat visit days
     t_x: np.ndarray  # weeks from first to last visit day
     T: np.ndarray  # weeks from first visit day to as_of
-    m: np.ndarray  # mean spend of the repeat visit days (0 when x == 0)
+    m: np.ndarray  # mean spend of the repeat visit days with a bill above ¥0 (0 when none)
     first_spend: np.ndarray  # spend of the first visit day
     total: np.ndarray  # all spend
     last_day: np.ndarray
+    # repeat visit days with a bill above ¥0: the spend model's x. A ¥0 day (comped, a free-item
+    # coupon) is a visit for the visit model, but no spend observation: log 0 would wreck the fit
+    x_spend: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.x_spend is None:
+            self.x_spend = self.x.copy()
 
 
 def rft_from_visits(visits: store.VisitArrays, as_of: dt.date) -> Rft:
@@ -312,7 +331,7 @@ def rft_from_visits(visits: store.VisitArrays, as_of: dt.date) -> Rft:
     cid, day, amount = visits.customer_id[keep], visits.day[keep], visits.amount[keep]
     if not len(cid):
         z = np.zeros(0)
-        return Rft(z.astype(np.int64), z, z, z, z, z, z, z.astype(np.int64))
+        return Rft(z.astype(np.int64), z, z, z, z, z, z, z.astype(np.int64), z)
     new_day = np.ones(len(cid), dtype=bool)
     new_day[1:] = (cid[1:] != cid[:-1]) | (day[1:] != day[:-1])
     starts = np.flatnonzero(new_day)
@@ -322,8 +341,12 @@ def rft_from_visits(visits: store.VisitArrays, as_of: dt.date) -> Rft:
     total = np.add.reduceat(d_amt, first_idx).astype(float)
     first_spend = d_amt[first_idx].astype(float)
     x = (n - 1).astype(float)
+    first_flag = np.zeros(len(d_cid), dtype=bool)
+    first_flag[first_idx] = True
+    paid = (d_amt > 0) & ~first_flag
+    x_spend = np.add.reduceat(paid.astype(np.int64), first_idx).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        m = np.where(x > 0, (total - first_spend) / np.maximum(x, 1), 0.0)
+        m = np.where(x_spend > 0, (total - first_spend) / np.maximum(x_spend, 1), 0.0)
     return Rft(
         customer_id=ids,
         x=x,
@@ -333,6 +356,7 @@ def rft_from_visits(visits: store.VisitArrays, as_of: dt.date) -> Rft:
         first_spend=first_spend,
         total=total,
         last_day=last,
+        x_spend=x_spend,
     )
 
 
@@ -348,7 +372,75 @@ class Prediction:
     expected_visits_12m: float
     expected_spend: int  # per visit, yen
     expected_value: int  # gross profit of the next 12 months, yen
-    next_visit_due: str | None  # ISO date
+    # the next visit, only where the model supports it (a returning guest more likely active
+    # than not, due within the year): earliest and latest likely day (ISO), or the day the guest
+    # became overdue (their usual gap since the last visit has passed)
+    next_visit_due: str | None
+    next_visit_until: str | None = None
+    overdue_since: str | None = None
+
+
+@dataclass
+class ModelCheckRow:
+    """One model's prediction of the holdout weeks, fitted on the weeks before them."""
+
+    kind: str
+    ok: bool
+    params: dict[str, float] = field(default_factory=dict)
+    predicted: float = 0.0  # repeat visit days predicted for the holdout, all guests
+    # sum over groups of guests (repeat visits x weeks since the last one) of |predicted -
+    # actual| visit days, as a share of the actual visit days
+    error: float | None = None
+    cumulative: list[float] = field(default_factory=list)  # predicted, by holdout week
+
+
+@dataclass
+class ModelCheck:
+    """Calibration/holdout test: fit on all but the last ``weeks`` weeks, predict them, compare.
+
+    ``chosen`` is the model with the smallest grouped error; ``reason`` says why (a msgid with
+    ``reason_params``)."""
+
+    weeks: int = 0
+    calibration_end: dt.date | None = None
+    customers: int = 0  # guests first seen before the holdout
+    actual: int = 0  # their repeat visit days in the holdout
+    actual_cumulative: list[int] = field(default_factory=list)
+    rows: list[ModelCheckRow] = field(default_factory=list)
+    chosen: str = DEFAULT_MODEL
+    reason: str = ""
+    reason_params: dict = field(default_factory=dict)
+
+    @property
+    def done(self) -> bool:
+        return any(r.ok for r in self.rows)
+
+    @property
+    def message(self) -> str:
+        params = dict(self.reason_params)
+        if "model" in params:
+            params["model"] = _(params["model"])
+        return _(self.reason).format(**params) if self.reason else ""
+
+    def to_json(self) -> dict:
+        return {
+            "weeks": self.weeks,
+            "calibration_end": self.calibration_end.isoformat() if self.calibration_end else None,
+            "customers": self.customers,
+            "actual": self.actual,
+            "chosen": self.chosen,
+            "reason": self.message,
+            "models": [
+                {
+                    "model": r.kind,
+                    "ok": r.ok,
+                    "params": r.params,
+                    "predicted": round(r.predicted, 2),
+                    "error": None if r.error is None else round(r.error, 4),
+                }
+                for r in self.rows
+            ],
+        }
 
 
 @dataclass
@@ -362,6 +454,9 @@ class ClvResult:
     repeat_customers: int = 0
     as_of: dt.date | None = None
     predictions: list[Prediction] = field(default_factory=list)
+    model: clv_models.VisitModel | None = None  # the visit model the predictions use
+    check: ModelCheck | None = None
+    discount_rate: float = 0.0  # the LTV setting: the next 12 months are year one, undiscounted
 
     @property
     def ok(self) -> bool:
@@ -380,6 +475,10 @@ class ClvResult:
             "gamma_gamma": params(self.gamma_gamma, ("p", "q", "gamma")),
             "customers": self.customers,
             "predictions": [p.__dict__ for p in self.predictions],
+            "model": None
+            if self.model is None
+            else {"kind": self.model.kind, "params": self.model.named_params()},
+            "model_check": None if self.check is None else self.check.to_json(),
         }
         if not self.ok:
             out["status"] = self.status
@@ -392,6 +491,59 @@ NOT_ENOUGH = N_(
 )
 NOT_CONVERGED = N_("The model could not be fitted to this shop's visits yet (no stable estimate).")
 NO_SPEND_MODEL = N_("Spend per visit varies too little or too much to model it yet.")
+CHECK_CHOSEN = N_(
+    "{model} predicted the last {weeks} weeks best: {predicted} visits against {actual} that "
+    "happened; by group of guests it was off by {error} of the visits."
+)
+CHECK_TOO_SHORT = N_(
+    "Not enough history to compare the models on past weeks yet; {model} is used until there is."
+)
+CHECK_NONE_FITTED = N_("No model could be fitted to the weeks before the check; {model} is used.")
+
+
+def next_visit_text(p: Prediction) -> str:
+    """The next visit as the owner reads it: a range of days, "overdue since", or nothing."""
+    if p.overdue_since:
+        return _("overdue since {day}").format(day=p.overdue_since)
+    if p.next_visit_due and p.next_visit_until:
+        return _("{first} – {last}").format(first=p.next_visit_due, last=p.next_visit_until)
+    return ""
+
+
+def _typical_next_visit(model, rft, alive, as_of_day: int, horizon_weeks: float):
+    """(due from, due until, overdue since) as day numbers, -1 where not shown.
+
+    Shown only for returning guests (x >= 1) more likely active than not. Overdue: their usual gap
+    (first to last visit / repeat visits) has passed since the last visit. Otherwise the quartiles
+    of the waiting time to the next visit given active: W | alive is Lomax with P(W > w) =
+    ((alpha + T) / (alpha + T + w))^(r + x) (lambda | alive ~ Gamma(r + x, alpha + T)), counted
+    from the as-of day; hidden when the later quartile lies beyond the horizon.
+    """
+    x, T = rft.x, rft.T
+    n = len(x)
+    due_from = np.full(n, -1, dtype=np.int64)
+    due_until = np.full(n, -1, dtype=np.int64)
+    overdue = np.full(n, -1, dtype=np.int64)
+    shown = (x >= 1) & (alive >= 0.5)
+    gap_days = np.where(x >= 1, 7.0 * rft.t_x / np.maximum(x, 1), np.inf)
+    with np.errstate(invalid="ignore"):
+        overdue_day = rft.last_day + np.ceil(np.where(shown, gap_days, 0.0)).astype(np.int64)
+    late = shown & (overdue_day < as_of_day)
+    overdue[late] = overdue_day[late]
+    shape = model.r + x
+    scale = model.alpha + T
+    with np.errstate(over="ignore", invalid="ignore"):
+        w25 = scale * np.expm1(-np.log(0.75) / shape)
+        w75 = scale * np.expm1(-np.log(0.25) / shape)
+    ranged = shown & ~late & np.isfinite(w75) & (w75 <= horizon_weeks)
+    due_from[ranged] = as_of_day + np.maximum(np.round(7 * w25[ranged]), 1).astype(np.int64)
+    due_until[ranged] = as_of_day + np.maximum(np.round(7 * w75[ranged]), 1).astype(np.int64)
+    return due_from, due_until, overdue
+
+
+def _iso_or_none(days: np.ndarray) -> list[str | None]:
+    text = np.datetime_as_string(np.maximum(days, 0).astype("datetime64[D]"), unit="D").tolist()
+    return [t if d >= 0 else None for t, d in zip(text, days.tolist(), strict=True)]
 
 
 def predict(
@@ -401,49 +553,54 @@ def predict(
     margin: float,
     names: dict[int, str] | None = None,
     min_repeat: int = MIN_REPEAT_CUSTOMERS,
+    kind: str = "bgnbd",
+    check: ModelCheck | None = None,
+    discount_rate: float = 0.0,
 ) -> ClvResult:
-    """Fit both models on ``rft`` and predict every customer."""
+    """Fit the visit model ``kind`` (and BG/NBD, whose parameters are always reported) and the
+    spend model on ``rft``, and predict every customer."""
     n = len(rft.customer_id)
     repeat = int((rft.x > 0).sum())
+    common = {
+        "customers": n,
+        "repeat_customers": repeat,
+        "as_of": as_of,
+        "check": check,
+        "discount_rate": discount_rate,
+    }
     if repeat < min_repeat:
-        return ClvResult(
-            "not_enough_data",
-            NOT_ENOUGH,
-            {"n": repeat, "min": min_repeat},
-            customers=n,
-            repeat_customers=repeat,
-            as_of=as_of,
-        )
+        return ClvResult("not_enough_data", NOT_ENOUGH, {"n": repeat, "min": min_repeat}, **common)
     bg, ok = fit_bgnbd(rft.x, rft.t_x, rft.T)
-    if not ok or abs(bg.a - 1.0) < 1e-6:  # the expectations divide by a - 1
-        return ClvResult(
-            "not_enough_data", NOT_CONVERGED, customers=n, repeat_customers=repeat, as_of=as_of
-        )
-    rep = rft.x > 0
-    gg, gg_ok = fit_gamma_gamma(rft.x[rep], rft.m[rep])
+    if kind == "bgnbd":
+        model = clv_models.VisitModel("bgnbd", (bg.r, bg.alpha, bg.a, bg.b), bg.log_likelihood)
+        ok = ok and model.usable()
+    else:
+        model, ok = clv_models.fit_model(kind, rft.x, rft.t_x, rft.T)
+    if not ok:
+        return ClvResult("not_enough_data", NOT_CONVERGED, **common)
+    rep = rft.x_spend > 0
+    if int(rep.sum()) < 2:
+        return ClvResult("not_enough_data", NO_SPEND_MODEL, bgnbd=bg, **common)
+    gg, gg_ok = fit_gamma_gamma(rft.x_spend[rep], rft.m[rep])
     if not gg_ok:
-        return ClvResult(
-            "not_enough_data",
-            NO_SPEND_MODEL,
-            bgnbd=bg,
-            customers=n,
-            repeat_customers=repeat,
-            as_of=as_of,
-        )
-    params = (bg.r, bg.alpha, bg.a, bg.b)
-    alive = p_alive(params, rft.x, rft.t_x, rft.T)
-    visits = conditional_expected(params, HORIZON_WEEKS, rft.x, rft.t_x, rft.T)
+        return ClvResult("not_enough_data", NO_SPEND_MODEL, bgnbd=bg, **common)
+    alive = model.p_alive(rft.x, rft.t_x, rft.T)
+    visits = model.conditional_expected(HORIZON_WEEKS, rft.x, rft.t_x, rft.T)
     spend = np.where(
         rep,
-        gg_expected_spend((gg.p, gg.q, gg.gamma), np.maximum(rft.x, 1), np.maximum(rft.m, 1e-9)),
+        gg_expected_spend(
+            (gg.p, gg.q, gg.gamma), np.maximum(rft.x_spend, 1), np.maximum(rft.m, 1e-9)
+        ),
         gg.p * gg.gamma / (gg.q - 1),
     )
     value = visits * spend * margin
-    interval_days = 7.0 * (bg.alpha + rft.T) / (bg.r + rft.x)
-    due = rft.last_day + np.round(interval_days).astype(np.int64)
+    if not (np.all(np.isfinite(alive)) and np.all(np.isfinite(value))):
+        return ClvResult("not_enough_data", NOT_CONVERGED, bgnbd=bg, **common)
+    due_from, due_until, overdue = _typical_next_visit(
+        model, rft, alive, store.day_number(as_of), HORIZON_WEEKS
+    )
     names = names or {}
     # whole columns first (numpy), then one plain-Python pass: fast for 50,000 guests
-    due_text = np.datetime_as_string(due.astype("datetime64[D]"), unit="D").tolist()
     ids = rft.customer_id.tolist()
     columns = zip(
         ids,
@@ -455,19 +612,120 @@ def predict(
         np.round(visits, 3).tolist(),
         np.round(spend).astype(np.int64).tolist(),
         np.round(value).astype(np.int64).tolist(),
-        due_text,
+        _iso_or_none(due_from),
+        _iso_or_none(due_until),
+        _iso_or_none(overdue),
         strict=True,
     )
     preds = [Prediction(cid, names.get(cid, ""), *rest) for cid, *rest in columns]
-    return ClvResult(
-        "ok",
-        bgnbd=bg,
-        gamma_gamma=gg,
-        customers=n,
-        repeat_customers=repeat,
-        as_of=as_of,
-        predictions=preds,
-    )
+    return ClvResult("ok", bgnbd=bg, gamma_gamma=gg, predictions=preds, model=model, **common)
+
+
+# --- model choice by a calibration/holdout test ------------------------------------------------
+
+
+def holdout_weeks_for(span_weeks: float) -> int:
+    """The holdout's length: HOLDOUT_WEEKS, or a third of a shorter history (0 = too short)."""
+    weeks = int(min(HOLDOUT_WEEKS, span_weeks // 3))
+    return weeks if weeks >= MIN_HOLDOUT_WEEKS else 0
+
+
+def model_check(
+    visits: store.VisitArrays,
+    as_of: dt.date,
+    *,
+    weeks: int | None = None,
+    kinds=clv_models.KINDS,
+    min_repeat: int = MIN_REPEAT_CUSTOMERS,
+) -> ModelCheck:
+    """Fit each model on the visits up to ``weeks`` weeks before ``as_of``, predict the guests'
+    repeat visit days of those weeks and compare with what happened; choose the model with the
+    smallest error summed over groups of similar guests (``ModelCheckRow.error``)."""
+    end = store.day_number(as_of)
+    known = visits.customer_id > 0
+    if not known.any():
+        return ModelCheck(reason=CHECK_TOO_SHORT, reason_params={"model": _label(DEFAULT_MODEL)})
+    first_day = int(visits.day[known & (visits.day <= end)].min()) if known.any() else end
+    if weeks is None:
+        weeks = holdout_weeks_for((end - first_day) / 7.0)
+    if not weeks:
+        return ModelCheck(reason=CHECK_TOO_SHORT, reason_params={"model": _label(DEFAULT_MODEL)})
+    cal_end_day = end - 7 * weeks
+    cal_end = store.day_to_date(cal_end_day)
+    cal = rft_from_visits(visits, cal_end)
+    idx = clv_models.sample(len(cal.customer_id))
+    if idx is not None:  # a big shop: the same fixed sample of guests for every model
+        cal = Rft(*(getattr(cal, f)[idx] for f in Rft.__dataclass_fields__))
+    check = ModelCheck(weeks=weeks, calibration_end=cal_end, customers=len(cal.customer_id))
+    if int((cal.x > 0).sum()) < min_repeat:
+        check.reason, check.reason_params = CHECK_TOO_SHORT, {"model": _label(DEFAULT_MODEL)}
+        return check
+    # actual repeat visit days in (cal_end, end] of the guests first seen by cal_end
+    sel = known & (visits.day > cal_end_day) & (visits.day <= end)
+    cid, day = visits.customer_id[sel], visits.day[sel]
+    pos = np.searchsorted(cal.customer_id, cid)
+    pos = np.clip(pos, 0, max(len(cal.customer_id) - 1, 0))
+    mine = cal.customer_id[pos] == cid
+    cid, day, pos = cid[mine], day[mine], pos[mine]
+    new_day = np.ones(len(cid), dtype=bool)
+    new_day[1:] = (cid[1:] != cid[:-1]) | (day[1:] != day[:-1])
+    cid, day, pos = cid[new_day], day[new_day], pos[new_day]
+    actual = np.bincount(pos, minlength=len(cal.customer_id)).astype(float)
+    week_of = np.minimum((day - cal_end_day - 1) // 7, weeks - 1)
+    check.actual = int(actual.sum())
+    check.actual_cumulative = np.cumsum(np.bincount(week_of, minlength=weeks)).tolist()
+    ux, utx, uT, w = clv_models.compress(cal.x, cal.t_x, cal.T)
+    # guests grouped by repeat visits and weeks since the last visit: a model's misfit shows in
+    # whole groups (one-visit guests of long ago, regulars gone quiet), a guest's own visits are
+    # mostly chance
+    x_group = np.searchsorted(np.array([1, 2, 3, 5, 10]), cal.x, side="right")
+    quiet = cal.T - cal.t_x
+    q_group = np.searchsorted(np.array([4.0, 13.0, 26.0, 52.0]), quiet, side="right")
+    group = x_group * 5 + q_group
+    n_groups = 30
+    key_inverse = None
+    best = None
+    for kind in kinds:
+        model, ok = clv_models.fit_model(kind, cal.x, cal.t_x, cal.T)
+        row = ModelCheckRow(kind, ok, model.named_params() if ok else {})
+        if ok:
+            if key_inverse is None:
+                key = np.stack([cal.x, cal.t_x, cal.T], axis=1)
+                _u, key_inverse = np.unique(key, axis=0, return_inverse=True)
+                key_inverse = key_inverse.ravel()
+            cumulative = [
+                float(np.dot(w, model.conditional_expected(float(k), ux, utx, uT)))
+                for k in range(1, weeks + 1)
+            ]
+            pred = model.conditional_expected(float(weeks), ux, utx, uT)[key_inverse]
+            if np.all(np.isfinite(pred)) and np.all(np.isfinite(cumulative)):
+                row.predicted = cumulative[-1]
+                row.cumulative = cumulative
+                by_group = np.bincount(group, weights=pred - actual, minlength=n_groups)
+                row.error = float(np.abs(by_group).sum() / max(check.actual, 1))
+                if best is None or row.error < best.error:
+                    best = row
+            else:
+                row.ok, row.params = False, {}
+        check.rows.append(row)
+    if best is None:
+        check.reason, check.reason_params = CHECK_NONE_FITTED, {"model": _label(DEFAULT_MODEL)}
+        return check
+    check.chosen = best.kind
+    check.reason = CHECK_CHOSEN
+    check.reason_params = {
+        "model": _label(best.kind),
+        "weeks": weeks,
+        "predicted": f"{best.predicted:,.0f}",
+        "actual": f"{check.actual:,}",
+        "error": f"{best.error * 100:.1f} %",
+    }
+    return check
+
+
+def _label(kind: str) -> str:
+    """The model's name as a msgid (``ModelCheck.message`` translates it)."""
+    return clv_models.MODEL_LABELS[kind]
 
 
 def fit_shop(db: Database, *, as_of: dt.date | None = None, with_names: bool = True) -> ClvResult:
@@ -479,11 +737,23 @@ def fit_shop(db: Database, *, as_of: dt.date | None = None, with_names: bool = T
 def fit_visits(
     db: Database, visits: store.VisitArrays, as_of: dt.date, *, with_names: bool = True
 ) -> ClvResult:
-    """Like ``fit_shop`` on visits already read (the dashboard reads them once for everything)."""
+    """Like ``fit_shop`` on visits already read (the dashboard reads them once for everything):
+    the model check on the shop's own history chooses the visit model, then it is fitted on
+    every visit up to ``as_of``."""
     rft = rft_from_visits(visits, as_of)
     margin = settings.get(db, "gross_margin_percent") / 100.0
+    discount = settings.get(db, "discount_rate_percent") / 100.0
     names = store.customer_names(db, rft.customer_id.tolist()) if with_names else None
-    return predict(rft, as_of=as_of, margin=margin, names=names)
+    check = model_check(visits, as_of)
+    return predict(
+        rft,
+        as_of=as_of,
+        margin=margin,
+        names=names,
+        kind=check.chosen,
+        check=check,
+        discount_rate=discount,
+    )
 
 
 # --- at risk and win-back ------------------------------------------------------------------------
@@ -563,3 +833,53 @@ def simulate_gamma_gamma(
     p, q, g = params
     nu = rng.gamma(q, 1.0 / g, size=len(x))
     return rng.gamma(p * x, 1.0 / nu) / x
+
+
+def simulate_visits(
+    rng: np.random.Generator,
+    kind: str,
+    n: int,
+    params: tuple[float, float, float, float],
+    *,
+    first_day: np.ndarray,
+    end_day: int,
+    spend: tuple[float, float, float] = (6.0, 3.5, 15000.0),
+) -> store.VisitArrays:
+    """A shop whose guests follow ``kind``'s story ("bgnbd", "mbgnbd", "pareto"; time in weeks),
+    as visit arrays (one bill per visit day, amounts from Gamma-Gamma ``spend``): for the model
+    check's tests, where the true model is known."""
+    first_day = np.broadcast_to(np.asarray(first_day, dtype=np.int64), (n,))
+    horizon = (end_day - first_day) / 7.0
+    r, alpha, c, d = params
+    lam = rng.gamma(r, 1.0 / alpha, size=n)
+    if kind == "pareto":
+        mu = rng.gamma(c, 1.0 / d, size=n)
+        life = np.minimum(rng.exponential(1.0 / mu), horizon)
+    else:
+        p = rng.beta(c, d, size=n)
+        life = horizon.copy()
+    sp, sq, sg = spend
+    nu = rng.gamma(sq, 1.0 / sg, size=n)
+    cids, days, amounts = [], [], []
+    for i in range(n):
+        t, times = 0.0, [0.0]
+        alive = not (kind == "mbgnbd" and rng.random() < p[i])
+        while alive:
+            t += rng.exponential(1.0 / lam[i])
+            if t > life[i]:
+                break
+            times.append(t)
+            if kind != "pareto" and rng.random() < p[i]:
+                break
+        day = np.unique(first_day[i] + np.floor(np.asarray(times) * 7.0).astype(np.int64))
+        day = day[day <= end_day]
+        cids.append(np.full(len(day), i + 1, dtype=np.int64))
+        days.append(day)
+        amounts.append(np.maximum(np.round(rng.gamma(sp, 1.0 / nu[i], size=len(day))), 1))
+    cid = np.concatenate(cids)
+    return store.VisitArrays(
+        cid,
+        np.concatenate(days),
+        np.concatenate(amounts).astype(np.int64),
+        np.ones(len(cid), dtype=np.int64),
+    )

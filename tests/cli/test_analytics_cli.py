@@ -26,7 +26,7 @@ def test_summary_json_has_the_measures(db, db_path):
     assert out["totals"]["visits"] == 9 and out["totals"]["revenue"] == 22500
     assert out["repeat_rate"] == 0.5  # Jan..Mar: A 3 days, B 1, C 1, D 2 -> 2 of 4
     assert [m["month"] for m in out["months"]] == ["2026-01", "2026-02", "2026-03"]
-    assert out["classic_ltv"]["ltv"] == 7865
+    assert out["classic_ltv"]["ltv"] == 7866
     # DM response: the welcome DM to A was answered after 14 days, so not within 10 days
     answered = {r["campaign"]: r["responded"] for r in out["dm_response"]}
     assert answered["welcome"] == 1 and out["dm_days"] == 30
@@ -71,7 +71,15 @@ def test_clv_json_exact_shape(db, db_path):
     result = run(db_path, "analytics", "clv", "--as-of", "2026-11-30", "--json")
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
-    assert list(out) == ["bgnbd", "gamma_gamma", "customers", "predictions"]
+    assert list(out) == [
+        "bgnbd",
+        "gamma_gamma",
+        "customers",
+        "predictions",
+        "model",
+        "model_check",
+    ]
+    assert out["model"]["kind"] == out["model_check"]["chosen"]
     assert list(out["bgnbd"]) == ["r", "alpha", "a", "b", "time_unit", "log_likelihood"]
     assert list(out["gamma_gamma"]) == ["p", "q", "gamma"]
     assert out["customers"] == len(out["predictions"]) == 400
@@ -168,3 +176,24 @@ def test_every_analytics_error_field_has_a_label():
                     fields.add(node.args[1].value)
     assert {"from", "to", "as_of", "month", "channel", "amount"} <= fields
     assert fields <= set(FIELD_LABELS), fields - set(FIELD_LABELS)
+
+
+def test_future_dates_are_clamped_to_today_with_a_message(db, db_path):
+    import datetime as dt
+
+    build_hand_shop(db)
+    today = dt.date.today()
+    future = (today + dt.timedelta(days=400)).isoformat()
+    result = run(db_path, "analytics", "summary", "--from", "2026-01-01", "--to", future, "--json")
+    assert result.exit_code == 0, result.output
+    assert f"--to {future} is in the future: counting visits up to today" in result.stderr
+    assert json.loads(result.stdout)["end"] == today.isoformat()
+    # a first day after today has nothing to count: refused, naming the field
+    ahead = run(db_path, "analytics", "summary", "--from", future)
+    assert ahead.exit_code == 2 and "First day: The first day is in the future" in ahead.output
+    clv_run = run(db_path, "analytics", "clv", "--as-of", future, "--json")
+    assert f"--as-of {future} is in the future" in clv_run.stderr
+    ja = CliRunner().invoke(
+        cli, ["--db", str(db_path), "--lang", "ja", "analytics", "summary", "--to", future]
+    )
+    assert "未来" in ja.stderr

@@ -214,14 +214,18 @@ def test_classic_ltv_shows_its_inputs(shop):
     _db, _cust, data = shop
     ltv = an.classic_ltv(data)
     # last 365 days, known customers: 9 bills, ¥23,000, 4 customers
-    # spend 23000/9 = 2555.6; visits/year 9/4 = 2.25; annual profit 2555.6*2.25*0.5 = 2875
-    # LTV = 2875 + 2875/1.1 + 2875/1.21 = 2875 + 2613.6 + 2376.0 = 7864.7
+    # spend 23000/9 = ¥2,556 (as shown); visits/year 9/4 = 2.25; annual profit from the shown
+    # inputs, so the sentence multiplies out: 2556 * 2.25 * 0.5 = 2875.5
+    # LTV = 2875.5 + 2875.5/1.1 + 2875.5/1.21 = 2875.5 + 2614.1 + 2376.4 = 7866.0
     assert ltv.spend_per_visit == 2556
     assert ltv.visits_per_year == 2.25
     assert (ltv.gross_margin, ltv.discount_rate, ltv.years) == (0.5, 0.1, 3)
-    assert ltv.annual_profit == 2875
-    assert ltv.yearly == [2875, 2614, 2376]
-    assert ltv.ltv == 7865
+    assert ltv.annual_profit == 2876
+    assert ltv.yearly == [2876, 2614, 2376]
+    assert ltv.ltv == 7866
+    # no year of retention yet (the shop is younger than two years): the set years are all
+    # there is, and the headline says so by being the assumption
+    assert ltv.retention is None and ltv.ltv_observed is None and ltv.headline == 7866
 
 
 def test_channels_cost_per_customer_and_ltv_to_cost(db):

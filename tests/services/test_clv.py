@@ -177,9 +177,16 @@ def test_fit_shop_predicts_every_guest(db):
     p = result.predictions[0]
     assert 0 <= p.p_alive <= 1 and p.expected_visits_12m >= 0 and p.expected_value >= 0
     assert p.name.startswith("guest")
-    assert dt.date.fromisoformat(p.next_visit_due) > dt.date(2025, 1, 1)
+    # a next visit is shown as a range from the as-of day on, or as "overdue since" a past day
+    for q in preds_with_dates(result):
+        if q.overdue_since:
+            assert dt.date.fromisoformat(q.overdue_since) <= as_of and not q.next_visit_due
+        else:
+            due, until = map(dt.date.fromisoformat, (q.next_visit_due, q.next_visit_until))
+            assert as_of < due <= until <= as_of + dt.timedelta(weeks=52)
+    assert preds_with_dates(result)
     out = result.to_json()
-    assert set(out) == {"bgnbd", "gamma_gamma", "customers", "predictions"}
+    assert set(out) == {"bgnbd", "gamma_gamma", "model", "model_check", "customers", "predictions"}
     assert set(out["bgnbd"]) == {"r", "alpha", "a", "b", "time_unit", "log_likelihood"}
     assert out["bgnbd"]["time_unit"] == "weeks"
     # value = visits x spend x margin (65 %)
@@ -189,6 +196,10 @@ def test_fit_shop_predicts_every_guest(db):
     recent = [q.p_alive for q in preds if q.frequency >= 3 and q.age_weeks - q.recency_weeks < 4]
     gone = [q.p_alive for q in preds if q.frequency >= 3 and q.age_weeks - q.recency_weeks > 30]
     assert recent and gone and np.mean(recent) > np.mean(gone)
+
+
+def preds_with_dates(result):
+    return [q for q in result.predictions if q.next_visit_due or q.overdue_since]
 
 
 def test_fit_uses_visits_up_to_the_as_of_day_only(db):

@@ -74,7 +74,24 @@ def test_the_window_stays_responsive_while_computing(dash_ctx, qtbot):
     assert len(ticks) >= 3
 
 
-def test_figures_tables_and_hover(page):
+def show_tab(page, qtbot, key: str):
+    """Click the tab's title, as the owner does, and wait for its chart to be drawn."""
+    from PySide6.QtCore import Qt
+
+    from shopcrm.ui.pages.dashboard_page import TABS
+
+    index = [k for k, _t, _s in TABS].index(key)
+    bar = page.tabs.tabBar()
+    if page.charts.get(key) is None:
+        with qtbot.waitSignal(page.chart_ready, timeout=60000):
+            qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    else:
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    assert page.tabs.currentIndex() == index
+    return page.charts[key]
+
+
+def test_figures_tables_and_hover(page, qtbot):
     from shopcrm.services import charts
     from shopcrm.ui.pages.dashboard_page import TABS
 
@@ -88,8 +105,9 @@ def test_figures_tables_and_hover(page):
     said = monthly.hover_text_at((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)
     assert said == text and "guests" in said
     assert monthly.hover_text_at(1, 1) == ""
-    # heatmap cells say their share
-    retention = page.charts["retention"]
+    # heatmap cells say their share; its chart is drawn when its tab is first shown
+    assert page.charts["retention"] is None
+    retention = show_tab(page, qtbot, "retention")
     retention.canvas.draw()
     image, _texts = next(
         (a, t) for a, t in charts.hover_items(retention.figure) if not isinstance(t, str)
@@ -213,3 +231,71 @@ def test_a_result_for_a_closed_database_is_dropped(dash_ctx, qtbot):
     _deliver_events()
     assert widget.data is None
     assert widget.kpi_labels["revenue"].text() == "…"
+
+
+def test_a_period_change_does_not_refit_the_model(page, dash_ctx, qtbot, monkeypatch):
+    """The fit is kept until the visits change; a period change only recomputes the measures."""
+    from PySide6.QtCore import Qt
+
+    from shopcrm.services import clv
+    from shopcrm.store import analytics as store
+
+    fits = []
+    real = clv.fit_visits
+
+    def counted(*args, **kwargs):
+        fits.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(clv, "fit_visits", counted)
+    before = page.data["clv"]
+    page.period.setFocus()
+    with qtbot.waitSignal(page.loaded, timeout=60000):
+        qtbot.keyClick(page.period, Qt.Key.Key_Down)  # "Last 6 months"
+    assert page.period.currentData() == "6m"
+    assert page.table_views["monthly"].model().rowCount() == 6
+    assert fits == [] and page.data["clv"] is before
+    # a new visit changes what the model sees: the next computation fits again
+    cid = page.data["clv"].predictions[0].customer_id
+    today = dt.date.today().isoformat()
+    store.insert_visits_bulk(dash_ctx.db, [(cid, f"{today} 12:00:00", 4000, 2)])
+    dash_ctx.db.conn.commit()
+    with qtbot.waitSignal(page.loaded, timeout=60000):
+        dash_ctx.visits_changed.emit()
+    assert fits == [1] and page.data["clv"] is not before
+
+
+def test_all_time_starts_at_the_first_visit(page, qtbot):
+    first = min(page.data["shop"].visits.day.tolist())
+    from shopcrm.store import analytics as store
+
+    first_day = store.day_to_date(first)
+    with qtbot.waitSignal(page.loaded, timeout=60000):
+        page.period.setCurrentIndex(page.period.findData("all"))
+    board = page.data["board"]
+    assert board.start == first_day.replace(day=1)
+    assert board.months[0].month == first_day.strftime("%Y-%m")
+
+
+def test_the_model_check_tab_shows_each_models_holdout_prediction(page, qtbot):
+    from shopcrm.services import clv_models
+
+    chart = show_tab(page, qtbot, "model_check")
+    check = page.data["clv"].check
+    assert check.done and check.weeks > 0
+    model = page.table_views["model_check"].model()
+    rows = [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(3)]
+    assert [r[0] for r in rows] == [clv_models.MODEL_LABELS[k] for k in clv_models.KINDS]
+    assert [r[4] for r in rows].count("✓") == 1
+    chosen = next(r for r in rows if r[4] == "✓")[0]
+    assert chosen == clv_models.MODEL_LABELS[page.data["clv"].model.kind]
+    # the chart: what happened and one line per model, the chosen one named so
+    labels = [t.get_text() for t in chart.figure.axes[0].get_legend().get_texts()]
+    assert labels[0] == "What happened" and any(f"{chosen} (chosen)" in t for t in labels)
+    notes = [w.text() for w in page.tab_pages["model_check"].findChildren(type(page.status))]
+    assert any(n.startswith(chosen) and "weeks best" in n for n in notes)
+    # the predicted-value tab states the model in use and the discounting convention
+    clv_notes = [w.text() for w in page.tab_pages["clv"].findChildren(type(page.status))]
+    assert any(chosen in n and "not discounted" in n for n in clv_notes)
+    # KPI titles say what they measure
+    assert page.kpi_names["repeat_rate"].text() == "Repeat rate (12 months)"

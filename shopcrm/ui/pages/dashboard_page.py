@@ -60,6 +60,7 @@ TABS = (
     ("deciles", N_("Deciles"), True),
     ("campaigns", N_("Coupons"), False),
     ("clv", N_("Predicted value"), True),
+    ("model_check", N_("Model check"), True),
 )
 
 
@@ -142,14 +143,73 @@ def write_csv(path, headers: list[str], rows: list[list[str]]) -> None:
         writer.writerows(rows)
 
 
-def compute(db_path, start: dt.date, end: dt.date, task=None, shop=None) -> dict:
-    """Worker: everything the page shows (measures, model fit, figures, tables).
+FIT_TABS = ("clv", "model_check")  # the tabs that show the fitted models
+
+
+def fit_models(db_path, shop, key, keys, board, task=None) -> dict:
+    """Worker, second step: fit the models on the visits already read, with their tables and
+    the figures of ``keys`` among ``FIT_TABS``."""
+    from shopcrm.services import charts, clv
+    from shopcrm.store.db import connect
+
+    db = connect(db_path)
+    try:
+        if task:
+            task.progress(1, 2, _("Fitting the predicted-value model…"))
+        result = clv.fit_visits(db, shop.visits, shop.as_of)
+    finally:
+        db.close()
+    if task:
+        task.check_cancelled()
+    risk = clv.at_risk(result)
+    figures = {k: draw_figure(k, board, result) for k in FIT_TABS if k in keys}
+    tables = {"clv": charts.clv_table(result, limit=200)}
+    tables["model_check"] = charts.table("model_check", board, result)
+    return {
+        "clv": result,
+        "at_risk": risk,
+        "fit": (key, result, risk),
+        "figures": figures,
+        "tables": tables,
+    }
+
+
+def fit_key(shop, margin: float, discount: float) -> tuple:
+    """What the model fit depends on: the visits' state (count and column sums, so an edited
+    amount or a moved visit counts too), the as-of day and the money settings."""
+    v = shop.visits
+    return (
+        shop.as_of,
+        len(v),
+        int(v.customer_id.sum()),
+        int(v.day.sum()),
+        int(v.amount.sum()),
+        margin,
+        discount,
+    )
+
+
+def compute(
+    db_path,
+    start: dt.date,
+    end: dt.date,
+    task=None,
+    shop=None,
+    fit=None,
+    keys=None,
+    with_fit=True,
+) -> dict:
+    """Worker: everything the page shows (measures, model fit, tables, the figures of ``keys``).
 
     ``shop`` is the ``ShopData`` read last time: while no visit changed, a new period only
     recomputes (a quarter of a second on a big shop) instead of reading every visit again.
+    ``fit`` is the last ``(key, ClvResult, at-risk list)``: reused while ``fit_key`` is the same,
+    so a period change never refits the models. ``keys``: the charts to draw now (default all;
+    the page draws the others when their tab is first shown).
     """
     from shopcrm.services import analytics, charts, clv
     from shopcrm.store import analytics as store
+    from shopcrm.store import settings
     from shopcrm.store.db import connect
 
     as_of = min(end, dt.date.today())
@@ -161,12 +221,27 @@ def compute(db_path, start: dt.date, end: dt.date, task=None, shop=None) -> dict
             shop = analytics.load(db, today=as_of)
         if task:
             task.check_cancelled()
+        if len(shop.visits):  # "All time" and early starts begin at the first visit's month
+            first = store.day_to_date(int(shop.visits.day.min()))
+            start = max(start, analytics.month_start(analytics.month_index(first)))
+            start = min(start, end)
         board = analytics.dashboard(shop, start, end)
         if task:
             task.check_cancelled()
-            task.progress(1, 4, _("Fitting the predicted-value model…"))
-        result = clv.fit_visits(db, shop.visits, as_of)
-        risk = clv.at_risk(result)
+        key = fit_key(
+            shop,
+            settings.get(db, "gross_margin_percent"),
+            settings.get(db, "discount_rate_percent"),
+        )
+        if fit is not None and fit[0] == key:
+            result, risk = fit[1], fit[2]
+        elif with_fit:
+            if task:
+                task.progress(1, 4, _("Fitting the predicted-value model…"))
+            result = clv.fit_visits(db, shop.visits, as_of)
+            risk = clv.at_risk(result)
+        else:  # the page shows the measures first and fits in a second step
+            result, risk = None, []
         channels = store.channel_names(db)  # for the cost entry: the page never reads the db
     finally:
         db.close()
@@ -174,16 +249,20 @@ def compute(db_path, start: dt.date, end: dt.date, task=None, shop=None) -> dict
         task.check_cancelled()
         task.progress(2, 4, _("Drawing charts…"))
     figures, tables = {}, {}
-    for key, _t, _show in TABS:
+    for tab, _t, show in TABS:
         if task:
             task.check_cancelled()  # a closed page stops its worker between charts
-        figures[key] = charts.build(key, board, result)
-        tables[key] = charts.table(key, board, result)
+        needs_fit = tab in FIT_TABS
+        if show and (keys is None or tab in keys) and not (needs_fit and result is None):
+            figures[tab] = draw_figure(tab, board, result)
+        tables[tab] = charts.table(tab, board, result)
     tables["clv"] = charts.clv_table(result, limit=200)
     return {
         "shop": shop,
         "board": board,
         "clv": result,
+        "fit": None if result is None else (key, result, risk),
+        "fit_key": key,
         "at_risk": risk,
         "channels": channels,
         "figures": figures,
@@ -191,10 +270,24 @@ def compute(db_path, start: dt.date, end: dt.date, task=None, shop=None) -> dict
     }
 
 
+def draw_figure(key: str, board, result):
+    """Build a tab's Figure and render it once with Agg (worker thread): text layout and the
+    font cache are then warm, so the canvas's first paint on the UI thread is quick."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from shopcrm.services import charts
+
+    fig = charts.build(key, board, result)
+    FigureCanvasAgg(fig).draw()
+    return fig
+
+
 class DashboardPage(QWidget):
     """The owner's dashboard. ``loaded`` is emitted each time fresh figures are on screen."""
 
     loaded = Signal()
+    chart_ready = Signal(str)  # a tab's chart is on screen (drawn when the tab is first shown)
+    measures_shown = Signal()  # the period's measures are on screen (the model fit may follow)
 
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
@@ -202,6 +295,7 @@ class DashboardPage(QWidget):
         self.data: dict | None = None
         self.charts: dict = {}
         self.table_views: dict[str, QTableView] = {}
+        self._splitters: dict[str, QSplitter] = {}
         self._task = None
         # every task this page started; cancelled when the page is destroyed (the list, not the
         # page, is what the destroyed handler holds: the page is gone by then)
@@ -210,6 +304,8 @@ class DashboardPage(QWidget):
         self._generation = 0
         self._dirty = True
         self._shop = None  # the ShopData of the last computation (reused for a new period)
+        self._fit = None  # (fit key, ClvResult, at-risk list): kept until the visits change
+        self._drawing: dict[str, object] = {}  # tab key -> the task drawing its chart
         self.today = dt.date.today()
 
         layout = QVBoxLayout(self)
@@ -242,8 +338,10 @@ class DashboardPage(QWidget):
         self.kpis.setFrameShape(QFrame.Shape.StyledPanel)
         self.kpi_grid = QGridLayout(self.kpis)
         self.kpi_labels: dict[str, QLabel] = {}
+        self.kpi_names: dict[str, QLabel] = {}
         for i, (key, title) in enumerate(self._kpi_titles()):
             name = QLabel(_(title))  # palette text: readable on light and dark themes
+            self.kpi_names[key] = name
             value = QLabel("…")
             emphasize(value, 1.6)  # through the font, so the colour stays the palette's
             value.setObjectName(f"kpi_{key}")
@@ -261,6 +359,7 @@ class DashboardPage(QWidget):
             self.tab_pages[key] = page
         layout.addWidget(self.tabs, 1)
 
+        self.tabs.currentChanged.connect(self._on_tab)
         self.period.currentIndexChanged.connect(self._on_period)
         self.start_edit.dateChanged.connect(lambda _d: self.refresh())
         self.end_edit.dateChanged.connect(lambda _d: self.refresh())
@@ -296,6 +395,7 @@ class DashboardPage(QWidget):
     def _mark_dirty(self, *_args) -> None:
         self._dirty = True
         self._shop = None  # visits or settings changed: read everything again
+        self._fit = None
         if self.isVisible():
             self.refresh()
 
@@ -324,6 +424,7 @@ class DashboardPage(QWidget):
     def reload(self) -> None:
         """Read the shop's data again (the Refresh button), then recompute."""
         self._shop = None
+        self._fit = None
         self.today = dt.date.today()  # the app may have stayed open past midnight
         self.refresh()
 
@@ -335,11 +436,15 @@ class DashboardPage(QWidget):
         self._generation += 1
         generation = self._generation
         start, end = self.current_period()
-        db_path, shop = self.ctx.db_path, self._shop
+        db_path, shop, fit = self.ctx.db_path, self._shop, self._fit
+        keys = {self.current_tab_key()}  # the other charts are drawn when their tab is shown
+        for task in self._drawing.values():
+            task.cancel()
+        self._drawing.clear()
         self.status.setText(_("Calculating…"))
         self.refresh_button.setEnabled(False)
         self._task = self._start(
-            lambda task: compute(db_path, start, end, task, shop),
+            lambda task: compute(db_path, start, end, task, shop, fit, keys, with_fit=False),
             on_done=lambda data: self._on_done(generation, data),
             on_error=lambda exc, tb: self._on_error(generation, exc, tb),
             on_progress=lambda done, total, text: self._on_progress(generation, text),
@@ -393,95 +498,227 @@ class DashboardPage(QWidget):
         self.refresh_button.setEnabled(True)
         self.data = data
         self._shop = data["shop"]
+        self._fit = data["fit"]
         self._show(data)
+        self.measures_shown.emit()
+        if data["clv"] is None:
+            self._start_fit(generation, data)
+            return
+        self._finish(data)
+
+    def _finish(self, data: dict) -> None:
         board = data["board"]
         self.status.setText(
             _("{start} – {end}").format(start=board.start.isoformat(), end=board.end.isoformat())
         )
         self.loaded.emit()
 
-    # --- showing -----------------------------------------------------------------------------
-    def _show(self, data: dict) -> None:
-        from shopcrm.services import charts
-        from shopcrm.ui.widgets.chart_widget import ChartWidget
+    def _start_fit(self, generation: int, data: dict) -> None:
+        """Second step: the model fit, while the measures are already on screen."""
+        db_path, shop, key = self.ctx.db_path, data["shop"], data["fit_key"]
+        keys, board = {self.current_tab_key()}, data["board"]
+        self.status.setText(_("Fitting the predicted-value model…"))
+        self.refresh_button.setEnabled(False)
 
-        t = data["board"].totals
+        def done(fitted: dict) -> None:
+            if generation != self._generation or self.data is not data:
+                return
+            self._task = None
+            self.refresh_button.setEnabled(True)
+            data["figures"].update(fitted.pop("figures"))
+            data["tables"].update(fitted.pop("tables"))
+            data.update(fitted)
+            self._fit = data["fit"]
+            for index, (k, title, _s) in enumerate(TABS):
+                if k in FIT_TABS:
+                    self._replace_tab(index, k, title, data)
+            self._ensure_chart(self.current_tab_key())
+            self._finish(data)
+
+        self._task = self._start(
+            lambda task: fit_models(db_path, shop, key, keys, board, task),
+            on_done=done,
+            on_error=lambda exc, tb: self._on_error(generation, exc, tb),
+            on_progress=lambda _d, _t, text: self._on_progress(generation, text),
+        )
+
+    # --- showing -----------------------------------------------------------------------------
+    def current_tab_key(self) -> str:
+        index = max(self.tabs.currentIndex(), 0)
+        return TABS[index][0]
+
+    def _show(self, data: dict) -> None:
+        from shopcrm.i18n import ngettext
+        from shopcrm.services import charts
+
+        board = data["board"]
+        t = board.totals
+        ltv = board.classic_ltv
         values = {
             "new_customers": f"{t['new_customers']:,}",
             "repeat_rate": charts.pct(t["repeat_rate"], 1),
             "returning_share": charts.pct(t["returning_share"], 1),
             "spend_per_person": charts.yen(t["spend_per_person"]),
             "revenue": charts.yen(t["revenue"]),
-            "ltv": charts.yen(data["board"].classic_ltv.ltv),
+            "ltv": charts.yen(ltv.headline),
         }
         for key, label in self.kpi_labels.items():
             label.setText(values[key])
-        self.kpi_labels["ltv"].setToolTip(charts.ltv_formula_text(data["board"].classic_ltv))
+        months = t.get("months", 0)
+        # a one-month repeat rate is not the 12-month one: the title says which it is
+        self.kpi_names["repeat_rate"].setText(
+            ngettext("Repeat rate ({n} month)", "Repeat rate ({n} months)", months).format(n=months)
+        )
+        self.kpi_names["returning_share"].setToolTip(
+            _("Returning guests of each month / guests of each month, over the period's months.")
+        )
+        self.kpi_labels["ltv"].setToolTip(charts.ltv_formula_text(ltv))
+        self.kpi_names["ltv"].setText(
+            _("LTV (from retention)") if ltv.ltv_observed is not None else _("LTV (formula)")
+        )
         self.charts.clear()
         self.table_views.clear()
-        for index, (key, title, show_chart) in enumerate(TABS):
-            page = QWidget()
-            box = QVBoxLayout(page)
-            split = QSplitter(Qt.Orientation.Horizontal)
-            if show_chart:
-                chart = ChartWidget(data["figures"][key])
-                self.charts[key] = chart
-                split.addWidget(chart)
-            else:
-                self.charts[key] = None
-            view = _table_view()
-            headers, rows = data["tables"][key]
-            view.setModel(TextTableModel(headers, rows, view))
-            self.table_views[key] = view
-            split.addWidget(view)
-            if show_chart:
-                split.setStretchFactor(0, 3)
-                split.setStretchFactor(1, 2)
-                split.setSizes([660, 440])
-            box.addWidget(split, 1)
-            if key == "clv":
-                box.addWidget(self._at_risk_box(data), 1)
-            if key == "channels":
-                box.addWidget(self._cost_entry(data["channels"]))
-            buttons = QHBoxLayout()
-            note = self._note(key, data)
-            if note:
-                label = QLabel(note)
-                label.setWordWrap(True)
-                label.setObjectName("note")
-                emphasize(label, 0.92, bold=False)  # smaller, in the palette's text colour
-                buttons.addWidget(label, 1)
-            else:
-                buttons.addStretch(1)
-            png = QPushButton(_("Export chart (PNG)…"))
-            png.clicked.connect(lambda _c=False, k=key: self._ask_export_chart(k))
-            csv_button = QPushButton(_("Export table (CSV)…"))
-            csv_button.clicked.connect(lambda _c=False, k=key: self._ask_export_table(k))
-            buttons.addWidget(png)
-            buttons.addWidget(csv_button)
-            box.addLayout(buttons)
-            old = self.tabs.widget(index)
-            current = self.tabs.currentIndex()
-            self.tabs.removeTab(index)
-            self.tabs.insertTab(index, page, _(title))
-            self.tabs.setCurrentIndex(current)
+        for index, (key, title, _show) in enumerate(TABS):
+            self._replace_tab(index, key, title, data)
+        self._ensure_chart(self.current_tab_key())
+
+    def _replace_tab(self, index: int, key: str, title: str, data: dict) -> None:
+        """Put a freshly built page for tab ``key`` in place of the old one."""
+        self.charts.pop(key, None)
+        page = self._build_tab(key, data)
+        old = self.tabs.widget(index)
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, page, _(title))
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        if old is not None:
             old.deleteLater()
-            self.tab_pages[key] = page
+        self.tab_pages[key] = page
+
+    def _build_tab(self, key: str, data: dict) -> QWidget:
+        """One tab: its chart (or a placeholder until the tab is shown), table, note, exports."""
+        page = QWidget()
+        box = QVBoxLayout(page)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        show_chart = next(show for k, _t, show in TABS if k == key)
+        if show_chart:
+            waiting = QLabel(_("Drawing the chart…"))
+            waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            split.addWidget(waiting)
+        self.charts[key] = None
+        view = _table_view()
+        headers, rows = data["tables"][key]
+        view.setModel(TextTableModel(headers, rows, view))
+        self.table_views[key] = view
+        split.addWidget(view)
+        if show_chart:
+            split.setStretchFactor(0, 3)
+            split.setStretchFactor(1, 2)
+            split.setSizes([660, 440])
+        self._splitters[key] = split
+        box.addWidget(split, 1)
+        if key == "clv":
+            box.addWidget(self._at_risk_box(data), 1)
+        if key == "channels":
+            box.addWidget(self._cost_entry(data["channels"]))
+        buttons = QHBoxLayout()
+        note = self._note(key, data)
+        if note:
+            label = QLabel(note)
+            label.setWordWrap(True)
+            label.setObjectName("note")
+            emphasize(label, 0.92, bold=False)  # smaller, in the palette's text colour
+            buttons.addWidget(label, 1)
+        else:
+            buttons.addStretch(1)
+        png = QPushButton(_("Export chart (PNG)…"))
+        png.clicked.connect(lambda _c=False, k=key: self._ask_export_chart(k))
+        png.setVisible(show_chart)
+        csv_button = QPushButton(_("Export table (CSV)…"))
+        csv_button.clicked.connect(lambda _c=False, k=key: self._ask_export_table(k))
+        buttons.addWidget(png)
+        buttons.addWidget(csv_button)
+        box.addLayout(buttons)
+        return page
+
+    def _on_tab(self, index: int) -> None:
+        if self.data is not None and 0 <= index < len(TABS):
+            self._ensure_chart(TABS[index][0])
+
+    def _ensure_chart(self, key: str) -> None:
+        """Put the tab's chart on screen: at once if its Figure is drawn, else draw it in the
+        background (the figure is built and rendered off the UI thread)."""
+        show_chart = next(show for k, _t, show in TABS if k == key)
+        if not show_chart or self.data is None or self.charts.get(key) is not None:
+            return
+        if key in FIT_TABS and self.data["clv"] is None:
+            return  # drawn when the fit is done
+        figures = self.data["figures"]
+        if key in figures:
+            self._place_chart(key, figures[key])
+            return
+        if key in self._drawing:
+            return
+        data, generation = self.data, self._generation
+
+        def done(fig):
+            self._drawing.pop(key, None)
+            if generation == self._generation and self.data is data:
+                data["figures"][key] = fig
+                self._place_chart(key, fig)
+
+        def failed(exc, _tb):
+            self._drawing.pop(key, None)
+            self.status.setText(_("Could not compute the dashboard: {error}").format(error=exc))
+
+        self._drawing[key] = self._start(
+            lambda task: draw_figure(key, data["board"], data["clv"]),
+            on_done=done,
+            on_error=failed,
+        )
+
+    def _place_chart(self, key: str, fig) -> None:
+        from shopcrm.ui.widgets.chart_widget import ChartWidget
+
+        split = self._splitters.get(key)
+        if split is None:
+            return
+        chart = ChartWidget(fig)
+        old = split.widget(0)
+        split.replaceWidget(0, chart)
+        if old is not None:
+            old.deleteLater()
+        split.setSizes([660, 440])
+        self.charts[key] = chart
+        self.chart_ready.emit(key)
 
     def _note(self, key: str, data: dict) -> str:
         from shopcrm.services import charts
 
         if key == "second_visit":
             return _("Only guests whose 30/60/90 days have passed are counted.")
+        if key in FIT_TABS and data["clv"] is None:
+            return _("Fitting the predicted-value model…")
         if key == "clv":
             result = data["clv"]
             if not result.ok:
                 return result.message
-            bg = result.bgnbd
-            return _(
-                "BG/NBD r={r:.3g} α={alpha:.3g} a={a:.3g} b={b:.3g} (weeks); value = expected "
-                "visits × expected spend × gross margin, next 12 months."
-            ).format(r=bg.r, alpha=bg.alpha, a=bg.a, b=bg.b)
+            model = result.model
+            params = " ".join(f"{k}={v:.3g}" for k, v in model.named_params().items())
+            return " ".join(
+                (
+                    _(
+                        "{model} {params} (weeks); value = expected visits × expected spend × "
+                        "gross margin, next 12 months."
+                    ).format(model=_(model.label), params=params),
+                    charts.discount_convention_text(result.discount_rate),
+                )
+            )
+        if key == "model_check":
+            result = data["clv"]
+            return result.check.message if result.check is not None else result.message
         if key == "channels":
             return _(
                 "Cost per new guest = what the channel cost in the period's months / its new "
@@ -574,7 +811,10 @@ class DashboardPage(QWidget):
 
         if self.data is None:
             return
-        charts.save_png(self.data["figures"][key], path, dpi=120)
+        figures = self.data["figures"]
+        if key not in figures:  # its tab was never shown: draw it now
+            figures[key] = charts.build(key, self.data["board"], self.data["clv"])
+        charts.save_png(figures[key], path, dpi=120)
 
     def export_table(self, key: str, path) -> None:
         if self.data is None:
