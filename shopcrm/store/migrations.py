@@ -353,3 +353,37 @@ def m0005_builtin_templates(db: Database) -> None:
             "UPDATE campaigns SET template = ? WHERE name = ? AND template = ?",
             [text, name, _FIRST_TEMPLATES[name]],
         )
+
+
+def _business_day_stats_triggers() -> list[str]:
+    """The visit-figure triggers again, counting visit days by business day (cut-off setting)."""
+    from shopcrm.store.business_day import date_sql, hour_sql
+
+    day = date_sql("visited_at", hour_sql())
+    refresh = f"""UPDATE customers SET
+        visit_count = (SELECT count(*) FROM visits WHERE customer_id = {{c}}),
+        visit_days = (SELECT count(DISTINCT {day}) FROM visits WHERE customer_id = {{c}}),
+        total_spent = (SELECT coalesce(sum(amount), 0) FROM visits WHERE customer_id = {{c}}),
+        first_visit_at = (SELECT min(visited_at) FROM visits WHERE customer_id = {{c}}),
+        last_visit_at = (SELECT max(visited_at) FROM visits WHERE customer_id = {{c}})
+        WHERE id = {{c}};"""
+    return [
+        f"""CREATE TRIGGER visits_stats_ai AFTER INSERT ON visits
+        WHEN NEW.customer_id IS NOT NULL BEGIN {refresh.format(c="NEW.customer_id")} END""",
+        f"""CREATE TRIGGER visits_stats_ad AFTER DELETE ON visits
+        WHEN OLD.customer_id IS NOT NULL BEGIN {refresh.format(c="OLD.customer_id")} END""",
+        f"""CREATE TRIGGER visits_stats_au AFTER UPDATE OF customer_id, visited_at, amount ON visits
+        BEGIN {refresh.format(c="OLD.customer_id")} {refresh.format(c="NEW.customer_id")} END""",
+    ]
+
+
+@migrations(name="0018_business_day_visit_days")
+def m0018_business_day_visit_days(db: Database) -> None:
+    """Bills split across midnight (23:50 and 00:20) are one visit day: customers' visit-day
+    counts follow the business-day cut-off (Settings, default 05:00), recounted once here."""
+    for name in ("visits_stats_ai", "visits_stats_ad", "visits_stats_au"):
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+    _run(db, _business_day_stats_triggers())
+    from shopcrm.store.visits import refresh_visit_days
+
+    refresh_visit_days(db)

@@ -44,6 +44,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("owner_lock_minutes", int, 5, N_("Lock owner mode after idle minutes")),
         Setting("owner_pin_offered", bool, False, N_("Owner PIN offered"), owner_only=False),
         Setting("demo", bool, False, N_("Demo database")),
+        # visits before this hour count for the day before (an evening past midnight is one visit)
+        Setting("business_day_start_hour", int, 5, N_("Business day starts at (hour)")),
     )
 }
 
@@ -76,6 +78,10 @@ def set(db: Database, key: str, value: Any) -> None:
             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [key, json.dumps(value, ensure_ascii=False)],
         )
+        if key == "business_day_start_hour":  # the customers' visit-day counts follow the rule
+            from shopcrm.store.visits import refresh_visit_days
+
+            refresh_visit_days(db)
 
 
 def set_many(db: Database, values: dict[str, Any]) -> None:

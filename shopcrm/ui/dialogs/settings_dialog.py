@@ -35,7 +35,13 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (N_("Language"), ("language",)),
     (
         N_("Figures"),
-        ("gross_margin_percent", "discount_rate_percent", "ltv_years", "regular_min_visits"),
+        (
+            "gross_margin_percent",
+            "discount_rate_percent",
+            "ltv_years",
+            "regular_min_visits",
+            "business_day_start_hour",
+        ),
     ),
     (N_("Printing"), ("print_offset_x_mm", "print_offset_y_mm")),
     (N_("Owner mode"), ("owner_lock_minutes",)),
@@ -50,6 +56,7 @@ NUMBER_SPECS: dict[str, tuple[float, float, float, str]] = {
     "print_offset_x_mm": (-20, 20, 0.1, " mm"),
     "print_offset_y_mm": (-20, 20, 0.1, " mm"),
     "owner_lock_minutes": (1, 240, 1, ""),
+    "business_day_start_hour": (0, 11, 1, ":00"),  # domain.dates.MAX_DAY_START_HOUR
 }
 
 # (stored value, label): endonyms, so each reads right whatever the current language is.
