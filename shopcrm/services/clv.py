@@ -483,7 +483,12 @@ def fit_visits(
     rft = rft_from_visits(visits, as_of)
     margin = settings.get(db, "gross_margin_percent") / 100.0
     names = store.customer_names(db, rft.customer_id.tolist()) if with_names else None
-    return predict(rft, as_of=as_of, margin=margin, names=names)
+    result = predict(rft, as_of=as_of, margin=margin, names=names)
+    # Erased guests' visits shape the model (figures stay true), but no list shows them.
+    erased = store.erased_customer_ids(db)
+    if erased:
+        result.predictions = [p for p in result.predictions if p.customer_id not in erased]
+    return result
 
 
 # --- at risk and win-back ------------------------------------------------------------------------

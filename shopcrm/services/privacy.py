@@ -5,8 +5,10 @@
   (phone, email, reading, address, birthday, code ...), tags are joined, "do not mail" wins.
   One transaction; logged so ``unmerge(db, merge_log_id)`` puts everything back.
 - ``erase(db, id)``: personal data gone (name becomes "(erased)", contact, address, birthday,
-  notes, tags, preferences, mailings, merge logs, search text); the visits stay, anonymous, so
-  revenue figures stay true. Backups still hold the old data until they rotate out.
+  notes, tags, preferences, merge logs, search text, coupon codes); visits, mailings and coupons
+  stay, anonymous, so every figure of a closed period stays true. The search index is merged and
+  the WAL truncated so the file keeps no readable trace (every connection has ``secure_delete``).
+  Backups still hold the old data until they rotate out (``store.backup.MAX_AGE_DAYS``).
 - ``disclosure(db, id)`` / ``export_disclosure(db, id, path)``: everything held about one
   customer (a disclosure request under Japan's personal information law), as JSON or .xlsx.
 """
@@ -170,12 +172,16 @@ def list_merges(db: Database, customer_id: int | None = None) -> list[dict]:
 
 
 def erase(db: Database, customer_id: int) -> Customer:
-    """Erase a customer's personal data on request; their visits stay, anonymous."""
+    """Erase a customer's personal data on request; their visits, mailings and coupons stay,
+    anonymous (closed-period figures do not move); the file keeps no readable trace."""
     with db.atomic():
         c = _get(db, customer_id)
-        if c.erased_at is None:
+        erasing = c.erased_at is None
+        if erasing:
             sql.erase_row(db, customer_id, _("(erased)"))
-        return store_customers.get(db, customer_id)
+    if erasing:
+        sql.scrub_after_erasure(db)
+    return store_customers.get(db, customer_id)
 
 
 # --- disclosure ---------------------------------------------------------------------------------

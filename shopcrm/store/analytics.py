@@ -173,6 +173,11 @@ def customer_names(db: Database, ids: Iterable[int]) -> dict[int, str]:
     return out
 
 
+def erased_customer_ids(db: Database) -> set[int]:
+    """Customers erased on request: their visits still count, but no list may show them."""
+    return {r[0] for r in db.execute("SELECT id FROM customers WHERE erased_at IS NOT NULL")}
+
+
 def channel_costs(db: Database) -> list[tuple[int, str, int]]:
     """(channel_id, 'YYYY-MM', amount) for every entered cost."""
     return [

@@ -145,6 +145,7 @@ def test_erase_removes_personal_data_and_keeps_revenue(db, pair):
     a, b = pair
     total = db.execute("SELECT sum(amount), count(*) FROM visits").fetchone()
     privacy.merge(db, a.id, b.id)
+    sent = len(mailings.for_customer(db, a.id))
     erased = privacy.erase(db, a.id)
     assert erased.name == "(erased)" and erased.erased_at is not None
     for f in (
@@ -161,8 +162,11 @@ def test_erase_removes_personal_data_and_keeps_revenue(db, pair):
         assert getattr(erased, f) == ""
     assert erased.code is None and erased.birth_month is None and erased.tags == ()
     assert not erased.dm_consent and erased.do_not_mail and not erased.can_mail
-    assert preferences.for_customer(db, a.id) == [] and mailings.for_customer(db, a.id) == []
-    assert all(c.voided_at for c in coupons.for_customer(db, a.id))
+    assert preferences.for_customer(db, a.id) == []
+    # history stays, anonymous: mailings and coupons still count; printed codes lead nowhere
+    assert sent and len(mailings.for_customer(db, a.id)) == sent
+    kept = coupons.for_customer(db, a.id)
+    assert kept and all(c.code == f"X{c.id}" and c.voided_at is None for c in kept)
     assert db.execute("SELECT sum(amount), count(*) FROM visits").fetchone() == total
     assert _stats(db, a.id) == (3, 10000)
     assert db.execute("SELECT search_text FROM customers WHERE id = ?", [a.id]).fetchone()[0] == ""
