@@ -387,3 +387,31 @@ def m0018_business_day_visit_days(db: Database) -> None:
     from shopcrm.store.visits import refresh_visit_days
 
     refresh_visit_days(db)
+
+
+@migrations(name="0019_campaign_holdout")
+def m0019_campaign_holdout(db: Database) -> None:
+    """A random control group per campaign, so its real effect can be measured: the share held
+    back (no coupon) and the group size below which the report says "too small to tell", and
+    who was held back for which period (like a coupon, without the coupon)."""
+    _run(
+        db,
+        [
+            """CREATE TABLE campaign_holdout (
+                campaign_id INTEGER PRIMARY KEY REFERENCES campaigns(id) ON DELETE CASCADE,
+                percent INTEGER NOT NULL DEFAULT 10 CHECK (percent BETWEEN 0 AND 50),
+                min_group INTEGER NOT NULL DEFAULT 30 CHECK (min_group BETWEEN 5 AND 10000),
+                include_birthday INTEGER NOT NULL DEFAULT 0  -- the owner's choice, off by default
+            )""",
+            """CREATE TABLE holdbacks (
+                id INTEGER PRIMARY KEY,
+                campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+                customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                period_key TEXT NOT NULL DEFAULT '',
+                starts_on TEXT NOT NULL,  -- the first valid day the coupon would have had
+                held_at TEXT NOT NULL,
+                UNIQUE (campaign_id, customer_id, period_key)
+            )""",
+            "CREATE INDEX holdbacks_customer ON holdbacks(customer_id)",
+        ],
+    )

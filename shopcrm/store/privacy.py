@@ -13,7 +13,7 @@ import json
 
 from sqlite_utils import Database
 
-CHILD_TABLES = ("visits", "preferences", "mailings", "coupons")
+CHILD_TABLES = ("visits", "preferences", "mailings", "coupons", "holdbacks")
 
 
 def _now() -> str:
@@ -31,6 +31,13 @@ def customer_row(db: Database, customer_id: int) -> dict | None:
 def move_children(db: Database, from_id: int, to_id: int, merge_tag: str) -> dict:
     """Move every child row of ``from_id`` to ``to_id``; returns the ids moved per table and
     the coupons whose period key had to change (both customers had that period's coupon)."""
+    # one person held back twice for the same send (two records of them): keep one
+    db.execute(
+        """DELETE FROM holdbacks WHERE customer_id = ? AND EXISTS (
+             SELECT 1 FROM holdbacks h WHERE h.customer_id = ?
+             AND h.campaign_id = holdbacks.campaign_id AND h.period_key = holdbacks.period_key)""",
+        [from_id, to_id],
+    )
     moved: dict[str, list[int]] = {}
     for table in CHILD_TABLES:
         moved[table] = [

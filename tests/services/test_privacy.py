@@ -85,7 +85,13 @@ def pair(db):
 def test_merge_moves_everything_and_fills_blanks(db, pair):
     a, b = pair
     result = privacy.merge(db, a.id, b.id)
-    assert result.moved == {"visits": 2, "preferences": 1, "mailings": 1, "coupons": 1}
+    assert result.moved == {
+        "visits": 2,
+        "preferences": 1,
+        "mailings": 1,
+        "coupons": 1,
+        "holdbacks": 0,
+    }
     kept = result.kept
     assert kept.code == "M9" and kept.email == "t@example.jp" and kept.phone == "09011112222"
     assert kept.tags == ("常連", "日本酒") and kept.notes == "冷酒" and kept.dm_consent
