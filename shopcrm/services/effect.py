@@ -14,10 +14,10 @@ then compares, over the ``days`` after each send, the two groups' guests:
   with the interval that the profit uplift's gives.
 
 Each guest's window is the ``days`` after the coupon's first valid day (for a guest held back:
-the first valid day their coupon would have had). Only guests whose window has closed count (the others are "still running"). Treated guests count
-from the campaign's first hold-back on (coupons sent before control groups existed have nothing
-to compare with). With fewer than the campaign's minimum group size in either group the verdict is
-"too small to tell", and it says so.
+the first valid day their coupon would have had). Only guests whose window has closed count (the
+others are "still running"). Treated guests count from the campaign's first hold-back on (coupons
+sent before control groups existed have nothing to compare with). With fewer than the campaign's
+minimum group size in either group the verdict is "too small to tell", and it says so.
 
 Who is held back is a fixed random draw: a hash of campaign, guest and period key. Re-issuing the
 same period gives the same groups, and the draw cannot depend on anything about the guest.

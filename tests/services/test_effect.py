@@ -149,7 +149,7 @@ def test_the_interval_covers_the_truth_about_95_percent_of_the_time():
 
 
 def test_too_few_guests_says_so(db):
-    camp, result = simulate(db, n=60, name="小さな試し")
+    camp, _result = simulate(db, n=60, name="小さな試し")
     e = effect.campaign_effect(db, camp.id, days=DAYS, today=AS_OF)
     assert e.control.guests < 30 and e.verdict == "too_small"
     assert "Too few guests to tell yet" in e.verdict_text() and e.money_text() == ""
