@@ -267,3 +267,21 @@ if __name__ == "__main__":
     make_screenshots()
     os_exit = __import__("os")._exit
     os_exit(0)  # skip Qt teardown at interpreter exit (it can abort offscreen)
+
+
+def test_campaign_dialog_sets_the_comparison_group(app_ctx, qtbot, db):
+    from PySide6.QtCore import Qt
+
+    from shopcrm.store import holdouts
+    from shopcrm.ui.dialogs.campaign_dialog import CampaignDialog
+
+    bday = campaigns.get(db, "birthday")
+    dlg = CampaignDialog(app_ctx, bday)
+    qtbot.addWidget(dlg)
+    box = dlg.holdout_box
+    assert box.percent.value() == 10 and not box.birthday.isChecked()  # the defaults
+    box.percent.selectAll()
+    qtbot.keyClicks(box.percent, "20")
+    qtbot.mouseClick(box.birthday, Qt.MouseButton.LeftButton)
+    dlg.on_accept()
+    assert holdouts.get(db, bday.id) == holdouts.Holdout(bday.id, 20, 30, True)
