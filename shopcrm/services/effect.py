@@ -408,3 +408,107 @@ def campaign_effect(
         raise ValidationError("days", N_("Enter a number of days from 1 to 365."))
     data = analytics.load(db, today=today)
     return effects(db, data, days=days, start=start, end=end, campaign_ids=[c.id])[0]
+
+
+# --- showing -------------------------------------------------------------------------------------
+
+SHORT_VERDICTS = {
+    "no_control": N_("No comparison group"),
+    "too_small": N_("Too few guests to tell"),
+    "raised": N_("Brought guests back"),
+    "lowered": N_("Fewer visits"),
+    "unclear": N_("No clear effect"),
+}
+CHART_TITLE = N_("Extra visits per guest: coupon against held back (95 % range)")
+
+
+def title_of(e: CampaignEffect) -> str:
+    from shopcrm.services.campaigns import BUILTIN_TITLES
+
+    builtin = BUILTIN_TITLES.get(e.campaign)
+    return _(builtin) if builtin else e.campaign
+
+
+def table(effects_: Sequence[CampaignEffect]) -> tuple[list[str], list[list[str]]]:
+    """The effect view's table (and its CSV): one row per campaign."""
+
+    def rng(est: Estimate, fmt) -> str:
+        if est.diff is None:
+            return "—"
+        return f"{fmt(est.diff)} ({fmt(est.low)} … {fmt(est.high)})"
+
+    def pct(x: float | None) -> str:
+        return "—" if x is None else f"{x * 100:.0f}%"
+
+    headers = [
+        _("Campaign"),
+        _("Result"),
+        _("Guests (coupon / held back)"),
+        _("Came back (coupon / held back)"),
+        _("Extra visits per guest"),
+        _("Extra gross profit per guest"),
+        _("Cost"),
+        _("Net after costs"),
+        _("Redemptions (not effect)"),
+    ]
+    rows = [
+        [
+            title_of(e),
+            _(SHORT_VERDICTS[e.verdict]),
+            f"{e.treated.guests:,} / {e.control.guests:,}",
+            f"{pct(e.treated.came)} / {pct(e.control.came)}",
+            rng(e.visits, lambda x: f"{x:+.2f}"),
+            rng(e.profit, _yen),
+            format_money(e.cost),
+            rng(e.net, _yen),
+            f"{e.redeemed:,} / {e.issued:,} ({pct(e.redemption_rate)})",
+        ]
+        for e in effects_
+    ]
+    return headers, rows
+
+
+def figure(effects_: Sequence[CampaignEffect]):
+    """Each campaign's extra visits per guest with its 95 % range (a dot and a bar), zero marked;
+    campaigns that cannot be judged yet say why instead of showing a number."""
+    from shopcrm.services import charts
+
+    fig = charts.new_figure(8.0, max(2.6, 0.7 * len(effects_) + 1.4))
+    ax = fig.add_subplot()
+    ax.set_title(_(CHART_TITLE), fontsize=11)
+    colours = {"raised": "#2CA58D", "lowered": "#C0392B", "unclear": "#7F8C8D"}
+    labels, texts = [], []
+    for i, e in enumerate(effects_):
+        labels.append(title_of(e))
+        v = e.visits
+        if e.verdict in colours and v.diff is not None:
+            colour = colours[e.verdict]
+            ax.errorbar(
+                [v.diff],
+                [i],
+                xerr=[[v.diff - v.low], [v.high - v.diff]],
+                fmt="o",
+                color=colour,
+                ecolor=colour,
+                elinewidth=3,
+                capsize=6,
+                markersize=8,
+            )
+        else:
+            ax.text(0, i, "  " + _(SHORT_VERDICTS[e.verdict]), va="center", color="#555555")
+        texts.append(e.verdict_text())
+    ax.axvline(0, color="#2E2E2E", linewidth=1)
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_ylim(-0.7, len(labels) - 0.3)
+    ax.invert_yaxis()
+    ax.set_xlabel(_("visits per guest (0 = no difference)"))
+    ax.grid(axis="x", color="#DDDDDD")
+    lows = [e.visits.low for e in effects_ if e.visits.low is not None]
+    highs = [e.visits.high for e in effects_ if e.visits.high is not None]
+    span = max([0.1, *(abs(x) for x in lows + highs)]) * 1.15
+    ax.set_xlim(-span, span)
+    # invisible points under each row carry the sentence the pointer shows
+    xs = [e.visits.diff if e.visits.diff is not None else 0.0 for e in effects_]
+    spots = ax.scatter(xs, range(len(xs)), s=600, alpha=0.0)
+    charts.hover(fig, spots, texts)
+    return fig

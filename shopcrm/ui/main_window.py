@@ -325,6 +325,7 @@ class MainWindow(QMainWindow):
 
         help_menu = bar.addMenu(_("&Help"))
         help_menu.addAction(a["help"])
+        help_menu.addAction(a["help_figures"])
         help_menu.addAction(a["about"])
         self._sync_page_actions()
         self._update_lock_action()
@@ -357,6 +358,7 @@ class MainWindow(QMainWindow):
             "menu_editor": self.open_menu_editor,
             "lock_owner": self.lock_owner,
             "help": self.show_help,
+            "help_figures": self.show_figures_help,
             "about": self.show_about,
         }
         for key, handler in handlers.items():
@@ -524,6 +526,14 @@ class MainWindow(QMainWindow):
                 "Owner-only pages and commands ask for the owner PIN once one is set."
             ),
         )
+
+    def show_figures_help(self) -> None:
+        """Help > Understanding your figures (owner only: it quotes the shop's revenue)."""
+        if not self.ctx.require_owner(self):
+            return
+        from shopcrm.ui.dialogs.help_dialog import FiguresHelpDialog
+
+        FiguresHelpDialog(self.ctx, self).exec()
 
     def show_about(self) -> None:
         from shopcrm.fonts import FONT_FAMILY

@@ -37,8 +37,9 @@ def simulate(
     redeem: float = 0.8,
     cost_per_piece: int = 0,
     name: str = "春の再来店",
+    send: dt.date = SEND,
 ):
-    """A shop of ``n`` consenting guests sent one custom coupon (10 % off) on SEND."""
+    """A shop of ``n`` consenting guests sent one custom coupon (10 % off) on ``send``."""
     ids = store.insert_customers_bulk(db, [f"{name}{i}" for i in range(n)])
     db.execute(
         "UPDATE customers SET dm_consent = 1, dm_consent_at = '2025-01-01 10:00:00'"
@@ -56,8 +57,8 @@ def simulate(
         ),
     )
     effect.set_holdout(db, Holdout(camp.id, percent=percent, min_group=30))
-    result = campaigns.issue(db, camp, customer_ids=ids, today=SEND)
-    sent = f"{SEND} 10:00:00"  # (issue stamps the clock's time; this shop issued on SEND)
+    result = campaigns.issue(db, camp, customer_ids=ids, today=send)
+    sent = f"{send} 10:00:00"  # (issue stamps the clock's time; this shop issued on ``send``)
     db.execute("UPDATE coupons SET issued_at = ? WHERE campaign_id = ?", [sent, camp.id])
     db.execute("UPDATE holdbacks SET held_at = ? WHERE campaign_id = ?", [sent, camp.id])
     code_of = {c.customer_id: c.code for c in result.issued}
@@ -66,7 +67,7 @@ def simulate(
             db,
             [
                 Mailing(customer_id=c.customer_id, campaign_id=camp.id, coupon_id=c.id,
-                        piece="postcard", sent_at=dt.datetime.combine(SEND, dt.time(10)))
+                        piece="postcard", sent_at=dt.datetime.combine(send, dt.time(10)))
                 for c in campaign_store_coupons(db, camp.id)
             ],
         )  # fmt: skip
@@ -77,7 +78,7 @@ def simulate(
         if cid in code_of and rng.random() < extra:
             days.append(2 * int(rng.integers(0, 29)) + 1)  # one more visit, on an odd day
         for i, d in enumerate(sorted(days)):
-            when = dt.datetime.combine(SEND + dt.timedelta(days=d), dt.time(19, 30))
+            when = dt.datetime.combine(send + dt.timedelta(days=d), dt.time(19, 30))
             bill = int(rng.integers(2000, 8000))
             if i == 0 and cid in code_of and rng.random() < redeem:
                 redeeming.append((cid, when, round(bill * 0.9)))

@@ -78,7 +78,7 @@ def test_figures_tables_and_hover(page):
     from shopcrm.services import charts
     from shopcrm.ui.pages.dashboard_page import TABS
 
-    assert page.tabs.count() == len(TABS)
+    assert page.tabs.count() == len(TABS) + 1  # + Campaign effect (ui/widgets/campaign_effect)
     assert page.kpi_labels["new_customers"].text() not in ("", "…")
     assert page.kpi_labels["revenue"].text().startswith("¥")
     monthly = page.charts["monthly"]

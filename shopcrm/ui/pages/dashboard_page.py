@@ -167,6 +167,9 @@ def compute(db_path, start: dt.date, end: dt.date, task=None, shop=None) -> dict
             task.progress(1, 4, _("Fitting the predicted-value model…"))
         result = clv.fit_visits(db, shop.visits, as_of)
         risk = clv.at_risk(result)
+        from shopcrm.services import effect  # the Campaign effect tab (ui/widgets/campaign_effect)
+
+        effects = effect.effects(db, shop, start=start, end=end)
         channels = store.channel_names(db)  # for the cost entry: the page never reads the db
     finally:
         db.close()
@@ -185,6 +188,7 @@ def compute(db_path, start: dt.date, end: dt.date, task=None, shop=None) -> dict
         "board": board,
         "clv": result,
         "at_risk": risk,
+        "effects": effects,
         "channels": channels,
         "figures": figures,
         "tables": tables,
@@ -247,7 +251,9 @@ class DashboardPage(QWidget):
             value = QLabel("…")
             emphasize(value, 1.6)  # through the font, so the colour stays the palette's
             value.setObjectName(f"kpi_{key}")
-            self.kpi_grid.addWidget(name, 0, i)
+            from shopcrm.ui.widgets.help_button import with_help  # plain words (glossary)
+
+            self.kpi_grid.addWidget(with_help(name, key), 0, i)
             self.kpi_grid.addWidget(value, 1, i)
             self.kpi_labels[key] = value
         layout.addWidget(self.kpis)
@@ -259,6 +265,10 @@ class DashboardPage(QWidget):
             QVBoxLayout(page).addWidget(QLabel(_("Calculating…")))
             self.tabs.addTab(page, _(title))
             self.tab_pages[key] = page
+        from shopcrm.services.glossary import TAB_TERMS, tip
+
+        for i, (key, _title, _show) in enumerate(TABS):
+            self.tabs.setTabToolTip(i, tip(TAB_TERMS[key]))
         layout.addWidget(self.tabs, 1)
 
         self.period.currentIndexChanged.connect(self._on_period)
@@ -467,6 +477,9 @@ class DashboardPage(QWidget):
             self.tabs.setCurrentIndex(current)
             old.deleteLater()
             self.tab_pages[key] = page
+        from shopcrm.ui.widgets.campaign_effect import install_effect_tab
+
+        install_effect_tab(self, data.get("effects", []))
 
     def _note(self, key: str, data: dict) -> str:
         from shopcrm.services import charts
