@@ -43,7 +43,6 @@ def _range(e, fmt) -> str:
 @click.option("--json", "as_json", is_flag=True, help=N_("Print every figure as JSON."))
 @pass_cli
 def effect_cmd(obj, campaign, days, start, end, as_json):
-    from shopcrm.domain.money import format_money
     from shopcrm.services import effect
 
     require_owner(obj)
@@ -56,7 +55,7 @@ def effect_cmd(obj, campaign, days, start, end, as_json):
         return
 
     def yen(x):
-        return effect._yen(x)
+        return effect.yen_text(x)
 
     def num(x):
         return f"{x:+.2f}"
@@ -80,8 +79,8 @@ def effect_cmd(obj, campaign, days, start, end, as_json):
         (_("Extra visits per guest"), _range(e.visits, num)),
         (_("Gross profit per guest (coupon / held back)"), f"{yen(t.profit)} / {yen(c.profit)}"),
         (_("Extra gross profit per guest"), _range(e.profit, yen)),
-        (_("Discounts given"), format_money(e.discounts)),
-        (_("Printing and postage"), format_money(e.print_cost)),
+        (_("Discounts given"), yen(e.discounts)),
+        (_("Printing and postage"), yen(e.print_cost)),
         (_("Net result after costs"), _range(e.net, yen)),
         (_("Return on each yen spent"), _range(e.incremental_return, num)),
         (

@@ -35,9 +35,9 @@ import numpy as np
 from sqlite_utils import Database
 
 from shopcrm.domain.models import Campaign
-from shopcrm.domain.money import format_money
+from shopcrm.domain.money import format_money, format_yen_ja
 from shopcrm.domain.rules import FIELD_LABELS, ValidationError
-from shopcrm.i18n import N_, _
+from shopcrm.i18n import N_, _, current_language
 from shopcrm.store import analytics as store
 from shopcrm.store import holdouts
 from shopcrm.store.errors import NotFound
@@ -207,7 +207,7 @@ class CampaignEffect:
         if self.verdict in ("no_control", "too_small") or self.net.diff is None:
             return ""
         return _(MONEY).format(
-            net=_yen(self.net.diff), low=_yen(self.net.low), high=_yen(self.net.high)
+            net=yen_text(self.net.diff), low=yen_text(self.net.low), high=yen_text(self.net.high)
         )
 
 
@@ -215,11 +215,13 @@ def _num(x: float | None) -> str:
     return "—" if x is None else f"{x:+.2f}"
 
 
-def _yen(x: float | None) -> str:
+def yen_text(x: float | None) -> str:
+    """Yen as the reader writes it (1,234円 in Japanese, ¥1,234 in English), minus sign first."""
     if x is None:
         return "—"
-    text = format_money(abs(round(x)))
-    return f"−{text}" if round(x) < 0 else text
+    value = round(x)
+    text = format_yen_ja(abs(value)) if current_language() == "ja" else format_money(abs(value))
+    return f"−{text}" if value < 0 else text
 
 
 def compare(treated: np.ndarray, control: np.ndarray, level: float = LEVEL) -> Estimate:
@@ -458,9 +460,9 @@ def table(effects_: Sequence[CampaignEffect]) -> tuple[list[str], list[list[str]
             f"{e.treated.guests:,} / {e.control.guests:,}",
             f"{pct(e.treated.came)} / {pct(e.control.came)}",
             rng(e.visits, lambda x: f"{x:+.2f}"),
-            rng(e.profit, _yen),
-            format_money(e.cost),
-            rng(e.net, _yen),
+            rng(e.profit, yen_text),
+            yen_text(e.cost),
+            rng(e.net, yen_text),
             f"{e.redeemed:,} / {e.issued:,} ({pct(e.redemption_rate)})",
         ]
         for e in effects_

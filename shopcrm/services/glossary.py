@@ -208,12 +208,13 @@ def example_figures(db: Database, today: dt.date | None = None) -> Example:
     counts = np.bincount(data.d_cust[inside], minlength=len(data.c_id))
     ex.repeaters = int((counts >= 2).sum())
     ex.repeat_rate = board.repeat_rate
-    for row in reversed(board.second_visit):
-        if row.eligible.get(90):
-            ex.second_month, ex.second_new = row.month, row.new_customers
-            ex.second_eligible, ex.second_returned = row.eligible[90], row.returned[90]
-            ex.second_rate = row.rate[90]
-            break
+    # the month whose 90 days have passed for the most first-time guests
+    rows = [r for r in board.second_visit if r.eligible.get(90)]
+    if rows:
+        row = max(rows, key=lambda r: (r.eligible[90], r.month))
+        ex.second_month, ex.second_new = row.month, row.new_customers
+        ex.second_eligible, ex.second_returned = row.eligible[90], row.returned[90]
+        ex.second_rate = row.rate[90]
     c = board.classic_ltv
     ex.ltv, ex.ltv_spend, ex.ltv_visits = c.ltv, c.spend_per_visit, c.visits_per_year
     ex.ltv_margin, ex.ltv_years = c.gross_margin, c.years
@@ -238,9 +239,9 @@ def _pct(x: float | None) -> str:
 
 
 def _yen(x: int | None) -> str:
-    from shopcrm.domain.money import format_money
+    from shopcrm.services.effect import yen_text
 
-    return "—" if x is None else format_money(x)
+    return yen_text(x)
 
 
 def help_page(ex: Example | None) -> str:

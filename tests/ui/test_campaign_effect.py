@@ -126,19 +126,14 @@ def make_screenshots() -> (
     from pathlib import Path
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
-    import shopcrm.fonts
     from shopcrm import i18n
+    from shopcrm.app import _application
     from shopcrm.store import open_db
     from shopcrm.ui.context import AppContext
     from shopcrm.ui.dialogs.help_dialog import FiguresHelpDialog
     from shopcrm.ui.pages.dashboard_page import DashboardPage
 
-    app = QApplication.instance() or QApplication([])
-    shopcrm.fonts.install_application_font(app) if hasattr(
-        shopcrm.fonts, "install_application_font"
-    ) else None
+    app = _application()
     docs = Path(__file__).resolve().parents[2] / "docs"
     path = Path(tempfile.mkdtemp()) / "effect.db"
     db = open_db(path)
