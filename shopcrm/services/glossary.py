@@ -138,6 +138,18 @@ TERMS: dict[str, tuple[str, str]] = {
             "range. A range that includes 0 means no clear effect yet."
         ),
     ),
+    "customers": (
+        N_("Guests visiting"),
+        N_("Known guests who came at least once in the period, each counted once."),
+    ),
+    "visits": (
+        N_("Visits"),
+        N_("Bills recorded in the period (one bill = one visit), anonymous guests included."),
+    ),
+    "guests": (
+        N_("Guests (people)"),
+        N_("People at the tables in the period: the sum of the party sizes."),
+    ),
     "business_day": (
         N_("Business day"),
         N_(
@@ -352,3 +364,25 @@ TAB_TERMS = {
     "campaigns": "redemptions",
     "clv": "predicted_value",
 }
+
+# the monthly report's figures, in the order the report shows them ("What the figures mean")
+REPORT_TERMS = (
+    "new_customers",
+    "customers",
+    "returning_share",
+    "repeat_rate",
+    "visits",
+    "guests",
+    "revenue",
+    "spend_per_visit",
+    "spend_per_person",
+    "ltv",
+    "second_visit",
+    "historical_ltv",
+    "deciles",
+    "channels",
+    "redemptions",
+    "predicted_value",
+    "at_risk",
+    "business_day",
+)

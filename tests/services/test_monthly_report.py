@@ -111,3 +111,16 @@ def test_unfinished_month_says_which_days_it_compares(db, tmp_path, ja):
     assert "1–23 Nov, compared with 1–23 Oct and 1–23 Nov 2025" in text
     assert "counted up to 2026-11-23" in text
     assert "+50%" in text  # new guests 3 against 2 on the same days (not -0 % against October)
+
+
+def test_report_explains_every_figure_in_plain_words(report):
+    from shopcrm import i18n
+    from shopcrm.services import glossary
+
+    path, _pages = report
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    flat = "".join(text.split())
+    assert "数字の意味" in text
+    i18n.set_language("ja")
+    for key in glossary.REPORT_TERMS:  # each figure's one line, in the owner's language
+        assert "".join(glossary.text(key).split())[:20] in flat, key
