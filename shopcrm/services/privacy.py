@@ -201,7 +201,7 @@ def _plain(value):
 
 def disclosure(db: Database, customer_id: int) -> dict:
     """Everything shopcrm holds about one customer, as plain JSON-ready data."""
-    from shopcrm.store import coupons, mailings, preferences, visits
+    from shopcrm.store import coupons, holdouts, mailings, preferences, visits
 
     c = _get(db, customer_id)
     return {
@@ -211,6 +211,7 @@ def disclosure(db: Database, customer_id: int) -> dict:
         "visits": _plain(visits.for_customer(db, customer_id)),
         "coupons": _plain(coupons.for_customer(db, customer_id)),
         "mailings": _plain(mailings.for_customer(db, customer_id)),
+        "comparison_groups": holdouts.for_customer(db, customer_id),
         "merged_records": [
             {k: v for k, v in m.items() if k != "kept_id"} for m in sql.merges(db, customer_id)
         ],
@@ -261,6 +262,7 @@ def _disclosure_xlsx(data: dict, path: Path) -> None:
         ("visits", N_("Visits")),
         ("coupons", N_("Coupons")),
         ("mailings", N_("Mailings")),
+        ("comparison_groups", N_("Comparison groups")),
         ("merged_records", N_("Merged records")),
     )
     for key, title in sheets:

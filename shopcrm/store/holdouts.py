@@ -126,6 +126,18 @@ def held_back_ids(db: Database, campaign_id: int) -> list[int]:
     ]
 
 
+def for_customer(db: Database, customer_id: int) -> list[dict]:
+    """The comparison groups a guest was held back in (a disclosure request shows them)."""
+    rows = db.execute(
+        """SELECT c.name, h.period_key, h.starts_on, h.held_at FROM holdbacks h
+           JOIN campaigns c ON c.id = h.campaign_id WHERE h.customer_id = ? ORDER BY h.id""",
+        [customer_id],
+    ).fetchall()
+    return [
+        {"campaign": r[0], "period_key": r[1], "starts_on": r[2], "held_at": r[3]} for r in rows
+    ]
+
+
 def load_holdbacks(db: Database, campaign_id: int | None = None) -> list[HoldbackRow]:
     day = "CAST(julianday(starts_on) - 2440587.5 AS INTEGER)"
     where, params = ("WHERE campaign_id = ?", [campaign_id]) if campaign_id else ("", [])

@@ -197,7 +197,7 @@ def test_disclosure_holds_everything(db, pair, tmp_path):
     assert json.loads(out.read_text(encoding="utf-8"))["customer"]["email"] == "t@example.jp"
     xlsx = privacy.export_disclosure(db, b.id, tmp_path / "b.xlsx")
     wb = load_workbook(xlsx)
-    assert len(wb.sheetnames) == 6
+    assert len(wb.sheetnames) == 7  # + comparison groups the guest was held back in
     assert any(row[1] == "M9" for row in wb.worksheets[0].iter_rows(values_only=True))
     assert wb.worksheets[2].max_row == 3  # header + two visits
 
