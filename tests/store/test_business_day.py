@@ -41,6 +41,8 @@ def test_sql_matches_the_domain_rule(db):
     start = T(2025, 12, 30)
     moments = [start + dt.timedelta(minutes=rng.randrange(0, 60 * 24 * 400)) for _ in range(400)]
     moments += [T(2026, 3, 2, h, m) for h in range(24) for m in (0, 59)]
+    moments += [T(2026, 3, 2, h, 59, 59) for h in range(24)]  # a second before each hour
+    moments += [T(1965, 7, 1, 4, 59, 59), T(1965, 7, 1, 5), T(1900, 1, 1, 12), T(2999, 12, 31, 23)]
     for hour in (0, 5, 11):
         for m in moments:
             text = m.isoformat(sep=" ")
