@@ -36,3 +36,18 @@ def test_effect_refuses_bad_input(db, db_path):
     assert days.exit_code != 0 and "1 to 365" in days.output
     fresh = run(db_path, "analytics", "effect", "--campaign", "winback")
     assert fresh.exit_code == 0 and "cannot be measured yet" in fresh.output
+
+
+def test_coupons_issue_json_lists_who_was_held_back(db, db_path):
+    from shopcrm.store import analytics as store
+
+    ids = store.insert_customers_bulk(db, [f"客{i}" for i in range(200)])
+    db.execute("UPDATE customers SET dm_consent = 1")
+    db.conn.commit()
+    args = ["coupons", "issue", "--campaign", "winback", "--json"]
+    out = run(db_path, *args, *[x for i in ids for x in ("--customer", str(i))])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    held = data["held_back"]
+    assert 5 <= len(held) <= 40 and len(data["issued"]) + len(held) == 200
+    assert not set(held) & {c["customer_id"] for c in data["issued"]}
