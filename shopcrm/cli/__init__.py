@@ -126,6 +126,7 @@ def _register() -> None:
         customers,
         data,
         demo,
+        effect,
         print_cmd,
         visits,
     )

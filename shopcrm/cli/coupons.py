@@ -218,6 +218,9 @@ def issue(obj, campaign_ref, month, customer_ids, period, as_json, today):
                     }
                     for s in result.skipped
                 ],
+                # the comparison group (no coupon, services/effect.py): customer ids
+                "held_back": result.held_back,
+                "already_held_back": result.already_held,
             }
         )
         return

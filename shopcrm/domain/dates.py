@@ -280,3 +280,37 @@ def format_birthday(b: Birthday | tuple, lang: str | None = None) -> str:
         return f"{year}年{month}月{day}日" if year else f"{month}月{day}日"
     text = f"{day} {calendar.month_abbr[month]}"
     return f"{text} {year}" if year else text
+
+
+# --- the business day -----------------------------------------------------------------------------
+
+# A shop's day does not end at midnight: an izakaya's 23:50 and 00:20 bills are one evening. The
+# business day of a moment is its calendar date, or the day before when the moment falls before
+# the cut-off hour (Settings, default 05:00). Every measure that counts "visit days" uses this
+# (store/business_day.py holds the same rule as SQL; a test keeps the two equal).
+DEFAULT_DAY_START_HOUR = 5
+MAX_DAY_START_HOUR = 11  # a cut-off after noon would move lunch into the day before
+
+
+def clamp_day_start(hour: object) -> int:
+    """A usable cut-off hour (0..11) from whatever was stored; anything else gives the default."""
+    if isinstance(hour, bool) or not isinstance(hour, int | float):
+        return DEFAULT_DAY_START_HOUR
+    if hour != hour:  # NaN
+        return DEFAULT_DAY_START_HOUR
+    return min(max(int(hour), 0), MAX_DAY_START_HOUR)
+
+
+def business_day(moment: dt.datetime, start_hour: int = DEFAULT_DAY_START_HOUR) -> dt.date:
+    """The business day ``moment`` belongs to: 00:20 on the 2nd is still the 1st's evening."""
+    day = moment.date()
+    return day - dt.timedelta(days=1) if moment.hour < clamp_day_start(start_hour) else day
+
+
+def business_day_span(
+    day: dt.date, start_hour: int = DEFAULT_DAY_START_HOUR
+) -> tuple[dt.datetime, dt.datetime]:
+    """[first moment, first moment of the next business day) of business day ``day``."""
+    h = clamp_day_start(start_hour)
+    start = dt.datetime.combine(day, dt.time(h))
+    return start, start + dt.timedelta(days=1)

@@ -32,8 +32,10 @@ from shopcrm.domain.models import Campaign, Coupon, Customer
 from shopcrm.domain.money import format_money, format_yen_ja
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _, current_language, ngettext
+from shopcrm.services import effect
 from shopcrm.store import campaigns as campaign_store
 from shopcrm.store import coupons as coupon_store
+from shopcrm.store import holdouts as holdout_store
 from shopcrm.store import settings
 from shopcrm.store.campaigns import CampaignError, Candidate, check_template
 
@@ -71,6 +73,9 @@ class IssueResult:
     already: list[Coupon] = field(default_factory=list)  # issued before for the same period
     skipped: list[Skipped] = field(default_factory=list)  # left out, with the reason
     names: dict[int, str] = field(default_factory=dict)  # customer id -> name
+    # the control group (services/effect.py): eligible guests drawn to get no coupon this time
+    held_back: list[int] = field(default_factory=list)  # customer ids, held back in this run
+    already_held: list[int] = field(default_factory=list)  # held back for this period before
 
     @property
     def skipped_by_reason(self) -> dict[str, int]:
@@ -97,6 +102,15 @@ class IssueResult:
                 f"{_(SKIP_REASONS[r])}: {k}" for r, k in sorted(self.skipped_by_reason.items())
             )
             parts.append(_("Left out {n}: {reasons}.").format(n=len(self.skipped), reasons=reasons))
+        if self.held_back:
+            n = len(self.held_back)
+            parts.append(
+                ngettext(
+                    "Held back {n} guest at random as the comparison group (no coupon).",
+                    "Held back {n} guests at random as the comparison group (no coupon).",
+                    n,
+                ).format(n=n)
+            )
         return " ".join(parts)
 
 
@@ -251,6 +265,10 @@ def issue(
             for cand, key, _s in eligible
             if (cand.customer.id, key) in existing
         ]
+        # The control group: a random share of the fresh targets gets no coupon (services/effect)
+        fresh, held, result.already_held = effect.split_control(
+            db, c, fresh, key_of=lambda t: t[1], id_of=lambda t: t[0].customer.id
+        )
         codes_ = coupon_store.new_unique_codes(db, len(fresh), rng)
         batch: list[Coupon] = []
         now = dt.datetime.now().replace(microsecond=0)
@@ -270,6 +288,10 @@ def issue(
             if progress and (n % 50 == 0 or n == len(fresh)):
                 progress(total - len(fresh) + n, total, cand.customer.name)
         coupon_store.insert_many(db, batch, now=now)
+        holdout_store.record(
+            db, c.id, [(t[0].customer.id, t[1], validity(c, t[2])[0]) for t in held], now=now
+        )
+        result.held_back = [t[0].customer.id for t in held]
         result.issued = batch
         found = (coupon_store.find(db, code) for code in already_codes)
         result.already = [c for c in found if c is not None]

@@ -745,7 +745,7 @@ def fit_visits(
     discount = settings.get(db, "discount_rate_percent") / 100.0
     names = store.customer_names(db, rft.customer_id.tolist()) if with_names else None
     check = model_check(visits, as_of)
-    return predict(
+    result = predict(
         rft,
         as_of=as_of,
         margin=margin,
@@ -754,6 +754,11 @@ def fit_visits(
         check=check,
         discount_rate=discount,
     )
+    # Erased guests' visits shape the model (figures stay true), but no list shows them.
+    erased = store.erased_customer_ids(db)
+    if erased:
+        result.predictions = [p for p in result.predictions if p.customer_id not in erased]
+    return result
 
 
 # --- at risk and win-back ------------------------------------------------------------------------

@@ -5,8 +5,10 @@
   (phone, email, reading, address, birthday, code ...), tags are joined, "do not mail" wins.
   One transaction; logged so ``unmerge(db, merge_log_id)`` puts everything back.
 - ``erase(db, id)``: personal data gone (name becomes "(erased)", contact, address, birthday,
-  notes, tags, preferences, mailings, merge logs, search text); the visits stay, anonymous, so
-  revenue figures stay true. Backups still hold the old data until they rotate out.
+  notes, tags, preferences, merge logs, search text, coupon codes); visits, mailings and coupons
+  stay, anonymous, so every figure of a closed period stays true. The search index is merged and
+  the WAL truncated so the file keeps no readable trace (every connection has ``secure_delete``).
+  Backups still hold the old data until they rotate out (``store.backup.MAX_AGE_DAYS``).
 - ``disclosure(db, id)`` / ``export_disclosure(db, id, path)``: everything held about one
   customer (a disclosure request under Japan's personal information law), as JSON or .xlsx.
 """
@@ -170,12 +172,16 @@ def list_merges(db: Database, customer_id: int | None = None) -> list[dict]:
 
 
 def erase(db: Database, customer_id: int) -> Customer:
-    """Erase a customer's personal data on request; their visits stay, anonymous."""
+    """Erase a customer's personal data on request; their visits, mailings and coupons stay,
+    anonymous (closed-period figures do not move); the file keeps no readable trace."""
     with db.atomic():
         c = _get(db, customer_id)
-        if c.erased_at is None:
+        erasing = c.erased_at is None
+        if erasing:
             sql.erase_row(db, customer_id, _("(erased)"))
-        return store_customers.get(db, customer_id)
+    if erasing:
+        sql.scrub_after_erasure(db)
+    return store_customers.get(db, customer_id)
 
 
 # --- disclosure ---------------------------------------------------------------------------------
@@ -195,7 +201,7 @@ def _plain(value):
 
 def disclosure(db: Database, customer_id: int) -> dict:
     """Everything shopcrm holds about one customer, as plain JSON-ready data."""
-    from shopcrm.store import coupons, mailings, preferences, visits
+    from shopcrm.store import coupons, holdouts, mailings, preferences, visits
 
     c = _get(db, customer_id)
     prefs = preferences.for_customer(db, customer_id)
@@ -207,6 +213,7 @@ def disclosure(db: Database, customer_id: int) -> dict:
         "visits": _plain(visits.for_customer(db, customer_id)),
         "coupons": _plain(coupons.for_customer(db, customer_id)),
         "mailings": _plain(mailings.for_customer(db, customer_id)),
+        "comparison_groups": holdouts.for_customer(db, customer_id),
         "merged_records": [
             {k: v for k, v in m.items() if k != "kept_id"} for m in sql.merges(db, customer_id)
         ],
@@ -262,6 +269,7 @@ def _disclosure_xlsx(data: dict, path: Path) -> None:
         ("visits", N_("Visits")),
         ("coupons", N_("Coupons")),
         ("mailings", N_("Mailings")),
+        ("comparison_groups", N_("Comparison groups")),
         ("merged_records", N_("Merged records")),
     )
     for key, title in sheets:

@@ -111,14 +111,18 @@ def load_visits(db: Database, *, until: dt.date | None = None) -> VisitArrays:
     ``group_concat``, so half the values is nearly half the time; numpy unpacks them in C.
     A covering index was measured too and does not help: the scan is cheap, the text is not.
     """
+    from shopcrm.domain.dates import business_day_span
+    from shopcrm.store.business_day import day_number_sql, start_hour
+
+    hour = start_hour(db)
     where, params = "", []
-    if until is not None:
-        bound = (until + dt.timedelta(days=1)).isoformat()
+    if until is not None:  # up to the end of business day ``until`` (05:00 the day after)
+        bound = business_day_span(until, hour)[1].isoformat(sep=" ")
         latest = db.execute("SELECT max(visited_at) FROM visits").fetchone()[0]  # (an index)
         if latest is not None and latest >= bound:
             # "+visited_at": a full scan beats a million index lookups when most rows match
             where, params = "WHERE +visited_at < ?", [bound]
-    day = _DAY_SQL.format(col="visit_date")
+    day = day_number_sql("visited_at", hour)  # the business day (a bill at 00:20 is the evening's)
     row = db.execute(
         f"""SELECT group_concat((coalesce(customer_id, 0) << {_DAY_BITS}) + {day} + {_DAY_BIAS}),
                    group_concat((amount << {_PARTY_BITS}) | party_size)
@@ -169,6 +173,11 @@ def customer_names(db: Database, ids: Iterable[int]) -> dict[int, str]:
     return out
 
 
+def erased_customer_ids(db: Database) -> set[int]:
+    """Customers erased on request: their visits still count, but no list may show them."""
+    return {r[0] for r in db.execute("SELECT id FROM customers WHERE erased_at IS NOT NULL")}
+
+
 def channel_costs(db: Database) -> list[tuple[int, str, int]]:
     """(channel_id, 'YYYY-MM', amount) for every entered cost."""
     return [
@@ -215,8 +224,11 @@ def load_campaigns(db: Database) -> list[CampaignRow]:
 
 
 def load_coupons(db: Database) -> list[CouponRow]:
-    day_issued = _DAY_SQL.format(col="substr(k.issued_at, 1, 10)")
-    day_redeemed = _DAY_SQL.format(col="substr(k.redeemed_at, 1, 10)")
+    from shopcrm.store.business_day import day_number_sql, start_hour
+
+    hour = start_hour(db)
+    day_issued = day_number_sql("k.issued_at", hour)
+    day_redeemed = day_number_sql("k.redeemed_at", hour)
     rows = db.execute(
         f"""SELECT k.id, k.campaign_id, k.customer_id, {day_issued},
                    CASE WHEN k.redeemed_at IS NULL THEN NULL ELSE {day_redeemed} END,
@@ -228,7 +240,9 @@ def load_coupons(db: Database) -> list[CouponRow]:
 
 
 def load_mailings(db: Database) -> list[MailingRow]:
-    day = _DAY_SQL.format(col="substr(sent_at, 1, 10)")
+    from shopcrm.store.business_day import day_number_sql, start_hour
+
+    day = day_number_sql("sent_at", start_hour(db))
     return [
         MailingRow(r[0], r[1], r[2])
         for r in db.execute(f"SELECT customer_id, campaign_id, {day} FROM mailings ORDER BY id")
@@ -317,11 +331,14 @@ def insert_visits_bulk(db: Database, rows: Iterable[tuple[int | None, str, int, 
             rows,
         )
         count = cur.rowcount
+        from shopcrm.store.business_day import date_sql, start_hour
+
+        day = date_sql("visited_at", start_hour(db))
         db.execute(
-            """UPDATE customers SET
+            f"""UPDATE customers SET
                  visit_count = s.n, visit_days = s.days, total_spent = s.total,
                  first_visit_at = s.first, last_visit_at = s.last
-               FROM (SELECT customer_id, count(*) AS n, count(DISTINCT visit_date) AS days,
+               FROM (SELECT customer_id, count(*) AS n, count(DISTINCT {day}) AS days,
                             sum(amount) AS total, min(visited_at) AS first,
                             max(visited_at) AS last
                      FROM visits WHERE customer_id IS NOT NULL GROUP BY customer_id) AS s

@@ -7,7 +7,9 @@ half-written. Backups sit in ``backups/`` beside the database (``paths.backup_di
 
 Kinds: ``manual`` (Back up now), ``daily`` (first start of a day), ``close`` (when the app
 closes), ``pre-migration`` and ``pre-restore``. Automatic ones are thinned by ``keep_set()``:
-the newest of each of the last 7 days, 4 weeks and 12 months stay.
+the newest of each of the last 7 days, 4 weeks and 12 months stay; of the others the newest 10
+of each kind stay. Whatever the kind, ``rotate`` deletes every backup older than
+``MAX_AGE_DAYS`` (365), so personal data erased today is gone from the folder within a year.
 
 A copy is taken in one step (one read transaction), so it finishes in bounded time however often
 other programs write (a step-wise copy restarts after every outside commit). A copy that was
@@ -36,7 +38,10 @@ from shopcrm.i18n import _
 
 KINDS = ("manual", "daily", "close", "pre-migration", "pre-restore")
 ROTATED_KINDS = ("daily", "close")  # thinned by keep_set(); the others are the user's or kept
-KEEP_EACH_SPECIAL = 10  # newest pre-migration / pre-restore backups kept
+KEEP_EACH_SPECIAL = 10  # newest manual / pre-migration / pre-restore backups kept
+# No backup in the backup folder outlives this, whatever its kind: an erased guest is gone from
+# every backup at most this many days after the erasure (README "Erasure and backups").
+MAX_AGE_DAYS = 365
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<kind>" + "|".join(KINDS) + r")-(?P<stamp>\d{8}-\d{6})\.db$")
 PAGES_PER_STEP = 256  # restore only; a backup copies in one step (see _copy)
 _PARTIAL = re.compile(r"^\..+\.(?P<pid>\d+)\.part(-journal|-wal|-shm)?$")
@@ -391,8 +396,10 @@ def rotate(db_path: str | os.PathLike, now: dt.datetime | None = None) -> list[P
     auto = [b for b in backups if b.kind in ROTATED_KINDS]
     keep = keep_set((b.taken_at for b in auto), now)
     doomed = [b.path for b in auto if b.taken_at not in keep]
-    for kind in ("pre-migration", "pre-restore"):
+    for kind in ("manual", "pre-migration", "pre-restore"):
         doomed += [b.path for b in backups if b.kind == kind][KEEP_EACH_SPECIAL:]
+    too_old = now - dt.timedelta(days=MAX_AGE_DAYS)
+    doomed += [b.path for b in backups if b.taken_at < too_old and b.path not in doomed]
     for path in doomed:
         with contextlib.suppress(OSError):
             path.unlink()

@@ -124,7 +124,10 @@ def check(
     ``customer_id=None`` (a guest not yet identified) skips the owner check.
     """
     printed = codes.check_code(code)
-    on = on or dt.date.today()
+    if on is None:  # the business day: at 00:20 a coupon valid "until yesterday" still counts
+        from shopcrm.store.business_day import today
+
+        on = today(db)
     rows = _query(db, "coupons.code = ?", [printed])
     if not rows:
         raise _unknown(printed)
@@ -176,7 +179,11 @@ def redeem(
     """
     at = at or dt.datetime.now()
     with db.atomic():
-        coupon = check(db, code, customer_id=customer_id, on=at.date())
+        from shopcrm.domain.dates import business_day
+        from shopcrm.store.business_day import start_hour
+
+        on = business_day(at, start_hour(db))
+        coupon = check(db, code, customer_id=customer_id, on=on)
         other = _query(db, "coupons.redeemed_visit_id = ?", [visit_id])
         if other:
             raise CouponError(

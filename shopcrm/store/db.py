@@ -3,6 +3,9 @@
 Every connection gets ``foreign_keys=ON``, WAL journal, ``synchronous=NORMAL`` (safe with WAL:
 a power cut loses at most the last commit, never corrupts) and a busy timeout. ``open_db`` applies
 pending migrations, copying the file first (see ``migrations.py``).
+
+``secure_delete=ON`` on every connection: an erased guest's data is overwritten with zeros, never
+left readable in free pages (some platforms' SQLite has it off by default).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ def connect(path: str | os.PathLike) -> Database:
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     db = Database(conn, execute_plugins=False)
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA secure_delete = ON")  # erased text is overwritten, not left in free pages
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     if not db.memory and path.name != ":memory:":
         with db.ensure_autocommit_on():

@@ -24,6 +24,28 @@ def _run(db: Database, statements: list[str]) -> None:
         db.execute(sql)
 
 
+def _business_day_stats_triggers() -> list[str]:
+    """The visit-figure triggers again, counting visit days by business day (cut-off setting)."""
+    from shopcrm.store.business_day import date_sql, hour_sql
+
+    day = date_sql("visited_at", hour_sql())
+    refresh = f"""UPDATE customers SET
+        visit_count = (SELECT count(*) FROM visits WHERE customer_id = {{c}}),
+        visit_days = (SELECT count(DISTINCT {day}) FROM visits WHERE customer_id = {{c}}),
+        total_spent = (SELECT coalesce(sum(amount), 0) FROM visits WHERE customer_id = {{c}}),
+        first_visit_at = (SELECT min(visited_at) FROM visits WHERE customer_id = {{c}}),
+        last_visit_at = (SELECT max(visited_at) FROM visits WHERE customer_id = {{c}})
+        WHERE id = {{c}};"""
+    return [
+        f"""CREATE TRIGGER visits_stats_ai AFTER INSERT ON visits
+        WHEN NEW.customer_id IS NOT NULL BEGIN {refresh.format(c="NEW.customer_id")} END""",
+        f"""CREATE TRIGGER visits_stats_ad AFTER DELETE ON visits
+        WHEN OLD.customer_id IS NOT NULL BEGIN {refresh.format(c="OLD.customer_id")} END""",
+        f"""CREATE TRIGGER visits_stats_au AFTER UPDATE OF customer_id, visited_at, amount ON visits
+        BEGIN {refresh.format(c="OLD.customer_id")} {refresh.format(c="NEW.customer_id")} END""",
+    ]
+
+
 @migrations(name="0001_initial")
 def m0001_initial(db: Database) -> None:
     _run(
@@ -366,6 +388,46 @@ def m0006_customer_language(db: Database) -> None:
 def m0010_customer_honorific(db: Database) -> None:
     """The owner's choice of honorific per guest ("" = 様 or 御中 decided from the name)."""
     db.execute("ALTER TABLE customers ADD COLUMN honorific TEXT NOT NULL DEFAULT ''")
+
+
+@migrations(name="0018_business_day_visit_days")
+def m0018_business_day_visit_days(db: Database) -> None:
+    """Bills split across midnight (23:50 and 00:20) are one visit day: customers' visit-day
+    counts follow the business-day cut-off (Settings, default 05:00), recounted once here."""
+    for name in ("visits_stats_ai", "visits_stats_ad", "visits_stats_au"):
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+    _run(db, _business_day_stats_triggers())
+    from shopcrm.store.visits import refresh_visit_days
+
+    refresh_visit_days(db)
+
+
+@migrations(name="0019_campaign_holdout")
+def m0019_campaign_holdout(db: Database) -> None:
+    """A random control group per campaign, so its real effect can be measured: the share held
+    back (no coupon) and the group size below which the report says "too small to tell", and
+    who was held back for which period (like a coupon, without the coupon)."""
+    _run(
+        db,
+        [
+            """CREATE TABLE campaign_holdout (
+                campaign_id INTEGER PRIMARY KEY REFERENCES campaigns(id) ON DELETE CASCADE,
+                percent INTEGER NOT NULL DEFAULT 10 CHECK (percent BETWEEN 0 AND 50),
+                min_group INTEGER NOT NULL DEFAULT 30 CHECK (min_group BETWEEN 5 AND 10000),
+                include_birthday INTEGER NOT NULL DEFAULT 0  -- the owner's choice, off by default
+            )""",
+            """CREATE TABLE holdbacks (
+                id INTEGER PRIMARY KEY,
+                campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+                customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                period_key TEXT NOT NULL DEFAULT '',
+                starts_on TEXT NOT NULL,  -- the first valid day the coupon would have had
+                held_at TEXT NOT NULL,
+                UNIQUE (campaign_id, customer_id, period_key)
+            )""",
+            "CREATE INDEX holdbacks_customer ON holdbacks(customer_id)",
+        ],
+    )
 
 
 @migrations(name="0022_menu_item_reading")

@@ -3,7 +3,7 @@
 A merge moves the merged customer's visits, coupons, preferences and mailings to the kept one,
 deletes the merged row and logs it in ``customer_merges`` (the merged row and the ids that moved,
 as JSON) so it can be undone. Erasure blanks the personal columns in place; the row, and with it
-every visit, stays, so revenue and visit figures stay true.
+every visit, mailing and coupon, stays, so revenue, visit and campaign figures stay true.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import json
 
 from sqlite_utils import Database
 
-CHILD_TABLES = ("visits", "preferences", "mailings", "coupons")
+CHILD_TABLES = ("visits", "preferences", "mailings", "coupons", "holdbacks")
 
 
 def _now() -> str:
@@ -31,6 +31,13 @@ def customer_row(db: Database, customer_id: int) -> dict | None:
 def move_children(db: Database, from_id: int, to_id: int, merge_tag: str) -> dict:
     """Move every child row of ``from_id`` to ``to_id``; returns the ids moved per table and
     the coupons whose period key had to change (both customers had that period's coupon)."""
+    # one person held back twice for the same send (two records of them): keep one
+    db.execute(
+        """DELETE FROM holdbacks WHERE customer_id = ? AND EXISTS (
+             SELECT 1 FROM holdbacks h WHERE h.customer_id = ?
+             AND h.campaign_id = holdbacks.campaign_id AND h.period_key = holdbacks.period_key)""",
+        [from_id, to_id],
+    )
     moved: dict[str, list[int]] = {}
     for table in CHILD_TABLES:
         moved[table] = [
@@ -155,8 +162,14 @@ def forget_merges_of(db: Database, customer_id: int) -> int:
 
 
 def erase_row(db: Database, customer_id: int, erased_name: str) -> None:
-    """Blank every personal column, drop preferences and mailings, void unused coupons and
-    clear visit notes; visits (amounts, dates, party sizes, items) stay."""
+    """Blank every personal column, drop preferences and merge logs, clear visit notes.
+
+    History stays, anonymous: visits (amounts, dates, party sizes, items), mailings, coupons and
+    control-group records keep pointing at the blanked row, so every figure of a closed period
+    (redemption rates, DM response, campaign effect) is the same before and after an erasure.
+    Coupon codes are replaced by ``X`` + the coupon id, so a printed code in someone's hands no
+    longer leads to the record (and an unused one can no longer be redeemed).
+    """
     now = _now()
     db.execute(
         """UPDATE customers SET name = ?, kana = '', code = NULL, phone = '', email = '',
@@ -168,14 +181,22 @@ def erase_row(db: Database, customer_id: int, erased_name: str) -> None:
         [erased_name, now, now, customer_id],
     )
     db.execute("DELETE FROM preferences WHERE customer_id = ?", [customer_id])
-    db.execute("DELETE FROM mailings WHERE customer_id = ?", [customer_id])
     db.execute(
-        "UPDATE coupons SET voided_at = ?, void_reason = 'erased'"
-        " WHERE customer_id = ? AND redeemed_visit_id IS NULL AND voided_at IS NULL",
-        [now, customer_id],
+        "UPDATE coupons SET code = 'X' || id WHERE customer_id = ? AND code NOT GLOB 'X[0-9]*'",
+        [customer_id],
     )
     db.execute("UPDATE visits SET note = '' WHERE customer_id = ?", [customer_id])
     forget_merges_of(db, customer_id)
+
+
+def scrub_after_erasure(db: Database) -> None:
+    """Leave no readable trace of erased text in the file: merge the search index's segments
+    (its deleted entries are dropped; ``secure_delete`` zeroes the freed pages) and, outside a
+    transaction, copy the WAL into the database and truncate it (old page images gone)."""
+    with db.atomic():
+        db.execute("INSERT INTO customers_fts(customers_fts) VALUES ('optimize')")
+    if not db.conn.in_transaction:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def duplicate_pairs(db: Database, limit: int = 500) -> list[tuple[int, int, str, str]]:

@@ -223,7 +223,15 @@ SETTINGS: dict[str, Setting] = {
         Setting("owner_pin_offered", bool, False, N_("Owner PIN offered"), owner_only=False),
         Setting("demo", bool, False, N_("Demo database")),
         # visits before this hour count for the day before (an evening past midnight is one visit)
-        Setting("business_day_start_hour", int, 5, N_("Business day starts at (hour)")),
+        Setting(
+            "business_day_start_hour",
+            int,
+            5,
+            N_("Business day starts at (hour)"),
+            minimum=0,
+            maximum=11,  # domain.dates.MAX_DAY_START_HOUR
+            unit=":00",
+        ),
         # first-run setup (services/setup.py): the next step to show, and finished or skipped
         Setting("setup_step", int, 0, N_("First-run setup: next step"), owner_only=False),
         Setting("setup_done", bool, False, N_("First-run setup finished")),
@@ -265,6 +273,10 @@ def set(db: Database, key: str, value: Any) -> None:
             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [key, json.dumps(value, ensure_ascii=False)],
         )
+        if key == "business_day_start_hour":  # the customers' visit-day counts follow the rule
+            from shopcrm.store.visits import refresh_visit_days
+
+            refresh_visit_days(db)
 
 
 def set_many(db: Database, values: dict[str, Any]) -> None:

@@ -187,9 +187,13 @@ def recent(db: Database, *, day: dt.date | None = None, limit: int = 20) -> list
         + " LEFT JOIN customers c ON c.id = v.customer_id"
     )
     params: list = []
-    if day is not None:
-        sql += " WHERE v.visit_date = ?"
-        params.append(day.isoformat())
+    if day is not None:  # the business day: 00:20 tonight is still ``day``'s evening
+        from shopcrm.domain.dates import business_day_span
+        from shopcrm.store.business_day import start_hour
+
+        first, after = business_day_span(day, start_hour(db))
+        sql += " WHERE v.visited_at >= ? AND v.visited_at < ?"
+        params += [to_text(first), to_text(after)]
     sql += " ORDER BY v.visited_at DESC, v.id DESC LIMIT ?"
     params.append(int(limit))
     rows = db.execute(sql, params).fetchall()
@@ -256,3 +260,16 @@ def suggest_favourites(
     known |= {search_key(r[1]) for r in rows if r[2] is not None and r[2] in liked_items}
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], newest[kv[0]], names[kv[0]]))
     return [names[key] for key, n in ranked if n >= min_count and key not in known]
+
+
+def refresh_visit_days(db: Database) -> None:
+    """Recount every customer's visit days by the business-day rule (after the cut-off moved)."""
+    from shopcrm.store.business_day import date_sql, start_hour
+
+    day = date_sql("visited_at", start_hour(db))
+    with db.atomic():
+        db.execute(
+            f"""UPDATE customers SET visit_days = coalesce(
+                  (SELECT count(DISTINCT {day}) FROM visits WHERE customer_id = customers.id), 0)
+                WHERE visit_count > 0 OR visit_days > 0"""
+        )

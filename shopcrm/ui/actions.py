@@ -128,6 +128,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     # Help
     ActionSpec("help", N_("shopcrm &Help"), standard=SK.HelpContents, shortcut="F1"),
+    ActionSpec(
+        "help_figures",
+        N_("&Understanding your figures"),
+        N_("What each figure means, with your shop's own numbers"),
+        owner_only=True,
+    ),
     ActionSpec("about", N_("&About shopcrm"), role=QAction.MenuRole.AboutRole),
     ActionSpec(
         "open_log_folder",

@@ -336,6 +336,7 @@ class MainWindow(QMainWindow):
 
         help_menu = bar.addMenu(_("&Help"))
         help_menu.addAction(a["help"])
+        help_menu.addAction(a["help_figures"])
         help_menu.addAction(a["about"])
         help_menu.addAction(a["open_log_folder"])
         self._sync_page_actions()
@@ -370,6 +371,7 @@ class MainWindow(QMainWindow):
             "setup": self.open_setup,
             "lock_owner": self.lock_owner,
             "help": self.show_help,
+            "help_figures": self.show_figures_help,
             "about": self.show_about,
             "open_log_folder": self.open_log_folder,
         }
@@ -581,6 +583,14 @@ class MainWindow(QMainWindow):
                 "Owner-only pages and commands ask for the owner PIN once one is set."
             ),
         )
+
+    def show_figures_help(self) -> None:
+        """Help > Understanding your figures (owner only: it quotes the shop's revenue)."""
+        if not self.ctx.require_owner(self):
+            return
+        from shopcrm.ui.dialogs.help_dialog import FiguresHelpDialog
+
+        FiguresHelpDialog(self.ctx, self).exec()
 
     def show_about(self) -> None:
         from shopcrm.fonts import FALLBACK_FAMILY, FONT_FAMILY

@@ -405,7 +405,7 @@ def test_packed_visit_read_keeps_every_value_exactly(db):
         (ids[1], "2026-11-23 23:59:59", 12_345_678, 99),
         (ids[0], "1900-01-01 12:00:00", 0, 1),
         (None, "2026-11-23 18:00:00", 500, 3),
-        (ids[1], "2026-11-24 00:00:00", 1, 1),  # after the as-of day: left out
+        (ids[1], "2026-11-24 05:00:00", 1, 1),  # after the as-of business day: left out
         (ids[0], "2026-02-28 19:00:00", 3000, 2),
     ]
     store.insert_visits_bulk(db, rows)

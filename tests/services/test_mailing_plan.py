@@ -49,6 +49,12 @@ def demo_db(tmp_path_factory):
             city=city, street=street, building=building, birth_month=12, birth_day=n + 3,
             dm_consent=True,
         ))  # fmt: skip
+    from shopcrm.store import campaigns as campaign_store
+    from shopcrm.store import holdouts
+
+    for name in ("winback", "welcome"):  # about pairing, not comparison groups: mail everyone
+        cid = campaign_store.get(db, name).id
+        holdouts.set_holdout(db, holdouts.Holdout(cid, percent=0))
     campaigns.issue(db, "birthday", month=12, today=TODAY)
     campaigns.issue(db, "winback", today=TODAY)
     campaigns.issue(db, "welcome", today=TODAY)

@@ -149,3 +149,16 @@ def test_a_name_with_a_rare_kanji_prints_from_the_fallback_font(db, tmp_path, ja
     assert all(emb == "yes" for _name, emb in listed)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
     assert "𠮷田 花子" in text
+
+
+def test_report_explains_every_figure_in_plain_words(report):
+    from shopcrm import i18n
+    from shopcrm.services import glossary
+
+    path, _pages = report
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    flat = "".join(text.split())
+    assert "数字の意味" in text
+    i18n.set_language("ja")
+    for key in glossary.REPORT_TERMS:  # each figure's one line, in the owner's language
+        assert "".join(glossary.text(key).split())[:20] in flat, key

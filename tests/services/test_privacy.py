@@ -85,7 +85,13 @@ def pair(db):
 def test_merge_moves_everything_and_fills_blanks(db, pair):
     a, b = pair
     result = privacy.merge(db, a.id, b.id)
-    assert result.moved == {"visits": 2, "preferences": 1, "mailings": 1, "coupons": 1}
+    assert result.moved == {
+        "visits": 2,
+        "preferences": 1,
+        "mailings": 1,
+        "coupons": 1,
+        "holdbacks": 0,
+    }
     kept = result.kept
     assert kept.code == "M9" and kept.email == "t@example.jp" and kept.phone == "09011112222"
     assert kept.tags == ("常連", "日本酒") and kept.notes == "冷酒" and kept.dm_consent
@@ -145,6 +151,7 @@ def test_erase_removes_personal_data_and_keeps_revenue(db, pair):
     a, b = pair
     total = db.execute("SELECT sum(amount), count(*) FROM visits").fetchone()
     privacy.merge(db, a.id, b.id)
+    sent = len(mailings.for_customer(db, a.id))
     erased = privacy.erase(db, a.id)
     assert erased.name == "(erased)" and erased.erased_at is not None
     for f in (
@@ -161,8 +168,11 @@ def test_erase_removes_personal_data_and_keeps_revenue(db, pair):
         assert getattr(erased, f) == ""
     assert erased.code is None and erased.birth_month is None and erased.tags == ()
     assert not erased.dm_consent and erased.do_not_mail and not erased.can_mail
-    assert preferences.for_customer(db, a.id) == [] and mailings.for_customer(db, a.id) == []
-    assert all(c.voided_at for c in coupons.for_customer(db, a.id))
+    assert preferences.for_customer(db, a.id) == []
+    # history stays, anonymous: mailings and coupons still count; printed codes lead nowhere
+    assert sent and len(mailings.for_customer(db, a.id)) == sent
+    kept = coupons.for_customer(db, a.id)
+    assert kept and all(c.code == f"X{c.id}" and c.voided_at is None for c in kept)
     assert db.execute("SELECT sum(amount), count(*) FROM visits").fetchone() == total
     assert _stats(db, a.id) == (3, 10000)
     assert db.execute("SELECT search_text FROM customers WHERE id = ?", [a.id]).fetchone()[0] == ""
@@ -187,7 +197,7 @@ def test_disclosure_holds_everything(db, pair, tmp_path):
     assert json.loads(out.read_text(encoding="utf-8"))["customer"]["email"] == "t@example.jp"
     xlsx = privacy.export_disclosure(db, b.id, tmp_path / "b.xlsx")
     wb = load_workbook(xlsx)
-    assert len(wb.sheetnames) == 6
+    assert len(wb.sheetnames) == 7  # + comparison groups the guest was held back in
     assert any(row[1] == "M9" for row in wb.worksheets[0].iter_rows(values_only=True))
     assert wb.worksheets[2].max_row == 3  # header + two visits
 

@@ -302,3 +302,21 @@ def test_month_pickers_start_where_the_user_means_and_say_which(page, qtbot):
     assert page.month_hint.text() == "next month: coupons go out a month ahead"
     page.month_combo.setCurrentIndex(0)
     assert page.month_hint.text() == "this month"
+
+
+def test_campaign_dialog_sets_the_comparison_group(app_ctx, qtbot, db):
+    from PySide6.QtCore import Qt
+
+    from shopcrm.store import holdouts
+    from shopcrm.ui.dialogs.campaign_dialog import CampaignDialog
+
+    bday = campaigns.get(db, "birthday")
+    dlg = CampaignDialog(app_ctx, bday)
+    qtbot.addWidget(dlg)
+    box = dlg.holdout_box
+    assert box.percent.value() == 10 and not box.birthday.isChecked()  # the defaults
+    box.percent.selectAll()
+    qtbot.keyClicks(box.percent, "20")
+    qtbot.mouseClick(box.birthday, Qt.MouseButton.LeftButton)
+    dlg.on_accept()
+    assert holdouts.get(db, bday.id) == holdouts.Holdout(bday.id, 20, 30, True)

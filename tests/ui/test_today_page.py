@@ -17,6 +17,10 @@ from tests.ui.conftest import handle_modal
 
 @pytest.fixture
 def page(app_ctx, qtbot):
+    from shopcrm.store import settings
+
+    # these tests put visits "today" at 17:00: count calendar days, whatever hour they run at
+    settings.set(app_ctx.db, "business_day_start_hour", 0)
     widget = TodayPage(app_ctx)
     qtbot.addWidget(widget)
     widget.resize(1000, 700)

@@ -296,6 +296,10 @@ def test_coupon_is_checked_as_it_is_typed_and_redeemed_with_the_visit(ctx, qtbot
     from shopcrm.store import coupons
 
     _menu, taro = shop
+    from shopcrm.store import settings
+
+    # "expired yesterday" by the calendar, whatever hour the test runs at (no business-day grace)
+    settings.set(ctx.db, "business_day_start_hour", 0)
     good = _coupon(ctx, taro.id)
     expired = _coupon(ctx, taro.id, until_days=-1)
     dialog = _open(ctx, qtbot, taro.id)

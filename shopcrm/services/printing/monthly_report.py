@@ -337,6 +337,15 @@ def build(
             )
         )
 
+    from xml.sax.saxutils import escape
+
+    from shopcrm.services import glossary  # one line of plain words for every figure above
+
+    story.append(Paragraph(_("What the figures mean"), h2))
+    for key in glossary.REPORT_TERMS:
+        line = f"<b>{escape(glossary.title(key))}</b>: {escape(glossary.text(key))}"
+        story.append(Paragraph(line, small))
+
     pages = []
 
     def footer(canvas, doc):

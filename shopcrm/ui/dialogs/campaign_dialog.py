@@ -175,6 +175,11 @@ class CampaignDialog(DialogBase):
         self.active_check = QCheckBox(_("Active (can issue coupons)"), self)
         form.addRow("", self.active_check)
 
+        from shopcrm.ui.widgets.holdout_box import HoldoutBox  # the control group (effect)
+
+        self.holdout_box = HoldoutBox(self)
+        form.addRow(self.holdout_box)
+
         # target
         self.target_box = QGroupBox(_("Who gets it"), self)
         target = QFormLayout(self.target_box)
@@ -274,6 +279,7 @@ class CampaignDialog(DialogBase):
 
     # --- data ----------------------------------------------------------------------------------
     def _load(self, c: Campaign) -> None:
+        self.holdout_box.load(self.ctx.db, c.id)
         self.name_edit.setText(c.name)
         self.name_edit.setReadOnly(self.builtin)
         self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(c.kind)))
@@ -452,10 +458,12 @@ class CampaignDialog(DialogBase):
             return
         c = self.to_campaign()
         try:
-            if c.id is None:
-                self.campaign = campaigns.create(self.ctx.db, c)
-            else:
-                self.campaign = campaigns.update(self.ctx.db, c)
+            with self.ctx.db.atomic():  # the campaign and its comparison group, together
+                if c.id is None:
+                    self.campaign = campaigns.create(self.ctx.db, c)
+                else:
+                    self.campaign = campaigns.update(self.ctx.db, c)
+                self.holdout_box.save(self.ctx.db, self.campaign.id)
         except CampaignError as exc:
             self._set_error(exc.field if exc.field in self.errors else "campaign", exc.message)
             return

@@ -36,7 +36,13 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (N_("Language"), ("language",)),
     (
         N_("Figures"),
-        ("gross_margin_percent", "discount_rate_percent", "ltv_years", "regular_min_visits"),
+        (
+            "gross_margin_percent",
+            "discount_rate_percent",
+            "ltv_years",
+            "regular_min_visits",
+            "business_day_start_hour",
+        ),
     ),
     (N_("Printing"), ("print_offset_x_mm", "print_offset_y_mm")),
     (N_("Owner mode"), ("owner_lock_minutes",)),
@@ -48,7 +54,7 @@ NUMBER_SPECS: dict[str, tuple[float, float, float, str]] = {
         spec.minimum if spec.minimum is not None else 0,
         spec.maximum if spec.maximum is not None else 1_000_000,
         spec.step,
-        f" {spec.unit}" if spec.unit else "",
+        (spec.unit if spec.unit.startswith(":") else f" {spec.unit}") if spec.unit else "",
     )
     for key, spec in SETTINGS.items()
     if spec.type in (int, float)

@@ -242,6 +242,9 @@ def compute(
             risk = clv.at_risk(result)
         else:  # the page shows the measures first and fits in a second step
             result, risk = None, []
+        from shopcrm.services import effect  # the Campaign effect tab (ui/widgets/campaign_effect)
+
+        effects = effect.effects(db, shop, start=start, end=end)
         channels = store.channel_names(db)  # for the cost entry: the page never reads the db
     finally:
         db.close()
@@ -264,6 +267,7 @@ def compute(
         "fit": None if result is None else (key, result, risk),
         "fit_key": key,
         "at_risk": risk,
+        "effects": effects,
         "channels": channels,
         "figures": figures,
         "tables": tables,
@@ -345,7 +349,9 @@ class DashboardPage(QWidget):
             value = QLabel("…")
             emphasize(value, 1.6)  # through the font, so the colour stays the palette's
             value.setObjectName(f"kpi_{key}")
-            self.kpi_grid.addWidget(name, 0, i)
+            from shopcrm.ui.widgets.help_button import with_help  # plain words (glossary)
+
+            self.kpi_grid.addWidget(with_help(name, key), 0, i)
             self.kpi_grid.addWidget(value, 1, i)
             self.kpi_labels[key] = value
         layout.addWidget(self.kpis)
@@ -357,6 +363,10 @@ class DashboardPage(QWidget):
             QVBoxLayout(page).addWidget(QLabel(_("Calculating…")))
             self.tabs.addTab(page, _(title))
             self.tab_pages[key] = page
+        from shopcrm.services.glossary import TAB_TERMS, tip
+
+        for i, (key, _title, _show) in enumerate(TABS):
+            self.tabs.setTabToolTip(i, tip(TAB_TERMS[key]))
         layout.addWidget(self.tabs, 1)
 
         self.tabs.currentChanged.connect(self._on_tab)
@@ -545,7 +555,7 @@ class DashboardPage(QWidget):
     # --- showing -----------------------------------------------------------------------------
     def current_tab_key(self) -> str:
         index = max(self.tabs.currentIndex(), 0)
-        return TABS[index][0]
+        return TABS[index][0] if index < len(TABS) else "effect"  # the Campaign effect tab
 
     def _show(self, data: dict) -> None:
         from shopcrm.i18n import ngettext
@@ -580,6 +590,9 @@ class DashboardPage(QWidget):
         self.table_views.clear()
         for index, (key, title, _show) in enumerate(TABS):
             self._replace_tab(index, key, title, data)
+        from shopcrm.ui.widgets.campaign_effect import install_effect_tab
+
+        install_effect_tab(self, data.get("effects", []))
         self._ensure_chart(self.current_tab_key())
 
     def _replace_tab(self, index: int, key: str, title: str, data: dict) -> None:
@@ -591,6 +604,10 @@ class DashboardPage(QWidget):
         self.tabs.blockSignals(True)
         self.tabs.removeTab(index)
         self.tabs.insertTab(index, page, _(title))
+        from shopcrm.services.glossary import TAB_TERMS, tip
+
+        if key in TAB_TERMS:  # the plain-words tooltip stays with the rebuilt tab
+            self.tabs.setTabToolTip(index, tip(TAB_TERMS[key]))
         self.tabs.setCurrentIndex(current)
         self.tabs.blockSignals(False)
         if old is not None:
@@ -650,7 +667,7 @@ class DashboardPage(QWidget):
     def _ensure_chart(self, key: str) -> None:
         """Put the tab's chart on screen: at once if its Figure is drawn, else draw it in the
         background (the figure is built and rendered off the UI thread)."""
-        show_chart = next(show for k, _t, show in TABS if k == key)
+        show_chart = next((show for k, _t, show in TABS if k == key), False)
         if not show_chart or self.data is None or self.charts.get(key) is not None:
             return
         if key in FIT_TABS and self.data["clv"] is None:

@@ -282,7 +282,10 @@ class TodayPage(QWidget):
 
     # --- birthdays and today's visits ---------------------------------------------------------
     def refresh(self, today: dt.date | None = None) -> None:
-        today = today or dt.date.today()
+        if today is None:  # the business day: at 00:30 tonight's guests are still "today"
+            from shopcrm.store.business_day import today as business_today
+
+            today = business_today(self.ctx.db)
         self.date_label.setText(_format_today(today))
         self._fill_visits(today)
         self._load_birthdays(today)
