@@ -1478,50 +1478,92 @@ def _ready(c: Customer, channel_ids: dict[str, int | None], moment: dt.datetime)
 
 
 def _write_visits(db, plan, report, skip, valid_only, progress, cancel) -> int:
+    """The planned visits, bulk-loaded (``bulk.visit_loader``: multi-row INSERTs, the customers'
+    figures set once at the end) with the checks ``visits.record`` makes, so a row that would
+    fail there is reported (or, without ``valid_only``, stops the import) the same way."""
+    from shopcrm.store import bulk, menu
     from shopcrm.store import customers as store_customers
-    from shopcrm.store import visits as store_visits
+    from shopcrm.store import importexport as sql
+    from shopcrm.store.customers import to_text
 
     created: dict[str, int] = {}
+    erased = sql.customer_ids(db)  # id -> erased? as of now (the plan may be older)
+    menu_items: dict[str, tuple[int | None, int | None]] = {}  # name -> (menu item id, price)
+    moment = to_text(dt.datetime.now())
     done = 0
     total = len(plan.visits)
-    for n, (line, prepared) in enumerate(plan.visits):
-        if n % CHUNK == 0:
-            if cancel:
-                cancel()
-            if progress:
-                progress(n, total)
-        if line in skip:
-            continue
-        visit = prepared["visit"]
-        try:
-            with db.atomic():  # a savepoint: a row that fails here leaves no trace
-                cid = prepared["customer_id"]
-                code = prepared["create_code"]
-                if cid is None and code:
-                    cid = created.get(code.casefold())
-                    if cid is None:
-                        existing = store_customers.find_by_code(db, code)
-                        if existing is None:
-                            existing = store_customers.create(
-                                db,
-                                Customer(
-                                    name=prepared["create_name"]
-                                    or _("Member {code}").format(code=code),
-                                    kana=prepared["create_kana"],
-                                    code=code,
-                                ),
-                            )
-                            report.created_customers += 1
-                        cid = existing.id
-                        created[code.casefold()] = cid
-                store_visits.record(db, dataclasses.replace(visit, customer_id=cid))
-        except ValidationError as err:
-            problem = RowProblem(line, err.field_label, "", err.message)
-            report.errors.append(problem)
-            if not valid_only:
-                raise
-            continue
-        done += 1
+
+    def linked(name: str) -> tuple[int | None, int | None]:
+        # as visits.record links a name to the menu (with the price of the day), once per name
+        if name not in menu_items:
+            item = menu.find_item(db, name)
+            menu_items[name] = (item.id, item.price) if item else (None, None)
+        return menu_items[name]
+
+    def failed(line: int, err: ValidationError) -> None:
+        report.errors.append(RowProblem(line, err.field_label, "", err.message))
+        if not valid_only:
+            raise err
+
+    with bulk.visit_loader(db) as load:
+        for n, (line, prepared) in enumerate(plan.visits):
+            if n % CHUNK == 0:
+                if cancel:
+                    cancel()
+                if progress:
+                    progress(n, total)
+            if line in skip:
+                continue
+            visit = prepared["visit"]
+            cid = prepared["customer_id"]
+            code = prepared["create_code"]
+            if cid is None and code:
+                cid = created.get(code.casefold())
+                if cid is None:
+                    try:
+                        with db.atomic():  # a savepoint: a customer that fails leaves no trace
+                            existing = store_customers.find_by_code(db, code)
+                            if existing is None:
+                                existing = store_customers.create(
+                                    db,
+                                    Customer(
+                                        name=prepared["create_name"]
+                                        or _("Member {code}").format(code=code),
+                                        kana=prepared["create_kana"],
+                                        code=code,
+                                    ),
+                                )
+                                report.created_customers += 1
+                    except ValidationError as err:
+                        failed(line, err)
+                        continue
+                    cid = existing.id
+                    created[code.casefold()] = cid
+                    erased[cid] = existing.erased_at is not None
+            if cid is not None and cid not in erased:
+                failed(line, ValidationError("customer", N_("no such customer")))
+                continue
+            if cid is not None and erased[cid]:
+                failed(line, ValidationError("customer", N_("this customer's record was erased")))
+                continue
+            items = []
+            for item in visit.items:
+                name = (item.name or "").strip()
+                menu_item_id, price = linked(name)
+                items.append(
+                    (menu_item_id, name, item.quantity, price if item.price is None else item.price)
+                )
+            load.add(
+                cid,
+                to_text(visit.visited_at),
+                visit.amount,
+                visit.party_size,
+                (visit.staff or "").strip(),
+                (visit.note or "").strip(),
+                moment,
+                items,
+            )
+            done += 1
     return done
 
 
