@@ -1448,13 +1448,16 @@ def apply_import(
             ids = {n: store_customers.channel_id(db, n) for n in plan.new_channels}
             moment = dt.datetime.now().replace(microsecond=0)
             total = len(rows)
-            for start in range(0, total, CHUNK):
-                if check_cancelled:
-                    check_cancelled()
-                if progress:
-                    progress(start, total)
-                chunk = [_ready(c, ids, moment) for _line, c in rows[start : start + CHUNK]]
-                store_customers.insert_many(db, chunk)
+            from shopcrm.store import bulk
+
+            with bulk.search_index_after(db):  # the search index filled once, at the end
+                for start in range(0, total, CHUNK):
+                    if check_cancelled:
+                        check_cancelled()
+                    if progress:
+                        progress(start, total)
+                    chunk = [_ready(c, ids, moment) for _line, c in rows[start : start + CHUNK]]
+                    store_customers.insert_many(db, chunk)
             report.imported = total
         else:
             report.imported = _write_visits(

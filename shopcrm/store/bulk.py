@@ -234,20 +234,55 @@ def visit_loader(db: Database) -> Iterator[VisitLoader]:
         ).fetchall()
         for name, _sql in triggers:
             db.execute(f"DROP TRIGGER {name}")
-        cache = db.execute("PRAGMA cache_size").fetchone()[0]
-        # the indexes of a million new rows are updated in random order: a 64 MB page cache
-        # (instead of 2 MB) keeps them in memory and cuts the load's CPU time by a fifth
-        db.execute(f"PRAGMA cache_size = {LOAD_CACHE_KIB}")
-        try:
+        with _load_cache(db):
             loader = VisitLoader(db, _next_id(db, "visits"))
             yield loader
             loader.flush()
             if loader.count:
                 refresh_visit_figures(db, since_visit_id=loader.first_id)
-        finally:
-            db.execute(f"PRAGMA cache_size = {int(cache)}")
         for _name, sql in triggers:
             db.execute(sql)
+
+
+@contextlib.contextmanager
+def _load_cache(db: Database) -> Iterator[None]:
+    """The indexes of many new rows are updated in random order: a 64 MB page cache (instead of
+    2 MB) keeps them in memory while loading (a fifth less CPU for a million visits)."""
+    cache = db.execute("PRAGMA cache_size").fetchone()[0]
+    db.execute(f"PRAGMA cache_size = {LOAD_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+SEARCH_INDEX_TRIGGER = "customers_fts_ai"
+
+
+@contextlib.contextmanager
+def search_index_after(db: Database) -> Iterator[None]:
+    """Insert many customers inside this block: the trigger that adds each one to the full-text
+    search index is set aside and the new customers are indexed with ONE statement at the end
+    (a third less time for the index of 50,000 guests). One savepoint: an exception, a crash or
+    kill -9 rolls all of it back, the trigger included."""
+    with db.atomic():
+        first = _next_id(db, "customers")
+        row = db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            [SEARCH_INDEX_TRIGGER],
+        ).fetchone()
+        if row:
+            db.execute(f"DROP TRIGGER {SEARCH_INDEX_TRIGGER}")
+        with _load_cache(db):
+            yield
+            if row:
+                db.execute(
+                    "INSERT INTO customers_fts(rowid, search_text)"
+                    " SELECT id, search_text FROM customers WHERE id >= ?",
+                    [first],
+                )
+        if row:
+            db.execute(row[0])
 
 
 def insert_visits(db: Database, visits: Sequence[Visit]) -> list[int]:

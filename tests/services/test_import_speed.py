@@ -153,3 +153,22 @@ def test_a_failure_inside_the_bulk_load_leaves_no_visit_and_keeps_the_triggers(d
         raise RuntimeError("disk full")
     assert _contents(db) == before
     assert db.execute("SELECT count(*) FROM visits").fetchone()[0] == 0
+
+
+def test_imported_customers_are_in_the_search_index_and_the_trigger_is_back(db, tmp_path):
+    path = tmp_path / "customers.csv"
+    path.write_text(
+        "氏名,フリガナ,電話番号\n"
+        + "\n".join(f"山田 {i}郎,ヤマダ,090{i:08d}" for i in range(1200))
+        + "\n",
+        encoding="utf-8",
+    )
+    before = _contents(db)[3]
+    report = ie.import_file(db, path, "customers")
+    assert report.imported == 1200
+    assert _contents(db)[3] == before  # every trigger as it was
+    indexed = db.execute("SELECT count(*) FROM customers_fts").fetchone()[0]
+    assert indexed == 1200
+    assert [s.name for s in customers.search(db, "09000000777")] == ["山田 777郎"]
+    later = customers.create(db, Customer(name="後藤 新", kana="ゴトウ シン"))
+    assert [s.id for s in customers.search(db, "ゴトウ")] == [later.id]  # the trigger works again
