@@ -32,6 +32,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
@@ -744,6 +745,32 @@ class ImportRefused(ValueError):
         ).format(bad=len(self.report.error_rows))
 
 
+class PlannedVisit(NamedTuple):
+    """A visit row that passed the dry run, as compact as it can be (a million are kept)."""
+
+    customer_id: int | None
+    create_code: str | None  # a membership code to register the guest with, when new
+    create_name: str
+    create_kana: str
+    visited_at: dt.datetime
+    amount: int
+    party_size: int
+    items: tuple[tuple[str, int], ...]  # (name, quantity)
+    staff: str
+    note: str
+
+    def as_visit(self, customer_id: int | None = None) -> Visit:
+        return Visit(
+            customer_id=self.customer_id if customer_id is None else customer_id,
+            visited_at=self.visited_at,
+            amount=self.amount,
+            party_size=self.party_size,
+            items=[VisitItem(name=n, quantity=q) for n, q in self.items],
+            staff=self.staff,
+            note=self.note,
+        )
+
+
 @dataclass
 class ImportPlan:
     """The dry run's result: the report and the rows ready to write."""
@@ -751,7 +778,7 @@ class ImportPlan:
     kind: str
     report: ImportReport
     customers: list[tuple[int, Customer]] = field(default_factory=list)  # (line, customer)
-    visits: list[tuple[int, dict]] = field(default_factory=list)  # (line, prepared visit)
+    visits: list[tuple[int, PlannedVisit]] = field(default_factory=list)  # (line, visit)
     new_channels: list[str] = field(default_factory=list)
     duplicate_lines: set[int] = field(default_factory=set)  # rows duplicating the db
 
@@ -1293,8 +1320,11 @@ def _plan_visits(db, plan, table, mapping, create_customers, codes, phones, prog
     report = plan.report
     ids = sql.customer_ids(db)
     known_visits = sql.visit_keys(db)
+    known_customers = {k[0] for k in known_visits}
+    names_by_id = {cid: name for cid, name in codes.values()}
     new_codes: dict[str, int] = {}  # code -> line of the row that creates the customer
-    seen_visits: dict[tuple, int] = {}
+    seen_visits: dict[object, int] = {}
+    items_of: dict[str, tuple] = {}  # the same order text, parsed once and shared
     for row in _rows(plan, table, mapping, progress, cancel):
         # the customer
         customer_id, create = None, None
@@ -1375,48 +1405,48 @@ def _plan_visits(db, plan, table, mapping, create_customers, codes, phones, prog
             continue
         if create and create.casefold() in new_codes and new_codes[create.casefold()] == row.line:
             row.warn("code", create, _("a new customer will be registered with this code"))
-        name = row.get("name")
-        prepared = {
-            "customer_id": customer_id,
-            "create_code": create,
-            "create_name": name,
-            "create_kana": row.get("kana"),
-            "visit": Visit(
-                customer_id=customer_id,
-                visited_at=when,
-                amount=amount,
-                party_size=party,
-                items=items,
-                staff=row.get("staff"),
-                note=row.get("note"),
-            ),
-        }
-        key = (
-            customer_id if customer_id is not None else f"new:{create}",
-            when.replace(microsecond=0).isoformat(sep=" "),
+        prepared = PlannedVisit(
+            customer_id,
+            create,
+            row.get("name"),
+            row.get("kana"),
+            when,
             amount,
+            party,
+            items_of.setdefault(row.get("items"), tuple((i.name, i.quantity) for i in items)),
+            row.get("staff"),
+            row.get("note"),
         )
-        if customer_id is not None and key in known_visits:
+        stamp = when.replace(microsecond=0)
+        seconds = stamp.toordinal() * 86_400 + stamp.hour * 3600 + stamp.minute * 60 + stamp.second
+        # one int per visit (not a tuple with a text): a million of them fit in a few dozen MB
+        key = (
+            (customer_id << 80) | (seconds << 40) | amount
+            if customer_id is not None
+            else (create.casefold(), seconds, amount)
+        )
+        shown = None
+        if customer_id is not None and customer_id in known_customers:
+            shown = stamp.isoformat(sep=" ")
+            if (customer_id, shown, amount) not in known_visits:
+                shown = None
+        if shown is not None:
             report.duplicates.append(
                 Duplicate(
                     row.line,
                     "visit",
-                    key[1],
+                    shown,
                     customer_id=customer_id,
-                    name=codes_name(codes, customer_id),
+                    name=names_by_id.get(customer_id, ""),
                 )
             )
             plan.duplicate_lines.add(row.line)
         elif key in seen_visits:
             report.duplicates.append(
-                Duplicate(row.line, "visit", key[1], other_row=seen_visits[key])
+                Duplicate(row.line, "visit", stamp.isoformat(sep=" "), other_row=seen_visits[key])
             )
         seen_visits.setdefault(key, row.line)
         plan.visits.append((row.line, prepared))
-
-
-def codes_name(codes: dict, customer_id: int) -> str:
-    return next((name for cid, name in codes.values() if cid == customer_id), "")
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -1517,9 +1547,9 @@ def _write_visits(db, plan, report, skip, valid_only, progress, cancel) -> int:
                     progress(n, total)
             if line in skip:
                 continue
-            visit = prepared["visit"]
-            cid = prepared["customer_id"]
-            code = prepared["create_code"]
+            visit = prepared
+            cid = prepared.customer_id
+            code = prepared.create_code
             if cid is None and code:
                 cid = created.get(code.casefold())
                 if cid is None:
@@ -1530,9 +1560,9 @@ def _write_visits(db, plan, report, skip, valid_only, progress, cancel) -> int:
                                 existing = store_customers.create(
                                     db,
                                     Customer(
-                                        name=prepared["create_name"]
+                                        name=prepared.create_name
                                         or _("Member {code}").format(code=code),
-                                        kana=prepared["create_kana"],
+                                        kana=prepared.create_kana,
                                         code=code,
                                     ),
                                 )
@@ -1550,12 +1580,10 @@ def _write_visits(db, plan, report, skip, valid_only, progress, cancel) -> int:
                 failed(line, ValidationError("customer", N_("this customer's record was erased")))
                 continue
             items = []
-            for item in visit.items:
-                name = (item.name or "").strip()
+            for item_name, quantity in visit.items:
+                name = (item_name or "").strip()
                 menu_item_id, price = linked(name)
-                items.append(
-                    (menu_item_id, name, item.quantity, price if item.price is None else item.price)
-                )
+                items.append((menu_item_id, name, quantity, price))
             load.add(
                 cid,
                 to_text(visit.visited_at),

@@ -67,7 +67,7 @@ def _one_by_one(db, plan) -> None:
     """What the import did before: every visit through visits.record."""
     with db.atomic():
         for _line, prepared in plan.visits:
-            visits.record(db, prepared["visit"])
+            visits.record(db, prepared.as_visit())
 
 
 def _contents(db):
