@@ -49,6 +49,10 @@ def main() -> None:
     from tests.bench.watchdog import Watchdog
 
     guard_none_refcount()
+    from PySide6.QtCore import QSettings
+
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):  # a first start
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder / "qsettings"))
     app = _application()
     dog = Watchdog()
 
