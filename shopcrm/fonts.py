@@ -27,7 +27,16 @@ _IGNORED = {0x200B, 0x200C, 0x200D, 0xFE0E, 0xFE0F, 0x3000, 0x20, 0x0A, 0x0D, 0x
 
 @cache
 def japanese_font_path() -> Path:
-    path = Path(str(files("matplotlib_fontja") / "fonts" / "ipaexg.ttf"))
+    # The wheel's folder, found without importing it: importing matplotlib_fontja imports
+    # matplotlib, which was 0.8 s of the app's start (the charts import it when they need it).
+    import importlib.util
+
+    spec = importlib.util.find_spec("matplotlib_fontja")
+    folders = list(spec.submodule_search_locations or ()) if spec else []
+    if folders:
+        path = Path(folders[0]) / "fonts" / "ipaexg.ttf"
+    else:  # an unusual install (a zip): let importlib.resources find it
+        path = Path(str(files("matplotlib_fontja") / "fonts" / "ipaexg.ttf"))
     if not path.is_file():
         raise FileNotFoundError(f"bundled Japanese font missing: {path}")
     return path

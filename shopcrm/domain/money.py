@@ -75,6 +75,8 @@ def parse_money(text: str | int, currency: str = "JPY") -> int:
         raise ValidationError("amount", N_("must be a number, like 4800"))
     if isinstance(text, int):
         return validate_amount(text)
+    if isinstance(text, str) and text.isascii() and text.isdigit():  # "4800": the usual case
+        return validate_amount(int(text) * 10 ** CURRENCIES.get(currency, ("", 0))[1])
     raw = unicodedata.normalize("NFKC", str(text or "")).strip()
     if not raw:
         raise ValidationError("amount", N_("is required"))

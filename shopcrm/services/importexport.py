@@ -35,6 +35,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
@@ -789,6 +790,32 @@ class AlreadyImported(ValueError):
         )
 
 
+class PlannedVisit(NamedTuple):
+    """A visit row that passed the dry run, as compact as it can be (a million are kept)."""
+
+    customer_id: int | None
+    create_code: str | None  # a membership code to register the guest with, when new
+    create_name: str
+    create_kana: str
+    visited_at: dt.datetime
+    amount: int
+    party_size: int
+    items: tuple[tuple[str, int], ...]  # (name, quantity)
+    staff: str
+    note: str
+
+    def as_visit(self, customer_id: int | None = None) -> Visit:
+        return Visit(
+            customer_id=self.customer_id if customer_id is None else customer_id,
+            visited_at=self.visited_at,
+            amount=self.amount,
+            party_size=self.party_size,
+            items=[VisitItem(name=n, quantity=q) for n, q in self.items],
+            staff=self.staff,
+            note=self.note,
+        )
+
+
 @dataclass
 class ImportPlan:
     """The dry run's result: the report and the rows ready to write."""
@@ -796,7 +823,7 @@ class ImportPlan:
     kind: str
     report: ImportReport
     customers: list[tuple[int, Customer]] = field(default_factory=list)  # (line, customer)
-    visits: list[tuple[int, dict]] = field(default_factory=list)  # (line, prepared visit)
+    visits: list[tuple[int, PlannedVisit]] = field(default_factory=list)  # (line, visit)
     new_channels: list[str] = field(default_factory=list)
     duplicate_lines: set[int] = field(default_factory=set)  # rows duplicating the db
     fingerprint: str = ""  # Table.fingerprint(): an exact re-import is refused
@@ -1287,8 +1314,11 @@ def _plan_visits(db, plan, table, mapping, create_customers, codes, phones, prog
     report = plan.report
     ids = sql.customer_ids(db)
     known_visits = sql.visit_keys(db)
+    known_customers = {k[0] for k in known_visits}
+    names_by_id = {cid: name for cid, name in codes.values()}
     new_codes: dict[str, int] = {}  # code -> line of the row that creates the customer
-    seen_visits: dict[tuple, int] = {}
+    seen_visits: dict[object, int] = {}
+    items_of: dict[str, tuple] = {}  # the same order text, parsed once and shared
     for row in _rows(plan, table, mapping, progress, cancel):
         # the customer
         customer_id, create = None, None
@@ -1369,48 +1399,48 @@ def _plan_visits(db, plan, table, mapping, create_customers, codes, phones, prog
             continue
         if create and create.casefold() in new_codes and new_codes[create.casefold()] == row.line:
             row.warn("code", create, _("a new customer will be registered with this code"))
-        name = row.get("name")
-        prepared = {
-            "customer_id": customer_id,
-            "create_code": create,
-            "create_name": name,
-            "create_kana": row.get("kana"),
-            "visit": Visit(
-                customer_id=customer_id,
-                visited_at=when,
-                amount=amount,
-                party_size=party,
-                items=items,
-                staff=row.get("staff"),
-                note=row.get("note"),
-            ),
-        }
-        key = (
-            customer_id if customer_id is not None else f"new:{create}",
-            when.replace(microsecond=0).isoformat(sep=" "),
+        prepared = PlannedVisit(
+            customer_id,
+            create,
+            row.get("name"),
+            row.get("kana"),
+            when,
             amount,
+            party,
+            items_of.setdefault(row.get("items"), tuple((i.name, i.quantity) for i in items)),
+            row.get("staff"),
+            row.get("note"),
         )
-        if customer_id is not None and key in known_visits:
+        stamp = when.replace(microsecond=0)
+        seconds = stamp.toordinal() * 86_400 + stamp.hour * 3600 + stamp.minute * 60 + stamp.second
+        # one int per visit (not a tuple with a text): a million of them fit in a few dozen MB
+        key = (
+            (customer_id << 80) | (seconds << 40) | amount
+            if customer_id is not None
+            else (create.casefold(), seconds, amount)
+        )
+        shown = None
+        if customer_id is not None and customer_id in known_customers:
+            shown = stamp.isoformat(sep=" ")
+            if (customer_id, shown, amount) not in known_visits:
+                shown = None
+        if shown is not None:
             report.duplicates.append(
                 Duplicate(
                     row.line,
                     "visit",
-                    key[1],
+                    shown,
                     customer_id=customer_id,
-                    name=codes_name(codes, customer_id),
+                    name=names_by_id.get(customer_id, ""),
                 )
             )
             plan.duplicate_lines.add(row.line)
         elif key in seen_visits:
             report.duplicates.append(
-                Duplicate(row.line, "visit", key[1], other_row=seen_visits[key])
+                Duplicate(row.line, "visit", stamp.isoformat(sep=" "), other_row=seen_visits[key])
             )
         seen_visits.setdefault(key, row.line)
         plan.visits.append((row.line, prepared))
-
-
-def codes_name(codes: dict, customer_id: int) -> str:
-    return next((name for cid, name in codes.values() if cid == customer_id), "")
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -1454,13 +1484,16 @@ def apply_import(
             ids = {n: store_customers.channel_id(db, n) for n in plan.new_channels}
             moment = dt.datetime.now().replace(microsecond=0)
             total = len(rows)
-            for start in range(0, total, CHUNK):
-                if check_cancelled:
-                    check_cancelled()
-                if progress:
-                    progress(start, total)
-                chunk = [_ready(c, ids, moment) for _line, c in rows[start : start + CHUNK]]
-                store_customers.insert_many(db, chunk)
+            from shopcrm.store import bulk
+
+            with bulk.search_index_after(db):  # the search index filled once, at the end
+                for start in range(0, total, CHUNK):
+                    if check_cancelled:
+                        check_cancelled()
+                    if progress:
+                        progress(start, total)
+                    chunk = [_ready(c, ids, moment) for _line, c in rows[start : start + CHUNK]]
+                    store_customers.insert_many(db, chunk)
             report.imported = total
         else:
             report.imported = _write_visits(
@@ -1493,50 +1526,90 @@ def _ready(c: Customer, channel_ids: dict[str, int | None], moment: dt.datetime)
 
 
 def _write_visits(db, plan, report, skip, valid_only, progress, cancel) -> int:
+    """The planned visits, bulk-loaded (``bulk.visit_loader``: multi-row INSERTs, the customers'
+    figures set once at the end) with the checks ``visits.record`` makes, so a row that would
+    fail there is reported (or, without ``valid_only``, stops the import) the same way."""
+    from shopcrm.store import bulk, menu
     from shopcrm.store import customers as store_customers
-    from shopcrm.store import visits as store_visits
+    from shopcrm.store import importexport as sql
+    from shopcrm.store.customers import to_text
 
     created: dict[str, int] = {}
+    erased = sql.customer_ids(db)  # id -> erased? as of now (the plan may be older)
+    menu_items: dict[str, tuple[int | None, int | None]] = {}  # name -> (menu item id, price)
+    moment = to_text(dt.datetime.now())
     done = 0
     total = len(plan.visits)
-    for n, (line, prepared) in enumerate(plan.visits):
-        if n % CHUNK == 0:
-            if cancel:
-                cancel()
-            if progress:
-                progress(n, total)
-        if line in skip:
-            continue
-        visit = prepared["visit"]
-        try:
-            with db.atomic():  # a savepoint: a row that fails here leaves no trace
-                cid = prepared["customer_id"]
-                code = prepared["create_code"]
-                if cid is None and code:
-                    cid = created.get(code.casefold())
-                    if cid is None:
-                        existing = store_customers.find_by_code(db, code)
-                        if existing is None:
-                            existing = store_customers.create(
-                                db,
-                                Customer(
-                                    name=prepared["create_name"]
-                                    or _("Member {code}").format(code=code),
-                                    kana=prepared["create_kana"],
-                                    code=code,
-                                ),
-                            )
-                            report.created_customers += 1
-                        cid = existing.id
-                        created[code.casefold()] = cid
-                store_visits.record(db, dataclasses.replace(visit, customer_id=cid))
-        except ValidationError as err:
-            problem = RowProblem(line, err.field_label, "", err.message)
-            report.errors.append(problem)
-            if not valid_only:
-                raise
-            continue
-        done += 1
+
+    def linked(name: str) -> tuple[int | None, int | None]:
+        # as visits.record links a name to the menu (with the price of the day), once per name
+        if name not in menu_items:
+            item = menu.find_item(db, name)
+            menu_items[name] = (item.id, item.price) if item else (None, None)
+        return menu_items[name]
+
+    def failed(line: int, err: ValidationError) -> None:
+        report.errors.append(RowProblem(line, err.field_label, "", err.message))
+        if not valid_only:
+            raise err
+
+    with bulk.visit_loader(db) as load:
+        for n, (line, prepared) in enumerate(plan.visits):
+            if n % CHUNK == 0:
+                if cancel:
+                    cancel()
+                if progress:
+                    progress(n, total)
+            if line in skip:
+                continue
+            visit = prepared
+            cid = prepared.customer_id
+            code = prepared.create_code
+            if cid is None and code:
+                cid = created.get(code.casefold())
+                if cid is None:
+                    try:
+                        with db.atomic():  # a savepoint: a customer that fails leaves no trace
+                            existing = store_customers.find_by_code(db, code)
+                            if existing is None:
+                                existing = store_customers.create(
+                                    db,
+                                    Customer(
+                                        name=prepared.create_name
+                                        or _("Member {code}").format(code=code),
+                                        kana=prepared.create_kana,
+                                        code=code,
+                                    ),
+                                )
+                                report.created_customers += 1
+                    except ValidationError as err:
+                        failed(line, err)
+                        continue
+                    cid = existing.id
+                    created[code.casefold()] = cid
+                    erased[cid] = existing.erased_at is not None
+            if cid is not None and cid not in erased:
+                failed(line, ValidationError("customer", N_("no such customer")))
+                continue
+            if cid is not None and erased[cid]:
+                failed(line, ValidationError("customer", N_("this customer's record was erased")))
+                continue
+            items = []
+            for item_name, quantity in visit.items:
+                name = (item_name or "").strip()
+                menu_item_id, price = linked(name)
+                items.append((menu_item_id, name, quantity, price))
+            load.add(
+                cid,
+                to_text(visit.visited_at),
+                visit.amount,
+                visit.party_size,
+                (visit.staff or "").strip(),
+                (visit.note or "").strip(),
+                moment,
+                items,
+            )
+            done += 1
     return done
 
 

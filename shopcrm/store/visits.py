@@ -180,20 +180,45 @@ def for_customer(db: Database, customer_id: int, limit: int | None = None) -> li
     return _fill_items(db, [_visit(r) for r in db.execute(sql, params).fetchall()])
 
 
-def recent(db: Database, *, day: dt.date | None = None, limit: int = 20) -> list[tuple[Visit, str]]:
-    """The latest visits (of ``day`` when given) with the customer's name ("" for none)."""
-    sql = (
-        _SELECT.replace(" FROM visits v", ", coalesce(c.name, '') FROM visits v")
-        + " LEFT JOIN customers c ON c.id = v.customer_id"
-    )
-    params: list = []
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of a calendar day, for a range on ``visits.visited_at`` (its index)."""
+    start = dt.datetime.combine(day, dt.time())
+    return start, start + dt.timedelta(days=1)
+
+
+def recent(
+    db: Database,
+    *,
+    day: dt.date | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    limit: int = 20,
+) -> list[tuple[Visit, str]]:
+    """The latest visits with the customer's name ("" for none): of ``day`` when given, else
+    those with ``since <= visited_at < until`` (either bound may be left out).
+
+    The filter is a range on ``visited_at``, which is indexed: SQLite reads only the rows it
+    returns, also when none match (a filter on ``visit_date`` read every visit of the shop's
+    history). A business day that ends after midnight is just other bounds."""
     if day is not None:  # the business day: 00:20 tonight is still ``day``'s evening
         from shopcrm.domain.dates import business_day_span
         from shopcrm.store.business_day import start_hour
 
-        first, after = business_day_span(day, start_hour(db))
-        sql += " WHERE v.visited_at >= ? AND v.visited_at < ?"
-        params += [to_text(first), to_text(after)]
+        since, until = business_day_span(day, start_hour(db))
+    sql = (
+        _SELECT.replace(" FROM visits v", ", coalesce(c.name, '') FROM visits v")
+        + " LEFT JOIN customers c ON c.id = v.customer_id"
+    )
+    where: list[str] = []
+    params: list = []
+    if since is not None:
+        where.append("v.visited_at >= ?")
+        params.append(to_text(since))
+    if until is not None:
+        where.append("v.visited_at < ?")
+        params.append(to_text(until))
+    if where:
+        sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY v.visited_at DESC, v.id DESC LIMIT ?"
     params.append(int(limit))
     rows = db.execute(sql, params).fetchall()

@@ -207,3 +207,11 @@ def handle_modal(qtbot, trigger, handler, timeout=5000):
     trigger()
     qtbot.waitUntil(lambda: "dialog" in seen, timeout=timeout)
     return seen.get("result")
+
+
+def birthday_cells(page, qtbot, column: int) -> list[str]:
+    """The Coupons page's birthday table, column ``column`` as shown, once the list is loaded
+    (it loads in a worker after every filter change)."""
+    qtbot.waitUntil(lambda: not page.birthdays_loading, timeout=5000)
+    model = page.bd_table.model()
+    return [model.index(r, column).data() for r in range(model.rowCount())]

@@ -13,6 +13,7 @@ import pytest
 from shopcrm.domain.models import Customer
 from shopcrm.store import campaigns, coupons, customers
 from tests.conftest import TEST_DAY
+from tests.ui.conftest import birthday_cells
 
 TODAY = TEST_DAY  # the suite's day (tests/conftest.py): the same at import and in every test
 NEXT_MONTH = TODAY.month % 12 + 1
@@ -43,6 +44,7 @@ def page(app_ctx, qtbot, december_guests):
     qtbot.addWidget(widget)
     widget.resize(1100, 760)
     widget.show()
+    qtbot.waitUntil(lambda: not widget.birthdays_loading, timeout=5000)
     return widget
 
 
@@ -103,17 +105,16 @@ def test_void_the_selected_coupon(page, qtbot, db):
     assert code not in {page.coupon_table.item(r, 0).text() for r in range(issued - 1)}
 
 
-def test_birthday_list_filters_and_csv_export(page, tmp_path):
+def test_birthday_list_filters_and_csv_export(page, tmp_path, qtbot):
     page.bd_month_radio.setChecked(True)
     page.bd_month_spin.setValue(NEXT_MONTH)
-    names = {page.bd_table.item(r, 2).text() for r in range(page.bd_table.rowCount())}
+    names = set(birthday_cells(page, qtbot, 2))
     assert {"誕生 一郎", "誕生 二郎", "誕生 三郎"} <= names
-    ages = {page.bd_table.item(r, 2).text(): page.bd_table.item(r, 1).text()
-            for r in range(page.bd_table.rowCount())}  # fmt: skip
+    ages = dict(zip(birthday_cells(page, qtbot, 2), birthday_cells(page, qtbot, 1), strict=True))
     year = TODAY.year if TODAY.month <= NEXT_MONTH else TODAY.year + 1
     assert ages["誕生 一郎"] == str(year - 1990)
     page.bd_consent.setChecked(True)
-    names = {page.bd_table.item(r, 2).text() for r in range(page.bd_table.rowCount())}
+    names = set(birthday_cells(page, qtbot, 2))
     assert "誕生 一郎" in names and not {"誕生 二郎", "誕生 三郎"} & names
     path = page.export_birthdays(str(tmp_path / "b.csv"))
     with open(path, encoding="utf-8-sig", newline="") as fh:
@@ -121,10 +122,10 @@ def test_birthday_list_filters_and_csv_export(page, tmp_path):
     assert {r["Name"] for r in rows} == names
 
 
-def test_next_days_mode(page, shop):
+def test_next_days_mode(page, shop, qtbot):
     page.bd_days_radio.setChecked(True)
     page.bd_days_spin.setValue(5)
-    names = {page.bd_table.item(r, 2).text() for r in range(page.bd_table.rowCount())}
+    names = set(birthday_cells(page, qtbot, 2))
     # the sample shop has birthdays today (山田) and in 3 days (佐藤), and in 10 days (田中)
     assert {"山田 太郎", "佐藤 花子"} <= names and "田中 健" not in names
     assert page.bd_count.text().endswith("guests")

@@ -26,7 +26,7 @@ def page(app_ctx, qtbot):
     widget.resize(1000, 700)
     widget.show()
     qtbot.waitExposed(widget)
-    qtbot.waitUntil(lambda: not widget.birthdays_loading)
+    qtbot.waitUntil(lambda: not widget.birthdays_loading and not widget.visits_loading)
     return widget
 
 

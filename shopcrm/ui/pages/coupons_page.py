@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QSpinBox,
     QSplitter,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -41,11 +42,13 @@ from PySide6.QtWidgets import (
 
 from shopcrm.domain.models import CAMPAIGN_KIND_LABELS, Campaign
 from shopcrm.i18n import _, ngettext, pgettext
+from shopcrm.ui.models.birthday_table_model import BirthdayTableModel
 from shopcrm.ui.tasks import run_in_background
 from shopcrm.ui.theme import error_style, is_dark
 from shopcrm.ui.widgets.run_status import RunStatus
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+BIRTHDAY_SIZE_ROWS = 100  # rows measured for the birthday columns' widths
 # (on a light theme, on a dark theme): each at least 4.5:1 against the table's base and
 # alternate-row colours of both (tests/ui/test_coupons_page.py checks it)
 STATUS_COLOURS = {
@@ -87,6 +90,21 @@ def _item(text: str, data=None, *, align_right: bool = False, sort_key=None) -> 
     return item
 
 
+def _birthday_rows(db, f, today: dt.date | None):
+    """The campaigns service's birthday list for the tab's filters ``f`` (``ListFilters``)."""
+    from shopcrm.services.campaigns import birthday_list
+
+    return birthday_list(
+        db,
+        month=f.month,
+        days=f.days,
+        today=today,
+        require_consent=f.consent,
+        require_address=f.address,
+        visited_within_months=f.visited_within_months,
+    )
+
+
 def _table(headers: list[str], parent: QWidget) -> QTableWidget:
     t = QTableWidget(0, len(headers), parent)
     t.setHorizontalHeaderLabels(headers)
@@ -105,6 +123,10 @@ class CouponsPage(QWidget):
         self.ctx = ctx
         self.setObjectName("couponsPage")
         self.campaigns: list[Campaign] = []
+        self._bd_rows: list = []
+        self._bd_today: dt.date | None = None
+        self._bd_generation = 0
+        self.birthdays_loading = False
         self.task = None
         self.last_result = None
         self.tabs = QTabWidget(self)
@@ -540,22 +562,20 @@ class CouponsPage(QWidget):
             row.addWidget(w)
         row.addStretch(1)
         outer.addLayout(row)
-        self.bd_table = _table(
-            [
-                _("Birthday"),
-                _("Age turned"),
-                _("Name"),
-                _("Reading (kana)"),
-                _("DM"),
-                _("Address"),
-                _("Visits"),
-                _("Last visit"),
-            ],
-            tab,
-        )
+        # a model the view reads lazily: a month at a big shop is thousands of guests
+        self.bd_model = BirthdayTableModel(tab)
+        self.bd_table = QTableView(tab)
+        self.bd_table.setModel(self.bd_model)
         self.bd_table.setObjectName("birthdayTable")
-        self.bd_table.horizontalHeader().setStretchLastSection(False)
+        self.bd_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.bd_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.bd_table.verticalHeader().setVisible(False)
+        self.bd_table.setAlternatingRowColors(True)
+        self.bd_table.setWordWrap(False)
+        self.bd_table.horizontalHeader().setStretchLastSection(False)
+        # column widths from the first rows, not from every row of the month
+        self.bd_table.horizontalHeader().setResizeContentsPrecision(BIRTHDAY_SIZE_ROWS)
+        self.bd_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         outer.addWidget(self.bd_table, 1)
         bottom = QHBoxLayout()
         self.bd_count = QLabel(tab)
@@ -604,18 +624,8 @@ class CouponsPage(QWidget):
         )
 
     def birthday_rows(self, today: dt.date | None = None):
-        from shopcrm.services.campaigns import birthday_list
-
-        f = self.birthday_filters()
-        return birthday_list(
-            self.ctx.db,
-            month=f.month,
-            days=f.days,
-            today=today,
-            require_consent=f.consent,
-            require_address=f.address,
-            visited_within_months=f.visited_within_months,
-        )
+        """The list for the filters shown (on the UI thread's connection: exports, tests)."""
+        return _birthday_rows(self.ctx.db, self.birthday_filters(), today)
 
     def _update_bd_month_hint(self, *_args) -> None:
         self.bd_month_hint.setText(_month_hint(self.bd_month_spin.value(), dt.date.today()))
@@ -627,34 +637,52 @@ class CouponsPage(QWidget):
         self.month_hint.setText(text)
 
     def refresh_birthdays(self, *_args, today: dt.date | None = None) -> None:
-        from shopcrm.domain.dates import format_date
+        """Load the list in a worker (its own connection); the table shows it when it arrives.
+        ``birthdays_loading`` is True meanwhile; an older answer than the filters is dropped."""
+        from shopcrm.ui.models.customer_table_model import run_interactive
 
         self.bd_month_spin.setEnabled(self.bd_month_radio.isChecked())
         self.bd_days_spin.setEnabled(not self.bd_month_radio.isChecked())
         self.bd_visited_spin.setEnabled(self.bd_visited.isChecked())
-        self._bd_rows = self.birthday_rows(today)
+        self._bd_generation += 1
+        self.birthdays_loading = True
+        generation, path, f = self._bd_generation, self.ctx.db_path, self.birthday_filters()
+
+        def work(_task):
+            from shopcrm.store.db import connect
+
+            db = connect(path)
+            try:
+                return generation, today, _birthday_rows(db, f, today)
+            finally:
+                db.close()
+
+        run_interactive(
+            work,
+            lambda result: self._show_birthdays(*result),
+            lambda exc, _trace, g=generation: self._birthdays_failed(g, exc),
+        )
+
+    def _birthdays_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._bd_generation:
+            return
+        self.birthdays_loading = False
+        self.bd_count.setText(str(exc))
+
+    def _show_birthdays(self, generation: int, today: dt.date | None, rows) -> None:
+        if generation != self._bd_generation:
+            return  # the filters changed since
+        self._bd_rows = rows
         self._bd_today = today
-        t = self.bd_table
-        t.setRowCount(len(self._bd_rows))
-        yes, no = _("yes"), _("no")
-        for r, row in enumerate(self._bd_rows):
-            c = row.customer
-            t.setItem(r, 0, _item(format_date(row.birthday), c.id))
-            t.setItem(r, 1, _item("" if row.age is None else str(row.age), align_right=True))
-            t.setItem(r, 2, _item(c.name))
-            t.setItem(r, 3, _item(c.kana))
-            t.setItem(r, 4, _item(yes if row.can_mail else no))
-            t.setItem(r, 5, _item(" ".join(c.address_lines) if c.has_complete_address else "—"))
-            t.setItem(r, 6, _item(str(row.visit_count), align_right=True))
-            last = format_date(row.last_visit_at.date()) if row.last_visit_at else "—"
-            t.setItem(r, 7, _item(last))
-        t.resizeColumnsToContents()
-        t.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        n = len(self._bd_rows)
+        self.bd_model.set_rows(rows)
+        self.bd_table.resizeColumnsToContents()
+        self.bd_table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        n = len(rows)
         self.bd_count.setText(ngettext("{n} guest", "{n} guests", n).format(n=n))
         self.bd_export.setEnabled(bool(n))
         self.bd_save_pdf.setEnabled(bool(n))
         self.bd_print.setEnabled(bool(n))
+        self.birthdays_loading = False
 
     def _save_path(self, path: str | None, title: str, suggested: str, filters: str) -> str | None:
         """Where to save a file of the list: only for the owner (personal data); ``path`` or, when

@@ -60,6 +60,8 @@ class TodayPage(QWidget):
         self._generation = 0
         self._birthday_generation = 0
         self.birthdays_loading = False
+        self._visits_generation = 0
+        self.visits_loading = False
 
         self.record_button = QPushButton(_("Record visit"))
         self.record_button.setObjectName("recordVisitButton")
@@ -287,8 +289,27 @@ class TodayPage(QWidget):
 
             today = business_today(self.ctx.db)
         self.date_label.setText(_format_today(today))
-        self._fill_visits(today)
+        self._load_visits(today)
         self._load_birthdays(today)
+
+    def _load_visits(self, today: dt.date) -> None:
+        """Today's visits come from a worker too: the counter must not wait on the database
+        (a big shop's history, a backup holding the file) at start-up or on every refresh."""
+        self._visits_generation += 1
+        self.visits_loading = True
+        generation, path = self._visits_generation, self.ctx.db_path
+
+        def work(_task):
+            from shopcrm.store import visits
+            from shopcrm.store.db import connect
+
+            db = connect(path)
+            try:
+                return generation, visits.recent(db, day=today, limit=50)
+            finally:
+                db.close()
+
+        run_interactive(work, lambda result: self._fill_visits(*result))
 
     def _load_birthdays(self, today: dt.date) -> None:
         """Birthdays come from a worker: a big shop has hundreds a week (0.1-0.3 s at 50,000)."""
@@ -337,14 +358,11 @@ class TodayPage(QWidget):
             self.birthdays.addItem(empty)
         self.birthday_title.setText(_("Birthdays this week") + (f" ({len(rows)})" if rows else ""))
 
-    def _fill_visits(self, today: dt.date) -> None:
+    def _fill_visits(self, generation: int, recent) -> None:
+        if generation != self._visits_generation:
+            return  # refreshed again since
+        self.visits_loading = False
         self.visits.clear()
-        try:
-            from shopcrm.store import visits
-
-            recent = visits.recent(self.ctx.db, day=today, limit=50)
-        except ImportError:
-            recent = []
         total = 0
         owner = self.ctx.mode == "owner"  # staff mode: no takings, per visit or for the day
         for visit, name in recent:

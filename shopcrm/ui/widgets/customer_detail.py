@@ -38,6 +38,8 @@ from shopcrm.ui.theme import ALLERGY_BANNER_STYLE, allergy_html, emphasize, erro
 from shopcrm.ui.widgets.chips import PreferenceChips, level_legend
 from shopcrm.ui.widgets.item_picker import with_quantity
 
+VISITS_SHOWN = 200  # the latest visits listed in the pane (the figures count them all)
+
 
 def _store(name: str):
     """A store module, or None while its area has not landed (its section then stays empty)."""
@@ -329,7 +331,9 @@ class CustomerDetail(QWidget):
         self.visits_tree.clear()
         visits_mod = _store("visits")
         visits = (
-            visits_mod.for_customer(self.ctx.db, self.customer_id, limit=200) if visits_mod else []
+            visits_mod.for_customer(self.ctx.db, self.customer_id, limit=VISITS_SHOWN)
+            if visits_mod
+            else []
         )
         total = 0
         for visit in visits:
@@ -359,15 +363,31 @@ class CustomerDetail(QWidget):
             self.visits_tree.addTopLevelItem(row)
         for col in (0, 1, 2):
             self.visits_tree.resizeColumnToContents(col)
+        # The figures are the stored ones (kept by the schema for every visit): the list above
+        # shows only the latest VISITS_SHOWN, a regular can have many more.
+        figures = None
+        if self.customer is not None:
+            from shopcrm.store import customers
+            from shopcrm.store.errors import NotFound
+
+            try:
+                figures = customers.summary(self.ctx.db, self.customer_id)
+            except NotFound:
+                figures = None
+        count = figures.visit_count if figures is not None else len(visits)
+        spent = figures.total_spent if figures is not None else total
+        if count > len(visits):
+            more = QTreeWidgetItem(
+                ["", "", "", _("… and {n} older visits").format(n=count - len(visits))]
+            )
+            more.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.visits_tree.addTopLevelItem(more)
         self.tabs.setTabText(
-            self.tabs.indexOf(self.visits_tree), _("Visit history") + f" ({len(visits)})"
+            self.tabs.indexOf(self.visits_tree), _("Visit history") + f" ({count})"
         )
         owner = self.ctx.mode == "owner"  # staff mode: visit counts, no money per guest
         self.visits_tree.setColumnHidden(2, not owner)
-        c = self.customer
-        if c is not None:
-            count = getattr(c, "visit_count", None) or len(visits)
-            spent = getattr(c, "total_spent", None) or total
+        if self.customer is not None:
             text = ngettext("{n} visit", "{n} visits", count).format(n=count)
             if count and owner:
                 text += " · " + _("total {amount}, {avg} per visit").format(
