@@ -1,8 +1,11 @@
 """Opening the shop's SQLite file: pragmas, migrations, and the one transaction helper.
 
-Every connection gets ``foreign_keys=ON``, WAL journal, ``synchronous=NORMAL`` (safe with WAL:
-a power cut loses at most the last commit, never corrupts) and a busy timeout. ``open_db`` applies
-pending migrations, copying the file first (see ``migrations.py``).
+Every connection gets ``foreign_keys=ON``, WAL journal, ``synchronous=FULL`` (every commit is on
+the disk before the save is acknowledged, so a power cut loses nothing that was saved) and a busy
+timeout. Write transactions start with ``BEGIN IMMEDIATE``: they take the write lock first and so
+wait (up to the busy timeout) for another writer instead of failing half-way with "database is
+locked" — a background import or print run never breaks a staff member's visit save.
+``open_db`` applies pending migrations, copying the file first (see ``migrations.py``).
 """
 
 from __future__ import annotations
@@ -18,17 +21,51 @@ from sqlite_utils import Database
 BUSY_TIMEOUT_MS = 5000
 
 
+class ShopDatabase(Database):
+    """sqlite-utils' ``Database`` whose outermost ``atomic()`` is a ``BEGIN IMMEDIATE``.
+
+    A deferred ``BEGIN`` that reads first and writes later cannot wait for the write lock in WAL
+    mode (SQLite answers ``SQLITE_BUSY`` at once when another writer committed meanwhile), so the
+    busy timeout never applied. Nested blocks stay savepoints, as in sqlite-utils."""
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Database]:
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.rollback()
+                raise
+
+
 def connect(path: str | os.PathLike) -> Database:
     """A configured connection without running migrations (workers, backups, checks)."""
     path = Path(path).expanduser()
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-    db = Database(conn, execute_plugins=False)
+    # isolation_level IMMEDIATE: the implicit transaction Python's sqlite3 opens before a single
+    # INSERT/UPDATE (sqlite-utils' table methods) also takes the write lock first.
+    conn = sqlite3.connect(
+        str(path),
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        check_same_thread=False,
+        isolation_level="IMMEDIATE",
+    )
+    db = ShopDatabase(conn, execute_plugins=False)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     if not db.memory and path.name != ":memory:":
         with db.ensure_autocommit_on():
             conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA synchronous = FULL")
     _restrict_permissions(path)
     return db
 
