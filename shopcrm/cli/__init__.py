@@ -137,4 +137,7 @@ install_click_translations()  # after the commands are built: nothing is transla
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of ``shopcrm``, ``python -m shopcrm`` and ``python main.py``."""
+    from shopcrm.paths import private_files
+
+    private_files()  # every PDF, list, export and backup it writes is 0600
     cli.main(args=argv, prog_name="shopcrm")

@@ -184,7 +184,10 @@ def export_cmd(obj, what, out, encoding):
 
 @cli.command("backup", help=N_("Back up the database now (safe while the app is running)."))
 @output_file(
-    N_("Where to write the backup (default: the backups folder)."), dest="out", required=False
+    N_("Where to write the backup (default: the backups folder)."),
+    dest="out",
+    required=False,
+    backup=True,
 )
 @click.option("--list", "list_", is_flag=True, help=N_("List the backups instead."))
 @pass_cli

@@ -269,13 +269,25 @@ def pending(db: Database) -> list[str]:
 
 
 def migrate(db: Database, path: Path | None = None) -> list[str]:
-    """Apply pending migrations; copy the file first when it already holds a schema."""
+    """Apply pending migrations; copy the file first when it already holds a schema.
+
+    Two processes opening an old-schema file at once: the migration lock makes the second wait,
+    and it then finds nothing pending."""
     todo = pending(db)
     if not todo:
         return []
-    if path is not None and migrations.applied(db):
-        _backup_before_migration(db, Path(path))
-    migrations.apply(db)
+    if path is None:
+        migrations.apply(db)
+        return todo
+    from shopcrm.store.lock import migration_lock
+
+    with migration_lock(path):
+        todo = pending(db)  # again: another process may have migrated while this one waited
+        if not todo:
+            return []
+        if migrations.applied(db):
+            _backup_before_migration(db, Path(path))
+        migrations.apply(db)
     return todo
 
 

@@ -61,7 +61,9 @@ def test_three_writers_at_once_never_fail(tmp_path):
     start = ctx.Barrier(WRITERS + 1)
     stop = ctx.Event()
     results = ctx.Queue()
-    procs = [ctx.Process(target=_writer, args=(str(path), w, start, results)) for w in range(WRITERS)]
+    procs = [
+        ctx.Process(target=_writer, args=(str(path), w, start, results)) for w in range(WRITERS)
+    ]
     reader = ctx.Process(target=_reader, args=(str(path), start, stop))
     everyone = [*procs, reader]
     for p in everyone:
@@ -100,3 +102,48 @@ def test_connections_sync_every_commit_and_take_the_write_lock_first(tmp_path):
                 raise AssertionError("the second writer got the lock")
         except Exception as exc:
             assert "locked" in str(exc)
+
+
+def _opener(path: str, start, results) -> None:
+    try:
+        start.wait(timeout=60)
+        db = open_db(path)
+        version = db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
+        results.put(("ok", version))
+    except Exception as exc:
+        results.put(("error", repr(exc)))
+
+
+def test_processes_opening_an_old_schema_at_once_all_succeed(tmp_path):
+    from shopcrm.store import migrations
+
+    path = tmp_path / "old.db"
+    db = connect(path)
+    migrations.migrations.apply(db, stop_before="0003_store_search_index")
+    customers_before = db.execute("SELECT count(*) FROM customers").fetchone()[0]
+    db.close()
+    ctx = mp.get_context("spawn")
+    n = 8
+    start = ctx.Barrier(n)
+    results = ctx.Queue()
+    procs = [ctx.Process(target=_opener, args=(str(path), start, results)) for _ in range(n)]
+    for p in procs:
+        p.daemon = True
+        p.start()
+    try:
+        outcomes = [results.get(timeout=180) for _ in procs]
+    finally:
+        for p in procs:
+            p.join(timeout=30)
+            if p.is_alive():
+                p.kill()
+    assert all(kind == "ok" for kind, _ in outcomes), outcomes
+    expected = len(migrations.migrations.pending(connect(tmp_path / "fresh.db")))
+    assert {v for _, v in outcomes} == {expected}
+    db = connect(path)
+    assert not migrations.pending(db)
+    assert db.execute("SELECT count(*) FROM customers").fetchone()[0] == customers_before
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # One pre-migration copy, not one per process.
+    copies = list((tmp_path / "backups").glob("*pre-migration*"))
+    assert len(copies) == 1, copies
