@@ -100,7 +100,7 @@ def test_connections_sync_every_commit_and_take_the_write_lock_first(tmp_path):
         try:
             with other.atomic():
                 raise AssertionError("the second writer got the lock")
-        except Exception as exc:
+        except sqlite3.OperationalError as exc:
             assert "locked" in str(exc)
 
 
