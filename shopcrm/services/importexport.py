@@ -35,6 +35,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from shopcrm.domain.cells import neutralise, safe_row
 from shopcrm.domain.models import Customer, Visit, VisitItem
 from shopcrm.domain.rules import FIELD_LABELS, ValidationError
 from shopcrm.i18n import N_, _
@@ -1684,7 +1685,7 @@ def _write_csv(path, headers, rows, encoding, total, progress) -> int:
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow(headers)
         for n, row in enumerate(rows, start=1):
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow(safe_row("" if v is None else v for v in row))
             if progress and n % CHUNK == 0:
                 progress(n, total)
     return n
@@ -1715,8 +1716,8 @@ def _write_xlsx(path, what, headers, columns, rows, total, progress) -> int:
     text_idx = {i for i, col in enumerate(columns) if col in TEXT_COLUMNS}
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    def clean(v):  # control characters (pasted from elsewhere) cannot go into a sheet
-        return ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
+    def clean(v):  # control characters (pasted from elsewhere) cannot go into a sheet; no formulas
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", v)) if isinstance(v, str) else v
 
     n = 0
     for n, row in enumerate(rows, start=1):
