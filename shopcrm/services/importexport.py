@@ -1287,7 +1287,7 @@ def _too_many_columns(row: _Row, table: Table) -> None:
 
 
 def _plan_visits(db, plan, table, mapping, create_customers, codes, phones, progress, cancel):
-    from shopcrm.domain.dates import parse_datetime
+    from shopcrm.domain.dates import check_visit_time, parse_datetime
     from shopcrm.domain.rules import validate_amount, validate_party_size
     from shopcrm.store import importexport as sql
 
@@ -1358,6 +1358,8 @@ def _plan_visits(db, plan, table, mapping, create_customers, codes, phones, prog
             )
         else:
             row.error(ValidationError("visited_at", N_("is required")))
+        if when is not None:
+            when = _attempt(row, "visited_at", check_visit_time, when)
         amount = _attempt(row, "amount", validate_amount, row.get("amount"))
         party = 1
         if row.get("party_size"):
