@@ -532,6 +532,36 @@ def _xlsx_cell(value) -> tuple[str, bool]:
     return _clean_cell(str(value)), False
 
 
+XLSX_MAX_UNPACKED = 400 * 1024 * 1024  # bytes of XML: a full 1,048,576-row sheet of visits fits
+XLSX_MAX_RATIO = 200  # packed/unpacked beyond this is a zip bomb, not a spreadsheet
+XLSX_MAX_ROWS = 1_048_576  # Excel's own limit
+XLSX_MAX_COLUMNS = 200
+
+
+def _check_xlsx_size(path: str | os.PathLike) -> None:
+    """Refuse a zip bomb before unpacking it: a 2.5 MB file once ran for over 300 s."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # load_workbook reports "not an Excel file"
+    unpacked = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if unpacked > XLSX_MAX_UNPACKED or (
+        unpacked > 20 * 1024 * 1024 and unpacked / packed > XLSX_MAX_RATIO
+    ):
+        raise ImportFileError(
+            N_(
+                "{name} unpacks to {mb} MB, more than a spreadsheet of customers or visits can"
+                " be; save it again from Excel, or as CSV."
+            ),
+            name=Path(path).name,
+            mb=unpacked // (1024 * 1024),
+        )
+
+
 def read_xlsx(path: str | os.PathLike, source: str = "") -> Table:
     from openpyxl import load_workbook
 
@@ -540,6 +570,7 @@ def read_xlsx(path: str | os.PathLike, source: str = "") -> Table:
             N_("{name} is not an Excel file (.xlsx) that can be read."), name=Path(path).name
         )
 
+    _check_xlsx_size(path)
     try:
         wb = load_workbook(str(path), read_only=True, data_only=True)
     except Exception as exc:  # a broken zip or XML fails in many ways; all mean "not readable"
@@ -548,7 +579,12 @@ def read_xlsx(path: str | os.PathLike, source: str = "") -> Table:
         ws = wb.worksheets[0]
         records: list[tuple[int, list[str]]] = []
         numeric_cells: dict[int, set[int]] = {}
-        for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        rows = ws.iter_rows(values_only=True, max_col=XLSX_MAX_COLUMNS)
+        for r, row in enumerate(rows, start=1):
+            if r > XLSX_MAX_ROWS:
+                raise ImportFileError(
+                    N_("{name} has more than {n} rows."), name=Path(path).name, n=XLSX_MAX_ROWS
+                )
             cells = []
             for c, value in enumerate(row):
                 text, was_number = _xlsx_cell(value)
@@ -556,6 +592,8 @@ def read_xlsx(path: str | os.PathLike, source: str = "") -> Table:
                 if was_number:
                     numeric_cells.setdefault(r, set()).add(c)
             records.append((r, cells))
+    except ImportFileError:
+        raise
     except Exception as exc:
         raise unreadable(exc) from exc
     finally:
