@@ -92,14 +92,17 @@ def require_owner(obj: CliContext) -> None:
 
     if not auth.pin_is_set(obj.db):
         return
+    _refuse_while_locked(obj)
     if obj.pin is not None:
         if not auth.verify_pin(obj.db, obj.pin):
+            _refuse_while_locked(obj)
             raise CliError(_("Wrong owner PIN."), EXIT_REFUSED)
     elif sys.stdin is not None and sys.stdin.isatty():
         for _try in range(3):
             pin = click.prompt(_("Owner PIN"), hide_input=True, default="", show_default=False)
             if auth.verify_pin(obj.db, pin):
                 break
+            _refuse_while_locked(obj)
             click.echo(_("Wrong owner PIN."), err=True)
         else:
             raise CliError(_("Wrong owner PIN."), EXIT_REFUSED)
@@ -108,3 +111,35 @@ def require_owner(obj: CliContext) -> None:
             _("This needs the owner PIN: give --pin PIN or set SHOPCRM_PIN."), EXIT_REFUSED
         )
     obj._owner_ok = True
+
+
+def _refuse_while_locked(obj: CliContext) -> None:
+    from shopcrm.services import auth
+
+    if auth.pin_tampered(obj.db):
+        raise CliError(
+            _(
+                "The owner PIN was removed from this database outside shopcrm, so owner-only"
+                " actions stay locked. The owner can set a new PIN with the recovery code:"
+                " shopcrm pin recover."
+            ),
+            EXIT_REFUSED,
+        )
+    wait = auth.wait_seconds(obj.db)
+    if wait:
+        raise CliError(
+            _("Too many wrong PINs: try again in {n} seconds.").format(n=wait), EXIT_REFUSED
+        )
+
+
+def is_owner(obj: CliContext) -> bool:
+    """True when revenue figures may be shown without asking: no PIN is set, or the right one
+    was given (``--pin``/``SHOPCRM_PIN``). Never prompts."""
+    from shopcrm.services import auth
+
+    if getattr(obj, "_owner_ok", False) or not auth.pin_is_set(obj.db):
+        return True
+    if obj.pin is None or auth.wait_seconds(obj.db):
+        return False
+    obj._owner_ok = auth.verify_pin(obj.db, obj.pin)
+    return obj._owner_ok

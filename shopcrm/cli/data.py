@@ -194,6 +194,7 @@ def export_cmd(obj, what, out, encoding):
 def backup_cmd(obj, out, list_):
     from shopcrm.store import backup
 
+    require_owner(obj)  # a copy of the file is every guest's data: the owner's
     with storage_errors():
         if list_:
             rows = backup.list_backups(obj.db_path)
@@ -413,8 +414,42 @@ def pin_set(obj, new_pin):
         if not sys.stdin.isatty():
             raise CliError(_("Give the new PIN with --new-pin."), EXIT_INVALID)
         new_pin = click.prompt(_("New owner PIN"), hide_input=True, confirmation_prompt=True)
-    auth.set_pin(obj.db, new_pin)
+    code = auth.set_pin(obj.db, new_pin)
     click.echo(_("The owner PIN is set. Owner-only actions now ask for it."))
+    _echo_recovery_code(code)
+
+
+def _echo_recovery_code(code: str) -> None:
+    click.echo(
+        _(
+            "Recovery code: {code}\nWrite it down and keep it away from the counter: with it"
+            " the owner can set a new PIN (shopcrm pin recover) if the PIN is forgotten."
+        ).format(code=code)
+    )
+
+
+@pin_group.command(
+    "recover",
+    help=N_("Set a new owner PIN with the recovery code shown when the PIN was set."),
+)
+@click.option("--code", "code", required=True, help=N_("The recovery code (XXXX-XXXX-XXXX)."))
+@click.option("--new-pin", default=None, help=N_("The new PIN (else asked twice, hidden)."))
+@pass_cli
+def pin_recover(obj, code, new_pin):
+    from shopcrm.services import auth
+
+    wait = auth.wait_seconds(obj.db)
+    if wait:
+        raise CliError(
+            _("Too many wrong PINs: try again in {n} seconds.").format(n=wait), EXIT_REFUSED
+        )
+    if new_pin is None:
+        if not sys.stdin.isatty():
+            raise CliError(_("Give the new PIN with --new-pin."), EXIT_INVALID)
+        new_pin = click.prompt(_("New owner PIN"), hide_input=True, confirmation_prompt=True)
+    next_code = auth.recover(obj.db, code, new_pin)
+    click.echo(_("The owner PIN is set. Owner-only actions now ask for it."))
+    _echo_recovery_code(next_code)
 
 
 @pin_group.command(

@@ -365,3 +365,21 @@ def m0005_builtin_templates(db: Database) -> None:
             "UPDATE campaigns SET template = ? WHERE name = ? AND template = ?",
             [text, name, _FIRST_TEMPLATES[name]],
         )
+
+
+@migrations(name="0038_owner_guard")
+def m0038_owner_guard(db: Database) -> None:
+    """The owner PIN's guard (see ``store/owner_guard.py``); a database that has a PIN now is
+    marked as having had one."""
+    _run(
+        db,
+        [
+            """CREATE TABLE owner_guard (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            )""",
+            """INSERT INTO owner_guard(key, value)
+               SELECT 'had_pin', '1' FROM settings
+               WHERE key = 'owner_pin_hash' AND value NOT IN ('""', '')""",
+        ],
+    )

@@ -20,12 +20,25 @@ def ui_settings() -> QSettings:
 
 
 class DialogBase(QDialog):
-    """A dialog that remembers its geometry (key ``dialogs/<ClassName>/geometry``)."""
+    """A dialog that remembers its geometry (key ``dialogs/<ClassName>/geometry``).
+
+    ``owner_only`` dialogs (settings, import, export, merge, restore, menu, PIN) close themselves,
+    unsaved, when owner mode locks again (idle lock or Lock owner mode): a Settings dialog left
+    open at the counter cannot be saved by staff."""
+
+    owner_only = False
 
     def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self._geometry_restored = False
+        mode_changed = getattr(ctx, "mode_changed", None)
+        if self.owner_only and mode_changed is not None:
+            mode_changed.connect(self._on_mode_changed)
+
+    def _on_mode_changed(self, mode: str) -> None:
+        if mode != "owner" and self.isVisible():
+            self.reject()
 
     # --- geometry ------------------------------------------------------------------------------
     @classmethod
