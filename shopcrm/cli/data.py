@@ -9,6 +9,7 @@ are one transaction, backups and exports are renamed into place when complete.
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 import sys
 from pathlib import Path
@@ -194,7 +195,8 @@ def export_cmd(obj, what, out, encoding):
 def backup_cmd(obj, out, list_):
     from shopcrm.store import backup
 
-    require_owner(obj)  # a copy of the file is every guest's data: the owner's
+    if not list_:
+        require_owner(obj)  # a copy of the file is every guest's data: the owner's
     with storage_errors():
         if list_:
             rows = backup.list_backups(obj.db_path)
@@ -223,8 +225,11 @@ def backup_cmd(obj, out, list_):
 def restore_cmd(obj, file, yes):
     from shopcrm.store import backup, lock
 
-    if Path(obj.db_path).exists():
+    state = backup.file_state(obj.db_path)
+    if state == "ok":
         require_owner(obj)
+    else:
+        _require_backup_owner(obj, file)  # the damaged file cannot say; the backup's PIN can
     problems = backup.verify_file(file)
     if problems:
         raise CliError(
@@ -250,11 +255,44 @@ def restore_cmd(obj, file, yes):
             open_db(obj.db_path).close()  # bring an older backup's schema up to date
     finally:
         held.release()
-    click.echo(
-        _("Restored from {file}. The data from before is in {before}.").format(
-            file=file, before=before
+    if before is None:
+        click.echo(_("Restored from {file}.").format(file=file))
+    elif state == "ok":
+        click.echo(
+            _("Restored from {file}. The data from before is in {before}.").format(
+                file=file, before=before
+            )
         )
-    )
+    else:
+        click.echo(
+            _("Restored from {file}. The damaged database was kept as {before}.").format(
+                file=file, before=before
+            )
+        )
+
+
+def _require_backup_owner(obj, file: Path) -> None:
+    """Restoring over a damaged, empty or missing database: the owner PIN of the backup (if it
+    has one) is asked, since the current file cannot be read."""
+    from shopcrm.services import auth
+    from shopcrm.store import backup
+
+    raw = backup.stored_setting(file, auth.SETTING)
+    try:
+        stored = json.loads(raw) if raw else ""
+    except ValueError:
+        stored = ""
+    if not stored:
+        return
+    pin = obj.pin
+    if pin is None and sys.stdin is not None and sys.stdin.isatty():
+        pin = click.prompt(_("Owner PIN"), hide_input=True, default="", show_default=False)
+    if pin is None:
+        raise CliError(
+            _("This needs the owner PIN: give --pin PIN or set SHOPCRM_PIN."), EXIT_REFUSED
+        )
+    if not auth.verify_hash(str(pin).strip(), stored):
+        raise CliError(_("Wrong owner PIN."), EXIT_REFUSED)
 
 
 @cli.command(
