@@ -535,7 +535,10 @@ def storage_error_message(exc: BaseException) -> str | None:
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
         return _("The database is busy in another program. Try again in a moment.")
     if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
-        return _("The disk reported an error while saving. Nothing was changed; check the disk.")
+        return _(
+            "The disk refused the write (a disk error, or a file or USB stick that became"
+            " read-only). Nothing was changed; check the disk and its write-protect switch."
+        )
     return None
 
 

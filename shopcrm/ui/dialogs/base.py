@@ -68,6 +68,36 @@ class DialogBase(QDialog):
             self.save_geometry()
         super().done(result)
 
+    # --- saving --------------------------------------------------------------------------------
+    def save_with_retry(self, save):
+        """``save()``, or, when the disk or file refuses the write (full, read-only, busy, an I/O
+        error), a message that says what happened and what to do, with Retry and Cancel. The
+        dialog and everything typed in it stay as they are. Returns what ``save`` returned, or
+        ``None`` when the user cancelled. Other errors propagate."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from shopcrm.store.backup import storage_error_message
+
+        while True:
+            try:
+                return save()
+            except Exception as exc:  # sqlite3 / OS errors, named by the store
+                message = storage_error_message(exc)
+                if message is None:
+                    raise
+            box = QMessageBox(self)
+            box.setObjectName("saveFailedBox")
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setWindowTitle(_("Not saved"))
+            box.setText(message)
+            box.setInformativeText(_("What you typed is kept. Retry when the problem is fixed."))
+            retry = box.addButton(_("Retry"), QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
+            box.setDefaultButton(retry)
+            box.exec()
+            if box.clickedButton() is not retry:
+                return None
+
     # --- buttons -------------------------------------------------------------------------------
     def make_button_box(self, ok_text: str | None = None) -> QDialogButtonBox:
         """An OK/Cancel box wired to ``on_accept`` and ``reject``; texts in the user's language."""

@@ -440,14 +440,18 @@ class CustomerDialog(DialogBase):
             return
         c = self.customer()
         try:
-            saved = (
-                customers.update(self.ctx.db, c)
-                if self.customer_id is not None
-                else customers.create(self.ctx.db, c)
+            saved = self.save_with_retry(
+                lambda: (
+                    customers.update(self.ctx.db, c)
+                    if self.customer_id is not None
+                    else customers.create(self.ctx.db, c)
+                )
             )
         except ValidationError as err:  # e.g. a membership code already in use
             self._refresh_errors({err.field: err})
             self._focus_first_error({err.field: err})
+            return
+        if saved is None:  # not saved (disk full, read-only ...): the dialog keeps the input
             return
         self.saved_customer_id = saved.id
         self.ctx.customers_changed.emit()
