@@ -16,8 +16,13 @@ import click
 
 from shopcrm.i18n import _
 
-EXIT_INVALID = 2  # bad input: nothing written
+# One exit code per kind of failure (the README's "The command line" lists them):
+EXIT_PROBLEMS = (
+    1  # the command ran and found something: not found, check found damage, import refused
+)
+EXIT_INVALID = 2  # bad input (an option, a field, a file's content): nothing written
 EXIT_REFUSED = 3  # refused (needs the owner PIN, database in use, demo into a real shop ...)
+EXIT_STORAGE = 4  # the disk or the file refused (full, read-only, damaged, busy): nothing written
 
 
 class CliError(click.ClickException):

@@ -12,12 +12,12 @@ import dataclasses
 import click
 
 from shopcrm.cli import cli
-from shopcrm.cli.common import CliError, echo_json, is_owner, pass_cli, require_owner
+from shopcrm.cli.common import EXIT_PROBLEMS, CliError, echo_json, is_owner, pass_cli, require_owner
 from shopcrm.cli.tables import echo_fields, echo_table
 from shopcrm.domain.rules import format_phone
 from shopcrm.i18n import N_, _
 
-EXIT_NOT_FOUND = 1
+EXIT_NOT_FOUND = EXIT_PROBLEMS
 
 
 # -- output helpers (shared with cli/visits.py) -------------------------------------------------

@@ -19,7 +19,9 @@ import click
 from shopcrm.cli import cli
 from shopcrm.cli.common import (
     EXIT_INVALID,
+    EXIT_PROBLEMS,
     EXIT_REFUSED,
+    EXIT_STORAGE,
     CliError,
     echo_json,
     pass_cli,
@@ -27,8 +29,6 @@ from shopcrm.cli.common import (
 )
 from shopcrm.cli.options import output_file
 from shopcrm.i18n import N_, _
-
-EXIT_PROBLEMS = 1  # check found problems / import refused
 
 
 @contextlib.contextmanager
@@ -42,7 +42,7 @@ def storage_errors():
         message = storage_error_message(exc)
         if message is None:
             raise
-        raise CliError(message, EXIT_INVALID) from exc
+        raise CliError(message, EXIT_STORAGE) from exc
 
 
 def _customer_id(obj, ref: str) -> int:

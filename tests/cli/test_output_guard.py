@@ -92,3 +92,23 @@ def test_files_the_command_line_writes_are_private(shop, tmp_path):
         )
         assert proc.returncode == 0, proc.stderr
         assert stat.S_IMODE(out.stat().st_mode) == 0o600, name
+
+
+def test_one_exit_code_per_kind_of_failure(shop, tmp_path):
+    """A storage failure is 4 from every command (it was 2 from some and 4 from others)."""
+    import shutil
+
+    if shutil.which("chattr") is None or os.geteuid() != 0:
+        pytest.skip("needs chattr as root")
+    names = tmp_path / "名簿.csv"
+    names.write_text("氏名,フリガナ\n佐藤 花子,さとう はなこ\n", encoding="utf-8")
+    files = [str(p) for p in (shop, shop.with_name(shop.name + "-wal")) if p.exists()]
+    subprocess.run(["chattr", "+i", *files], check=True)
+    try:
+        add = invoke("--db", shop, "customers", "add", "--name", "佐藤 花子", "--kana", "さとう")
+        imported = invoke("--db", shop, "import", "customers", names)
+    finally:
+        subprocess.run(["chattr", "-i", *files], check=True)
+    assert (add.exit_code, imported.exit_code) == (4, 4), (add.output, imported.output)
+    assert invoke("--db", shop, "customers", "show", "999").exit_code == 1
+    assert invoke("--db", shop, "customers", "add", "--name", "").exit_code == 2
