@@ -50,6 +50,10 @@ class CliContext:
             from shopcrm.store import open_db
 
             self._db = open_db(self.db_path)
+            if getattr(self._db, "read_only", False):
+                from shopcrm.store.db import read_only_note
+
+                click.echo(read_only_note(), err=True)
         return self._db
 
     def close(self) -> None:
