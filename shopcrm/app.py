@@ -237,7 +237,11 @@ def build_main_window(db_path: Path, demo: bool = False, *, lang: str | None = N
         i18n.set_language(lang)
     _refuse_network_share(db_path)
     lock = _acquire_lock(db_path)
-    db = open_db(db_path)
+    from shopcrm.ui.dialogs.rescue_dialog import open_or_rescue
+
+    db = open_or_rescue(db_path, open_db)  # a damaged file: offer the backups
+    if db is None:
+        raise StartupCancelled(1)
     language = choose_language(db, lang)
     i18n.set_language(language)
     install_qt_translator(app, language)

@@ -13,12 +13,10 @@ from pathlib import Path
 import click
 
 from shopcrm import __version__
-from shopcrm.cli.common import EXIT_INVALID, CliContext, CliError
+from shopcrm.cli.common import EXIT_INVALID, EXIT_STORAGE, CliContext, CliError
 from shopcrm.cli.i18n_click import TranslatedGroup, install_click_translations, language_from_args
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_
-
-EXIT_STORAGE = 4  # the disk or file refused the write
 
 
 class ShopGroup(TranslatedGroup):
@@ -138,4 +136,7 @@ install_click_translations()  # after the commands are built: nothing is transla
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of ``shopcrm``, ``python -m shopcrm`` and ``python main.py``."""
+    from shopcrm.paths import private_files
+
+    private_files()  # every PDF, list, export and backup it writes is 0600
     cli.main(args=argv, prog_name="shopcrm")

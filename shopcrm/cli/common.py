@@ -16,8 +16,13 @@ import click
 
 from shopcrm.i18n import _
 
-EXIT_INVALID = 2  # bad input: nothing written
+# One exit code per kind of failure (the README's "The command line" lists them):
+EXIT_PROBLEMS = (
+    1  # the command ran and found something: not found, check found damage, import refused
+)
+EXIT_INVALID = 2  # bad input (an option, a field, a file's content): nothing written
 EXIT_REFUSED = 3  # refused (needs the owner PIN, database in use, demo into a real shop ...)
+EXIT_STORAGE = 4  # the disk or the file refused (full, read-only, damaged, busy): nothing written
 
 
 class CliError(click.ClickException):
@@ -45,6 +50,10 @@ class CliContext:
             from shopcrm.store import open_db
 
             self._db = open_db(self.db_path)
+            if getattr(self._db, "read_only", False):
+                from shopcrm.store.db import read_only_note
+
+                click.echo(read_only_note(), err=True)
         return self._db
 
     def close(self) -> None:
@@ -92,14 +101,17 @@ def require_owner(obj: CliContext) -> None:
 
     if not auth.pin_is_set(obj.db):
         return
+    _refuse_while_locked(obj)
     if obj.pin is not None:
         if not auth.verify_pin(obj.db, obj.pin):
+            _refuse_while_locked(obj)
             raise CliError(_("Wrong owner PIN."), EXIT_REFUSED)
     elif sys.stdin is not None and sys.stdin.isatty():
         for _try in range(3):
             pin = click.prompt(_("Owner PIN"), hide_input=True, default="", show_default=False)
             if auth.verify_pin(obj.db, pin):
                 break
+            _refuse_while_locked(obj)
             click.echo(_("Wrong owner PIN."), err=True)
         else:
             raise CliError(_("Wrong owner PIN."), EXIT_REFUSED)
@@ -119,3 +131,35 @@ def all_errors(errors) -> CliError:
         return CliError(str(errors[0]), EXIT_INVALID)
     head = ngettext("{n} problem:", "{n} problems:", len(errors)).format(n=len(errors))
     return CliError("\n".join([head, *(f"  {e}" for e in errors)]), EXIT_INVALID)
+
+
+def _refuse_while_locked(obj: CliContext) -> None:
+    from shopcrm.services import auth
+
+    if auth.pin_tampered(obj.db):
+        raise CliError(
+            _(
+                "The owner PIN was removed from this database outside shopcrm, so owner-only"
+                " actions stay locked. The owner can set a new PIN with the recovery code:"
+                " shopcrm pin recover."
+            ),
+            EXIT_REFUSED,
+        )
+    wait = auth.wait_seconds(obj.db)
+    if wait:
+        raise CliError(
+            _("Too many wrong PINs: try again in {n} seconds.").format(n=wait), EXIT_REFUSED
+        )
+
+
+def is_owner(obj: CliContext) -> bool:
+    """True when revenue figures may be shown without asking: no PIN is set, or the right one
+    was given (``--pin``/``SHOPCRM_PIN``). Never prompts."""
+    from shopcrm.services import auth
+
+    if getattr(obj, "_owner_ok", False) or not auth.pin_is_set(obj.db):
+        return True
+    if obj.pin is None or auth.wait_seconds(obj.db):
+        return False
+    obj._owner_ok = auth.verify_pin(obj.db, obj.pin)
+    return obj._owner_ok

@@ -14,6 +14,7 @@ import click
 from shopcrm.cli import cli
 from shopcrm.cli.common import CliError, echo_json, pass_cli
 from shopcrm.cli.customers import echo_table, not_found
+from shopcrm.cli.options import output_file
 from shopcrm.i18n import N_, _
 
 
@@ -84,8 +85,7 @@ def _kind(c) -> str:
 @click.option("--address", is_flag=True, help=N_("Only guests with a complete postal address."))
 @click.option("--visited-within", type=int, default=None, metavar="MONTHS",
               help=N_("Only guests who visited in the last N months."))  # fmt: skip
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help=N_("Write to this file (csv: UTF-8 with BOM, opens in Excel)."))  # fmt: skip
+@output_file(N_("Write to this file (csv: UTF-8 with BOM, opens in Excel)."), required=False)
 @click.option("--today", default=None, hidden=True, help=N_("Pretend today is this date."))
 @pass_cli
 def birthdays(obj, month, days, fmt, consent, address, visited_within, output, today):

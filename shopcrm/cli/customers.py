@@ -7,15 +7,25 @@ reason and exits 2) before anything is written.
 
 from __future__ import annotations
 
+import dataclasses
+
 import click
 
 from shopcrm.cli import cli
-from shopcrm.cli.common import CliError, all_errors, echo_json, pass_cli
+from shopcrm.cli.common import (
+    EXIT_PROBLEMS,
+    CliError,
+    all_errors,
+    echo_json,
+    is_owner,
+    pass_cli,
+    require_owner,
+)
 from shopcrm.cli.tables import echo_fields, echo_table
 from shopcrm.domain.rules import format_phone
 from shopcrm.i18n import N_, _
 
-EXIT_NOT_FOUND = 1
+EXIT_NOT_FOUND = EXIT_PROBLEMS
 
 
 # -- output helpers (shared with cli/visits.py) -------------------------------------------------
@@ -291,12 +301,13 @@ def remove_preference(obj, preference_id):
     click.echo(_("Removed preference #{id}.").format(id=preference_id))
 
 
-def _echo_summaries(rows, total: int) -> None:
+def _echo_summaries(rows, total: int, *, show_money: bool = True) -> None:
     if not rows:
         click.echo(_("No customers found."))
         return
-    headers = [_("ID"), _("Name"), _("Reading"), _("Phone"), _("Visits"), _("Last visit"),
-               _("Total spent")]  # fmt: skip
+    headers = [_("ID"), _("Name"), _("Reading"), _("Phone"), _("Visits"), _("Last visit")]
+    if show_money:
+        headers.append(_("Total spent"))
     body = [
         [
             str(r.id),
@@ -305,7 +316,7 @@ def _echo_summaries(rows, total: int) -> None:
             format_phone(r.phone),
             str(r.visit_count),
             r.last_visit_at.strftime("%Y-%m-%d") if r.last_visit_at else "-",
-            money(r.total_spent),
+            *([money(r.total_spent)] if show_money else []),
         ]
         for r in rows
     ]
@@ -321,15 +332,20 @@ _ORDER = click.Choice(["name", "kana", "phone", "last_visit", "visits", "total_s
 def _list(obj, query, filters, order_by, descending, limit, offset, as_json) -> None:
     from shopcrm.store import customers
 
+    if order_by == "total_spent":
+        require_owner(obj)  # the order alone tells who spends most
+    owner = is_owner(obj)
     rows = customers.search(
         obj.db, query, filter=list(filters), order_by=order_by, descending=descending,
         limit=limit, offset=offset,
     )  # fmt: skip
     total = customers.count(obj.db, query, filter=list(filters))
+    if not owner:  # staff: visit counts, no money (issue 17)
+        rows = [dataclasses.replace(r, total_spent=None) for r in rows]
     if as_json:
         echo_json({"total": total, "customers": rows})
     else:
-        _echo_summaries(rows, total)
+        _echo_summaries(rows, total, show_money=owner)
 
 
 def _listing_options(fn):
@@ -393,6 +409,8 @@ def show_customer(obj, customer_id, visit_limit, as_json):
     prefs = preferences.for_customer(db, customer_id)
     recent = visits.for_customer(db, customer_id, limit=visit_limit)
     figures = customers.summary(db, customer_id)
+    if not is_owner(obj):  # staff see visit counts, not what a guest has spent in all
+        figures = dataclasses.replace(figures, total_spent=None)
     held = coupons.for_customer(db, customer_id)
     if as_json:
         echo_json(
@@ -442,12 +460,16 @@ def _echo_profile(c, figures, prefs, recent, held) -> None:
         (_("Notes"), c.notes),
     ]  # fmt: skip
     echo_fields(fields, skip_empty=True)
+    if figures.total_spent is None:
+        line = _("Visits: {count} on {days} days, last {last}")
+    else:
+        line = _("Visits: {count} on {days} days, total {total}, last {last}")
     click.echo(
         "  "
-        + _("Visits: {count} on {days} days, total {total}, last {last}").format(
+        + line.format(
             count=figures.visit_count,
             days=figures.visit_days,
-            total=money(figures.total_spent),
+            total=money(figures.total_spent or 0),
             last=format_when(figures.last_visit_at),
         )
     )

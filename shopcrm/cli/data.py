@@ -9,6 +9,7 @@ are one transaction, backups and exports are renamed into place when complete.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import sqlite3
 import sys
@@ -19,7 +20,9 @@ import click
 from shopcrm.cli import cli
 from shopcrm.cli.common import (
     EXIT_INVALID,
+    EXIT_PROBLEMS,
     EXIT_REFUSED,
+    EXIT_STORAGE,
     CliError,
     echo_json,
     pass_cli,
@@ -28,8 +31,6 @@ from shopcrm.cli.common import (
 from shopcrm.cli.options import output_file
 from shopcrm.i18n import N_, _, ngettext, pgettext
 from shopcrm.services.encodings import CHOICES as CSV_ENCODINGS
-
-EXIT_PROBLEMS = 1  # check found problems / import refused
 
 
 @contextlib.contextmanager
@@ -43,7 +44,7 @@ def storage_errors():
         message = storage_error_message(exc)
         if message is None:
             raise
-        raise CliError(message, EXIT_INVALID) from exc
+        raise CliError(message, EXIT_STORAGE) from exc
 
 
 def _customer_id(obj, ref: str) -> int:
@@ -212,7 +213,10 @@ def export_cmd(obj, what, out, encoding):
 
 @cli.command("backup", help=N_("Back up the database now (safe while the app is running)."))
 @output_file(
-    N_("Where to write the backup (default: the backups folder)."), dest="out", required=False
+    N_("Where to write the backup (default: the backups folder)."),
+    dest="out",
+    required=False,
+    backup=True,
 )
 @click.option("--list", "list_", is_flag=True, help=N_("List the backups instead."))
 @click.option("--auto", "auto", type=click.Choice(["daily", "close"]), hidden=True)
@@ -231,6 +235,8 @@ def backup_cmd(obj, out, list_, auto):
             sys.exit(EXIT_PROBLEMS)
         logging.getLogger(__name__).info("automatic %s backup written: %s", auto, path)
         return
+    if not list_:
+        require_owner(obj)  # a copy of the file is every guest's data: the owner's
     with storage_errors():
         if list_:
             rows = backup.list_backups(obj.db_path)
@@ -259,8 +265,11 @@ def backup_cmd(obj, out, list_, auto):
 def restore_cmd(obj, file, yes):
     from shopcrm.store import backup, lock
 
-    if Path(obj.db_path).exists():
+    state = backup.file_state(obj.db_path)
+    if state == "ok":
         require_owner(obj)
+    else:
+        _require_backup_owner(obj, file)  # the damaged file cannot say; the backup's PIN can
     problems = backup.verify_file(file)
     if problems:
         raise CliError(
@@ -286,11 +295,44 @@ def restore_cmd(obj, file, yes):
             open_db(obj.db_path).close()  # bring an older backup's schema up to date
     finally:
         held.release()
-    click.echo(
-        _("Restored from {file}. The data from before is in {before}.").format(
-            file=file, before=before
+    if before is None:
+        click.echo(_("Restored from {file}.").format(file=file))
+    elif state == "ok":
+        click.echo(
+            _("Restored from {file}. The data from before is in {before}.").format(
+                file=file, before=before
+            )
         )
-    )
+    else:
+        click.echo(
+            _("Restored from {file}. The damaged database was kept as {before}.").format(
+                file=file, before=before
+            )
+        )
+
+
+def _require_backup_owner(obj, file: Path) -> None:
+    """Restoring over a damaged, empty or missing database: the owner PIN of the backup (if it
+    has one) is asked, since the current file cannot be read."""
+    from shopcrm.services import auth
+    from shopcrm.store import backup
+
+    raw = backup.stored_setting(file, auth.SETTING)
+    try:
+        stored = json.loads(raw) if raw else ""
+    except ValueError:
+        stored = ""
+    if not stored:
+        return
+    pin = obj.pin
+    if pin is None and sys.stdin is not None and sys.stdin.isatty():
+        pin = click.prompt(_("Owner PIN"), hide_input=True, default="", show_default=False)
+    if pin is None:
+        raise CliError(
+            _("This needs the owner PIN: give --pin PIN or set SHOPCRM_PIN."), EXIT_REFUSED
+        )
+    if not auth.verify_hash(str(pin).strip(), stored):
+        raise CliError(_("Wrong owner PIN."), EXIT_REFUSED)
 
 
 @cli.command(
@@ -497,8 +539,42 @@ def pin_set(obj, new_pin):
         if not sys.stdin.isatty():
             raise CliError(_("Give the new PIN with --new-pin."), EXIT_INVALID)
         new_pin = click.prompt(_("New owner PIN"), hide_input=True, confirmation_prompt=True)
-    auth.set_pin(obj.db, new_pin)
+    code = auth.set_pin(obj.db, new_pin)
     click.echo(_("The owner PIN is set. Owner-only actions now ask for it."))
+    _echo_recovery_code(code)
+
+
+def _echo_recovery_code(code: str) -> None:
+    click.echo(
+        _(
+            "Recovery code: {code}\nWrite it down and keep it away from the counter: with it"
+            " the owner can set a new PIN (shopcrm pin recover) if the PIN is forgotten."
+        ).format(code=code)
+    )
+
+
+@pin_group.command(
+    "recover",
+    help=N_("Set a new owner PIN with the recovery code shown when the PIN was set."),
+)
+@click.option("--code", "code", required=True, help=N_("The recovery code (XXXX-XXXX-XXXX)."))
+@click.option("--new-pin", default=None, help=N_("The new PIN (else asked twice, hidden)."))
+@pass_cli
+def pin_recover(obj, code, new_pin):
+    from shopcrm.services import auth
+
+    wait = auth.wait_seconds(obj.db)
+    if wait:
+        raise CliError(
+            _("Too many wrong PINs: try again in {n} seconds.").format(n=wait), EXIT_REFUSED
+        )
+    if new_pin is None:
+        if not sys.stdin.isatty():
+            raise CliError(_("Give the new PIN with --new-pin."), EXIT_INVALID)
+        new_pin = click.prompt(_("New owner PIN"), hide_input=True, confirmation_prompt=True)
+    next_code = auth.recover(obj.db, code, new_pin)
+    click.echo(_("The owner PIN is set. Owner-only actions now ask for it."))
+    _echo_recovery_code(next_code)
 
 
 @pin_group.command(

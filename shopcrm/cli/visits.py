@@ -60,7 +60,7 @@ def visits_group():
 def add_visit(obj, customer_ref, amount, party_size, at, items, coupon, note, staff, as_json):
     import datetime as dt
 
-    from shopcrm.domain.dates import parse_datetime
+    from shopcrm.domain.dates import check_visit_time, parse_datetime
     from shopcrm.domain.models import Visit
     from shopcrm.domain.rules import validate_amount, validate_party_size
     from shopcrm.store import visits
@@ -69,7 +69,9 @@ def add_visit(obj, customer_ref, amount, party_size, at, items, coupon, note, st
     customer_id = resolve_customer_id(db, customer_ref)
     visit = Visit(
         customer_id=customer_id,
-        visited_at=parse_datetime(at) if at.strip() else dt.datetime.now().replace(microsecond=0),
+        visited_at=check_visit_time(parse_datetime(at))
+        if at.strip()
+        else dt.datetime.now().replace(microsecond=0),
         amount=validate_amount(amount),
         party_size=validate_party_size(party_size),
         items=parse_items(items),

@@ -237,6 +237,27 @@ def parse_datetime(text: str, now: dt.datetime | None = None) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute, second))
 
 
+EARLIEST_VISIT = dt.date(1980, 1, 1)
+TYPED_SLACK = dt.timedelta(days=1)  # what a person types or a file says: a clock a little ahead
+STORED_SLACK = dt.timedelta(days=366)  # the store's own last line of defence
+
+
+def check_visit_time(
+    at: dt.datetime, now: dt.datetime | None = None, slack: dt.timedelta = TYPED_SLACK
+) -> dt.datetime:
+    """``at`` if a shop can have a visit then: not before 1980 and not in the future (``slack``
+    allows for a wrong clock). Year 0001 or 9999 is a typing or file error, not a visit. Typed
+    and imported moments get a day of slack; the store refuses anything past a year ahead."""
+    now = now or dt.datetime.now()
+    if at.date() < EARLIEST_VISIT:
+        raise ValidationError(
+            "visited_at", N_("{date} is too long ago for a visit (1980 or later)"), date=at.date()
+        )
+    if at > now + slack:
+        raise ValidationError("visited_at", N_("{date} is in the future"), date=at.date())
+    return at
+
+
 def birthday_in_year(month: int, day: int, year: int) -> dt.date:
     """The day a birthday falls on in ``year`` (February 29 -> February 28 in common years)."""
     if month == 2 and day == 29 and not calendar.isleap(year):

@@ -27,6 +27,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from shopcrm.domain import dates
+from shopcrm.domain.cells import safe_row
 from shopcrm.domain.favourites import dm_name
 from shopcrm.domain.models import Campaign, Coupon, Customer
 from shopcrm.domain.money import format_money, format_yen_ja
@@ -641,7 +642,9 @@ def birthday_csv(rows: list[BirthdayRow], target: str | os.PathLike | None = Non
     for r in rows:
         rec = birthday_record(r)
         rec["dm_consent"] = yes if rec["dm_consent"] else no
-        writer.writerow(["" if rec[k] is None else rec[k] for k, _label in BIRTHDAY_COLUMNS])
+        writer.writerow(
+            safe_row("" if rec[k] is None else rec[k] for k, _label in BIRTHDAY_COLUMNS)
+        )
     text = buf.getvalue()
     if target is not None:
         Path(target).write_text(text, encoding="utf-8-sig", newline="")

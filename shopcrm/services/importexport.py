@@ -39,6 +39,7 @@ from typing import NamedTuple
 
 from sqlite_utils import Database
 
+from shopcrm.domain.cells import neutralise, safe_row
 from shopcrm.domain.models import Customer, Visit, VisitItem
 from shopcrm.domain.rules import FIELD_LABELS, ValidationError
 from shopcrm.i18n import N_, _, ngettext
@@ -539,6 +540,36 @@ def _xlsx_cell(value) -> tuple[str, bool]:
     return _clean_cell(str(value)), False
 
 
+XLSX_MAX_UNPACKED = 400 * 1024 * 1024  # bytes of XML: a full 1,048,576-row sheet of visits fits
+XLSX_MAX_RATIO = 200  # packed/unpacked beyond this is a zip bomb, not a spreadsheet
+XLSX_MAX_ROWS = 1_048_576  # Excel's own limit
+XLSX_MAX_COLUMNS = 200
+
+
+def _check_xlsx_size(path: str | os.PathLike) -> None:
+    """Refuse a zip bomb before unpacking it: a 2.5 MB file once ran for over 300 s."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # load_workbook reports "not an Excel file"
+    unpacked = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if unpacked > XLSX_MAX_UNPACKED or (
+        unpacked > 20 * 1024 * 1024 and unpacked / packed > XLSX_MAX_RATIO
+    ):
+        raise ImportFileError(
+            N_(
+                "{name} unpacks to {mb} MB, more than a spreadsheet of customers or visits can"
+                " be; save it again from Excel, or as CSV."
+            ),
+            name=Path(path).name,
+            mb=unpacked // (1024 * 1024),
+        )
+
+
 def read_xlsx(path: str | os.PathLike, source: str = "") -> Table:
     from openpyxl import load_workbook
 
@@ -547,6 +578,7 @@ def read_xlsx(path: str | os.PathLike, source: str = "") -> Table:
             N_("{name} is not an Excel file (.xlsx) that can be read."), name=Path(path).name
         )
 
+    _check_xlsx_size(path)
     try:
         wb = load_workbook(str(path), read_only=True, data_only=True)
     except Exception as exc:  # a broken zip or XML fails in many ways; all mean "not readable"
@@ -555,7 +587,12 @@ def read_xlsx(path: str | os.PathLike, source: str = "") -> Table:
         ws = wb.worksheets[0]
         records: list[tuple[int, list[str]]] = []
         numeric_cells: dict[int, set[int]] = {}
-        for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        rows = ws.iter_rows(values_only=True, max_col=XLSX_MAX_COLUMNS)
+        for r, row in enumerate(rows, start=1):
+            if r > XLSX_MAX_ROWS:
+                raise ImportFileError(
+                    N_("{name} has more than {n} rows."), name=Path(path).name, n=XLSX_MAX_ROWS
+                )
             cells = []
             for c, value in enumerate(row):
                 text, was_number = _xlsx_cell(value)
@@ -563,6 +600,8 @@ def read_xlsx(path: str | os.PathLike, source: str = "") -> Table:
                 if was_number:
                     numeric_cells.setdefault(r, set()).add(c)
             records.append((r, cells))
+    except ImportFileError:
+        raise
     except Exception as exc:
         raise unreadable(exc) from exc
     finally:
@@ -1307,7 +1346,7 @@ def _too_many_columns(row: _Row, table: Table) -> None:
 
 
 def _plan_visits(db, plan, table, mapping, create_customers, codes, phones, progress, cancel):
-    from shopcrm.domain.dates import parse_datetime
+    from shopcrm.domain.dates import check_visit_time, parse_datetime
     from shopcrm.domain.rules import validate_amount, validate_party_size
     from shopcrm.store import importexport as sql
 
@@ -1381,6 +1420,8 @@ def _plan_visits(db, plan, table, mapping, create_customers, codes, phones, prog
             )
         else:
             row.error(ValidationError("visited_at", N_("is required")))
+        if when is not None:
+            when = _attempt(row, "visited_at", check_visit_time, when)
         amount = _attempt(row, "amount", validate_amount, row.get("amount"))
         party = 1
         if row.get("party_size"):
@@ -1803,7 +1844,7 @@ def _write_csv(path, headers, rows, encoding, total, progress) -> int:
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow(headers)
         for n, row in enumerate(rows, start=1):
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow(safe_row("" if v is None else v for v in row))
             if progress and n % CHUNK == 0:
                 progress(n, total)
     return n
@@ -1834,8 +1875,8 @@ def _write_xlsx(path, what, headers, columns, rows, total, progress) -> int:
     text_idx = {i for i, col in enumerate(columns) if col in TEXT_COLUMNS}
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    def clean(v):  # control characters (pasted from elsewhere) cannot go into a sheet
-        return ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
+    def clean(v):  # control characters (pasted from elsewhere) cannot go into a sheet; no formulas
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", v)) if isinstance(v, str) else v
 
     n = 0
     for n, row in enumerate(rows, start=1):

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from shopcrm.domain.cells import neutralise
 from shopcrm.domain.models import Customer
 from shopcrm.domain.rules import FIELD_LABELS, ValidationError
 from shopcrm.i18n import N_, _
@@ -244,8 +245,8 @@ def _disclosure_xlsx(data: dict, path: Path) -> None:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
-    def clean(v):  # control characters cannot go into a sheet
-        return ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
+    def clean(v):  # control characters cannot go into a sheet; text never becomes a formula
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", v)) if isinstance(v, str) else v
 
     wb = Workbook()
     ws = wb.active

@@ -522,19 +522,76 @@ def verify_file(path: str | os.PathLike) -> list[str]:
     return []
 
 
+def file_state(db_path: str | os.PathLike) -> str:
+    """``"ok"``, ``"missing"``, ``"empty"`` (no bytes, or a SQLite file without shopcrm's
+    tables) or ``"damaged"`` (cannot be read, or fails the integrity check)."""
+    path = Path(db_path).expanduser()
+    if not path.exists():
+        return "missing"
+    if path.stat().st_size == 0:
+        return "empty"
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            if not tables:
+                return "empty"
+            if integrity(conn) != ["ok"]:
+                return "damaged"
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return "damaged"
+    return "ok" if {"customers", "visits", "settings"} <= tables else "empty"
+
+
+def stored_setting(path: str | os.PathLike, key: str) -> str:
+    """A setting's raw JSON text read from a database file without opening it for writing
+    (a backup about to be restored); '' when absent or unreadable."""
+    try:
+        conn = sqlite3.connect(f"file:{Path(path).expanduser()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return ""
+    try:
+        row = conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    except sqlite3.Error:
+        return ""
+    finally:
+        conn.close()
+    return row[0] if row else ""
+
+
+def set_aside(db_path: str | os.PathLike, state: str, when: dt.datetime | None = None) -> Path:
+    """Move a damaged or empty database (with its -wal/-shm) out of the way, beside it, as
+    ``<name>-<state>-<timestamp>.db``; returns the new path. Nothing is deleted."""
+    path = Path(db_path).expanduser()
+    stamp = (when or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.stem}-{state}-{stamp}{path.suffix or '.db'}")
+    os.replace(path, aside)
+    for suffix in ("-wal", "-shm"):
+        extra = Path(f"{path}{suffix}")
+        if extra.exists():
+            os.replace(extra, Path(f"{aside}{suffix}"))
+    _restrict(aside)
+    return aside
+
+
 def restore(
     db_path: str | os.PathLike,
     source: str | os.PathLike,
     *,
     db: Database | None = None,
     progress: Progress | None = None,
-) -> Path:
-    """Replace the database at ``db_path`` with the backup ``source``.
+) -> Path | None:
+    """Replace the database at ``db_path`` with the backup ``source``; returns where the data
+    from before is (``None`` when there was no database).
 
-    The backup is checked first (integrity, shopcrm tables); then the current database is backed
-    up (kind ``pre-restore``, returned so the user can go back); then its content is replaced
-    through the backup API, which writes it as one transaction (a kill midway leaves the old
-    content). ``db`` may be the app's open connection to ``db_path``: it sees the restored data.
+    The backup is checked first (integrity, shopcrm tables). A healthy current database is backed
+    up (kind ``pre-restore``) and its content replaced through the backup API, which writes it as
+    one transaction (a kill midway leaves the old content); ``db`` may be the app's open
+    connection to ``db_path``: it sees the restored data. A damaged or empty database is moved
+    aside, named (``set_aside``), and the backup copied into a new file: restore rescues a damaged
+    database and brings a shop to a new PC.
     """
     db_path = Path(db_path).expanduser()
     source = Path(source).expanduser()
@@ -545,9 +602,20 @@ def restore(
         )
     if db_path.exists() and source.resolve() == db_path.resolve():
         raise BackupError(_("That file is the database itself."))
-    before = backup_now(db if db is not None else db_path, kind="pre-restore")
+    state = "ok" if db is not None else file_state(db_path)
+    before: Path | None = None
+    if state == "ok":
+        before = backup_now(db if db is not None else db_path, kind="pre-restore")
+    elif state in ("damaged", "empty"):
+        before = set_aside(db_path, state)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dest = db.conn if db is not None else sqlite3.connect(str(db_path))
+    if db is not None:
+        dest = db.conn
+    else:
+        # A new file is written under a temporary name and renamed into place when complete.
+        target = db_path if state == "ok" else db_path.with_name(f".{db_path.name}.restoring")
+        dest = sqlite3.connect(str(target))
     try:
 
         def step(status, remaining, total):
@@ -559,6 +627,8 @@ def restore(
         src.close()
         if db is None:
             dest.close()
+    if db is None and state != "ok":
+        os.replace(target, db_path)
     _restrict(db_path)
     return before
 
@@ -603,6 +673,18 @@ def check(db_or_path: Database | str | os.PathLike, *, backup_first: bool = True
 # --- errors the user can act on ------------------------------------------------------------------
 
 
+def is_damage(exc: BaseException) -> bool:
+    """True when opening a database failed because the file is damaged or not a database (what
+    a restore can rescue), not because it is busy, read-only or missing."""
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc).lower()
+    return name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or (
+        "not a database" in text or "malformed" in text
+    )
+
+
 def storage_error_message(exc: BaseException) -> str | None:
     """A sentence for a storage problem (disk full, read-only, not a database, busy), else None."""
     from shopcrm.store.errors import UnsafeLocation
@@ -635,7 +717,10 @@ def storage_error_message(exc: BaseException) -> str | None:
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
         return _("The database is busy in another program. Try again in a moment.")
     if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
-        return _("The disk reported an error while saving. Nothing was changed; check the disk.")
+        return _(
+            "The disk refused the write (a disk error, or a file or USB stick that became"
+            " read-only). Nothing was changed; check the disk and its write-protect switch."
+        )
     return None
 
 

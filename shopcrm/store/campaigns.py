@@ -92,7 +92,17 @@ def template_fields(template: str) -> list[str]:
 
 
 def check_template(template: str) -> str:
-    """The template if every field in it is known, else ``CampaignError`` naming the field."""
+    """The template if every field in it is known and plain, else ``CampaignError`` naming the
+    field. A format spec or conversion (``{name:>300000000}``, ``{name!r}``) is refused: it could
+    make printing hang or show Python's own spelling of a value."""
+    template_fields(template)  # broken braces first
+    for _text, name, spec, conv in string.Formatter().parse(template):
+        if name is not None and (spec or conv):
+            raise CampaignError(
+                "template",
+                N_("Write {{{used}}} alone: a “:” or “!” after the field name is not allowed."),
+                used=name,
+            )
     for name in template_fields(template):
         if name not in TEMPLATE_FIELDS:
             raise CampaignError(

@@ -38,7 +38,9 @@ class DatabaseInUse(RuntimeError):
 
 
 def lock_path(db_path: str | os.PathLike) -> Path:
-    path = Path(db_path).expanduser()
+    """The lock file beside the database, for the file's real location: a symlink or another
+    spelling of the same path locks the same file."""
+    path = Path(db_path).expanduser().resolve()
     return path.with_name(path.name + ".lock")
 
 
@@ -126,7 +128,7 @@ def read_holder(db_path: str | os.PathLike) -> dict:
 
 def acquire(db_path: str | os.PathLike) -> DbLock:
     """Lock ``db_path`` for this process or raise ``DatabaseInUse`` naming the holder."""
-    db_path = Path(db_path).expanduser()
+    db_path = Path(db_path).expanduser().resolve()
     path = lock_path(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Open without truncating: the holder's details must survive a failed attempt.
@@ -155,3 +157,28 @@ def acquire(db_path: str | os.PathLike) -> DbLock:
     with contextlib.suppress(OSError):
         os.fsync(fh.fileno())
     return DbLock(db_path, fh)
+
+
+@contextlib.contextmanager
+def migration_lock(db_path: str | os.PathLike, timeout: float = 120.0):
+    """Held while a process migrates ``db_path``: a second process opening the same old-schema
+    file waits here, then finds the work done (blocks up to ``timeout`` seconds)."""
+    import time
+
+    path = Path(db_path).expanduser().resolve()
+    lock_file = path.with_name(path.name + ".migrate.lock")
+    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+    fh = os.fdopen(fd, "r+", encoding="utf-8")
+    try:
+        deadline = time.monotonic() + timeout
+        while not _try_lock(fh):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{lock_file} is held by another process")
+            time.sleep(0.05)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                _unlock(fh)
+    finally:
+        fh.close()

@@ -291,13 +291,25 @@ def pending(db: Database) -> list[str]:
 
 
 def migrate(db: Database, path: Path | None = None) -> list[str]:
-    """Apply pending migrations; copy the file first when it already holds a schema."""
+    """Apply pending migrations; copy the file first when it already holds a schema.
+
+    Two processes opening an old-schema file at once: the migration lock makes the second wait,
+    and it then finds nothing pending."""
     todo = pending(db)
     if not todo:
         return []
-    if path is not None and migrations.applied(db):
-        _backup_before_migration(db, Path(path))
-    migrations.apply(db)
+    if path is None:
+        migrations.apply(db)
+        return todo
+    from shopcrm.store.lock import migration_lock
+
+    with migration_lock(path):
+        todo = pending(db)  # again: another process may have migrated while this one waited
+        if not todo:
+            return []
+        if migrations.applied(db):
+            _backup_before_migration(db, Path(path))
+        migrations.apply(db)
     return todo
 
 
@@ -520,5 +532,23 @@ def m0031_import_fingerprints(db: Database) -> None:
                 imported_at TEXT NOT NULL
             )""",
             "CREATE INDEX imports_fingerprint ON imports(kind, fingerprint)",
+        ],
+    )
+
+
+@migrations(name="0038_owner_guard")
+def m0038_owner_guard(db: Database) -> None:
+    """The owner PIN's guard (see ``store/owner_guard.py``); a database that has a PIN now is
+    marked as having had one."""
+    _run(
+        db,
+        [
+            """CREATE TABLE owner_guard (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            )""",
+            """INSERT INTO owner_guard(key, value)
+               SELECT 'had_pin', '1' FROM settings
+               WHERE key = 'owner_pin_hash' AND value NOT IN ('""', '')""",
         ],
     )

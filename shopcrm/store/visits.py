@@ -15,6 +15,7 @@ from collections import Counter
 
 from sqlite_utils import Database
 
+from shopcrm.domain.dates import STORED_SLACK, check_visit_time
 from shopcrm.domain.models import Visit, VisitItem
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_
@@ -120,6 +121,7 @@ def record(db: Database, visit: Visit, coupon_code: str | None = None) -> Visit:
     amount = validate_amount(visit.amount)
     if not isinstance(visit.visited_at, dt.datetime):
         raise ValidationError("visited_at", N_("is required"))
+    check_visit_time(visit.visited_at, slack=STORED_SLACK)
     with db.atomic():
         if visit.customer_id is not None:
             row = db.execute(

@@ -36,9 +36,10 @@ class AppContext(QObject):
     # Filled in by the privacy work (PIN dialog, idle lock). Until an owner PIN is set, everything
     # is allowed and nothing asks for one.
     def owner_pin_set(self) -> bool:
-        from shopcrm.store import settings
+        """True when owner actions ask for the PIN (also when its record was tampered with)."""
+        from shopcrm.services import auth
 
-        return bool(settings.get(self.db, "owner_pin_hash"))
+        return auth.pin_is_set(self.db)
 
     @property
     def mode(self) -> str:

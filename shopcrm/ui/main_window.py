@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from shopcrm import __version__, i18n
 from shopcrm.i18n import N_, _, ngettext
+from shopcrm.store.db import read_only_note
 from shopcrm.ui import actions as ui_actions
 from shopcrm.ui.actions import SPECS, ActionRegistry
 from shopcrm.ui.dialogs.base import ui_settings
@@ -222,9 +223,14 @@ class MainWindow(QMainWindow):
         from shopcrm.ui.widgets.backup_warning import BackupWarning
 
         self.status_backup = BackupWarning(ctx)
+        self.status_read_only = QLabel()
+        self.status_read_only.setObjectName("readOnlyBadge")
+        self.status_read_only.setStyleSheet(DEMO_BADGE_STYLE)
+        self.status_read_only.setVisible(bool(getattr(ctx.db, "read_only", False)))
         bar = self.statusBar()
         bar.addPermanentWidget(self.status_backup)
         bar.addPermanentWidget(self.status_demo)
+        bar.addPermanentWidget(self.status_read_only)
         bar.addPermanentWidget(self.status_db)
         bar.addPermanentWidget(self.status_count)
         bar.addPermanentWidget(self.status_mode)
@@ -636,6 +642,8 @@ class MainWindow(QMainWindow):
         )
         owner = self.ctx.mode == "owner"
         self.status_mode.setText(_("Owner mode") if owner else _("Staff mode"))
+        self.status_read_only.setText(_("Read-only"))
+        self.status_read_only.setToolTip(read_only_note())
         self.status_demo.setText(_("DEMO"))
         self.status_demo.setToolTip(_("This is the demo shop, not your real data."))
 

@@ -186,8 +186,8 @@ def test_settings_list_and_set(db_path):
 
 
 def test_read_only_database_file_is_a_clear_message(db_path, csv_file, tmp_path):
-    """A write-protected file (here made immutable, which binds even root): a sentence, exit 2,
-    and the data untouched."""
+    """A write-protected file (here made immutable, which binds even root): a sentence, exit 4
+    (the storage failure code, as from every command), and the data untouched."""
     import shutil
     import subprocess
 
@@ -197,7 +197,7 @@ def test_read_only_database_file_is_a_clear_message(db_path, csv_file, tmp_path)
         pytest.skip("cannot write-protect a file here")
     try:
         result = run(db_path, "import", "customers", str(csv_file), "--valid-only")
-        assert result.exit_code == 2
+        assert result.exit_code == 4
         assert "read-only" in result.output and "Traceback" not in result.output
         ja = run(db_path, "--lang", "ja", "backup", "-o", str(tmp_path / "b.db"))
         assert ja.exit_code == 0  # reading still works: a backup can be taken off it

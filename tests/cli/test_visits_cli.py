@@ -162,3 +162,48 @@ def test_menu_commands(db_path, shop):
     bad = run(db_path, "menu", "add", "枝豆", "--price", "-300")
     assert bad.exit_code == 2 and "Error: Price:" in bad.stderr
     assert run(db_path, "menu", "remove", "99").exit_code == 1
+
+
+@pytest.mark.parametrize("at", ["0001-01-01 19:00", "9999-12-31 19:00", "1979-12-31 19:00"])
+def test_a_visit_no_shop_can_have_is_refused(db, db_path, at):
+    from click.testing import CliRunner
+
+    from shopcrm.cli import cli
+    from shopcrm.domain.models import Customer
+    from shopcrm.store import customers
+
+    c = customers.create(db, Customer(name="山田 太郎", kana="やまだ"))
+    res = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            str(db_path),
+            "visits",
+            "add",
+            "--customer",
+            str(c.id),
+            "--at",
+            at,
+            "--amount",
+            "3000",
+        ],
+    )
+    assert res.exit_code == 2, res.output
+    assert "Date and time" in res.output
+    assert db.execute("SELECT count(*) FROM visits").fetchone()[0] == 0
+
+
+def test_the_store_refuses_far_future_and_ancient_visits(db):
+    import datetime as dt
+
+    from shopcrm.domain.models import Customer, Visit
+    from shopcrm.domain.rules import ValidationError
+    from shopcrm.store import customers, visits
+
+    c = customers.create(db, Customer(name="山田 太郎", kana="やまだ"))
+    for year in (1, 1900, 9999):
+        with pytest.raises(ValidationError) as err:
+            visits.record(
+                db, Visit(customer_id=c.id, visited_at=dt.datetime(year, 1, 2, 19), amount=1)
+            )
+        assert err.value.field == "visited_at"

@@ -187,3 +187,13 @@ def test_coupon_counts_say_how_many_can_still_be_used(db):
     assert counts == {"issued": 4, "redeemed": 1, "voided": 1, "usable": 1}
     printable = coupons.for_campaign(db, birthday.id, today=today)
     assert [c.code for c in printable] == [rows[1]["code"]]
+
+
+@pytest.mark.parametrize("template", ["{name:>300000000}様", "{name!r}様", "{coupon_code:*^99999}"])
+def test_a_format_spec_in_a_template_is_refused_with_the_field(template):
+    from shopcrm.store.campaigns import CampaignError, check_template
+
+    with pytest.raises(CampaignError) as err:
+        check_template(template)
+    assert err.value.field == "template"
+    assert "{name}" in str(err.value) or "{coupon_code}" in str(err.value)

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from shopcrm import i18n
-from shopcrm.store import lock
+from shopcrm.store import lock, open_db
 
 
 def _holder(db_path, ready_file):
@@ -74,3 +74,19 @@ def test_lock_file_is_private(tmp_path):
         pytest.skip("POSIX permissions")
     with lock.acquire(tmp_path / "shop.db") as held:
         assert held.path.stat().st_mode & 0o077 == 0
+
+
+def test_a_symlink_to_the_database_meets_the_same_lock(tmp_path):
+    real = tmp_path / "shop.db"
+    open_db(real).close()
+    link = tmp_path / "shortcut.db"
+    link.symlink_to(real)
+    held = lock.acquire(real)
+    try:
+        with pytest.raises(lock.DatabaseInUse):
+            lock.acquire(link)
+        with pytest.raises(lock.DatabaseInUse):
+            lock.acquire(tmp_path / "." / "shop.db")
+    finally:
+        held.release()
+    lock.acquire(link).release()

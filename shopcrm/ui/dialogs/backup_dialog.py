@@ -46,6 +46,8 @@ def _size(n: int) -> str:
 class BackupDialog(DialogBase):
     """The list of backups, newest first, with Back up now / Restore… / Open folder."""
 
+    owner_only = True  # closes when owner mode locks
+
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
         self.setObjectName("backupDialog")

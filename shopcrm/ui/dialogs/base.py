@@ -20,12 +20,25 @@ def ui_settings() -> QSettings:
 
 
 class DialogBase(QDialog):
-    """A dialog that remembers its geometry (key ``dialogs/<ClassName>/geometry``)."""
+    """A dialog that remembers its geometry (key ``dialogs/<ClassName>/geometry``).
+
+    ``owner_only`` dialogs (settings, import, export, merge, restore, menu, PIN) close themselves,
+    unsaved, when owner mode locks again (idle lock or Lock owner mode): a Settings dialog left
+    open at the counter cannot be saved by staff."""
+
+    owner_only = False
 
     def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self._geometry_restored = False
+        mode_changed = getattr(ctx, "mode_changed", None)
+        if self.owner_only and mode_changed is not None:
+            mode_changed.connect(self._on_mode_changed)
+
+    def _on_mode_changed(self, mode: str) -> None:
+        if mode != "owner" and self.isVisible():
+            self.reject()
 
     # --- geometry ------------------------------------------------------------------------------
     @classmethod
@@ -54,6 +67,36 @@ class DialogBase(QDialog):
         if self._geometry_restored:
             self.save_geometry()
         super().done(result)
+
+    # --- saving --------------------------------------------------------------------------------
+    def save_with_retry(self, save):
+        """``save()``, or, when the disk or file refuses the write (full, read-only, busy, an I/O
+        error), a message that says what happened and what to do, with Retry and Cancel. The
+        dialog and everything typed in it stay as they are. Returns what ``save`` returned, or
+        ``None`` when the user cancelled. Other errors propagate."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from shopcrm.store.backup import storage_error_message
+
+        while True:
+            try:
+                return save()
+            except Exception as exc:  # sqlite3 / OS errors, named by the store
+                message = storage_error_message(exc)
+                if message is None:
+                    raise
+            box = QMessageBox(self)
+            box.setObjectName("saveFailedBox")
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setWindowTitle(_("Not saved"))
+            box.setText(message)
+            box.setInformativeText(_("What you typed is kept. Retry when the problem is fixed."))
+            retry = box.addButton(_("Retry"), QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
+            box.setDefaultButton(retry)
+            box.exec()
+            if box.clickedButton() is not retry:
+                return None
 
     # --- buttons -------------------------------------------------------------------------------
     def make_button_box(self, ok_text: str | None = None) -> QDialogButtonBox:

@@ -544,21 +544,25 @@ class CustomerDialog(DialogBase):
             self._focus_first_error(found)
             return
         c = self.customer()
-        try:
+        wanted = {k: list(v) for k, v in self.preferences_wanted().items()}
+
+        def save():
             with atomic(self.ctx.db):  # the guest and their allergies: both saved, or neither
                 saved = (
                     customers.update(self.ctx.db, c)
                     if self.customer_id is not None
                     else customers.create(self.ctx.db, c)
                 )
-                preferences.set_levels(
-                    self.ctx.db,
-                    saved.id,
-                    {k: list(v) for k, v in self.preferences_wanted().items()},
-                )
+                preferences.set_levels(self.ctx.db, saved.id, wanted)
+            return saved
+
+        try:
+            saved = self.save_with_retry(save)
         except ValidationError as err:  # e.g. a membership code already in use
             self._refresh_errors({err.field: err})
             self._focus_first_error({err.field: err})
+            return
+        if saved is None:  # not saved (disk full, read-only ...): the dialog keeps the input
             return
         self.saved_customer_id = saved.id
         self.ctx.customers_changed.emit()

@@ -65,6 +65,8 @@ def import_data(ctx, parent=None) -> None:
 class ExportDialog(DialogBase):
     """What to export and in which format; the file is chosen next, written in the background."""
 
+    owner_only = True  # closes when owner mode locks
+
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
         self.setObjectName("exportDialog")

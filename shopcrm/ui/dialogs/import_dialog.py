@@ -48,6 +48,8 @@ SAMPLES = 3
 
 
 class ImportDialog(DialogBase):
+    owner_only = True  # closes when owner mode locks
+
     PAGE_FILE, PAGE_MAP, PAGE_CHECK, PAGE_RUN = range(4)
 
     def __init__(self, ctx, parent=None, *, path: str | Path | None = None, kind="customers"):

@@ -57,6 +57,8 @@ class _Category:
 class MenuDialog(DialogBase):
     """Edit the shop's menu; changes are written on Save (``saved`` is then True)."""
 
+    owner_only = True  # closes when owner mode locks
+
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
         self.setObjectName("menuDialog")

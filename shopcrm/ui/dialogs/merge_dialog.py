@@ -37,6 +37,8 @@ def _who(c) -> str:
 
 
 class MergeDialog(DialogBase):
+    owner_only = True  # closes when owner mode locks
+
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
         self.setObjectName("mergeDialog")

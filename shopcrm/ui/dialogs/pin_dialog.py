@@ -63,6 +63,10 @@ class PinDialog(DialogBase):
     def on_accept(self) -> None:
         from shopcrm.services import auth
 
+        if locked_message(self.ctx.db):
+            self.error.setText(locked_message(self.ctx.db))
+            self.field.clear()
+            return
         if auth.verify_pin(self.ctx.db, self.field.text()):
             self.accept()
             return
@@ -71,8 +75,28 @@ class PinDialog(DialogBase):
         if self.tries >= MAX_TRIES:
             self.reject()
             return
-        self.error.setText(_("Wrong PIN. {n} tries left.").format(n=MAX_TRIES - self.tries))
+        self.error.setText(
+            locked_message(self.ctx.db)
+            or _("Wrong PIN. {n} tries left.").format(n=MAX_TRIES - self.tries)
+        )
         self.field.setFocus()
+
+
+def locked_message(db) -> str:
+    """Why no PIN can be tried now ('' when one can): a tampered PIN record, or the growing
+    delay after wrong guesses (it survives closing and reopening the app)."""
+    from shopcrm.services import auth
+
+    if auth.pin_tampered(db):
+        return _(
+            "The owner PIN was removed from this database outside shopcrm, so owner-only"
+            " actions stay locked. The owner can set a new PIN with the recovery code:"
+            " shopcrm pin recover."
+        )
+    wait = auth.wait_seconds(db)
+    if wait:
+        return _("Too many wrong PINs: try again in {n} seconds.").format(n=wait)
+    return ""
 
 
 def ask_owner_pin(ctx, parent=None) -> bool:
@@ -133,6 +157,9 @@ class SetPinDialog(DialogBase):
     def _current_ok(self) -> bool:
         from shopcrm.services import auth
 
+        if self.has_pin and locked_message(self.ctx.db):
+            self.error.setText(locked_message(self.ctx.db))
+            return False
         if self.has_pin and not auth.verify_pin(self.ctx.db, self.current.text()):
             self.error.setText(_("The current PIN is wrong."))
             self.current.clear()
@@ -152,14 +179,36 @@ class SetPinDialog(DialogBase):
             self.again.setFocus()
             return
         try:
-            auth.set_pin(self.ctx.db, self.new.text())
+            self.recovery_code = auth.set_pin(self.ctx.db, self.new.text())
         except ValidationError as exc:
             self.error.setText(exc.message)
             self.new.setFocus()
             return
+        self._show_recovery_code()
         self.ctx.settings_changed.emit()
         self.ctx.mode_changed.emit(self.ctx.mode)
         self.accept()
+
+    def _show_recovery_code(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        # Shown after this dialog closes (not nested in it), parented to the window behind it.
+        box = QMessageBox(self.parentWidget())
+        box.setObjectName("recoveryCodeBox")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowModality(Qt.WindowModality.ApplicationModal)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(_("Owner PIN"))
+        box.setText(_("Recovery code: {code}").format(code=self.recovery_code))
+        box.setInformativeText(
+            _(
+                "Write it down and keep it away from the counter: with it the owner can set a"
+                " new PIN (shopcrm pin recover) if the PIN is forgotten."
+            )
+        )
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.recovery_box = box
+        box.show()
 
     def remove_pin(self) -> None:
         from shopcrm.services import auth

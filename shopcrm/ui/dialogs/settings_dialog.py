@@ -79,6 +79,8 @@ def _display(key: str, value: str) -> str:
 
 
 class SettingsDialog(DialogBase):
+    owner_only = True  # closes when owner mode locks
+
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
         from shopcrm.store import settings

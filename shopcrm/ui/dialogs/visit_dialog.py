@@ -648,7 +648,9 @@ class VisitDialog(DialogBase):
             return
         code = self.coupon.text().strip() if self.coupon_enabled else ""
         try:
-            saved = visits.record(self.ctx.db, self.visit(), coupon_code=code or None)
+            saved = self.save_with_retry(
+                lambda: visits.record(self.ctx.db, self.visit(), coupon_code=code or None)
+            )
         except ValidationError as err:
             at_field = err.field in (
                 "customer",
@@ -658,6 +660,8 @@ class VisitDialog(DialogBase):
                 "visited_at",
             )
             self._show_error(err.field, err.message if at_field else str(err))
+            return
+        if saved is None:  # not saved (disk full, read-only ...): the dialog keeps the input
             return
         self.saved_visit_id = saved.id
         settings = ui_settings()

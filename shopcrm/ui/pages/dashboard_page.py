@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shopcrm.domain.cells import safe_row
 from shopcrm.i18n import N_, _
 from shopcrm.ui.tasks import run_in_background
 from shopcrm.ui.theme import emphasize, error_style
@@ -140,7 +141,7 @@ def write_csv(path, headers: list[str], rows: list[list[str]]) -> None:
     with open(path, "w", newline="", encoding="utf-8-sig") as fh:
         writer = csv.writer(fh)
         writer.writerow(headers)
-        writer.writerows(rows)
+        writer.writerows(safe_row(r) for r in rows)  # no cell opens as a formula
 
 
 FIT_TABS = ("clv", "model_check")  # the tabs that show the fitted models
