@@ -112,6 +112,9 @@ def decode(data: bytes, encoding: str = "auto") -> tuple[str, str]:
     text = _strict(data, "utf-8")
     if text is not None:
         return text, "utf-8"
+    mostly = _mostly_utf8(data)
+    if mostly is not None:  # a UTF-8 file with a row pasted from a Shift_JIS one
+        return mostly, "utf-8"
     text = _strict(data, "cp932")
     if text is not None:
         if _strict(data, "euc-jp") is None or _prefer(data, ("cp932", "euc_jp")) == "cp932":
@@ -127,6 +130,25 @@ def decode(data: bytes, encoding: str = "auto") -> tuple[str, str]:
     # rows that hold the losses are reported as unreadable, the rest import).
     readings = [(data.decode(e, errors="replace"), e) for e in ("utf-8", "cp932", "euc-jp")]
     return min(readings, key=lambda r: r[0].count("\ufffd"))
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """The text when most lines with Japanese in them are valid UTF-8 and only a few are not (a
+    row pasted from a Shift_JIS file): those lines' bytes become U+FFFD, so the import reports
+    them by row and reads the rest. ``None`` for a file that is simply in another encoding
+    (cp932 text is almost never valid UTF-8, line after line)."""
+    good = bad = 0
+    for line in data.split(b"\n"):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            good += 1
+        except UnicodeDecodeError:
+            bad += 1
+    if bad and good >= 2 and good > 2 * bad:
+        return data.decode("utf-8", errors="replace")
+    return None
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:

@@ -1040,7 +1040,25 @@ def _attempt(row: _Row, field_name: str, fn, *args):
 
 
 def _check_lengths(row: _Row) -> None:
+    breaks = sum(v.count("\n") for v in row.values.values())
     for name, value in row.values.items():
+        if ("\n" in value or "\r" in value) and name not in ("notes", "note"):
+            # A quote that was never closed swallows the next lines into this field: five guests
+            # became "2 of 2 rows" with one name holding three other guests' lines.
+            row.error(
+                ValidationError(
+                    "import_field",
+                    N_(
+                        'holds a line break: a stray quote (") probably joined lines {first}'
+                        " to {last} of the file into one row; remove the quote and import again"
+                    ),
+                    first=row.line,
+                    last=row.line + max(breaks, 1),
+                ),
+                name,
+            )
+            row.values[name] = ""
+            continue
         err = _too_long(value, MAX_NOTES if name in ("notes", "note") else MAX_TEXT)
         if err:
             row.error(err, name)
