@@ -361,7 +361,9 @@ class MainWindow(QMainWindow):
         handlers = {
             "import": lambda: self._data_action("import_data"),
             "export": lambda: self._data_action("export_data"),
-            "backup": lambda: self._data_action("backup_now", owner=False),
+            "backup": lambda: self._data_action(
+                "backup_now", owner=True
+            ),  # a copy of every guest: the owner's
             "restore": lambda: self._data_action("restore"),
             "check_db": lambda: self._data_action("check_database", owner=False),
             "quit": self.close,

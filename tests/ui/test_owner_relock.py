@@ -59,3 +59,18 @@ def test_a_deleted_pin_row_keeps_owner_pages_locked(main_window, app_ctx, qtbot)
     text = handle_modal(qtbot, main_window.registry["settings"].trigger, try_pin)
     assert "removed from this database outside shopcrm" in text
     assert app_ctx.mode == "staff"
+
+
+def test_back_up_now_asks_staff_for_the_pin(main_window, app_ctx, qtbot):
+    from shopcrm.store import backup
+
+    auth.set_pin(app_ctx.db, "2580")
+    assert app_ctx.mode == "staff"
+    before = len(backup.list_backups(app_ctx.db_path))
+
+    def wrong(dialog):
+        assert dialog.objectName() == "pinDialog"
+        dialog.reject()
+
+    handle_modal(qtbot, main_window.registry["backup"].trigger, wrong)
+    assert len(backup.list_backups(app_ctx.db_path)) == before  # no PIN, no copy
