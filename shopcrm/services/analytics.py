@@ -881,6 +881,7 @@ def campaigns(
     mails = [m for m in data.mailings if m.campaign_id is not None and a <= m.sent_day <= b]
     answered = _answered(data, mails, dm_days) if mails else np.zeros(0, dtype=bool)
     for m, yes in zip(mails, answered.tolist(), strict=True):
+        assert m.campaign_id is not None  # mails keeps only those of a campaign
         mail_count[m.campaign_id] = mail_count.get(m.campaign_id, 0) + 1
         mail_answered[m.campaign_id] = mail_answered.get(m.campaign_id, 0) + int(yes)
     stats: dict[int, list[int]] = {}

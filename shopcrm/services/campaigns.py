@@ -186,6 +186,7 @@ def _plan(
     no_birthday: list[Skipped] = []
     for cand in people:
         c = cand.customer
+        assert c.id is not None  # read from the database
         start = today
         if campaign.kind == "birthday":
             if not c.has_birthday:
@@ -194,6 +195,7 @@ def _plan(
             if ids is None:
                 key = f"{month_start:%Y-%m}"
             else:  # a hand-picked list: each guest's own next birthday month
+                assert c.birth_month is not None and c.birth_day is not None  # has_birthday
                 nb = dates.next_birthday(c.birth_month, c.birth_day, today)
                 key = f"{nb:%Y-%m}"
             start = max(today, dt.date.fromisoformat(key + "-01"))
@@ -231,6 +233,7 @@ def issue(
     """
     today = today or dt.date.today()
     c = _resolve(db, campaign)
+    assert c.id is not None  # _resolve gives a stored campaign
     if not c.active:
         raise CampaignError("campaign", N_("The campaign {name} is paused."), name=c.name)
     if c.valid_until is not None and c.valid_until < today:
@@ -244,9 +247,14 @@ def issue(
     )
     result = IssueResult(campaign=c)
     result.skipped.extend(no_birthday)
-    result.names = {cand.customer.id: cand.customer.name for cand, _k, _s in plan}
+    result.names = {
+        cand.customer.id: cand.customer.name
+        for cand, _k, _s in plan
+        if cand.customer.id is not None  # read from the database: always
+    }
     eligible: list[tuple[Candidate, str, dt.date]] = []
     for cand, key, start in plan:
+        assert cand.customer.id is not None  # read from the database
         reason = _skip_reason(cand.customer)
         if reason:
             result.skipped.append(Skipped(cand.customer.id, cand.customer.name, reason))
@@ -491,6 +499,7 @@ def messages_for(
     people = {
         cand.customer.id: cand.customer
         for cand in campaign_store.customers_by_ids(db, {c.customer_id for c in coupons})
+        if cand.customer.id is not None  # read from the database: always
     }
     favs = campaign_store.favourites(db, people)
     return {
@@ -504,7 +513,7 @@ def messages_for(
             lang=lang,
         )
         for c in coupons
-        if c.customer_id in people
+        if c.customer_id in people and c.id is not None  # a print run's coupons are stored
     }
 
 
@@ -554,6 +563,7 @@ def birthday_list(
         first, last = dates.month_range(year, m)
         wanted = {m}
     else:
+        assert days is not None  # exactly one of month and days (checked above)
         try:
             span = int(days)
         except (TypeError, ValueError):
@@ -569,6 +579,7 @@ def birthday_list(
     rows: list[BirthdayRow] = []
     for cand in campaign_store.birthday_customers(db, wanted):
         c = cand.customer
+        assert c.birth_month is not None and c.birth_day is not None  # birthday_customers
         if c.erased_at is not None:
             continue
         if require_consent and not c.can_mail:

@@ -15,15 +15,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, FuncFormatter, Locator, MaxNLocator, PercentFormatter
+from matplotlib.transforms import Bbox
 
 from shopcrm.domain.money import format_man_yen
 from shopcrm.i18n import N_, _, current_language
 from shopcrm.services import analytics as an
 from shopcrm.services import clv
+
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+    from matplotlib.container import BarContainer
+    from matplotlib.typing import ColorType
 
 COLORS = {
     "new": "#E8833A",
@@ -342,7 +349,7 @@ def monthly_chart(board: an.Dashboard) -> Figure:
     ax2.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax2.set_ylabel(_("Returning share"))
     ax2.spines["top"].set_visible(False)
-    handles = [b1, b2, line]
+    handles: list[Artist | BarContainer] = [b1, b2, line]
     last = an.month_index(board.end)
     if board.end < an.month_end(last) and rows[-1].month == an.month_label(last):
         # the month still under way: hatched, and says up to which day it counts
@@ -359,7 +366,7 @@ def monthly_chart(board: an.Dashboard) -> Figure:
         )
     ax.legend(
         handles,
-        [h.get_label() for h in handles],
+        [str(h.get_label()) for h in handles],  # the labels given to bar() and plot() above
         loc="upper left",
         fontsize=9,
         ncols=3,
@@ -398,7 +405,7 @@ def second_visit_chart(board: an.Dashboard) -> Figure:
     x = np.arange(len(rows))
     width = 0.26
     for i, (w, color) in enumerate(zip(an.WINDOWS, PALETTE, strict=False)):
-        vals = [r.rate[w] if r.rate[w] is not None else np.nan for r in rows]
+        vals = [np.nan if (v := r.rate[w]) is None else v for r in rows]
         bars = ax.bar(
             x + (i - 1) * width,
             vals,
@@ -512,7 +519,9 @@ def _ltv_chart(curves: list[an.LtvCurve], key: str, label_fn: Callable[[str], st
         from matplotlib import colormaps
 
         cmap = colormaps["viridis"]
-        colors = [cmap(0.9 * i / max(len(curves) - 1, 1)) for i in range(len(curves))]
+        colors: list[ColorType] = [
+            cmap(0.9 * i / max(len(curves) - 1, 1)) for i in range(len(curves))
+        ]
     else:
         colors = [PALETTE[i] for i in range(len(curves))]
     for c, color in zip(curves, colors, strict=True):
@@ -715,7 +724,7 @@ def _table_figure(key: str, headers: list[str], rows: list[list[str]], width=8.0
         cellLoc="right",
         colLoc="center",
         colWidths=list(widths / widths.sum()),
-        bbox=[0, 0, 1, 1],
+        bbox=Bbox.from_bounds(0, 0, 1, 1),
     )
     table.auto_set_font_size(False)
     table.set_fontsize(9)
@@ -767,6 +776,8 @@ def clv_chart(result) -> Figure:
             fontsize=8,
             color="#555555",
         )
+    # one data set with the default histtype: the stubs' union cannot say it is a BarContainer
+    patches = cast("BarContainer", patches)
     for n, lo, hi, patch in zip(counts, edges[:-1], edges[1:], patches, strict=True):
         hover(
             fig, patch, _("{n} guests worth {lo} – {hi}").format(n=int(n), lo=yen(lo), hi=yen(hi))

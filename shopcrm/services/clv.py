@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy import optimize, special
@@ -561,7 +562,7 @@ def predict(
     spend model on ``rft``, and predict every customer."""
     n = len(rft.customer_id)
     repeat = int((rft.x > 0).sum())
-    common = {
+    common: dict[str, Any] = {
         "customers": n,
         "repeat_customers": repeat,
         "as_of": as_of,
@@ -578,6 +579,7 @@ def predict(
         model, ok = clv_models.fit_model(kind, rft.x, rft.t_x, rft.T)
     if not ok:
         return ClvResult("not_enough_data", NOT_CONVERGED, **common)
+    assert rft.x_spend is not None  # Rft.__post_init__ fills it
     rep = rft.x_spend > 0
     if int(rep.sum()) < 2:
         return ClvResult("not_enough_data", NO_SPEND_MODEL, bgnbd=bg, **common)
@@ -703,7 +705,7 @@ def model_check(
                 row.cumulative = cumulative
                 by_group = np.bincount(group, weights=pred - actual, minlength=n_groups)
                 row.error = float(np.abs(by_group).sum() / max(check.actual, 1))
-                if best is None or row.error < best.error:
+                if best is None or best.error is None or row.error < best.error:
                     best = row
             else:
                 row.ok, row.params = False, {}
@@ -711,6 +713,7 @@ def model_check(
     if best is None:
         check.reason, check.reason_params = CHECK_NONE_FITTED, {"model": _label(DEFAULT_MODEL)}
         return check
+    assert best.error is not None  # only a row with an error becomes the best
     check.chosen = best.kind
     check.reason = CHECK_CHOSEN
     check.reason_params = {

@@ -633,6 +633,7 @@ def _coupons(rng, guests, ids, customers, campaigns, now):
 
     def redeem_in(g: _Guest, coupon: Coupon, chance: float, bring_back: float) -> None:
         """Redeem on the first visit in the validity window, or bring the guest in."""
+        assert coupon.issued_at is not None  # every demo coupon is made with its issue time
         window = [
             v for v in g.visits
             if coupon.valid_from <= v.date() <= coupon.valid_until and v > coupon.issued_at
@@ -792,7 +793,7 @@ def _visits(rng, guests, ids, menu, redeem_at, campaigns) -> list[Visit]:
                 VisitItem(name, by_name[name].id, qty, by_name[name].price)
                 for name, qty in sorted(order.items(), key=lambda kv: by_name[kv[0]].id)
             ]
-            total = sum(i.price * i.quantity for i in items)
+            total = sum((i.price or 0) * i.quantity for i in items)  # menu prices: never None
             coupon = redeem_at.get((g.index, moment))
             amount = total
             note = ""

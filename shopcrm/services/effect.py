@@ -117,6 +117,7 @@ def split_control(db: Database, campaign: Campaign, targets: Sequence, key_of, i
 
     ``targets`` are the eligible guests not yet given this period's coupon; those held back for
     the same period before stay held back (and get no coupon)."""
+    assert campaign.id is not None, "coupons are issued for a saved campaign"
     h = holdouts.get(db, campaign.id)
     keys = {key_of(t) for t in targets}
     before = holdouts.existing_keys(db, campaign.id, keys) if keys else set()
@@ -154,7 +155,7 @@ class Estimate:
 
     @property
     def excludes_zero(self) -> bool:
-        return self.low is not None and (self.low > 0 or self.high < 0)
+        return self.low is not None and self.high is not None and (self.low > 0 or self.high < 0)
 
 
 @dataclass
@@ -317,12 +318,13 @@ def measure(
     profit = compare(t_profit, c_profit)
     n_t = len(done_t)
     if profit.diff is not None:
+        assert profit.low is not None and profit.high is not None  # compare(): all three or none
         net = Estimate(*(x * n_t - cost for x in (profit.diff, profit.low, profit.high)))
     else:
         net = Estimate(None, None, None)
     ret = (
         Estimate(*(x / cost for x in (net.diff, net.low, net.high)))
-        if cost and net.diff is not None
+        if cost and net.diff is not None and net.low is not None and net.high is not None
         else Estimate(None, None, None)
     )
     if not control:
@@ -409,6 +411,7 @@ def campaign_effect(
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 365:
         raise ValidationError("days", N_("Enter a number of days from 1 to 365."))
     data = analytics.load(db, today=today)
+    assert c.id is not None  # read from the database
     return effects(db, data, days=days, start=start, end=end, campaign_ids=[c.id])[0]
 
 
@@ -484,6 +487,7 @@ def figure(effects_: Sequence[CampaignEffect]):
         labels.append(title_of(e))
         v = e.visits
         if e.verdict in colours and v.diff is not None:
+            assert v.low is not None and v.high is not None  # compare(): all three or none
             colour = colours[e.verdict]
             ax.errorbar(
                 [v.diff],

@@ -232,7 +232,9 @@ def example_figures(db: Database, today: dt.date | None = None) -> Example:
     ex.ltv_margin, ex.ltv_years = c.gross_margin, c.years
     curves = [k for k in board.ltv_cohorts if len(k.values) >= 12 and k.values[11] is not None]
     if curves:
-        ex.historical_12m = round(sum(k.values[11] for k in curves) / len(curves))
+        ex.historical_12m = round(
+            sum(v for k in curves if (v := k.values[11]) is not None) / len(curves)
+        )
     result = clv.fit_visits(db, data.visits, data.as_of)
     if result.ok and result.predictions:
         values = sorted((p.expected_value for p in result.predictions), reverse=True)

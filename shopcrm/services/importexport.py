@@ -1644,6 +1644,7 @@ def _write_visits(db, plan, report, skip, valid_only, progress, cancel) -> int:
                     except ValidationError as err:
                         failed(line, err)
                         continue
+                    assert existing.id is not None  # a stored customer
                     cid = existing.id
                     created[code.casefold()] = cid
                     erased[cid] = existing.erased_at is not None
@@ -1658,9 +1659,11 @@ def _write_visits(db, plan, report, skip, valid_only, progress, cancel) -> int:
                 name = (item_name or "").strip()
                 menu_item_id, price = linked(name)
                 items.append((menu_item_id, name, quantity, price))
+            visited_at = to_text(visit.visited_at)
+            assert visited_at is not None  # a prepared visit always has its date and time
             load.add(
                 cid,
-                to_text(visit.visited_at),
+                visited_at,
                 visit.amount,
                 visit.party_size,
                 (visit.staff or "").strip(),
@@ -1792,8 +1795,8 @@ def _export_rows(db: Database, what: str):
         from shopcrm.store import preferences
 
         prefs = preferences.labels_by_customer(db)
-        for row in sql.customer_rows(db):
-            row = list(row)
+        for values in sql.customer_rows(db):
+            row = list(values)
             row.extend(preference_cells(prefs.get(row[0], [])))
             try:
                 row[14] = "、".join(json.loads(row[14] or "[]"))

@@ -21,6 +21,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -73,13 +74,14 @@ def merge(db: Database, keep_id: int, merge_id: int) -> MergeResult:
         other = _live(db, merge_id)
         merged_row = sql.customer_row(db, merge_id)
         kept_row = sql.customer_row(db, keep_id)
+        assert merged_row is not None and kept_row is not None  # _live found both
         log_id_hint = db.execute("SELECT coalesce(max(id), 0) + 1 FROM customer_merges").fetchone()[
             0
         ]
         children = sql.move_children(db, merge_id, keep_id, f"merged{log_id_hint}")
         sql.delete_customer_row(db, merge_id)
 
-        changes: dict[str, object] = {}
+        changes: dict[str, Any] = {}  # Customer field -> value, for dataclasses.replace
         for f in _FILL:
             if not getattr(kept, f) and getattr(other, f):
                 changes[f] = getattr(other, f)
@@ -105,6 +107,7 @@ def merge(db: Database, keep_id: int, merge_id: int) -> MergeResult:
         if earliest != kept_row["created_at"]:
             sql.set_columns(db, keep_id, {"created_at": earliest})
         after_row = sql.customer_row(db, keep_id)
+        assert after_row is not None  # the kept customer was just updated
         changed_cols = [
             k
             for k in kept_row
@@ -149,6 +152,7 @@ def unmerge(db: Database, merge_log_id: int) -> tuple[Customer, Customer]:
         _live(db, keep_id)
         snap = log["snapshot"]
         current = sql.customer_row(db, keep_id)
+        assert current is not None  # _live found it
         revert = {
             k: v
             for k, v in snap["kept_before"].items()

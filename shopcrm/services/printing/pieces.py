@@ -57,7 +57,11 @@ def offset_from_settings(db) -> Offset:
 def _customers(db, ids: Iterable[int]) -> dict[int, Customer]:
     from shopcrm.store import campaigns as campaign_store
 
-    return {cand.customer.id: cand.customer for cand in campaign_store.customers_by_ids(db, ids)}
+    return {
+        cand.customer.id: cand.customer
+        for cand in campaign_store.customers_by_ids(db, ids)
+        if cand.customer.id is not None  # read from the database: always
+    }
 
 
 def for_campaign(
@@ -75,7 +79,12 @@ def for_campaign(
     from shopcrm.store import coupons as coupon_store
 
     camp = campaign if isinstance(campaign, Campaign) else campaign_store.get(db, campaign)
-    coupons = coupon_store.for_campaign(db, camp.id, period_key=period_key, today=today)
+    # An unsaved campaign (no id) has no coupons, as the query would say.
+    coupons = (
+        coupon_store.for_campaign(db, camp.id, period_key=period_key, today=today)
+        if camp.id is not None
+        else []
+    )
     if customer_ids is not None:
         wanted = {int(i) for i in customer_ids}
         coupons = [c for c in coupons if c.customer_id in wanted]
@@ -84,7 +93,7 @@ def for_campaign(
     order = {cid: n for n, cid in enumerate(people)}
     coupons.sort(key=lambda c: (order.get(c.customer_id, 0), c.id))
     return [
-        Piece(people[c.customer_id], c, camp, messages.get(c.id, ""))
+        Piece(people[c.customer_id], c, camp, messages.get(c.id, "") if c.id is not None else "")
         for c in coupons
         if c.customer_id in people
     ]
@@ -100,6 +109,7 @@ def for_customers(
     with_coupon: dict[int, Piece] = {}
     if campaign is not None:
         for piece in for_campaign(db, campaign, customer_ids=ids):
+            assert piece.customer.id is not None  # read from the database
             with_coupon.setdefault(piece.customer.id, piece)
     return [with_coupon.get(cid) or Piece(customer) for cid, customer in people.items()]
 
@@ -110,7 +120,8 @@ def for_birthday_month(db, month: int, *, today: dt.date | None = None) -> list[
     from shopcrm.services import campaigns as campaign_service
 
     rows = campaign_service.birthday_list(db, month=month, today=today)
-    return for_customers(db, [r.customer.id for r in rows], campaign="birthday")
+    ids = [r.customer.id for r in rows if r.customer.id is not None]  # stored: all have one
+    return for_customers(db, ids, campaign="birthday")
 
 
 def render(

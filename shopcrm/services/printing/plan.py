@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from shopcrm.domain.models import Campaign, Customer
 from shopcrm.i18n import N_, using_language
@@ -239,9 +240,13 @@ def build(
     camp: Campaign | None = None
     wanted: list[int] | None = [int(i) for i in customer_ids] if customer_ids is not None else None
     if month is not None:
-        camp = campaign_store.get(db, campaign or "birthday")
+        camp = (
+            campaign
+            if isinstance(campaign, Campaign)
+            else campaign_store.get(db, campaign or "birthday")
+        )
         rows = campaign_service.birthday_list(db, month=month, today=today)
-        wanted = [r.customer.id for r in rows]
+        wanted = [r.customer.id for r in rows if r.customer.id is not None]  # stored: all have one
         year = campaign_service.birthday_month_year(int(month), today)
         period_key = period_key or f"{year}-{int(month):02d}"
     elif campaign is not None:
@@ -253,7 +258,12 @@ def build(
         people = campaign_store.customers_by_ids(db, wanted or [])
         pieces = [Piece(cand.customer) for cand in people]
     else:
-        coupons = coupon_store.for_campaign(db, camp.id, period_key=period_key, today=today)
+        # An unsaved campaign (no id) has no coupons: nobody gets one, as the query would say.
+        coupons = (
+            coupon_store.for_campaign(db, camp.id, period_key=period_key, today=today)
+            if camp.id is not None
+            else []
+        )
         if wanted is not None:
             keep = set(wanted)
             coupons = [c for c in coupons if c.customer_id in keep]
@@ -263,6 +273,7 @@ def build(
         for c in coupons:
             by_customer.setdefault(c.customer_id, []).append(c)
         for cand in people:
+            assert cand.customer.id is not None  # read from the database
             mine = by_customer.get(cand.customer.id, [])
             if not mine:
                 no_coupon.append(cand.customer)
@@ -274,7 +285,9 @@ def build(
 
     already: list[Piece] = []
     if camp is not None:
-        sent = mailings.mailed_coupons(db, [p.coupon.id for p in ok if p.coupon], CARRIES_COUPON)
+        sent = mailings.mailed_coupons(
+            db, [p.coupon.id for p in ok if p.coupon and p.coupon.id is not None], CARRIES_COUPON
+        )
         already = [p for p in ok if p.coupon and p.coupon.id in sent]
         if not reprint:
             ok = [p for p in ok if not (p.coupon and p.coupon.id in sent)]
@@ -283,7 +296,8 @@ def build(
     template_lang = dm_language(camp.template if camp else "")
     cards: list[Card] = []
     groups = _cards(ok, posted)
-    favs = campaign_store.favourites(db, {p.customer.id for p in ok}) if camp and groups else {}
+    ok_ids = {p.customer.id for p in ok if p.customer.id is not None}
+    favs = campaign_store.favourites(db, ok_ids) if camp and groups else {}
     for members in groups:
         lead = members[0]
         # The guest's own language, else the shop's: the language its DM text is written in
@@ -295,10 +309,12 @@ def build(
             addressee = dataclasses.replace(
                 lead.customer, name=joined_names(people_on, camp.template, lang)
             )
+            lead_id = lead.customer.id
+            favourite = favs.get(lead_id, "") if lead_id is not None else ""
             with using_language(lang) as used:
                 message = campaign_service.render_message(
                     camp.template, addressee, lead.coupon, shop,
-                    favourite=favs.get(lead.customer.id, ""), campaign=camp, lang=used,
+                    favourite=favourite, campaign=camp, lang=used,
                 )  # fmt: skip
         cards.append(Card(members, message, lang))
     return MailingPlan(
@@ -330,8 +346,8 @@ def render(
 
     plan.check(layout)
     today = today or dt.date.today()
-    run = {"offset": offset, "progress": progress, "cancel": cancel}
-    common = {"shop": shop, "printed": plan.pieces, "skipped": plan.left_out, **run}
+    run: dict[str, Any] = {"offset": offset, "progress": progress, "cancel": cancel}
+    common: dict[str, Any] = {"shop": shop, "printed": plan.pieces, "skipped": plan.left_out, **run}
 
     def each(draw: Callable[[Doc, Card, int], None]) -> Callable[[Doc, Card, int], None]:
         def drawn(doc: Doc, card: Card, slot: int) -> None:

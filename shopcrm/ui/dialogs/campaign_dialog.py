@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import cast
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -348,8 +349,9 @@ class CampaignDialog(DialogBase):
             discount_value=value,
             discount_item=self.item_edit.text().strip() if dtype == "item" else "",
             valid_days=None if ranged else self.days_spin.value(),
-            valid_from=self.from_edit.date().toPython() if ranged else None,
-            valid_until=self.until_edit.date().toPython() if ranged else None,
+            # The stubs type QDate.toPython() as object; it gives a date.
+            valid_from=cast(dt.date, self.from_edit.date().toPython()) if ranged else None,
+            valid_until=cast(dt.date, self.until_edit.date().toPython()) if ranged else None,
             template=self.template_edit.toPlainText(),
             cost_per_piece=self.cost_spin.value(),
             winback_days=self.winback_spin.value() if kind == "winback" else base.winback_days,
@@ -367,7 +369,9 @@ class CampaignDialog(DialogBase):
             else _("Days from issue")
         )
         self.winback_label.setVisible(kind == "winback")
-        self.winback_spin.parentWidget().setVisible(kind == "winback")
+        winback_box = self.winback_spin.parentWidget()
+        assert winback_box is not None  # _with_error put the spin box in a row of its own
+        winback_box.setVisible(kind == "winback")
         for label, widget in self._custom_rows:
             label.setVisible(kind == "custom")
             widget.setVisible(kind == "custom")
@@ -463,6 +467,7 @@ class CampaignDialog(DialogBase):
                     self.campaign = campaigns.create(self.ctx.db, c)
                 else:
                     self.campaign = campaigns.update(self.ctx.db, c)
+                assert self.campaign.id is not None  # stored: it has its id
                 self.holdout_box.save(self.ctx.db, self.campaign.id)
         except CampaignError as exc:
             self._set_error(exc.field if exc.field in self.errors else "campaign", exc.message)

@@ -14,6 +14,8 @@ import datetime as dt
 import itertools
 import re
 import unicodedata
+from collections.abc import Sequence
+from typing import TypeVar
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -40,6 +42,7 @@ _LEFT_FIELDS = ("name", "kana", "phone", "email", "line_id", "birthday", "channe
 _RIGHT_FIELDS = ("postal_code", "prefecture", "city", "street", "building")
 _TAG_SPLIT = re.compile(r"[,、，;；]+")
 PREF_LEVELS = ("allergy", "love", "like", "dislike")  # allergies first: safety information
+_W = TypeVar("_W", bound=QWidget)
 
 
 def split_tags(text: str) -> tuple[str, ...]:
@@ -83,8 +86,9 @@ class CustomerDialog(DialogBase):
             self._load_preferences(customer_id)
         elif prefill:
             for key, value in prefill.items():
-                if key in self.fields and isinstance(self.fields[key], QLineEdit):
-                    self.fields[key].setText(value)
+                field = self.fields.get(key)
+                if isinstance(field, QLineEdit):
+                    field.setText(value)
         self.setWindowTitle(_("Edit customer") if customer_id else _("New customer"))
         self.fields["name"].setFocus()
         self._fit_hints()
@@ -138,7 +142,7 @@ class CustomerDialog(DialogBase):
             widget.setAccessibleName(labels[key].removesuffix(" *"))
             self.fields[key] = widget
             self.errors[key] = FieldError(self)
-        self.fields["postal_code"].setMaxLength(10)
+        self._line("postal_code").setMaxLength(10)
         notes = QPlainTextEdit(self)
         notes.setObjectName("customer_notes")
         notes.setAccessibleName(labels["notes"])
@@ -161,7 +165,9 @@ class CustomerDialog(DialogBase):
         self.consent_how.setEditable(True)
         self.consent_how.addItems(["", _("Paper form"), _("In person"), _("LINE"), _("Website")])
         self.consent_how.setToolTip(_("How consent was given"))
-        self.consent_how.lineEdit().setPlaceholderText(_("How consent was given"))
+        consent_edit = self.consent_how.lineEdit()
+        assert consent_edit is not None  # an editable combo box has its line edit
+        consent_edit.setPlaceholderText(_("How consent was given"))
         self.consent_how.setEnabled(False)
         self.consent_info = QLabel(self)
         self.do_not_mail = QCheckBox(_("Do not mail (asked us not to send anything)"), self)
@@ -190,13 +196,13 @@ class CustomerDialog(DialogBase):
         left, right = QFormLayout(), QFormLayout()
         for form in (left, right):
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        extras: dict[str, Sequence[QWidget]] = {
+            "birthday": [self.birthday_info],
+            "phone": [self.phone_notice],
+            "name": [self.glyph_notice],
+        }
         for key in _LEFT_FIELDS:
-            extra = {
-                "birthday": [self.birthday_info],
-                "phone": [self.phone_notice],
-                "name": [self.glyph_notice],
-            }.get(key, [])
-            self._add_row(left, labels[key], key, extra)
+            self._add_row(left, labels[key], key, extras.get(key, []))
         for key in _RIGHT_FIELDS:
             extra = [self.postal_info] if key == "postal_code" else []
             self._add_row(right, labels[key], key, extra)
@@ -236,10 +242,20 @@ class CustomerDialog(DialogBase):
         order.append(self.buttons.button(self.buttons.StandardButton.Cancel))
         for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
-        self.fields["postal_code"].textChanged.connect(self._on_postal_code)
-        self.fields["birthday"].textChanged.connect(self._update_birthday_info)
+        self._line("postal_code").textChanged.connect(self._on_postal_code)
+        self._line("birthday").textChanged.connect(self._update_birthday_info)
         for key in ("name", "prefecture", "city", "street", "building"):
-            self.fields[key].textChanged.connect(self._update_glyph_notice)
+            self._line(key).textChanged.connect(self._update_glyph_notice)
+
+    def _field(self, key: str, kind: type[_W]) -> _W:
+        """``fields[key]`` as the kind of widget ``_build`` made for it."""
+        widget = self.fields[key]
+        assert isinstance(widget, kind), (key, type(widget))
+        return widget
+
+    def _line(self, key: str) -> QLineEdit:
+        """The text box of ``key`` (every field but the channel and the notes)."""
+        return self._field(key, QLineEdit)
 
     def _fit_hints(self) -> None:
         """Wide enough that no field cuts its hint (e.g. 1980-03-10, S55.3.10 or 3/10), within
@@ -250,7 +266,9 @@ class CustomerDialog(DialogBase):
             if isinstance(field, QLineEdit) and field.placeholderText():
                 needed = field.fontMetrics().horizontalAdvance(field.placeholderText()) + 24
                 field.setMinimumWidth(min(needed, 360))
-        how = self.consent_how.lineEdit().placeholderText()
+        consent_edit = self.consent_how.lineEdit()
+        assert consent_edit is not None  # an editable combo box has its line edit
+        how = consent_edit.placeholderText()
         self.consent_how.setMinimumWidth(self.consent_how.fontMetrics().horizontalAdvance(how) + 48)
         size = self.sizeHint()
         screen = self.screen() or QApplication.primaryScreen()
@@ -305,7 +323,7 @@ class CustomerDialog(DialogBase):
         for level, field in self.pref_fields.items():
             field.setText("、".join(by_level.get(level, [])))
 
-    def _add_row(self, form: QFormLayout, label: str, key: str, extra: list[QWidget]) -> None:
+    def _add_row(self, form: QFormLayout, label: str, key: str, extra: Sequence[QWidget]) -> None:
         box = QWidget(self)
         lay = QVBoxLayout(box)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -325,15 +343,15 @@ class CustomerDialog(DialogBase):
         c = customers.get(self.ctx.db, customer_id)
         self._original = c
         for key in ("name", "kana", "phone", "email", "line_id", "street", "building", "city"):
-            self.fields[key].setText(getattr(c, key) or "")
-        self.fields["prefecture"].setText(c.prefecture)
-        self.fields["code"].setText(c.code or "")
-        self.fields["tags"].setText(", ".join(c.tags))
-        self.fields["notes"].setPlainText(c.notes)
+            self._line(key).setText(getattr(c, key) or "")
+        self._line("prefecture").setText(c.prefecture)
+        self._line("code").setText(c.code or "")
+        self._line("tags").setText(", ".join(c.tags))
+        self._field("notes", QPlainTextEdit).setPlainText(c.notes)
         if c.has_birthday:
             year = f"{c.birth_year:04d}-" if c.birth_year else ""
-            self.fields["birthday"].setText(f"{year}{c.birth_month:02d}-{c.birth_day:02d}")
-        combo: QComboBox = self.fields["channel"]
+            self._line("birthday").setText(f"{year}{c.birth_month:02d}-{c.birth_day:02d}")
+        combo = self._field("channel", QComboBox)
         index = combo.findData(c.channel_id)
         if index < 0 and c.channel_id is not None:  # an inactive channel still shows
             combo.addItem(c.channel, c.channel_id)
@@ -348,7 +366,7 @@ class CustomerDialog(DialogBase):
         # Setting the postal code must not overwrite the stored address.
         self._auto_address = {}
         self.fields["postal_code"].blockSignals(True)
-        self.fields["postal_code"].setText(c.postal_code)
+        self._line("postal_code").setText(c.postal_code)
         self.fields["postal_code"].blockSignals(False)
         self._update_birthday_info()
 
@@ -361,7 +379,7 @@ class CustomerDialog(DialogBase):
         widget = self.fields[key]
         if isinstance(widget, QPlainTextEdit):
             return widget.toPlainText().strip()
-        return widget.text().strip()
+        return self._line(key).text().strip()
 
     def _birthday(self):
         """(Birthday or None, ValidationError or None) for the birthday box."""
@@ -380,6 +398,7 @@ class CustomerDialog(DialogBase):
         birthday, _err = self._birthday()
         base = self._original or Customer(name="")
         consent = self.dm_consent.isChecked()
+        channel = self._field("channel", QComboBox)
         return dataclasses.replace(
             base,
             name=self.text("name"),
@@ -396,10 +415,8 @@ class CustomerDialog(DialogBase):
             birth_year=birthday.year if birthday else None,
             birth_month=birthday.month if birthday else None,
             birth_day=birthday.day if birthday else None,
-            channel_id=self.fields["channel"].currentData(),
-            channel=self.fields["channel"].currentText()
-            if self.fields["channel"].currentIndex()
-            else "",
+            channel_id=channel.currentData(),
+            channel=channel.currentText() if channel.currentIndex() else "",
             tags=split_tags(self.text("tags")),
             notes=self.text("notes"),
             dm_consent=consent,
@@ -425,6 +442,7 @@ class CustomerDialog(DialogBase):
 
     def _refresh_errors(self, extra: dict[str, ValidationError] | None = None) -> dict:
         found = self.validation_errors()
+        err: ValidationError | None
         for key, err in (extra or {}).items():
             found.setdefault(key, err)
         shown = set(self.errors) if self._show_all else self._touched
@@ -489,7 +507,7 @@ class CustomerDialog(DialogBase):
             current = self.text(key)
             # Fill empty fields and ones we filled before; never overwrite what the user typed.
             if not current or current == self._auto_address.get(key):
-                self.fields[key].setText(value)
+                self._line(key).setText(value)
         self._auto_address = found
         self.postal_info.show_message(
             _("Address filled in: {address}").format(
@@ -568,7 +586,7 @@ class CustomerDialog(DialogBase):
         self.ctx.customers_changed.emit()
         self.accept()
 
-    def preferences_wanted(self) -> dict[str, list[str]]:
+    def preferences_wanted(self) -> dict[str, tuple[str, ...]]:
         """{level: labels} as typed in the allergy / love / like / dislike lines."""
         return {level: split_tags(field.text()) for level, field in self.pref_fields.items()}
 

@@ -106,12 +106,12 @@ class ExportDialog(DialogBase):
     def target(self) -> Path | None:
         suffix = EXPORT_FORMATS[self.format.currentData()][0]
         name = f"{self.what.currentData()}.{suffix}"
-        path, _filter = QFileDialog.getSaveFileName(
+        chosen, _filter = QFileDialog.getSaveFileName(
             self, _("Export to"), str(Path.home() / name), f"*.{suffix}"
         )
-        if not path:
+        if not chosen:
             return None
-        path = Path(path)
+        path = Path(chosen)
         return path if path.suffix.lower() == f".{suffix}" else path.with_suffix(f".{suffix}")
 
     def on_accept(self) -> None:
@@ -148,14 +148,13 @@ class ExportDialog(DialogBase):
             self.progress.hide()
             self.status.setText(error_text(exc))
 
+        def progress(n: int, t: int, _x: str) -> None:
+            self.progress.setRange(0, max(t, 1))
+            self.progress.setValue(n)
+
         self.progress.setRange(0, 0)
         self.progress.show()
-        self.task = run_in_background(
-            work,
-            done,
-            failed,
-            lambda n, t, _x: (self.progress.setRange(0, max(t, 1)), self.progress.setValue(n)),
-        )
+        self.task = run_in_background(work, done, failed, progress)
 
 
 def export_data(ctx, parent=None) -> None:

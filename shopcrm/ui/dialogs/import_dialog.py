@@ -12,6 +12,7 @@ Reading, checking and writing run in worker threads on their own database connec
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
@@ -40,6 +41,9 @@ from shopcrm.ui.dialogs.background import run_with_bar
 from shopcrm.ui.dialogs.base import DialogBase
 from shopcrm.ui.tasks import Cancelled
 
+if TYPE_CHECKING:
+    from shopcrm.services.importexport import ImportPlan
+
 ENCODINGS = encodings.READ_ENCODINGS
 ERROR_BG = QColor("#fde7e9")
 DUP_BG = QColor("#fff4ce")
@@ -58,7 +62,7 @@ class ImportDialog(DialogBase):
         self.setWindowTitle(_("Import customers or visits"))
         self.resize(860, 560)
         self.table = None  # services.importexport.Table
-        self.plan = None
+        self.plan: ImportPlan | None = None  # the dry run's result
         self.report = None  # the final ImportReport
         self.task = None
 
@@ -230,8 +234,10 @@ class ImportDialog(DialogBase):
         )
         self.next_button.setEnabled(not running)
         self.import_button.setVisible(page == self.PAGE_CHECK)
-        can = bool(self.plan and self.plan.report.valid) and (
-            self.valid_radio.isChecked() or not self.plan.report.errors
+        can = (
+            self.plan is not None
+            and bool(self.plan.report.valid)
+            and (self.valid_radio.isChecked() or not self.plan.report.errors)
         )
         self.import_button.setEnabled(can and not running)
         done = page == self.PAGE_RUN and not running
@@ -427,6 +433,7 @@ class ImportDialog(DialogBase):
         from shopcrm.services import importexport as ie
 
         plan, db_path = self.plan, self.ctx.db_path
+        assert plan is not None  # Import is enabled only once the check has a plan
         valid_only = self.valid_radio.isChecked()
         skip = self.skip_dups.isChecked()
         allow = self.allow_dups.isChecked()

@@ -81,10 +81,12 @@ class MenuDialog(DialogBase):
         ]
         by_id = {c.id: c for c in self.categories}
         self._original_item_ids: set[int] = set()
-        self._original_category_ids = set(by_id)
+        # Categories read from the store are all saved (have ids).
+        self._original_category_ids = {cat_id for cat_id in by_id if cat_id is not None}
         orphans: list[_Item] = []
         for item in menu.items(self.ctx.db, active_only=False):
             row = _Item(item.name, str(item.price), item.active, item.id, item.reading)
+            assert item.id is not None  # read from the store: saved
             self._original_item_ids.add(item.id)
             (by_id[item.category_id].items if item.category_id in by_id else orphans).append(row)
         if orphans:  # items without a category get one, so they can be edited
@@ -103,6 +105,7 @@ class MenuDialog(DialogBase):
             [_("Item"), _("Price (yen)"), _("Active"), _("Reading (kana)")]
         )
         reading_header = self.item_table.horizontalHeaderItem(READING_COLUMN)
+        assert reading_header is not None  # set by setHorizontalHeaderLabels just above
         reading_header.setToolTip(
             _("Searched like the name: えだ finds 枝豆. Filled in from the name where it can be.")
         )
@@ -245,7 +248,9 @@ class MenuDialog(DialogBase):
                 # The reading was filled from the old name: let the new name's reading replace it.
                 item.reading = ""
                 self._loading = True
-                self.item_table.item(cell.row(), READING_COLUMN).setText("")
+                reading_cell = self.item_table.item(cell.row(), READING_COLUMN)
+                assert reading_cell is not None  # _fill_items fills every cell
+                reading_cell.setText("")
                 self._loading = False
             item.name = cell.text()
         elif cell.column() == READING_COLUMN:
@@ -259,7 +264,9 @@ class MenuDialog(DialogBase):
     def add_category(self) -> None:
         self.categories.append(_Category(_("New category")))
         self._fill_categories(select=len(self.categories) - 1)
-        self.category_table.editItem(self.category_table.item(len(self.categories) - 1, 0))
+        name_cell = self.category_table.item(len(self.categories) - 1, 0)
+        assert name_cell is not None  # _fill_categories just filled the row
+        self.category_table.editItem(name_cell)
 
     def remove_category(self) -> None:
         cat = self.current_category()
@@ -291,7 +298,9 @@ class MenuDialog(DialogBase):
             return
         cat.items.append(_Item(_("New item"), "0"))
         self._fill_items(select=len(cat.items) - 1)
-        self.item_table.editItem(self.item_table.item(len(cat.items) - 1, 0))
+        name_cell = self.item_table.item(len(cat.items) - 1, 0)
+        assert name_cell is not None  # _fill_items just filled the row
+        self.item_table.editItem(name_cell)
 
     def remove_item(self) -> None:
         cat = self.current_category()
@@ -315,7 +324,7 @@ class MenuDialog(DialogBase):
         """(category row, item row or None, column, message) for every bad cell."""
         from shopcrm.domain.money import parse_money
 
-        found = []
+        found: list[tuple[int, int | None, int, str]] = []
         seen: set[str] = set()
         for c_row, cat in enumerate(self.categories):
             name = cat.name.strip()

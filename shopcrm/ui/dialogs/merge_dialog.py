@@ -99,6 +99,8 @@ class MergeDialog(DialogBase):
         from shopcrm.ui.dialogs.data_dialogs import error_text
 
         pair = self.pairs[row]
+        # Both read from the store by id (likely_duplicates): saved.
+        assert pair.keep.id is not None and pair.other.id is not None
         try:
             result = privacy.merge(self.ctx.db, pair.keep.id, pair.other.id)
         except Exception as exc:  # a storage problem or a changed record: say it, change nothing

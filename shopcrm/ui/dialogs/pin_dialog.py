@@ -36,6 +36,8 @@ def _pin_field() -> QLineEdit:
 class PinDialog(DialogBase):
     """Asks for the owner PIN; accepts only when it is right (the PIN is checked here)."""
 
+    error: QLabel  # made in __init__ after the field whose edits clear it
+
     def __init__(self, ctx, parent=None, *, reason: str = ""):
         super().__init__(ctx, parent)
         self.setObjectName("pinDialog")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QButtonGroup,
     QFileDialog,
     QFormLayout,
@@ -539,10 +540,10 @@ class SetupWizard(QWizard):
         self.skipped = False
         self.resize(720, 560)
 
-    def next_button(self) -> QPushButton:
+    def next_button(self) -> QAbstractButton:
         return self.button(QWizard.WizardButton.NextButton)
 
-    def finish_button(self) -> QPushButton:
+    def finish_button(self) -> QAbstractButton:
         return self.button(QWizard.WizardButton.FinishButton)
 
     def skip(self) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import cast
 
 from PySide6.QtCore import QDate, QDateTime, QEvent, QSize, Qt, QTime, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -199,6 +200,7 @@ class VisitDialog(DialogBase):
         panel = QVBoxLayout(self.guest_panel)
         panel.setContentsMargins(0, 0, 0, 0)
         panel.setSpacing(3)
+        widget: QWidget
         for widget in (
             self.guest_name,
             self.allergy_banner,
@@ -258,7 +260,9 @@ class VisitDialog(DialogBase):
         self.staff.setAccessibleName(_("Staff"))
         self.staff.setEditable(True)
         self.staff.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.staff.lineEdit().setPlaceholderText(_("Who served (optional)"))
+        staff_edit = self.staff.lineEdit()
+        assert staff_edit is not None  # an editable combo box has its line edit
+        staff_edit.setPlaceholderText(_("Who served (optional)"))
         self.staff.setMinimumWidth(140)
         self._fill_staff()
         self.general_error = FieldError(self)
@@ -324,7 +328,7 @@ class VisitDialog(DialogBase):
             self.setTabOrder(first, second)
         for widget in chain:
             widget.installEventFilter(self)
-        self.staff.lineEdit().installEventFilter(self)
+        staff_edit.installEventFilter(self)
         self._on_amount()
         self.resize(720, 620)
 
@@ -498,20 +502,20 @@ class VisitDialog(DialogBase):
         self.customer_error.clear_message()
         mark_invalid(self.customer_field, "")
         self.customer_field.setText(f"{c.name} ({c.kana})" if c.kana else c.name)
-        prefs = preferences.for_customer(self.ctx.db, c.id)
+        prefs = preferences.for_customer(self.ctx.db, customer_id)
         allergies = [p.label for p in prefs if p.level == "allergy"]
         allergy_text = _("Allergy: {items}").format(items="、".join(allergies)) if allergies else ""
         self.allergy_banner.setText(allergy_html(allergy_text) if allergies else "")
         self.allergy_banner.setAccessibleName(allergy_text)
         self.allergy_banner.setVisible(bool(allergies))
-        favourites = preferences.favourites(self.ctx.db, c.id)
+        favourites = preferences.favourites(self.ctx.db, customer_id)
         loves = [("♥ " if p.level == "love" else "") + p.label for p in favourites]
         self.favourites_label.setText(
             "★ " + _("Favourites: {items}").format(items="、".join(loves)) if loves else ""
         )
         self.favourites_label.setVisible(bool(loves))
         self.picker.set_favourites([p.label for p in favourites])
-        last = visits.for_customer(self.ctx.db, c.id, limit=1)
+        last = visits.for_customer(self.ctx.db, customer_id, limit=1)
         if last:
             v = last[0]
             text = _("Last visit {date}").format(date=v.visited_at.strftime("%Y-%m-%d"))
@@ -557,6 +561,7 @@ class VisitDialog(DialogBase):
             self.amount_error.clear_message()
             mark_invalid(self.amount, "")
         elif self.amount.text().strip():
+            assert err is not None  # _parsed_amount gives a value or the error
             self.amount_info.setText("")
             self.amount_error.show_message(err.message)
             mark_invalid(self.amount, err.message)
@@ -603,7 +608,9 @@ class VisitDialog(DialogBase):
             VisitItem(name=item.name, menu_item_id=item.id, quantity=n, price=item.price)
             for item, n in self.picker.selected_quantities()
         ]
-        when = self.when.dateTime().toPython().replace(second=0, microsecond=0)
+        # The stubs type toPython() as object; a QDateTime gives a datetime.
+        picked = cast(dt.datetime, self.when.dateTime().toPython())
+        when = picked.replace(second=0, microsecond=0)
         return Visit(
             customer_id=self.customer_id,
             visited_at=when,
@@ -639,9 +646,9 @@ class VisitDialog(DialogBase):
                 _("Choose the guest, register a new one (Alt+N) or record a walk-in (Alt+W)."),
             )
             return
-        _amount, err = self._parsed_amount()
-        if err is not None:
-            self._show_error("amount", err.message)
+        _amount, amount_err = self._parsed_amount()
+        if amount_err is not None:
+            self._show_error("amount", amount_err.message)
             return
         if not self.check_coupon():
             self.coupon.setFocus()
@@ -684,7 +691,8 @@ class VisitDialog(DialogBase):
         by_name = {item.name: item for item in self._menu}
         prompt = FavouritesPrompt(self.ctx, customer_id, names, by_name)
         self.favourites_prompt = prompt
-        window = self.parentWidget().window() if self.parentWidget() is not None else None
+        parent = self.parentWidget()
+        window = parent.window() if parent is not None else None
         host = getattr(window, "show_notice", None)
         if callable(host):
             host(prompt)  # in the main window's status area, beside the counter's work

@@ -283,6 +283,7 @@ class CouponsPage(QWidget):
         t.blockSignals(True)
         t.setRowCount(len(self.campaigns))
         for row, c in enumerate(self.campaigns):
+            assert c.id is not None  # read from the store: saved
             n = counts.get(c.id, {})
             name = display_name(c) if c.active else f"{display_name(c)} {_('(paused)')}"
             t.setItem(row, 0, _item(name, c.id))
@@ -304,7 +305,9 @@ class CouponsPage(QWidget):
         rows = self.campaign_table.selectionModel().selectedRows() if self.campaigns else []
         if not rows:
             return None
-        cid = self.campaign_table.item(rows[0].row(), 0).data(ID_ROLE)
+        cell = self.campaign_table.item(rows[0].row(), 0)
+        assert cell is not None  # refresh fills every row
+        cid = cell.data(ID_ROLE)
         return next((c for c in self.campaigns if c.id == cid), None)
 
     def select_campaign(self, name: str) -> None:
@@ -329,6 +332,7 @@ class CouponsPage(QWidget):
         self._coupons = []
         self._names: dict[int, str] = {}
         if c is not None:
+            assert c.id is not None  # read from the store: saved
             self._coupons = coupons.for_campaign(self.ctx.db, c.id, unredeemed_only=False)
             self._coupons.reverse()  # newest first
             self._names = {
@@ -336,6 +340,7 @@ class CouponsPage(QWidget):
                 for cand in campaigns.customers_by_ids(
                     self.ctx.db, {x.customer_id for x in self._coupons}
                 )
+                if cand.customer.id is not None  # read from the store: always saved
             }
         self._fill_coupons()
 
@@ -426,6 +431,7 @@ class CouponsPage(QWidget):
             answer = QMessageBox.question(self, _("Issue coupons"), text)
             if answer != QMessageBox.StandardButton.Yes:
                 return
+        assert c.id is not None  # read from the store: saved
         self.start_issue(c.id, month)
 
     def start_issue(self, campaign_id: int, month: int | None) -> None:
@@ -504,7 +510,9 @@ class CouponsPage(QWidget):
         rows = self.coupon_table.selectionModel().selectedRows()
         if not rows:
             return
-        code = self.coupon_table.item(rows[0].row(), 0).text()
+        cell = self.coupon_table.item(rows[0].row(), 0)
+        assert cell is not None  # _fill_coupons fills every row
+        code = cell.text()
         if reason is None:
             reason, ok = QInputDialog.getText(
                 self,
@@ -542,6 +550,7 @@ class CouponsPage(QWidget):
         self.bd_days_spin.setValue(30)
         self.bd_days_spin.setSuffix(" " + _("days"))
         self.bd_month_radio.setChecked(True)
+        w: QWidget
         for w in (
             self.bd_month_radio,
             self.bd_month_spin,

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from shopcrm.domain.cells import safe_row
 from shopcrm.i18n import N_, _
-from shopcrm.ui.tasks import run_in_background
+from shopcrm.ui.tasks import Task, run_in_background
 from shopcrm.ui.theme import emphasize, error_style
 
 PERIODS = (
@@ -310,7 +310,7 @@ class DashboardPage(QWidget):
         self._dirty = True
         self._shop = None  # the ShopData of the last computation (reused for a new period)
         self._fit = None  # (fit key, ClvResult, at-risk list): kept until the visits change
-        self._drawing: dict[str, object] = {}  # tab key -> the task drawing its chart
+        self._drawing: dict[str, Task] = {}  # tab key -> the task drawing its chart
         self.today = dt.date.today()
 
         layout = QVBoxLayout(self)

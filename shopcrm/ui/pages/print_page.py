@@ -158,13 +158,13 @@ class PrintPage(QWidget):
         self.offset_x = QDoubleSpinBox(how)
         self.offset_y = QDoubleSpinBox(how)
         offsets = QHBoxLayout()
-        for name, spin in (("X", self.offset_x), ("Y", self.offset_y)):
-            spin.setRange(-20.0, 20.0)
-            spin.setSingleStep(0.5)
-            spin.setDecimals(1)
-            spin.setSuffix(" mm")
+        for name, offset_spin in (("X", self.offset_x), ("Y", self.offset_y)):
+            offset_spin.setRange(-20.0, 20.0)
+            offset_spin.setSingleStep(0.5)
+            offset_spin.setDecimals(1)
+            offset_spin.setSuffix(" mm")
             offsets.addWidget(QLabel(name, how))
-            offsets.addWidget(spin)
+            offsets.addWidget(offset_spin)
         offsets.addStretch(1)
         self.offset_x.setObjectName("printOffsetX")
         self.offset_y.setObjectName("printOffsetY")
@@ -235,8 +235,8 @@ class PrintPage(QWidget):
         self.sheet_combo.currentIndexChanged.connect(self._sheet_changed)
         for spin in (self.start_row, self.start_col):
             spin.valueChanged.connect(self._options_changed)
-        for spin in (self.offset_x, self.offset_y):
-            spin.valueChanged.connect(self._offset_changed)
+        for offset_spin in (self.offset_x, self.offset_y):
+            offset_spin.valueChanged.connect(self._offset_changed)
         return panel
 
     def _fill_campaigns(self, *_args) -> None:
@@ -248,6 +248,7 @@ class PrintPage(QWidget):
         self.campaign_combo.blockSignals(True)
         self.campaign_combo.clear()
         for camp in campaigns.list_all(self.ctx.db):
+            assert camp.id is not None  # read from the database
             # What a print run would print: unused coupons that have not expired.
             usable = counts.get(camp.id, {}).get("usable", 0)
             label = ngettext("{name} ({n} coupon)", "{name} ({n} coupons)", usable)

@@ -36,7 +36,9 @@ class ChartWidget(QWidget):
         """Text for the point at display coordinates (x, y) (matplotlib's, origin bottom left)."""
         from matplotlib.backend_bases import MouseEvent
 
-        event = MouseEvent("motion_notify_event", self.canvas, x, y)
+        # the stubs say int, but LocationEvent takes float pixels (int() for .x/.y, the exact
+        # point for inaxes), as the Qt backend passes them on a scaled screen
+        event = MouseEvent("motion_notify_event", self.canvas, x, y)  # type: ignore[arg-type]
         return self._text_for(event)
 
     def _text_for(self, event) -> str:

@@ -370,6 +370,7 @@ class CustomerDetail(QWidget):
             from shopcrm.store import customers
             from shopcrm.store.errors import NotFound
 
+            assert self.customer_id is not None  # set_customer sets both, clear() neither
             try:
                 figures = customers.summary(self.ctx.db, self.customer_id)
             except NotFound:

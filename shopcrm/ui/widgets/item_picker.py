@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
+    QLayoutItem,
     QLineEdit,
     QScrollArea,
     QSizePolicy,
@@ -66,7 +68,7 @@ class FilterEntry(NamedTuple):
     take_off: bool = False
 
 
-def parse_entry(text: str, known_keys: list[str] = ()) -> FilterEntry:
+def parse_entry(text: str, known_keys: Sequence[str] = ()) -> FilterEntry:
     """Split ``"びーる3"`` into ``("びーる", 3)``. Text that is the start of an item's name as it
     stands (``"焼酎25"`` for 焼酎25度) is taken literally, so a number in a name still works."""
     text = unicodedata.normalize("NFKC", text or "").strip()
@@ -85,6 +87,12 @@ def parse_entry(text: str, known_keys: list[str] = ()) -> FilterEntry:
     return FilterEntry(text, None, take_off)
 
 
+def _item_id(item: MenuItem) -> int:
+    """A menu item's id: the picker shows the store's menu, whose items are all saved."""
+    assert item.id is not None, "the picker shows saved menu items"
+    return item.id
+
+
 def with_quantity(name: str, quantity: int) -> str:
     """``"生ビール ×3"``; a single one is just the name."""
     return f"{name} ×{quantity}" if quantity > 1 else name
@@ -95,7 +103,7 @@ class FlowLayout(QLayout):
 
     def __init__(self, parent=None, spacing: int = 6):
         super().__init__(parent)
-        self._items = []
+        self._items: list[QLayoutItem] = []
         self.setSpacing(spacing)
         self.setContentsMargins(0, 0, 0, 0)
 
@@ -137,7 +145,8 @@ class FlowLayout(QLayout):
         x, y, line = rect.x(), rect.y(), 0
         gap = self.spacing()
         for item in self._items:
-            if item.widget() is not None and item.widget().isHidden():
+            widget = item.widget()
+            if widget is not None and widget.isHidden():
                 continue
             hint = item.sizeHint()
             if x + hint.width() > rect.right() and line > 0:
@@ -178,7 +187,8 @@ class ItemChip(QWidget):
         from shopcrm.domain.money import format_money
 
         super().__init__(parent)
-        self.item_id = item.id
+        item_id = _item_id(item)
+        self.item_id = item_id
         self.label = item.name
         self.button = QToolButton(self)
         self.button.setCheckable(True)
@@ -188,16 +198,16 @@ class ItemChip(QWidget):
             f"{item.name} {format_money(item.price)}\n"
             + _("Click: one more · right-click or −: one less")
         )
-        self.button.clicked.connect(lambda _on: picker.add(item.id))
+        self.button.clicked.connect(lambda _on: picker.add(item_id))
         self.button.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.button.customContextMenuRequested.connect(lambda _p: picker.add(item.id, -1))
+        self.button.customContextMenuRequested.connect(lambda _p: picker.add(item_id, -1))
         self.minus = QToolButton(self)
         self.minus.setText("−")
         self.minus.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.minus.setStyleSheet(MINUS_STYLE)
         self.minus.setAccessibleName(_("One less {item}").format(item=item.name))
         self.minus.setToolTip(self.minus.accessibleName())
-        self.minus.clicked.connect(lambda: picker.add(item.id, -1))
+        self.minus.clicked.connect(lambda: picker.add(item_id, -1))
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
@@ -229,11 +239,11 @@ class ItemPicker(QWidget):
     def __init__(self, items: list[MenuItem], parent=None):
         super().__init__(parent)
         self.setObjectName("itemPicker")
-        self._items = {item.id: item for item in items}
-        self._order = [item.id for item in items]
-        self._keys = {item.id: match_key(item.name) for item in items}
+        self._items = {_item_id(item): item for item in items}
+        self._order = [_item_id(item) for item in items]
+        self._keys = {_item_id(item): match_key(item.name) for item in items}
         # The reading too (えだ finds 枝豆), when the item has one.
-        self._reading_keys = {item.id: match_key(item.reading or "") for item in items}
+        self._reading_keys = {_item_id(item): match_key(item.reading or "") for item in items}
         self._quantities: dict[int, int] = {}
         self._added: list[int] = []  # item ids in the order ones were added (for Backspace)
         self._buttons: dict[int, list[ItemChip]] = {}
@@ -323,6 +333,7 @@ class ItemPicker(QWidget):
         wanted = list(dict.fromkeys(wanted))
         chips_widget = self._fav_row[1]
         flow = chips_widget.layout()
+        assert flow is not None  # _group gave the row its FlowLayout
         for item_id in self._favourites:  # drop the old favourite chips
             for chip in list(self._buttons.get(item_id, [])):
                 if chip.parent() is chips_widget:
@@ -454,7 +465,9 @@ class ItemPicker(QWidget):
                 on = on and not filtering  # while filtering, each item shows once
             label.setVisible(on)
             chips_widget.setVisible(on)
-            chips_widget.layout().invalidate()
+            flow = chips_widget.layout()
+            assert flow is not None  # _group gave every row its FlowLayout
+            flow.invalidate()
         if filtering:
             planned = self._planned(entry)
             if planned is None:
