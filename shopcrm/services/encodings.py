@@ -155,7 +155,7 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     """UTF-16 text without a byte-order mark: its ASCII characters (commas, digits, line ends)
     put a NUL byte on the same side of every pair; other text files hold hardly any NUL."""
     nuls = data.count(0)
-    if nuls < max(2, len(data) // 20) or len(data) % 2:
+    if nuls < max(4, len(data) // 8) or len(data) % 2:  # ASCII (commas, digits, CRLF): many
         return None
     for encoding, side in (("utf-16-le", data[1::2]), ("utf-16-be", data[0::2])):
         if side.count(0) >= nuls * 0.9:

@@ -475,15 +475,17 @@ def _delimiter(text: str) -> str:
     """The separator that gives the first lines a steady column count: a title line above the
     table (``顧客リスト\t2024年``, ``会員一覧; 3月``) does not decide it."""
     sample = "\n".join([line for line in text.splitlines() if line.strip()][:_SAMPLE_LINES])
-    best, best_score = ",", (0, 0)
+    best, best_score = ",", (0, 0, 0)
     for d in _DELIMITERS:
         counts = Counter(
             len(row) for row in csv.reader(io.StringIO(sample), delimiter=d) if any(row)
         )
-        steady = [(n, width) for width, n in counts.items() if width > 1]
+        steady = [(n * width, n, width) for width, n in counts.items() if width > 1]
         if not steady:
             continue
-        score = max(steady)  # (rows with that width, the width)
+        # the cells in the rows of the steadiest width: a stray tab in two short rows does not
+        # outweigh a five-column header
+        score = max(steady)
         if score > best_score:
             best, best_score = d, score
     return best
