@@ -22,7 +22,7 @@ grep -q "居酒屋 はじめ" "$work/settings.txt" || fail "shop name not stored
 
 step "a guest (the postal code fills the address from the bundled Japan Post data)"
 "$app" --db "$db" customers add --name "田中 花子" --kana "タナカ ハナコ" --phone 090-1111-2222 \
-  --postal-code 1050011 --birthday 1990-12-10 --dm-consent --json >"$work/guest.json"
+  --postal-code 1050011 --birthday "1990-$(date +%m)-10" --dm-consent --json >"$work/guest.json"
 grep -q "港区" "$work/guest.json" || fail "postal code did not fill the address"
 id=$(sed -n 's/.*"id": *\([0-9]*\).*/\1/p' "$work/guest.json" | head -1)
 [ -n "$id" ] || fail "no customer id"
@@ -36,7 +36,11 @@ grep -q 氏名 "$work/search.txt" || fail "not translated"
 grep -q "田中 花子" "$work/search.txt" || fail "the guest is not found by her reading"
 
 step "a printed postcard with the embedded font, and the report"
-"$app" --db "$db" print postcards --customers "$id" -o "$work/cards.pdf" --no-record >/dev/null
+# A postcard carries its campaign's message and coupon (one without them is refused): this
+# month's birthday coupon, issued first.
+"$app" --db "$db" coupons issue --campaign birthday --month "$(date +%-m)" >/dev/null
+"$app" --db "$db" print postcards --campaign birthday --customers "$id" -o "$work/cards.pdf" \
+  --no-record >/dev/null
 [ -s "$work/cards.pdf" ] || fail "no postcard PDF"
 month=$(date +%Y-%m)
 "$app" --db "$db" report --month "$month" -o "$work/report.pdf" >/dev/null
