@@ -136,20 +136,9 @@ def all_errors(errors) -> CliError:
 def _refuse_while_locked(obj: CliContext) -> None:
     from shopcrm.services import auth
 
-    if auth.pin_tampered(obj.db):
-        raise CliError(
-            _(
-                "The owner PIN was removed from this database outside shopcrm, so owner-only"
-                " actions stay locked. The owner can set a new PIN with the recovery code:"
-                " shopcrm pin recover."
-            ),
-            EXIT_REFUSED,
-        )
-    wait = auth.wait_seconds(obj.db)
-    if wait:
-        raise CliError(
-            _("Too many wrong PINs: try again in {n} seconds.").format(n=wait), EXIT_REFUSED
-        )
+    reason = auth.locked_reason(obj.db)
+    if reason:
+        raise CliError(reason, EXIT_REFUSED)
 
 
 def is_owner(obj: CliContext) -> bool:

@@ -9,7 +9,6 @@ are one transaction, backups and exports are renamed into place when complete.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import sqlite3
 import sys
@@ -317,12 +316,8 @@ def _require_backup_owner(obj, file: Path) -> None:
     from shopcrm.services import auth
     from shopcrm.store import backup
 
-    raw = backup.stored_setting(file, auth.SETTING)
-    try:
-        stored = json.loads(raw) if raw else ""
-    except ValueError:
-        stored = ""
-    if not stored:
+    stored = backup.stored_setting(file, auth.SETTING)
+    if not isinstance(stored, str) or not stored:
         return
     pin = obj.pin
     if pin is None and sys.stdin is not None and sys.stdin.isatty():
@@ -563,11 +558,8 @@ def _echo_recovery_code(code: str) -> None:
 def pin_recover(obj, code, new_pin):
     from shopcrm.services import auth
 
-    wait = auth.wait_seconds(obj.db)
-    if wait:
-        raise CliError(
-            _("Too many wrong PINs: try again in {n} seconds.").format(n=wait), EXIT_REFUSED
-        )
+    if auth.wait_seconds(obj.db):
+        raise CliError(auth.locked_reason(obj.db), EXIT_REFUSED)
     if new_pin is None:
         if not sys.stdin.isatty():
             raise CliError(_("Give the new PIN with --new-pin."), EXIT_INVALID)

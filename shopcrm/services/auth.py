@@ -160,6 +160,24 @@ def verify_pin(db: Database, pin: str | None) -> bool:
     return _checked(db, verify_hash(unicodedata.normalize("NFKC", str(pin)).strip(), stored))
 
 
+def locked_reason(db: Database) -> str:
+    """Why no PIN can be tried now, in the user's language ('' when one can): the PIN record was
+    tampered with, or the growing delay after wrong guesses runs. One text for the app and the
+    command line."""
+    from shopcrm.i18n import _
+
+    if pin_tampered(db):
+        return _(
+            "The owner PIN was removed from this database outside shopcrm, so owner-only"
+            " actions stay locked. The owner can set a new PIN with the recovery code:"
+            " shopcrm pin recover."
+        )
+    wait = wait_seconds(db)
+    if wait:
+        return _("Too many wrong PINs: try again in {n} seconds.").format(n=wait)
+    return ""
+
+
 def recover(db: Database, recovery_code: str, new_pin: str) -> str:
     """Set a new PIN with the recovery code (after a forgotten PIN or a tampered record);
     returns the next recovery code. Wrong codes count as wrong guesses."""

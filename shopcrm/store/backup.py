@@ -545,20 +545,22 @@ def file_state(db_path: str | os.PathLike) -> str:
     return "ok" if {"customers", "visits", "settings"} <= tables else "empty"
 
 
-def stored_setting(path: str | os.PathLike, key: str) -> str:
-    """A setting's raw JSON text read from a database file without opening it for writing
-    (a backup about to be restored); '' when absent or unreadable."""
+def stored_setting(path: str | os.PathLike, key: str) -> object:
+    """A setting's value read from a database file without opening it for writing (a backup
+    about to be restored); ``None`` when absent or unreadable."""
+    import json
+
     try:
         conn = sqlite3.connect(f"file:{Path(path).expanduser()}?mode=ro", uri=True)
     except sqlite3.Error:
-        return ""
+        return None
     try:
         row = conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-    except sqlite3.Error:
-        return ""
+        return json.loads(row[0]) if row else None
+    except (sqlite3.Error, ValueError):
+        return None
     finally:
         conn.close()
-    return row[0] if row else ""
 
 
 def set_aside(db_path: str | os.PathLike, state: str, when: dt.datetime | None = None) -> Path:

@@ -85,20 +85,10 @@ class PinDialog(DialogBase):
 
 
 def locked_message(db) -> str:
-    """Why no PIN can be tried now ('' when one can): a tampered PIN record, or the growing
-    delay after wrong guesses (it survives closing and reopening the app)."""
+    """Why no PIN can be tried now ('' when one can); see ``auth.locked_reason``."""
     from shopcrm.services import auth
 
-    if auth.pin_tampered(db):
-        return _(
-            "The owner PIN was removed from this database outside shopcrm, so owner-only"
-            " actions stay locked. The owner can set a new PIN with the recovery code:"
-            " shopcrm pin recover."
-        )
-    wait = auth.wait_seconds(db)
-    if wait:
-        return _("Too many wrong PINs: try again in {n} seconds.").format(n=wait)
-    return ""
+    return auth.locked_reason(db)
 
 
 def ask_owner_pin(ctx, parent=None) -> bool:
