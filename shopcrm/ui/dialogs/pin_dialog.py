@@ -65,8 +65,9 @@ class PinDialog(DialogBase):
     def on_accept(self) -> None:
         from shopcrm.services import auth
 
-        if locked_message(self.ctx.db):
-            self.error.setText(locked_message(self.ctx.db))
+        locked = locked_message(self.ctx.db)
+        if locked:
+            self.error.setText(locked)
             self.field.clear()
             return
         if auth.verify_pin(self.ctx.db, self.field.text()):
@@ -149,8 +150,9 @@ class SetPinDialog(DialogBase):
     def _current_ok(self) -> bool:
         from shopcrm.services import auth
 
-        if self.has_pin and locked_message(self.ctx.db):
-            self.error.setText(locked_message(self.ctx.db))
+        locked = locked_message(self.ctx.db) if self.has_pin else ""
+        if locked:
+            self.error.setText(locked)
             return False
         if self.has_pin and not auth.verify_pin(self.ctx.db, self.current.text()):
             self.error.setText(_("The current PIN is wrong."))
