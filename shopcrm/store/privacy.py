@@ -182,7 +182,7 @@ def erase_row(db: Database, customer_id: int, erased_name: str) -> None:
     )
     db.execute("DELETE FROM preferences WHERE customer_id = ?", [customer_id])
     db.execute(
-        "UPDATE coupons SET code = 'X' || id WHERE customer_id = ? AND code NOT GLOB 'X[0-9]*'",
+        "UPDATE coupons SET code = 'X' || id WHERE customer_id = ? AND code <> 'X' || id",
         [customer_id],
     )
     db.execute("UPDATE visits SET note = '' WHERE customer_id = ?", [customer_id])
