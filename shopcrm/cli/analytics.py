@@ -169,14 +169,14 @@ def clv_cmd(obj, as_of, as_json, limit):
 @click.argument("amount")
 @pass_cli
 def channel_cost_cmd(obj, channel, month, amount):
-    from shopcrm.store import analytics as store
+    from shopcrm.store import arrays
 
     require_owner(obj)
     year, mon = _month(month)
     text = amount.replace(",", "").replace("¥", "").replace("円", "").strip()
     if not text.isdigit():
         raise ValidationError("amount", N_("Enter an amount of 0 yen or more."))
-    store.set_channel_cost(obj.db, channel, f"{year:04d}-{mon:02d}", int(text))
+    arrays.set_channel_cost(obj.db, channel, f"{year:04d}-{mon:02d}", int(text))
     click.echo(_("Saved."))
 
 

@@ -19,11 +19,11 @@ from shopcrm.i18n import N_, _
 
 
 def _campaign(db, ref):
-    from shopcrm.store import campaigns
+    from shopcrm.store import campaign_records
     from shopcrm.store.errors import NotFound
 
     try:
-        return campaigns.get(db, ref)
+        return campaign_records.get(db, ref)
     except NotFound:
         raise not_found(_("No campaign {id}."), ref) from None
 
@@ -53,7 +53,7 @@ def _campaign_money(text: str, field: str) -> int:
     a generic "Amount"."""
     from shopcrm.domain.money import parse_money
     from shopcrm.domain.rules import ValidationError
-    from shopcrm.store.campaigns import CampaignError
+    from shopcrm.store.campaign_records import CampaignError
 
     try:
         return parse_money(text)
@@ -92,13 +92,13 @@ def birthdays(obj, month, days, fmt, consent, address, visited_within, output, t
     from pathlib import Path
 
     from shopcrm.domain.dates import format_date
-    from shopcrm.services import campaigns as svc
+    from shopcrm.services import campaigns
 
     if (month is None) == (days is None):
         raise CliError(_("Give --month or --days (one of them)."))
     if fmt == "pdf" and not output:
         raise CliError(_("--format pdf needs -o FILE.pdf."))
-    rows = svc.birthday_list(
+    rows = campaigns.birthday_list(
         obj.db,
         month=month,
         days=days,
@@ -109,9 +109,9 @@ def birthdays(obj, month, days, fmt, consent, address, visited_within, output, t
     )
     if fmt == "csv":
         if output:
-            svc.birthday_csv(rows, output)
+            campaigns.birthday_csv(rows, output)
         else:
-            click.echo(svc.birthday_csv(rows), nl=False)
+            click.echo(campaigns.birthday_csv(rows), nl=False)
         return
     if fmt == "pdf":
         from shopcrm.services.printing import birthday_list as printed
@@ -125,7 +125,7 @@ def birthdays(obj, month, days, fmt, consent, address, visited_within, output, t
         )
         return
     if fmt == "json":
-        text = svc.birthday_json(rows)
+        text = campaigns.birthday_json(rows)
         if output:
             Path(output).write_text(text + "\n", encoding="utf-8")
         else:
@@ -190,11 +190,11 @@ def _coupon_dict(c, names: dict | None = None, today: dt.date | None = None) -> 
 @click.option("--today", default=None, hidden=True, help=N_("Pretend today is this date."))
 @pass_cli
 def issue(obj, campaign_ref, month, customer_ids, period, as_json, today):
-    from shopcrm.services import campaigns as svc
+    from shopcrm.services import campaigns
 
     db = obj.db
     campaign = _campaign(db, campaign_ref)
-    result = svc.issue(
+    result = campaigns.issue(
         db,
         campaign,
         month=month,
@@ -286,7 +286,7 @@ def check(obj, code, customer_id, on):
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def list_coupons(obj, campaign_ref, customer_id, status, as_json):
-    from shopcrm.store import campaigns, coupons
+    from shopcrm.store import campaign_records, coupons
 
     db = obj.db
     if customer_id is not None:
@@ -302,7 +302,7 @@ def list_coupons(obj, campaign_ref, customer_id, status, as_json):
         found = [c for c in found if coupons.status(c) == status]
     names = {
         cand.customer.id: cand.customer.name
-        for cand in campaigns.customers_by_ids(db, {c.customer_id for c in found})
+        for cand in campaign_records.customers_by_ids(db, {c.customer_id for c in found})
     }
     if as_json:
         echo_json([_coupon_dict(c, names) for c in found])
@@ -358,11 +358,11 @@ def _campaign_dict(c, counts: dict | None = None) -> dict:
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def list_campaigns(obj, as_json):
-    from shopcrm.store import campaigns
+    from shopcrm.store import campaign_records
 
     db = obj.db
-    counts = campaigns.coupon_counts(db)
-    items = campaigns.list_all(db)
+    counts = campaign_records.coupon_counts(db)
+    items = campaign_records.list_all(db)
     if as_json:
         echo_json([_campaign_dict(c, counts) for c in items])
         return
@@ -430,7 +430,7 @@ def add_campaign(obj, name, kind, percent, amount, item, days, valid_from, valid
                  cost, winback_days, tags, likes, min_visits, as_json):  # fmt: skip
     from shopcrm.domain.dates import parse_date
     from shopcrm.domain.models import Campaign
-    from shopcrm.store import campaigns
+    from shopcrm.store import campaign_records
 
     if item:
         dtype, value = "item", 0
@@ -465,7 +465,7 @@ def add_campaign(obj, name, kind, percent, amount, item, days, valid_from, valid
     unreadable = readability_error(new, settings.get(obj.db, "shop_name"))
     if unreadable is not None:
         raise unreadable  # refused before anything is saved, with the size it would need
-    c = campaigns.create(obj.db, new)
+    c = campaign_records.create(obj.db, new)
     if as_json:
         echo_json(_campaign_dict(c))
     else:
@@ -478,11 +478,11 @@ def add_campaign(obj, name, kind, percent, amount, item, days, valid_from, valid
 @pass_cli
 def show_campaign(obj, name_or_id, as_json):
     from shopcrm.domain.money import format_money
-    from shopcrm.store import campaigns, mailings
+    from shopcrm.store import campaign_records, mailings
 
     db = obj.db
     c = _campaign(db, name_or_id)
-    counts = campaigns.coupon_counts(db)
+    counts = campaign_records.coupon_counts(db)
     if as_json:
         data = _campaign_dict(c, counts)
         data["pieces_sent"] = mailings.count_for_campaign(db, c.id)

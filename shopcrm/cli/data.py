@@ -378,8 +378,7 @@ def check_cmd(obj, as_json):
 @pass_cli
 def info_cmd(obj, as_json):
     from shopcrm.services import auth
-    from shopcrm.store import backup
-    from shopcrm.store import importexport as sql
+    from shopcrm.store import backup, file_rows
     from shopcrm.store.migrations import schema_version
 
     db = obj.db
@@ -387,9 +386,9 @@ def info_cmd(obj, as_json):
     data = {
         "path": str(Path(obj.db_path).expanduser().resolve()),
         "schema_version": schema_version(db),
-        "customers": sql.count(db, "customers"),
-        "visits": sql.count(db, "visits"),
-        "coupons": sql.count(db, "coupons"),
+        "customers": file_rows.count(db, "customers"),
+        "visits": file_rows.count(db, "visits"),
+        "coupons": file_rows.count(db, "coupons"),
         "owner_pin": auth.pin_is_set(db),
         "backups": len(backups),
         "newest_backup": str(backups[0].path) if backups else None,

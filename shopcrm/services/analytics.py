@@ -1,6 +1,6 @@
 """The owner's measures: repeat rate, cohorts, LTV, channels, RFM, deciles, coupon ROI, DM mail.
 
-Everything is computed with numpy over whole columns (``store.analytics`` hands over arrays), so
+Everything is computed with numpy over whole columns (``store.arrays`` hands over arrays), so
 a shop with a million visits is summarised in a fraction of a second. No Qt, no matplotlib.
 
 Definitions (PRODUCT.md; each is pinned by a test on a hand-computed shop):
@@ -51,8 +51,7 @@ import numpy as np
 from sqlite_utils import Database
 
 from shopcrm.i18n import N_
-from shopcrm.store import analytics as store
-from shopcrm.store import settings
+from shopcrm.store import arrays, settings
 
 WINDOWS = (30, 60, 90)
 RFM_R_DAYS = (30, 60, 90, 180)  # last visit within these many days -> R score 5, 4, 3, 2 (else 1)
@@ -167,7 +166,7 @@ class ShopData:
     """Every visit up to ``as_of`` plus per-customer figures, channels, costs, coupons, mailings."""
 
     as_of: dt.date
-    visits: store.VisitArrays  # all visits, sorted by customer and day
+    visits: arrays.VisitArrays  # all visits, sorted by customer and day
     # visit days of known customers (same-day bills merged), sorted by customer and day
     d_cid: np.ndarray
     d_day: np.ndarray
@@ -183,9 +182,9 @@ class ShopData:
     c_channel: np.ndarray  # channel id, 0 = not recorded
     channels: dict[int, str]
     costs: list[tuple[int, str, int]]
-    campaigns: list[store.CampaignRow]
-    coupons: list[store.CouponRow]
-    mailings: list[store.MailingRow]
+    campaigns: list[arrays.CampaignRow]
+    coupons: list[arrays.CouponRow]
+    mailings: list[arrays.MailingRow]
     margin: float  # gross margin as a fraction
     discount_rate: float  # annual, as a fraction
     ltv_years: int
@@ -195,7 +194,7 @@ class ShopData:
 
     @property
     def as_of_day(self) -> int:
-        return store.day_number(self.as_of)
+        return arrays.day_number(self.as_of)
 
     @property
     def as_of_month(self) -> int:
@@ -205,18 +204,18 @@ class ShopData:
 def load(db: Database, *, today: dt.date | None = None) -> ShopData:
     """Read everything the measures need, counting visits up to and including ``today``."""
     as_of = today or dt.date.today()
-    visits = store.load_visits(db, until=as_of)
-    customers = store.load_customers(db)
+    visits = arrays.load_visits(db, until=as_of)
+    customers = arrays.load_customers(db)
     conf = settings.get_all(db)
     return build(
         visits,
         customers,
         as_of=as_of,
-        channels=store.channel_names(db),
-        costs=store.channel_costs(db),
-        campaigns=store.load_campaigns(db),
-        coupons=store.load_coupons(db),
-        mailings=store.load_mailings(db),
+        channels=arrays.channel_names(db),
+        costs=arrays.channel_costs(db),
+        campaigns=arrays.load_campaigns(db),
+        coupons=arrays.load_coupons(db),
+        mailings=arrays.load_mailings(db),
         margin=conf["gross_margin_percent"] / 100.0,
         discount_rate=conf["discount_rate_percent"] / 100.0,
         ltv_years=conf["ltv_years"],
@@ -224,8 +223,8 @@ def load(db: Database, *, today: dt.date | None = None) -> ShopData:
 
 
 def build(
-    visits: store.VisitArrays,
-    customers: store.CustomerArrays,
+    visits: arrays.VisitArrays,
+    customers: arrays.CustomerArrays,
     *,
     as_of: dt.date,
     channels: dict[int, str] | None = None,
@@ -446,7 +445,7 @@ class Dashboard:
 
 
 def _period_days(data: ShopData, start: dt.date, end: dt.date) -> tuple[int, int]:
-    return store.day_number(start), store.day_number(min(end, data.as_of))
+    return arrays.day_number(start), arrays.day_number(min(end, data.as_of))
 
 
 def monthly(data: ShopData, start: dt.date, end: dt.date) -> list[MonthRow]:
@@ -458,8 +457,8 @@ def monthly(data: ShopData, start: dt.date, end: dt.date) -> list[MonthRow]:
     a, b = _period_days(data, start, end)
     # a period starting or ending mid-month: its first and last rows count only the period's
     # days, so the rows add up to the period's totals
-    whole = a == store.day_number(month_start(m0)) and b >= min(
-        store.day_number(month_end(m1)), data.as_of_day
+    whole = a == arrays.day_number(month_start(m0)) and b >= min(
+        arrays.day_number(month_end(m1)), data.as_of_day
     )
     v = data.visits
     vm = _months_of_days(v.day) - m0
@@ -859,7 +858,7 @@ def deciles(data: ShopData, start: dt.date, end: dt.date) -> list[DecileRow]:
     return rows
 
 
-def _discount(c: store.CampaignRow, bill: int) -> int:
+def _discount(c: arrays.CampaignRow, bill: int) -> int:
     """Discount a redeemed coupon gave on a bill recorded after the discount."""
     if c.discount_type == "amount":
         return c.discount_value
@@ -923,7 +922,7 @@ def campaigns(
     return rows
 
 
-def _answered(data: ShopData, mails: list[store.MailingRow], days: int) -> np.ndarray:
+def _answered(data: ShopData, mails: list[arrays.MailingRow], days: int) -> np.ndarray:
     """For each mailing (sent on day s): did its customer have a visit day in (s, s + days]?"""
     keys = (data.d_cid << 20) | data.d_day
     cid = np.array([m.customer_id for m in mails], dtype=np.int64)

@@ -34,11 +34,10 @@ from shopcrm.domain.money import format_money, format_yen_ja
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _, current_language, ngettext
 from shopcrm.services import effect
-from shopcrm.store import campaigns as campaign_store
+from shopcrm.store import campaign_records, settings
 from shopcrm.store import coupons as coupon_store
 from shopcrm.store import holdouts as holdout_store
-from shopcrm.store import settings
-from shopcrm.store.campaigns import CampaignError, Candidate, check_template
+from shopcrm.store.campaign_records import CampaignError, Candidate, check_template
 
 Progress = Callable[[int, int, str], None]
 
@@ -117,8 +116,8 @@ class IssueResult:
 
 def _resolve(db: Database, campaign: Campaign | str | int) -> Campaign:
     if isinstance(campaign, Campaign):
-        return campaign if campaign.id is not None else campaign_store.get(db, campaign.name)
-    return campaign_store.get(db, campaign)
+        return campaign if campaign.id is not None else campaign_records.get(db, campaign.name)
+    return campaign_records.get(db, campaign)
 
 
 def birthday_month_year(month: int, today: dt.date) -> int:
@@ -174,13 +173,13 @@ def _plan(
         year = birthday_month_year(m, today)
         month_start = dt.date(year, m, 1)
         if ids is None:
-            people = campaign_store.birthday_customers(db, [m])
+            people = campaign_records.birthday_customers(db, [m])
         else:
-            people = campaign_store.customers_by_ids(db, ids)
+            people = campaign_records.customers_by_ids(db, ids)
     elif ids is not None:
-        people = campaign_store.customers_by_ids(db, ids)
+        people = campaign_records.customers_by_ids(db, ids)
     else:
-        people = campaign_store.target_customers(db, campaign, today=today)
+        people = campaign_records.target_customers(db, campaign, today=today)
 
     plan: list[tuple[Candidate, str, dt.date]] = []
     no_birthday: list[Skipped] = []
@@ -314,7 +313,7 @@ def issue(
 
 def favourite_item(db: Database, customer_id: int) -> str:
     """The guest's loved (else liked) drink or dish, else what they ordered most; "" if none."""
-    return campaign_store.favourites(db, [customer_id]).get(customer_id, "")
+    return campaign_records.favourites(db, [customer_id]).get(customer_id, "")
 
 
 def discount_text(campaign: Campaign, lang: str | None = None) -> str:
@@ -439,9 +438,9 @@ def readability_error(c: Campaign, shop_name: str = "") -> CampaignError | None:
 
 
 def campaign_errors(c: Campaign, shop_name: str = "") -> list[CampaignError]:
-    """Every problem of the campaign form (``store.campaigns.campaign_errors``) and a message too
+    """Every problem of the campaign form (``campaign_records.campaign_errors``) and a message too
     long to read on a postcard (``readability_error``)."""
-    errors = campaign_store.campaign_errors(c)
+    errors = campaign_records.campaign_errors(c)
     if not any(e.field == "template" for e in errors):
         unreadable = readability_error(c, shop_name)
         if unreadable is not None:
@@ -498,10 +497,10 @@ def messages_for(
     shop = settings.get_all(db)
     people = {
         cand.customer.id: cand.customer
-        for cand in campaign_store.customers_by_ids(db, {c.customer_id for c in coupons})
+        for cand in campaign_records.customers_by_ids(db, {c.customer_id for c in coupons})
         if cand.customer.id is not None  # read from the database: always
     }
-    favs = campaign_store.favourites(db, people)
+    favs = campaign_records.favourites(db, people)
     return {
         c.id: render_message(
             campaign.template,
@@ -577,7 +576,7 @@ def birthday_list(
             d = (d + dt.timedelta(days=32)).replace(day=1)
     since = _months_back(today, visited_within_months) if visited_within_months else None
     rows: list[BirthdayRow] = []
-    for cand in campaign_store.birthday_customers(db, wanted):
+    for cand in campaign_records.birthday_customers(db, wanted):
         c = cand.customer
         assert c.birth_month is not None and c.birth_day is not None  # birthday_customers
         if c.erased_at is not None:

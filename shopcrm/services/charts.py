@@ -24,8 +24,7 @@ from matplotlib.transforms import Bbox
 
 from shopcrm.domain.money import format_man_yen
 from shopcrm.i18n import N_, _, current_language
-from shopcrm.services import analytics as an
-from shopcrm.services import clv
+from shopcrm.services import analytics, clv
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -129,7 +128,7 @@ def pct(value: float | None, digits: int = 0) -> str:
     return "—" if value is None else f"{value * 100:.{digits}f}%"
 
 
-def ltv_formula_text(ltv: an.ClassicLtv) -> str:
+def ltv_formula_text(ltv: analytics.ClassicLtv) -> str:
     """The LTV with its inputs, in sentences that multiply out (dashboard tooltip and report):
     the annual profit, the lifetime from the shop's own retention, the set years as an explicit
     assumption, the historical figure at the same horizon, and the discounting convention."""
@@ -323,7 +322,7 @@ def _yen_axis(ax) -> None:
 # --- the charts ---------------------------------------------------------------------------------
 
 
-def monthly_chart(board: an.Dashboard) -> Figure:
+def monthly_chart(board: analytics.Dashboard) -> Figure:
     """Stacked bars of new and returning guests per month, returning share on a second axis."""
     fig = new_figure()
     ax = fig.add_subplot()
@@ -350,8 +349,8 @@ def monthly_chart(board: an.Dashboard) -> Figure:
     ax2.set_ylabel(_("Returning share"))
     ax2.spines["top"].set_visible(False)
     handles: list[Artist | BarContainer] = [b1, b2, line]
-    last = an.month_index(board.end)
-    if board.end < an.month_end(last) and rows[-1].month == an.month_label(last):
+    last = analytics.month_index(board.end)
+    if board.end < analytics.month_end(last) and rows[-1].month == analytics.month_label(last):
         # the month still under way: hatched, and says up to which day it counts
         for bar in (b1[-1], b2[-1]):
             bar.set_hatch("//")
@@ -394,7 +393,7 @@ def monthly_chart(board: an.Dashboard) -> Figure:
     return fig
 
 
-def second_visit_chart(board: an.Dashboard) -> Figure:
+def second_visit_chart(board: analytics.Dashboard) -> Figure:
     """Share of each month's new guests who came back within 30, 60 and 90 days."""
     fig = new_figure()
     ax = fig.add_subplot()
@@ -404,7 +403,7 @@ def second_visit_chart(board: an.Dashboard) -> Figure:
         return _empty(fig, ax)
     x = np.arange(len(rows))
     width = 0.26
-    for i, (w, color) in enumerate(zip(an.WINDOWS, PALETTE, strict=False)):
+    for i, (w, color) in enumerate(zip(analytics.WINDOWS, PALETTE, strict=False)):
         vals = [np.nan if (v := r.rate[w]) is None else v for r in rows]
         bars = ax.bar(
             x + (i - 1) * width,
@@ -430,7 +429,7 @@ def second_visit_chart(board: an.Dashboard) -> Figure:
     # a window that has not passed yet is no rate at all: a hatched, empty slot, not a 0 % bar
     slots = [
         j + (i - 1) * width
-        for i, w in enumerate(an.WINDOWS)
+        for i, w in enumerate(analytics.WINDOWS)
         for j, r in enumerate(rows)
         if r.rate[w] is None and r.new_customers
     ]
@@ -455,7 +454,7 @@ def second_visit_chart(board: an.Dashboard) -> Figure:
     return fig
 
 
-def retention_chart(board: an.Dashboard) -> Figure:
+def retention_chart(board: analytics.Dashboard) -> Figure:
     """Heatmap: first-visit month (rows) by months since (columns), share still visiting."""
     ret = board.retention
     rows = [(c, s, sh) for c, s, sh in zip(ret.cohorts, ret.sizes, ret.shares, strict=True) if s]
@@ -508,7 +507,9 @@ def retention_chart(board: an.Dashboard) -> Figure:
     return fig
 
 
-def _ltv_chart(curves: list[an.LtvCurve], key: str, label_fn: Callable[[str], str]) -> Figure:
+def _ltv_chart(
+    curves: list[analytics.LtvCurve], key: str, label_fn: Callable[[str], str]
+) -> Figure:
     fig = new_figure()
     ax = fig.add_subplot()
     _title(ax, key)
@@ -566,15 +567,15 @@ def _ltv_chart(curves: list[an.LtvCurve], key: str, label_fn: Callable[[str], st
     return fig
 
 
-def ltv_cohort_chart(board: an.Dashboard) -> Figure:
+def ltv_cohort_chart(board: analytics.Dashboard) -> Figure:
     return _ltv_chart(board.ltv_cohorts, "ltv_cohort", month_long)
 
 
-def ltv_channel_chart(board: an.Dashboard) -> Figure:
+def ltv_channel_chart(board: analytics.Dashboard) -> Figure:
     return _ltv_chart(board.ltv_channels, "ltv_channel", _)
 
 
-def rfm_chart(board: an.Dashboard) -> Figure:
+def rfm_chart(board: analytics.Dashboard) -> Figure:
     """5 x 5 map of recency score (rows) by frequency score (columns): guests and segment."""
     fig = new_figure(8.0, 4.6)
     ax = fig.add_subplot()
@@ -599,13 +600,13 @@ def rfm_chart(board: an.Dashboard) -> Figure:
         side.set_visible(False)
     r_scores = np.array([[5 - i] * 5 for i in range(5)])
     f_scores = np.array([list(range(1, 6))] * 5)
-    names = an.segment_of(r_scores, f_scores)
+    names = analytics.segment_of(r_scores, f_scores)
     top = grid.max()
     texts = []
     for i in range(5):
         row = []
         for j in range(5):
-            seg = _(an.SEGMENT_LABELS[str(names[i, j])])
+            seg = _(analytics.SEGMENT_LABELS[str(names[i, j])])
             dark = np.sqrt(grid[i, j] / top) > 0.6 if top else False
             ax.text(
                 j,
@@ -631,7 +632,7 @@ def rfm_chart(board: an.Dashboard) -> Figure:
     return fig
 
 
-def deciles_chart(board: an.Dashboard) -> Figure:
+def deciles_chart(board: analytics.Dashboard) -> Figure:
     """Each tenth of the period's guests by spend: share of revenue, with the cumulative line."""
     fig = new_figure()
     ax = fig.add_subplot()
@@ -740,12 +741,12 @@ def _table_figure(key: str, headers: list[str], rows: list[list[str]], width=8.0
     return fig
 
 
-def channels_chart(board: an.Dashboard) -> Figure:
+def channels_chart(board: analytics.Dashboard) -> Figure:
     headers, rows = table("channels", board)
     return _table_figure("channels", headers, rows)
 
 
-def campaigns_chart(board: an.Dashboard) -> Figure:
+def campaigns_chart(board: analytics.Dashboard) -> Figure:
     headers, rows = table("campaigns", board)
     return _table_figure("campaigns", headers, rows)
 
@@ -905,7 +906,7 @@ BUILDERS: dict[str, Callable] = {
 }
 
 
-def build(name: str, board: an.Dashboard, clv_result=None) -> Figure:
+def build(name: str, board: analytics.Dashboard, clv_result=None) -> Figure:
     """The chart called ``name`` (a key of ``CHARTS``)."""
     if name == "clv":
         return clv_chart(clv_result)
@@ -959,7 +960,7 @@ TABLES: dict[str, tuple[str, list[tuple[str, Callable]]]] = {
     "rfm": (
         "segments",
         [
-            (N_("Segment"), lambda r: _(an.SEGMENT_LABELS[r.segment])),
+            (N_("Segment"), lambda r: _(analytics.SEGMENT_LABELS[r.segment])),
             (N_("Guests"), lambda r: f"{r.customers:,}"),
             (N_("Share"), lambda r: pct(r.share, 1)),
             (
@@ -971,7 +972,7 @@ TABLES: dict[str, tuple[str, list[tuple[str, Callable]]]] = {
                 lambda r: "—" if r.avg_visit_days is None else f"{r.avg_visit_days:.1f}",
             ),
             (N_("Spend per guest"), lambda r: yen(r.avg_spend)),
-            (N_("Meaning"), lambda r: _(an.SEGMENT_HELP[r.segment])),
+            (N_("Meaning"), lambda r: _(analytics.SEGMENT_HELP[r.segment])),
         ],
     ),
     "deciles": (
@@ -1015,7 +1016,7 @@ TABLES: dict[str, tuple[str, list[tuple[str, Callable]]]] = {
 }
 
 
-def _retention_table(board: an.Dashboard) -> tuple[list[str], list[list[str]]]:
+def _retention_table(board: analytics.Dashboard) -> tuple[list[str], list[list[str]]]:
     ret = board.retention
     width = min(max((len(s) for s in ret.shares), default=0), 13)
     headers = [_("First visit"), _("Guests")] + [str(k) for k in range(width)]
@@ -1026,7 +1027,7 @@ def _retention_table(board: an.Dashboard) -> tuple[list[str], list[list[str]]]:
     return headers, rows
 
 
-def _ltv_table(curves: list[an.LtvCurve], label_fn) -> tuple[list[str], list[list[str]]]:
+def _ltv_table(curves: list[analytics.LtvCurve], label_fn) -> tuple[list[str], list[list[str]]]:
     width = max((len(c.values) for c in curves), default=0)
     headers = [_("Group"), _("Guests")] + [str(k) for k in range(width)]
     rows = [
@@ -1038,7 +1039,9 @@ def _ltv_table(curves: list[an.LtvCurve], label_fn) -> tuple[list[str], list[lis
     return headers, rows
 
 
-def table(name: str, board: an.Dashboard, clv_result=None) -> tuple[list[str], list[list[str]]]:
+def table(
+    name: str, board: analytics.Dashboard, clv_result=None
+) -> tuple[list[str], list[list[str]]]:
     """The chart's figures as (headers, rows of text) for a table view or a CSV file."""
     if name == "retention":
         return _retention_table(board)

@@ -35,8 +35,7 @@ from sqlite_utils import Database
 
 from shopcrm.i18n import N_, _
 from shopcrm.services import clv_models
-from shopcrm.store import analytics as store
-from shopcrm.store import settings
+from shopcrm.store import arrays, settings
 
 MIN_REPEAT_CUSTOMERS = 30
 HORIZON_WEEKS = 52.0
@@ -326,8 +325,8 @@ class Rft:
             self.x_spend = self.x.copy()
 
 
-def rft_from_visits(visits: store.VisitArrays, as_of: dt.date) -> Rft:
-    end = store.day_number(as_of)
+def rft_from_visits(visits: arrays.VisitArrays, as_of: dt.date) -> Rft:
+    end = arrays.day_number(as_of)
     keep = (visits.customer_id > 0) & (visits.day <= end)
     cid, day, amount = visits.customer_id[keep], visits.day[keep], visits.amount[keep]
     if not len(cid):
@@ -599,7 +598,7 @@ def predict(
     if not (np.all(np.isfinite(alive)) and np.all(np.isfinite(value))):
         return ClvResult("not_enough_data", NOT_CONVERGED, bgnbd=bg, **common)
     due_from, due_until, overdue = _typical_next_visit(
-        model, rft, alive, store.day_number(as_of), HORIZON_WEEKS
+        model, rft, alive, arrays.day_number(as_of), HORIZON_WEEKS
     )
     names = names or {}
     # whole columns first (numpy), then one plain-Python pass: fast for 50,000 guests
@@ -633,7 +632,7 @@ def holdout_weeks_for(span_weeks: float) -> int:
 
 
 def model_check(
-    visits: store.VisitArrays,
+    visits: arrays.VisitArrays,
     as_of: dt.date,
     *,
     weeks: int | None = None,
@@ -643,7 +642,7 @@ def model_check(
     """Fit each model on the visits up to ``weeks`` weeks before ``as_of``, predict the guests'
     repeat visit days of those weeks and compare with what happened; choose the model with the
     smallest error summed over groups of similar guests (``ModelCheckRow.error``)."""
-    end = store.day_number(as_of)
+    end = arrays.day_number(as_of)
     known = visits.customer_id > 0
     if not known.any():
         return ModelCheck(reason=CHECK_TOO_SHORT, reason_params={"model": _label(DEFAULT_MODEL)})
@@ -653,7 +652,7 @@ def model_check(
     if not weeks:
         return ModelCheck(reason=CHECK_TOO_SHORT, reason_params={"model": _label(DEFAULT_MODEL)})
     cal_end_day = end - 7 * weeks
-    cal_end = store.day_to_date(cal_end_day)
+    cal_end = arrays.day_to_date(cal_end_day)
     cal = rft_from_visits(visits, cal_end)
     idx = clv_models.sample(len(cal.customer_id))
     if idx is not None:  # a big shop: the same fixed sample of guests for every model
@@ -734,11 +733,11 @@ def _label(kind: str) -> str:
 def fit_shop(db: Database, *, as_of: dt.date | None = None, with_names: bool = True) -> ClvResult:
     """Fit on the shop's visits up to and including ``as_of`` (default today) and predict."""
     as_of = as_of or dt.date.today()
-    return fit_visits(db, store.load_visits(db, until=as_of), as_of, with_names=with_names)
+    return fit_visits(db, arrays.load_visits(db, until=as_of), as_of, with_names=with_names)
 
 
 def fit_visits(
-    db: Database, visits: store.VisitArrays, as_of: dt.date, *, with_names: bool = True
+    db: Database, visits: arrays.VisitArrays, as_of: dt.date, *, with_names: bool = True
 ) -> ClvResult:
     """Like ``fit_shop`` on visits already read (the dashboard reads them once for everything):
     the model check on the shop's own history chooses the visit model, then it is fitted on
@@ -746,7 +745,7 @@ def fit_visits(
     rft = rft_from_visits(visits, as_of)
     margin = settings.get(db, "gross_margin_percent") / 100.0
     discount = settings.get(db, "discount_rate_percent") / 100.0
-    names = store.customer_names(db, rft.customer_id.tolist()) if with_names else None
+    names = arrays.customer_names(db, rft.customer_id.tolist()) if with_names else None
     check = model_check(visits, as_of)
     result = predict(
         rft,
@@ -758,7 +757,7 @@ def fit_visits(
         discount_rate=discount,
     )
     # Erased guests' visits shape the model (figures stay true), but no list shows them.
-    erased = store.erased_customer_ids(db)
+    erased = arrays.erased_customer_ids(db)
     if erased:
         result.predictions = [p for p in result.predictions if p.customer_id not in erased]
     return result
@@ -852,7 +851,7 @@ def simulate_visits(
     first_day: np.ndarray,
     end_day: int,
     spend: tuple[float, float, float] = (6.0, 3.5, 15000.0),
-) -> store.VisitArrays:
+) -> arrays.VisitArrays:
     """A shop whose guests follow ``kind``'s story ("bgnbd", "mbgnbd", "pareto"; time in weeks),
     as visit arrays (one bill per visit day, amounts from Gamma-Gamma ``spend``): for the model
     check's tests, where the true model is known."""
@@ -885,7 +884,7 @@ def simulate_visits(
         days.append(day)
         amounts.append(np.maximum(np.round(rng.gamma(sp, 1.0 / nu[i], size=len(day))), 1))
     cid = np.concatenate(cids)
-    return store.VisitArrays(
+    return arrays.VisitArrays(
         cid,
         np.concatenate(days),
         np.concatenate(amounts).astype(np.int64),

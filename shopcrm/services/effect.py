@@ -3,7 +3,7 @@
 Redemptions say how many coupons came back, not what the campaign changed: a 10 %-off coupon
 redeemed by a regular who would have come anyway is a loss. So when coupons are issued a random
 share of the eligible guests is held back (``split_control``; per campaign, default 10 %; birthday
-guests only when the owner chose so) and recorded (``store.holdouts``). Per campaign this module
+guests only when the owner chose so) and recorded (``arrays.holdouts``). Per campaign this module
 then compares, over the ``days`` after each send, the two groups' guests:
 
 - *came*: share who visited at least once; *visits*: visit days per guest (business days);
@@ -38,8 +38,7 @@ from shopcrm.domain.models import Campaign
 from shopcrm.domain.money import format_money, format_yen_ja
 from shopcrm.domain.rules import FIELD_LABELS, ValidationError
 from shopcrm.i18n import N_, _, current_language
-from shopcrm.store import analytics as store
-from shopcrm.store import holdouts
+from shopcrm.store import arrays, holdouts
 from shopcrm.store.errors import NotFound
 from shopcrm.store.holdouts import Holdout
 
@@ -260,7 +259,7 @@ def window_outcomes(
 
 def measure(
     data,
-    campaign: store.CampaignRow,
+    campaign: arrays.CampaignRow,
     treated: list[holdouts.TreatedRow],
     control: list[holdouts.HoldbackRow],
     holdout: Holdout,
@@ -272,8 +271,8 @@ def measure(
     """The effect of one campaign from the shop's data (``analytics.ShopData``)."""
     from shopcrm.services.analytics import _discount
 
-    a = store.day_number(start) if start else -(10**9)
-    b = store.day_number(end) if end else 10**9
+    a = arrays.day_number(start) if start else -(10**9)
+    b = arrays.day_number(end) if end else 10**9
     closed = data.as_of_day - days  # a window that started on or before this day has ended
     control = [h for h in control if a <= h.day <= b]
     first_control = min((h.day for h in control), default=None)
@@ -400,10 +399,10 @@ def campaign_effect(
 ) -> CampaignEffect:
     """One campaign (by name or id), measured on the shop's visits up to ``today``."""
     from shopcrm.services import analytics
-    from shopcrm.store import campaigns as campaign_store
+    from shopcrm.store import campaign_records
 
     try:
-        c = campaign_store.get(db, campaign)
+        c = campaign_records.get(db, campaign)
     except NotFound:
         raise ValidationError(
             "campaign", N_("There is no campaign {name}."), name=str(campaign)

@@ -1184,7 +1184,7 @@ def plan_import(
     """The dry run: judge every row, find duplicates; writes nothing."""
     from shopcrm.domain.kana import search_key
     from shopcrm.store import customers as store_customers
-    from shopcrm.store import importexport as sql
+    from shopcrm.store import file_rows
 
     mapping = guess_mapping(table.headers, kind) if mapping is None else mapping
     report = ImportReport(
@@ -1216,7 +1216,7 @@ def plan_import(
     existing: dict[tuple[str, str], tuple[int, str]] = {}
     phones: dict[str, list[tuple[int, str]]] = {}
     codes: dict[str, tuple[int, str]] = {}
-    for cid, name, kana, phone, email, code in sql.customer_keys(db):
+    for cid, name, kana, phone, email, code in file_rows.customer_keys(db):
         if phone:
             phones.setdefault(phone, []).append((cid, name))
             existing.setdefault(("phone", phone), (cid, name))
@@ -1368,11 +1368,11 @@ def _too_many_columns(row: _Row, table: Table) -> None:
 def _plan_visits(db, plan, table, mapping, create_customers, codes, phones, progress, cancel):
     from shopcrm.domain.dates import check_visit_time, parse_datetime
     from shopcrm.domain.rules import validate_amount, validate_party_size
-    from shopcrm.store import importexport as sql
+    from shopcrm.store import file_rows
 
     report = plan.report
-    ids = sql.customer_ids(db)
-    known_visits = sql.visit_keys(db)
+    ids = file_rows.customer_ids(db)
+    known_visits = file_rows.visit_keys(db)
     known_customers = {k[0] for k in known_visits}
     names_by_id = {cid: name for cid, name in codes.values()}
     new_codes: dict[str, int] = {}  # code -> line of the row that creates the customer
@@ -1590,13 +1590,12 @@ def _write_visits(db, plan, report, skip, valid_only, progress, cancel) -> int:
     """The planned visits, bulk-loaded (``bulk.visit_loader``: multi-row INSERTs, the customers'
     figures set once at the end) with the checks ``visits.record`` makes, so a row that would
     fail there is reported (or, without ``valid_only``, stops the import) the same way."""
-    from shopcrm.store import bulk, menu
+    from shopcrm.store import bulk, file_rows, menu
     from shopcrm.store import customers as store_customers
-    from shopcrm.store import importexport as sql
     from shopcrm.store.customers import to_text
 
     created: dict[str, int] = {}
-    erased = sql.customer_ids(db)  # id -> erased? as of now (the plan may be older)
+    erased = file_rows.customer_ids(db)  # id -> erased? as of now (the plan may be older)
     menu_items: dict[str, tuple[int | None, int | None]] = {}  # name -> (menu item id, price)
     moment = to_text(dt.datetime.now())
     done = 0
@@ -1770,12 +1769,12 @@ def preference_cells(prefs: list[tuple[str, str]]) -> list[str]:
 
 
 def export_headers(what: str) -> list[str]:
-    from shopcrm.store import importexport as sql
+    from shopcrm.store import file_rows
 
     columns = {
-        "customers": sql.CUSTOMER_COLUMNS,
-        "visits": sql.VISIT_COLUMNS,
-        "coupons": sql.COUPON_COLUMNS,
+        "customers": file_rows.CUSTOMER_COLUMNS,
+        "visits": file_rows.VISIT_COLUMNS,
+        "coupons": file_rows.COUPON_COLUMNS,
     }[what]
     labels = []
     if what == "customers":
@@ -1791,13 +1790,13 @@ def export_headers(what: str) -> list[str]:
 
 
 def _export_rows(db: Database, what: str):
-    from shopcrm.store import importexport as sql
+    from shopcrm.store import file_rows
 
     if what == "customers":
         from shopcrm.store import preferences
 
         prefs = preferences.labels_by_customer(db)
-        for values in sql.customer_rows(db):
+        for values in file_rows.customer_rows(db):
             row = list(values)
             row.extend(preference_cells(prefs.get(row[0], [])))
             try:
@@ -1808,9 +1807,9 @@ def _export_rows(db: Database, what: str):
             row[19] = 1 if row[19] else 0
             yield row
     elif what == "visits":
-        yield from (list(r) for r in sql.visit_rows(db))
+        yield from (list(r) for r in file_rows.visit_rows(db))
     elif what == "coupons":
-        yield from (list(r) for r in sql.coupon_rows(db))
+        yield from (list(r) for r in file_rows.coupon_rows(db))
     else:
         raise ValueError(f"unknown export {what!r}")
 
@@ -1827,18 +1826,18 @@ def export(
 
     The file is written beside its target and renamed when complete: never half a file.
     """
-    from shopcrm.store import importexport as sql
+    from shopcrm.store import file_rows
 
     if what not in EXPORT_KINDS:
         raise ValueError(f"unknown export {what!r}")
     path = Path(path).expanduser()
     headers = export_headers(what)
     columns = {
-        "customers": (*sql.CUSTOMER_COLUMNS, *PREFERENCE_COLUMNS),
-        "visits": sql.VISIT_COLUMNS,
-        "coupons": sql.COUPON_COLUMNS,
+        "customers": (*file_rows.CUSTOMER_COLUMNS, *PREFERENCE_COLUMNS),
+        "visits": file_rows.VISIT_COLUMNS,
+        "coupons": file_rows.COUPON_COLUMNS,
     }[what]
-    total = sql.count(db, what)
+    total = file_rows.count(db, what)
     tmp = path.with_name(f".{path.name}.part")
     try:
         if path.suffix.lower() == ".xlsx":

@@ -30,7 +30,7 @@ from shopcrm.domain.models import Customer
 from shopcrm.domain.rules import FIELD_LABELS, ValidationError
 from shopcrm.i18n import N_, _
 from shopcrm.store import customers as store_customers
-from shopcrm.store import privacy as sql
+from shopcrm.store import personal_data
 from shopcrm.store.errors import NotFound
 
 FIELD_LABELS.setdefault("merge", N_("Merge"))
@@ -72,14 +72,14 @@ def merge(db: Database, keep_id: int, merge_id: int) -> MergeResult:
     with db.atomic():
         kept = _live(db, keep_id)
         other = _live(db, merge_id)
-        merged_row = sql.customer_row(db, merge_id)
-        kept_row = sql.customer_row(db, keep_id)
+        merged_row = personal_data.customer_row(db, merge_id)
+        kept_row = personal_data.customer_row(db, keep_id)
         assert merged_row is not None and kept_row is not None  # _live found both
         log_id_hint = db.execute("SELECT coalesce(max(id), 0) + 1 FROM customer_merges").fetchone()[
             0
         ]
-        children = sql.move_children(db, merge_id, keep_id, f"merged{log_id_hint}")
-        sql.delete_customer_row(db, merge_id)
+        children = personal_data.move_children(db, merge_id, keep_id, f"merged{log_id_hint}")
+        personal_data.delete_customer_row(db, merge_id)
 
         changes: dict[str, Any] = {}  # Customer field -> value, for dataclasses.replace
         for f in _FILL:
@@ -105,8 +105,8 @@ def merge(db: Database, keep_id: int, merge_id: int) -> MergeResult:
         updated = store_customers.update(db, dataclasses.replace(kept, channel="", **changes))
         earliest = min(c for c in (kept_row["created_at"], merged_row["created_at"]) if c)
         if earliest != kept_row["created_at"]:
-            sql.set_columns(db, keep_id, {"created_at": earliest})
-        after_row = sql.customer_row(db, keep_id)
+            personal_data.set_columns(db, keep_id, {"created_at": earliest})
+        after_row = personal_data.customer_row(db, keep_id)
         assert after_row is not None  # the kept customer was just updated
         changed_cols = [
             k
@@ -128,7 +128,7 @@ def merge(db: Database, keep_id: int, merge_id: int) -> MergeResult:
             "kept_after": {k: after_row[k] for k in changed_cols},
             **children,
         }
-        log_id = sql.log_merge(db, keep_id, merge_id, snapshot)
+        log_id = personal_data.log_merge(db, keep_id, merge_id, snapshot)
         del updated
         return MergeResult(
             merge_id=log_id,
@@ -143,7 +143,7 @@ def unmerge(db: Database, merge_log_id: int) -> tuple[Customer, Customer]:
     fields filled by the merge go back to what they were (unless edited since). Returns
     (kept, restored)."""
     with db.atomic():
-        log = sql.get_merge(db, merge_log_id)
+        log = personal_data.get_merge(db, merge_log_id)
         if log is None:
             raise ValidationError("merge", N_("there is no merge #{id}"), id=merge_log_id)
         if log["undone_at"]:
@@ -151,29 +151,31 @@ def unmerge(db: Database, merge_log_id: int) -> tuple[Customer, Customer]:
         keep_id = log["kept_id"]
         _live(db, keep_id)
         snap = log["snapshot"]
-        current = sql.customer_row(db, keep_id)
+        current = personal_data.customer_row(db, keep_id)
         assert current is not None  # _live found it
         revert = {
             k: v
             for k, v in snap["kept_before"].items()
             if current.get(k) == snap["kept_after"].get(k)
         }
-        sql.set_columns(db, keep_id, revert)
+        personal_data.set_columns(db, keep_id, revert)
         code = snap["merged"].get("code")
         if code and db.execute("SELECT 1 FROM customers WHERE code = ?", [code]).fetchone():
             raise ValidationError(
                 "code", N_("{code} is already used by another customer"), code=code
             )
-        restored_id = sql.insert_customer_row(db, snap["merged"])
-        sql.move_back(db, snap["moved"], keep_id, restored_id, snap.get("renamed_coupons", {}))
+        restored_id = personal_data.insert_customer_row(db, snap["merged"])
+        personal_data.move_back(
+            db, snap["moved"], keep_id, restored_id, snap.get("renamed_coupons", {})
+        )
         kept = store_customers.get(db, keep_id)
         store_customers.update(db, dataclasses.replace(kept, channel=""))  # search text again
-        sql.mark_undone(db, merge_log_id)
+        personal_data.mark_undone(db, merge_log_id)
         return store_customers.get(db, keep_id), store_customers.get(db, restored_id)
 
 
 def list_merges(db: Database, customer_id: int | None = None) -> list[dict]:
-    return sql.merges(db, customer_id)
+    return personal_data.merges(db, customer_id)
 
 
 def erase(db: Database, customer_id: int) -> Customer:
@@ -183,9 +185,9 @@ def erase(db: Database, customer_id: int) -> Customer:
         c = _get(db, customer_id)
         erasing = c.erased_at is None
         if erasing:
-            sql.erase_row(db, customer_id, _("(erased)"))
+            personal_data.erase_row(db, customer_id, _("(erased)"))
     if erasing:
-        sql.scrub_after_erasure(db)
+        personal_data.scrub_after_erasure(db)
     return store_customers.get(db, customer_id)
 
 
@@ -220,7 +222,8 @@ def disclosure(db: Database, customer_id: int) -> dict:
         "mailings": _plain(mailings.for_customer(db, customer_id)),
         "comparison_groups": holdouts.for_customer(db, customer_id),
         "merged_records": [
-            {k: v for k, v in m.items() if k != "kept_id"} for m in sql.merges(db, customer_id)
+            {k: v for k, v in m.items() if k != "kept_id"}
+            for m in personal_data.merges(db, customer_id)
         ],
     }
 
@@ -320,5 +323,5 @@ def likely_duplicates(db: Database, limit: int = 200) -> list[DuplicatePair]:
     """Pairs of customers sharing a phone, an email, or name and reading (oldest first)."""
     return [
         DuplicatePair(store_customers.get(db, a), store_customers.get(db, b), by, value)
-        for a, b, by, value in sql.duplicate_pairs(db, limit)
+        for a, b, by, value in personal_data.duplicate_pairs(db, limit)
     ]

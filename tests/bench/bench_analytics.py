@@ -23,12 +23,12 @@ import numpy as np
 
 def build_shop(db, n_customers: int, n_visits: int, *, seed: int = 7, today: dt.date) -> None:
     """A synthetic shop: heavy-tailed visit counts, two years of history, five channels."""
-    from shopcrm.store import analytics as store
+    from shopcrm.store import arrays
 
     rng = np.random.default_rng(seed)
-    channels = [r for r in store.channel_names(db)]
+    channels = [r for r in arrays.channel_names(db)]
     ch = rng.choice(channels, size=n_customers)
-    ids = store.insert_customers_bulk(
+    ids = arrays.insert_customers_bulk(
         db, [f"客{i}" for i in range(n_customers)], channel_ids=[int(c) for c in ch]
     )
     ids = np.asarray(ids)
@@ -46,7 +46,7 @@ def build_shop(db, n_customers: int, n_visits: int, *, seed: int = 7, today: dt.
         (int(ids[o]), f"{dates[d]} {h:02d}:00:00", int(a), int(p))
         for o, d, h, a, p in zip(owner, days, hours, amounts, party, strict=True)
     )
-    store.insert_visits_bulk(db, rows)
+    arrays.insert_visits_bulk(db, rows)
 
 
 def main(argv: list[str]) -> None:

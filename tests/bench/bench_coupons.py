@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from shopcrm.domain import codes
 from shopcrm.domain.models import Campaign, Customer
-from shopcrm.services import campaigns as svc
-from shopcrm.store import campaigns, coupons, customers, open_db
+from shopcrm.services import campaigns
+from shopcrm.store import campaign_records, coupons, customers, open_db
 
 N = 5000
 
@@ -56,31 +56,35 @@ def main() -> None:
     timed(f"create {N} customers (setup)", make_customers)
     typed = [codes.generate_code(rng).lower().replace("-", " ") for _ in range(100_000)]
     timed("check_code on 100,000 typed codes", lambda: [codes.check_code(t) for t in typed])
-    camp = campaigns.create(db, Campaign(name="bench", kind="custom", template="{name}"))
+    camp = campaign_records.create(db, Campaign(name="bench", kind="custom", template="{name}"))
     ids = list(range(1, N + 1))
     result = timed(
-        f"issue to {N} customers (one transaction)", svc.issue, db, camp, customer_ids=ids
+        f"issue to {N} customers (one transaction)", campaigns.issue, db, camp, customer_ids=ids
     )
     print(f"  issued {len(result.issued)}, left out {len(result.skipped)}")
-    timed(f"issue again (idempotent, {N} already)", svc.issue, db, camp, customer_ids=ids)
+    timed(f"issue again (idempotent, {N} already)", campaigns.issue, db, camp, customer_ids=ids)
     sample = [c.code for c in result.issued[:1000]]
     timed("coupons.check on 1,000 codes", lambda: [coupons.check(db, c) for c in sample])
     timed("coupons.for_campaign (all)", coupons.for_campaign, db, camp.id)
     texts = timed(
         "messages_for 1,000 coupons (favourites looked up)",
-        svc.messages_for,
+        campaigns.messages_for,
         db,
         camp,
         result.issued[:1000],
     )
     assert len(texts) == 1000
     rows = timed(
-        "birthday_list next 30 days", svc.birthday_list, db, days=30, today=dt.date(2026, 12, 20)
+        "birthday_list next 30 days",
+        campaigns.birthday_list,
+        db,
+        days=30,
+        today=dt.date(2026, 12, 20),
     )
-    timed(f"birthday_csv ({len(rows)} rows)", svc.birthday_csv, rows, tmp / "b.csv")
+    timed(f"birthday_csv ({len(rows)} rows)", campaigns.birthday_csv, rows, tmp / "b.csv")
     rows = timed(
         "birthday_list month=12 with filters",
-        svc.birthday_list,
+        campaigns.birthday_list,
         db,
         month=12,
         require_consent=True,

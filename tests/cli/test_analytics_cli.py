@@ -111,9 +111,9 @@ def test_channel_cost_entry(db, db_path):
     assert (
         run(db_path, "analytics", "channel-cost", "Instagram", "2026-11", "¥12,000").exit_code == 0
     )
-    from shopcrm.store import analytics as store
+    from shopcrm.store import arrays
 
-    assert [c[1:] for c in store.channel_costs(db)] == [("2026-11", 12000)]
+    assert [c[1:] for c in arrays.channel_costs(db)] == [("2026-11", 12000)]
     bad = run(db_path, "analytics", "channel-cost", "Instagram", "2026-11", "-5")
     assert bad.exit_code == 2 and "amount" in bad.output.lower()
     unknown = run(db_path, "analytics", "channel-cost", "Radio", "2026-11", "100")
@@ -159,7 +159,7 @@ def test_every_analytics_error_field_has_a_label():
     from shopcrm.domain.rules import FIELD_LABELS
 
     root = Path(shopcrm.__file__).parent
-    files = ["cli/analytics.py", "store/analytics.py", "services/analytics.py", "services/clv.py"]
+    files = ["cli/analytics.py", "store/arrays.py", "services/analytics.py", "services/clv.py"]
     files += ["services/charts.py", "services/printing/monthly_report.py"]
     files += ["ui/pages/dashboard_page.py"]
     fields = set()

@@ -39,9 +39,9 @@ def test_effect_refuses_bad_input(db, db_path):
 
 
 def test_coupons_issue_json_lists_who_was_held_back(db, db_path):
-    from shopcrm.store import analytics as store
+    from shopcrm.store import arrays
 
-    ids = store.insert_customers_bulk(db, [f"客{i}" for i in range(200)])
+    ids = arrays.insert_customers_bulk(db, [f"客{i}" for i in range(200)])
     db.execute("UPDATE customers SET dm_consent = 1")
     db.conn.commit()
     args = ["coupons", "issue", "--campaign", "winback", "--json"]

@@ -25,9 +25,8 @@ import numpy as np
 import pytest
 
 from shopcrm.domain.rules import ValidationError
-from shopcrm.services import analytics as an
-from shopcrm.store import analytics as store
-from shopcrm.store import settings
+from shopcrm.services import analytics
+from shopcrm.store import arrays, settings
 
 D = dt.date
 AS_OF = D(2026, 3, 31)
@@ -48,9 +47,9 @@ VISITS = {
 
 def build_hand_shop(db) -> dict[str | None, int | None]:
     """The shop above; returns name -> customer id."""
-    ch = store.channel_names(db)
+    ch = arrays.channel_names(db)
     by_name = {v: k for k, v in ch.items()}
-    ids = store.insert_customers_bulk(
+    ids = arrays.insert_customers_bulk(
         db,
         ["A", "B", "C", "D"],
         channel_ids=[by_name["店頭クーポン"], by_name["Instagram"], by_name["店頭クーポン"], None],
@@ -60,7 +59,7 @@ def build_hand_shop(db) -> dict[str | None, int | None]:
     rows = [
         (cust[name], at, amount, party) for name, vs in VISITS.items() for at, amount, party in vs
     ]
-    store.insert_visits_bulk(db, rows)
+    arrays.insert_visits_bulk(db, rows)
     settings.set(db, "gross_margin_percent", 50.0)
     settings.set(db, "discount_rate_percent", 10.0)
     settings.set(db, "ltv_years", 3)
@@ -104,10 +103,10 @@ def build_hand_shop(db) -> dict[str | None, int | None]:
             "INSERT INTO mailings(customer_id, campaign_id, piece, sent_at) VALUES (?,?,?,?)",
             [cust[name], camp[campaign], "postcard", sent],
         )
-    store.set_channel_cost(db, "店頭クーポン", "2026-01", 30000)
-    store.set_channel_cost(db, "店頭クーポン", "2026-02", 10000)
-    store.set_channel_cost(db, "店頭クーポン", "2026-04", 99999)
-    store.set_channel_cost(db, "Instagram", "2026-03", 8000)
+    arrays.set_channel_cost(db, "店頭クーポン", "2026-01", 30000)
+    arrays.set_channel_cost(db, "店頭クーポン", "2026-02", 10000)
+    arrays.set_channel_cost(db, "店頭クーポン", "2026-04", 99999)
+    arrays.set_channel_cost(db, "Instagram", "2026-03", 8000)
     db.conn.commit()
     return cust
 
@@ -115,7 +114,7 @@ def build_hand_shop(db) -> dict[str | None, int | None]:
 @pytest.fixture
 def shop(db):
     cust = build_hand_shop(db)
-    return db, cust, an.load(db, today=AS_OF)
+    return db, cust, analytics.load(db, today=AS_OF)
 
 
 def test_load_reads_visits_up_to_the_as_of_day_sorted_by_customer(shop):
@@ -135,7 +134,7 @@ def test_load_reads_visits_up_to_the_as_of_day_sorted_by_customer(shop):
 
 def test_monthly_new_returning_spend(shop):
     _db, _cust, data = shop
-    jan, feb, mar = an.monthly(data, D(2026, 1, 1), D(2026, 3, 31))
+    jan, feb, mar = analytics.monthly(data, D(2026, 1, 1), D(2026, 3, 31))
     # Jan: bills 3000+1000+4000 (A) + 5000 (B) = 4 bills, ¥13,000, guests 2+1+2+2 = 7;
     #      A and B both first came in Jan -> 2 new, 0 returning, share 0.
     assert (jan.month, jan.visits, jan.revenue, jan.guests) == ("2026-01", 4, 13000, 7)
@@ -154,7 +153,7 @@ def test_monthly_new_returning_spend(shop):
 
 def test_second_visit_rate_counts_only_windows_that_have_passed(shop):
     _db, _cust, data = shop
-    rows = {r.month: r for r in an.second_visit_rates(data, D(2025, 12, 1), AS_OF)}
+    rows = {r.month: r for r in analytics.second_visit_rates(data, D(2025, 12, 1), AS_OF)}
     # Dec: C first 12-15, second 02-14 = 61 days later; all windows passed by 03-31.
     dec = rows["2025-12"]
     assert dec.eligible == {30: 1, 60: 1, 90: 1}
@@ -172,17 +171,17 @@ def test_second_visit_rate_counts_only_windows_that_have_passed(shop):
 def test_repeat_rate_over_a_period(shop):
     _db, _cust, data = shop
     # Dec..Mar visit days: A 3, B 1, C 2, D 2 -> 3 of 4 came on two or more days.
-    assert an.repeat_rate(data, D(2025, 12, 1), AS_OF) == 0.75
+    assert analytics.repeat_rate(data, D(2025, 12, 1), AS_OF) == 0.75
     # Feb only: C 1 day, D 2 days -> 1 of 2.
-    assert an.repeat_rate(data, D(2026, 2, 1), D(2026, 2, 28)) == 0.5
+    assert analytics.repeat_rate(data, D(2026, 2, 1), D(2026, 2, 28)) == 0.5
     # A's two bills on 01-05 are one visit day: Jan 5 only -> A has 1 day -> 0 of 1.
-    assert an.repeat_rate(data, D(2026, 1, 5), D(2026, 1, 5)) == 0.0
-    assert an.repeat_rate(data, D(2030, 1, 1), D(2030, 2, 1)) is None
+    assert analytics.repeat_rate(data, D(2026, 1, 5), D(2026, 1, 5)) == 0.0
+    assert analytics.repeat_rate(data, D(2030, 1, 1), D(2030, 2, 1)) is None
 
 
 def test_retention_cohorts(shop):
     _db, _cust, data = shop
-    ret = an.retention(data, D(2025, 12, 1), AS_OF)
+    ret = analytics.retention(data, D(2025, 12, 1), AS_OF)
     assert ret.cohorts == ["2025-12", "2026-01", "2026-02", "2026-03"]
     assert ret.sizes == [1, 2, 1, 0]
     # Dec {C}: Dec yes, Jan no, Feb yes, Mar no
@@ -196,23 +195,23 @@ def test_retention_cohorts(shop):
 
 def test_historical_ltv_by_cohort_and_channel(shop):
     _db, _cust, data = shop
-    cohorts = {c.label: c.values for c in an.ltv_by_cohort(data, D(2025, 12, 1), AS_OF)}
+    cohorts = {c.label: c.values for c in analytics.ltv_by_cohort(data, D(2025, 12, 1), AS_OF)}
     # Dec {C}: 2000*0.5 = 1000; Feb adds 3000*0.5 -> 2500; observed up to age 3 (Mar)
     assert cohorts["2025-12"] == [1000, 1000, 2500, 2500]
     # Jan {A, B}: age 0: (8000 + 5000) * 0.5 / 2 = 3250; age 2 adds A's 2000 -> 3750
     assert cohorts["2026-01"] == [3250, 3250, 3750]
-    channels = {c.label: c.values for c in an.ltv_by_channel(data)}
+    channels = {c.label: c.values for c in analytics.ltv_by_channel(data)}
     # 店頭クーポン {A (ages 0..2), C (ages 0..3)}: age 0 (4000 + 1000) / 2 = 2500; age 1 adds
     # nothing; age 2 adds (A 2000 + C 3000) * 0.5 / 2 = 1250 -> 3750; age 3: only C is old
     # enough and spent nothing in March -> 3750 (a curve never falls)
     assert channels["店頭クーポン"] == [2500, 2500, 3750, 3750]
     assert channels["Instagram"] == [2500, 2500, 2500]
-    assert channels[an.UNKNOWN_CHANNEL] == [1500, 1500]  # D: (1000 + 2000) * 0.5
+    assert channels[analytics.UNKNOWN_CHANNEL] == [1500, 1500]  # D: (1000 + 2000) * 0.5
 
 
 def test_classic_ltv_shows_its_inputs(shop):
     _db, _cust, data = shop
-    ltv = an.classic_ltv(data)
+    ltv = analytics.classic_ltv(data)
     # last 365 days, known customers: 9 bills, ¥23,000, 4 customers
     # spend 23000/9 = ¥2,556 (as shown); visits/year 9/4 = 2.25; annual profit from the shown
     # inputs, so the sentence multiplies out: 2556 * 2.25 * 0.5 = 2875.5
@@ -230,9 +229,13 @@ def test_classic_ltv_shows_its_inputs(shop):
 
 def test_channels_cost_per_customer_and_ltv_to_cost(db):
     build_hand_shop(db)
-    data = an.load(db, today=D(2027, 1, 31))
-    rows = {r.channel: r for r in an.channels(data, D(2026, 1, 1), D(2026, 3, 31))}
-    shop_coupon, insta, unknown = rows["店頭クーポン"], rows["Instagram"], rows[an.UNKNOWN_CHANNEL]
+    data = analytics.load(db, today=D(2027, 1, 31))
+    rows = {r.channel: r for r in analytics.channels(data, D(2026, 1, 1), D(2026, 3, 31))}
+    shop_coupon, insta, unknown = (
+        rows["店頭クーポン"],
+        rows["Instagram"],
+        rows[analytics.UNKNOWN_CHANNEL],
+    )
     # new in Jan..Mar: A (店頭クーポン; C first came in Dec), B (Instagram), D (none)
     assert (shop_coupon.new_customers, insta.new_customers, unknown.new_customers) == (1, 1, 1)
     # 90-day second visit: A back after 15 days; B after 111 days (01-10 -> 05-01); D after 24
@@ -252,7 +255,7 @@ def test_channels_cost_per_customer_and_ltv_to_cost(db):
 
 def test_rfm_scores_and_segments():
     # R: <=30 days 5, <=60 4, <=90 3, <=180 2, else 1
-    assert an.r_score(np.array([0, 30, 31, 60, 61, 90, 91, 180, 181, 999])).tolist() == [
+    assert analytics.r_score(np.array([0, 30, 31, 60, 61, 90, 91, 180, 181, 999])).tolist() == [
         5,
         5,
         4,
@@ -265,7 +268,16 @@ def test_rfm_scores_and_segments():
         1,
     ]
     # F: 1 day 1, 2 -> 2, 3-4 -> 3, 5-9 -> 4, 10+ -> 5
-    assert an.f_score(np.array([1, 2, 3, 4, 5, 9, 10, 50])).tolist() == [1, 2, 3, 3, 4, 4, 5, 5]
+    assert analytics.f_score(np.array([1, 2, 3, 4, 5, 9, 10, 50])).tolist() == [
+        1,
+        2,
+        3,
+        3,
+        4,
+        4,
+        5,
+        5,
+    ]
     pairs = {
         (5, 5): "champions",
         (4, 4): "champions",
@@ -283,12 +295,12 @@ def test_rfm_scores_and_segments():
         (1, 1): "hibernating",
     }
     r, f = zip(*pairs, strict=True)
-    assert an.segment_of(np.array(r), np.array(f)).tolist() == list(pairs.values())
+    assert analytics.segment_of(np.array(r), np.array(f)).tolist() == list(pairs.values())
 
 
 def test_rfm_grid_and_segments_of_the_shop(shop):
     _db, _cust, data = shop
-    grid, segs = an.segments(data)
+    grid, segs = analytics.segments(data)
     # as of 03-31: A last 03-10 (21 d, R5), 3 days (F3) -> loyal; B 01-10 (80 d, R3), F1 ->
     # promising; C 02-14 (45 d, R4), F2 -> promising; D 02-25 (34 d, R4), F2 -> promising
     assert grid[0][2] == 1 and grid[2][0] == 1 and grid[1][1] == 2
@@ -305,11 +317,11 @@ def test_deciles_on_twenty_customers():
     # deciles of two customers;
     # top tenth = 20000 + 19000 = 39000 of 210000 = 18.57 %
     ids = np.arange(1, 21)
-    visits = store.VisitArrays(ids, np.full(20, 19900), ids * 1000, np.ones(20, dtype=np.int64))
-    data = an.build(
-        visits, store.CustomerArrays(ids, np.zeros(20, dtype=np.int64)), as_of=D(2024, 10, 1)
+    visits = arrays.VisitArrays(ids, np.full(20, 19900), ids * 1000, np.ones(20, dtype=np.int64))
+    data = analytics.build(
+        visits, arrays.CustomerArrays(ids, np.zeros(20, dtype=np.int64)), as_of=D(2024, 10, 1)
     )
-    rows = an.deciles(data, D(2024, 1, 1), D(2024, 12, 31))
+    rows = analytics.deciles(data, D(2024, 1, 1), D(2024, 12, 31))
     assert [r.customers for r in rows] == [2] * 10
     assert rows[0].revenue == 39000 and rows[0].share == pytest.approx(39000 / 210000)
     assert (rows[0].min_spend, rows[0].max_spend) == (19000, 20000)
@@ -319,7 +331,7 @@ def test_deciles_on_twenty_customers():
 
 def test_deciles_of_the_shop_with_ties(shop):
     _db, _cust, data = shop
-    rows = an.deciles(data, D(2025, 12, 1), AS_OF)
+    rows = analytics.deciles(data, D(2025, 12, 1), AS_OF)
     # spends A 10000, B 5000, C 5000 (tie: lower id first), D 3000; decile = rank*10//4
     # -> ranks 0, 1, 2, 3 land in deciles 1, 3, 6, 8
     assert [r.customers for r in rows] == [1, 0, 1, 0, 0, 1, 0, 1, 0, 0]
@@ -329,7 +341,7 @@ def test_deciles_of_the_shop_with_ties(shop):
 
 def test_coupon_campaigns_roi(shop):
     _db, _cust, data = shop
-    rows = {r.campaign: r for r in an.campaigns(data, D(2026, 1, 1), AS_OF)}
+    rows = {r.campaign: r for r in analytics.campaigns(data, D(2026, 1, 1), AS_OF)}
     w = rows["welcome"]
     # issued A, B (D's voided one left out); A redeemed on a ¥4,000 bill;
     # 10 % off a bill recorded after the discount: 4000 * 10 / 90 = 444;
@@ -348,7 +360,7 @@ def test_coupon_campaigns_roi(shop):
 
 def test_dm_response_within_n_days(shop):
     _db, _cust, data = shop
-    rows = an.dm_response(data, D(2026, 1, 1), AS_OF, days=30)
+    rows = analytics.dm_response(data, D(2026, 1, 1), AS_OF, days=30)
     by = {r.campaign: r for r in rows}
     # A mailed 01-06, back 01-20 (14 days): yes; B mailed 01-11, nothing by 02-10: no;
     # C mailed 02-01, back 02-14: yes
@@ -356,26 +368,26 @@ def test_dm_response_within_n_days(shop):
     assert (by["winback"].responded, by["winback"].rate) == (1, 1.0)
     assert (by[""].mailings, by[""].responded) == (3, 2)
     # with a 10-day window A's visit (14 days) no longer counts
-    assert {r.campaign: r.responded for r in an.dm_response(data, D(2026, 1, 1), AS_OF, 10)}[
+    assert {r.campaign: r.responded for r in analytics.dm_response(data, D(2026, 1, 1), AS_OF, 10)}[
         "welcome"
     ] == 0
 
 
 def test_dashboard_and_summary_are_json_ready(shop):
     db, _cust, data = shop
-    board = an.dashboard(data, D(2026, 1, 1), AS_OF)
+    board = analytics.dashboard(data, D(2026, 1, 1), AS_OF)
     assert board.totals["visits"] == 9  # Jan 4 + Feb 4 + Mar 1
     assert board.totals["revenue"] == 22500
     assert board.totals["new_customers"] == 3 and board.totals["customers"] == 4
     from shopcrm.cli.common import to_json
 
     assert '"repeat_rate"' in to_json(board.to_dict())
-    same = an.summary(db, D(2026, 1, 1), AS_OF)
+    same = analytics.summary(db, D(2026, 1, 1), AS_OF)
     assert same.totals == board.totals
 
 
 def test_empty_shop_gives_empty_measures_not_errors(db):
-    board = an.summary(db, D(2026, 1, 1), D(2026, 3, 31))
+    board = analytics.summary(db, D(2026, 1, 1), D(2026, 3, 31))
     assert board.totals["visits"] == 0 and board.repeat_rate is None
     assert [m.new_customers for m in board.months] == [0, 0, 0]
     assert board.classic_ltv.ltv == 0
@@ -384,23 +396,23 @@ def test_empty_shop_gives_empty_measures_not_errors(db):
 
 def test_channel_cost_entry_validates(db):
     with pytest.raises(ValidationError) as err:
-        store.set_channel_cost(db, "no such channel", "2026-01", 100)
+        arrays.set_channel_cost(db, "no such channel", "2026-01", 100)
     assert err.value.field == "channel"
     with pytest.raises(ValidationError) as err:
-        store.set_channel_cost(db, "Instagram", "2026-13", 100)
+        arrays.set_channel_cost(db, "Instagram", "2026-13", 100)
     assert err.value.field == "month"
     with pytest.raises(ValidationError) as err:
-        store.set_channel_cost(db, "Instagram", "2026-01", -1)
+        arrays.set_channel_cost(db, "Instagram", "2026-01", -1)
     assert err.value.field == "amount"
-    store.set_channel_cost(db, "Instagram", "2026-01", 100)
-    store.set_channel_cost(db, "Instagram", "2026-01", 250)  # replaces
-    assert [c[1:] for c in store.channel_costs(db)] == [("2026-01", 250)]
+    arrays.set_channel_cost(db, "Instagram", "2026-01", 100)
+    arrays.set_channel_cost(db, "Instagram", "2026-01", 250)  # replaces
+    assert [c[1:] for c in arrays.channel_costs(db)] == [("2026-01", 250)]
 
 
 def test_packed_visit_read_keeps_every_value_exactly(db):
     """The read packs (customer, day) and (amount, party) into one integer each: the extremes a
     shop can store come back unchanged (party 99, a ¥12,345,678 bill, a 1900 date, anonymous)."""
-    ids = store.insert_customers_bulk(db, ["X", "Y"])
+    ids = arrays.insert_customers_bulk(db, ["X", "Y"])
     rows = [
         (ids[1], "2026-11-23 23:59:59", 12_345_678, 99),
         (ids[0], "1900-01-01 12:00:00", 0, 1),
@@ -408,14 +420,14 @@ def test_packed_visit_read_keeps_every_value_exactly(db):
         (ids[1], "2026-11-24 05:00:00", 1, 1),  # after the as-of business day: left out
         (ids[0], "2026-02-28 19:00:00", 3000, 2),
     ]
-    store.insert_visits_bulk(db, rows)
-    v = store.load_visits(db, until=D(2026, 11, 23))
+    arrays.insert_visits_bulk(db, rows)
+    v = arrays.load_visits(db, until=D(2026, 11, 23))
     got = list(
         zip(
             v.customer_id.tolist(), v.day.tolist(), v.amount.tolist(), v.party.tolist(), strict=True
         )
     )
-    day = store.day_number
+    day = arrays.day_number
     assert got == [
         (0, day(D(2026, 11, 23)), 500, 3),
         (ids[0], day(D(1900, 1, 1)), 0, 1),

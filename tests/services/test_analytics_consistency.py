@@ -7,10 +7,8 @@ import datetime as dt
 
 import pytest
 
-from shopcrm.services import analytics as an
-from shopcrm.services import charts
-from shopcrm.store import analytics as store
-from shopcrm.store import settings
+from shopcrm.services import analytics, charts
+from shopcrm.store import arrays, settings
 from tests.services.test_analytics import AS_OF, build_hand_shop
 
 D = dt.date
@@ -18,10 +16,10 @@ D = dt.date
 
 def test_a_mid_month_period_start_gives_monthly_rows_that_add_up_to_the_totals(db):
     build_hand_shop(db)
-    data = an.load(db, today=AS_OF)
+    data = analytics.load(db, today=AS_OF)
     start, end = D(2026, 1, 15), AS_OF
-    rows = an.monthly(data, start, end)
-    totals = an.totals(data, start, end)
+    rows = analytics.monthly(data, start, end)
+    totals = analytics.totals(data, start, end)
     assert [r.month for r in rows] == ["2026-01", "2026-02", "2026-03"]
     assert sum(r.visits for r in rows) == totals["visits"]
     assert sum(r.revenue for r in rows) == totals["revenue"]
@@ -31,14 +29,14 @@ def test_a_mid_month_period_start_gives_monthly_rows_that_add_up_to_the_totals(d
     # so neither is new in this period)
     jan = rows[0]
     assert (jan.visits, jan.new_customers, jan.returning_customers) == (1, 0, 1)
-    whole = an.monthly(data, D(2026, 1, 1), end)[0]
+    whole = analytics.monthly(data, D(2026, 1, 1), end)[0]
     assert whole.visits == 4 and whole.new_customers == 2
 
 
 def test_the_returning_share_tile_agrees_with_its_monthly_bars(db):
     build_hand_shop(db)
-    data = an.load(db, today=AS_OF)
-    board = an.dashboard(data, D(2026, 1, 1), AS_OF)
+    data = analytics.load(db, today=AS_OF)
+    board = analytics.dashboard(data, D(2026, 1, 1), AS_OF)
     shares = [r.returning_share for r in board.months if r.returning_share is not None]
     tile = board.totals["returning_share"]
     # guest-months: Jan 0 of 2, Feb 1 of 2, Mar 1 of 1 -> 2 of 5
@@ -60,17 +58,17 @@ RETENTION_SHOP = {
 
 
 def test_ltv_from_the_shops_own_retention_beside_its_history(db):
-    ids = store.insert_customers_bulk(db, list(RETENTION_SHOP))
+    ids = arrays.insert_customers_bulk(db, list(RETENTION_SHOP))
     rows = [
         (cid, f"{day} 19:00:00", 4000, 1)
         for cid, days in zip(ids, RETENTION_SHOP.values(), strict=True)
         for day in days
     ]
-    store.insert_visits_bulk(db, rows)
+    arrays.insert_visits_bulk(db, rows)
     settings.set(db, "gross_margin_percent", 50.0)
     settings.set(db, "discount_rate_percent", 10.0)
     settings.set(db, "ltv_years", 3)
-    ltv = an.classic_ltv(an.load(db, today=D(2026, 12, 31)))
+    ltv = analytics.classic_ltv(analytics.load(db, today=D(2026, 12, 31)))
     # last 365 days: P, R, T twice -> 4 bills of ¥4,000, 3 guests: 1.33 visits a year
     assert (ltv.spend_per_visit, ltv.visits_per_year) == (4000, 1.33)
     assert ltv.annual_profit == 2660  # 4000 x 1.33 x 0.5
@@ -93,6 +91,6 @@ def test_ltv_from_the_shops_own_retention_beside_its_history(db):
 
 
 def test_a_fraction_of_visits_is_printed_as_computed(db):
-    ltv = an.ClassicLtv(3000, 5.85, 0.65, 0.1, 3, 11408, 31000, [11408, 10371, 9428])
+    ltv = analytics.ClassicLtv(3000, 5.85, 0.65, 0.1, 3, 11408, 31000, [11408, 10371, 9428])
     text = charts.ltv_formula_text(ltv)
     assert "5.85 visits a year" in text and "5.8 " not in text

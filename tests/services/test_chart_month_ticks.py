@@ -10,8 +10,7 @@ import itertools
 import pytest
 
 from shopcrm import i18n
-from shopcrm.services import analytics as an
-from shopcrm.services import charts
+from shopcrm.services import analytics, charts
 from tests.services.test_analytics import AS_OF, build_hand_shop
 
 
@@ -21,7 +20,7 @@ def board(tmp_path_factory):
 
     db = open_db(tmp_path_factory.mktemp("ticks") / "shop.db")
     build_hand_shop(db)
-    board = an.dashboard(an.load(db, today=AS_OF), dt.date(2025, 12, 1), AS_OF)
+    board = analytics.dashboard(analytics.load(db, today=AS_OF), dt.date(2025, 12, 1), AS_OF)
     db.close()
     return board
 

@@ -15,15 +15,14 @@ from matplotlib.figure import Figure
 
 from shopcrm import i18n
 from shopcrm.fonts import japanese_font_path
-from shopcrm.services import analytics as an
-from shopcrm.services import charts, clv
+from shopcrm.services import analytics, charts, clv
 from tests.services.test_analytics import AS_OF, build_hand_shop
 
 
 @pytest.fixture
 def board(db):
     build_hand_shop(db)
-    return an.dashboard(an.load(db, today=AS_OF), dt.date(2025, 12, 1), AS_OF)
+    return analytics.dashboard(analytics.load(db, today=AS_OF), dt.date(2025, 12, 1), AS_OF)
 
 
 def _render(fig: Figure) -> bytes:
@@ -75,13 +74,13 @@ def test_yen_labels():
 
 def test_ltv_axis_reads_man_yen_in_japanese(db, ja):
     # a shop whose customers are worth tens of thousands of yen
-    from shopcrm.store import analytics as store
+    from shopcrm.store import arrays
 
-    ids = store.insert_customers_bulk(db, ["大口"])
-    store.insert_visits_bulk(
+    ids = arrays.insert_customers_bulk(db, ["大口"])
+    arrays.insert_visits_bulk(
         db, [(ids[0], f"2026-0{m}-10 19:00:00", 40000, 2) for m in range(1, 4)]
     )
-    board = an.dashboard(an.load(db, today=AS_OF), dt.date(2026, 1, 1), AS_OF)
+    board = analytics.dashboard(analytics.load(db, today=AS_OF), dt.date(2026, 1, 1), AS_OF)
     fig = charts.ltv_cohort_chart(board)
     _render(fig)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
@@ -109,7 +108,7 @@ def test_tables_match_the_measures(board):
 
 
 def test_empty_shop_and_missing_model_say_so(db):
-    board = an.summary(db, dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    board = analytics.summary(db, dt.date(2026, 1, 1), dt.date(2026, 3, 31))
     fig = charts.monthly_chart(board)
     assert any("No data" in t.get_text() for t in _texts(fig))
     result = clv.ClvResult("not_enough_data", clv.NOT_ENOUGH, {"n": 2, "min": 30})

@@ -9,8 +9,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from shopcrm.services import analytics as an
-from shopcrm.services import charts, clv
+from shopcrm.services import analytics, charts, clv
 from tests.services.test_analytics import build_hand_shop
 
 
@@ -21,7 +20,7 @@ def _texts(fig) -> list[str]:
 def test_second_visit_windows_not_yet_passed_are_hatched_not_zero(db):
     build_hand_shop(db)
     as_of = dt.date(2026, 3, 31)
-    board = an.dashboard(an.load(db, today=as_of), dt.date(2026, 1, 1), as_of)
+    board = analytics.dashboard(analytics.load(db, today=as_of), dt.date(2026, 1, 1), as_of)
     # D first came 1 Feb: the 60- and 90-day windows have not passed by 31 Mar
     feb = next(r for r in board.second_visit if r.month == "2026-02")
     assert feb.rate[90] is None and feb.new_customers == 1
@@ -35,12 +34,14 @@ def test_second_visit_windows_not_yet_passed_are_hatched_not_zero(db):
 def test_the_month_under_way_is_marked(db):
     build_hand_shop(db)
     as_of = dt.date(2026, 3, 20)
-    board = an.dashboard(an.load(db, today=as_of), dt.date(2026, 1, 1), as_of)
+    board = analytics.dashboard(analytics.load(db, today=as_of), dt.date(2026, 1, 1), as_of)
     fig = charts.monthly_chart(board)
     assert "to 3/20" in _texts(fig)
     bars = [p for p in fig.axes[0].patches if isinstance(p, Rectangle)]
     assert [b.get_hatch() for b in bars].count("//") == 2  # returning and new of March
-    whole = an.dashboard(an.load(db, today=as_of), dt.date(2026, 1, 1), dt.date(2026, 2, 28))
+    whole = analytics.dashboard(
+        analytics.load(db, today=as_of), dt.date(2026, 1, 1), dt.date(2026, 2, 28)
+    )
     assert "to 2/28" not in _texts(charts.monthly_chart(whole))
 
 
@@ -60,7 +61,9 @@ def test_predicted_value_histogram_names_its_top_guests_instead_of_clipping_them
 
 def test_many_cohort_lines_are_named_at_their_ends(db):
     build_hand_shop(db)
-    curves = [an.LtvCurve(f"2025-{m:02d}", 10, [100 * m, 200 * m, 300 * m]) for m in range(1, 13)]
+    curves = [
+        analytics.LtvCurve(f"2025-{m:02d}", 10, [100 * m, 200 * m, 300 * m]) for m in range(1, 13)
+    ]
     fig = charts._ltv_chart(curves, "ltv_cohort", charts.month_long)
     names = _texts(fig)
     assert all(charts.month_long(c.label) in names for c in curves)
@@ -69,7 +72,7 @@ def test_many_cohort_lines_are_named_at_their_ends(db):
 def test_deciles_say_they_share_known_guests_revenue(db):
     build_hand_shop(db)
     as_of = dt.date(2026, 3, 31)
-    board = an.dashboard(an.load(db, today=as_of), dt.date(2026, 1, 1), as_of)
+    board = analytics.dashboard(analytics.load(db, today=as_of), dt.date(2026, 1, 1), as_of)
     texts = _texts(charts.deciles_chart(board))
     assert "Known guests' revenue by decile" in texts
     assert any("Bills without a guest (¥1,500)" in t for t in texts)

@@ -12,7 +12,7 @@ from scipy import special
 
 from shopcrm import i18n
 from shopcrm.services import clv
-from shopcrm.store import analytics as store
+from shopcrm.store import arrays
 
 # Fader, Hardie & Lee (2005), CDNOW sample, weeks: r=0.243, alpha=4.414, a=0.793, b=2.426.
 PAPER = (0.243, 4.414, 0.793, 2.426)
@@ -132,8 +132,8 @@ def test_gamma_gamma_recovers_simulated_parameters():
 
 def test_rft_merges_same_day_visits_and_counts_weeks():
     # customer 1: 2026-01-01 twice (one visit day), 2026-01-15; customer 2: one day
-    d = store.day_number
-    visits = store.VisitArrays(
+    d = arrays.day_number
+    visits = arrays.VisitArrays(
         np.array([1, 1, 1, 2]),
         np.array([d(dt.date(2026, 1, 1))] * 2 + [d(dt.date(2026, 1, 15)), d(dt.date(2026, 1, 8))]),
         np.array([1000, 500, 3000, 2000]),
@@ -150,8 +150,8 @@ def test_rft_merges_same_day_visits_and_counts_weeks():
 def _simulated_shop(db, n=400, seed=11, as_of=dt.date(2026, 11, 30)):
     """Customers drawn from the BG/NBD story (days), written as visits."""
     rng = np.random.default_rng(seed)
-    ids = store.insert_customers_bulk(db, [f"guest{i}" for i in range(n)])
-    end = store.day_number(as_of)
+    ids = arrays.insert_customers_bulk(db, [f"guest{i}" for i in range(n)])
+    end = arrays.day_number(as_of)
     rows = []
     for cid in ids:
         first = end - int(rng.integers(60, 500))
@@ -159,12 +159,12 @@ def _simulated_shop(db, n=400, seed=11, as_of=dt.date(2026, 11, 30)):
         p = rng.beta(1.5, 6.0)
         t, spend = first, rng.gamma(4, 1000)
         while t <= end:
-            at = store.day_to_date(int(t)).isoformat()
+            at = arrays.day_to_date(int(t)).isoformat()
             rows.append((cid, f"{at} 19:00:00", int(rng.gamma(8, spend / 8)), 2))
             if rng.random() < p:
                 break
             t += max(1, int(rng.exponential(1 / lam)))
-    store.insert_visits_bulk(db, rows)
+    arrays.insert_visits_bulk(db, rows)
     return ids
 
 
@@ -210,8 +210,8 @@ def test_fit_uses_visits_up_to_the_as_of_day_only(db):
 
 
 def test_tiny_shop_says_not_enough_data(db):
-    ids = store.insert_customers_bulk(db, ["一人", "二人"])
-    store.insert_visits_bulk(
+    ids = arrays.insert_customers_bulk(db, ["一人", "二人"])
+    arrays.insert_visits_bulk(
         db,
         [
             (ids[0], "2026-01-05 19:00:00", 3000, 1),
@@ -254,7 +254,7 @@ def test_send_winback_issues_coupons(db):
     campaigns = pytest.importorskip("shopcrm.services.campaigns")
     if "customer_ids" not in campaigns.issue.__code__.co_varnames:
         pytest.skip("services.campaigns.issue(customer_ids=...) not there yet")
-    ids = store.insert_customers_bulk(db, ["戻って", "ほしい", "同意なし"])
+    ids = arrays.insert_customers_bulk(db, ["戻って", "ほしい", "同意なし"])
     # DM consent rules apply to win-back coupons too: the third guest has not consented
     db.execute("UPDATE customers SET dm_consent = 1 WHERE id IN (?, ?)", ids[:2])
     db.conn.commit()

@@ -18,7 +18,7 @@ import pytest
 
 from shopcrm import i18n
 from shopcrm.services import clv, clv_models
-from shopcrm.store import analytics as store
+from shopcrm.store import arrays
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "cdnow_customers_summary.csv"
 
@@ -111,8 +111,8 @@ def test_one_visit_guests_of_long_ago_are_not_certainly_active(cdnow):
 def _visits(rows):
     """Visit arrays from (customer, day offset, amount) rows (day 0 = 2025-01-01)."""
     rows = sorted(rows)
-    base = store.day_number(dt.date(2025, 1, 1))
-    return store.VisitArrays(
+    base = arrays.day_number(dt.date(2025, 1, 1))
+    return arrays.VisitArrays(
         np.array([r[0] for r in rows], dtype=np.int64),
         np.array([base + r[1] for r in rows], dtype=np.int64),
         np.array([r[2] for r in rows], dtype=np.int64),
@@ -123,7 +123,7 @@ def _visits(rows):
 def _hand_shop(seed=4, n=600):
     """(customer, day offset, amount) rows of guests drawn from the BG/NBD story (600 days)."""
     rng = np.random.default_rng(seed)
-    base = store.day_number(dt.date(2025, 1, 1))
+    base = arrays.day_number(dt.date(2025, 1, 1))
     v = clv.simulate_visits(
         rng,
         "bgnbd",
@@ -190,7 +190,7 @@ TRUTH = {
 @pytest.mark.parametrize("kind", clv_models.KINDS)
 def test_the_holdout_check_chooses_the_true_model(kind):
     as_of = dt.date(2026, 6, 30)
-    end = store.day_number(as_of)
+    end = arrays.day_number(as_of)
     rng = np.random.default_rng(0)
     n = 8000
     visits = clv.simulate_visits(
@@ -221,7 +221,7 @@ def test_too_short_a_history_keeps_the_default_model_and_says_so():
 
 def test_next_visit_is_a_range_or_overdue_never_a_past_due_date():
     as_of = dt.date(2026, 6, 30)
-    end = store.day_number(as_of)
+    end = arrays.day_number(as_of)
     rng = np.random.default_rng(1)
     n = 3000
     visits = clv.simulate_visits(

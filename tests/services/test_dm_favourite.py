@@ -8,8 +8,7 @@ import datetime as dt
 from shopcrm.domain.favourites import dm_name
 from shopcrm.domain.models import Customer, MenuCategory, MenuItem, Preference, Visit, VisitItem
 from shopcrm.services import campaigns
-from shopcrm.store import campaigns as campaign_store
-from shopcrm.store import customers, menu, preferences, visits
+from shopcrm.store import campaign_records, customers, menu, preferences, visits
 
 DAY = dt.datetime(2026, 11, 1, 19)
 
@@ -53,9 +52,9 @@ def test_soft_drinks_and_desserts_are_never_the_fallback(db):
                        (items["お通し"], 6), (items["焼き鳥盛り合わせ（5本）"], 1)])  # fmt: skip
     only_soft = customers.create(db, Customer(name="鈴木 一郎"))
     _visit(db, only_soft, [(items["ウーロン茶"], 2)])
-    favs = campaign_store.favourites(db, [guest.id, only_soft.id])
+    favs = campaign_records.favourites(db, [guest.id, only_soft.id])
     assert favs == {guest.id: "焼き鳥盛り合わせ（5本）"}
-    camp = campaign_store.get(db, "winback")
+    camp = campaign_records.get(db, "winback")
     text = campaigns.render_message(
         camp.template, guest, None, "まるや", favourite=favs[guest.id], campaign=camp, lang="ja"
     )
@@ -70,4 +69,4 @@ def test_a_soft_drink_the_guest_marked_is_their_favourite(db):
     guest = customers.create(db, Customer(name="田中 健"))
     preferences.add(db, Preference(guest.id, "drink", "love", "ウーロン茶",
                                    menu_item_id=items["ウーロン茶"].id))  # fmt: skip
-    assert campaign_store.favourites(db, [guest.id]) == {guest.id: "ウーロン茶"}
+    assert campaign_records.favourites(db, [guest.id]) == {guest.id: "ウーロン茶"}

@@ -16,9 +16,7 @@ import pytest
 from shopcrm.domain.models import Campaign, Mailing, Visit
 from shopcrm.domain.rules import ValidationError
 from shopcrm.services import analytics, campaigns, effect, privacy
-from shopcrm.store import analytics as store
-from shopcrm.store import campaigns as campaign_store
-from shopcrm.store import holdouts, mailings, visits
+from shopcrm.store import arrays, campaign_records, holdouts, mailings, visits
 from shopcrm.store.holdouts import Holdout
 
 SEND = dt.date(2026, 3, 2)
@@ -40,12 +38,12 @@ def simulate(
     send: dt.date = SEND,
 ):
     """A shop of ``n`` consenting guests sent one custom coupon (10 % off) on ``send``."""
-    ids = store.insert_customers_bulk(db, [f"{name}{i}" for i in range(n)])
+    ids = arrays.insert_customers_bulk(db, [f"{name}{i}" for i in range(n)])
     db.execute(
         "UPDATE customers SET dm_consent = 1, dm_consent_at = '2025-01-01 10:00:00'"
         f" WHERE id IN ({','.join(map(str, ids))})"
     )
-    camp = campaign_store.create(
+    camp = campaign_records.create(
         db,
         Campaign(
             name=name,
@@ -84,7 +82,7 @@ def simulate(
                 redeeming.append((cid, when, round(bill * 0.9)))
             else:
                 plain.append((cid, when.isoformat(sep=" "), bill, 2))
-    store.insert_visits_bulk(db, plain)
+    arrays.insert_visits_bulk(db, plain)
     for cid, when, bill in redeeming:
         visits.record(db, Visit(cid, when, bill, party_size=2), coupon_code=code_of[cid])
     return camp, result
@@ -171,15 +169,15 @@ def test_windows_still_open_are_left_out(db):
 
 
 def test_birthday_guests_are_held_back_only_by_the_owners_choice(db):
-    ids = store.insert_customers_bulk(
+    ids = arrays.insert_customers_bulk(
         db, [f"誕生{i}" for i in range(200)], birthdays=[(4, 10)] * 200
     )
     db.execute("UPDATE customers SET dm_consent = 1")
     april = campaigns.issue(db, "birthday", month=4, today=SEND)
     assert april.held_back == [] and len(april.issued) == 200
-    bday = campaign_store.get(db, "birthday")
+    bday = campaign_records.get(db, "birthday")
     effect.set_holdout(db, Holdout(bday.id, percent=10, include_birthday=True))
-    may = store.insert_customers_bulk(
+    may = arrays.insert_customers_bulk(
         db, [f"五月{i}" for i in range(200)], birthdays=[(5, 3)] * 200
     )
     db.execute(f"UPDATE customers SET dm_consent = 1 WHERE id IN ({','.join(map(str, may))})")
@@ -199,7 +197,7 @@ def test_issuing_again_keeps_the_same_groups(db):
 
 
 def test_holdout_setting_is_checked(db):
-    camp = campaign_store.get(db, "winback")
+    camp = campaign_records.get(db, "winback")
     with pytest.raises(ValidationError) as err:
         effect.set_holdout(db, Holdout(camp.id, percent=80))
     assert err.value.field == "holdout_percent" and "0 to 50" in str(err.value)

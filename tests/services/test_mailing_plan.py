@@ -49,11 +49,10 @@ def demo_db(tmp_path_factory):
             city=city, street=street, building=building, birth_month=12, birth_day=n + 3,
             dm_consent=True,
         ))  # fmt: skip
-    from shopcrm.store import campaigns as campaign_store
-    from shopcrm.store import holdouts
+    from shopcrm.store import campaign_records, holdouts
 
     for name in ("winback", "welcome"):  # about pairing, not comparison groups: mail everyone
-        cid = campaign_store.get(db, name).id
+        cid = campaign_records.get(db, name).id
         holdouts.set_holdout(db, holdouts.Holdout(cid, percent=0))
     campaigns.issue(db, "birthday", month=12, today=TODAY)
     campaigns.issue(db, "winback", today=TODAY)
@@ -176,9 +175,9 @@ def test_the_dm_is_in_the_guests_language_not_the_screens(db):
         name="山田 太郎", kana="ヤマダ", postal_code="1500001", prefecture="東京都", city="渋谷区",
         street="神宮前4-2-8", birth_month=12, birth_day=1, dm_consent=True,
     ))  # fmt: skip
-    from shopcrm.store import campaigns as campaign_store
+    from shopcrm.store import campaign_records
 
-    camp = campaign_store.get(db, "winback")
+    camp = campaign_records.get(db, "winback")
     campaigns.issue(db, "winback", customer_ids=[guest.id], today=TODAY)
     i18n.set_language("en")  # the staff member's screen is in English ...
     settings.set(db, "language", "en")  # ... and chosen so in the settings

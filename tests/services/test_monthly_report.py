@@ -62,18 +62,18 @@ def _partial_month_shop(db):
     Nov 2026 days 2, 10 and 20;
     Oct 2026 days 5, 22 and 28 (the 28th is past the 23rd: left out of the comparison);
     Nov 2025 days 1 and 30 (the 30th left out). Each bill ¥1,000, each guest new."""
-    from shopcrm.store import analytics as store
+    from shopcrm.store import arrays
 
     days = ["2026-11-02", "2026-11-10", "2026-11-20", "2026-10-05", "2026-10-22", "2026-10-28"]
     days += ["2025-11-01", "2025-11-30"]
-    ids = store.insert_customers_bulk(db, [f"客{i}" for i in range(len(days))])
-    store.insert_visits_bulk(
+    ids = arrays.insert_customers_bulk(db, [f"客{i}" for i in range(len(days))])
+    arrays.insert_visits_bulk(
         db, [(i, f"{d} 19:00:00", 1000, 1) for i, d in zip(ids, days, strict=True)]
     )
 
 
 def test_unfinished_month_compares_the_same_days(db):
-    from shopcrm.services import analytics as an
+    from shopcrm.services import analytics
 
     _partial_month_shop(db)
     today = dt.date(2026, 11, 23)
@@ -91,7 +91,7 @@ def test_unfinished_month_compares_the_same_days(db):
     assert not done["periods"].partial
     assert [done[k]["new_customers"] for k in ("this", "previous", "last_year")] == [3, 0, 0]
     # a short previous month is compared whole: 1-30 Mar against 1-28 Feb
-    march = an.month_comparison(2026, 3, dt.date(2026, 3, 30))
+    march = analytics.month_comparison(2026, 3, dt.date(2026, 3, 30))
     assert march.previous == (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
 
 

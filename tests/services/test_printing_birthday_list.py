@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from shopcrm.domain.models import Customer, Preference, Visit
-from shopcrm.services import campaigns as svc
+from shopcrm.services import campaigns
 from shopcrm.services.printing import birthday_list as bl
 from shopcrm.store import customers, preferences, settings, visits
 from tests.services.pdfcheck import fonts, page_texts, words
@@ -34,7 +34,7 @@ def _three(db):
 
 def test_japanese_list_has_names_ages_month_and_embedded_font(db, tmp_path, ja):
     _three(db)
-    rows = svc.birthday_list(db, month=12, today=TODAY)
+    rows = campaigns.birthday_list(db, month=12, today=TODAY)
     out = tmp_path / "list.pdf"
     result = bl.build_from_db(db, rows, out, filters=bl.ListFilters(month=12), today=TODAY)
     assert result.pages == 1
@@ -54,7 +54,7 @@ def test_japanese_list_has_names_ages_month_and_embedded_font(db, tmp_path, ja):
 
 def test_english_title_and_filters(db, tmp_path):
     _three(db)
-    rows = svc.birthday_list(db, month=12, today=TODAY, require_consent=True)
+    rows = campaigns.birthday_list(db, month=12, today=TODAY, require_consent=True)
     assert [r.customer.name for r in rows] == ["山田 太郎"]
     filters = bl.ListFilters(month=12, consent=True, visited_within_months=6)
     result = bl.build_from_db(db, rows, None, filters=filters, today=TODAY)
@@ -76,7 +76,7 @@ def test_empty_list_is_one_page_saying_so(db, tmp_path):
 def test_120_guests_paginate_with_the_headings_on_every_page(db, tmp_path, ja):
     for i in range(120):
         _guest(db, f"客{i:03d} 様子", "キャク", 12, 1 + i % 28, 1970 + i % 30)
-    rows = svc.birthday_list(db, month=12, today=TODAY)
+    rows = campaigns.birthday_list(db, month=12, today=TODAY)
     assert len(rows) == 120
     out = tmp_path / "many.pdf"
     result = bl.build_from_db(db, rows, out, filters=bl.ListFilters(month=12), today=TODAY)

@@ -17,9 +17,8 @@ from shopcrm.domain import codes
 from shopcrm.domain.dates import business_day, business_day_span, clamp_day_start
 from shopcrm.domain.models import Coupon, Customer, Visit
 from shopcrm.services import analytics, clv
-from shopcrm.store import analytics as store_analytics
+from shopcrm.store import arrays, coupons, customers, settings, visits
 from shopcrm.store import business_day as bd
-from shopcrm.store import coupons, customers, settings, visits
 
 T = dt.datetime
 
@@ -51,7 +50,7 @@ def test_sql_matches_the_domain_rule(db):
             ).fetchone()
             want = business_day(m, hour)
             assert got_date == want.isoformat(), (text, hour)
-            assert got_day == store_analytics.day_number(want), (text, hour)
+            assert got_day == arrays.day_number(want), (text, hour)
 
 
 @pytest.fixture
@@ -135,5 +134,5 @@ def test_a_coupon_valid_until_the_evening_is_redeemed_after_midnight(db, shop):
 
 
 def test_analytics_until_includes_the_evening_after_midnight(db, shop):
-    arrays = store_analytics.load_visits(db, until=dt.date(2026, 3, 1))
-    assert sorted(arrays.amount.tolist()) == [1500, 3000, 4000]
+    loaded = arrays.load_visits(db, until=dt.date(2026, 3, 1))
+    assert sorted(loaded.amount.tolist()) == [1500, 3000, 4000]

@@ -7,26 +7,26 @@ import datetime as dt
 import pytest
 
 from shopcrm.domain.models import Campaign, Customer, Preference, Visit, VisitItem
-from shopcrm.store import campaigns, customers, preferences, visits
-from shopcrm.store.campaigns import CampaignError
+from shopcrm.store import campaign_records, customers, preferences, visits
+from shopcrm.store.campaign_records import CampaignError
 from shopcrm.store.errors import NotFound
 
 TODAY = dt.date(2026, 11, 23)
 
 
 def test_built_ins_exist_from_the_first_migration(db):
-    names = [c.name for c in campaigns.list_all(db)]
+    names = [c.name for c in campaign_records.list_all(db)]
     assert names[:3] == ["birthday", "welcome", "winback"]
-    b = campaigns.get(db, "birthday")
-    assert b.kind == "birthday" and campaigns.get(db, b.id) == b
-    assert campaigns.get(db, str(b.id)) == b
-    assert campaigns.get(db, "Birthday").id == b.id
+    b = campaign_records.get(db, "birthday")
+    assert b.kind == "birthday" and campaign_records.get(db, b.id) == b
+    assert campaign_records.get(db, str(b.id)) == b
+    assert campaign_records.get(db, "Birthday").id == b.id
     with pytest.raises(NotFound):
-        campaigns.get(db, "summer")
+        campaign_records.get(db, "summer")
 
 
 def test_create_update_round_trip(db):
-    c = campaigns.create(
+    c = campaign_records.create(
         db,
         Campaign(
             name=" Sake fair ",
@@ -44,9 +44,9 @@ def test_create_update_round_trip(db):
     assert c.id and c.name == "Sake fair" and c.filter["tags"] == ["常連"]
     c.cost_per_piece = 120
     c.active = False
-    again = campaigns.update(db, c)
+    again = campaign_records.update(db, c)
     assert again.cost_per_piece == 120 and not again.active
-    assert campaigns.list_all(db, active_only=True)[-1].name != "Sake fair"
+    assert campaign_records.list_all(db, active_only=True)[-1].name != "Sake fair"
 
 
 @pytest.mark.parametrize(
@@ -68,31 +68,31 @@ def test_create_update_round_trip(db):
 def test_bad_campaigns_are_refused_at_the_field(db, changes, field):
     base = {"name": "x", "kind": "custom", "template": "{name}"}
     with pytest.raises(CampaignError) as err:
-        campaigns.create(db, Campaign(**{**base, **changes}))
+        campaign_records.create(db, Campaign(**{**base, **changes}))
     assert err.value.field == field
-    assert len(campaigns.list_all(db)) == 3
+    assert len(campaign_records.list_all(db)) == 3
 
 
 def test_unknown_template_field_is_named_with_the_fields_you_can_use(db, ja):
     with pytest.raises(CampaignError) as err:
-        campaigns.create(db, Campaign(name="x", kind="custom", template="{name}様 {coupon}"))
+        campaign_records.create(db, Campaign(name="x", kind="custom", template="{name}様 {coupon}"))
     assert "{coupon}" in err.value.message and "{coupon_code}" in err.value.message
     assert str(err.value).startswith("メッセージ文面")
 
 
 def test_duplicate_names_and_builtin_rules(db):
     with pytest.raises(CampaignError, match="already exists"):
-        campaigns.create(db, Campaign(name="BIRTHDAY", kind="custom"))
-    b = campaigns.get(db, "birthday")
+        campaign_records.create(db, Campaign(name="BIRTHDAY", kind="custom"))
+    b = campaign_records.get(db, "birthday")
     b.name = "bday"
     with pytest.raises(CampaignError):
-        campaigns.update(db, b)
+        campaign_records.update(db, b)
     with pytest.raises(CampaignError):
-        campaigns.delete(db, campaigns.get(db, "welcome").id)
-    extra = campaigns.create(db, Campaign(name="tmp", kind="custom"))
-    campaigns.delete(db, extra.id)
+        campaign_records.delete(db, campaign_records.get(db, "welcome").id)
+    extra = campaign_records.create(db, Campaign(name="tmp", kind="custom"))
+    campaign_records.delete(db, extra.id)
     with pytest.raises(NotFound):
-        campaigns.get(db, "tmp")
+        campaign_records.get(db, "tmp")
 
 
 def _guest(db, name, **kw):
@@ -122,10 +122,10 @@ def test_targets_of_welcome_winback_and_custom(db):
     preferences.add(db, Preference(regular.id, "drink", "love", "日本酒 獺祭"))
 
     def ids(camp):
-        return {c.customer.id for c in campaigns.target_customers(db, camp, today=TODAY)}
+        return {c.customer.id for c in campaign_records.target_customers(db, camp, today=TODAY)}
 
-    assert ids(campaigns.get(db, "welcome")) == {new.id}
-    assert ids(campaigns.get(db, "winback")) == {lapsed.id}
+    assert ids(campaign_records.get(db, "welcome")) == {new.id}
+    assert ids(campaign_records.get(db, "winback")) == {lapsed.id}
     assert ids(Campaign(name="t", kind="custom", filter={"tags": ["常連"]})) == {new.id, regular.id}
     assert ids(Campaign(name="t", kind="custom", filter={"min_visits": 2})) == {regular.id}
     assert ids(Campaign(name="t", kind="custom", filter={"preferences": ["獺祭"]})) == {regular.id}
@@ -147,7 +147,7 @@ def test_favourite_is_the_loved_item_else_the_most_ordered(db):
     preferences.add(db, Preference(sake.id, "drink", "dislike", "ビール"))
     _visit(db, beer, TODAY, [("生ビール", 3), ("枝豆", 1)])
     _visit(db, beer, TODAY - dt.timedelta(days=7), [("枝豆", 1)])
-    favs = campaigns.favourites(db, [sake.id, beer.id, nobody.id])
+    favs = campaign_records.favourites(db, [sake.id, beer.id, nobody.id])
     assert favs == {sake.id: "純米吟醸", beer.id: "生ビール"}
 
 
@@ -156,7 +156,7 @@ def test_coupon_counts_say_how_many_can_still_be_used(db):
     from shopcrm.domain.codes import generate_code
     from shopcrm.store import coupons
 
-    birthday = campaigns.get(db, "birthday")
+    birthday = campaign_records.get(db, "birthday")
     guests = [customers.create(db, Customer(name=f"客{i}", kana="キャク")).id for i in range(4)]
     today = dt.date(2026, 11, 23)
     rows = []
@@ -182,7 +182,7 @@ def test_coupon_counts_say_how_many_can_still_be_used(db):
         db, rows[0]["code"], customer_id=guests[0], visit_id=visit.id, at=visit.visited_at
     )
     coupons.void(db, rows[3]["code"], reason="sent twice")
-    counts = campaigns.coupon_counts(db, today=today)[birthday.id]
+    counts = campaign_records.coupon_counts(db, today=today)[birthday.id]
     # 4 issued: #0 redeemed, #2 expired yesterday, #3 voided -> only #1 can still be used
     assert counts == {"issued": 4, "redeemed": 1, "voided": 1, "usable": 1}
     printable = coupons.for_campaign(db, birthday.id, today=today)
@@ -191,7 +191,7 @@ def test_coupon_counts_say_how_many_can_still_be_used(db):
 
 @pytest.mark.parametrize("template", ["{name:>300000000}様", "{name!r}様", "{coupon_code:*^99999}"])
 def test_a_format_spec_in_a_template_is_refused_with_the_field(template):
-    from shopcrm.store.campaigns import CampaignError, check_template
+    from shopcrm.store.campaign_records import CampaignError, check_template
 
     with pytest.raises(CampaignError) as err:
         check_template(template)

@@ -10,7 +10,7 @@ import pytest
 
 from shopcrm.domain.codes import CouponError, generate_code
 from shopcrm.domain.models import Coupon, Customer, Mailing, Visit
-from shopcrm.store import campaigns, coupons, customers, mailings, visits
+from shopcrm.store import campaign_records, coupons, customers, mailings, visits
 
 DAY = dt.date(2026, 12, 10)
 AT = dt.datetime(2026, 12, 10, 19, 30)
@@ -20,7 +20,7 @@ AT = dt.datetime(2026, 12, 10, 19, 30)
 def shop(db):
     alice = customers.create(db, Customer(name="Alice Tanaka", kana="たなか", dm_consent=True))
     bob = customers.create(db, Customer(name="Bob Secret", kana="ぼぶ", dm_consent=True))
-    birthday = campaigns.get(db, "birthday")
+    birthday = campaign_records.get(db, "birthday")
     rng = random.Random(5)
     made = {}
     for key, owner, start, end in (

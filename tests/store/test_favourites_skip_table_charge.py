@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from shopcrm.domain.models import Customer, MenuCategory, MenuItem, Visit, VisitItem
-from shopcrm.store import campaigns, customers, menu, visits
+from shopcrm.store import campaign_records, customers, menu, visits
 
 DAY = dt.datetime(2026, 11, 1, 19)
 
@@ -35,7 +35,7 @@ def test_most_ordered_favourite_leaves_out_the_table_charge(db):
     only_charge = customers.create(db, Customer(name="お通し 二郎"))
     _visits(db, regular, [(otoshi, 2), (beer, 1)])  # お通し ordered more often than the beer
     _visits(db, only_charge, [(otoshi, 2)])
-    favs = campaigns.favourites(db, [regular.id, only_charge.id])
+    favs = campaign_records.favourites(db, [regular.id, only_charge.id])
     assert favs == {regular.id: "生ビール"}  # and nothing rather than お通し
 
 
@@ -44,7 +44,7 @@ def test_typed_items_without_a_menu_entry_still_count(db):
     visits.record(
         db, Visit(customer_id=guest.id, visited_at=DAY, amount=800, items=[VisitItem("熱燗")])
     )
-    assert campaigns.favourites(db, [guest.id]) == {guest.id: "熱燗"}
+    assert campaign_records.favourites(db, [guest.id]) == {guest.id: "熱燗"}
 
 
 def test_visit_dialog_never_suggests_the_table_charge(db):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shopcrm.store import campaigns, open_db
+from shopcrm.store import campaign_records, open_db
 from shopcrm.store.migrations import BUILTIN_TEMPLATES, migrations, pending, schema_version
 
 
@@ -19,7 +19,7 @@ def test_built_in_templates_are_full_letters_and_render(db):
 
     guest = Customer(name="山田 太郎", kana="ヤマダ タロウ")
     for name in BUILTIN_TEMPLATES:
-        campaign = campaigns.get(db, name)
+        campaign = campaign_records.get(db, name)
         assert campaign.template == BUILTIN_TEMPLATES[name]
         text = render_message(
             campaign.template, guest, None, "居酒屋 まるや", favourite="獺祭", campaign=campaign
@@ -35,8 +35,8 @@ def test_a_shops_own_wording_is_kept_and_the_file_copied_before(db_path):
     db.close()
 
     db = open_db(db_path)  # applies 0005, after a backup copy of the file
-    assert campaigns.get(db, "welcome").template == "うちの文面 {name}様"
-    assert campaigns.get(db, "birthday").template == BUILTIN_TEMPLATES["birthday"]
+    assert campaign_records.get(db, "welcome").template == "うちの文面 {name}様"
+    assert campaign_records.get(db, "birthday").template == BUILTIN_TEMPLATES["birthday"]
     copies = list((db_path.parent / "backups").glob("*.db"))
     assert copies, "the file is copied before a migration"
     db.close()

@@ -11,7 +11,7 @@ import csv
 import pytest
 
 from shopcrm.domain.models import Customer
-from shopcrm.store import campaigns, coupons, customers
+from shopcrm.store import campaign_records, coupons, customers
 from tests.conftest import TEST_DAY
 from tests.ui.conftest import birthday_cells
 
@@ -158,7 +158,7 @@ def test_save_refuses_bad_fields_and_writes_nothing(dialog, db):
     dialog.discount_combo.setCurrentIndex(dialog.discount_combo.findData("item"))
     dialog.on_accept()
     assert dialog.errors["name"].isVisible() and dialog.errors["discount"].isVisible()
-    assert dialog.campaign is None and len(campaigns.list_all(db)) == 3
+    assert dialog.campaign is None and len(campaign_records.list_all(db)) == 3
     dialog.name_edit.setText("birthday")
     dialog.item_edit.setText("お通し")
     dialog.on_accept()
@@ -172,7 +172,7 @@ def test_save_a_custom_campaign_with_a_date_range_and_filter(dialog, db):
     dialog.likes_edit.setText("日本酒、焼酎")
     dialog.cost_spin.setValue(85)
     dialog.on_accept()
-    saved = campaigns.get(db, "日本酒の会")
+    saved = campaign_records.get(db, "日本酒の会")
     assert saved.filter == {"preferences": ["日本酒", "焼酎"]}
     assert saved.valid_until is not None and saved.valid_days is None
     assert saved.cost_per_piece == 85 and dialog.result() == dialog.DialogCode.Accepted
@@ -181,12 +181,12 @@ def test_save_a_custom_campaign_with_a_date_range_and_filter(dialog, db):
 def test_builtin_keeps_name_and_kind(app_ctx, qtbot, db):
     from shopcrm.ui.dialogs.campaign_dialog import CampaignDialog
 
-    dlg = CampaignDialog(app_ctx, campaigns.get(db, "winback"))
+    dlg = CampaignDialog(app_ctx, campaign_records.get(db, "winback"))
     qtbot.addWidget(dlg)
     assert dlg.name_edit.isReadOnly() and not dlg.kind_combo.isEnabled()
     dlg.winback_spin.setValue(120)
     dlg.on_accept()
-    assert campaigns.get(db, "winback").winback_days == 120
+    assert campaign_records.get(db, "winback").winback_days == 120
 
 
 # --- screenshots ---
@@ -204,8 +204,7 @@ def make_screenshots() -> None:
 
     import shopcrm.fonts
     from shopcrm import i18n
-    from shopcrm.services import campaigns as svc
-    from shopcrm.services import demo
+    from shopcrm.services import campaigns, demo
     from shopcrm.store import open_db
     from shopcrm.ui.context import AppContext
     from shopcrm.ui.dialogs.campaign_dialog import CampaignDialog
@@ -230,7 +229,7 @@ def make_screenshots() -> None:
         page = CouponsPage(ctx)
         page.resize(1180, 760)
         page.select_campaign("birthday")
-        page.show_result(svc.issue(db, "birthday", month=page.month_combo.currentData()))
+        page.show_result(campaigns.issue(db, "birthday", month=page.month_combo.currentData()))
         page.refresh()
         page.select_campaign("birthday")
         page.show()
@@ -242,7 +241,7 @@ def make_screenshots() -> None:
         app.processEvents()
         page.grab().save(str(docs / f"coupons-birthdays-{lang}.png"))
         page.close()
-        dlg = CampaignDialog(ctx, campaigns.get(db, "birthday"))
+        dlg = CampaignDialog(ctx, campaign_records.get(db, "birthday"))
         dlg.template_edit.setPlainText(_sample_template(lang))
         dlg.show()
         app.processEvents()
@@ -284,7 +283,7 @@ def test_a_message_too_long_to_read_on_a_postcard_is_refused_with_its_size(dialo
     assert dialog.errors["template"].isVisible()
     text = dialog.errors["template"].text()
     assert " pt" in text and "too long for a postcard" in text
-    assert dialog.campaign is None and len(campaigns.list_all(db)) == 3
+    assert dialog.campaign is None and len(campaign_records.list_all(db)) == 3
 
 
 def test_month_pickers_start_where_the_user_means_and_say_which(page, qtbot):
@@ -311,7 +310,7 @@ def test_campaign_dialog_sets_the_comparison_group(app_ctx, qtbot, db):
     from shopcrm.store import holdouts
     from shopcrm.ui.dialogs.campaign_dialog import CampaignDialog
 
-    bday = campaigns.get(db, "birthday")
+    bday = campaign_records.get(db, "birthday")
     dlg = CampaignDialog(app_ctx, bday)
     qtbot.addWidget(dlg)
     box = dlg.holdout_box

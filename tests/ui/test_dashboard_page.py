@@ -156,18 +156,18 @@ def test_monthly_report_button_writes_the_pdf(page, qtbot, tmp_path):
 
 
 def test_channel_cost_entry_in_the_channels_tab(page, dash_ctx, qtbot):
-    from shopcrm.store import analytics as store
+    from shopcrm.store import arrays
 
     page.cost_channel.setCurrentIndex(page.cost_channel.findText("Instagram"))
     page.cost_month.setText("2026-13")
     page.cost_amount.setText("12,000")
     assert not page.save_channel_cost()
     assert "YYYY-MM" in page.cost_error.text()
-    assert store.channel_costs(dash_ctx.db) == []
+    assert arrays.channel_costs(dash_ctx.db) == []
     page.cost_month.setText("2026-10")
     with qtbot.waitSignal(page.loaded, timeout=60000):
         assert page.save_channel_cost()
-    assert [c[1:] for c in store.channel_costs(dash_ctx.db)] == [("2026-10", 12000)]
+    assert [c[1:] for c in arrays.channel_costs(dash_ctx.db)] == [("2026-10", 12000)]
 
 
 def test_an_empty_shop_opens_without_errors(db, db_path, qapp, qtbot):
@@ -239,7 +239,7 @@ def test_a_period_change_does_not_refit_the_model(page, dash_ctx, qtbot, monkeyp
     from PySide6.QtCore import Qt
 
     from shopcrm.services import clv
-    from shopcrm.store import analytics as store
+    from shopcrm.store import arrays
 
     fits = []
     real = clv.fit_visits
@@ -259,7 +259,7 @@ def test_a_period_change_does_not_refit_the_model(page, dash_ctx, qtbot, monkeyp
     # a new visit changes what the model sees: the next computation fits again
     cid = page.data["clv"].predictions[0].customer_id
     today = dt.date.today().isoformat()
-    store.insert_visits_bulk(dash_ctx.db, [(cid, f"{today} 12:00:00", 4000, 2)])
+    arrays.insert_visits_bulk(dash_ctx.db, [(cid, f"{today} 12:00:00", 4000, 2)])
     dash_ctx.db.conn.commit()
     with qtbot.waitSignal(page.loaded, timeout=60000):
         dash_ctx.visits_changed.emit()
@@ -268,9 +268,9 @@ def test_a_period_change_does_not_refit_the_model(page, dash_ctx, qtbot, monkeyp
 
 def test_all_time_starts_at_the_first_visit(page, qtbot):
     first = min(page.data["shop"].visits.day.tolist())
-    from shopcrm.store import analytics as store
+    from shopcrm.store import arrays
 
-    first_day = store.day_to_date(first)
+    first_day = arrays.day_to_date(first)
     with qtbot.waitSignal(page.loaded, timeout=60000):
         page.period.setCurrentIndex(page.period.findData("all"))
     board = page.data["board"]

@@ -52,11 +52,11 @@ def page(app_ctx, qtbot, issued):
 
 
 def choose(page, qtbot, layout: str, campaign: str = "birthday", period: str = ""):
-    from shopcrm.store import campaigns as store
+    from shopcrm.store import campaign_records
 
     page.campaign_radio.setChecked(True)
     page.campaign_combo.setCurrentIndex(
-        page.campaign_combo.findData(store.get(page.ctx.db, campaign).id)
+        page.campaign_combo.findData(campaign_records.get(page.ctx.db, campaign).id)
     )
     page.period_combo.setCurrentIndex(page.period_combo.findData(period))  # "": all periods
     page.layout_combo.setCurrentIndex(page.layout_combo.findData(layout))
@@ -204,10 +204,10 @@ def test_the_selected_guest_gets_an_address_side(page, qtbot, app_ctx, db, shop)
 
 
 def test_campaign_list_shows_the_readers_name_and_what_can_be_printed(page, issued):
-    from shopcrm.store import campaigns as store
+    from shopcrm.store import campaign_records
 
-    birthday = store.get(page.ctx.db, "birthday").id
+    birthday = campaign_records.get(page.ctx.db, "birthday").id
     text = page.campaign_combo.itemText(page.campaign_combo.findData(birthday))
-    usable = store.coupon_counts(page.ctx.db)[birthday]["usable"]
+    usable = campaign_records.coupon_counts(page.ctx.db)[birthday]["usable"]
     assert text.startswith("Birthday coupon (") and f"({usable} coupon" in text
     assert usable == len(issued.issued)

@@ -277,12 +277,12 @@ def test_new_customer_button_registers_on_the_spot(ctx, qtbot, shop):  # noqa: F
 
 def _coupon(ctx, customer_id, *, until_days=30):  # noqa: F811
     from shopcrm.domain.codes import generate_code
-    from shopcrm.store import campaigns, coupons
+    from shopcrm.store import campaign_records, coupons
 
     today = dt.date.today()
     coupon = Coupon(
         code=generate_code(random.Random(customer_id + until_days)),
-        campaign_id=campaigns.get(ctx.db, "birthday").id,
+        campaign_id=campaign_records.get(ctx.db, "birthday").id,
         customer_id=customer_id,
         valid_from=today - dt.timedelta(days=40),
         valid_until=today + dt.timedelta(days=until_days),

@@ -261,9 +261,9 @@ def build_from_db(
 ) -> PrintResult:
     """``build`` with the shop from the settings and each guest's favourite from the database."""
     from shopcrm.services.printing.pieces import shop_from_settings
-    from shopcrm.store import campaigns as campaign_store
+    from shopcrm.store import campaign_records
 
-    favourites = campaign_store.favourites(db, [r.customer.id for r in rows])
+    favourites = campaign_records.favourites(db, [r.customer.id for r in rows])
     return build(
         rows, out, filters=filters, shop=shop_from_settings(db), favourites=favourites, today=today
     )

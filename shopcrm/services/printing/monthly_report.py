@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from shopcrm.i18n import N_, _, current_language
-from shopcrm.services import analytics as an
+from shopcrm.services import analytics
 from shopcrm.store import settings
 
 KEY_FIGURES = (
@@ -67,14 +67,14 @@ def key_figures(db: Database, year: int, month: int, *, today: dt.date | None = 
     For the month under way, the month to date against the same days of the other two
     (``analytics.month_comparison``), never a part of a month against whole months."""
     today = today or dt.date.today()
-    periods = an.month_comparison(year, month, today)
-    data = an.load(db, today=min(periods.this[1], today))
+    periods = analytics.month_comparison(year, month, today)
+    data = analytics.load(db, today=min(periods.this[1], today))
     return {
         "data": data,
         "periods": periods,
-        "this": an.totals(data, *periods.this),
-        "previous": an.totals(data, *periods.previous),
-        "last_year": an.totals(data, *periods.last_year),
+        "this": analytics.totals(data, *periods.this),
+        "previous": analytics.totals(data, *periods.previous),
+        "last_year": analytics.totals(data, *periods.last_year),
     }
 
 
@@ -90,7 +90,7 @@ def day_span(start: dt.date, end: dt.date, *, year: bool) -> str:
     return f"{text} {start.year}" if year else text
 
 
-def period_note(periods: an.MonthComparison) -> str:
+def period_note(periods: analytics.MonthComparison) -> str:
     """What the key figures compare, e.g. "1–23 Nov, compared with 1–23 Oct and 1–23 Nov 2025"."""
     this_year = periods.this[0].year
     return _("{this}, compared with {previous} and {last_year}").format(
@@ -109,9 +109,9 @@ def _birthdays(db: Database, year: int, month: int) -> list[tuple[str, str]]:
         rows = campaigns.birthday_list(db, month=nxt, today=dt.date(year, month, 1))
         return [(f"{r.birthday.month}/{r.birthday.day}", r.customer.name) for r in rows]
     except (ImportError, AttributeError, TypeError):
-        from shopcrm.store import analytics as store
+        from shopcrm.store import arrays
 
-        return [(f"{m}/{d}", name) for _id, name, _k, m, d in store.birthdays_in_month(db, nxt)]
+        return [(f"{m}/{d}", name) for _id, name, _k, m, d in arrays.birthdays_in_month(db, nxt)]
 
 
 def build(
@@ -145,8 +145,8 @@ def build(
     periods = figures["periods"]
     start, end = periods.this
     data = figures["data"]
-    year_start = an.month_start(an.month_index(end) - 11)
-    board = an.dashboard(data, year_start, end)
+    year_start = analytics.month_start(analytics.month_index(end) - 11)
+    board = analytics.dashboard(data, year_start, end)
     result = clv.fit_visits(db, data.visits, data.as_of)
     risk = clv.at_risk(result, limit=20)
     shop = settings.get(db, "shop_name")

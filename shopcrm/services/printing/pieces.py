@@ -55,11 +55,11 @@ def offset_from_settings(db) -> Offset:
 
 
 def _customers(db, ids: Iterable[int]) -> dict[int, Customer]:
-    from shopcrm.store import campaigns as campaign_store
+    from shopcrm.store import campaign_records
 
     return {
         cand.customer.id: cand.customer
-        for cand in campaign_store.customers_by_ids(db, ids)
+        for cand in campaign_records.customers_by_ids(db, ids)
         if cand.customer.id is not None  # read from the database: always
     }
 
@@ -74,11 +74,11 @@ def for_campaign(
 ) -> list[Piece]:
     """A piece per unused, unexpired coupon of the campaign (of these customers only, if given),
     with the message rendered from the campaign's template; in the customers' kana order."""
-    from shopcrm.services import campaigns as campaign_service
-    from shopcrm.store import campaigns as campaign_store
+    from shopcrm.services import campaigns
+    from shopcrm.store import campaign_records
     from shopcrm.store import coupons as coupon_store
 
-    camp = campaign if isinstance(campaign, Campaign) else campaign_store.get(db, campaign)
+    camp = campaign if isinstance(campaign, Campaign) else campaign_records.get(db, campaign)
     # An unsaved campaign (no id) has no coupons, as the query would say.
     coupons = (
         coupon_store.for_campaign(db, camp.id, period_key=period_key, today=today)
@@ -89,7 +89,7 @@ def for_campaign(
         wanted = {int(i) for i in customer_ids}
         coupons = [c for c in coupons if c.customer_id in wanted]
     people = _customers(db, {c.customer_id for c in coupons})
-    messages = campaign_service.messages_for(db, camp, coupons)
+    messages = campaigns.messages_for(db, camp, coupons)
     order = {cid: n for n, cid in enumerate(people)}
     coupons.sort(key=lambda c: (order.get(c.customer_id, 0), c.id))
     return [
@@ -117,9 +117,9 @@ def for_customers(
 def for_birthday_month(db, month: int, *, today: dt.date | None = None) -> list[Piece]:
     """Everyone with a birthday in ``month`` (next occurrence), with their birthday coupon of that
     month when one was issued."""
-    from shopcrm.services import campaigns as campaign_service
+    from shopcrm.services import campaigns
 
-    rows = campaign_service.birthday_list(db, month=month, today=today)
+    rows = campaigns.birthday_list(db, month=month, today=today)
     ids = [r.customer.id for r in rows if r.customer.id is not None]  # stored: all have one
     return for_customers(db, ids, campaign="birthday")
 

@@ -230,10 +230,9 @@ def build(
     coupons). Guests without a coupon of the campaign are left out (``NO_COUPON``); coupons already
     sent on a postcard or letter are left out too (``already_mailed``) unless ``reprint``.
     ``posted``: consent, complete address and households apply (everything but tickets)."""
-    from shopcrm.services import campaigns as campaign_service
-    from shopcrm.store import campaigns as campaign_store
+    from shopcrm.services import campaigns
+    from shopcrm.store import campaign_records, mailings
     from shopcrm.store import coupons as coupon_store
-    from shopcrm.store import mailings
     from shopcrm.store import settings as settings_store
 
     today = today or dt.date.today()
@@ -243,19 +242,19 @@ def build(
         camp = (
             campaign
             if isinstance(campaign, Campaign)
-            else campaign_store.get(db, campaign or "birthday")
+            else campaign_records.get(db, campaign or "birthday")
         )
-        rows = campaign_service.birthday_list(db, month=month, today=today)
+        rows = campaigns.birthday_list(db, month=month, today=today)
         wanted = [r.customer.id for r in rows if r.customer.id is not None]  # stored: all have one
-        year = campaign_service.birthday_month_year(int(month), today)
+        year = campaigns.birthday_month_year(int(month), today)
         period_key = period_key or f"{year}-{int(month):02d}"
     elif campaign is not None:
-        camp = campaign if isinstance(campaign, Campaign) else campaign_store.get(db, campaign)
+        camp = campaign if isinstance(campaign, Campaign) else campaign_records.get(db, campaign)
 
     pieces: list[Piece] = []
     no_coupon: list[Customer] = []
     if camp is None:
-        people = campaign_store.customers_by_ids(db, wanted or [])
+        people = campaign_records.customers_by_ids(db, wanted or [])
         pieces = [Piece(cand.customer) for cand in people]
     else:
         # An unsaved campaign (no id) has no coupons: nobody gets one, as the query would say.
@@ -268,7 +267,7 @@ def build(
             keep = set(wanted)
             coupons = [c for c in coupons if c.customer_id in keep]
         ids = set(wanted) if wanted is not None else {c.customer_id for c in coupons}
-        people = campaign_store.customers_by_ids(db, ids)
+        people = campaign_records.customers_by_ids(db, ids)
         by_customer: dict[int, list] = {}
         for c in coupons:
             by_customer.setdefault(c.customer_id, []).append(c)
@@ -297,7 +296,7 @@ def build(
     cards: list[Card] = []
     groups = _cards(ok, posted)
     ok_ids = {p.customer.id for p in ok if p.customer.id is not None}
-    favs = campaign_store.favourites(db, ok_ids) if camp and groups else {}
+    favs = campaign_records.favourites(db, ok_ids) if camp and groups else {}
     for members in groups:
         lead = members[0]
         # The guest's own language, else the shop's: the language its DM text is written in
@@ -312,7 +311,7 @@ def build(
             lead_id = lead.customer.id
             favourite = favs.get(lead_id, "") if lead_id is not None else ""
             with using_language(lang) as used:
-                message = campaign_service.render_message(
+                message = campaigns.render_message(
                     camp.template, addressee, lead.coupon, shop,
                     favourite=favourite, campaign=camp, lang=used,
                 )  # fmt: skip

@@ -3,7 +3,7 @@
 Every problem is shown at its field (red border and message underneath) as soon as it can be
 known: the template is checked while it is typed, with a live preview for a sample guest who
 loves junmai ginjo sake, so an unknown ``{field}`` is caught here and never at print time.
-Built-in campaigns keep their name and kind. Save writes through ``store.campaigns``.
+Built-in campaigns keep their name and kind. Save writes through ``store.campaign_records``.
 """
 
 from __future__ import annotations
@@ -229,7 +229,7 @@ class CampaignDialog(DialogBase):
         tl.addWidget(self.template_edit)
         fields_row = QHBoxLayout()
         fields_row.addWidget(QLabel(_("Insert:"), self))
-        from shopcrm.store.campaigns import TEMPLATE_FIELDS
+        from shopcrm.store.campaign_records import TEMPLATE_FIELDS
 
         for key, meaning in TEMPLATE_FIELDS.items():
             b = QPushButton("{" + key + "}", self)
@@ -394,7 +394,7 @@ class CampaignDialog(DialogBase):
     def _update_preview(self) -> None:
         from shopcrm.services.campaigns import render_message, validity
         from shopcrm.store import settings
-        from shopcrm.store.campaigns import CampaignError
+        from shopcrm.store.campaign_records import CampaignError
 
         if self._loading:
             return
@@ -450,8 +450,8 @@ class CampaignDialog(DialogBase):
         return errs
 
     def on_accept(self) -> None:
-        from shopcrm.store import campaigns
-        from shopcrm.store.campaigns import CampaignError
+        from shopcrm.store import campaign_records
+        from shopcrm.store.campaign_records import CampaignError
 
         errs = self._show_errors()
         if errs:
@@ -464,9 +464,9 @@ class CampaignDialog(DialogBase):
         try:
             with self.ctx.db.atomic():  # the campaign and its comparison group, together
                 if c.id is None:
-                    self.campaign = campaigns.create(self.ctx.db, c)
+                    self.campaign = campaign_records.create(self.ctx.db, c)
                 else:
-                    self.campaign = campaigns.update(self.ctx.db, c)
+                    self.campaign = campaign_records.update(self.ctx.db, c)
                 assert self.campaign.id is not None  # stored: it has its id
                 self.holdout_box.save(self.ctx.db, self.campaign.id)
         except CampaignError as exc:

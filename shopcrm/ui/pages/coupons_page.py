@@ -273,12 +273,12 @@ class CouponsPage(QWidget):
         """Reload campaigns (keeping the selection) and the selected campaign's coupons."""
         from shopcrm.domain.money import format_money
         from shopcrm.services.campaigns import discount_text, display_name, validity_text
-        from shopcrm.store import campaigns
+        from shopcrm.store import campaign_records
 
         selected = self.selected_campaign()
         keep = selected.id if selected else None
-        self.campaigns = campaigns.list_all(self.ctx.db)
-        counts = campaigns.coupon_counts(self.ctx.db)
+        self.campaigns = campaign_records.list_all(self.ctx.db)
+        counts = campaign_records.coupon_counts(self.ctx.db)
         t = self.campaign_table
         t.blockSignals(True)
         t.setRowCount(len(self.campaigns))
@@ -326,7 +326,7 @@ class CouponsPage(QWidget):
         self._load_coupons()
 
     def _load_coupons(self) -> None:
-        from shopcrm.store import campaigns, coupons
+        from shopcrm.store import campaign_records, coupons
 
         c = self.selected_campaign()
         self._coupons = []
@@ -337,7 +337,7 @@ class CouponsPage(QWidget):
             self._coupons.reverse()  # newest first
             self._names = {
                 cand.customer.id: cand.customer.name
-                for cand in campaigns.customers_by_ids(
+                for cand in campaign_records.customers_by_ids(
                     self.ctx.db, {x.customer_id for x in self._coupons}
                 )
                 if cand.customer.id is not None  # read from the store: always saved
@@ -438,7 +438,7 @@ class CouponsPage(QWidget):
         db_path = self.ctx.db_path
 
         def work(task):
-            from shopcrm.services import campaigns as svc
+            from shopcrm.services import campaigns
             from shopcrm.store.db import connect
 
             db = connect(db_path)
@@ -448,7 +448,7 @@ class CouponsPage(QWidget):
                     task.check_cancelled()
                     task.progress(done, total, text)
 
-                return svc.issue(db, campaign_id, month=month, progress=progress)
+                return campaigns.issue(db, campaign_id, month=month, progress=progress)
             finally:
                 db.close()
 

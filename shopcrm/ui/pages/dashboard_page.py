@@ -92,7 +92,7 @@ def _cancel_all(tasks: list) -> None:
 
 
 def _is_open(db) -> bool:
-    from shopcrm.store.analytics import is_open
+    from shopcrm.store.arrays import is_open
 
     return is_open(db)
 
@@ -209,8 +209,7 @@ def compute(
     the page draws the others when their tab is first shown).
     """
     from shopcrm.services import analytics, charts, clv
-    from shopcrm.store import analytics as store
-    from shopcrm.store import settings
+    from shopcrm.store import arrays, settings
     from shopcrm.store.db import connect
 
     as_of = min(end, dt.date.today())
@@ -223,7 +222,7 @@ def compute(
         if task:
             task.check_cancelled()
         if len(shop.visits):  # "All time" and early starts begin at the first visit's month
-            first = store.day_to_date(int(shop.visits.day.min()))
+            first = arrays.day_to_date(int(shop.visits.day.min()))
             start = max(start, analytics.month_start(analytics.month_index(first)))
             start = min(start, end)
         board = analytics.dashboard(shop, start, end)
@@ -243,10 +242,10 @@ def compute(
             risk = clv.at_risk(result)
         else:  # the page shows the measures first and fits in a second step
             result, risk = None, []
-        from shopcrm.services import effect  # the Campaign effect tab (ui/widgets/campaign_effect)
+        from shopcrm.services import effect  # the Campaign effect tab (ui/widgets/campaign_effect
 
         effects = effect.effects(db, shop, start=start, end=end)
-        channels = store.channel_names(db)  # for the cost entry: the page never reads the db
+        channels = arrays.channel_names(db)  # for the cost entry: the page never reads the db
     finally:
         db.close()
     if task:
@@ -778,13 +777,13 @@ class DashboardPage(QWidget):
         """Save the cost typed in the channels tab (owner only); wrong input names the field."""
         from shopcrm.domain.money import parse_money
         from shopcrm.domain.rules import ValidationError
-        from shopcrm.store import analytics as store
+        from shopcrm.store import arrays
 
         if not self.ctx.require_owner(self):
             return False
         try:
             amount = parse_money(self.cost_amount.text())
-            store.set_channel_cost(
+            arrays.set_channel_cost(
                 self.ctx.db,
                 self.cost_channel.currentData(),
                 self.cost_month.text().strip(),

@@ -241,13 +241,13 @@ class PrintPage(QWidget):
 
     def _fill_campaigns(self, *_args) -> None:
         from shopcrm.services.campaigns import display_name
-        from shopcrm.store import campaigns
+        from shopcrm.store import campaign_records
 
         current = self.campaign_combo.currentData()
-        counts = campaigns.coupon_counts(self.ctx.db)
+        counts = campaign_records.coupon_counts(self.ctx.db)
         self.campaign_combo.blockSignals(True)
         self.campaign_combo.clear()
-        for camp in campaigns.list_all(self.ctx.db):
+        for camp in campaign_records.list_all(self.ctx.db):
             assert camp.id is not None  # read from the database
             # What a print run would print: unused coupons that have not expired.
             usable = counts.get(camp.id, {}).get("usable", 0)
@@ -263,14 +263,14 @@ class PrintPage(QWidget):
         """The issue periods of the campaign's printable coupons, newest first; a birthday
         campaign starts on its newest month (one month's cards at a time)."""
         from shopcrm.services.campaigns import period_text
-        from shopcrm.store import campaigns, coupons
+        from shopcrm.store import campaign_records, coupons
 
         current = self.period_combo.currentData()
         camp_id = self.campaign_combo.currentData()
         keys: list[str] = []
         kind = ""
         if camp_id is not None:
-            kind = campaigns.get(self.ctx.db, camp_id).kind
+            kind = campaign_records.get(self.ctx.db, camp_id).kind
             keys = sorted({c.period_key for c in coupons.for_campaign(self.ctx.db, camp_id)},
                           reverse=True)  # fmt: skip
         self.period_combo.blockSignals(True)
