@@ -34,8 +34,8 @@ from shopcrm.ui.models.customer_table_model import (
     CUSTOMER_ID_ROLE,
     CustomerTableModel,
 )
-from shopcrm.ui.widgets.chips import FlowLayout
 from shopcrm.ui.widgets.customer_detail import CustomerDetail
+from shopcrm.ui.widgets.flow_layout import FlowLayout
 
 SEARCH_DEBOUNCE_MS = 150
 

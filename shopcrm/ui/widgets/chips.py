@@ -1,19 +1,18 @@
 """Chips: small coloured labels with a remove button, laid out in wrapping rows.
 
-``FlowLayout`` wraps its items like words in a paragraph. ``Chip`` is one label (a preference,
-a tag); ``PreferenceChips`` shows a guest's preferences as chips coloured by level (love, like,
-dislike, allergy) with the kind (drink, food, seat, other) in front, and asks for removal through
+``Chip`` is one label (a preference, a tag); ``PreferenceChips`` shows a guest's preferences as
+chips coloured by level (love, like, dislike, allergy) with the kind (drink, food, seat, other) in
+front, laid out by the app's one ``FlowLayout``, and asks for removal through
 ``removeRequested(preference_id)`` so the owner of the data decides what happens.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLayout,
     QSizePolicy,
     QToolButton,
     QWidget,
@@ -22,75 +21,7 @@ from PySide6.QtWidgets import (
 from shopcrm.domain.models import PREFERENCE_KIND_LABELS, PREFERENCE_LEVEL_LABELS, PREFERENCE_LEVELS
 from shopcrm.i18n import _
 from shopcrm.ui.theme import LEVEL_MARKS, chip_style
-
-
-class FlowLayout(QLayout):
-    """Left-to-right layout that wraps to the next line when a row is full."""
-
-    def __init__(self, parent=None, spacing: int = 6):
-        super().__init__(parent)
-        self._items: list = []
-        self._spacing = spacing
-        self.setContentsMargins(0, 0, 0, 0)
-
-    def addItem(self, item) -> None:
-        self._items.append(item)
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int):
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int):
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def expandingDirections(self):
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self._layout(QRect(0, 0, width, 0), apply=False)
-
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        self._layout(rect, apply=True)
-
-    def sizeHint(self) -> QSize:
-        return self.minimumSize()
-
-    def minimumSize(self) -> QSize:
-        size = QSize()
-        for item in self._items:
-            size = size.expandedTo(item.minimumSize())
-        m = self.contentsMargins()
-        return size + QSize(m.left() + m.right(), m.top() + m.bottom())
-
-    def _layout(self, rect: QRect, *, apply: bool) -> int:
-        m = self.contentsMargins()
-        area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
-        x, y, line_height = area.x(), area.y(), 0
-        for item in self._items:
-            hint = item.sizeHint()
-            if x + hint.width() > area.right() + 1 and line_height > 0:
-                x = area.x()
-                y += line_height + self._spacing
-                line_height = 0
-            if apply:
-                item.setGeometry(QRect(QPoint(x, y), hint))
-            x += hint.width() + self._spacing
-            line_height = max(line_height, hint.height())
-        return y + line_height - rect.y() + m.bottom()
-
-    def clear(self) -> None:
-        while self._items:
-            item = self._items.pop()
-            widget = item.widget()
-            if widget is not None:
-                widget.setParent(None)
-                widget.deleteLater()
+from shopcrm.ui.widgets.flow_layout import FlowLayout
 
 
 class Chip(QFrame):

@@ -19,13 +19,11 @@ import unicodedata
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QLayout,
-    QLayoutItem,
     QLineEdit,
     QScrollArea,
     QSizePolicy,
@@ -36,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from shopcrm.domain.models import MenuItem
 from shopcrm.i18n import _
+from shopcrm.ui.widgets.flow_layout import FlowLayout
 
 CHIP_STYLE = """
 QToolButton { border: 1px solid palette(mid); border-radius: 11px; padding: 3px 10px; }
@@ -96,66 +95,6 @@ def _item_id(item: MenuItem) -> int:
 def with_quantity(name: str, quantity: int) -> str:
     """``"生ビール ×3"``; a single one is just the name."""
     return f"{name} ×{quantity}" if quantity > 1 else name
-
-
-class FlowLayout(QLayout):
-    """Lays children out left to right, wrapping to the next line (Qt's flow layout example)."""
-
-    def __init__(self, parent=None, spacing: int = 6):
-        super().__init__(parent)
-        self._items: list[QLayoutItem] = []
-        self.setSpacing(spacing)
-        self.setContentsMargins(0, 0, 0, 0)
-
-    def addItem(self, item):
-        self._items.append(item)
-
-    def count(self):
-        return len(self._items)
-
-    def itemAt(self, index):
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index):
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def expandingDirections(self):
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self):
-        return True
-
-    def heightForWidth(self, width):
-        return self._layout(QRect(0, 0, width, 0), test=True)
-
-    def setGeometry(self, rect):
-        super().setGeometry(rect)
-        self._layout(rect, test=False)
-
-    def sizeHint(self):
-        return self.minimumSize()
-
-    def minimumSize(self):
-        size = QSize()
-        for item in self._items:
-            size = size.expandedTo(item.minimumSize())
-        return size
-
-    def _layout(self, rect: QRect, test: bool) -> int:
-        x, y, line = rect.x(), rect.y(), 0
-        gap = self.spacing()
-        for item in self._items:
-            widget = item.widget()
-            if widget is not None and widget.isHidden():
-                continue
-            hint = item.sizeHint()
-            if x + hint.width() > rect.right() and line > 0:
-                x, y, line = rect.x(), y + line + gap, 0
-            if not test:
-                item.setGeometry(QRect(QPoint(x, y), hint))
-            x += hint.width() + gap
-            line = max(line, hint.height())
-        return y + line - rect.y()
 
 
 class _FilterEdit(QLineEdit):
