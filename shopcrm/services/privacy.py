@@ -75,9 +75,7 @@ def merge(db: Database, keep_id: int, merge_id: int) -> MergeResult:
         merged_row = personal_data.customer_row(db, merge_id)
         kept_row = personal_data.customer_row(db, keep_id)
         assert merged_row is not None and kept_row is not None  # _live found both
-        log_id_hint = db.execute("SELECT coalesce(max(id), 0) + 1 FROM customer_merges").fetchone()[
-            0
-        ]
+        log_id_hint = personal_data.next_merge_id(db)
         children = personal_data.move_children(db, merge_id, keep_id, f"merged{log_id_hint}")
         personal_data.delete_customer_row(db, merge_id)
 
@@ -160,7 +158,7 @@ def unmerge(db: Database, merge_log_id: int) -> tuple[Customer, Customer]:
         }
         personal_data.set_columns(db, keep_id, revert)
         code = snap["merged"].get("code")
-        if code and db.execute("SELECT 1 FROM customers WHERE code = ?", [code]).fetchone():
+        if code and personal_data.code_in_use(db, code):
             raise ValidationError(
                 "code", N_("{code} is already used by another customer"), code=code
             )

@@ -102,6 +102,16 @@ def set_columns(db: Database, customer_id: int, values: dict) -> None:
     db.execute(f"UPDATE customers SET {sets} WHERE id = ?", [*values.values(), customer_id])
 
 
+def code_in_use(db: Database, code: str) -> bool:
+    """Some customer row (erased or not) holds membership code ``code`` exactly."""
+    return db.execute("SELECT 1 FROM customers WHERE code = ?", [code]).fetchone() is not None
+
+
+def next_merge_id(db: Database) -> int:
+    """The id the next ``log_merge`` will most likely get (for tags written before the log)."""
+    return db.execute("SELECT coalesce(max(id), 0) + 1 FROM customer_merges").fetchone()[0]
+
+
 def log_merge(db: Database, kept_id: int, merged_id: int, snapshot: dict) -> int:
     return db.execute(
         "INSERT INTO customer_merges(kept_id, merged_id, merged_at, snapshot) VALUES (?, ?, ?, ?)",
