@@ -18,35 +18,27 @@ from collections.abc import Iterable
 import click
 
 from shopcrm import i18n
-from shopcrm.cli.tables import text_width
+from shopcrm.domain.text import NO_LINE_END, NO_LINE_START, display_width, has_wide
 
 HELP_OPTION_HELP = "Show this message and exit."  # click's msgid, translated in cli.po
 
-# -- display width -------------------------------------------------------------------------------
+# -- line breaking --------------------------------------------------------------------------------
 
-_WIDE = re.compile(
-    r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffee]"
-)
-# A line never starts with these (kinsoku): they hang at the end of the previous line instead.
-_NO_LINE_START = set("、。，．・：；？！ー）」』】〕〉》”’,.:;?!)]}%")
-_NO_LINE_END = set("（「『【〔〈《“‘([{")
+# Display width and kinsoku come from shopcrm.domain.text: a NO_LINE_START character hangs at the
+# end of the previous line instead of starting one; a NO_LINE_END one moves down.
 # Latin words and digits stay whole; each Japanese character may end a line.
 _TOKEN = re.compile(
     r"\s+|[^\s\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffee]+|."
 )
 
 
-def has_wide(text: str) -> bool:
-    return bool(_WIDE.search(text))
-
-
 def truncate(text: str, width: int, placeholder: str = "…") -> str:
     """``text`` cut to at most ``width`` columns, ending in ``placeholder`` when cut."""
-    if text_width(text) <= width:
+    if display_width(text) <= width:
         return text
-    out, used = [], text_width(placeholder)
+    out, used = [], display_width(placeholder)
     for ch in text:
-        w = text_width(ch)
+        w = display_width(ch)
         if used + w > width:
             break
         out.append(ch)
@@ -57,19 +49,19 @@ def truncate(text: str, width: int, placeholder: str = "…") -> str:
 def wrap(text: str, width: int, indent: str = "") -> list[str]:
     """One paragraph wrapped to ``width`` columns, Japanese broken between characters."""
     lines: list[str] = []
-    line, used, space = indent, text_width(indent), False
+    line, used, space = indent, display_width(indent), False
     for token in _TOKEN.findall(text):
         if token.isspace():
-            space = used > text_width(indent)
+            space = used > display_width(indent)
             continue
         piece = (" " if space else "") + token
         space = False
-        fits = used + text_width(piece) <= width
+        fits = used + display_width(piece) <= width
         if not fits and line.strip():
             body, carry, hang = line[len(indent) :], "", False
-            if token[0] in _NO_LINE_START and piece[0] != " ":
+            if token[0] in NO_LINE_START and piece[0] != " ":
                 # 。 or ） may not start a line: the character before it moves down with it
-                while body and body[-1] in _NO_LINE_START:
+                while body and body[-1] in NO_LINE_START:
                     carry, body = body[-1] + carry, body[:-1]
                 if len(body) >= 2 and has_wide(body[-1]):
                     carry, body = body[-1] + carry, body[:-1]
@@ -77,13 +69,13 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
                     hang = True  # nothing sensible to carry: it hangs past the edge
             if not hang:
                 # （ or 「 may not end a line: it moves down too
-                while len(body) > 1 and body[-1] in _NO_LINE_END:
+                while len(body) > 1 and body[-1] in NO_LINE_END:
                     carry, body = body[-1] + carry, body[:-1]
                 lines.append((indent + body).rstrip())
                 line = indent + carry
-                used, piece = text_width(line), token
+                used, piece = display_width(line), token
         line += piece
-        used += text_width(piece)
+        used += display_width(piece)
     if line.strip():
         lines.append(line.rstrip())
     return lines
@@ -115,15 +107,15 @@ class ShopHelpFormatter(click.HelpFormatter):
         rows = list(rows)
         if not any(has_wide(first) or has_wide(second) for first, second in rows):
             return super().write_dl(rows, col_max, col_spacing)
-        first_col = min(max(text_width(first) for first, _s in rows), col_max) + col_spacing
+        first_col = min(max(display_width(first) for first, _s in rows), col_max) + col_spacing
         indent = " " * self.current_indent
         for first, second in rows:
             self.write(indent + first)
             if not second:
                 self.write("\n")
                 continue
-            if text_width(first) <= first_col - col_spacing:
-                self.write(" " * (first_col - text_width(first)))
+            if display_width(first) <= first_col - col_spacing:
+                self.write(" " * (first_col - display_width(first)))
             else:
                 self.write("\n" + " " * (first_col + self.current_indent))
             room = max(self.width - first_col - 2 - self.current_indent, 10)
@@ -154,10 +146,10 @@ def short_help(text: str, limit: int) -> str:
     end = first.find("。")
     if end != -1:
         first = first[: end + 1]
-    if text_width(first) > limit:
+    if display_width(first) > limit:
         # 「…を発行します（…）。」 -> 「…を発行します。」 rather than a cut mid-word
         head = re.split(r"[（(]", first, maxsplit=1)[0].rstrip(" :：、")
-        if head and head != first and text_width(head) + 2 <= limit:
+        if head and head != first and display_width(head) + 2 <= limit:
             first = head + ("。" if first.endswith("。") else "")
     return truncate(first, limit)
 

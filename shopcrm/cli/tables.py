@@ -3,27 +3,23 @@ character as two, tables (``echo_table``) and label/value lists (``echo_fields``
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 
 import click
 
-
-def text_width(text: str) -> int:
-    """Columns ``text`` takes in a terminal (full-width Japanese characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+from shopcrm.domain.text import display_width
 
 
 def echo_table(headers: list[str], rows: list[list[str]], right: tuple[int, ...] = ()) -> None:
     """Print ``rows`` under ``headers`` as aligned columns (``right``: right-aligned columns)."""
-    widths = [text_width(h) for h in headers]
+    widths = [display_width(h) for h in headers]
     for row in rows:
-        widths = [max(w, text_width(cell)) for w, cell in zip(widths, row, strict=True)]
+        widths = [max(w, display_width(cell)) for w, cell in zip(widths, row, strict=True)]
 
     def line(cells: list[str]) -> str:
         out = []
         for i, (cell, width) in enumerate(zip(cells, widths, strict=True)):
-            pad = " " * (width - text_width(cell))
+            pad = " " * (width - display_width(cell))
             out.append(pad + cell if i in right else cell + pad)
         return "  ".join(out).rstrip()
 
@@ -36,7 +32,7 @@ def echo_table(headers: list[str], rows: list[list[str]], right: tuple[int, ...]
 def echo_fields(fields: Sequence[tuple[str, str]], *, skip_empty: bool = False) -> None:
     """Print ``label  value`` lines, indented two spaces, the values aligned after the widest
     label (of all of them, so lines left out with ``skip_empty`` do not shift the others)."""
-    width = max(text_width(label) for label, _value in fields)
+    width = max(display_width(label) for label, _value in fields)
     for label, value in fields:
         if value or not skip_empty:
-            click.echo(f"  {label}{' ' * (width - text_width(label))}  {value}")
+            click.echo(f"  {label}{' ' * (width - display_width(label))}  {value}")

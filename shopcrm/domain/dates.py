@@ -44,7 +44,15 @@ ERAS: tuple[Era, ...] = (
 _ERA_BY_KEY = {key: era for era in ERAS for key in (era.name, era.letter.casefold())}
 
 EARLIEST_BIRTH_YEAR = 1900
-MONTH_NAMES = tuple(calendar.month_name)  # English, for English messages only
+# English month and weekday names, spelled out here rather than taken from ``calendar``: those
+# follow the process locale, which Qt sets from the desktop (a Japanese desktop would print
+# "23 11月 2026" in English). Index months from 1 (``MONTH_ABBR[11] == "Nov"``), weekdays from
+# Monday (``date.weekday()``).
+MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")  # fmt: skip
+MONTH_ABBR = ("", *(name[:3] for name in MONTH_NAMES[1:]))
+WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAYS_JA = "月火水木金土日"
 
 _SEP = r"[-/.\s]"
 _ISO = re.compile(rf"(\d{{4}})\s*(?:{_SEP}|年)\s*(\d{{1,2}})\s*(?:{_SEP}|月)\s*(\d{{1,2}})\s*日?")
@@ -300,10 +308,18 @@ def month_range(year: int, month: int) -> tuple[dt.date, dt.date]:
 
 
 def format_date(d: dt.date, lang: str | None = None) -> str:
-    """``2026年11月23日`` in Japanese, ``23 Nov 2026`` in English."""
+    """``2026年11月23日`` in Japanese, ``23 Nov 2026`` in English: the app's one way of writing a
+    date in prose, on screens and on every printed piece."""
     if (lang or current_language()) == "ja":
         return f"{d.year}年{d.month}月{d.day}日"
-    return f"{d.day} {calendar.month_abbr[d.month]} {d.year}"
+    return f"{d.day} {MONTH_ABBR[d.month]} {d.year}"
+
+
+def format_month(year: int, month: int, lang: str | None = None, *, full: bool = False) -> str:
+    """``2026年11月`` in Japanese; ``Nov 2026`` in English (``November 2026`` with ``full``)."""
+    if (lang or current_language()) == "ja":
+        return f"{year}年{month}月"
+    return f"{(MONTH_NAMES if full else MONTH_ABBR)[month]} {year}"
 
 
 def format_birthday(b: Birthday | tuple, lang: str | None = None) -> str:
@@ -311,7 +327,7 @@ def format_birthday(b: Birthday | tuple, lang: str | None = None) -> str:
     year, month, day = b
     if (lang or current_language()) == "ja":
         return f"{year}年{month}月{day}日" if year else f"{month}月{day}日"
-    text = f"{day} {calendar.month_abbr[month]}"
+    text = f"{day} {MONTH_ABBR[month]}"
     return f"{text} {year}" if year else text
 
 

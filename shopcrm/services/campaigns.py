@@ -30,7 +30,7 @@ from shopcrm.domain import dates
 from shopcrm.domain.cells import safe_row
 from shopcrm.domain.favourites import dm_name
 from shopcrm.domain.models import Campaign, Coupon, Customer
-from shopcrm.domain.money import format_money, format_yen_ja
+from shopcrm.domain.offers import discount_text
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _, current_language, ngettext
 from shopcrm.services import effect
@@ -316,21 +316,6 @@ def favourite_item(db: Database, customer_id: int) -> str:
     return campaign_records.favourites(db, [customer_id]).get(customer_id, "")
 
 
-def discount_text(campaign: Campaign, lang: str | None = None) -> str:
-    """What the coupon gives, in words: ``10%引き`` / ``10% off``, ``500円引き`` / ``¥500 off``."""
-    lang = lang or current_language()
-    if campaign.discount_type == "percent":
-        return _("{percent}% off").format(percent=campaign.discount_value)
-    if campaign.discount_type == "amount":
-        amount = (
-            format_yen_ja(campaign.discount_value)
-            if lang == "ja"
-            else format_money(campaign.discount_value)
-        )
-        return _("{amount} off").format(amount=amount)
-    return _("a free {item}").format(item=campaign.discount_item)
-
-
 BUILTIN_TITLES = {
     "birthday": N_("Birthday coupon"),
     "welcome": N_("Welcome coupon"),
@@ -345,7 +330,7 @@ def display_name(campaign: Campaign) -> str:
 
 
 def period_text(key: str) -> str:
-    """An issue period key in words: ``2026-12`` -> 2026年12月 / 2026-12, ``welcome`` -> first
+    """An issue period key in words: ``2026-12`` -> 2026年12月 / Dec 2026, ``welcome`` -> first
     visit, ``lapse-2026-08-01`` -> absent since the last visit on that day."""
     try:
         if key == "welcome":
@@ -357,8 +342,7 @@ def period_text(key: str) -> str:
             day = dates.format_date(dt.date.fromisoformat(rest))
             return _("absent since {date}").format(date=day)
         if len(key) == 7 and key[4] == "-":
-            year, month = int(key[:4]), int(key[5:])
-            return _("{year}-{month:02d}").format(year=year, month=month)
+            return dates.format_month(int(key[:4]), int(key[5:]))
         if len(key) == 10:
             return dates.format_date(dt.date.fromisoformat(key))
     except ValueError:

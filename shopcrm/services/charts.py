@@ -22,7 +22,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, FuncFormatter, Locator, MaxNLocator, PercentFormatter
 from matplotlib.transforms import Bbox
 
+from shopcrm.domain.dates import MONTH_ABBR, format_month
 from shopcrm.domain.money import format_man_yen
+from shopcrm.domain.text import display_width
 from shopcrm.i18n import N_, _, current_language
 from shopcrm.services import analytics, clv
 
@@ -183,16 +185,13 @@ def discount_convention_text(rate: float) -> str:
     ).format(rate=pct(rate))
 
 
-_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
 def month_tick(label: str, with_year: bool) -> str:
     """'2025-12' -> '12月' / 'Dec'; with the year on a second line: '12月\n2025年' / 'Dec\n2025'.
     The month stays on the first line so every tick's month lines up."""
     year, month = int(label[:4]), int(label[5:7])
     if current_language() == "ja":
         return f"{month}月\n{year}年" if with_year else f"{month}月"
-    return f"{_MONTH_ABBR[month - 1]}\n{year}" if with_year else _MONTH_ABBR[month - 1]
+    return f"{MONTH_ABBR[month]}\n{year}" if with_year else MONTH_ABBR[month]
 
 
 def month_ticks(labels: list[str]) -> list[str]:
@@ -208,10 +207,7 @@ def month_ticks(labels: list[str]) -> list[str]:
 
 def month_long(label: str) -> str:
     """'2026-01' -> '2026年1月' / 'Jan 2026'."""
-    year, month = int(label[:4]), int(label[5:7])
-    if current_language() == "ja":
-        return f"{year}年{month}月"
-    return f"{_MONTH_ABBR[month - 1]} {year}"
+    return format_month(int(label[:4]), int(label[5:7]))
 
 
 MONTH_STEPS = (1, 2, 3, 4, 6, 12, 24, 36, 60, 120)
@@ -711,12 +707,12 @@ def _table_figure(key: str, headers: list[str], rows: list[list[str]], width=8.0
     if not rows:
         return _empty(fig, ax)
 
-    # column widths from the longest text of each column (East Asian characters count double)
-    def width_of(text: str) -> int:
-        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
+    # column widths from the longest text of each column (wide characters count double)
     widths = np.array(
-        [max(width_of(t) for t in [h, *(r[i] for r in rows)]) + 2 for i, h in enumerate(headers)],
+        [
+            max(display_width(t) for t in [h, *(r[i] for r in rows)]) + 2
+            for i, h in enumerate(headers)
+        ],
         dtype=float,
     )
     table = ax.table(

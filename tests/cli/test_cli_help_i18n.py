@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from shopcrm import i18n
 from shopcrm.cli import cli
 from shopcrm.cli.i18n_click import has_wide, language_from_args, truncate, wrap
-from shopcrm.cli.tables import text_width
+from shopcrm.domain.text import display_width
 
 
 @pytest.fixture(autouse=True)
@@ -190,15 +190,15 @@ def test_japanese_help_fits_the_terminal():
         assert result.exit_code == 0, (path, result.output)
         # lines with Japanese fit in 80 columns (an option's long list of choices is click's own)
         lines = [line for line in result.output.splitlines() if has_wide(line)]
-        assert max(text_width(line) for line in lines) <= 80, path
+        assert max(display_width(line) for line in lines) <= 80, path
 
 
 def test_wrapping_by_text_width():
-    assert text_width("お客様ABC") == 9
+    assert display_width("お客様ABC") == 9
     assert truncate("お客様を登録します", 7) == "お客様…"
     assert truncate("short", 10) == "short"
     lines = wrap("お客様を登録します。電話番号とふりがなで探せます。", 20)
-    assert all(text_width(line) <= 22 for line in lines)  # a 。 may hang past the edge
+    assert all(display_width(line) <= 22 for line in lines)  # a 。 may hang past the edge
     assert not any(line.startswith(("。", "、")) for line in lines)
     assert "".join(lines) == "お客様を登録します。電話番号とふりがなで探せます。"
     assert wrap("hello wonderful world", 11) == ["hello", "wonderful", "world"]

@@ -3,21 +3,22 @@ character takes two columns)."""
 
 from __future__ import annotations
 
-from shopcrm.cli.tables import echo_fields, echo_table, text_width
+from shopcrm.cli.tables import echo_fields, echo_table
+from shopcrm.domain.text import display_width
 
 
 def test_text_width_counts_full_width_as_two():
-    assert text_width("abc") == 3
-    assert text_width("来店") == 4
-    assert text_width("ＡＢ1") == 5  # full-width latin too
-    assert text_width("ｶﾅ") == 2  # half-width kana take one column
+    assert display_width("abc") == 3
+    assert display_width("来店") == 4
+    assert display_width("ＡＢ1") == 5  # full-width latin too
+    assert display_width("ｶﾅ") == 2  # half-width kana take one column
 
 
 def test_echo_fields_aligns_values_after_the_widest_label(capsys):
     echo_fields([("来店きっかけ", "紹介"), ("タグ", "常連"), ("LINE ID", "x")])
     lines = capsys.readouterr().out.splitlines()
     pairs = zip(lines, "紹常x", strict=True)
-    starts = {text_width(line[: line.index(value)]) for line, value in pairs}
+    starts = {display_width(line[: line.index(value)]) for line, value in pairs}
     assert len(starts) == 1 and all(line.startswith("  ") for line in lines)
 
 
@@ -36,7 +37,7 @@ def test_echo_table_pads_by_columns_and_right_aligns(capsys):
     header, rule, first, second = capsys.readouterr().out.splitlines()
     assert header.startswith("ID  氏名      ") and header.endswith("   金額")
     widths = [len(part) for part in rule.split("  ")]
-    assert widths == [2, text_width("山田 太郎"), len("¥12,000")]
+    assert widths == [2, display_width("山田 太郎"), len("¥12,000")]
     assert first.startswith(" 1  山田 太郎") and second.startswith("12  Bob      ")
-    assert text_width(first) == text_width(second) == text_width(rule)
+    assert display_width(first) == display_width(second) == display_width(rule)
     assert first.endswith("   ¥500")

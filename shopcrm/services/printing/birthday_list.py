@@ -9,7 +9,6 @@ never touches the database; ``build_from_db`` fetches the shop and the favourite
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +16,14 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 
+from shopcrm.domain.dates import (
+    MONTH_ABBR,
+    MONTH_NAMES,
+    WEEKDAY_ABBR,
+    WEEKDAYS_JA,
+    format_date,
+    month_range,
+)
 from shopcrm.domain.rules import format_phone
 from shopcrm.i18n import N_, _, current_language
 from shopcrm.services.printing.layout import (
@@ -36,7 +43,6 @@ ROW_H = 9.2 * mm
 HEAD_H = 21 * mm  # title, period and filters above the table
 COL_HEAD_H = 6.5 * mm
 FOOT_H = 9 * mm
-_WEEKDAYS_JA = "月火水木金土日"
 
 # (msgid of the heading, share of the table width, right-aligned)
 COLUMNS = (
@@ -71,18 +77,18 @@ def rows_per_page() -> int:
 def day_text(d: dt.date) -> str:
     """12月5日(金) in Japanese, Fri 5 Dec in English."""
     if current_language() == "ja":
-        return f"{d.month}月{d.day}日({_WEEKDAYS_JA[d.weekday()]})"
-    return f"{calendar.day_abbr[d.weekday()]} {d.day} {calendar.month_abbr[d.month]}"
+        return f"{d.month}月{d.day}日({WEEKDAYS_JA[d.weekday()]})"
+    return f"{WEEKDAY_ABBR[d.weekday()]} {d.day} {MONTH_ABBR[d.month]}"
 
 
 def _short_date(d: dt.date) -> str:
     if current_language() == "ja":
         return f"{d.year}/{d.month}/{d.day}"
-    return f"{d.day} {calendar.month_abbr[d.month]} {d.year}"
+    return format_date(d)
 
 
 def _month_name(month: int) -> str:
-    return f"{month}月" if current_language() == "ja" else calendar.month_name[month]
+    return f"{month}月" if current_language() == "ja" else MONTH_NAMES[month]
 
 
 def title_text(filters: ListFilters, shop: Shop | None) -> str:
@@ -96,8 +102,6 @@ def title_text(filters: ListFilters, shop: Shop | None) -> str:
 
 def period_text(rows: Sequence, filters: ListFilters, today: dt.date) -> str:
     """The dates covered: "2026年12月1日〜12月31日" / "1 Dec – 31 Dec 2026"."""
-    from shopcrm.domain.dates import format_date, month_range
-
     if filters.month is not None:
         year = rows[0].birthday.year if rows else _year_of_month(filters.month, today)
         first, last = month_range(year, filters.month)

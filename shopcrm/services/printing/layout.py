@@ -8,7 +8,6 @@ rendered message) and a ``Shop``; ``pieces.py`` builds those from the database. 
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import unicodedata
@@ -20,10 +19,13 @@ from typing import TypedDict, TypeVar, cast
 
 from reportlab.lib.units import mm
 
+from shopcrm.domain.dates import format_date
 from shopcrm.domain.models import Campaign, Coupon, Customer
 from shopcrm.domain.names import Addressee, addressee
+from shopcrm.domain.offers import discount_text
 from shopcrm.domain.rules import ValidationError
-from shopcrm.i18n import N_, _, current_language, ngettext
+from shopcrm.domain.text import NO_LINE_END, NO_LINE_START, has_wide
+from shopcrm.i18n import N_, _, ngettext
 from shopcrm.services.printing.fonts import draw_string, font_for, register, text_out
 
 __all__ = ["Doc", "Offset", "Piece", "PrintCancelled", "PrintResult", "Shop", "Skipped", "mm"]
@@ -322,11 +324,6 @@ def draw_fitted(
     return used
 
 
-# Characters that may not start a line (closing brackets, small kana, punctuation) or end one.
-_NO_START = set(
-    "、。，．,.)）」』】〕〉》!?！？ー・:;：；ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〜～…"
-)
-_NO_END = set("(（「『【〔〈《")
 _WORD = re.compile(r"[A-Za-z0-9@#$%&'’\-_/.,:+=*]+|\s+|.", re.S)
 
 
@@ -347,9 +344,9 @@ def wrap(text: str, width: float, size: float) -> list[str]:
             if line and line_w + w > width and not tok.isspace():
                 carry: list[str] = []
                 # Kinsoku: take a no-start token's predecessor along; leave no opener at line end.
-                if tok[0] in _NO_START and len(line) > 1:
+                if tok[0] in NO_LINE_START and len(line) > 1:
                     carry.insert(0, line.pop())
-                while len(line) > 1 and line[-1] and line[-1][-1] in _NO_END:
+                while len(line) > 1 and line[-1] and line[-1][-1] in NO_LINE_END:
                     carry.insert(0, line.pop())
                 lines.append("".join(line).rstrip())
                 line = carry
@@ -421,34 +418,10 @@ def draw_lines(
 # --- what the printed pieces say -----------------------------------------------------------------
 
 
-def format_date(d: dt.date) -> str:
-    """A date as printed on a piece: 2026年12月31日 in Japanese, 31 Dec 2026 in English."""
-    if current_language() == "ja":
-        return f"{d.year}年{d.month}月{d.day}日"
-    return f"{d.day} {d.strftime('%b')} {d.year}"
-
-
 def expiry_text(coupon: Coupon | None) -> str:
     if coupon is None:
         return ""
     return _("Valid until {date}").format(date=format_date(coupon.valid_until))
-
-
-def discount_text(campaign: Campaign | None) -> str:
-    """The offer in a few words: "10% OFF", "¥500 off" / "500円引き", or the free item."""
-    if campaign is None:
-        return ""
-    if campaign.discount_type == "percent":
-        return _("{percent}% OFF").format(percent=campaign.discount_value)
-    if campaign.discount_type == "amount":
-        return _("{amount} off").format(amount=_yen(campaign.discount_value))
-    return _("Free: {item}").format(item=campaign.discount_item or _("one item"))
-
-
-def _yen(amount: int) -> str:
-    if current_language() == "ja":
-        return f"{amount:,}円"
-    return f"¥{amount:,}"
 
 
 HEADINGS = {
@@ -493,8 +466,7 @@ def split_name(name: str) -> tuple[str, str]:
 def is_japanese_address(customer: Customer) -> bool:
     """A Japanese postal address (7-digit postal code and Japanese script): printed vertically."""
     text = f"{customer.prefecture}{customer.city}{customer.street}"
-    has_cjk = any(unicodedata.east_asian_width(ch) in ("W", "F") for ch in text)
-    return len(customer.postal_code) == 7 and customer.postal_code.isdigit() and has_cjk
+    return len(customer.postal_code) == 7 and customer.postal_code.isdigit() and has_wide(text)
 
 
 def postal_text(code: str) -> str:

@@ -10,6 +10,7 @@ from typing import Unpack
 
 from reportlab.lib.pagesizes import A4
 
+from shopcrm.domain.dates import format_date
 from shopcrm.domain.models import Customer
 from shopcrm.i18n import _
 from shopcrm.services.printing.layout import (
@@ -27,7 +28,6 @@ from shopcrm.services.printing.layout import (
     draw_fitted,
     draw_lines,
     fit_paragraphs,
-    format_date,
     heading,
     make_pdf,
     mm,

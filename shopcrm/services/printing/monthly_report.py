@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from shopcrm.domain.dates import MONTH_ABBR, format_month
 from shopcrm.i18n import N_, _, current_language
 from shopcrm.services import analytics
 from shopcrm.store import settings
@@ -56,9 +57,7 @@ def _change(now, before, kind: str) -> str:
 
 
 def _month_title(year: int, month: int) -> str:
-    if current_language() == "ja":
-        return f"{year}年{month}月"
-    return dt.date(year, month, 1).strftime("%B %Y")
+    return format_month(year, month, full=True)
 
 
 def key_figures(db: Database, year: int, month: int, *, today: dt.date | None = None) -> dict:
@@ -78,15 +77,12 @@ def key_figures(db: Database, year: int, month: int, *, today: dt.date | None = 
     }
 
 
-_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
 def day_span(start: dt.date, end: dt.date, *, year: bool) -> str:
     """Days of one month: "1–23 Nov" (+ " 2025") / "11月1日〜23日" ("2025年" first)."""
     if current_language() == "ja":
         text = f"{start.month}月{start.day}日〜{end.day}日"
         return f"{start.year}年{text}" if year else text
-    text = f"{start.day}–{end.day} {_MONTHS_EN[start.month - 1]}"
+    text = f"{start.day}–{end.day} {MONTH_ABBR[start.month]}"
     return f"{text} {start.year}" if year else text
 
 

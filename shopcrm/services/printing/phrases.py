@@ -16,14 +16,13 @@ import re
 from collections.abc import Callable
 from functools import cache
 
+from shopcrm.domain.text import NO_LINE_START
+
 _CITY = re.compile(r"(.+?[市郡])(.+?[区町村])?$")
 _NUMBERS = re.compile(r"[0-9０-９〇一二三四五六七八九十百千]+(?:丁目|番地|番|号|の|[-‐－ー―−])")
 _BLOCK_START = re.compile(r"[0-9０-９]|[〇一二三四五六七八九十]+丁目")
 _KYOTO = re.compile(r"(.+?(?:通|東入る?|西入る?|上る|下る|入る))")
 _ROOM = re.compile(r"(.*?)([0-9０-９]+(?:号室|号|階|F|Ｆ)?|[Ａ-ＺA-Z]?[0-9０-９]+号?室?)$")
-NO_START = set(
-    "、。，．,.)）」』】〕〉》!?！？ー・:;：；ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〜～…"
-)
 
 
 def _town(postal_code: str) -> str:
@@ -128,7 +127,7 @@ def break_phrases(
     lines: list[str] = []
     line = ""
     for phrase in phrases:
-        if not line or fits(line + phrase) or phrase[0] in NO_START:
+        if not line or fits(line + phrase) or phrase[0] in NO_LINE_START:
             line += phrase
             continue
         lines.append(line)

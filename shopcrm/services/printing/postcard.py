@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Unpack
 
+from shopcrm.domain.offers import discount_text
 from shopcrm.i18n import _
 from shopcrm.services.printing.layout import (
     ACCENT,
@@ -19,7 +20,6 @@ from shopcrm.services.printing.layout import (
     Shop,
     addressed,
     coupon_box,
-    discount_text,
     draw_fitted,
     draw_lines,
     expiry_text,

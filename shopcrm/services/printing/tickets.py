@@ -9,6 +9,7 @@ from typing import Unpack
 
 from reportlab.lib.pagesizes import A4
 
+from shopcrm.domain.offers import discount_text
 from shopcrm.i18n import _
 from shopcrm.services.printing import qr
 from shopcrm.services.printing.layout import (
@@ -23,7 +24,6 @@ from shopcrm.services.printing.layout import (
     Shop,
     Skipped,
     addressed,
-    discount_text,
     draw_fitted,
     expiry_text,
     make_pdf,
