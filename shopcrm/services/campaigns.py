@@ -13,27 +13,24 @@ template ({name}, {favourite}, {coupon_code}, {expires}, {valid_from}, {shop_nam
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import os
 import random
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlite_utils import Database
 
 from shopcrm.domain import dates
-from shopcrm.domain.cells import safe_row
 from shopcrm.domain.favourites import dm_name
 from shopcrm.domain.models import Campaign, Coupon, Customer
 from shopcrm.domain.offers import discount_text
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _, current_language, ngettext
 from shopcrm.services import effect
+from shopcrm.services.csv_files import csv_text, write_csv
 from shopcrm.store import campaign_records, settings
 from shopcrm.store import coupons as coupon_store
 from shopcrm.store import holdouts as holdout_store
@@ -627,19 +624,15 @@ def birthday_json(rows: list[BirthdayRow]) -> str:
 
 
 def birthday_csv(rows: list[BirthdayRow], target: str | os.PathLike | None = None) -> str:
-    """The list as CSV with translated headers. Written to ``target`` as UTF-8 with a BOM (so
-    Excel opens Japanese text correctly) when given; the text (without BOM) is returned."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([_(label) for _key, label in BIRTHDAY_COLUMNS])
+    """The list as CSV with translated headers. Written to ``target`` (UTF-8 with a BOM, so Excel
+    opens Japanese text correctly; readable by the user only) when given; the text is returned."""
+    headers = [_(label) for _key, label in BIRTHDAY_COLUMNS]
     yes, no = _("yes"), _("no")
+    records = []
     for r in rows:
         rec = birthday_record(r)
         rec["dm_consent"] = yes if rec["dm_consent"] else no
-        writer.writerow(
-            safe_row("" if rec[k] is None else rec[k] for k, _label in BIRTHDAY_COLUMNS)
-        )
-    text = buf.getvalue()
+        records.append([rec[k] for k, _label in BIRTHDAY_COLUMNS])
     if target is not None:
-        Path(target).write_text(text, encoding="utf-8-sig", newline="")
-    return text
+        write_csv(target, headers, records, private=True)
+    return csv_text(headers, records)
