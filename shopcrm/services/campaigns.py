@@ -26,6 +26,7 @@ from sqlite_utils import Database
 from shopcrm.domain import dates
 from shopcrm.domain.favourites import dm_name
 from shopcrm.domain.models import Campaign, Coupon, Customer
+from shopcrm.domain.names import addressee
 from shopcrm.domain.offers import discount_text
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _, current_language, ngettext
@@ -450,8 +451,6 @@ def render_message(
     """
     check_template(template)
     lang = lang or current_language()
-    from shopcrm.domain.names import addressee
-
     # "{name}様" in a template follows the address block: 佐藤 健様 for a person at a company,
     # 株式会社まるや御中 for an organisation (never 御中 above and 様 in the body).
     who = addressee(customer.name, customer.honorific)
