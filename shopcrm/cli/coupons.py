@@ -15,6 +15,7 @@ from shopcrm.cli import cli
 from shopcrm.cli.common import CliError, echo_json, pass_cli
 from shopcrm.cli.customers import echo_table, not_found
 from shopcrm.cli.options import output_file
+from shopcrm.domain.offers import discount_text
 from shopcrm.i18n import N_, _
 
 
@@ -37,8 +38,6 @@ def _today(text: str | None) -> dt.date | None:
 
 
 def _discount(c) -> str:
-    from shopcrm.services.campaigns import discount_text
-
     return discount_text(c)
 
 

@@ -43,9 +43,11 @@ def test_one_wording_per_language(offer):
 
 
 def test_the_services_and_printing_use_the_one_function():
+    from shopcrm.cli import coupons as cli_coupons
     from shopcrm.services.printing import layout, postcard, tickets
 
     assert campaigns.discount_text is discount_text
+    assert cli_coupons.discount_text is discount_text
     assert layout.discount_text is discount_text
     assert postcard.discount_text is discount_text
     assert tickets.discount_text is discount_text

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm.domain.models import CAMPAIGN_KIND_LABELS, Campaign
+from shopcrm.domain.offers import discount_text
 from shopcrm.i18n import _, ngettext, pgettext
 from shopcrm.ui.models.birthday_table_model import BirthdayTableModel
 from shopcrm.ui.tasks import run_in_background
@@ -272,7 +273,7 @@ class CouponsPage(QWidget):
     def refresh(self) -> None:
         """Reload campaigns (keeping the selection) and the selected campaign's coupons."""
         from shopcrm.domain.money import format_money
-        from shopcrm.services.campaigns import discount_text, display_name, validity_text
+        from shopcrm.services.campaigns import display_name, validity_text
         from shopcrm.store import campaign_records
 
         selected = self.selected_campaign()
