@@ -20,12 +20,13 @@ sys.path.insert(0, str(ROOT))
 
 from tests.ui.make_screenshots import (  # noqa: E402
     FIXED_TODAY,
-    WINDOW_SIZE,
     freeze_today,
     make_database,
     save,
     settle,
 )
+
+WINDOW_SIZE = (1600, 1000)  # the large shot, beside the 1366×768 one
 
 
 def prepare(db_path: Path, today: dt.date) -> None:
