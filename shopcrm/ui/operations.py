@@ -292,6 +292,7 @@ class _Op(Generic[T]):
         dialog = QProgressDialog(self._label, _("Cancel"), 0, 0, parent)
         dialog.setObjectName("operationProgress")
         dialog.setWindowTitle("shopcrm")
+        dialog.setMinimumWidth(360)  # room for a progress text under the label
         dialog.setMinimumDuration(PROGRESS_DELAY_MS)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)

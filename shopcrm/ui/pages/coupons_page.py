@@ -650,9 +650,11 @@ class CouponsPage(QWidget):
         def work(db, _task):
             return generation, today, _birthday_rows(db, f, today)
 
-        QueryOp(parent=self, op=work, success=lambda result: self._show_birthdays(*result)).failure(
-            lambda exc, g=generation: self._birthdays_failed(g, exc)
-        ).interactive().run_in_background()
+        def failed(exc: BaseException) -> None:
+            self._birthdays_failed(generation, exc)
+
+        op = QueryOp(parent=self, op=work, success=lambda result: self._show_birthdays(*result))
+        op.failure(failed).interactive().run_in_background()
 
     def _birthdays_failed(self, generation: int, exc: BaseException) -> None:
         if generation != self._bd_generation:
