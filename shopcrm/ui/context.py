@@ -19,6 +19,8 @@ from PySide6.QtCore import QObject, Signal
 from sqlite_utils import Database
 
 from shopcrm.domain.changes import Changes
+from shopcrm.services import auth
+from shopcrm.ui.dialogs.pin_dialog import ask_owner_pin
 
 # legacy signal -> the kinds of change it stands for
 LEGACY: dict[str, tuple[str, ...]] = {
@@ -80,8 +82,6 @@ class AppContext(QObject):
     # is allowed and nothing asks for one.
     def owner_pin_set(self) -> bool:
         """True when owner actions ask for the PIN (also when its record was tampered with)."""
-        from shopcrm.services import auth
-
         return auth.pin_is_set(self.db)
 
     @property
@@ -92,8 +92,6 @@ class AppContext(QObject):
         """True if owner actions may go ahead now (asks for the PIN when one is set)."""
         if self.mode == "owner":
             return True
-        from shopcrm.ui.dialogs.pin_dialog import ask_owner_pin
-
         if ask_owner_pin(self, parent):
             self.set_owner_unlocked(True)
             return True

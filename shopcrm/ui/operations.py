@@ -134,18 +134,22 @@ class _Relay(QObject):
 
 
 class _CloseWatch(QObject):
-    """Notes that a watched widget (the parent or its window) received a Close event, or, for a
+    """Notes which watched widgets (the parent, its window) received a Close event or, for a
     dialog, ended (``QDialog.done`` hides it without a Close event)."""
 
-    closed = False
+    def __init__(self) -> None:
+        super().__init__()
+        self.closed: list[QWidget] = []
 
     @Slot(int)
     def dialog_finished(self, _result: int) -> None:
-        self.closed = True
+        sender = self.sender()
+        if isinstance(sender, QWidget):
+            self.closed.append(sender)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Close:
-            self.closed = True
+        if event.type() == QEvent.Type.Close and isinstance(watched, QWidget):
+            self.closed.append(watched)
         return False
 
 
@@ -300,15 +304,15 @@ class _Op(Generic[T]):
         self.progress_dialog = dialog
 
     def _alive(self) -> bool:
-        """False when the parent was deleted, or closed (it or its window) and is not shown."""
+        """False when the parent was deleted, or it or its window was closed and is not shown
+        (a Close event that was refused, or a dialog shown again, leaves it alive)."""
         parent = self._parent
         if parent is None:
             return True
         if not shiboken6.isValid(parent):
             return False
-        if isinstance(parent, QWidget) and self._watch is not None and self._watch.closed:
-            return parent.isVisible()
-        return True
+        closed = self._watch.closed if self._watch is not None else []
+        return all(shiboken6.isValid(w) and w.isVisible() for w in closed)
 
     def _end(self) -> None:
         _running.discard(self)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QPushButton, QWidget
 from shopcrm.domain.changes import Changes
 from shopcrm.store import customers
 from shopcrm.ui import operations
+from shopcrm.ui.dialogs import error_dialog
 from shopcrm.ui.dialogs.import_dialog import ImportDialog
 from shopcrm.ui.operations import Cancelled, CollectionOp, QueryOp, Task
 from shopcrm.ui.tasks import run_in_background
@@ -102,6 +103,47 @@ def test_cancel_in_the_progress_window_stops_the_worker_and_changes_nothing(widg
     assert isinstance(seen["error"], Cancelled) and task.finished.is_set()
     assert "result" not in seen and seen["changes"] == []  # nothing written, nothing refreshed
     assert op.progress_dialog is None  # the window went away
+
+
+def test_without_failure_an_error_is_shown_and_a_cancel_is_not(widget, qtbot):
+    def boom(db, task):
+        raise OSError("the backup folder is gone")
+
+    def cancelled(db, task):
+        raise Cancelled()
+
+    QueryOp(parent=widget, op=cancelled).run_in_background()
+    QueryOp(parent=widget, op=boom).run_in_background()
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in error_dialog._open), timeout=5000)
+    shown = [d for d in error_dialog._open if d.isVisible()]
+    assert len(shown) == 1  # the cancel said nothing
+    assert "the backup folder is gone" in shown[0].message.text()
+    assert "OSError" in shown[0].details
+    shown[0].close()
+
+
+def test_a_refused_close_keeps_the_answer(app_ctx, qtbot):
+    class Stubborn(QWidget):
+        def closeEvent(self, event):  # e.g. "a print run is still going"
+            event.ignore()
+
+    w = Stubborn()
+    w.ctx = app_ctx
+    qtbot.addWidget(w)
+    w.show()
+    seen = {}
+    release = threading.Event()
+
+    def work(db, task):
+        release.wait(5)
+        return "kept"
+
+    QueryOp(parent=w, op=work, success=lambda r: seen.update(result=r)).run_in_background()
+    w.close()
+    assert w.isVisible()
+    release.set()
+    qtbot.waitUntil(lambda: "result" in seen, timeout=5000)
+    assert seen["result"] == "kept"
 
 
 def test_a_closed_parent_gets_no_answer_and_nothing_breaks(app_ctx, qtbot):
