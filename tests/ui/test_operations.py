@@ -18,10 +18,12 @@ from shopcrm.domain.changes import Changes
 from shopcrm.store import customers
 from shopcrm.ui import operations
 from shopcrm.ui.dialogs import error_dialog
+from shopcrm.ui.dialogs.customer_dialog import CustomerDialog
 from shopcrm.ui.dialogs.import_dialog import ImportDialog
 from shopcrm.ui.operations import Cancelled, CollectionOp, QueryOp, Task
 from shopcrm.ui.tasks import run_in_background
 from tests.ui.conftest import wait_for_table
+from tests.ui.dialog_fixtures import type_text
 
 
 @pytest.fixture
@@ -297,3 +299,33 @@ def test_an_import_saved_through_its_buttons_refreshes_today_and_customers(
     shown = [today_page.visits.item(i).text() for i in range(today_page.visits.count())]
     assert any("新顔 一" in text for text in shown)
     dialog.close()
+
+
+def test_a_guest_saved_through_the_dialog_button_refreshes_both_pages(
+    main_window, app_ctx, qtbot, shop
+):
+    today_page = main_window.page("today")
+    customers_page = main_window.page("customers")
+    wait_for_table(qtbot, customers_page)
+    yamada = shop.id("山田 太郎")
+    dialog = CustomerDialog(app_ctx, yamada, main_window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    name = dialog.fields["name"]
+    name.selectAll()
+    qtbot.keyClick(name, Qt.Key.Key_Delete)
+    type_text(qtbot, name, "山田 太一")  # (keyClicks sends ASCII keys only)
+    with qtbot.waitSignal(app_ctx.changed, timeout=5000) as blocker:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [Changes(customers=True)]
+
+    def customers_shows() -> bool:
+        row = customers_page.model.row_of(yamada)
+        return row is not None and customers_page.model.index(row, 0).data() == "山田 太一"
+
+    qtbot.waitUntil(customers_shows, timeout=5000)
+    recent = today_page.results
+    qtbot.waitUntil(
+        lambda: any("山田 太一" in recent.item(i).text() for i in range(recent.count())),
+        timeout=5000,
+    )
