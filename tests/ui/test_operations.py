@@ -114,14 +114,22 @@ def test_without_failure_an_error_is_shown_and_a_cancel_is_not(widget, qtbot):
     def cancelled(db, task):
         raise Cancelled()
 
+    def shown_now():
+        return [d for d in error_dialog._open if shiboken6.isValid(d) and d.isVisible()]
+
     QueryOp(parent=widget, op=cancelled).run_in_background()
     QueryOp(parent=widget, op=boom).run_in_background()
-    qtbot.waitUntil(lambda: any(d.isVisible() for d in error_dialog._open), timeout=5000)
-    shown = [d for d in error_dialog._open if d.isVisible()]
+    qtbot.waitUntil(lambda: bool(shown_now()), timeout=5000)
+    shown = shown_now()
     assert len(shown) == 1  # the cancel said nothing
     assert "the backup folder is gone" in shown[0].message.text()
     assert "OSError" in shown[0].details
-    shown[0].close()
+    shown[0].close()  # deleted once closed: the next error must still be shown
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QueryOp(parent=widget, op=boom).run_in_background()
+    qtbot.waitUntil(lambda: bool(shown_now()), timeout=5000)
+    for d in shown_now():
+        d.close()
 
 
 def test_a_refused_close_keeps_the_answer(app_ctx, qtbot):
