@@ -1,68 +1,19 @@
-"""Run slow work off the UI thread: ``run_in_background(fn, on_done, on_error, on_progress)``.
+"""The old helper ``run_in_background(fn, on_done, on_error, on_progress)``, kept as a thin wrapper
+over ``shopcrm.ui.operations`` (the home of ``Task`` and ``Cancelled``) for the Dashboard page until
+it is ported. New code uses ``QueryOp``/``CollectionOp``.
 
-``fn(task)`` runs in a worker thread. It must not touch widgets and must open its own database
-connection (``shopcrm.store.db.connect(path)``). It reports with ``task.progress(done, total,
-text)`` and checks ``task.cancelled`` (or calls ``task.check_cancelled()``, which raises
-``Cancelled``). Results, errors and progress arrive on the main thread through Qt signals.
+``fn(task)`` runs in a worker thread and opens its own connection; ``on_done(result)``,
+``on_error(exc, traceback)`` and ``on_progress(done, total, text)`` run on the main thread.
 """
 
 from __future__ import annotations
 
-import threading
-import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from shopcrm.ui.operations import Cancelled, QueryOp, Task
 
-
-class Cancelled(Exception):
-    """Raised inside a worker when the user pressed Cancel."""
-
-
-class _Signals(QObject):
-    done = Signal(object)
-    error = Signal(object, str)
-    progress = Signal(int, int, str)
-
-
-class Task(QRunnable):
-    def __init__(self, fn: Callable[[Task], Any]):
-        super().__init__()
-        self.setAutoDelete(False)
-        self.fn = fn
-        self.signals = _Signals()
-        self._cancel = threading.Event()
-        self.finished = threading.Event()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def check_cancelled(self) -> None:
-        if self._cancel.is_set():
-            raise Cancelled()
-
-    def progress(self, done: int, total: int, text: str = "") -> None:
-        self.signals.progress.emit(int(done), int(total), text)
-
-    def run(self) -> None:
-        try:
-            result = self.fn(self)
-        except Cancelled as exc:
-            self.signals.error.emit(exc, "")
-        except Exception as exc:
-            self.signals.error.emit(exc, traceback.format_exc())
-        else:
-            self.signals.done.emit(result)
-        finally:
-            self.finished.set()
-
-
-_running: set[Task] = set()
+__all__ = ["Cancelled", "Task", "run_in_background"]
 
 
 def run_in_background(
@@ -71,20 +22,8 @@ def run_in_background(
     on_error: Callable[[BaseException, str], None] | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,
 ) -> Task:
-    """Start ``fn(task)`` on Qt's thread pool; callbacks run on the main thread."""
-    task = Task(fn)
-    _running.add(task)
-
-    def _finish(*_args) -> None:
-        _running.discard(task)
-
-    if on_done:
-        task.signals.done.connect(on_done)
-    if on_error:
-        task.signals.error.connect(on_error)
-    if on_progress:
-        task.signals.progress.connect(on_progress)
-    task.signals.done.connect(_finish)
-    task.signals.error.connect(_finish)
-    QThreadPool.globalInstance().start(task)
-    return task
+    """Start ``fn(task)`` on Qt's thread pool; callbacks run on the main thread. An error without
+    ``on_error`` is logged only (as before)."""
+    op: QueryOp[Any] = QueryOp.without_db(parent=None, op=fn, success=on_done)
+    op.failure(lambda exc: on_error(exc, op.trace) if on_error is not None else None)
+    return op.on_progress(on_progress).run_in_background()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from shopcrm.ui.operations import QueryOp
+
 
 @pytest.fixture
 def holder(qtbot):
@@ -70,12 +72,17 @@ def test_run_with_bar_reports_then_clears_the_task(holder, qtbot):
             task.progress(i, 4)
         return "ok"
 
+    op = QueryOp.without_db(
+        parent=holder,
+        op=work,
+        success=lambda result: seen.update(
+            result=result, task=holder.task, bar=holder.bar.isVisible()
+        ),
+    ).failure(lambda exc: seen.update(error=exc))
     run_with_bar(
         holder,
         holder.bar,
-        work,
-        lambda result: seen.update(result=result, task=holder.task, bar=holder.bar.isVisible()),
-        lambda exc, tb: seen.update(error=exc),
+        op,
         on_progress=lambda n, total, text: seen.setdefault("progress", []).append((n, total)),
     )
     assert holder.task is not None
@@ -93,7 +100,8 @@ def test_run_with_bar_failure_reaches_on_failed(holder, qtbot):
     def work(task):
         raise ValueError("disk full")
 
-    run_with_bar(holder, holder.bar, work, seen.update, lambda exc, tb: seen.update(error=exc))
+    op = QueryOp.without_db(parent=holder, op=work, success=seen.update)
+    run_with_bar(holder, holder.bar, op.failure(lambda exc: seen.update(error=exc)))
     qtbot.waitUntil(lambda: "error" in seen, timeout=5000)
     assert str(seen["error"]) == "disk full" and holder.task is None
     assert not holder.bar.isVisible()

@@ -24,11 +24,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from shopcrm.domain.changes import Changes
 from shopcrm.i18n import N_, _
+from shopcrm.store import backup
+from shopcrm.store.migrations import migrate
 from shopcrm.ui.dialogs.background import run_with_bar
 from shopcrm.ui.dialogs.base import DialogBase
 from shopcrm.ui.dialogs.parts import close_box, pick_table, selected_row, status_label
-from shopcrm.ui.tasks import run_in_background
+from shopcrm.ui.operations import CollectionOp, QueryOp
 
 KIND_LABELS = {
     "manual": N_("Manual"),
@@ -92,8 +95,6 @@ class BackupDialog(DialogBase):
         return backup_dir(self.ctx.db_path)
 
     def refresh(self) -> None:
-        from shopcrm.store import backup
-
         self.backups = backup.list_backups(self.ctx.db_path)
         self.info.setText(
             _(
@@ -123,25 +124,21 @@ class BackupDialog(DialogBase):
         self.file_button.setEnabled(idle)
         self.restore_button.setEnabled(idle and bool(self.list.selectedItems()))
 
-    def _start(self, fn, on_done, text: str) -> None:
+    def _start(self, op: QueryOp | CollectionOp, text: str) -> None:
+        """Run ``op`` (a backup or a restore, on files) with the dialog's bar; an error is said
+        in the status line. (The op's ``success`` refreshes the list, buttons too.)"""
         from shopcrm.ui.dialogs.data_dialogs import error_text
 
         self.status.setText(text)
 
-        def done(result):
-            on_done(result)
-            self._update()
-
-        def failed(exc, tb):
+        def failed(exc):
             self.status.setText(error_text(exc))
             self._update()
 
-        run_with_bar(self, self.progress, fn, done, failed)
+        run_with_bar(self, self.progress, op.failure(failed))
         self._update()
 
     def backup_now(self) -> None:
-        from shopcrm.store import backup
-
         db_path = self.ctx.db_path
 
         def work(task):
@@ -152,7 +149,7 @@ class BackupDialog(DialogBase):
             self.refresh()
             self.status.setText(_("Backup written: {path}").format(path=path))
 
-        self._start(work, done, _("Backing up…"))
+        self._start(QueryOp.without_db(parent=self, op=work, success=done), _("Backing up…"))
 
     def restore_selected(self) -> None:
         row = selected_row(self.list)
@@ -167,8 +164,6 @@ class BackupDialog(DialogBase):
             self.restore_file(Path(path))
 
     def restore_file(self, path: Path, *, confirm: bool = True) -> None:
-        from shopcrm.store import backup
-
         if confirm:
             answer = QMessageBox.question(
                 self,
@@ -186,8 +181,6 @@ class BackupDialog(DialogBase):
             return backup.restore(db_path, path, progress=lambda n, t: task.progress(n, t))
 
         def done(before):
-            from shopcrm.store.migrations import migrate
-
             migrate(self.ctx.db, self.ctx.db_path)  # an older backup's schema brought up to date
             self.restored_from = Path(path)
             self.refresh()
@@ -196,15 +189,12 @@ class BackupDialog(DialogBase):
                     file=Path(path).name, before=before
                 )
             )
-            for signal in (
-                self.ctx.customers_changed,
-                self.ctx.visits_changed,
-                self.ctx.coupons_changed,
-                self.ctx.settings_changed,
-            ):
-                signal.emit()
 
-        self._start(work, done, _("Restoring…"))
+        # everything may differ now: every page refreshes (after ``done`` brought the schema up)
+        restore = CollectionOp.without_db(
+            parent=self, op=work, success=done, changes=Changes.everything()
+        )
+        self._start(restore, _("Restoring…"))
 
     def open_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder())))
@@ -243,14 +233,9 @@ class CheckDialog(DialogBase):
         self.start()
 
     def start(self) -> None:
-        from shopcrm.store import backup
-
         db_path = self.ctx.db_path
-
-        def work(task):
-            return backup.check(db_path)
-
-        self.task = run_in_background(work, self._done, self._failed)
+        op = QueryOp.without_db(parent=self, op=lambda _task: backup.check(db_path))
+        self.task = op.success(self._done).failure(self._failed).run_in_background()
 
     def _done(self, report) -> None:
         self.task = None
@@ -262,7 +247,7 @@ class CheckDialog(DialogBase):
         self.headline.setStyleSheet("color: #1e7b34;" if report.ok else "color: #b00020;")
         self.details.setText("\n".join(report.lines()[:-1]))  # the last is the headline
 
-    def _failed(self, exc, tb) -> None:
+    def _failed(self, exc: BaseException) -> None:
         from shopcrm.ui.dialogs.data_dialogs import error_text
 
         self.task = None

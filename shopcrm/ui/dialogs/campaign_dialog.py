@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shopcrm.domain.changes import Changes
 from shopcrm.domain.models import (
     CAMPAIGN_KIND_LABELS,
     CAMPAIGN_KINDS,
@@ -472,6 +473,7 @@ class CampaignDialog(DialogBase):
         except CampaignError as exc:
             self._set_error(exc.field if exc.field in self.errors else "campaign", exc.message)
             return
+        self.ctx.changed.emit(Changes(campaigns=True))  # the Coupons and Print pages list it
         self.accept()
 
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shopcrm.domain.changes import Changes
 from shopcrm.domain.models import Customer
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import _, current_language
@@ -583,7 +584,7 @@ class CustomerDialog(DialogBase):
         if saved is None:  # not saved (disk full, read-only ...): the dialog keeps the input
             return
         self.saved_customer_id = saved.id
-        self.ctx.customers_changed.emit()
+        self.ctx.changed.emit(Changes(customers=True))
         self.accept()
 
     def preferences_wanted(self) -> dict[str, tuple[str, ...]]:

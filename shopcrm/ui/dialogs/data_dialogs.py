@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm.i18n import N_, _
+from shopcrm.ui.dialogs.background import run_with_bar
 from shopcrm.ui.dialogs.base import DialogBase
-from shopcrm.ui.tasks import run_in_background
+from shopcrm.ui.operations import QueryOp
 
 log = logging.getLogger(__name__)
 
@@ -124,37 +125,22 @@ class ExportDialog(DialogBase):
 
         what = self.what.currentData()
         encoding = EXPORT_FORMATS[self.format.currentData()][1]
-        db_path = self.ctx.db_path
 
-        def work(task):
-            from shopcrm.store.db import connect
-
-            db = connect(db_path)
-            try:
-                return ie.export(
-                    db, what, path, encoding=encoding, progress=lambda n, t: task.progress(n, t)
-                )
-            finally:
-                db.close()
+        def work(db, task):
+            return ie.export(
+                db, what, path, encoding=encoding, progress=lambda n, t: task.progress(n, t)
+            )
 
         def done(n):
-            self.task = None
-            self.progress.hide()
             self.written = (n, path)
             self.status.setText(_("Wrote {n} rows to {path}").format(n=n, path=path))
 
-        def failed(exc, tb):
-            self.task = None
-            self.progress.hide()
+        def failed(exc):
             self.status.setText(error_text(exc))
 
-        def progress(n: int, t: int, _x: str) -> None:
-            self.progress.setRange(0, max(t, 1))
-            self.progress.setValue(n)
-
-        self.progress.setRange(0, 0)
-        self.progress.show()
-        self.task = run_in_background(work, done, failed, progress)
+        run_with_bar(
+            self, self.progress, QueryOp(parent=self, op=work, success=done).failure(failed)
+        )
 
 
 def export_data(ctx, parent=None) -> None:
@@ -227,7 +213,7 @@ def install_auto_backups(ctx, app):
 
     db_path = ctx.db_path
 
-    def daily(task):
+    def daily(_task):
         return backup.auto_backup(db_path, "daily")
 
     def daily_done(path):
@@ -235,11 +221,14 @@ def install_auto_backups(ctx, app):
             log.info("daily backup written: %s", path)
             ctx.report_backup("")
 
-    def daily_failed(exc, tb):
-        log.error("daily backup failed: %s\n%s", exc, tb)
+    def daily_failed(exc):
+        log.error("daily backup failed: %s", exc)  # the op logged the traceback
         ctx.report_backup(backup_problem_text(exc, db_path))
 
-    run_in_background(daily, daily_done, daily_failed)
+    # no parent: the warning is the context's, whichever window shows it
+    QueryOp.without_db(parent=None, ctx=ctx, op=daily, success=daily_done).failure(
+        daily_failed
+    ).run_in_background()
 
     # What the database looked like when the daily backup started: unchanged at close (no
     # commit here, none from another program), today's backup already holds it all.

@@ -8,6 +8,7 @@ of dialogs; at most ``MAX_OPEN`` are open at once (the rest go to the log only).
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
@@ -82,7 +83,8 @@ class ErrorDialog(QDialog):
 
 def show_error(exc: BaseException, details: str, log_file=None) -> ErrorDialog | None:
     """Show the error (not modal); ``None`` when ``MAX_OPEN`` error dialogs are open already."""
-    _open[:] = [d for d in _open if d.isVisible()]
+    # a closed one was deleted (``finished`` -> ``deleteLater``): let go of it, never ask it
+    _open[:] = [d for d in _open if shiboken6.isValid(d) and d.isVisible()]
     if len(_open) >= MAX_OPEN:
         return None
     parent = QGuiApplication.instance() and _active_window()

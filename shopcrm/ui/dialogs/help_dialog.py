@@ -11,26 +11,14 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialogButtonBox, QTextBrowser, QVBoxLayout
 
 from shopcrm.i18n import _
+from shopcrm.services import glossary
 from shopcrm.ui.dialogs.base import DialogBase
-from shopcrm.ui.tasks import run_in_background
-
-
-def _examples(db_path, _task):
-    from shopcrm.services import glossary
-    from shopcrm.store.db import connect
-
-    db = connect(db_path)
-    try:
-        return glossary.example_figures(db)
-    finally:
-        db.close()
+from shopcrm.ui.operations import QueryOp
 
 
 class FiguresHelpDialog(DialogBase):
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
-        from shopcrm.services import glossary
-
         self.setObjectName("figuresHelpDialog")
         self.setWindowTitle(_("Understanding your figures"))
         self.ready = False
@@ -47,28 +35,21 @@ class FiguresHelpDialog(DialogBase):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(860, 680)
-        path = ctx.db_path
-        self._task = run_in_background(
-            lambda task: _examples(path, task), on_done=self._show, on_error=self._failed
+        self._task = (
+            QueryOp(
+                parent=self,
+                op=lambda db, _task: glossary.example_figures(db),
+                success=self._show,
+            )
+            .failure(self._failed)
+            .run_in_background()
         )
 
     def _show(self, example) -> None:
-        from shiboken6 import isValid
-
-        from shopcrm.services import glossary
-
-        if not isValid(self):
-            return
         self.browser.setHtml(glossary.help_page(example))
         self.ready = True
 
-    def _failed(self, exc, _tb) -> None:
-        from shiboken6 import isValid
-
-        from shopcrm.services import glossary
-
-        if not isValid(self):
-            return
+    def _failed(self, exc: BaseException) -> None:
         self.browser.setHtml(
             glossary.help_page(None)
             + "<p>"

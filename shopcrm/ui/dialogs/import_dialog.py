@@ -11,6 +11,7 @@ Reading, checking and writing run in worker threads on their own database connec
 
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,11 +36,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shopcrm.domain.changes import Changes
 from shopcrm.i18n import _, pgettext
 from shopcrm.services import encodings
 from shopcrm.ui.dialogs.background import run_with_bar
 from shopcrm.ui.dialogs.base import DialogBase
-from shopcrm.ui.tasks import Cancelled
+from shopcrm.ui.operations import Cancelled, CollectionOp, QueryOp
 
 if TYPE_CHECKING:
     from shopcrm.services.importexport import ImportPlan
@@ -265,22 +267,22 @@ class ImportDialog(DialogBase):
             return
         self.reject() if self.stack.currentIndex() != self.PAGE_RUN else self.accept()
 
-    def _run(self, fn, on_done, label: str) -> None:
+    def _run(self, op: QueryOp | CollectionOp, on_done, label: str) -> None:
         self.busy.setToolTip(label)
 
         def finished(result):
             on_done(result)
             self._update_buttons()
 
-        def failed(exc, tb):
-            self._failed(exc, tb)
+        def failed(exc):
+            self._failed(exc, "".join(traceback.format_exception(exc)))
             self._update_buttons()
 
         def progress(done, total, _text):
             self.progress.setRange(0, max(total, 1))
             self.progress.setValue(min(done, total))
 
-        run_with_bar(self, self.busy, fn, finished, failed, on_progress=progress)
+        run_with_bar(self, self.busy, op.success(finished).failure(failed), on_progress=progress)
         self._update_buttons()
 
     def _failed(self, exc, tb) -> None:
@@ -317,7 +319,7 @@ class ImportDialog(DialogBase):
         def work(task):
             return ie.read_table(path, encoding)
 
-        self._run(work, self._file_read, _("Reading the file…"))
+        self._run(QueryOp.without_db(parent=self, op=work), self._file_read, _("Reading the file…"))
 
     def _file_read(self, table) -> None:
         from shopcrm.services import importexport as ie
@@ -365,26 +367,19 @@ class ImportDialog(DialogBase):
             return
         table, kind, mapping = self.table, self.kind, self.mapping()
         create = self.create_check.isChecked() and kind == "visits"
-        db_path = self.ctx.db_path
 
-        def work(task):
-            from shopcrm.store.db import connect
+        def work(db, task):
+            return ie.plan_import(
+                db,
+                table,
+                kind,
+                mapping,
+                create_customers=create,
+                progress=lambda d, t: task.progress(d, t),
+                check_cancelled=task.check_cancelled,
+            )
 
-            db = connect(db_path)
-            try:
-                return ie.plan_import(
-                    db,
-                    table,
-                    kind,
-                    mapping,
-                    create_customers=create,
-                    progress=lambda d, t: task.progress(d, t),
-                    check_cancelled=task.check_cancelled,
-                )
-            finally:
-                db.close()
-
-        self._run(work, self._checked, _("Checking every row…"))
+        self._run(QueryOp(parent=self, op=work), self._checked, _("Checking every row…"))
 
     def _checked(self, plan) -> None:
         self.plan = plan
@@ -432,40 +427,38 @@ class ImportDialog(DialogBase):
     def start_import(self) -> None:
         from shopcrm.services import importexport as ie
 
-        plan, db_path = self.plan, self.ctx.db_path
+        plan = self.plan
         assert plan is not None  # Import is enabled only once the check has a plan
         valid_only = self.valid_radio.isChecked()
         skip = self.skip_dups.isChecked()
         allow = self.allow_dups.isChecked()
 
-        def work(task):
-            from shopcrm.store.db import connect
+        def work(db, task):
+            return ie.apply_import(
+                db,
+                plan,
+                valid_only=valid_only,
+                skip_duplicates=skip,
+                allow_duplicates=allow,
+                progress=lambda d, t: task.progress(d, t, ""),
+                check_cancelled=task.check_cancelled,
+            )
 
-            db = connect(db_path)
-            try:
-                return ie.apply_import(
-                    db,
-                    plan,
-                    valid_only=valid_only,
-                    skip_duplicates=skip,
-                    allow_duplicates=allow,
-                    progress=lambda d, t: task.progress(d, t, ""),
-                    check_cancelled=task.check_cancelled,
-                )
-            finally:
-                db.close()
+        def changes(report) -> Changes:
+            return Changes(
+                customers=report.kind == "customers" or bool(report.created_customers),
+                visits=report.kind == "visits",
+            )
 
         self.run_label.setText(_("Importing… (Cancel undoes everything)"))
         self.progress.setRange(0, max(plan.report.valid, 1))
         self.progress.setValue(0)
         self._show(self.PAGE_RUN)
-        self._run(work, self._imported, _("Importing…"))
+        self._run(
+            CollectionOp(parent=self, op=work, changes=changes), self._imported, _("Importing…")
+        )
 
     def _imported(self, report) -> None:
         self.report = report
         self.progress.setValue(self.progress.maximum())
-        self.run_label.setText(report.summary())
-        if report.kind == "customers" or report.created_customers:
-            self.ctx.customers_changed.emit()
-        if report.kind == "visits":
-            self.ctx.visits_changed.emit()
+        self.run_label.setText(report.summary())  # the op tells the pages what changed

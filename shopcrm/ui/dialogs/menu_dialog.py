@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from shopcrm.domain.changes import Changes
 from shopcrm.domain.models import MenuCategory, MenuItem
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _
@@ -448,5 +449,5 @@ class MenuDialog(DialogBase):
             self.error.show_message(str(err))
             return
         self.saved = True
-        self.ctx.settings_changed.emit()
+        self.ctx.changed.emit(Changes(menu=True))
         self.accept()

@@ -20,9 +20,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from shopcrm.domain.changes import Changes
 from shopcrm.i18n import _
 from shopcrm.ui.dialogs.base import DialogBase
 from shopcrm.ui.dialogs.parts import close_box, pick_table, selected_row, status_label
+
+# a merge (or its undo) moves visits and coupons between guests
+MERGED = Changes(customers=True, visits=True, coupons=True)
 
 
 def _who(c) -> str:
@@ -115,7 +119,7 @@ class MergeDialog(DialogBase):
                 visits=result.moved["visits"],
             )
         )
-        self.ctx.customers_changed.emit()
+        self.ctx.changed.emit(MERGED)
         self.refresh()
 
     def merge_selected(self) -> None:
@@ -138,7 +142,7 @@ class MergeDialog(DialogBase):
         self.status.setText(
             _("Undone: #{id} {name} is back.").format(id=restored.id, name=restored.name)
         )
-        self.ctx.customers_changed.emit()
+        self.ctx.changed.emit(MERGED)
         self.refresh()
 
 
@@ -184,7 +188,8 @@ def erase_customer(ctx, customer_id: int, parent=None, *, confirm: bool = True) 
     except Exception as exc:
         show_error(parent, error_text(exc))
         return False
-    ctx.customers_changed.emit()
+    # the guest, their coupon codes (anonymised) and mailings
+    ctx.changed.emit(Changes(customers=True, coupons=True, mailings=True))
     return True
 
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from shopcrm.domain.changes import Changes
 from shopcrm.i18n import _
 from shopcrm.ui.dialogs.base import DialogBase
 
@@ -179,7 +180,7 @@ class SetPinDialog(DialogBase):
             self.new.setFocus()
             return
         self._show_recovery_code()
-        self.ctx.settings_changed.emit()
+        self.ctx.changed.emit(Changes(settings=True))
         self.ctx.mode_changed.emit(self.ctx.mode)
         self.accept()
 
@@ -210,7 +211,7 @@ class SetPinDialog(DialogBase):
         if not self._current_ok():
             return
         auth.clear_pin(self.ctx.db)
-        self.ctx.settings_changed.emit()
+        self.ctx.changed.emit(Changes(settings=True))
         self.ctx.mode_changed.emit(self.ctx.mode)
         self.accept()
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm import i18n
+from shopcrm.domain.changes import Changes
 from shopcrm.i18n import N_, _
 from shopcrm.store.settings import SETTINGS
 from shopcrm.ui.dialogs.base import DialogBase
@@ -222,7 +223,7 @@ class SettingsDialog(DialogBase):
         changed = {k: v for k, v in values.items() if v != self.values.get(k)}
         if changed:
             settings.set_many(self.ctx.db, changed)
-            self.ctx.settings_changed.emit()
+            self.ctx.changed.emit(Changes(settings=True))
         if "language" in changed:
             language = changed["language"] or i18n.system_language()
             self.accept()

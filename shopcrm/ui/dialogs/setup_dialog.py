@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from shopcrm.domain.changes import Changes
 from shopcrm.i18n import _, ngettext, pgettext
 from shopcrm.ui.widgets.field_error import FieldError, mark_invalid
 
@@ -203,7 +204,7 @@ class ShopPage(_Page):
             self.fields[next(k for k in self.KEYS if k in problems)].setFocus()
             return False
         settings.set_many(self.ctx.db, values)
-        self.ctx.settings_changed.emit()
+        self.ctx.changed.emit(Changes(settings=True))
         return True
 
 
@@ -242,7 +243,7 @@ class BusinessDayPage(_Page):
         from shopcrm.store import settings
 
         settings.set(self.ctx.db, CUTOFF_SETTING, int(self.hour.value()))
-        self.ctx.settings_changed.emit()
+        self.ctx.changed.emit(Changes(settings=True))
         return True
 
 
@@ -348,7 +349,7 @@ class MenuPage(_Page):
             ).format(n=self.added),
             ok=True,
         )
-        self.ctx.settings_changed.emit()  # the visit dialog reads the menu when it opens
+        self.ctx.changed.emit(Changes(menu=True))  # the visit dialog reads the menu when it opens
         self.none_choice.setText(_("Keep my current menu"))
         self.none_choice.setChecked(True)  # back here, Next does not add it twice
         return True
@@ -413,7 +414,7 @@ class PinPage(_Page):
             return False
         settings.set(self.ctx.db, "owner_pin_offered", True)
         self.ctx.set_owner_unlocked(True)  # the owner is at the keyboard: setup goes on
-        self.ctx.settings_changed.emit()
+        self.ctx.changed.emit(Changes(settings=True))
         return True
 
 
@@ -552,14 +553,14 @@ class SetupWizard(QWizard):
 
         self.skipped = True
         setup.finish(self.ctx.db)
-        self.ctx.settings_changed.emit()
+        self.ctx.changed.emit(Changes(settings=True))
         self.reject()
 
     def accept(self) -> None:
         from shopcrm.services import setup
 
         setup.finish(self.ctx.db)
-        self.ctx.settings_changed.emit()
+        self.ctx.changed.emit(Changes(settings=True))
         super().accept()
 
 

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shopcrm.domain.changes import Changes
 from shopcrm.domain.models import CustomerSummary, MenuItem, Preference, Visit, VisitItem
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import _
@@ -674,9 +675,7 @@ class VisitDialog(DialogBase):
         settings = ui_settings()
         settings.setValue(LAST_STAFF_KEY, saved.staff)
         settings.sync()
-        self.ctx.visits_changed.emit()
-        if code:
-            self.ctx.coupons_changed.emit()
+        self.ctx.changed.emit(Changes(visits=True, coupons=bool(code)))  # a coupon redeemed
         self._offer_favourites(saved.customer_id)
         self.accept()
 
@@ -780,7 +779,7 @@ class FavouritesPrompt(QFrame):
             )
             self.added.append(box.text())
         if self.added:
-            self.ctx.customers_changed.emit()
+            self.ctx.changed.emit(Changes(customers=True))  # the guest's favourites
         self._finish()
 
     def reject(self) -> None:

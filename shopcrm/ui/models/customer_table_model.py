@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QThreadPool, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
 from shopcrm.domain.money import format_money
 from shopcrm.domain.rules import format_phone
 from shopcrm.i18n import N_, _
-from shopcrm.ui.tasks import Task
+from shopcrm.store import customers
+from shopcrm.ui.operations import QueryOp
+from shopcrm.ui.operations import wait_for_interactive as wait_for_interactive  # tests, shutdown
 
 PAGE_SIZE = 100  # the first page of a query; later pages grow with what is loaded
 MAX_PAGE_SIZE = 5000
@@ -43,38 +45,6 @@ def format_day(value: dt.date | dt.datetime | None) -> str:
         return ""
     day = value.date() if isinstance(value, dt.datetime) else value
     return day.isoformat()
-
-
-_interactive_pool: QThreadPool | None = None
-_interactive_tasks: set[Task] = set()
-
-
-def run_interactive(fn, on_done, on_error=None) -> Task:
-    """``run_in_background`` for what the user is waiting on (search as you type, the next page):
-    a pool of its own, so answers never queue behind long jobs (charts, imports, PDFs) that
-    occupy the shared pool (two threads on a two-core machine)."""
-    global _interactive_pool
-    if _interactive_pool is None:
-        _interactive_pool = QThreadPool()
-        _interactive_pool.setMaxThreadCount(2)
-    task = Task(fn)
-    _interactive_tasks.add(task)
-
-    def finish(*_args) -> None:
-        _interactive_tasks.discard(task)
-
-    task.signals.done.connect(on_done)
-    if on_error is not None:
-        task.signals.error.connect(on_error)
-    task.signals.done.connect(finish)
-    task.signals.error.connect(finish)
-    _interactive_pool.start(task)
-    return task
-
-
-def wait_for_interactive(msecs: int = 10_000) -> bool:
-    """Block until the interactive pool is idle (tests, shutdown); True if it is."""
-    return _interactive_pool is None or _interactive_pool.waitForDone(msecs)
 
 
 @dataclass
@@ -133,31 +103,24 @@ class CustomerTableModel(QAbstractTableModel):
 
     def _request(self, offset: int, *, with_total: bool, limit: int = PAGE_SIZE) -> None:
         generation = self._generation
-        path = self.ctx.db_path
         args = (self.query, self.filter, self.order_by, self.descending)
 
-        def work(task):
-            from shopcrm.store import customers
-            from shopcrm.store.db import connect
-
+        def work(db, _task):
             query, filter_, order_by, descending = args
-            db = connect(path)
-            try:
-                rows = customers.search(
-                    db,
-                    query,
-                    filter=filter_,
-                    order_by=order_by,
-                    descending=descending,
-                    limit=limit,
-                    offset=offset,
-                )
-                total = customers.count(db, query, filter=filter_) if with_total else None
-            finally:
-                db.close()
+            rows = customers.search(
+                db,
+                query,
+                filter=filter_,
+                order_by=order_by,
+                descending=descending,
+                limit=limit,
+                offset=offset,
+            )
+            total = customers.count(db, query, filter=filter_) if with_total else None
             return _Page(generation, offset, rows, total)
 
-        run_interactive(work, self._on_page, self._on_error)
+        op = QueryOp(parent=self, ctx=self.ctx, op=work, success=self._on_page)
+        op.failure(self._on_error).interactive().run_in_background()
 
     def _on_page(self, page: _Page) -> None:
         if page.generation != self._generation:
@@ -182,10 +145,10 @@ class CustomerTableModel(QAbstractTableModel):
         self._reindex(first)
         self.endInsertRows()
 
-    def _on_error(self, exc: BaseException, trace: str) -> None:
+    def _on_error(self, exc: BaseException) -> None:
         self._fetching = False
         self._set_loading(False)
-        self.failed.emit(str(exc) or trace)
+        self.failed.emit(str(exc) or type(exc).__name__)
 
     def _set_loading(self, loading: bool) -> None:
         if loading != self._loading:

@@ -40,11 +40,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shopcrm.domain.changes import Changes
 from shopcrm.domain.models import CAMPAIGN_KIND_LABELS, Campaign
 from shopcrm.domain.offers import discount_text
+from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import _, ngettext, pgettext
+from shopcrm.services import campaigns as campaign_service
 from shopcrm.ui.models.birthday_table_model import BirthdayTableModel
-from shopcrm.ui.tasks import run_in_background
+from shopcrm.ui.operations import Cancelled, CollectionOp, QueryOp
 from shopcrm.ui.theme import error_style, is_dark
 from shopcrm.ui.widgets.run_status import RunStatus
 
@@ -135,11 +138,15 @@ class CouponsPage(QWidget):
         layout.addWidget(self.tabs)
         self.tabs.addTab(self._build_campaigns_tab(), _("Campaigns"))
         self.tabs.addTab(self._build_birthdays_tab(), _("Birthdays"))
-        ctx.coupons_changed.connect(self.refresh)
-        ctx.visits_changed.connect(self.refresh)
-        ctx.customers_changed.connect(self.refresh_birthdays)
+        ctx.changed.connect(self._on_changed)
         self.refresh()
         self.refresh_birthdays()
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.any_of("coupons", "campaigns", "visits"):  # a visit redeems a coupon
+            self.refresh()
+        if changes.customers:
+            self.refresh_birthdays()
 
     # === campaigns tab ===========================================================================
     def _build_campaigns_tab(self) -> QWidget:
@@ -398,8 +405,7 @@ class CouponsPage(QWidget):
         from shopcrm.ui.dialogs.campaign_dialog import CampaignDialog
 
         dlg = CampaignDialog(self.ctx, None, self)
-        if dlg.exec() and dlg.campaign:
-            self.refresh()
+        if dlg.exec() and dlg.campaign:  # (the page was refreshed by ctx.changed)
             self.select_campaign(dlg.campaign.name)
 
     def edit_campaign(self) -> None:
@@ -409,8 +415,7 @@ class CouponsPage(QWidget):
         if c is None:
             return
         dlg = CampaignDialog(self.ctx, c, self)
-        if dlg.exec() and dlg.campaign:
-            self.refresh()
+        if dlg.exec() and dlg.campaign:  # (the page was refreshed by ctx.changed)
             self.select_campaign(dlg.campaign.name)
 
     # --- issuing ---------------------------------------------------------------------------------
@@ -436,31 +441,23 @@ class CouponsPage(QWidget):
         self.start_issue(c.id, month)
 
     def start_issue(self, campaign_id: int, month: int | None) -> None:
-        db_path = self.ctx.db_path
+        def work(db, task):
+            def progress(done, total, text):
+                task.check_cancelled()
+                task.progress(done, total, text)
 
-        def work(task):
-            from shopcrm.services import campaigns
-            from shopcrm.store.db import connect
-
-            db = connect(db_path)
-            try:
-
-                def progress(done, total, text):
-                    task.check_cancelled()
-                    task.progress(done, total, text)
-
-                return campaigns.issue(db, campaign_id, month=month, progress=progress)
-            finally:
-                db.close()
+            return campaign_service.issue(db, campaign_id, month=month, progress=progress)
 
         self.progress.setRange(0, 0)
         self.run_status.set_busy(True)
         self.issue_button.setEnabled(False)
         self.result_label.setVisible(False)
         self.skipped_list.setVisible(False)
-        self.task = run_in_background(
-            work, self._issue_done, self._issue_failed, self._issue_progress
+        op = CollectionOp(
+            parent=self, op=work, success=self._issue_done, changes=Changes(coupons=True)
         )
+        op.failure(self._issue_failed).on_progress(self._issue_progress)
+        self.task = op.run_in_background()
 
     def cancel_issue(self) -> None:
         if self.task is not None:
@@ -479,8 +476,7 @@ class CouponsPage(QWidget):
     def _issue_done(self, result) -> None:
         self._end_task()
         self.last_result = result
-        self.show_result(result)
-        self.ctx.coupons_changed.emit()
+        self.show_result(result)  # (the op then tells the pages: coupons changed)
 
     def show_result(self, result) -> None:
         self.result_label.setText(result.summary())
@@ -488,10 +484,7 @@ class CouponsPage(QWidget):
         self.result_label.setVisible(True)
         self.run_status.show_skipped(f"{s.name}  —  {s.reason_text}" for s in result.skipped)
 
-    def _issue_failed(self, exc: BaseException, _trace: str) -> None:
-        from shopcrm.domain.rules import ValidationError
-        from shopcrm.ui.tasks import Cancelled
-
+    def _issue_failed(self, exc: BaseException) -> None:
         self._end_task()
         if isinstance(exc, Cancelled):
             text = _("Cancelled: no coupons were issued.")
@@ -505,7 +498,6 @@ class CouponsPage(QWidget):
 
     # --- voiding ---------------------------------------------------------------------------------
     def void_selected(self, *, reason: str | None = None) -> None:
-        from shopcrm.domain.rules import ValidationError
         from shopcrm.store import coupons
 
         rows = self.coupon_table.selectionModel().selectedRows()
@@ -527,7 +519,7 @@ class CouponsPage(QWidget):
         except ValidationError as exc:
             QMessageBox.warning(self, _("Void coupon"), exc.message)
             return
-        self.ctx.coupons_changed.emit()
+        self.ctx.changed.emit(Changes(coupons=True))
 
     # === birthdays tab ===========================================================================
     def _build_birthdays_tab(self) -> QWidget:
@@ -649,29 +641,21 @@ class CouponsPage(QWidget):
     def refresh_birthdays(self, *_args, today: dt.date | None = None) -> None:
         """Load the list in a worker (its own connection); the table shows it when it arrives.
         ``birthdays_loading`` is True meanwhile; an older answer than the filters is dropped."""
-        from shopcrm.ui.models.customer_table_model import run_interactive
-
         self.bd_month_spin.setEnabled(self.bd_month_radio.isChecked())
         self.bd_days_spin.setEnabled(not self.bd_month_radio.isChecked())
         self.bd_visited_spin.setEnabled(self.bd_visited.isChecked())
         self._bd_generation += 1
         self.birthdays_loading = True
-        generation, path, f = self._bd_generation, self.ctx.db_path, self.birthday_filters()
+        generation, f = self._bd_generation, self.birthday_filters()
 
-        def work(_task):
-            from shopcrm.store.db import connect
+        def work(db, _task):
+            return generation, today, _birthday_rows(db, f, today)
 
-            db = connect(path)
-            try:
-                return generation, today, _birthday_rows(db, f, today)
-            finally:
-                db.close()
+        def failed(exc: BaseException) -> None:
+            self._birthdays_failed(generation, exc)
 
-        run_interactive(
-            work,
-            lambda result: self._show_birthdays(*result),
-            lambda exc, _trace, g=generation: self._birthdays_failed(g, exc),
-        )
+        op = QueryOp(parent=self, op=work, success=lambda result: self._show_birthdays(*result))
+        op.failure(failed).interactive().run_in_background()
 
     def _birthdays_failed(self, generation: int, exc: BaseException) -> None:
         if generation != self._bd_generation:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shopcrm.domain.changes import Changes
 from shopcrm.i18n import N_, _, ngettext
 from shopcrm.ui import actions as ui_actions
 from shopcrm.ui.models.customer_table_model import (
@@ -158,9 +159,7 @@ class CustomersPage(QWidget):
 
         self._refresh_timer = QTimer(self, singleShot=True, interval=0)
         self._refresh_timer.timeout.connect(self.refresh)
-        ctx.customers_changed.connect(self._refresh_timer.start)
-        ctx.visits_changed.connect(self._refresh_timer.start)
-        ctx.coupons_changed.connect(self._refresh_timer.start)
+        ctx.changed.connect(self._on_changed)
 
         self.restore_ui_state()
         ctx.mode_changed.connect(self._apply_mode)
@@ -168,6 +167,11 @@ class CustomersPage(QWidget):
         self.model.layoutChanged.connect(self._apply_columns)
         self._apply_mode(ctx.mode)
         self.model.reload()
+
+    def _on_changed(self, changes: Changes) -> None:
+        # the table's counts, last visits and the detail's coupons and mailings
+        if changes.any_of("customers", "visits", "coupons", "mailings"):
+            self._refresh_timer.start()
 
     def _apply_mode(self, mode: str) -> None:
         """Staff mode: no money per guest (the Total spent column goes; visits stay)."""

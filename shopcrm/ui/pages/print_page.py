@@ -2,7 +2,7 @@
 letters, coupon tickets, address labels, postcard address side), label sheet and first free
 row/column, the printer offset; the real PDF previewed inside the app; Save PDF… and Print….
 
-The PDF is built in the background (``run_in_background``) with a progress bar and Cancel, so the
+The PDF is built in the background (a ``QueryOp``) with a progress bar and Cancel, so the
 window stays responsive for hundreds of pieces. A mailing per customer is recorded when the PDF is
 saved or printed (not for a preview), unless "Record as sent" is unticked (a test print).
 """
@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
+from shopcrm.domain.changes import Changes
 from shopcrm.i18n import N_, _, ngettext
-from shopcrm.ui.tasks import Cancelled, run_in_background
+from shopcrm.ui.operations import Cancelled, QueryOp
 from shopcrm.ui.widgets.pdf_preview import PdfPreview, print_document
 from shopcrm.ui.widgets.run_status import RunStatus
 
@@ -78,10 +78,15 @@ class PrintPage(QWidget):
         self._layout_changed()
         self._sheet_changed()
         self._source_changed()
-        ctx.coupons_changed.connect(self._fill_campaigns)
-        ctx.settings_changed.connect(self._load_offset)
+        ctx.changed.connect(self._on_changed)
         ctx.customer_selected.connect(self._guest_changed)
         self._guest_changed()
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.any_of("coupons", "campaigns"):
+            self._fill_campaigns()
+        if changes.settings:
+            self._load_offset()
 
     # --- controls ----------------------------------------------------------------------------
     def _build_controls(self, parent) -> QWidget:
@@ -380,57 +385,51 @@ class PrintPage(QWidget):
             return
         self._generation += 1
         generation = self._generation
-        db_path = self.ctx.db_path
         self.result = None
         self.plan = None
         self.steps = []
         self._set_busy(True)
         self.summary.setText(_("Preparing…"))
 
-        def work(task):
+        def work(db, task):
             from shopcrm.services.printing import pieces as P
             from shopcrm.services.printing import plan as mailing_plan
-            from shopcrm.store.db import connect
 
             layout = opts["layout"]
-            db = connect(db_path)
-            try:
-                campaign = opts["campaign_id"]
-                if opts["guest_id"] and layout not in mailing_plan.MESSAGE_LAYOUTS:
-                    campaign = None  # one guest's label or address side needs no coupon
-                plan = mailing_plan.build(
-                    db,
-                    campaign=campaign,
-                    month=opts["month"] if not opts["guest_id"] else None,
-                    customer_ids=[opts["guest_id"]] if opts["guest_id"] else None,
-                    period_key=opts["period"],
-                    reprint=opts["reprint"],
-                    posted=layout in mailing_plan.POSTED_LAYOUTS,
-                )
-                task.check_cancelled()
-                if layout == "postcards-duplex" and not opts["duplex"]:
-                    layouts = ["address-side", "postcards"]  # backs first, then turn the stack
-                else:
-                    layouts = [layout]
-                results = []
-                for n, one in enumerate(layouts):
-                    base = n * len(plan.cards)
-                    total = len(plan.cards) * len(layouts)
-                    results.append(P.render(
-                        one, plan, shop=P.shop_from_settings(db),
-                        offset=P.offset_from_settings(db), sheet=opts["sheet"],
-                        start_row=opts["start_row"], start_col=opts["start_col"],
-                        progress=lambda done, _t, base=base, total=total: task.progress(
-                            base + done, total, ""),
-                        cancel=lambda: task.cancelled,
-                    ))  # fmt: skip
-                return plan, results
-            finally:
-                db.close()
+            campaign = opts["campaign_id"]
+            if opts["guest_id"] and layout not in mailing_plan.MESSAGE_LAYOUTS:
+                campaign = None  # one guest's label or address side needs no coupon
+            plan = mailing_plan.build(
+                db,
+                campaign=campaign,
+                month=opts["month"] if not opts["guest_id"] else None,
+                customer_ids=[opts["guest_id"]] if opts["guest_id"] else None,
+                period_key=opts["period"],
+                reprint=opts["reprint"],
+                posted=layout in mailing_plan.POSTED_LAYOUTS,
+            )
+            task.check_cancelled()
+            if layout == "postcards-duplex" and not opts["duplex"]:
+                layouts = ["address-side", "postcards"]  # backs first, then turn the stack
+            else:
+                layouts = [layout]
+            results = []
+            for n, one in enumerate(layouts):
+                base = n * len(plan.cards)
+                total = len(plan.cards) * len(layouts)
+                results.append(P.render(
+                    one, plan, shop=P.shop_from_settings(db),
+                    offset=P.offset_from_settings(db), sheet=opts["sheet"],
+                    start_row=opts["start_row"], start_col=opts["start_col"],
+                    progress=lambda done, _t, base=base, total=total: task.progress(
+                        base + done, total, ""),
+                    cancel=lambda: task.cancelled,
+                ))  # fmt: skip
+            return plan, results
 
         def current() -> bool:
-            # A newer preview was started, or the page was rebuilt (language switch) meanwhile.
-            return isValid(self) and generation == self._generation
+            # A newer preview was started meanwhile (a closed page gets no answer at all).
+            return generation == self._generation
 
         def done(value) -> None:
             if not current():
@@ -440,7 +439,7 @@ class PrintPage(QWidget):
             plan, results = value
             self.show_plan(plan, results)
 
-        def failed(exc, trace) -> None:
+        def failed(exc: BaseException) -> None:
             if not current():
                 return
             self.task = None
@@ -465,7 +464,8 @@ class PrintPage(QWidget):
                 self.progress.setMaximum(max(total, 1))
                 self.progress.setValue(done_)
 
-        self.task = run_in_background(work, done, failed, progress)
+        op = QueryOp(parent=self, op=work, success=done).failure(failed).on_progress(progress)
+        self.task = op.run_in_background()
 
     def cancel(self) -> None:
         if self.task is not None:
@@ -638,4 +638,4 @@ class PrintPage(QWidget):
         from shopcrm.services.printing.pieces import record_mailings
 
         record_mailings(self.ctx.db, self.result.printed, self.options()["layout"])
-        self.ctx.customers_changed.emit()
+        self.ctx.changed.emit(Changes(mailings=True))

@@ -25,15 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shopcrm.domain.changes import Changes
 from shopcrm.i18n import _, ngettext
+from shopcrm.store import customers, visits
+from shopcrm.store.business_day import today as business_today
 from shopcrm.ui import actions as ui_actions
-from shopcrm.ui.models.customer_table_model import (
-    format_day,
-    format_money,
-    format_phone,
-    run_interactive,
-)
-from shopcrm.ui.tasks import run_in_background
+from shopcrm.ui.models.customer_table_model import format_day, format_money, format_phone
+from shopcrm.ui.operations import QueryOp
 from shopcrm.ui.theme import LEVEL_MARKS, emphasize, icon
 
 SEARCH_LIMIT = 30
@@ -145,11 +143,7 @@ class TodayPage(QWidget):
 
         self._refresh_timer = QTimer(self, singleShot=True, interval=0)
         self._refresh_timer.timeout.connect(self.refresh)
-        ctx.visits_changed.connect(self._refresh_timer.start)
-        ctx.customers_changed.connect(self._refresh_timer.start)
-        # Counts and last visits in the results go stale with every visit: search again.
-        ctx.visits_changed.connect(self._debounce.start)
-        ctx.customers_changed.connect(self._debounce.start)
+        ctx.changed.connect(self._on_changed)
         ctx.mode_changed.connect(self._on_mode_changed)  # money is shown to the owner only
         self._clock = QTimer(self, interval=5 * 60 * 1000)
         self._clock.timeout.connect(self._refresh_timer.start)
@@ -158,6 +152,12 @@ class TodayPage(QWidget):
         self.refresh()
         self._run_search()
         QTimer.singleShot(0, self.focus_search)
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.any_of("visits", "customers"):
+            self._refresh_timer.start()
+            # Counts and last visits in the results go stale with every visit: search again.
+            self._debounce.start()
 
     def _on_mode_changed(self, _mode: str) -> None:
         self._refresh_timer.start()
@@ -185,26 +185,19 @@ class TodayPage(QWidget):
         self._debounce.stop()
         query = self.search.text().strip()
         self._generation += 1
-        generation, path = self._generation, self.ctx.db_path
+        generation = self._generation
 
         # An empty box lists the guests seen most recently (the store's order without a query).
-        def work(_task):
-            from shopcrm.store import customers
-            from shopcrm.store.db import connect
+        def work(db, _task):
+            return generation, customers.search(db, query, limit=SEARCH_LIMIT)
 
-            db = connect(path)
-            try:
-                return generation, customers.search(db, query, limit=SEARCH_LIMIT)
-            finally:
-                db.close()
-
-        run_interactive(work, lambda result: self._show_results(*result))
+        QueryOp(
+            parent=self, op=work, success=lambda result: self._show_results(*result)
+        ).interactive().run_in_background()
 
     def _show_results(self, generation: int, rows) -> None:
-        import shiboken6
-
-        if generation != self._generation or not shiboken6.isValid(self.results):
-            return  # typed on since, or the page was closed (a language switch) meanwhile
+        if generation != self._generation:
+            return  # typed on since (a closed page gets no answer at all)
         self.results.clear()
         searching = bool(self.search.text().strip())
         self.results_title.setText(_("Found guests") if searching else _("Recent guests"))
@@ -285,8 +278,6 @@ class TodayPage(QWidget):
     # --- birthdays and today's visits ---------------------------------------------------------
     def refresh(self, today: dt.date | None = None) -> None:
         if today is None:  # the business day: at 00:30 tonight's guests are still "today"
-            from shopcrm.store.business_day import today as business_today
-
             today = business_today(self.ctx.db)
         self.date_label.setText(_format_today(today))
         self._load_visits(today)
@@ -297,41 +288,30 @@ class TodayPage(QWidget):
         (a big shop's history, a backup holding the file) at start-up or on every refresh."""
         self._visits_generation += 1
         self.visits_loading = True
-        generation, path = self._visits_generation, self.ctx.db_path
+        generation = self._visits_generation
 
-        def work(_task):
-            from shopcrm.store import visits
-            from shopcrm.store.db import connect
+        def work(db, _task):
+            return generation, visits.recent(db, day=today, limit=50)
 
-            db = connect(path)
-            try:
-                return generation, visits.recent(db, day=today, limit=50)
-            finally:
-                db.close()
-
-        run_interactive(work, lambda result: self._fill_visits(*result))
+        QueryOp(
+            parent=self, op=work, success=lambda result: self._fill_visits(*result)
+        ).interactive().run_in_background()
 
     def _load_birthdays(self, today: dt.date) -> None:
         """Birthdays come from a worker: a big shop has hundreds a week (0.1-0.3 s at 50,000)."""
         self._birthday_generation += 1
         self.birthdays_loading = True
-        generation, path = self._birthday_generation, self.ctx.db_path
+        generation = self._birthday_generation
 
-        def work(_task):
-            from shopcrm.store.db import connect
+        def work(db, _task):
+            return generation, today, birthdays_this_week(db, today)
 
-            db = connect(path)
-            try:
-                return generation, today, birthdays_this_week(db, today)
-            finally:
-                db.close()
-
-        run_in_background(work, lambda result: self._fill_birthdays(*result))
+        QueryOp(
+            parent=self, op=work, success=lambda result: self._fill_birthdays(*result)
+        ).run_in_background()
 
     def _fill_birthdays(self, generation: int, today: dt.date, rows) -> None:
-        import shiboken6
-
-        if generation != self._birthday_generation or not shiboken6.isValid(self.birthdays):
+        if generation != self._birthday_generation:
             return
         self.birthdays_loading = False
         self.birthdays.clear()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shopcrm.domain.changes import Changes
 from shopcrm.domain.models import PREFERENCE_KIND_LABELS, PREFERENCE_KINDS, Preference
 from shopcrm.i18n import _, ngettext
 from shopcrm.ui.models.customer_table_model import format_day, format_money, format_phone
@@ -466,7 +467,7 @@ class CustomerDetail(QWidget):
         self.pref_error.setVisible(False)
         self.pref_edit.clear()
         self.refresh_preferences()
-        self.ctx.customers_changed.emit()
+        self.ctx.changed.emit(Changes(customers=True))
 
     def remove_preference(self, preference_id: int) -> None:
         from shopcrm.store import preferences
@@ -484,7 +485,7 @@ class CustomerDetail(QWidget):
                 return
         preferences.remove(self.ctx.db, preference_id)
         self.refresh_preferences()
-        self.ctx.customers_changed.emit()
+        self.ctx.changed.emit(Changes(customers=True))
 
     def _show_pref_error(self, text: str) -> None:
         self.pref_error.setText(text)
