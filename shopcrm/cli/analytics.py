@@ -11,9 +11,9 @@ import datetime as dt
 
 import click
 
-from shopcrm.cli import cli
 from shopcrm.cli.common import CliError, echo_json, pass_cli, require_owner
 from shopcrm.cli.options import output_file
+from shopcrm.cli.root import cli
 from shopcrm.cli.tables import echo_fields
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _

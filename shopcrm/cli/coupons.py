@@ -11,10 +11,10 @@ import datetime as dt
 
 import click
 
-from shopcrm.cli import cli
 from shopcrm.cli.common import CliError, echo_json, pass_cli
 from shopcrm.cli.customers import echo_table, not_found
 from shopcrm.cli.options import output_file
+from shopcrm.cli.root import cli
 from shopcrm.i18n import N_, _
 
 

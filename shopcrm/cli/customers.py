@@ -11,7 +11,6 @@ import dataclasses
 
 import click
 
-from shopcrm.cli import cli
 from shopcrm.cli.common import (
     EXIT_PROBLEMS,
     CliError,
@@ -21,6 +20,7 @@ from shopcrm.cli.common import (
     pass_cli,
     require_owner,
 )
+from shopcrm.cli.root import cli
 from shopcrm.cli.tables import echo_fields, echo_table
 from shopcrm.domain.rules import format_phone
 from shopcrm.i18n import N_, _

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import click
 
-from shopcrm.cli import cli
 from shopcrm.cli.common import (
     EXIT_INVALID,
     EXIT_PROBLEMS,
@@ -28,6 +27,7 @@ from shopcrm.cli.common import (
     require_owner,
 )
 from shopcrm.cli.options import output_file
+from shopcrm.cli.root import cli
 from shopcrm.i18n import N_, _, ngettext, pgettext
 from shopcrm.services.encodings import CHOICES as CSV_ENCODINGS
 

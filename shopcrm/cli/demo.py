@@ -7,8 +7,8 @@ import time
 
 import click
 
-from shopcrm.cli import cli
 from shopcrm.cli.common import EXIT_REFUSED, CliError, echo_json, pass_cli
+from shopcrm.cli.root import cli
 from shopcrm.i18n import N_, _
 
 # What the counts are called in the summary, in print order.

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import click
 
-from shopcrm.cli import cli
 from shopcrm.cli.common import CliError, echo_json, pass_cli
 from shopcrm.cli.options import output_file
+from shopcrm.cli.root import cli
 from shopcrm.i18n import N_, _, ngettext
 
 LAYOUT_NAMES = ("postcards", "letters", "tickets", "labels", "address-side", "postcards-duplex")

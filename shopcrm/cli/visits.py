@@ -12,9 +12,9 @@ import re
 
 import click
 
-from shopcrm.cli import cli
 from shopcrm.cli.common import echo_json, pass_cli
 from shopcrm.cli.customers import echo_table, echo_visits, money, not_found, resolve_customer_id
+from shopcrm.cli.root import cli
 from shopcrm.i18n import N_, _
 
 # "生ビール×2", "生ビール x2", "生ビール*2"

@@ -33,7 +33,7 @@ from shopcrm.domain.models import Campaign, Coupon, Customer
 from shopcrm.domain.money import format_money, format_yen_ja
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _, current_language, ngettext
-from shopcrm.services import effect
+from shopcrm.services import control_groups
 from shopcrm.store import campaign_records, settings
 from shopcrm.store import coupons as coupon_store
 from shopcrm.store import holdouts as holdout_store
@@ -73,7 +73,7 @@ class IssueResult:
     already: list[Coupon] = field(default_factory=list)  # issued before for the same period
     skipped: list[Skipped] = field(default_factory=list)  # left out, with the reason
     names: dict[int, str] = field(default_factory=dict)  # customer id -> name
-    # the control group (services/effect.py): eligible guests drawn to get no coupon this time
+    # the control group (services/control_groups.py): eligible guests drawn to get no coupon
     held_back: list[int] = field(default_factory=list)  # customer ids, held back in this run
     already_held: list[int] = field(default_factory=list)  # held back for this period before
 
@@ -274,7 +274,7 @@ def issue(
             if (cand.customer.id, key) in existing
         ]
         # The control group: a random share of the fresh targets gets no coupon (services/effect)
-        fresh, held, result.already_held = effect.split_control(
+        fresh, held, result.already_held = control_groups.split_control(
             db, c, fresh, key_of=lambda t: t[1], id_of=lambda t: t[0].customer.id
         )
         codes_ = coupon_store.new_unique_codes(db, len(fresh), rng)

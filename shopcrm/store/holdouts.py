@@ -60,7 +60,7 @@ def get(db: Database, campaign_id: int) -> Holdout:
 
 
 def set_holdout(db: Database, holdout: Holdout) -> Holdout:
-    """Store a campaign's setting (checked by ``services.effect.check_holdout`` first)."""
+    """Store a campaign's setting (checked by ``services.control_groups.check_holdout`` first)."""
     with db.atomic():
         db.execute(
             """INSERT INTO campaign_holdout(campaign_id, percent, min_group, include_birthday)

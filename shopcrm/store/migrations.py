@@ -1,15 +1,14 @@
 """The schema, as ordered, named migrations (sqlite-utils ``Migrations``).
 
-Each migration runs in one transaction with the record of it being applied. Before any pending
-migration runs on an existing database, the file is copied with the SQLite backup API to
-``backups/<name>-pre-migration-<timestamp>.db`` beside it. ``schema_version()`` is what the user
+Each migration runs in one transaction with the record of it being applied. ``opener.migrate``
+applies them, copying an existing database first (this module imports neither the opener nor the
+backups, so both can import it). ``schema_version()`` is what the user
 sees (About dialog, ``shopcrm info``). Add new migrations at the end; never edit an applied one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -290,35 +289,6 @@ def pending(db: Database) -> list[str]:
     return [m.name for m in migrations.pending(db)]
 
 
-def migrate(db: Database, path: Path | None = None) -> list[str]:
-    """Apply pending migrations; copy the file first when it already holds a schema.
-
-    Two processes opening an old-schema file at once: the migration lock makes the second wait,
-    and it then finds nothing pending."""
-    todo = pending(db)
-    if not todo:
-        return []
-    if path is None:
-        migrations.apply(db)
-        return todo
-    from shopcrm.store.lock import migration_lock
-
-    with migration_lock(path):
-        todo = pending(db)  # again: another process may have migrated while this one waited
-        if not todo:
-            return []
-        if migrations.applied(db):
-            _backup_before_migration(db, Path(path))
-        migrations.apply(db)
-    return todo
-
-
-def _backup_before_migration(db: Database, path: Path) -> Path:
-    from shopcrm.store.backup import backup_now  # private (0600), never half-written
-
-    return backup_now(db, kind="pre-migration")
-
-
 @migrations(name="0002_data_merges")
 def m0002_data_merges(db: Database) -> None:
     """Merged customers, so a merge can be undone (the merged record is kept here as JSON)."""
@@ -409,7 +379,7 @@ def m0018_business_day_visit_days(db: Database) -> None:
     for name in ("visits_stats_ai", "visits_stats_ad", "visits_stats_au"):
         db.execute(f"DROP TRIGGER IF EXISTS {name}")
     _run(db, _business_day_stats_triggers())
-    from shopcrm.store.visits import refresh_visit_days
+    from shopcrm.store.business_day import refresh_visit_days
 
     refresh_visit_days(db)
 

@@ -274,7 +274,7 @@ def set(db: Database, key: str, value: Any) -> None:
             [key, json.dumps(value, ensure_ascii=False)],
         )
         if key == "business_day_start_hour":  # the customers' visit-day counts follow the rule
-            from shopcrm.store.visits import refresh_visit_days
+            from shopcrm.store.business_day import refresh_visit_days
 
             refresh_visit_days(db)
 

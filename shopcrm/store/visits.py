@@ -287,16 +287,3 @@ def suggest_favourites(
     known |= {search_key(r[1]) for r in rows if r[2] is not None and r[2] in liked_items}
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], newest[kv[0]], names[kv[0]]))
     return [names[key] for key, n in ranked if n >= min_count and key not in known]
-
-
-def refresh_visit_days(db: Database) -> None:
-    """Recount every customer's visit days by the business-day rule (after the cut-off moved)."""
-    from shopcrm.store.business_day import date_sql, start_hour
-
-    day = date_sql("visited_at", start_hour(db))
-    with db.atomic():
-        db.execute(
-            f"""UPDATE customers SET visit_days = coalesce(
-                  (SELECT count(DISTINCT {day}) FROM visits WHERE customer_id = customers.id), 0)
-                WHERE visit_count > 0 OR visit_days > 0"""
-        )

@@ -124,7 +124,7 @@ class BackupDialog(DialogBase):
         self.restore_button.setEnabled(idle and bool(self.list.selectedItems()))
 
     def _start(self, fn, on_done, text: str) -> None:
-        from shopcrm.ui.dialogs.data_dialogs import error_text
+        from shopcrm.ui.dialogs.parts import error_text
 
         self.status.setText(text)
 
@@ -186,7 +186,7 @@ class BackupDialog(DialogBase):
             return backup.restore(db_path, path, progress=lambda n, t: task.progress(n, t))
 
         def done(before):
-            from shopcrm.store.migrations import migrate
+            from shopcrm.store.opener import migrate
 
             migrate(self.ctx.db, self.ctx.db_path)  # an older backup's schema brought up to date
             self.restored_from = Path(path)
@@ -263,7 +263,7 @@ class CheckDialog(DialogBase):
         self.details.setText("\n".join(report.lines()[:-1]))  # the last is the headline
 
     def _failed(self, exc, tb) -> None:
-        from shopcrm.ui.dialogs.data_dialogs import error_text
+        from shopcrm.ui.dialogs.parts import error_text
 
         self.task = None
         self.progress.hide()

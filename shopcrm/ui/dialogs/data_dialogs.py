@@ -15,13 +15,13 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QLabel,
-    QMessageBox,
     QProgressBar,
     QVBoxLayout,
 )
 
 from shopcrm.i18n import N_, _
 from shopcrm.ui.dialogs.base import DialogBase
+from shopcrm.ui.dialogs.parts import error_text
 from shopcrm.ui.tasks import run_in_background
 
 log = logging.getLogger(__name__)
@@ -36,20 +36,6 @@ EXPORT_FORMATS = (
     ("csv", "utf-8-sig", N_("CSV, UTF-8 (opens in Excel)")),
     ("csv", "cp932", N_("CSV, Shift_JIS (older software)")),
 )
-
-
-def error_text(exc: BaseException) -> str:
-    """A sentence for the user: storage problems in plain words, else the error itself."""
-    from shopcrm.store.backup import storage_error_message
-
-    return storage_error_message(exc) or str(exc) or exc.__class__.__name__
-
-
-def show_error(parent, message: str, details: str = "") -> None:
-    box = QMessageBox(QMessageBox.Icon.Warning, "shopcrm", message, parent=parent)
-    if details:
-        box.setDetailedText(details)
-    box.exec()
 
 
 def import_data(ctx, parent=None) -> None:

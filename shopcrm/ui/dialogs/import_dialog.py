@@ -286,7 +286,7 @@ class ImportDialog(DialogBase):
     def _failed(self, exc, tb) -> None:
         from shopcrm.services.importexport import AlreadyImported, ImportFileError, ImportRefused
         from shopcrm.store.backup import storage_error_message
-        from shopcrm.ui.dialogs.data_dialogs import show_error
+        from shopcrm.ui.dialogs.parts import show_error
 
         if isinstance(exc, Cancelled):
             self.run_label.setText(_("Cancelled: nothing was imported."))
@@ -306,7 +306,7 @@ class ImportDialog(DialogBase):
     # --- step 1 -> 2: read the file ------------------------------------------------------------
     def read_file(self) -> None:
         from shopcrm.services import importexport as ie
-        from shopcrm.ui.dialogs.data_dialogs import show_error
+        from shopcrm.ui.dialogs.parts import show_error
 
         path = self.path_edit.text().strip()
         if not path or not Path(path).is_file():
@@ -357,7 +357,7 @@ class ImportDialog(DialogBase):
     # --- step 2 -> 3: the dry run --------------------------------------------------------------
     def check(self) -> None:
         from shopcrm.services import importexport as ie
-        from shopcrm.ui.dialogs.data_dialogs import show_error
+        from shopcrm.ui.dialogs.parts import show_error
 
         missing = ie.required_fields(self.kind, self.mapping())
         if missing:

@@ -96,7 +96,7 @@ class MergeDialog(DialogBase):
 
     def merge_row(self, row: int) -> None:
         from shopcrm.services import privacy
-        from shopcrm.ui.dialogs.data_dialogs import error_text
+        from shopcrm.ui.dialogs.parts import error_text
 
         pair = self.pairs[row]
         # Both read from the store by id (likely_duplicates): saved.
@@ -125,7 +125,7 @@ class MergeDialog(DialogBase):
 
     def undo(self) -> None:
         from shopcrm.services import privacy
-        from shopcrm.ui.dialogs.data_dialogs import error_text
+        from shopcrm.ui.dialogs.parts import error_text
 
         if self.last_merge_id is None:
             return
@@ -157,7 +157,7 @@ def erase_customer(ctx, customer_id: int, parent=None, *, confirm: bool = True) 
     """Owner only: erase a customer's personal data on request (visits stay, anonymous)."""
     from shopcrm.services import privacy
     from shopcrm.store import customers
-    from shopcrm.ui.dialogs.data_dialogs import error_text, show_error
+    from shopcrm.ui.dialogs.parts import error_text, show_error
 
     if not ctx.require_owner(parent):
         return False
@@ -191,7 +191,7 @@ def erase_customer(ctx, customer_id: int, parent=None, *, confirm: bool = True) 
 def export_customer(ctx, customer_id: int, parent=None, path: str | Path | None = None):
     """Owner only: everything held about one customer (disclosure request), JSON or Excel."""
     from shopcrm.services import privacy
-    from shopcrm.ui.dialogs.data_dialogs import error_text, show_error
+    from shopcrm.ui.dialogs.parts import error_text, show_error
 
     if not ctx.require_owner(parent):
         return None

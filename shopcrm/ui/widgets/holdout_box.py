@@ -60,10 +60,10 @@ class HoldoutBox(QGroupBox):
         self.birthday.setChecked(h.include_birthday)
 
     def save(self, db, campaign_id: int) -> None:
-        from shopcrm.services import effect
+        from shopcrm.services import control_groups
         from shopcrm.store.holdouts import Holdout
 
-        effect.set_holdout(
+        control_groups.set_holdout(
             db,
             Holdout(
                 campaign_id,
