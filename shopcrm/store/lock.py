@@ -81,7 +81,7 @@ class DbLock:
 
 def _try_lock(fh) -> bool:
     if os.name == "nt":  # pragma: no cover - Windows
-        import msvcrt
+        import msvcrt  # lazy: Windows only
 
         try:
             fh.seek(0)
@@ -89,7 +89,7 @@ def _try_lock(fh) -> bool:
         except OSError:
             return False
         return True
-    import fcntl
+    import fcntl  # lazy: POSIX only (Windows has no fcntl)
 
     try:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -106,12 +106,12 @@ def _try_lock(fh) -> bool:
 
 def _unlock(fh) -> None:
     if os.name == "nt":  # pragma: no cover - Windows
-        import msvcrt
+        import msvcrt  # lazy: Windows only
 
         fh.seek(0)
         msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
         return
-    import fcntl
+    import fcntl  # lazy: POSIX only (Windows has no fcntl)
 
     fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
