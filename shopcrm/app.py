@@ -154,11 +154,8 @@ def choose_language(db, explicit: str | None = None) -> str:
 
 
 def _acquire_lock(db_path: Path):
-    """The single-instance lock (None if the data-safety module is not installed)."""
-    try:
-        from shopcrm.store import lock
-    except ImportError:
-        return None
+    """The single-instance lock, held while the app runs."""
+    from shopcrm.store import lock
     from PySide6.QtWidgets import QMessageBox
 
     try:
@@ -189,11 +186,7 @@ def _fill_demo(db, parent=None) -> None:
 
     if customers.count_all(db):
         return
-    try:
-        from shopcrm.services import demo
-    except ImportError:
-        log.warning("demo shop not available")
-        return
+    from shopcrm.services import demo
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication, QProgressDialog
 
@@ -248,13 +241,13 @@ def build_main_window(db_path: Path, demo: bool = False, *, lang: str | None = N
     if demo:
         _fill_demo(db)
     ctx = AppContext(db, db_path, demo=demo)
-    try:
-        from shopcrm.ui.dialogs import pin_dialog
+    # What runs beside the window, all started here (the log file is opened first, in ``run``):
+    # the idle lock back to staff mode, and the automatic backups (daily now, one on close).
+    from shopcrm.ui.dialogs.data_dialogs import install_auto_backups
+    from shopcrm.ui.dialogs.pin_dialog import install_idle_lock
 
-        if hasattr(pin_dialog, "install_idle_lock"):
-            pin_dialog.install_idle_lock(ctx, app)
-    except ImportError:
-        pass
+    install_idle_lock(ctx, app)
+    install_auto_backups(ctx, app)
     window = MainWindow(ctx)
     window.db_lock = lock  # held while the app runs; released when it ends (or the process dies)
     return app, ctx, window
@@ -262,10 +255,8 @@ def build_main_window(db_path: Path, demo: bool = False, *, lang: str | None = N
 
 def _lang_option() -> str | None:
     """``--lang`` of the ``shopcrm`` command that started us (it wins over the shop's setting)."""
-    try:
-        import click
-    except ImportError:
-        return None
+    import click
+
     context = click.get_current_context(silent=True)
     while context is not None:
         if context.params.get("lang"):

@@ -112,6 +112,7 @@ def cli(ctx: click.Context, db_path: Path | None, demo: bool, pin: str | None, l
     ctx.obj = CliContext(db_path or paths.default_db_path(), pin=pin)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
+        # lazy: the desktop app (PySide6 and every screen) loads only when no subcommand runs
         from shopcrm.app import run
 
         sys.exit(run(ctx.obj.db_path, demo=demo))

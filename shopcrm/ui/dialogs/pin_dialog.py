@@ -1,8 +1,8 @@
 """Owner PIN: the prompt (``ask_owner_pin``), setting or changing it (``SetPinDialog``), and the
 idle lock that returns to staff mode after the shop's ``owner_lock_minutes`` without input.
 
-``install_idle_lock(ctx, app)`` is the one hook the app shell calls at start; it also starts the
-automatic backups (the daily one now, in the background, and one when the app closes).
+``install_idle_lock(ctx, app)`` starts the idle lock; ``app.build_main_window`` calls it at start,
+beside the automatic backups (``data_dialogs.install_auto_backups``).
 """
 
 from __future__ import annotations
@@ -272,9 +272,6 @@ class IdleLock(QObject):
 
 
 def install_idle_lock(ctx, app) -> IdleLock:
-    """Called once by the app shell at start: the idle lock, plus the automatic backups."""
-    from shopcrm.ui.dialogs.data_dialogs import install_auto_backups
-
+    """Called once by the app shell at start (``app.build_main_window``): the idle lock."""
     ctx._idle_lock = IdleLock(ctx, app)
-    install_auto_backups(ctx, app)
     return ctx._idle_lock

@@ -244,10 +244,8 @@ class SettingsDialog(DialogBase):
 
     def set_owner_pin(self) -> None:
         """Set, change or remove the owner PIN (the privacy area's dialog)."""
-        try:
-            from shopcrm.ui.dialogs.pin_dialog import set_owner_pin
-        except ImportError:
-            return
+        from shopcrm.ui.dialogs.pin_dialog import set_owner_pin
+
         set_owner_pin(self.ctx, self)
         self._update_pin_button()
 

@@ -53,15 +53,6 @@ ALLERGY_STYLE = (
 )
 
 
-def coupon_checking_available() -> bool:
-    """True when the coupons store offers ``check`` (the coupons work may land later)."""
-    try:
-        from shopcrm.store import coupons
-    except ImportError:
-        return False
-    return callable(getattr(coupons, "check", None))
-
-
 def _is_walk_in_key(event) -> bool:
     alt = event.modifiers() & Qt.KeyboardModifier.AltModifier
     return bool(alt) and event.key() == Qt.Key.Key_W
@@ -250,7 +241,6 @@ class VisitDialog(DialogBase):
         self._coupon_timer.setInterval(COUPON_CHECK_DELAY_MS)
         self._coupon_timer.timeout.connect(self.check_coupon)
         self.coupon.textChanged.connect(lambda _t: self._coupon_timer.start())
-        self.coupon_enabled = coupon_checking_available()
         self.note = QLineEdit(self)
         self.note.setObjectName("visitNoteField")
         self.note.setAccessibleName(_("Note"))
@@ -303,11 +293,8 @@ class VisitDialog(DialogBase):
         form.addRow("", self.party_error)
         form.addRow("", self.amount_error)
         form.addRow(self._label(_("Items"), self.picker.filter), self.picker)
-        if self.coupon_enabled:
-            form.addRow(self._label(_("Coupon code"), self.coupon), self.coupon)
-            form.addRow("", self.coupon_status)
-        else:
-            self.coupon.hide()
+        form.addRow(self._label(_("Coupon code"), self.coupon), self.coupon)
+        form.addRow("", self.coupon_status)
         note_row = QHBoxLayout()
         note_row.addWidget(self.note, 1)
         note_row.addSpacing(12)
@@ -320,9 +307,14 @@ class VisitDialog(DialogBase):
         outer.addWidget(buttons)
 
         chain = [self.customer_field, self.party, self.amount, self.picker.filter]
-        if self.coupon_enabled:
-            chain.append(self.coupon)
-        chain += [self.note, self.staff, self.save_button, self.when, self.cancel_button]
+        chain += [
+            self.coupon,
+            self.note,
+            self.staff,
+            self.save_button,
+            self.when,
+            self.cancel_button,
+        ]
         chain += [self.new_customer_button, self.walk_in_button]
         for first, second in itertools.pairwise(chain):
             self.setTabOrder(first, second)
@@ -465,8 +457,6 @@ class VisitDialog(DialogBase):
         return True
 
     def _pick_by_coupon(self, text: str) -> bool:
-        if not self.coupon_enabled:
-            return False
         from shopcrm.domain.codes import code_problem
         from shopcrm.store import coupons
 
@@ -577,7 +567,7 @@ class VisitDialog(DialogBase):
         """Check the typed coupon now; show why not at the field. True when empty or valid."""
         self._coupon_timer.stop()
         code = self.coupon.text().strip()
-        if not code or not self.coupon_enabled:
+        if not code:
             self.coupon_status.clear_message()
             mark_invalid(self.coupon, "")
             return True
@@ -653,7 +643,7 @@ class VisitDialog(DialogBase):
         if not self.check_coupon():
             self.coupon.setFocus()
             return
-        code = self.coupon.text().strip() if self.coupon_enabled else ""
+        code = self.coupon.text().strip()
         try:
             saved = self.save_with_retry(
                 lambda: visits.record(self.ctx.db, self.visit(), coupon_code=code or None)

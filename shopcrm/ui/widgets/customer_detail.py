@@ -10,7 +10,6 @@ removing a preference writes through ``store.preferences`` and emits ``ctx.custo
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -33,20 +32,16 @@ from PySide6.QtWidgets import (
 
 from shopcrm.domain.models import PREFERENCE_KIND_LABELS, PREFERENCE_KINDS, Preference
 from shopcrm.i18n import _, ngettext
+from shopcrm.store import coupons as coupon_store
+from shopcrm.store import mailings as mailing_store
+from shopcrm.store import preferences
+from shopcrm.store import visits as visit_store
 from shopcrm.ui.models.customer_table_model import format_day, format_money, format_phone
 from shopcrm.ui.theme import ALLERGY_BANNER_STYLE, allergy_html, emphasize, error_style
 from shopcrm.ui.widgets.chips import PreferenceChips, level_legend
 from shopcrm.ui.widgets.item_picker import with_quantity
 
 VISITS_SHOWN = 200  # the latest visits listed in the pane (the figures count them all)
-
-
-def _store(name: str):
-    """A store module, or None while its area has not landed (its section then stays empty)."""
-    try:
-        return importlib.import_module(f"shopcrm.store.{name}")
-    except ImportError:
-        return None
 
 
 def format_birthday(year, month, day, today: dt.date | None = None) -> str:
@@ -316,8 +311,7 @@ class CustomerDetail(QWidget):
         f["since"].setText(format_day(c.created_at))
 
     def refresh_preferences(self) -> None:
-        prefs_mod = _store("preferences")
-        self._prefs = prefs_mod.for_customer(self.ctx.db, self.customer_id) if prefs_mod else []
+        self._prefs = preferences.for_customer(self.ctx.db, self.customer_id)
         self.chips.set_preferences(self._prefs)
         allergies = [p for p in self._prefs if p.level == "allergy"]
         if allergies:
@@ -329,12 +323,7 @@ class CustomerDetail(QWidget):
 
     def _fill_visits(self) -> None:
         self.visits_tree.clear()
-        visits_mod = _store("visits")
-        visits = (
-            visits_mod.for_customer(self.ctx.db, self.customer_id, limit=VISITS_SHOWN)
-            if visits_mod
-            else []
-        )
+        visits = visit_store.for_customer(self.ctx.db, self.customer_id, limit=VISITS_SHOWN)
         total = 0
         for visit in visits:
             total += visit.amount
@@ -398,8 +387,7 @@ class CustomerDetail(QWidget):
 
     def _fill_coupons(self) -> None:
         self.coupons_tree.clear()
-        mod = _store("coupons")
-        coupons = mod.for_customer(self.ctx.db, self.customer_id) if mod else []
+        coupons = coupon_store.for_customer(self.ctx.db, self.customer_id)
         today = dt.date.today()
         for coupon in coupons:
             if coupon.voided_at:
@@ -423,8 +411,7 @@ class CustomerDetail(QWidget):
 
     def _fill_mailings(self) -> None:
         self.mailings_tree.clear()
-        mod = _store("mailings")
-        mailings = mod.for_customer(self.ctx.db, self.customer_id) if mod else []
+        mailings = mailing_store.for_customer(self.ctx.db, self.customer_id)
         pieces = {
             "postcard": _("Postcard"),
             "letter": _("Letter"),
