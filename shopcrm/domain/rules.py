@@ -11,9 +11,12 @@ import unicodedata
 from dataclasses import replace
 from typing import Any
 
+from shopcrm.domain.dates import check_birthday
 from shopcrm.domain.errors import FIELD_LABELS, ValidationError, whole_number
+from shopcrm.domain.kana import is_kana, to_katakana
 from shopcrm.domain.models import Customer
 from shopcrm.domain.money import validate_amount
+from shopcrm.domain.names import HONORIFICS
 from shopcrm.domain.phone import MOBILE_PREFIXES, format_phone, normalize_phone
 from shopcrm.i18n import N_
 
@@ -104,8 +107,6 @@ def _collapse_spaces(text: str) -> str:
 def normalize_kana(text: str | None) -> str:
     """A reading in full-width katakana: hiragana and half-width katakana converted, spaces
     collapsed (``たなか　たろう`` -> ``タナカ タロウ``). Raises for anything that is not kana."""
-    from shopcrm.domain.kana import is_kana, to_katakana
-
     raw = _collapse_spaces(unicodedata.normalize("NFC", text or ""))
     if not raw:
         return ""
@@ -115,8 +116,6 @@ def normalize_kana(text: str | None) -> str:
 
 
 def _birthday_error(c: Customer) -> ValidationError | None:
-    from shopcrm.domain.dates import check_birthday
-
     parts = (c.birth_year, c.birth_month, c.birth_day)
     if all(p is None for p in parts):
         return None
@@ -167,7 +166,6 @@ def _normalised(c: Customer) -> tuple[Customer, list[ValidationError]]:
         if tag and tag not in tags:
             tags.append(tag)
     values["tags"] = tuple(tags)
-    from shopcrm.domain.names import HONORIFICS
 
     honorific = (c.honorific or "").strip()
     if honorific not in HONORIFICS:

@@ -31,6 +31,7 @@ from shopcrm.domain.cells import safe_row
 from shopcrm.domain.favourites import dm_name
 from shopcrm.domain.models import Campaign, Coupon, Customer
 from shopcrm.domain.money import format_money, format_yen_ja
+from shopcrm.domain.names import addressee
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _, current_language, ngettext
 from shopcrm.services import control_groups
@@ -393,6 +394,7 @@ def readability_error(c: Campaign, shop_name: str = "") -> CampaignError | None:
     """A ``CampaignError`` (field "template") when the campaign's message, filled in for a long
     name and favourite, would print on the postcard front below the readable size, with the
     size it would need; None when it reads well (or the template is broken: reported apart)."""
+    # lazy: postcard loads reportlab's QR code (0.36 s at start-up); only printing needs it
     from shopcrm.services.printing import postcard
 
     sample = Coupon(
@@ -469,7 +471,6 @@ def render_message(
     """
     check_template(template)
     lang = lang or current_language()
-    from shopcrm.domain.names import addressee
 
     # "{name}様" in a template follows the address block: 佐藤 健様 for a person at a company,
     # 株式会社まるや御中 for an organisation (never 御中 above and 様 in the body).

@@ -34,7 +34,7 @@ import numpy as np
 from sqlite_utils import Database
 
 from shopcrm.i18n import N_, _
-from shopcrm.services import clv_models
+from shopcrm.services import campaigns, clv_models
 from shopcrm.services.bgnbd import (  # re-exported: clv.p_alive etc. are what callers use
     BgNbd as BgNbd,
 )
@@ -583,8 +583,6 @@ def at_risk(
 
 def send_winback(db: Database, customer_ids: list[int], *, today: dt.date | None = None):
     """Issue the built-in win-back campaign's coupons to these guests (COUPONS' service)."""
-    from shopcrm.services import campaigns
-
     return campaigns.issue(db, "winback", customer_ids=list(customer_ids), today=today)
 
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from shopcrm import i18n
+from shopcrm.domain.codes import check_code, generate_code
 from shopcrm.domain.models import (
     Coupon,
     Customer,
@@ -46,7 +47,7 @@ from shopcrm.domain.models import (
 )
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_
-from shopcrm.store import address
+from shopcrm.store import address, bulk, settings
 
 Progress = Callable[[int, int, str], None]
 
@@ -267,8 +268,6 @@ class _Guest:
 
 def refusal_reason(db: Database) -> ValidationError | None:
     """Why the demo must not fill ``db`` (it holds a shop's records), or ``None``."""
-    from shopcrm.store import bulk
-
     counts = bulk.table_counts(db)
     if counts["customers"]:
         return ValidationError(
@@ -293,8 +292,6 @@ def fill(
     """Fill an empty database with the demo izakaya; returns what was written (counts).
 
     Raises ``ValidationError`` (field "customer") on a database that already has customers."""
-    from shopcrm.store import bulk, settings
-
     reason = refusal_reason(db)
     if reason is not None:
         raise reason
@@ -615,8 +612,6 @@ def _coupons(rng, guests, ids, customers, campaigns, now):
     Returns (coupons, [(mailing, coupon)], {(guest index, visit time): coupon}). A coupon may
     bring a guest in: a visit is added in its validity window for some guests who would not have
     come otherwise."""
-    from shopcrm.domain.codes import check_code, generate_code
-
     today = now.date()
     coupons: list[Coupon] = []
     keys: set[tuple[int, str, str]] = set()

@@ -36,7 +36,10 @@ from sqlite_utils import Database
 from shopcrm.domain.money import format_money, format_yen_ja
 from shopcrm.domain.rules import FIELD_LABELS, ValidationError
 from shopcrm.i18n import N_, _, current_language
-from shopcrm.store import arrays, holdouts
+from shopcrm.services import analytics
+from shopcrm.services.analytics import _discount
+from shopcrm.services.campaigns import BUILTIN_TITLES
+from shopcrm.store import arrays, campaign_records, holdouts
 from shopcrm.store.errors import NotFound
 from shopcrm.store.holdouts import Holdout
 
@@ -179,6 +182,7 @@ def compare(treated: np.ndarray, control: np.ndarray, level: float = LEVEL) -> E
     df = (vt + vc) ** 2 / (
         (vt**2 / (len(t) - 1) if vt else 0.0) + (vc**2 / (len(c) - 1) if vc else 0.0)
     )
+    # lazy: scipy costs 0.4 s at start-up; only the confidence intervals need it
     from scipy import stats
 
     half = float(stats.t.ppf(0.5 + level / 2, df)) * se
@@ -210,8 +214,6 @@ def measure(
     end: dt.date | None = None,
 ) -> CampaignEffect:
     """The effect of one campaign from the shop's data (``analytics.ShopData``)."""
-    from shopcrm.services.analytics import _discount
-
     a = arrays.day_number(start) if start else -(10**9)
     b = arrays.day_number(end) if end else 10**9
     closed = data.as_of_day - days  # a window that started on or before this day has ended
@@ -339,9 +341,6 @@ def campaign_effect(
     today: dt.date | None = None,
 ) -> CampaignEffect:
     """One campaign (by name or id), measured on the shop's visits up to ``today``."""
-    from shopcrm.services import analytics
-    from shopcrm.store import campaign_records
-
     try:
         c = campaign_records.get(db, campaign)
     except NotFound:
@@ -368,8 +367,6 @@ CHART_TITLE = N_("Extra visits per guest: coupon against held back (95 % range)"
 
 
 def title_of(e: CampaignEffect) -> str:
-    from shopcrm.services.campaigns import BUILTIN_TITLES
-
     builtin = BUILTIN_TITLES.get(e.campaign)
     return _(builtin) if builtin else e.campaign
 
@@ -416,6 +413,7 @@ def table(effects_: Sequence[CampaignEffect]) -> tuple[list[str], list[list[str]
 def figure(effects_: Sequence[CampaignEffect]):
     """Each campaign's extra visits per guest with its 95 % range (a dot and a bar), zero marked;
     campaigns that cannot be judged yet say why instead of showing a number."""
+    # lazy: charts loads matplotlib (1.1 s at start-up); only the effect chart needs it
     from shopcrm.services import charts
 
     fig = charts.new_figure(8.0, max(2.6, 0.7 * len(effects_) + 1.4))

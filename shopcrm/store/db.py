@@ -21,6 +21,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from shopcrm.i18n import _
+
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -58,8 +60,6 @@ class ShopDatabase(Database):
 
 def read_only_note() -> str:
     """What a user is told when the database was opened read-only."""
-    from shopcrm.i18n import _
-
     return _(
         "The database is read-only (a write-protected USB stick or folder): you can look, export"
         " and back up, but nothing can be saved."

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import json
 import os
 import socket
+import time
 from pathlib import Path
 
 from shopcrm.i18n import _
@@ -96,8 +98,6 @@ def _try_lock(fh) -> bool:
     except BlockingIOError:
         return False
     except OSError as exc:  # some network filesystems refuse flock: better run than refuse
-        import errno
-
         if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP):
             return True
         raise
@@ -163,8 +163,6 @@ def acquire(db_path: str | os.PathLike) -> DbLock:
 def migration_lock(db_path: str | os.PathLike, timeout: float = 120.0):
     """Held while a process migrates ``db_path``: a second process opening the same old-schema
     file waits here, then finds the work done (blocks up to ``timeout`` seconds)."""
-    import time
-
     path = Path(db_path).expanduser().resolve()
     lock_file = path.with_name(path.name + ".migrate.lock")
     fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)

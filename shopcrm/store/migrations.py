@@ -9,9 +9,16 @@ sees (About dialog, ``shopcrm info``). Add new migrations at the end; never edit
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from shopcrm.domain.models import DEFAULT_CHANNELS
+from shopcrm.domain.readings import guess_reading
+from shopcrm.store.address import resplit
+from shopcrm.store.business_day import date_sql, hour_sql, refresh_visit_days
 
 MIGRATION_SET = "shopcrm"
 migrations = Migrations(MIGRATION_SET)
@@ -25,8 +32,6 @@ def _run(db: Database, statements: list[str]) -> None:
 
 def _business_day_stats_triggers() -> list[str]:
     """The visit-figure triggers again, counting visit days by business day (cut-off setting)."""
-    from shopcrm.store.business_day import date_sql, hour_sql
-
     day = date_sql("visited_at", hour_sql())
     refresh = f"""UPDATE customers SET
         visit_count = (SELECT count(*) FROM visits WHERE customer_id = {{c}}),
@@ -227,7 +232,6 @@ def m0001_initial(db: Database) -> None:
         ],
     )
     now = dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
-    from shopcrm.domain.models import DEFAULT_CHANNELS
 
     for order, name in enumerate(DEFAULT_CHANNELS):
         db.execute(
@@ -379,7 +383,6 @@ def m0018_business_day_visit_days(db: Database) -> None:
     for name in ("visits_stats_ai", "visits_stats_ad", "visits_stats_au"):
         db.execute(f"DROP TRIGGER IF EXISTS {name}")
     _run(db, _business_day_stats_triggers())
-    from shopcrm.store.business_day import refresh_visit_days
 
     refresh_visit_days(db)
 
@@ -416,8 +419,6 @@ def m0019_campaign_holdout(db: Database) -> None:
 def m0022_menu_item_reading(db: Database) -> None:
     """Menu items get a reading (katakana) that the item filter searches, so えだ finds 枝豆;
     existing items are filled from the domain's menu dictionary where it knows every kanji."""
-    from shopcrm.domain.readings import guess_reading
-
     db.execute("ALTER TABLE menu_items ADD COLUMN reading TEXT NOT NULL DEFAULT ''")
     for item_id, name in db.execute("SELECT id, name FROM menu_items").fetchall():
         reading = guess_reading(name)
@@ -445,11 +446,6 @@ def m0030_resplit_addresses(db: Database) -> None:
     四日市, street 市諏訪町1-5; 廿日市市 and 野々市市 the same) are split again from the Japan Post
     data. Only a stored city Japan Post does not know, where splitting again finds one it does,
     is changed; each change is kept in ``address_resplits`` (before and after) and logged."""
-    import json
-    import logging
-
-    from shopcrm.store.address import resplit
-
     db.execute(
         """CREATE TABLE address_resplits (
             id INTEGER PRIMARY KEY,

@@ -15,11 +15,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QWidget
 
 from shopcrm.i18n import N_, _
+from shopcrm.ui.dialogs.customer_dialog import CustomerDialog
+from shopcrm.ui.dialogs.menu_dialog import MenuDialog
+from shopcrm.ui.dialogs.visit_dialog import VisitDialog
 from shopcrm.ui.theme import icon
 
 SK = QKeySequence.StandardKey
@@ -193,9 +196,6 @@ class ActionRegistry(QObject):
 
 def install_search_keys(field, to_results) -> None:
     """In a search box: Down moves to the results (``to_results()``), Escape clears the box."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QShortcut
-
     for key, slot in ((Qt.Key.Key_Down, to_results), (Qt.Key.Key_Escape, field.clear)):
         QShortcut(QKeySequence(key), field, slot, context=Qt.ShortcutContext.WidgetShortcut)
 
@@ -205,8 +205,6 @@ def install_search_keys(field, to_results) -> None:
 
 def open_customer_dialog(ctx, customer_id: int | None = None, parent: QWidget | None = None):
     """Register (``customer_id=None``) or edit a guest; the saved customer's id, or ``None``."""
-    from shopcrm.ui.dialogs.customer_dialog import CustomerDialog
-
     dialog = CustomerDialog(ctx, customer_id=customer_id, parent=parent)
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -219,8 +217,6 @@ def open_customer_dialog(ctx, customer_id: int | None = None, parent: QWidget | 
 
 def open_visit_dialog(ctx, customer_id: int | None = None, parent: QWidget | None = None) -> bool:
     """Record a visit (for ``customer_id`` if given); True if one was saved."""
-    from shopcrm.ui.dialogs.visit_dialog import VisitDialog
-
     dialog = VisitDialog(ctx, customer_id=customer_id, parent=parent)
     try:
         saved = dialog.exec() == QDialog.DialogCode.Accepted
@@ -230,8 +226,6 @@ def open_visit_dialog(ctx, customer_id: int | None = None, parent: QWidget | Non
 
 
 def open_menu_editor(ctx, parent: QWidget | None = None) -> None:
-    from shopcrm.ui.dialogs.menu_dialog import MenuDialog
-
     dialog = MenuDialog(ctx, parent)
     try:
         dialog.exec()

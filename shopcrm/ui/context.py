@@ -12,6 +12,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from sqlite_utils import Database
 
+from shopcrm.services import auth
+from shopcrm.ui.dialogs.pin_dialog import ask_owner_pin
+
 
 class AppContext(QObject):
     customers_changed = Signal()  # a customer was added, edited, merged or erased
@@ -37,8 +40,6 @@ class AppContext(QObject):
     # is allowed and nothing asks for one.
     def owner_pin_set(self) -> bool:
         """True when owner actions ask for the PIN (also when its record was tampered with)."""
-        from shopcrm.services import auth
-
         return auth.pin_is_set(self.db)
 
     @property
@@ -49,7 +50,6 @@ class AppContext(QObject):
         """True if owner actions may go ahead now (asks for the PIN when one is set)."""
         if self.mode == "owner":
             return True
-        from shopcrm.ui.dialogs.pin_dialog import ask_owner_pin
 
         if ask_owner_pin(self, parent):
             self.set_owner_unlocked(True)

@@ -31,7 +31,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.tools.import_graph import LAZY_MARK, PKG, ROOT, is_ours
+from tests.tools.import_graph import LAZY_MARK, PKG, ROOT, is_ours, lazy_reason
 
 IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError"}
 # Standard modules that exist on one platform only: never moved out of their ``if``.
@@ -255,9 +255,7 @@ def _safe_anywhere(node: ast.Import | ast.ImportFrom, top_packages: set[str]) ->
 
 
 def _lazy(lines: list[str], node: ast.stmt) -> bool:
-    first = node.lineno - 1
-    context = lines[max(0, first - 1) : (node.end_lineno or node.lineno)]
-    return any(LAZY_MARK in line for line in context)
+    return lazy_reason(lines, node.lineno, node.end_lineno or node.lineno) is not None
 
 
 @dataclass

@@ -212,21 +212,33 @@ def a_cycle(edges: dict[str, set[str]], group: list[str]) -> list[str]:
     return group
 
 
-def local_imports(pkg: Path = PKG) -> Iterator[tuple[str, Path, Import, str]]:
-    """Every function-local import: (module, file, import, the lines at and above it)."""
+def lazy_reason(lines: list[str], first: int, last: int) -> str | None:
+    """The ``# lazy: <reason>`` of the import on lines ``first``..``last`` (1-based): on one of
+    its lines, or on the line above it or above the run of imports right before it (one comment
+    covers a group of imports)."""
+    for line in lines[first - 1 : last]:
+        if LAZY_MARK in line:
+            return line.split(LAZY_MARK, 1)[1].strip()
+    at = first - 2
+    while at >= 0:
+        text = lines[at].strip()
+        if LAZY_MARK in text:
+            return text.split(LAZY_MARK, 1)[1].strip()
+        if not text.startswith(("import ", "from ")):
+            return None
+        at -= 1
+    return None
+
+
+def local_imports(pkg: Path = PKG) -> Iterator[tuple[str, Path, Import, str | None]]:
+    """Every function-local import: (module, file, import, its lazy reason or None)."""
     for name, path in modules(pkg).items():
         text = path.read_text(encoding="utf-8")
         lines = text.splitlines()
         tree = ast.parse(text)
         for imp in imports_of(tree, name, path.name == "__init__.py"):
             if imp.local:
-                at = imp.line - 1
-                context = "\n".join(lines[max(0, at - 1) : imp.node.end_lineno or at + 1])
-                yield name, path, imp, context
-
-
-def is_lazy_by_reason(context: str) -> bool:
-    return LAZY_MARK in context
+                yield name, path, imp, lazy_reason(lines, imp.line, imp.node.end_lineno or imp.line)
 
 
 def main() -> int:
@@ -234,10 +246,10 @@ def main() -> int:
     for group in strongly_connected(edges):
         print("cycle:", " -> ".join(a_cycle(edges, group)), f"({len(group)} modules)")
     ours = other = 0
-    for _name, path, imp, context in local_imports():
+    for _name, path, imp, reason in local_imports():
         if any(is_ours(t) for t in imp.targets):
             ours += 1
-        elif not is_lazy_by_reason(context):
+        elif not reason:
             other += 1
         print(f"{path.relative_to(ROOT)}:{imp.line}: {ast.unparse(imp.node)}")
     print(f"function-local imports: {ours} of shopcrm modules, {other} others without a reason")

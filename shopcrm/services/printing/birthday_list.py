@@ -17,8 +17,10 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 
+from shopcrm.domain.dates import format_date, month_range
 from shopcrm.domain.rules import format_phone
 from shopcrm.i18n import N_, _, current_language
+from shopcrm.services.campaigns import birthday_month_year
 from shopcrm.services.printing.layout import (
     ACCENT,
     GREY,
@@ -30,6 +32,8 @@ from shopcrm.services.printing.layout import (
     make_pdf,
     mm,
 )
+from shopcrm.services.printing.pieces import shop_from_settings
+from shopcrm.store import campaign_records
 
 MARGIN = 14 * mm
 ROW_H = 9.2 * mm
@@ -96,8 +100,6 @@ def title_text(filters: ListFilters, shop: Shop | None) -> str:
 
 def period_text(rows: Sequence, filters: ListFilters, today: dt.date) -> str:
     """The dates covered: "2026年12月1日〜12月31日" / "1 Dec – 31 Dec 2026"."""
-    from shopcrm.domain.dates import format_date, month_range
-
     if filters.month is not None:
         year = rows[0].birthday.year if rows else _year_of_month(filters.month, today)
         first, last = month_range(year, filters.month)
@@ -107,8 +109,6 @@ def period_text(rows: Sequence, filters: ListFilters, today: dt.date) -> str:
 
 
 def _year_of_month(month: int, today: dt.date) -> int:
-    from shopcrm.services.campaigns import birthday_month_year
-
     return birthday_month_year(month, today)
 
 
@@ -260,9 +260,6 @@ def build_from_db(
     today: dt.date | None = None,
 ) -> PrintResult:
     """``build`` with the shop from the settings and each guest's favourite from the database."""
-    from shopcrm.services.printing.pieces import shop_from_settings
-    from shopcrm.store import campaign_records
-
     favourites = campaign_records.favourites(db, [r.customer.id for r in rows])
     return build(
         rows, out, filters=filters, shop=shop_from_settings(db), favourites=favourites, today=today

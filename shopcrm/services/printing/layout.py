@@ -18,12 +18,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypedDict, TypeVar, cast
 
+from reportlab import rl_config
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.pdfgen.canvas import Canvas
 
 from shopcrm.domain.models import Campaign, Coupon, Customer
 from shopcrm.domain.names import Addressee, addressee
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _, current_language, ngettext
+from shopcrm.services.printing import qr
 from shopcrm.services.printing.fonts import draw_string, font_for, register, text_out
 
 __all__ = ["Doc", "Offset", "Piece", "PrintCancelled", "PrintResult", "Shop", "Skipped", "mm"]
@@ -138,9 +142,6 @@ class Doc:
         progress: ProgressFn | None = None,
         cancel: CancelFn | None = None,
     ):
-        from reportlab import rl_config
-        from reportlab.pdfgen.canvas import Canvas
-
         # Binary (Flate only) streams: ASCII85 on top is a 7-bit-transport relic that costs ~1 ms
         # a page in pure Python. Valid PDF either way.
         rl_config.useA85 = 0
@@ -268,8 +269,6 @@ def make_pdf(
 
 @lru_cache(maxsize=8192)
 def _char_width(ch: str) -> float:
-    from reportlab.pdfbase.pdfmetrics import getFont
-
     return getFont(font_for(ch)).stringWidth(ch, 1.0)
 
 
@@ -572,8 +571,6 @@ def household_names(
 def coupon_box(c, piece: Piece, x: float, y: float, w: float, h: float, *, code_size: float = 17):
     """The coupon as a dashed, round-cornered box: offer, code in large print, expiry, and the QR
     code of the code on the right. (x, y) is the lower-left corner, sizes in points."""
-    from shopcrm.services.printing import qr
-
     font = register()
     pad = 3.5 * mm
     c.saveState()

@@ -16,6 +16,10 @@ import re
 from collections.abc import Callable
 from functools import cache
 
+import budoux
+
+from shopcrm.store import address
+
 _CITY = re.compile(r"(.+?[市郡])(.+?[区町村])?$")
 _NUMBERS = re.compile(r"[0-9０-９〇一二三四五六七八九十百千]+(?:丁目|番地|番|号|の|[-‐－ー―−])")
 _BLOCK_START = re.compile(r"[0-9０-９]|[〇一二三四五六七八九十]+丁目")
@@ -27,8 +31,6 @@ NO_START = set(
 
 
 def _town(postal_code: str) -> str:
-    from shopcrm.store import address  # the one home of the Japan Post data
-
     try:
         entry = address.lookup(postal_code)
     except Exception:  # no postal data: fall back to the shapes below
@@ -105,8 +107,6 @@ def building_phrases(building: str) -> list[str]:
 
 @cache
 def _parser():
-    import budoux
-
     return budoux.load_default_japanese_parser()
 
 

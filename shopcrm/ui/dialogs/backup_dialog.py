@@ -25,9 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm.i18n import N_, _
+from shopcrm.paths import backup_dir
+from shopcrm.store import backup
+from shopcrm.store.opener import migrate
 from shopcrm.ui.dialogs.background import run_with_bar
 from shopcrm.ui.dialogs.base import DialogBase
-from shopcrm.ui.dialogs.parts import close_box, pick_table, selected_row, status_label
+from shopcrm.ui.dialogs.parts import close_box, error_text, pick_table, selected_row, status_label
 from shopcrm.ui.tasks import run_in_background
 
 KIND_LABELS = {
@@ -87,13 +90,9 @@ class BackupDialog(DialogBase):
         self.refresh()
 
     def folder(self) -> Path:
-        from shopcrm.paths import backup_dir
-
         return backup_dir(self.ctx.db_path)
 
     def refresh(self) -> None:
-        from shopcrm.store import backup
-
         self.backups = backup.list_backups(self.ctx.db_path)
         self.info.setText(
             _(
@@ -124,8 +123,6 @@ class BackupDialog(DialogBase):
         self.restore_button.setEnabled(idle and bool(self.list.selectedItems()))
 
     def _start(self, fn, on_done, text: str) -> None:
-        from shopcrm.ui.dialogs.parts import error_text
-
         self.status.setText(text)
 
         def done(result):
@@ -140,8 +137,6 @@ class BackupDialog(DialogBase):
         self._update()
 
     def backup_now(self) -> None:
-        from shopcrm.store import backup
-
         db_path = self.ctx.db_path
 
         def work(task):
@@ -167,8 +162,6 @@ class BackupDialog(DialogBase):
             self.restore_file(Path(path))
 
     def restore_file(self, path: Path, *, confirm: bool = True) -> None:
-        from shopcrm.store import backup
-
         if confirm:
             answer = QMessageBox.question(
                 self,
@@ -186,8 +179,6 @@ class BackupDialog(DialogBase):
             return backup.restore(db_path, path, progress=lambda n, t: task.progress(n, t))
 
         def done(before):
-            from shopcrm.store.opener import migrate
-
             migrate(self.ctx.db, self.ctx.db_path)  # an older backup's schema brought up to date
             self.restored_from = Path(path)
             self.refresh()
@@ -243,8 +234,6 @@ class CheckDialog(DialogBase):
         self.start()
 
     def start(self) -> None:
-        from shopcrm.store import backup
-
         db_path = self.ctx.db_path
 
         def work(task):
@@ -263,8 +252,6 @@ class CheckDialog(DialogBase):
         self.details.setText("\n".join(report.lines()[:-1]))  # the last is the headline
 
     def _failed(self, exc, tb) -> None:
-        from shopcrm.ui.dialogs.parts import error_text
-
         self.task = None
         self.progress.hide()
         self.headline.setText("× " + _("The check could not run."))

@@ -9,16 +9,16 @@ the window stays responsive on a big shop (the page first shows the explanations
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialogButtonBox, QTextBrowser, QVBoxLayout
+from shiboken6 import isValid
 
 from shopcrm.i18n import _
+from shopcrm.services import glossary
+from shopcrm.store.db import connect
 from shopcrm.ui.dialogs.base import DialogBase
 from shopcrm.ui.tasks import run_in_background
 
 
 def _examples(db_path, _task):
-    from shopcrm.services import glossary
-    from shopcrm.store.db import connect
-
     db = connect(db_path)
     try:
         return glossary.example_figures(db)
@@ -29,7 +29,6 @@ def _examples(db_path, _task):
 class FiguresHelpDialog(DialogBase):
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
-        from shopcrm.services import glossary
 
         self.setObjectName("figuresHelpDialog")
         self.setWindowTitle(_("Understanding your figures"))
@@ -53,20 +52,12 @@ class FiguresHelpDialog(DialogBase):
         )
 
     def _show(self, example) -> None:
-        from shiboken6 import isValid
-
-        from shopcrm.services import glossary
-
         if not isValid(self):
             return
         self.browser.setHtml(glossary.help_page(example))
         self.ready = True
 
     def _failed(self, exc, _tb) -> None:
-        from shiboken6 import isValid
-
-        from shopcrm.services import glossary
-
         if not isValid(self):
             return
         self.browser.setHtml(

@@ -13,10 +13,14 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QVBoxLayout,
 )
 
+from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import _
+from shopcrm.services import auth
+from shopcrm.store import settings
 from shopcrm.ui.dialogs.base import DialogBase
 
 MAX_TRIES = 5  # wrong PINs before the prompt closes itself
@@ -63,8 +67,6 @@ class PinDialog(DialogBase):
         self.field.setFocus()
 
     def on_accept(self) -> None:
-        from shopcrm.services import auth
-
         locked = locked_message(self.ctx.db)
         if locked:
             self.error.setText(locked)
@@ -87,8 +89,6 @@ class PinDialog(DialogBase):
 
 def locked_message(db) -> str:
     """Why no PIN can be tried now ('' when one can); see ``auth.locked_reason``."""
-    from shopcrm.services import auth
-
     return auth.locked_reason(db)
 
 
@@ -108,7 +108,6 @@ class SetPinDialog(DialogBase):
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
-        from shopcrm.services import auth
 
         self.setObjectName("setPinDialog")
         self.setWindowTitle(_("Owner PIN"))
@@ -148,8 +147,6 @@ class SetPinDialog(DialogBase):
         layout.addWidget(box)
 
     def _current_ok(self) -> bool:
-        from shopcrm.services import auth
-
         locked = locked_message(self.ctx.db) if self.has_pin else ""
         if locked:
             self.error.setText(locked)
@@ -162,9 +159,6 @@ class SetPinDialog(DialogBase):
         return True
 
     def on_accept(self) -> None:
-        from shopcrm.domain.rules import ValidationError
-        from shopcrm.services import auth
-
         if not self._current_ok():
             return
         if self.new.text() != self.again.text():
@@ -184,8 +178,6 @@ class SetPinDialog(DialogBase):
         self.accept()
 
     def _show_recovery_code(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
         # Shown after this dialog closes (not nested in it), parented to the window behind it.
         box = QMessageBox(self.parentWidget())
         box.setObjectName("recoveryCodeBox")
@@ -205,8 +197,6 @@ class SetPinDialog(DialogBase):
         box.show()
 
     def remove_pin(self) -> None:
-        from shopcrm.services import auth
-
         if not self._current_ok():
             return
         auth.clear_pin(self.ctx.db)
@@ -249,8 +239,6 @@ class IdleLock(QObject):
         app.installEventFilter(self)
 
     def interval_ms(self) -> int:
-        from shopcrm.store import settings
-
         return max(1, int(settings.get(self.ctx.db, "owner_lock_minutes"))) * 60_000
 
     def reload(self) -> None:

@@ -36,10 +36,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shopcrm.domain.codes import code_problem
+from shopcrm.domain.dates import format_date
 from shopcrm.domain.models import CustomerSummary, MenuItem, Preference, Visit, VisitItem
+from shopcrm.domain.money import format_money, parse_money
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import _
+from shopcrm.store import coupons, customers, menu, preferences, settings, visits
+from shopcrm.store.errors import NotFound
 from shopcrm.ui.dialogs.base import DialogBase, ui_settings
+from shopcrm.ui.dialogs.customer_dialog import CustomerDialog
 from shopcrm.ui.theme import CARRY_OVER_STYLE, LEVEL_MARKS, allergy_html, emphasize, icon
 from shopcrm.ui.widgets.field_error import ERROR_COLOR, FieldError, mark_invalid
 from shopcrm.ui.widgets.item_picker import ItemPicker, with_quantity
@@ -83,7 +89,6 @@ class VisitDialog(DialogBase):
 
     def __init__(self, ctx, customer_id: int | None = None, parent=None):
         super().__init__(ctx, parent)
-        from shopcrm.store import menu, settings
 
         self.setObjectName("visitDialog")
         self.setWindowTitle(_("Record a visit"))
@@ -97,7 +102,6 @@ class VisitDialog(DialogBase):
         self.walk_in = False
         self.carried_over_id: int | None = None
         self._build()
-        from shopcrm.store.errors import NotFound
 
         self.customer_field.setFocus()
         if customer_id:
@@ -326,8 +330,6 @@ class VisitDialog(DialogBase):
 
     def _fill_staff(self) -> None:
         """Names used before, most recent first; the one last saved on this PC pre-filled."""
-        from shopcrm.store import visits
-
         names = visits.staff_names(self.ctx.db)
         last = str(ui_settings().value(LAST_STAFF_KEY, "") or "")
         if last and last not in names:
@@ -348,8 +350,6 @@ class VisitDialog(DialogBase):
 
     # --- choosing the guest --------------------------------------------------------------------
     def _offer_carried_over(self, customer_id: int) -> None:
-        from shopcrm.store import customers
-
         c = customers.get(self.ctx.db, customer_id)
         self.carried_over_id = c.id
         self.carry_over_label.setText(
@@ -401,8 +401,6 @@ class VisitDialog(DialogBase):
         self.search(text)
 
     def search(self, text: str) -> None:
-        from shopcrm.store import customers
-
         query = text.strip()
         self._hits = customers.search(self.ctx.db, query, limit=SEARCH_LIMIT) if query else []
         self.results.clear()
@@ -457,9 +455,6 @@ class VisitDialog(DialogBase):
         return True
 
     def _pick_by_coupon(self, text: str) -> bool:
-        from shopcrm.domain.codes import code_problem
-        from shopcrm.store import coupons
-
         if code_problem(text) is not None:
             return False
         coupon = coupons.find(self.ctx.db, text)
@@ -478,8 +473,6 @@ class VisitDialog(DialogBase):
 
     def set_customer(self, customer_id: int) -> None:
         """Choose the guest: fill the field and show allergies, favourites and their last visit."""
-        from shopcrm.store import customers, preferences, visits
-
         c = customers.get(self.ctx.db, customer_id)
         self.customer_id = c.id
         self.walk_in = False
@@ -522,8 +515,6 @@ class VisitDialog(DialogBase):
 
     def register_new_customer(self) -> None:
         """Register the guest on the spot; what was typed becomes the name (or the phone)."""
-        from shopcrm.ui.dialogs.customer_dialog import CustomerDialog
-
         typed = "" if self.customer_id else self.customer_field.text().strip()
         digits = typed.replace("-", "").replace("+", "")
         prefill = {"phone": typed} if typed and digits.isdigit() else {"name": typed}
@@ -535,16 +526,12 @@ class VisitDialog(DialogBase):
 
     # --- amount and coupon ---------------------------------------------------------------------
     def _parsed_amount(self) -> tuple[int | None, ValidationError | None]:
-        from shopcrm.domain.money import parse_money
-
         try:
             return parse_money(self.amount.text(), self.currency), None
         except ValidationError as err:
             return None, err
 
     def _on_amount(self, *_args) -> None:
-        from shopcrm.domain.money import format_money
-
         value, err = self._parsed_amount()
         if value is not None:
             self.amount_info.setText(format_money(value, self.currency))
@@ -571,8 +558,6 @@ class VisitDialog(DialogBase):
             self.coupon_status.clear_message()
             mark_invalid(self.coupon, "")
             return True
-        from shopcrm.domain.dates import format_date
-        from shopcrm.store import coupons
 
         try:
             coupon = coupons.check(self.ctx.db, code, customer_id=self.customer_id)
@@ -626,8 +611,6 @@ class VisitDialog(DialogBase):
             widget.setFocus()
 
     def on_accept(self) -> None:
-        from shopcrm.store import visits
-
         if self.searching and self.customer_field.text().strip():
             self.pick_current_hit()
         if self.customer_id is None and not self.walk_in:
@@ -671,8 +654,6 @@ class VisitDialog(DialogBase):
         self.accept()
 
     def _offer_favourites(self, customer_id: int) -> None:
-        from shopcrm.store import preferences, visits
-
         names = visits.suggest_favourites(self.ctx.db, customer_id)
         known = {p.label for p in preferences.for_customer(self.ctx.db, customer_id)}
         names = [n for n in names if n not in known]
@@ -709,7 +690,6 @@ class FavouritesPrompt(QFrame):
         self, ctx, customer_id: int, names: list[str], menu: dict[str, MenuItem], parent=None
     ):
         super().__init__(parent)
-        from shopcrm.store import customers
 
         self.setObjectName("favouritesPrompt")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -751,8 +731,6 @@ class FavouritesPrompt(QFrame):
         self.destroyed.connect(lambda _o=None, me=self: _open_prompts.discard(me))
 
     def accept(self) -> None:
-        from shopcrm.store import preferences
-
         for box in self.checks:
             if not box.isChecked():
                 continue

@@ -13,10 +13,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QThreadPool, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from shopcrm.domain.money import format_money
 from shopcrm.domain.rules import format_phone
 from shopcrm.i18n import N_, _
+from shopcrm.store import customers
+from shopcrm.store.db import connect
 from shopcrm.ui.tasks import Task
 
 PAGE_SIZE = 100  # the first page of a query; later pages grow with what is loaded
@@ -137,9 +140,6 @@ class CustomerTableModel(QAbstractTableModel):
         args = (self.query, self.filter, self.order_by, self.descending)
 
         def work(task):
-            from shopcrm.store import customers
-            from shopcrm.store.db import connect
-
             query, filter_, order_by, descending = args
             db = connect(path)
             try:
@@ -305,8 +305,6 @@ def _allergy_icon():
     """A small red dot beside the name of a guest with an allergy."""
     global _ICON
     if _ICON is None:
-        from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-
         pixmap = QPixmap(12, 12)
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)

@@ -40,11 +40,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shopcrm.domain.codes import compact_code
+from shopcrm.domain.dates import format_date
+from shopcrm.domain.kana import search_key
 from shopcrm.domain.models import CAMPAIGN_KIND_LABELS, Campaign
+from shopcrm.domain.money import format_money
+from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import _, ngettext, pgettext
+from shopcrm.services import campaigns
+from shopcrm.services.campaigns import (
+    birthday_csv,
+    birthday_list,
+    discount_text,
+    display_name,
+    period_text,
+    validity_text,
+)
+from shopcrm.services.printing import birthday_list as printed
+from shopcrm.services.printing.birthday_list import ListFilters
+from shopcrm.store import campaign_records, coupons
+from shopcrm.store.coupons import STATUS_LABELS, status
+from shopcrm.store.db import connect
+from shopcrm.ui.dialogs.campaign_dialog import CampaignDialog
 from shopcrm.ui.models.birthday_table_model import BirthdayTableModel
-from shopcrm.ui.tasks import run_in_background
+from shopcrm.ui.models.customer_table_model import run_interactive
+from shopcrm.ui.tasks import Cancelled, run_in_background
 from shopcrm.ui.theme import error_style, is_dark
+from shopcrm.ui.widgets.pdf_preview import print_pdf_bytes
 from shopcrm.ui.widgets.run_status import RunStatus
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -92,8 +114,6 @@ def _item(text: str, data=None, *, align_right: bool = False, sort_key=None) -> 
 
 def _birthday_rows(db, f, today: dt.date | None):
     """The campaigns service's birthday list for the tab's filters ``f`` (``ListFilters``)."""
-    from shopcrm.services.campaigns import birthday_list
-
     return birthday_list(
         db,
         month=f.month,
@@ -224,7 +244,6 @@ class CouponsPage(QWidget):
         self.status_combo = QComboBox(bottom)
         self.status_combo.setObjectName("statusFilter")
         self.status_combo.addItem(_("All"), "")
-        from shopcrm.store.coupons import STATUS_LABELS
 
         for key, label in STATUS_LABELS.items():
             self.status_combo.addItem(_(label), key)
@@ -271,10 +290,6 @@ class CouponsPage(QWidget):
 
     def refresh(self) -> None:
         """Reload campaigns (keeping the selection) and the selected campaign's coupons."""
-        from shopcrm.domain.money import format_money
-        from shopcrm.services.campaigns import discount_text, display_name, validity_text
-        from shopcrm.store import campaign_records
-
         selected = self.selected_campaign()
         keep = selected.id if selected else None
         self.campaigns = campaign_records.list_all(self.ctx.db)
@@ -326,8 +341,6 @@ class CouponsPage(QWidget):
         self._load_coupons()
 
     def _load_coupons(self) -> None:
-        from shopcrm.store import campaign_records, coupons
-
         c = self.selected_campaign()
         self._coupons = []
         self._names: dict[int, str] = {}
@@ -345,12 +358,6 @@ class CouponsPage(QWidget):
         self._fill_coupons()
 
     def _fill_coupons(self) -> None:
-        from shopcrm.domain.codes import compact_code
-        from shopcrm.domain.dates import format_date
-        from shopcrm.domain.kana import search_key
-        from shopcrm.services.campaigns import display_name, period_text
-        from shopcrm.store.coupons import STATUS_LABELS, status
-
         c = self.selected_campaign()
         wanted = self.status_combo.currentData()
         query = self.coupon_search.text().strip()
@@ -394,16 +401,12 @@ class CouponsPage(QWidget):
         self.void_button.setEnabled(bool(rows))
 
     def new_campaign(self) -> None:
-        from shopcrm.ui.dialogs.campaign_dialog import CampaignDialog
-
         dlg = CampaignDialog(self.ctx, None, self)
         if dlg.exec() and dlg.campaign:
             self.refresh()
             self.select_campaign(dlg.campaign.name)
 
     def edit_campaign(self) -> None:
-        from shopcrm.ui.dialogs.campaign_dialog import CampaignDialog
-
         c = self.selected_campaign()
         if c is None:
             return
@@ -420,8 +423,6 @@ class CouponsPage(QWidget):
             return
         month = self.month_combo.currentData() if c.kind == "birthday" else None
         if confirm:
-            from shopcrm.services.campaigns import display_name
-
             text = _("Issue coupons of {campaign} now?").format(campaign=display_name(c))
             if month:
                 text += "\n" + _("Birthday month: {month}").format(
@@ -438,9 +439,6 @@ class CouponsPage(QWidget):
         db_path = self.ctx.db_path
 
         def work(task):
-            from shopcrm.services import campaigns
-            from shopcrm.store.db import connect
-
             db = connect(db_path)
             try:
 
@@ -488,9 +486,6 @@ class CouponsPage(QWidget):
         self.run_status.show_skipped(f"{s.name}  —  {s.reason_text}" for s in result.skipped)
 
     def _issue_failed(self, exc: BaseException, _trace: str) -> None:
-        from shopcrm.domain.rules import ValidationError
-        from shopcrm.ui.tasks import Cancelled
-
         self._end_task()
         if isinstance(exc, Cancelled):
             text = _("Cancelled: no coupons were issued.")
@@ -504,9 +499,6 @@ class CouponsPage(QWidget):
 
     # --- voiding ---------------------------------------------------------------------------------
     def void_selected(self, *, reason: str | None = None) -> None:
-        from shopcrm.domain.rules import ValidationError
-        from shopcrm.store import coupons
-
         rows = self.coupon_table.selectionModel().selectedRows()
         if not rows:
             return
@@ -619,8 +611,6 @@ class CouponsPage(QWidget):
 
     def birthday_filters(self):
         """What the tab is set to: a month or the next N days, and the filters."""
-        from shopcrm.services.printing.birthday_list import ListFilters
-
         by_month = self.bd_month_radio.isChecked()
         return ListFilters(
             month=self.bd_month_spin.value() if by_month else None,
@@ -648,8 +638,6 @@ class CouponsPage(QWidget):
     def refresh_birthdays(self, *_args, today: dt.date | None = None) -> None:
         """Load the list in a worker (its own connection); the table shows it when it arrives.
         ``birthdays_loading`` is True meanwhile; an older answer than the filters is dropped."""
-        from shopcrm.ui.models.customer_table_model import run_interactive
-
         self.bd_month_spin.setEnabled(self.bd_month_radio.isChecked())
         self.bd_days_spin.setEnabled(not self.bd_month_radio.isChecked())
         self.bd_visited_spin.setEnabled(self.bd_visited.isChecked())
@@ -658,8 +646,6 @@ class CouponsPage(QWidget):
         generation, path, f = self._bd_generation, self.ctx.db_path, self.birthday_filters()
 
         def work(_task):
-            from shopcrm.store.db import connect
-
             db = connect(path)
             try:
                 return generation, today, _birthday_rows(db, f, today)
@@ -703,8 +689,6 @@ class CouponsPage(QWidget):
         return path or None
 
     def export_birthdays(self, path: str | None = None) -> str | None:
-        from shopcrm.services.campaigns import birthday_csv
-
         path = self._save_path(path, _("Export CSV"), _("birthdays.csv"), _("CSV files (*.csv)"))
         if not path:
             return None
@@ -713,8 +697,6 @@ class CouponsPage(QWidget):
 
     def birthday_pdf(self, path: str | None = None):
         """The list shown, as the printable A4 PDF (to ``path``, or bytes in the result)."""
-        from shopcrm.services.printing import birthday_list as printed
-
         return printed.build_from_db(
             self.ctx.db,
             self._bd_rows,
@@ -741,8 +723,6 @@ class CouponsPage(QWidget):
 
     def print_birthdays(self, printer=None) -> bool:
         """Print the list (the print dialog asks for the printer unless one is given)."""
-        from shopcrm.ui.widgets.pdf_preview import print_pdf_bytes
-
         if not self._bd_rows:
             return False
         return print_pdf_bytes(self.birthday_pdf().pdf, self, printer)

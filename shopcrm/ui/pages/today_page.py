@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import shiboken6
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
@@ -26,6 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm.i18n import _, ngettext
+from shopcrm.services.campaigns import birthday_list
+from shopcrm.store import customers, visits
+from shopcrm.store.business_day import today as business_today
+from shopcrm.store.db import connect
 from shopcrm.ui import actions as ui_actions
 from shopcrm.ui.models.customer_table_model import (
     format_day,
@@ -35,6 +40,7 @@ from shopcrm.ui.models.customer_table_model import (
 )
 from shopcrm.ui.tasks import run_in_background
 from shopcrm.ui.theme import LEVEL_MARKS, emphasize, icon
+from shopcrm.ui.widgets.backup_warning import BackupWarning
 
 SEARCH_LIMIT = 30
 WEEK_DAYS = 7
@@ -47,8 +53,6 @@ def birthdays_this_week(
 ) -> list[tuple[dt.date, object, int | None]]:
     """(birthday date, customer, age they turn or None) for birthdays in [today, today+days),
     in date order (the campaigns service's birthday list, so the rules live in one place)."""
-    from shopcrm.services.campaigns import birthday_list
-
     return [(r.birthday, r.customer, r.age) for r in birthday_list(db, days=days - 1, today=today)]
 
 
@@ -115,8 +119,6 @@ class TodayPage(QWidget):
         self.date_label = QLabel()
         self.date_label.setObjectName("todayDate")
         emphasize(self.date_label, 1.3)
-
-        from shopcrm.ui.widgets.backup_warning import BackupWarning
 
         self.backup_warning = BackupWarning(ctx, self, banner=True)
         left = QVBoxLayout()
@@ -189,9 +191,6 @@ class TodayPage(QWidget):
 
         # An empty box lists the guests seen most recently (the store's order without a query).
         def work(_task):
-            from shopcrm.store import customers
-            from shopcrm.store.db import connect
-
             db = connect(path)
             try:
                 return generation, customers.search(db, query, limit=SEARCH_LIMIT)
@@ -201,8 +200,6 @@ class TodayPage(QWidget):
         run_interactive(work, lambda result: self._show_results(*result))
 
     def _show_results(self, generation: int, rows) -> None:
-        import shiboken6
-
         if generation != self._generation or not shiboken6.isValid(self.results):
             return  # typed on since, or the page was closed (a language switch) meanwhile
         self.results.clear()
@@ -285,8 +282,6 @@ class TodayPage(QWidget):
     # --- birthdays and today's visits ---------------------------------------------------------
     def refresh(self, today: dt.date | None = None) -> None:
         if today is None:  # the business day: at 00:30 tonight's guests are still "today"
-            from shopcrm.store.business_day import today as business_today
-
             today = business_today(self.ctx.db)
         self.date_label.setText(_format_today(today))
         self._load_visits(today)
@@ -300,9 +295,6 @@ class TodayPage(QWidget):
         generation, path = self._visits_generation, self.ctx.db_path
 
         def work(_task):
-            from shopcrm.store import visits
-            from shopcrm.store.db import connect
-
             db = connect(path)
             try:
                 return generation, visits.recent(db, day=today, limit=50)
@@ -318,8 +310,6 @@ class TodayPage(QWidget):
         generation, path = self._birthday_generation, self.ctx.db_path
 
         def work(_task):
-            from shopcrm.store.db import connect
-
             db = connect(path)
             try:
                 return generation, today, birthdays_this_week(db, today)
@@ -329,8 +319,6 @@ class TodayPage(QWidget):
         run_in_background(work, lambda result: self._fill_birthdays(*result))
 
     def _fill_birthdays(self, generation: int, today: dt.date, rows) -> None:
-        import shiboken6
-
         if generation != self._birthday_generation or not shiboken6.isValid(self.birthdays):
             return
         self.birthdays_loading = False

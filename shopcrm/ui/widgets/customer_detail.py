@@ -30,12 +30,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shopcrm.domain import dates
 from shopcrm.domain.models import PREFERENCE_KIND_LABELS, PREFERENCE_KINDS, Preference
+from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import _, ngettext
 from shopcrm.store import coupons as coupon_store
+from shopcrm.store import customers, preferences
 from shopcrm.store import mailings as mailing_store
-from shopcrm.store import preferences
 from shopcrm.store import visits as visit_store
+from shopcrm.store.errors import NotFound
 from shopcrm.ui.models.customer_table_model import format_day, format_money, format_phone
 from shopcrm.ui.theme import ALLERGY_BANNER_STYLE, allergy_html, emphasize, error_style
 from shopcrm.ui.widgets.chips import PreferenceChips, level_legend
@@ -46,8 +49,6 @@ VISITS_SHOWN = 200  # the latest visits listed in the pane (the figures count th
 
 def format_birthday(year, month, day, today: dt.date | None = None) -> str:
     """ "1985年3月10日 （41歳）" / "10 Mar 1985  (age 41)"; without a year just the day."""
-    from shopcrm.domain import dates
-
     if not month or not day:
         return ""
     text = dates.format_birthday((year, month, day))
@@ -252,8 +253,6 @@ class CustomerDetail(QWidget):
         if not customer_id:
             self.clear()
             return
-        from shopcrm.store import customers
-        from shopcrm.store.errors import NotFound
 
         try:
             customer = customers.get(self.ctx.db, customer_id)
@@ -356,9 +355,6 @@ class CustomerDetail(QWidget):
         # shows only the latest VISITS_SHOWN, a regular can have many more.
         figures = None
         if self.customer is not None:
-            from shopcrm.store import customers
-            from shopcrm.store.errors import NotFound
-
             assert self.customer_id is not None  # set_customer sets both, clear() neither
             try:
                 figures = customers.summary(self.ctx.db, self.customer_id)
@@ -436,8 +432,6 @@ class CustomerDetail(QWidget):
             self._show_pref_error(_("Type what the guest likes, dislikes or is allergic to."))
             self.pref_edit.setFocus()
             return
-        from shopcrm.domain.rules import ValidationError
-        from shopcrm.store import preferences
 
         pref = Preference(
             customer_id=self.customer_id,
@@ -456,8 +450,6 @@ class CustomerDetail(QWidget):
         self.ctx.customers_changed.emit()
 
     def remove_preference(self, preference_id: int) -> None:
-        from shopcrm.store import preferences
-
         pref = next((p for p in self._prefs if p.id == preference_id), None)
         if pref is not None and pref.level == "allergy":
             answer = QMessageBox.question(

@@ -34,7 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shopcrm.domain.kana import search_key
 from shopcrm.domain.models import MenuItem
+from shopcrm.domain.money import format_money
 from shopcrm.i18n import _
 
 CHIP_STYLE = """
@@ -54,8 +56,6 @@ _QTY_BEFORE = re.compile(r"^(\d{1,3})\s*[×xX*＊]?\s*(\S.*)$")
 
 def match_key(text: str) -> str:
     """What the filter compares: the store's search normaliser (kana/width/case folded)."""
-    from shopcrm.domain.kana import search_key
-
     return search_key(text)
 
 
@@ -184,8 +184,6 @@ class ItemChip(QWidget):
     """One menu item: a chip that adds one per click, and a small − shown once it is chosen."""
 
     def __init__(self, picker: ItemPicker, item: MenuItem, parent: QWidget):
-        from shopcrm.domain.money import format_money
-
         super().__init__(parent)
         item_id = _item_id(item)
         self.item_id = item_id
@@ -483,8 +481,6 @@ class ItemPicker(QWidget):
             self.hint.setText("")
 
     def _update_summary(self) -> None:
-        from shopcrm.domain.money import format_money
-
         chosen = self.selected_quantities()
         if not self._items:
             self.summary.setText(_("The menu is empty: add items in the menu editor."))
