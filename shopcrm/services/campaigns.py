@@ -9,6 +9,9 @@ do-not-mail or erased are left out and listed with the reason.
 ``birthday_list`` lists birthdays of a month or the next N days (across New Year; February 29
 falls on February 28 in common years) with the age turned. ``render_message`` fills a campaign
 template ({name}, {favourite}, {coupon_code}, {expires}, {valid_from}, {shop_name}, {discount}).
+
+Long module: issuing, the birthday list and the DM text all work on the same targets, period keys
+and skip reasons; the control groups are in ``control_groups.py``, the printing in ``printing/``.
 """
 
 from __future__ import annotations

@@ -22,6 +22,10 @@ Conventions here:
 - Too little data (fewer than ``MIN_REPEAT_CUSTOMERS`` guests with repeat visits) or a fit that
   did not converge gives ``status == "not_enough_data"`` and a translated ``message`` instead of
   numbers.
+
+Long module: per-customer data, predictions, the model check and the at-risk list are one pipeline
+over the same ``Rft`` arrays; the models' formulas are already in ``bgnbd.py`` and
+``clv_models.py``.
 """
 
 from __future__ import annotations

@@ -18,6 +18,9 @@ How the guests behave (so the charts look like a shop's, not noise):
   a few guests have allergies (えび, そば, 卵, 乳, さば, かに) and are never served those dishes.
 - Birthday, welcome and win-back coupons are issued by the built-in campaigns; some are redeemed
   on visits (and a coupon sometimes brings a guest back), birthday and win-back mail is logged.
+
+Long module: one seeded generator read top to bottom (menu, guests, visits, coupons, each built
+from the ones before); parts in other files would only pass the same random stream around.
 """
 
 from __future__ import annotations

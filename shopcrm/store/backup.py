@@ -19,6 +19,10 @@ bounded. ``check`` reports the age of the newest backup made before it.
 
 Also here: ``storage_error_message(exc)``, which turns a full disk, a read-only file and the
 like into a sentence for the user.
+
+Long module: backing up, rotation, check and restore share the private helpers that make a copy
+safe (``_copy``, ``_restrict``, the temporary file renamed into place); a split would make them
+public.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ banner above the pages offers once to set one; the answer is kept in the databas
 switch re-translates the actions and rebuilds menus and pages, so no text of the old language
 remains. Window geometry, splitters and the last
 page are kept in ``QSettings`` (UI preferences are not shop data, so they are not in the database).
+
+Long module: menus, actions, pages, banners and status bar all act on the one window's state; the
+actions registry and the openers are already in ``ui/actions.py``.
 """
 
 from __future__ import annotations

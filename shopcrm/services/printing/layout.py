@@ -4,6 +4,9 @@ a canvas that reports progress and honours cancel, and text fitting (wrap, shrin
 Layouts never touch the database: they get ``Piece`` objects (customer + coupon + campaign + the
 rendered message) and a ``Shop``; ``pieces.py`` builds those from the database. Sizes are in points
 (reportlab's unit); ``mm`` converts. Positions given "from the top" are converted with ``from_top``.
+
+Long module: the canvas, sender, offset and text fitting that every layout shares; one step over
+the limit, and each part is used with the others.
 """
 
 from __future__ import annotations

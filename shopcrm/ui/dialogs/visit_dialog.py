@@ -7,6 +7,9 @@ size, bill total, item filter (Enter adds one of the first match; ``びーる3``
 from any of them. Once the guest is chosen their allergies show in red and
 their favourites and last order at the top. After saving, items the guest ordered in at least 3
 of their last 5 visits are offered as favourites in a small prompt that does not block the app.
+
+Long module: one dialog built for keyboard speed: the customer search, bill, items and coupon
+fields drive each other's focus, checks and saving.
 """
 
 from __future__ import annotations

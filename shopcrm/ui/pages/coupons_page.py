@@ -9,6 +9,9 @@ valid until, status) with a status filter and Void.
 Tab "Birthdays": a month or the next N days, filters (DM consent, complete address, visited
 within N months), the age each guest turns, Export CSV (UTF-8 with BOM, opens in Excel), and the
 list as an A4 PDF to save or print.
+
+Long module: the campaigns tab and the birthday-list tab share the page's background task, owner
+checks and refresh on ``ctx`` changes.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ row/column, the printer offset; the real PDF previewed inside the app; Save PDFâ
 The PDF is built in the background (``run_in_background``) with a progress bar and Cancel, so the
 window stays responsive for hundreds of pieces. A mailing per customer is recorded when the PDF is
 saved or printed (not for a preview), unless "Record as sent" is unticked (a test print).
+
+Long module: choosing what to print, the preview and Save/Print share the one built plan and its
+background task.
 """
 
 from __future__ import annotations
