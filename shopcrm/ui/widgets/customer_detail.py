@@ -309,8 +309,12 @@ class CustomerDetail(QWidget):
         f["dm"].setText(dm)
         f["since"].setText(format_day(c.created_at))
 
+    def _shown(self) -> int:
+        """The shown guest's id; -1 (no rows match) while none is shown."""
+        return self.customer_id if self.customer_id is not None else -1
+
     def refresh_preferences(self) -> None:
-        self._prefs = preferences.for_customer(self.ctx.db, self.customer_id)
+        self._prefs = preferences.for_customer(self.ctx.db, self._shown())
         self.chips.set_preferences(self._prefs)
         allergies = [p for p in self._prefs if p.level == "allergy"]
         if allergies:
@@ -322,7 +326,7 @@ class CustomerDetail(QWidget):
 
     def _fill_visits(self) -> None:
         self.visits_tree.clear()
-        visits = visit_store.for_customer(self.ctx.db, self.customer_id, limit=VISITS_SHOWN)
+        visits = visit_store.for_customer(self.ctx.db, self._shown(), limit=VISITS_SHOWN)
         total = 0
         for visit in visits:
             total += visit.amount
@@ -383,7 +387,7 @@ class CustomerDetail(QWidget):
 
     def _fill_coupons(self) -> None:
         self.coupons_tree.clear()
-        coupons = coupon_store.for_customer(self.ctx.db, self.customer_id)
+        coupons = coupon_store.for_customer(self.ctx.db, self._shown())
         today = dt.date.today()
         for coupon in coupons:
             if coupon.voided_at:
@@ -407,7 +411,7 @@ class CustomerDetail(QWidget):
 
     def _fill_mailings(self) -> None:
         self.mailings_tree.clear()
-        mailings = mailing_store.for_customer(self.ctx.db, self.customer_id)
+        mailings = mailing_store.for_customer(self.ctx.db, self._shown())
         pieces = {
             "postcard": _("Postcard"),
             "letter": _("Letter"),
