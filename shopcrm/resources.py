@@ -25,10 +25,6 @@ import shutil
 from functools import cache
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
 from shopcrm.paths import cache_dir, data_dir
 
 PACKAGE_DATA = Path(__file__).resolve().parent / "_resources"
@@ -67,6 +63,12 @@ def compile_catalog(po: list[Path], mo: Path, language: str) -> Path:
 
     Fuzzy entries are kept, as the app has always shown them. Needs Babel (a build requirement
     and a run-time dependency)."""
+    # lazy: only a checkout compiles .po files; an installed package ships the .mo (and
+    # tests/test_wheel.py checks it never loads Babel's .po parser)
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     merged = Catalog(locale=language, domain=DOMAIN)
     for file in po:
         with file.open("rb") as fh:

@@ -214,8 +214,8 @@ def a_cycle(edges: dict[str, set[str]], group: list[str]) -> list[str]:
 
 def lazy_reason(lines: list[str], first: int, last: int) -> str | None:
     """The ``# lazy: <reason>`` of the import on lines ``first``..``last`` (1-based): on one of
-    its lines, or on the line above it or above the run of imports right before it (one comment
-    covers a group of imports)."""
+    its lines, or in the comment lines right above it or above the run of imports right before it
+    (one comment, of one or more lines, covers a group of imports)."""
     for line in lines[first - 1 : last]:
         if LAZY_MARK in line:
             return line.split(LAZY_MARK, 1)[1].strip()
@@ -224,7 +224,7 @@ def lazy_reason(lines: list[str], first: int, last: int) -> str | None:
         text = lines[at].strip()
         if LAZY_MARK in text:
             return text.split(LAZY_MARK, 1)[1].strip()
-        if not text.startswith(("import ", "from ")):
+        if not text.startswith(("import ", "from ", "#")):
             return None
         at -= 1
     return None
