@@ -9,54 +9,33 @@ before the window reads from it.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import sys
 import threading
 import traceback
 from pathlib import Path
 
-from shopcrm import APP_NAME, ORG_NAME, __version__, i18n
+import click
+import PySide6
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+
+from shopcrm import APP_NAME, ORG_NAME, __version__, i18n, resources
 from shopcrm.i18n import _
+from shopcrm.logs import log_file, setup_logging
+from shopcrm.store import customers, lock, open_db, settings
+from shopcrm.store.errors import UnsafeLocation
+from shopcrm.store.location import refuse_network_location
+from shopcrm.ui.context import AppContext
+from shopcrm.ui.dialogs.data_dialogs import install_auto_backups
+from shopcrm.ui.dialogs.error_dialog import show_error
+from shopcrm.ui.dialogs.pin_dialog import install_idle_lock
+from shopcrm.ui.dialogs.rescue_dialog import open_or_rescue
+from shopcrm.ui.main_window import MainWindow, install_japanese_font, install_qt_translator
 
 log = logging.getLogger(__name__)
-
-LOG_FILE = "shopcrm.log"
-LOG_BYTES = 1_000_000  # per file; with LOG_KEEP older files, the log folder stays under 6 MB
-LOG_KEEP = 5
-
-
-def setup_logging(folder: Path | None = None) -> logging.Handler:
-    """Once per process: a rotating ``shopcrm.log`` in the user's log folder (``paths.log_dir``)
-    that every logger writes to at INFO and above. Returns the file handler."""
-    from logging.handlers import RotatingFileHandler
-
-    root = logging.getLogger()
-    for handler in root.handlers:
-        if getattr(handler, "shopcrm_log", False):
-            return handler
-    from shopcrm.paths import log_dir
-
-    path = Path(folder or log_dir()) / LOG_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_KEEP, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.setLevel(logging.INFO)
-    handler.shopcrm_log = True
-    root.addHandler(handler)
-    if root.level == logging.NOTSET or root.level > logging.INFO:
-        root.setLevel(logging.INFO)
-    logging.captureWarnings(True)
-    log.info(
-        "shopcrm %s started (Python %s, %s)", __version__, sys.version.split()[0], sys.platform
-    )
-    return handler
-
-
-def log_file() -> Path | None:
-    for handler in logging.getLogger().handlers:
-        if getattr(handler, "shopcrm_log", False):
-            return Path(handler.baseFilename)
-    return None
 
 
 def install_exception_hook() -> None:
@@ -73,8 +52,6 @@ def install_exception_hook() -> None:
         if threading.current_thread() is not threading.main_thread():
             return
         try:
-            from shopcrm.ui.dialogs.error_dialog import show_error
-
             show_error(exc, details, log_file())
         except Exception:  # the report itself must never raise
             log.exception("could not show the error message")
@@ -104,21 +81,15 @@ def guard_none_refcount() -> None:
     global _none_guarded
     if _none_guarded or sys.version_info >= (3, 12):
         return
-    import PySide6
 
     if not PySide6.__version__.startswith("6.12."):
         return  # pyproject excludes 6.12.0; this stays for a 6.12.x that still has the bug
-    import ctypes
 
     ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
     _none_guarded = True
 
 
 def _application():
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QApplication
-
     guard_none_refcount()
     app = QApplication.instance()
     if app is None:
@@ -133,12 +104,9 @@ def _application():
     app.setApplicationDisplayName("shopcrm")
     if hasattr(app, "setDesktopFileName"):
         app.setDesktopFileName("shopcrm")
-    from shopcrm import resources
 
     icon = resources.path("icons", "shopcrm.svg")
     if icon.is_file():
-        from PySide6.QtGui import QIcon
-
         app.setWindowIcon(QIcon(str(icon)))
     return app
 
@@ -147,20 +115,13 @@ def choose_language(db, explicit: str | None = None) -> str:
     """``explicit`` (``--lang``), else the shop's setting, else the system language."""
     if explicit in i18n.LANGUAGES:
         return explicit
-    from shopcrm.store import settings
 
     stored = settings.get(db, "language")
     return stored if stored in i18n.LANGUAGES else i18n.system_language()
 
 
 def _acquire_lock(db_path: Path):
-    """The single-instance lock (None if the data-safety module is not installed)."""
-    try:
-        from shopcrm.store import lock
-    except ImportError:
-        return None
-    from PySide6.QtWidgets import QMessageBox
-
+    """The single-instance lock, held while the app runs."""
     try:
         return lock.acquire(db_path)
     except lock.DatabaseInUse as exc:
@@ -170,14 +131,9 @@ def _acquire_lock(db_path: Path):
 
 def _refuse_network_share(db_path: Path) -> None:
     """A database on a network share: say why it is refused and what to do, then stop."""
-    from shopcrm.store.errors import UnsafeLocation
-    from shopcrm.store.location import refuse_network_location
-
     try:
         refuse_network_location(db_path)
     except UnsafeLocation as exc:
-        from PySide6.QtWidgets import QMessageBox
-
         log.error("refused a database on a network share: %s", db_path)
         QMessageBox.critical(None, _("Database on a network share"), str(exc))
         raise StartupCancelled(1) from exc
@@ -185,17 +141,10 @@ def _refuse_network_share(db_path: Path) -> None:
 
 def _fill_demo(db, parent=None) -> None:
     """Fill an empty demo database with the demo shop, showing progress."""
-    from shopcrm.store import customers
-
     if customers.count_all(db):
         return
-    try:
-        from shopcrm.services import demo
-    except ImportError:
-        log.warning("demo shop not available")
-        return
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    from shopcrm.services import demo  # lazy: the demo shop (0.3 s at start-up) is for --demo only
 
     dialog = QProgressDialog(_("Preparing the demo shop…"), "", 0, 0, parent)
     dialog.setCancelButton(None)
@@ -226,10 +175,6 @@ def build_main_window(db_path: Path, demo: bool = False, *, lang: str | None = N
 
     Raises ``StartupCancelled`` when the database is in use by another running shopcrm.
     """
-    from shopcrm.store import open_db
-    from shopcrm.ui.context import AppContext
-    from shopcrm.ui.main_window import MainWindow, install_japanese_font, install_qt_translator
-
     app = _application()
     install_japanese_font(app)
     db_path = Path(db_path).expanduser()
@@ -237,7 +182,6 @@ def build_main_window(db_path: Path, demo: bool = False, *, lang: str | None = N
         i18n.set_language(lang)
     _refuse_network_share(db_path)
     lock = _acquire_lock(db_path)
-    from shopcrm.ui.dialogs.rescue_dialog import open_or_rescue
 
     db = open_or_rescue(db_path, open_db)  # a damaged file: offer the backups
     if db is None:
@@ -248,13 +192,11 @@ def build_main_window(db_path: Path, demo: bool = False, *, lang: str | None = N
     if demo:
         _fill_demo(db)
     ctx = AppContext(db, db_path, demo=demo)
-    try:
-        from shopcrm.ui.dialogs import pin_dialog
+    # What runs beside the window, all started here (the log file is opened first, in ``run``):
+    # the idle lock back to staff mode, and the automatic backups (daily now, one on close).
 
-        if hasattr(pin_dialog, "install_idle_lock"):
-            pin_dialog.install_idle_lock(ctx, app)
-    except ImportError:
-        pass
+    install_idle_lock(ctx, app)
+    install_auto_backups(ctx, app)
     window = MainWindow(ctx)
     window.db_lock = lock  # held while the app runs; released when it ends (or the process dies)
     return app, ctx, window
@@ -262,10 +204,6 @@ def build_main_window(db_path: Path, demo: bool = False, *, lang: str | None = N
 
 def _lang_option() -> str | None:
     """``--lang`` of the ``shopcrm`` command that started us (it wins over the shop's setting)."""
-    try:
-        import click
-    except ImportError:
-        return None
     context = click.get_current_context(silent=True)
     while context is not None:
         if context.params.get("lang"):
@@ -285,7 +223,6 @@ def run(db_path: Path, *, demo: bool = False, lang: str | None = None) -> int:
         return exc.exit_code
     window.show()
     window.activateWindow()
-    from PySide6.QtCore import QTimer
 
     QTimer.singleShot(0, window.start_first_run)  # a new shop is guided through the setup
     try:

@@ -15,9 +15,15 @@ the characters neither font has, so data entry can warn before a card prints a b
 
 from __future__ import annotations
 
+import importlib.util
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+from shopcrm.domain.rules import FIELD_LABELS
+from shopcrm.i18n import _
 
 FONT_FAMILY = "IPAexGothic"
 FALLBACK_FAMILY = "ShopCRM Gaiji"
@@ -29,7 +35,6 @@ _IGNORED = {0x200B, 0x200C, 0x200D, 0xFE0E, 0xFE0F, 0x3000, 0x20, 0x0A, 0x0D, 0x
 def japanese_font_path() -> Path:
     # The wheel's folder, found without importing it: importing matplotlib_fontja imports
     # matplotlib, which was 0.8 s of the app's start (the charts import it when they need it).
-    import importlib.util
 
     spec = importlib.util.find_spec("matplotlib_fontja")
     folders = list(spec.submodule_search_locations or ()) if spec else []
@@ -61,8 +66,6 @@ def fallback_licence_path() -> Path:
 
 @cache
 def _cmap(path: Path) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
     font = TTFont(str(path), lazy=True)
     try:
         return frozenset(font.getBestCmap())
@@ -122,9 +125,6 @@ def font_runs(text: str) -> list[tuple[bool, str]]:
 def unprintable_warning(customer) -> str | None:
     """A warning for data entry when the guest's name or address has characters no bundled font
     can print (they would come out as a box on every printed piece), else None."""
-    from shopcrm.domain.rules import FIELD_LABELS
-    from shopcrm.i18n import _
-
     parts = []
     for field in ("name", "prefecture", "city", "street", "building"):
         chars = unprintable(getattr(customer, field, "") or "")

@@ -64,35 +64,6 @@ def cache_dir() -> Path:
     return path
 
 
-class OutputRefused(ValueError):
-    """An output path that would overwrite the shop's own files; ``str()`` is a sentence in the
-    user's language."""
-
-
-def check_output_path(out: str | os.PathLike, db_path: str | os.PathLike, *, backup: bool = False):
-    """Refuse to write a PDF, CSV or JSON over the database, its ``-wal``/``-shm``/lock files, or
-    into the backups folder (``backup=True``: a backup may go there). Symlinks and other spellings
-    of the same file are seen through."""
-    from shopcrm.i18n import _
-
-    target = Path(out).expanduser().resolve()
-    db = Path(db_path).expanduser().resolve()
-    own = {db, *(db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal", ".lock"))}
-    own.add(db.with_name(db.name + ".migrate.lock"))
-    if target in own:
-        raise OutputRefused(
-            _(
-                "{path} is the shop's database (or one of its files): choose another file name."
-            ).format(path=out)
-        )
-    backups = db.parent / "backups"
-    if not backup and (target == backups or backups in target.parents):
-        raise OutputRefused(
-            _("{path} is in the backups folder: choose a file outside it.").format(path=out)
-        )
-    return target
-
-
 def private_files() -> None:
     """Files this process creates are readable by the user alone (POSIX umask 077): PDFs, lists,
     exports and backups hold personal data."""

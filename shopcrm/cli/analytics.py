@@ -11,12 +11,15 @@ import datetime as dt
 
 import click
 
-from shopcrm.cli import cli
 from shopcrm.cli.common import CliError, echo_json, pass_cli, require_owner
 from shopcrm.cli.options import output_file
+from shopcrm.cli.root import cli
 from shopcrm.cli.tables import echo_fields
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _
+from shopcrm.services import analytics, clv
+from shopcrm.services.printing import monthly_report
+from shopcrm.store import arrays
 
 
 def _date(value: str | None, field: str) -> dt.date | None:
@@ -83,8 +86,6 @@ def analytics_group():
 @click.option("--json", "as_json", is_flag=True, help=N_("Print every measure as JSON."))
 @pass_cli
 def summary_cmd(obj, start, end, dm_days, as_json):
-    from shopcrm.services import analytics
-
     require_owner(obj)
     start_d, end_d = _date(start, "from"), _not_future(_date(end, "to"), "--to")
     if start_d and start_d > dt.date.today():
@@ -131,8 +132,6 @@ def summary_cmd(obj, start, end, dm_days, as_json):
 @click.option("--limit", type=int, default=20, help=N_("Guests to list without --json."))
 @pass_cli
 def clv_cmd(obj, as_of, as_json, limit):
-    from shopcrm.services import clv
-
     require_owner(obj)
     result = clv.fit_shop(obj.db, as_of=_not_future(_date(as_of, "as_of"), "--as-of"))
     if not result.ok:
@@ -169,8 +168,6 @@ def clv_cmd(obj, as_of, as_json, limit):
 @click.argument("amount")
 @pass_cli
 def channel_cost_cmd(obj, channel, month, amount):
-    from shopcrm.store import arrays
-
     require_owner(obj)
     year, mon = _month(month)
     text = amount.replace(",", "").replace("¥", "").replace("円", "").strip()
@@ -185,8 +182,6 @@ def channel_cost_cmd(obj, channel, month, amount):
 @output_file(N_("The PDF file to write."))
 @pass_cli
 def report_cmd(obj, month, output):
-    from shopcrm.services.printing import monthly_report
-
     require_owner(obj)
     year, mon = _month(month)
     try:

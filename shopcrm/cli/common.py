@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
-from shopcrm.i18n import _
+from shopcrm.i18n import _, ngettext
+from shopcrm.services import auth
+from shopcrm.store import open_db
+from shopcrm.store.db import read_only_note
 
 # One exit code per kind of failure (the README's "The command line" lists them):
 EXIT_PROBLEMS = (
@@ -47,12 +51,8 @@ class CliContext:
     @property
     def db(self):
         if self._db is None:
-            from shopcrm.store import open_db
-
             self._db = open_db(self.db_path)
             if getattr(self._db, "read_only", False):
-                from shopcrm.store.db import read_only_note
-
                 click.echo(read_only_note(), err=True)
         return self._db
 
@@ -95,9 +95,6 @@ def require_owner(obj: CliContext) -> None:
     interactive terminal is prompted (three tries); a script gets exit 3 and a message."""
     if getattr(obj, "_owner_ok", False):
         return
-    import sys
-
-    from shopcrm.services import auth
 
     if not auth.pin_is_set(obj.db):
         return
@@ -125,8 +122,6 @@ def require_owner(obj: CliContext) -> None:
 def all_errors(errors) -> CliError:
     """One message for every bad field of a command (so the user fixes them in one go):
     "3 problems:" then "  Phone: ..." per field; a single one reads as before."""
-    from shopcrm.i18n import ngettext
-
     if len(errors) == 1:
         return CliError(str(errors[0]), EXIT_INVALID)
     head = ngettext("{n} problem:", "{n} problems:", len(errors)).format(n=len(errors))
@@ -134,8 +129,6 @@ def all_errors(errors) -> CliError:
 
 
 def _refuse_while_locked(obj: CliContext) -> None:
-    from shopcrm.services import auth
-
     reason = auth.locked_reason(obj.db)
     if reason:
         raise CliError(reason, EXIT_REFUSED)
@@ -144,8 +137,6 @@ def _refuse_while_locked(obj: CliContext) -> None:
 def is_owner(obj: CliContext) -> bool:
     """True when revenue figures may be shown without asking: no PIN is set, or the right one
     was given (``--pin``/``SHOPCRM_PIN``). Never prompts."""
-    from shopcrm.services import auth
-
     if getattr(obj, "_owner_ok", False) or not auth.pin_is_set(obj.db):
         return True
     if obj.pin is None or auth.wait_seconds(obj.db):

@@ -8,21 +8,31 @@ table, CSV (UTF-8 with BOM for Excel), JSON or an A4 PDF to print.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
+from pathlib import Path
 
 import click
 
-from shopcrm.cli import cli
 from shopcrm.cli.common import CliError, echo_json, pass_cli
 from shopcrm.cli.customers import echo_table, not_found
 from shopcrm.cli.options import output_file
+from shopcrm.cli.root import cli
+from shopcrm.domain.dates import format_date, parse_date
+from shopcrm.domain.models import CAMPAIGN_KIND_LABELS, Campaign
+from shopcrm.domain.money import format_money, parse_money
 from shopcrm.domain.offers import discount_text
+from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _
+from shopcrm.services import campaigns
+from shopcrm.services.campaigns import readability_error, validity_text
+from shopcrm.services.printing import birthday_list as printed
+from shopcrm.store import campaign_records, coupons, mailings, settings, visits
+from shopcrm.store.campaign_records import CampaignError
+from shopcrm.store.coupons import status
+from shopcrm.store.errors import NotFound
 
 
 def _campaign(db, ref):
-    from shopcrm.store import campaign_records
-    from shopcrm.store.errors import NotFound
-
     try:
         return campaign_records.get(db, ref)
     except NotFound:
@@ -32,7 +42,6 @@ def _campaign(db, ref):
 def _today(text: str | None) -> dt.date | None:
     if not text:
         return None
-    from shopcrm.domain.dates import parse_date
 
     return parse_date(text)
 
@@ -42,18 +51,12 @@ def _discount(c) -> str:
 
 
 def _validity(c) -> str:
-    from shopcrm.services.campaigns import validity_text
-
     return validity_text(c)
 
 
 def _campaign_money(text: str, field: str) -> int:
     """``parse_money`` whose error names the campaign's field ("Cost per piece", "Discount"), not
     a generic "Amount"."""
-    from shopcrm.domain.money import parse_money
-    from shopcrm.domain.rules import ValidationError
-    from shopcrm.store.campaign_records import CampaignError
-
     try:
         return parse_money(text)
     except ValidationError as exc:
@@ -61,8 +64,6 @@ def _campaign_money(text: str, field: str) -> int:
 
 
 def _kind(c) -> str:
-    from shopcrm.domain.models import CAMPAIGN_KIND_LABELS
-
     return _(CAMPAIGN_KIND_LABELS.get(c.kind, c.kind))
 
 
@@ -88,11 +89,6 @@ def _kind(c) -> str:
 @click.option("--today", default=None, hidden=True, help=N_("Pretend today is this date."))
 @pass_cli
 def birthdays(obj, month, days, fmt, consent, address, visited_within, output, today):
-    from pathlib import Path
-
-    from shopcrm.domain.dates import format_date
-    from shopcrm.services import campaigns
-
     if (month is None) == (days is None):
         raise CliError(_("Give --month or --days (one of them)."))
     if fmt == "pdf" and not output:
@@ -113,8 +109,6 @@ def birthdays(obj, month, days, fmt, consent, address, visited_within, output, t
             click.echo(campaigns.birthday_csv(rows), nl=False)
         return
     if fmt == "pdf":
-        from shopcrm.services.printing import birthday_list as printed
-
         filters = printed.ListFilters(month, days, consent, address, visited_within)
         result = printed.build_from_db(obj.db, rows, output, filters=filters, today=_today(today))
         click.echo(
@@ -158,8 +152,6 @@ def coupons_group():
 
 
 def _coupon_dict(c, names: dict | None = None, today: dt.date | None = None) -> dict:
-    from shopcrm.store.coupons import status
-
     return {
         "id": c.id,
         "code": c.code,
@@ -189,8 +181,6 @@ def _coupon_dict(c, names: dict | None = None, today: dt.date | None = None) -> 
 @click.option("--today", default=None, hidden=True, help=N_("Pretend today is this date."))
 @pass_cli
 def issue(obj, campaign_ref, month, customer_ids, period, as_json, today):
-    from shopcrm.services import campaigns
-
     db = obj.db
     campaign = _campaign(db, campaign_ref)
     result = campaigns.issue(
@@ -238,9 +228,6 @@ def issue(obj, campaign_ref, month, customer_ids, period, as_json, today):
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def redeem(obj, code, visit_id, as_json):
-    from shopcrm.store import coupons, visits
-    from shopcrm.store.errors import NotFound
-
     db = obj.db
     try:
         visit = visits.get(db, visit_id)
@@ -266,9 +253,6 @@ def redeem(obj, code, visit_id, as_json):
 @click.option("--on", "on", default=None, help=N_("Date of use (default: today)."))
 @pass_cli
 def check(obj, code, customer_id, on):
-    from shopcrm.domain.dates import format_date
-    from shopcrm.store import coupons
-
     c = coupons.check(obj.db, code, customer_id=customer_id, on=_today(on))
     click.echo(
         _("Coupon {code} can be used until {date} ({campaign}).").format(
@@ -285,8 +269,6 @@ def check(obj, code, customer_id, on):
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def list_coupons(obj, campaign_ref, customer_id, status, as_json):
-    from shopcrm.store import campaign_records, coupons
-
     db = obj.db
     if customer_id is not None:
         found = coupons.for_customer(db, customer_id)
@@ -327,8 +309,6 @@ def list_coupons(obj, campaign_ref, customer_id, status, as_json):
 @click.option("--reason", default="", help=N_("Why (lost, sent by mistake ...)."))
 @pass_cli
 def void(obj, code, reason):
-    from shopcrm.store import coupons
-
     c = coupons.void(obj.db, code, reason)
     click.echo(_("Coupon {code} is void.").format(code=c.code))
 
@@ -342,8 +322,6 @@ def campaigns_group():
 
 
 def _campaign_dict(c, counts: dict | None = None) -> dict:
-    from dataclasses import asdict
-
     data = asdict(c)
     if counts is not None:
         data["coupons"] = counts.get(c.id, {"issued": 0, "redeemed": 0, "voided": 0})
@@ -357,8 +335,6 @@ def _campaign_dict(c, counts: dict | None = None) -> dict:
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def list_campaigns(obj, as_json):
-    from shopcrm.store import campaign_records
-
     db = obj.db
     counts = campaign_records.coupon_counts(db)
     items = campaign_records.list_all(db)
@@ -427,9 +403,6 @@ def list_campaigns(obj, as_json):
 @pass_cli
 def add_campaign(obj, name, kind, percent, amount, item, days, valid_from, valid_until, template,
                  cost, winback_days, tags, likes, min_visits, as_json):  # fmt: skip
-    from shopcrm.domain.dates import parse_date
-    from shopcrm.domain.models import Campaign
-    from shopcrm.store import campaign_records
 
     if item:
         dtype, value = "item", 0
@@ -458,8 +431,6 @@ def add_campaign(obj, name, kind, percent, amount, item, days, valid_from, valid
         winback_days=winback_days,
         filter=filt,
     )
-    from shopcrm.services.campaigns import readability_error
-    from shopcrm.store import settings
 
     unreadable = readability_error(new, settings.get(obj.db, "shop_name"))
     if unreadable is not None:
@@ -476,9 +447,6 @@ def add_campaign(obj, name, kind, percent, amount, item, days, valid_from, valid
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def show_campaign(obj, name_or_id, as_json):
-    from shopcrm.domain.money import format_money
-    from shopcrm.store import campaign_records, mailings
-
     db = obj.db
     c = _campaign(db, name_or_id)
     counts = campaign_records.coupon_counts(db)

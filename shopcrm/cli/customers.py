@@ -11,7 +11,6 @@ import dataclasses
 
 import click
 
-from shopcrm.cli import cli
 from shopcrm.cli.common import (
     EXIT_PROBLEMS,
     CliError,
@@ -21,9 +20,29 @@ from shopcrm.cli.common import (
     pass_cli,
     require_owner,
 )
+from shopcrm.cli.root import cli
 from shopcrm.cli.tables import echo_fields, echo_table
-from shopcrm.domain.rules import format_phone
+from shopcrm.domain.dates import format_birthday, parse_birthday
+from shopcrm.domain.models import (
+    PREFERENCE_KIND_LABELS,
+    PREFERENCE_LEVEL_LABELS,
+    Customer,
+    Preference,
+)
+from shopcrm.domain.money import format_money
+from shopcrm.domain.rules import (
+    ValidationError,
+    customer_errors,
+    format_phone,
+    format_postal_code,
+    normalize_postal_code,
+)
+from shopcrm.fonts import unprintable_warning
 from shopcrm.i18n import N_, _
+from shopcrm.services.campaigns import BUILTIN_TITLES
+from shopcrm.store import coupons, customers, menu, preferences, visits
+from shopcrm.store.coupons import status
+from shopcrm.store.errors import NotFound
 
 EXIT_NOT_FOUND = EXIT_PROBLEMS
 
@@ -36,8 +55,6 @@ def format_when(moment) -> str:
 
 
 def money(amount: int) -> str:
-    from shopcrm.domain.money import format_money
-
     return format_money(amount)
 
 
@@ -48,15 +65,12 @@ def not_found(message: str, key: object) -> CliError:
 
 def resolve_customer_id(db, ref: str) -> int:
     """A customer given as an id, a membership code or a phone number."""
-    from shopcrm.store import customers
-
     ref = ref.strip()
     if ref.isdigit() and len(ref) < 9:
         return int(ref)
     found = customers.find_by_code(db, ref)
     if found:
         return found.id
-    from shopcrm.domain.rules import ValidationError
 
     try:
         by_phone = customers.find_by_phone(db, ref)
@@ -112,11 +126,6 @@ def _field_options(fn):
 
 def _apply(db, c, values: dict):
     """``c`` with the given option values applied (``None``: leave as it is)."""
-    import dataclasses
-
-    from shopcrm.domain.dates import parse_birthday
-    from shopcrm.domain.rules import ValidationError, customer_errors, normalize_postal_code
-
     changes: dict = {}
     errors: list[ValidationError] = []  # every bad field, reported together
     for field in ("name", "kana", "phone", "email", "line_id", "notes", "dm_consent",
@@ -163,11 +172,6 @@ def _apply(db, c, values: dict):
 
 def _apply_place(db, c, values: dict, postal: str, changes: dict):
     """The address and channel options on top of ``changes`` (raises on the first bad one)."""
-    import dataclasses
-
-    from shopcrm.domain.rules import ValidationError
-    from shopcrm.store import customers
-
     if values.get("address") is not None:
         parts = customers.split_address(values["address"], postal)
         changes.update(zip(("prefecture", "city", "street", "building"), parts, strict=True))
@@ -192,8 +196,6 @@ def _apply_place(db, c, values: dict, postal: str, changes: dict):
 
 
 def _warn_unprintable(customer) -> None:
-    from shopcrm.fonts import unprintable_warning
-
     warning = unprintable_warning(customer)
     if warning:
         click.echo(_("Warning: {warning}").format(warning=warning), err=True)
@@ -204,9 +206,6 @@ def _warn_unprintable(customer) -> None:
 @_field_options
 @pass_cli
 def add_customer(obj, as_json, **values):
-    from shopcrm.domain.models import Customer
-    from shopcrm.store import customers
-
     customer = customers.create(obj.db, _apply(obj.db, Customer(name=""), values))
     _warn_unprintable(customer)
     if as_json:
@@ -232,9 +231,6 @@ def add_customer(obj, as_json, **values):
 @_field_options
 @pass_cli
 def edit_customer(obj, customer_id, as_json, **values):
-    from shopcrm.store import customers
-    from shopcrm.store.errors import NotFound
-
     try:
         current = customers.get(obj.db, customer_id)
     except NotFound:
@@ -265,9 +261,6 @@ def edit_customer(obj, customer_id, as_json, **values):
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def add_preference(obj, customer_id, label, level, kind, note, as_json):
-    from shopcrm.domain.models import Preference
-    from shopcrm.store import menu, preferences
-
     if kind is None:
         item = menu.find_item(obj.db, label)
         kind = item.kind if item is not None and item.kind in ("drink", "food") else "food"
@@ -291,9 +284,6 @@ def add_preference(obj, customer_id, label, level, kind, note, as_json):
 @click.argument("preference_id", metavar="PREF_ID", type=int)
 @pass_cli
 def remove_preference(obj, preference_id):
-    from shopcrm.store import preferences
-    from shopcrm.store.errors import NotFound
-
     try:
         preferences.remove(obj.db, preference_id)
     except NotFound:
@@ -330,8 +320,6 @@ _ORDER = click.Choice(["name", "kana", "phone", "last_visit", "visits", "total_s
 
 
 def _list(obj, query, filters, order_by, descending, limit, offset, as_json) -> None:
-    from shopcrm.store import customers
-
     if order_by == "total_spent":
         require_owner(obj)  # the order alone tells who spends most
     owner = is_owner(obj)
@@ -398,9 +386,6 @@ def list_customers(obj, filters, order_by, descending, limit, offset, as_json):
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def show_customer(obj, customer_id, visit_limit, as_json):
-    from shopcrm.store import coupons, customers, preferences, visits
-    from shopcrm.store.errors import NotFound
-
     db = obj.db
     try:
         customer = customers.get(db, customer_id)
@@ -422,10 +407,6 @@ def show_customer(obj, customer_id, visit_limit, as_json):
 
 
 def _echo_profile(c, figures, prefs, recent, held) -> None:
-    from shopcrm.domain.dates import format_birthday
-    from shopcrm.domain.models import PREFERENCE_KIND_LABELS, PREFERENCE_LEVEL_LABELS
-    from shopcrm.domain.rules import format_postal_code
-
     title = f"#{c.id} {c.name}" + (f" ({c.kana})" if c.kana else "")
     click.echo(click.style(title, bold=True))
     allergies = [p.label for p in prefs if p.level == "allergy"]
@@ -483,8 +464,6 @@ def _echo_profile(c, figures, prefs, recent, held) -> None:
     if recent:
         click.echo(_("Recent visits:"))
         echo_visits(recent)
-    from shopcrm.services.campaigns import BUILTIN_TITLES
-    from shopcrm.store.coupons import status
 
     usable = [k for k in held if status(k) == "issued"]
     if usable:

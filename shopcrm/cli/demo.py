@@ -7,9 +7,11 @@ import time
 
 import click
 
-from shopcrm.cli import cli
 from shopcrm.cli.common import EXIT_REFUSED, CliError, echo_json, pass_cli
+from shopcrm.cli.root import cli
+from shopcrm.domain.money import format_money
 from shopcrm.i18n import N_, _
+from shopcrm.services import demo
 
 # What the counts are called in the summary, in print order.
 _LABELS = (
@@ -40,9 +42,6 @@ _LABELS = (
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the counts as JSON."))
 @pass_cli
 def demo_command(obj, seed: int, today: dt.datetime | None, as_json: bool) -> None:
-    from shopcrm.domain.money import format_money
-    from shopcrm.services import demo
-
     reason = demo.refusal_reason(obj.db)
     if reason is not None:
         raise CliError(str(reason), EXIT_REFUSED)

@@ -13,6 +13,7 @@ from shopcrm.cli.common import echo_json, pass_cli, require_owner
 from shopcrm.cli.tables import echo_fields
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _
+from shopcrm.services import effect
 
 
 def _range(e, fmt) -> str:
@@ -43,8 +44,6 @@ def _range(e, fmt) -> str:
 @click.option("--json", "as_json", is_flag=True, help=N_("Print every figure as JSON."))
 @pass_cli
 def effect_cmd(obj, campaign, days, start, end, as_json):
-    from shopcrm.services import effect
-
     require_owner(obj)
     start_d, end_d = _date(start, "from"), _date(end, "to")
     if start_d and end_d and start_d > end_d:

@@ -11,11 +11,13 @@ wrapped by display width (a kanji takes two terminal columns), English exactly a
 from __future__ import annotations
 
 import copy
+import importlib
 import inspect
 import re
 from collections.abc import Iterable
 
 import click
+from click.utils import _make_default_short_help
 
 from shopcrm import i18n
 from shopcrm.domain.text import NO_LINE_END, NO_LINE_START, display_width, has_wide
@@ -138,8 +140,6 @@ def _tr(text: str | None) -> str:
 
 def short_help(text: str, limit: int) -> str:
     """The first sentence of ``text`` (already translated), at most ``limit`` columns."""
-    from click.utils import _make_default_short_help
-
     if not has_wide(text):
         return _make_default_short_help(text, limit)
     first = " ".join(text.partition("\n\n")[0].split())
@@ -252,8 +252,6 @@ def install_click_translations() -> None:
     in click's modules) is enough, as the functions look them up when called. No global gettext
     state changes, so other libraries are unaffected.
     """
-    import importlib
-
     for name in _CLICK_MODULES:
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):

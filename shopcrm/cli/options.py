@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
+from shopcrm.cli.common import CliContext
+from shopcrm.output_paths import OutputRefused, check_output_path
+
 
 def _not_the_database(backup: bool):
     def check(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
-        from shopcrm.cli.common import CliContext
-        from shopcrm.paths import OutputRefused, check_output_path
-
         obj = ctx.find_object(CliContext)
         if value is None or obj is None:
             return value

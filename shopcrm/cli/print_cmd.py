@@ -6,10 +6,15 @@ from __future__ import annotations
 
 import click
 
-from shopcrm.cli import cli
 from shopcrm.cli.common import CliError, echo_json, pass_cli
 from shopcrm.cli.options import output_file
+from shopcrm.cli.root import cli
 from shopcrm.i18n import N_, _, ngettext
+from shopcrm.services.printing import pieces as P
+from shopcrm.services.printing import plan as mailing_plan
+from shopcrm.services.printing.labels import get_sheet, start_index
+from shopcrm.services.printing.layout import PrintOptionError
+from shopcrm.store.errors import NotFound
 
 LAYOUT_NAMES = ("postcards", "letters", "tickets", "labels", "address-side", "postcards-duplex")
 SHEET_KEYS = (
@@ -23,9 +28,6 @@ SHEET_KEYS = (
 
 
 def _ids(text: str) -> list[int]:
-    from shopcrm.i18n import N_
-    from shopcrm.services.printing.layout import PrintOptionError
-
     try:
         ids = [int(part) for part in text.replace(" ", "").split(",") if part]
     except ValueError:
@@ -81,12 +83,6 @@ def print_command(
     obj, layout, campaign, customers, month, period, sheet, start_row, start_col, output,
     no_record, not_mailed, as_json,
 ):  # fmt: skip
-    from shopcrm.i18n import N_
-    from shopcrm.services.printing import pieces as P
-    from shopcrm.services.printing import plan as mailing_plan
-    from shopcrm.services.printing.labels import get_sheet, start_index
-    from shopcrm.services.printing.layout import PrintOptionError
-    from shopcrm.store.errors import NotFound
 
     db = obj.db
     if layout == "labels":

@@ -8,14 +8,23 @@ no visit behind.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import unicodedata
+from dataclasses import asdict
 
 import click
 
-from shopcrm.cli import cli
 from shopcrm.cli.common import echo_json, pass_cli
 from shopcrm.cli.customers import echo_table, echo_visits, money, not_found, resolve_customer_id
+from shopcrm.cli.root import cli
+from shopcrm.domain.dates import check_visit_time, parse_date, parse_datetime
+from shopcrm.domain.models import MenuCategory, MenuItem, Visit, VisitItem
+from shopcrm.domain.money import parse_money
+from shopcrm.domain.rules import ValidationError, validate_amount, validate_party_size
 from shopcrm.i18n import N_, _
+from shopcrm.store import customers, menu, visits
+from shopcrm.store.errors import NotFound
 
 # "生ビール×2", "生ビール x2", "生ビール*2"
 _QUANTITY = re.compile(r"^(.*?)\s*[×xX*＊]\s*(\d+)$")
@@ -23,10 +32,6 @@ _QUANTITY = re.compile(r"^(.*?)\s*[×xX*＊]\s*(\d+)$")
 
 def parse_items(text: str) -> list:
     """``"生ビール×2, 焼き鳥、枝豆"`` -> VisitItems (commas, 、 and ， separate items)."""
-    import unicodedata
-
-    from shopcrm.domain.models import VisitItem
-
     items = []
     for part in re.split(r"[,、，\n]", text or ""):
         part = part.strip()
@@ -58,13 +63,6 @@ def visits_group():
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the visit as JSON."))
 @pass_cli
 def add_visit(obj, customer_ref, amount, party_size, at, items, coupon, note, staff, as_json):
-    import datetime as dt
-
-    from shopcrm.domain.dates import check_visit_time, parse_datetime
-    from shopcrm.domain.models import Visit
-    from shopcrm.domain.rules import validate_amount, validate_party_size
-    from shopcrm.store import visits
-
     db = obj.db
     customer_id = resolve_customer_id(db, customer_ref)
     visit = Visit(
@@ -110,9 +108,6 @@ def add_visit(obj, customer_ref, amount, party_size, at, items, coupon, note, st
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def list_visits(obj, customer_ref, day, limit, as_json):
-    from shopcrm.domain.dates import parse_date
-    from shopcrm.store import customers, visits
-
     db = obj.db
     if customer_ref:
         customer_id = resolve_customer_id(db, customer_ref)
@@ -131,8 +126,6 @@ def list_visits(obj, customer_ref, day, limit, as_json):
 
 
 def _visit_dict(v) -> dict:
-    from dataclasses import asdict
-
     return asdict(v)
 
 
@@ -144,9 +137,6 @@ def _visit_dict(v) -> dict:
 @click.option("--yes", is_flag=True, help=N_("Do not ask for confirmation."))
 @pass_cli
 def delete_visit(obj, visit_id, yes):
-    from shopcrm.store import visits
-    from shopcrm.store.errors import NotFound
-
     db = obj.db
     try:
         visit = visits.get(db, visit_id)
@@ -172,8 +162,6 @@ def menu_group():
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def list_menu(obj, show_all, as_json):
-    from shopcrm.store import menu
-
     items = menu.items(obj.db, active_only=not show_all)
     if as_json:
         echo_json(items)
@@ -198,11 +186,6 @@ def list_menu(obj, show_all, as_json):
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the result as JSON."))
 @pass_cli
 def add_menu_item(obj, name, price, category, kind, as_json):
-    from shopcrm.domain.models import MenuCategory, MenuItem
-    from shopcrm.domain.money import parse_money
-    from shopcrm.domain.rules import ValidationError
-    from shopcrm.store import menu
-
     db = obj.db
     try:
         amount = parse_money(price)
@@ -232,9 +215,6 @@ def add_menu_item(obj, name, price, category, kind, as_json):
 @click.argument("item_id", metavar="ID", type=int)
 @pass_cli
 def remove_menu_item(obj, item_id):
-    from shopcrm.store import menu
-    from shopcrm.store.errors import NotFound
-
     try:
         item = menu.get_item(obj.db, item_id)
     except NotFound:

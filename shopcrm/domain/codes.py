@@ -18,6 +18,7 @@ import random
 import secrets
 import unicodedata
 
+from shopcrm.domain.dates import format_date
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _
 
@@ -50,8 +51,6 @@ class CouponError(ValidationError):
     @property
     def message(self) -> str:
         """Translated now, dates in the current language's form (2026年12月1日 / 1 Dec 2026)."""
-        from shopcrm.domain.dates import format_date
-
         shown = {}
         for key, value in self.params.items():
             if isinstance(value, dt.datetime):

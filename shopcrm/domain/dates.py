@@ -16,7 +16,7 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-from shopcrm.domain.rules import ValidationError
+from shopcrm.domain.errors import ValidationError
 from shopcrm.i18n import N_, current_language
 
 

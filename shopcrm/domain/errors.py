@@ -1,10 +1,14 @@
-"""``ValidationError`` (bad input in one field) and the labels of the fields it may name.
+"""``ValidationError`` (bad input in one field), the labels of the fields it may name, and
+``whole_number`` (the check every numeric field starts with).
 
 Its own module so that every domain module that checks input (rules, phone, dates, money) can
 raise it without importing ``rules`` (which imports them).
 """
 
 from __future__ import annotations
+
+import re
+import unicodedata
 
 from shopcrm.i18n import N_, _
 
@@ -63,3 +67,21 @@ class ValidationError(ValueError):
 
     def __str__(self) -> str:
         return f"{self.field_label}: {self.message}"
+
+
+def whole_number(value: object, field: str) -> int:
+    """A whole number in ``field``: an int, an integral float, or digits as text."""
+    if isinstance(value, bool):
+        raise ValidationError(field, N_("must be a whole number"))
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise ValidationError(field, N_("must be a whole number"))
+    text = unicodedata.normalize("NFKC", str(value or "")).strip().replace(",", "")
+    if not text:
+        raise ValidationError(field, N_("is required"))
+    if not re.fullmatch(r"-?\d+", text):
+        raise ValidationError(field, N_("must be a whole number"))
+    return int(text)

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from shopcrm.domain.errors import ValidationError, whole_number
 from shopcrm.i18n import N_
 
 # currency -> (symbol, minor-unit digits)
@@ -69,8 +70,6 @@ def parse_money(text: str | int, currency: str = "JPY") -> int:
     Raises ``ValidationError`` on field "amount" for empty, non-numeric, negative, fractional
     yen or absurdly large amounts. For currencies with cents, ``12.34`` -> ``1234``.
     """
-    from shopcrm.domain.rules import ValidationError, validate_amount
-
     if isinstance(text, bool):
         raise ValidationError("amount", N_("must be a number, like 4800"))
     if isinstance(text, int):
@@ -97,3 +96,15 @@ def parse_money(text: str | int, currency: str = "JPY") -> int:
     if value != value.to_integral_value():
         raise ValidationError("amount", N_("must be a whole amount (no fractions of a yen)"))
     return validate_amount(int(value))
+
+
+def validate_amount(n: object) -> int:
+    """An amount of money: a whole number, 0 or more, in the currency's minor unit."""
+    if isinstance(n, str):
+        return parse_money(n)
+    amount = whole_number(n, "amount")
+    if amount < 0:
+        raise ValidationError("amount", N_("cannot be negative"))
+    if amount > MAX_AMOUNT:
+        raise ValidationError("amount", N_("is too large (at most {max:,})"), max=MAX_AMOUNT)
+    return amount

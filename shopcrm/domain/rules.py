@@ -11,13 +11,24 @@ import unicodedata
 from dataclasses import replace
 from typing import Any
 
-from shopcrm.domain.errors import FIELD_LABELS, ValidationError
+from shopcrm.domain.dates import check_birthday
+from shopcrm.domain.errors import FIELD_LABELS, ValidationError, whole_number
+from shopcrm.domain.kana import is_kana, to_katakana
 from shopcrm.domain.models import Customer
+from shopcrm.domain.money import validate_amount
+from shopcrm.domain.names import HONORIFICS
 from shopcrm.domain.phone import MOBILE_PREFIXES, format_phone, normalize_phone
 from shopcrm.i18n import N_
 
 # Their homes are errors.py and phone.py; importing them from here keeps working.
-__all__ = ["FIELD_LABELS", "MOBILE_PREFIXES", "ValidationError", "format_phone", "normalize_phone"]
+__all__ = [
+    "FIELD_LABELS",
+    "MOBILE_PREFIXES",
+    "ValidationError",
+    "format_phone",
+    "normalize_phone",
+    "validate_amount",
+]
 
 
 # --- normalisers and checks for what users type -------------------------------------------------
@@ -79,47 +90,14 @@ def format_postal_code(code: str) -> str:
     return f"{code[:3]}-{code[3:]}" if len(code) == 7 and code.isdigit() else code
 
 
-def _whole_number(value: object, field: str) -> int:
-    if isinstance(value, bool):
-        raise ValidationError(field, N_("must be a whole number"))
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if value.is_integer():
-            return int(value)
-        raise ValidationError(field, N_("must be a whole number"))
-    text = unicodedata.normalize("NFKC", str(value or "")).strip().replace(",", "")
-    if not text:
-        raise ValidationError(field, N_("is required"))
-    if not re.fullmatch(r"-?\d+", text):
-        raise ValidationError(field, N_("must be a whole number"))
-    return int(text)
-
-
 def validate_party_size(n: object) -> int:
     """A party of 1 to 99 people (an int, or digits as text)."""
-    size = _whole_number(n, "party_size")
+    size = whole_number(n, "party_size")
     if not 1 <= size <= MAX_PARTY_SIZE:
         raise ValidationError(
             "party_size", N_("must be between 1 and {max} people"), max=MAX_PARTY_SIZE
         )
     return size
-
-
-def validate_amount(n: object) -> int:
-    """An amount of money: a whole number, 0 or more, in the currency's minor unit."""
-    from shopcrm.domain.money import MAX_AMOUNT
-
-    if isinstance(n, str):
-        from shopcrm.domain.money import parse_money
-
-        return parse_money(n)
-    amount = _whole_number(n, "amount")
-    if amount < 0:
-        raise ValidationError("amount", N_("cannot be negative"))
-    if amount > MAX_AMOUNT:
-        raise ValidationError("amount", N_("is too large (at most {max:,})"), max=MAX_AMOUNT)
-    return amount
 
 
 def _collapse_spaces(text: str) -> str:
@@ -129,8 +107,6 @@ def _collapse_spaces(text: str) -> str:
 def normalize_kana(text: str | None) -> str:
     """A reading in full-width katakana: hiragana and half-width katakana converted, spaces
     collapsed (``たなか　たろう`` -> ``タナカ タロウ``). Raises for anything that is not kana."""
-    from shopcrm.domain.kana import is_kana, to_katakana
-
     raw = _collapse_spaces(unicodedata.normalize("NFC", text or ""))
     if not raw:
         return ""
@@ -140,8 +116,6 @@ def normalize_kana(text: str | None) -> str:
 
 
 def _birthday_error(c: Customer) -> ValidationError | None:
-    from shopcrm.domain.dates import check_birthday
-
     parts = (c.birth_year, c.birth_month, c.birth_day)
     if all(p is None for p in parts):
         return None
@@ -192,7 +166,6 @@ def _normalised(c: Customer) -> tuple[Customer, list[ValidationError]]:
         if tag and tag not in tags:
             tags.append(tag)
     values["tags"] = tuple(tags)
-    from shopcrm.domain.names import HONORIFICS
 
     honorific = (c.honorific or "").strip()
     if honorific not in HONORIFICS:

@@ -40,6 +40,9 @@ Definitions (PRODUCT.md; each is pinned by a test on a hand-computed shop):
   ROI = (revenue x margin - cost) / cost, cost = discount + print & postage.
 - *DM response*: a mailing sent on day s is answered when its customer has a visit day in
   (s, s + N].
+
+Long module: every measure is a short function over the same loaded arrays (``load``) and the same
+period and cohort helpers; split by measure, each part would import all the others' helpers.
 """
 
 from __future__ import annotations

@@ -16,12 +16,13 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import unicodedata
 
 from sqlite_utils import Database
 
 from shopcrm.domain import codes
 from shopcrm.domain.rules import FIELD_LABELS, ValidationError
-from shopcrm.i18n import N_
+from shopcrm.i18n import N_, _
 from shopcrm.store import owner_guard, settings
 
 FIELD_LABELS.setdefault("pin", N_("Owner PIN"))  # errors name the field "Owner PIN"
@@ -62,7 +63,6 @@ def verify_hash(pin: str, stored: str) -> bool:
 def check_new_pin(pin: str) -> str:
     """A new PIN is 4 to 32 characters of digits (what a counter keypad can type), else raises."""
     pin = (pin or "").strip()
-    import unicodedata
 
     pin = unicodedata.normalize("NFKC", pin)
     if not pin.isdigit() or not pin.isascii():
@@ -95,8 +95,6 @@ def _new_recovery_code() -> str:
 
 
 def _normal_code(code: str) -> str:
-    import unicodedata
-
     return "".join(ch for ch in unicodedata.normalize("NFKC", code).upper() if ch.isalnum())
 
 
@@ -155,7 +153,6 @@ def verify_pin(db: Database, pin: str | None) -> bool:
         return not pin_tampered(db)
     if pin is None or wait_seconds(db) > 0:
         return False
-    import unicodedata
 
     return _checked(db, verify_hash(unicodedata.normalize("NFKC", str(pin)).strip(), stored))
 
@@ -164,8 +161,6 @@ def locked_reason(db: Database) -> str:
     """Why no PIN can be tried now, in the user's language ('' when one can): the PIN record was
     tampered with, or the growing delay after wrong guesses runs. One text for the app and the
     command line."""
-    from shopcrm.i18n import _
-
     if pin_tampered(db):
         return _(
             "The owner PIN was removed from this database outside shopcrm, so owner-only"

@@ -9,6 +9,9 @@ do-not-mail or erased are left out and listed with the reason.
 ``birthday_list`` lists birthdays of a month or the next N days (across New Year; February 29
 falls on February 28 in common years) with the age turned. ``render_message`` fills a campaign
 template ({name}, {favourite}, {coupon_code}, {expires}, {valid_from}, {shop_name}, {discount}).
+
+Long module: issuing, the birthday list and the DM text all work on the same targets, period keys
+and skip reasons; the control groups are in ``control_groups.py``, the printing in ``printing/``.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from shopcrm.domain.names import addressee
 from shopcrm.domain.offers import discount_text
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _, current_language, ngettext
-from shopcrm.services import effect
+from shopcrm.services import control_groups
 from shopcrm.services.csv_files import csv_text, write_csv
 from shopcrm.store import campaign_records, settings
 from shopcrm.store import coupons as coupon_store
@@ -71,7 +74,7 @@ class IssueResult:
     already: list[Coupon] = field(default_factory=list)  # issued before for the same period
     skipped: list[Skipped] = field(default_factory=list)  # left out, with the reason
     names: dict[int, str] = field(default_factory=dict)  # customer id -> name
-    # the control group (services/effect.py): eligible guests drawn to get no coupon this time
+    # the control group (services/control_groups.py): eligible guests drawn to get no coupon
     held_back: list[int] = field(default_factory=list)  # customer ids, held back in this run
     already_held: list[int] = field(default_factory=list)  # held back for this period before
 
@@ -272,7 +275,7 @@ def issue(
             if (cand.customer.id, key) in existing
         ]
         # The control group: a random share of the fresh targets gets no coupon (services/effect)
-        fresh, held, result.already_held = effect.split_control(
+        fresh, held, result.already_held = control_groups.split_control(
             db, c, fresh, key_of=lambda t: t[1], id_of=lambda t: t[0].customer.id
         )
         codes_ = coupon_store.new_unique_codes(db, len(fresh), rng)
@@ -375,6 +378,7 @@ def readability_error(c: Campaign, shop_name: str = "") -> CampaignError | None:
     """A ``CampaignError`` (field "template") when the campaign's message, filled in for a long
     name and favourite, would print on the postcard front below the readable size, with the
     size it would need; None when it reads well (or the template is broken: reported apart)."""
+    # lazy: postcard loads reportlab's QR code (0.36 s at start-up); only printing needs it
     from shopcrm.services.printing import postcard
 
     sample = Coupon(
@@ -451,6 +455,7 @@ def render_message(
     """
     check_template(template)
     lang = lang or current_language()
+
     # "{name}様" in a template follows the address block: 佐藤 健様 for a person at a company,
     # 株式会社まるや御中 for an organisation (never 御中 above and 様 in the body).
     who = addressee(customer.name, customer.honorific)

@@ -1,6 +1,6 @@
 """The visit models next to BG/NBD: MBG/NBD and Pareto/NBD, and one interface over all three.
 
-BG/NBD (``services.clv``) lets a guest drop out only *after a repeat visit*, so every guest who
+BG/NBD (``services.bgnbd``) lets a guest drop out only *after a repeat visit*, so every guest who
 came once has P(active) = 1 however long ago that was. Two models fix this:
 
 - **MBG/NBD** (Batislam, Denizel & Filiztekin 2007): a guest may drop out after *any* visit, the
@@ -28,6 +28,7 @@ import numpy as np
 from scipy import optimize, special
 
 from shopcrm.i18n import N_
+from shopcrm.services import bgnbd
 
 KINDS = ("bgnbd", "mbgnbd", "pareto")
 MODEL_LABELS = {
@@ -258,21 +259,17 @@ class VisitModel:
         return True
 
     def p_alive(self, x, t_x, T) -> np.ndarray:
-        from shopcrm.services import clv
-
         with np.errstate(all="ignore"):
             if self.kind == "bgnbd":
-                return clv.p_alive(self.params, x, t_x, T)
+                return bgnbd.p_alive(self.params, x, t_x, T)
             if self.kind == "mbgnbd":
                 return mbgnbd_p_alive(self.params, x, t_x, T)
             return pareto_p_alive(self.params, x, t_x, T)
 
     def conditional_expected(self, t, x, t_x, T) -> np.ndarray:
-        from shopcrm.services import clv
-
         with np.errstate(all="ignore"):
             if self.kind == "bgnbd":
-                return clv.conditional_expected(self.params, t, x, t_x, T)
+                return bgnbd.conditional_expected(self.params, t, x, t_x, T)
             if self.kind == "mbgnbd":
                 return mbgnbd_conditional_expected(self.params, t, x, t_x, T)
             return pareto_conditional_expected(self.params, t, x, t_x, T)
@@ -282,9 +279,7 @@ def fit_model(kind: str, x, t_x, T) -> tuple[VisitModel, bool]:
     """Fit ``kind`` by maximum likelihood (MBG/NBD and Pareto/NBD on a fixed sample of a big
     shop's guests, ``sample``); the bool says whether it converged to a usable fit."""
     if kind == "bgnbd":
-        from shopcrm.services import clv
-
-        bg, ok = clv.fit_bgnbd(x, t_x, T)
+        bg, ok = bgnbd.fit_bgnbd(x, t_x, T)
         model = VisitModel("bgnbd", (bg.r, bg.alpha, bg.a, bg.b), bg.log_likelihood)
     else:
         x, t_x, T = _arrays(x, t_x, T)

@@ -18,6 +18,9 @@ How the guests behave (so the charts look like a shop's, not noise):
   a few guests have allergies (えび, そば, 卵, 乳, さば, かに) and are never served those dishes.
 - Birthday, welcome and win-back coupons are issued by the built-in campaigns; some are redeemed
   on visits (and a coupon sometimes brings a guest back), birthday and win-back mail is logged.
+
+Long module: one seeded generator read top to bottom (menu, guests, visits, coupons, each built
+from the ones before); parts in other files would only pass the same random stream around.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from shopcrm import i18n
+from shopcrm.domain.codes import check_code, generate_code
 from shopcrm.domain.models import (
     Coupon,
     Customer,
@@ -46,7 +50,7 @@ from shopcrm.domain.models import (
 )
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_
-from shopcrm.store import address
+from shopcrm.store import address, bulk, settings
 
 Progress = Callable[[int, int, str], None]
 
@@ -267,8 +271,6 @@ class _Guest:
 
 def refusal_reason(db: Database) -> ValidationError | None:
     """Why the demo must not fill ``db`` (it holds a shop's records), or ``None``."""
-    from shopcrm.store import bulk
-
     counts = bulk.table_counts(db)
     if counts["customers"]:
         return ValidationError(
@@ -293,8 +295,6 @@ def fill(
     """Fill an empty database with the demo izakaya; returns what was written (counts).
 
     Raises ``ValidationError`` (field "customer") on a database that already has customers."""
-    from shopcrm.store import bulk, settings
-
     reason = refusal_reason(db)
     if reason is not None:
         raise reason
@@ -615,8 +615,6 @@ def _coupons(rng, guests, ids, customers, campaigns, now):
     Returns (coupons, [(mailing, coupon)], {(guest index, visit time): coupon}). A coupon may
     bring a guest in: a visit is added in its validity window for some guests who would not have
     come otherwise."""
-    from shopcrm.domain.codes import check_code, generate_code
-
     today = now.date()
     coupons: list[Coupon] = []
     keys: set[tuple[int, str, str]] = set()

@@ -2,9 +2,9 @@
 
 Redemptions say how many coupons came back, not what the campaign changed: a 10 %-off coupon
 redeemed by a regular who would have come anyway is a loss. So when coupons are issued a random
-share of the eligible guests is held back (``split_control``; per campaign, default 10 %; birthday
-guests only when the owner chose so) and recorded (``arrays.holdouts``). Per campaign this module
-then compares, over the ``days`` after each send, the two groups' guests:
+share of the eligible guests is held back (``control_groups.split_control``; per campaign,
+default 10 %; birthday guests only when the owner chose so) and recorded (``arrays.holdouts``).
+Per campaign this module then compares, over the ``days`` after each send, the two groups' guests:
 
 - *came*: share who visited at least once; *visits*: visit days per guest (business days);
 - *profit*: gross profit per guest at list price, (bills + discounts) x gross margin;
@@ -26,7 +26,6 @@ same period gives the same groups, and the draw cannot depend on anything about 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -34,16 +33,16 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from sqlite_utils import Database
 
-from shopcrm.domain.models import Campaign
 from shopcrm.domain.money import format_money, format_yen_ja
 from shopcrm.domain.rules import FIELD_LABELS, ValidationError
 from shopcrm.i18n import N_, _, current_language
-from shopcrm.store import arrays, holdouts
+from shopcrm.services import analytics
+from shopcrm.services.analytics import _discount
+from shopcrm.services.campaigns import BUILTIN_TITLES
+from shopcrm.store import arrays, campaign_records, holdouts
 from shopcrm.store.errors import NotFound
 from shopcrm.store.holdouts import Holdout
 
-FIELD_LABELS.setdefault("holdout_percent", N_("Control group (%)"))
-FIELD_LABELS.setdefault("holdout_min_group", N_("Smallest group to judge"))
 FIELD_LABELS.setdefault("days", N_("Days after sending"))
 FIELD_LABELS.setdefault("campaign", N_("Campaign"))
 
@@ -76,61 +75,6 @@ MONEY = N_(
     "After discounts, printing and postage the campaign made {net} (95 % range {low} to {high})."
 )
 PENDING = N_("{n} more guests are still inside their {days}-day window.")
-
-
-# --- holding back --------------------------------------------------------------------------------
-
-
-def check_holdout(h: Holdout) -> Holdout:
-    """A setting the database will take, or ``ValidationError`` naming the field."""
-    if isinstance(h.percent, bool) or not isinstance(h.percent, int):
-        raise ValidationError("holdout_percent", N_("Enter a whole percentage from 0 to 50."))
-    if not 0 <= h.percent <= holdouts.MAX_PERCENT:
-        raise ValidationError("holdout_percent", N_("Enter a whole percentage from 0 to 50."))
-    if isinstance(h.min_group, bool) or not isinstance(h.min_group, int):
-        raise ValidationError("holdout_min_group", N_("Enter a group size from 5 to 10,000."))
-    if not 5 <= h.min_group <= 10_000:
-        raise ValidationError("holdout_min_group", N_("Enter a group size from 5 to 10,000."))
-    return h
-
-
-def set_holdout(db: Database, h: Holdout) -> Holdout:
-    return holdouts.set_holdout(db, check_holdout(h))
-
-
-def draw(campaign_id: int, customer_id: int, period_key: str) -> float:
-    """The guest's fixed random number in [0, 1) for this campaign and period."""
-    digest = hashlib.sha256(f"{campaign_id}:{customer_id}:{period_key}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") / 2**64
-
-
-def holds_back(campaign: Campaign, h: Holdout) -> float:
-    """The share of this campaign's targets to hold back (0 for birthdays unless chosen)."""
-    if campaign.kind == "birthday" and not h.include_birthday:
-        return 0.0
-    return h.percent / 100.0
-
-
-def split_control(db: Database, campaign: Campaign, targets: Sequence, key_of, id_of):
-    """(targets who get a coupon, targets held back now, ids held back before).
-
-    ``targets`` are the eligible guests not yet given this period's coupon; those held back for
-    the same period before stay held back (and get no coupon)."""
-    assert campaign.id is not None, "coupons are issued for a saved campaign"
-    h = holdouts.get(db, campaign.id)
-    keys = {key_of(t) for t in targets}
-    before = holdouts.existing_keys(db, campaign.id, keys) if keys else set()
-    share = holds_back(campaign, h)
-    give, held, already = [], [], []
-    for t in targets:
-        cid, key = id_of(t), key_of(t)
-        if (cid, key) in before:
-            already.append(cid)
-        elif share and draw(campaign.id, cid, key) < share:
-            held.append(t)
-        else:
-            give.append(t)
-    return give, held, already
 
 
 # --- measuring -----------------------------------------------------------------------------------
@@ -238,6 +182,7 @@ def compare(treated: np.ndarray, control: np.ndarray, level: float = LEVEL) -> E
     df = (vt + vc) ** 2 / (
         (vt**2 / (len(t) - 1) if vt else 0.0) + (vc**2 / (len(c) - 1) if vc else 0.0)
     )
+    # lazy: scipy costs 0.4 s at start-up; only the confidence intervals need it
     from scipy import stats
 
     half = float(stats.t.ppf(0.5 + level / 2, df)) * se
@@ -269,8 +214,6 @@ def measure(
     end: dt.date | None = None,
 ) -> CampaignEffect:
     """The effect of one campaign from the shop's data (``analytics.ShopData``)."""
-    from shopcrm.services.analytics import _discount
-
     a = arrays.day_number(start) if start else -(10**9)
     b = arrays.day_number(end) if end else 10**9
     closed = data.as_of_day - days  # a window that started on or before this day has ended
@@ -398,9 +341,6 @@ def campaign_effect(
     today: dt.date | None = None,
 ) -> CampaignEffect:
     """One campaign (by name or id), measured on the shop's visits up to ``today``."""
-    from shopcrm.services import analytics
-    from shopcrm.store import campaign_records
-
     try:
         c = campaign_records.get(db, campaign)
     except NotFound:
@@ -427,8 +367,6 @@ CHART_TITLE = N_("Extra visits per guest: coupon against held back (95 % range)"
 
 
 def title_of(e: CampaignEffect) -> str:
-    from shopcrm.services.campaigns import BUILTIN_TITLES
-
     builtin = BUILTIN_TITLES.get(e.campaign)
     return _(builtin) if builtin else e.campaign
 
@@ -475,6 +413,7 @@ def table(effects_: Sequence[CampaignEffect]) -> tuple[list[str], list[list[str]
 def figure(effects_: Sequence[CampaignEffect]):
     """Each campaign's extra visits per guest with its 95 % range (a dot and a bar), zero marked;
     campaigns that cannot be judged yet say why instead of showing a number."""
+    # lazy: charts loads matplotlib (1.1 s at start-up); only the effect chart needs it
     from shopcrm.services import charts
 
     fig = charts.new_figure(8.0, max(2.6, 0.7 * len(effects_) + 1.4))

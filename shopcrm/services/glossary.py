@@ -13,6 +13,7 @@ import datetime as dt
 import html
 from dataclasses import dataclass
 
+import numpy as np
 from sqlite_utils import Database
 
 from shopcrm.i18n import N_, _
@@ -205,6 +206,7 @@ class Example:
 
 def example_figures(db: Database, today: dt.date | None = None) -> Example:
     """Compute the examples from the shop's last 12 months (a worker calls this)."""
+    # lazy: clv and effect load scipy (0.4 s at start-up); only the examples need them
     from shopcrm.services import analytics, clv, effect
 
     end = today or dt.date.today()
@@ -215,7 +217,6 @@ def example_figures(db: Database, today: dt.date | None = None) -> Example:
     ex.visiting = board.totals["customers"]
     a, b = analytics._period_days(data, start, end)
     inside = (data.d_day >= a) & (data.d_day <= b)
-    import numpy as np
 
     counts = np.bincount(data.d_cust[inside], minlength=len(data.c_id))
     ex.repeaters = int((counts >= 2).sum())
@@ -253,6 +254,7 @@ def _pct(x: float | None) -> str:
 
 
 def _yen(x: int | None) -> str:
+    # lazy: effect loads scipy (0.4 s at start-up), as above
     from shopcrm.services.effect import yen_text
 
     return yen_text(x)

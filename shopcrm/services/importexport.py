@@ -18,6 +18,8 @@ Import is two steps, always:
 Export writes CSV (UTF-8 with BOM so Excel opens it; cp932 on request) or .xlsx with phone
 numbers, postal and membership codes as text cells. Headers are in the user's language and map
 straight back on import.
+
+Long module: being split on another branch (pending).
 """
 
 from __future__ import annotations

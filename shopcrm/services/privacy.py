@@ -29,8 +29,9 @@ from shopcrm.domain.cells import neutralise
 from shopcrm.domain.models import Customer
 from shopcrm.domain.rules import FIELD_LABELS, ValidationError
 from shopcrm.i18n import N_, _
+from shopcrm.services.importexport import preference_cells
+from shopcrm.store import coupons, holdouts, mailings, personal_data, preferences, visits
 from shopcrm.store import customers as store_customers
-from shopcrm.store import personal_data
 from shopcrm.store.errors import NotFound
 
 FIELD_LABELS.setdefault("merge", N_("Merge"))
@@ -206,8 +207,6 @@ def _plain(value):
 
 def disclosure(db: Database, customer_id: int) -> dict:
     """Everything shopcrm holds about one customer, as plain JSON-ready data."""
-    from shopcrm.store import coupons, holdouts, mailings, preferences, visits
-
     c = _get(db, customer_id)
     prefs = preferences.for_customer(db, customer_id)
     return {
@@ -246,6 +245,7 @@ def export_disclosure(db: Database, customer_id: int, path: str | os.PathLike) -
 
 
 def _disclosure_xlsx(data: dict, path: Path) -> None:
+    # lazy: openpyxl costs 0.17 s at start-up; only the disclosure export writes .xlsx
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
@@ -257,7 +257,6 @@ def _disclosure_xlsx(data: dict, path: Path) -> None:
     ws = wb.active
     ws.title = _("Customer")[:31]
     bold = Font(bold=True)
-    from shopcrm.services.importexport import preference_cells
 
     allergies, likes = preference_cells([(p["level"], p["label"]) for p in data["preferences"]])
     summary = {"allergies": (N_("Allergies"), allergies), "likes": (N_("Preferences"), likes)}

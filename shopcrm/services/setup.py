@@ -20,8 +20,12 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from shopcrm.domain.models import MenuCategory, MenuItem
+from shopcrm.domain.money import parse_money
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _
+from shopcrm.services.importexport import ImportFileError, _header_key, read_table
+from shopcrm.store import menu, settings
+from shopcrm.store.db import atomic
 
 # The wizard's steps, in order (their index is what ``setup_step`` stores).
 STEPS = ("welcome", "shop", "business_day", "menu", "pin", "customers", "done")
@@ -93,8 +97,6 @@ _KIND_WORDS = {
 
 def setup_wanted(db: Database, *, demo: bool = False) -> bool:
     """True on a shop database whose setup was neither finished nor skipped (never the demo)."""
-    from shopcrm.store import settings
-
     if demo or settings.get(db, "demo"):
         return False
     return not settings.get(db, "setup_done")
@@ -102,21 +104,15 @@ def setup_wanted(db: Database, *, demo: bool = False) -> bool:
 
 def setup_started(db: Database) -> bool:
     """The wizard was opened and left before the end (it offers to go on where it stopped)."""
-    from shopcrm.store import settings
-
     return setup_wanted(db) and settings.get(db, "setup_step") > 0
 
 
 def save_step(db: Database, step: int) -> None:
-    from shopcrm.store import settings
-
     settings.set(db, "setup_step", max(0, min(int(step), len(STEPS) - 1)))
 
 
 def finish(db: Database) -> None:
     """The wizard is done (or skipped on purpose): it is not offered again, only from Settings."""
-    from shopcrm.store import settings
-
     settings.set_many(db, {"setup_done": True, "setup_step": 0, "owner_pin_offered": True})
 
 
@@ -161,9 +157,6 @@ def _menu_rows_of_template(key: str) -> list[MenuRow]:
 def read_menu_list(path: str | os.PathLike) -> MenuList:
     """Read a menu list (CSV in any encoding the import reads, or .xlsx). Raises
     ``ImportFileError`` when the file cannot be read or has no name and price columns."""
-    from shopcrm.domain.money import parse_money
-    from shopcrm.services.importexport import ImportFileError, _header_key, read_table
-
     table = read_table(path)
     wanted = {
         field_name: {_header_key(h) for h in names} for field_name, names in _MENU_HEADERS.items()
@@ -208,9 +201,6 @@ def read_menu_list(path: str | os.PathLike) -> MenuList:
 def add_menu(db: Database, rows: list[MenuRow]) -> int:
     """Add the items (and their categories) in one transaction; items already on the menu are
     left as they are. The number of items added."""
-    from shopcrm.store import menu
-    from shopcrm.store.db import atomic
-
     added = 0
     with atomic(db):
         categories = {c.name: c for c in menu.categories(db)}

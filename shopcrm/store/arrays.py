@@ -24,8 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 from sqlite_utils import Database
 
+from shopcrm.domain.dates import business_day_span
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_
+from shopcrm.store.business_day import date_sql, day_number_sql, start_hour
 
 EPOCH = dt.date(1970, 1, 1)
 
@@ -111,9 +113,6 @@ def load_visits(db: Database, *, until: dt.date | None = None) -> VisitArrays:
     ``group_concat``, so half the values is nearly half the time; numpy unpacks them in C.
     A covering index was measured too and does not help: the scan is cheap, the text is not.
     """
-    from shopcrm.domain.dates import business_day_span
-    from shopcrm.store.business_day import day_number_sql, start_hour
-
     hour = start_hour(db)
     where, params = "", []
     if until is not None:  # up to the end of business day ``until`` (05:00 the day after)
@@ -224,8 +223,6 @@ def load_campaigns(db: Database) -> list[CampaignRow]:
 
 
 def load_coupons(db: Database) -> list[CouponRow]:
-    from shopcrm.store.business_day import day_number_sql, start_hour
-
     hour = start_hour(db)
     day_issued = day_number_sql("k.issued_at", hour)
     day_redeemed = day_number_sql("k.redeemed_at", hour)
@@ -240,8 +237,6 @@ def load_coupons(db: Database) -> list[CouponRow]:
 
 
 def load_mailings(db: Database) -> list[MailingRow]:
-    from shopcrm.store.business_day import day_number_sql, start_hour
-
     day = day_number_sql("sent_at", start_hour(db))
     return [
         MailingRow(r[0], r[1], r[2])
@@ -331,7 +326,6 @@ def insert_visits_bulk(db: Database, rows: Iterable[tuple[int | None, str, int, 
             rows,
         )
         count = cur.rowcount
-        from shopcrm.store.business_day import date_sql, start_hour
 
         day = date_sql("visited_at", start_hour(db))
         db.execute(

@@ -19,15 +19,24 @@ bounded. ``check`` reports the age of the newest backup made before it.
 
 Also here: ``storage_error_message(exc)``, which turns a full disk, a read-only file and the
 like into a sentence for the user.
+
+Long module: backing up, rotation, check and restore share the private helpers that make a copy
+safe (``_copy``, ``_restrict``, the temporary file renamed into place); a split would make them
+public.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
+import json
 import os
 import re
 import sqlite3
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +44,10 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from shopcrm.i18n import _
+from shopcrm.paths import backup_dir
+from shopcrm.store.db import connect
+from shopcrm.store.errors import UnsafeLocation
+from shopcrm.store.migrations import schema_version
 
 KINDS = ("manual", "daily", "close", "pre-migration", "pre-restore")
 ROTATED_KINDS = ("daily", "close")  # thinned by keep_set(); the others are the user's or kept
@@ -210,8 +223,6 @@ def _copy(src: sqlite3.Connection, dest_path: Path, progress: Progress | None) -
 def backup_folder(db_path: Path) -> Path:
     """The backup folder of ``db_path`` (made if needed), or a ``BackupError`` that says why it
     cannot be used."""
-    from shopcrm.paths import backup_dir
-
     try:
         folder = backup_dir(db_path)
         if not folder.is_dir():
@@ -249,8 +260,6 @@ def clean_partial_files(folder: Path, *, now: float | None = None) -> list[Path]
     """Delete what killed backups left behind (``.<name>.<pid>.part``): files of processes that
     no longer run, or older than ``STALE_PARTIAL_SECONDS`` where that cannot be asked. A copy
     still running in another process is left alone. Returns what was deleted."""
-    import time
-
     now = time.time() if now is None else now
     removed = []
     for path in folder.glob(".*.part*"):
@@ -465,9 +474,6 @@ def start_detached(db_path: str | os.PathLike, kind: str = "close"):
     (``shopcrm backup --auto KIND``): the app closes at once, the copy finishes after it, and a
     copy cut short (power off) leaves only a partial file, removed at the next backup. Its
     outcome goes to the log file. Returns the ``Popen``."""
-    import subprocess
-    import sys
-
     # In the bundle, its executable is the shopcrm command itself.
     frozen = getattr(sys, "frozen", False)
     cmd = [sys.executable] if frozen else [sys.executable, "-m", "shopcrm"]
@@ -548,8 +554,6 @@ def file_state(db_path: str | os.PathLike) -> str:
 def stored_setting(path: str | os.PathLike, key: str) -> object:
     """A setting's value read from a database file without opening it for writing (a backup
     about to be restored); ``None`` when absent or unreadable."""
-    import json
-
     try:
         conn = sqlite3.connect(f"file:{Path(path).expanduser()}?mode=ro", uri=True)
     except sqlite3.Error:
@@ -637,8 +641,6 @@ def restore(
 
 def check(db_or_path: Database | str | os.PathLike, *, backup_first: bool = True) -> CheckReport:
     """Check database: a backup first, then integrity and foreign-key checks and counts."""
-    from shopcrm.store.migrations import schema_version
-
     src_path = _path_of(db_or_path) if isinstance(db_or_path, Database) else Path(db_or_path)
     try:
         before = list_backups(src_path)
@@ -650,8 +652,6 @@ def check(db_or_path: Database | str | os.PathLike, *, backup_first: bool = True
         db = db_or_path
         close = False
     else:
-        from shopcrm.store.db import connect
-
         db = connect(db_or_path)
         close = True
     try:
@@ -689,13 +689,9 @@ def is_damage(exc: BaseException) -> bool:
 
 def storage_error_message(exc: BaseException) -> str | None:
     """A sentence for a storage problem (disk full, read-only, not a database, busy), else None."""
-    from shopcrm.store.errors import UnsafeLocation
-
     if isinstance(exc, BackupError | UnsafeLocation):
         return str(exc)
     if isinstance(exc, OSError):
-        import errno
-
         if exc.errno == errno.ENOSPC:
             return _full_disk()
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):

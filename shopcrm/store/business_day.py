@@ -16,16 +16,24 @@ from shopcrm.domain.dates import DEFAULT_DAY_START_HOUR, business_day, clamp_day
 
 SETTING = "business_day_start_hour"
 
-__all__ = ["SETTING", "date_sql", "day_number_sql", "hour_sql", "start_hour", "today"]
+__all__ = [
+    "SETTING",
+    "date_sql",
+    "day_number_sql",
+    "hour_sql",
+    "refresh_visit_days",
+    "start_hour",
+    "today",
+]
 
 
 def start_hour(db: Database) -> int:
     """The shop's cut-off hour (0..11); a bad stored value never breaks a figure."""
-    from shopcrm.store import settings
-
+    # Read with the triggers' own SQL (``hour_sql``): figures and stored counts use one hour, and
+    # this module needs nothing of ``settings`` (which imports it to recount after a change).
     try:
-        return clamp_day_start(settings.get(db, SETTING))
-    except (KeyError, TypeError, ValueError):
+        return clamp_day_start(db.execute(f"SELECT {hour_sql()}").fetchone()[0])
+    except (TypeError, ValueError):
         return DEFAULT_DAY_START_HOUR
 
 
@@ -72,3 +80,14 @@ def date_sql(col: str, hour: int | str) -> str:
 def today(db: Database, now: dt.datetime | None = None) -> dt.date:
     """The business day it is now (at 00:30 it is still yesterday's evening)."""
     return business_day(now or dt.datetime.now(), start_hour(db))
+
+
+def refresh_visit_days(db: Database) -> None:
+    """Recount every customer's visit days by the business-day rule (after the cut-off moved)."""
+    day = date_sql("visited_at", start_hour(db))
+    with db.atomic():
+        db.execute(
+            f"""UPDATE customers SET visit_days = coalesce(
+                  (SELECT count(DISTINCT {day}) FROM visits WHERE customer_id = customers.id), 0)
+                WHERE visit_count > 0 OR visit_days > 0"""
+        )

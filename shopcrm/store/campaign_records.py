@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 
+from shopcrm.domain.favourites import NOT_A_FAVOURITE
 from shopcrm.domain.models import CAMPAIGN_KINDS, DISCOUNT_TYPES, Campaign, Customer
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _
@@ -494,8 +495,6 @@ def favourites(db: Database, customer_ids: Iterable[int]) -> dict[int, str]:
     """Per customer: the loved item (else liked; drinks before food on a tie), else the item they
     ordered most (not counting "other" menu items such as the お通し table charge, which everyone
     gets, nor soft drinks and desserts). Customers with neither are absent."""
-    from shopcrm.domain.favourites import NOT_A_FAVOURITE
-
     ids = sorted({int(i) for i in customer_ids})
     result: dict[int, str] = {}
     for start in range(0, len(ids), 500):

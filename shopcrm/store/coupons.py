@@ -17,8 +17,10 @@ from sqlite_utils import Database
 
 from shopcrm.domain import codes
 from shopcrm.domain.codes import CouponError
+from shopcrm.domain.dates import business_day
 from shopcrm.domain.models import Coupon
 from shopcrm.i18n import N_
+from shopcrm.store.business_day import start_hour, today
 from shopcrm.store.errors import NotFound
 
 __all__ = [
@@ -125,8 +127,6 @@ def check(
     """
     printed = codes.check_code(code)
     if on is None:  # the business day: at 00:20 a coupon valid "until yesterday" still counts
-        from shopcrm.store.business_day import today
-
         on = today(db)
     rows = _query(db, "coupons.code = ?", [printed])
     if not rows:
@@ -179,9 +179,6 @@ def redeem(
     """
     at = at or dt.datetime.now()
     with db.atomic():
-        from shopcrm.domain.dates import business_day
-        from shopcrm.store.business_day import start_hour
-
         on = business_day(at, start_hour(db))
         coupon = check(db, code, customer_id=customer_id, on=on)
         other = _query(db, "coupons.redeemed_visit_id = ?", [visit_id])

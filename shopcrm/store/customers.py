@@ -20,11 +20,13 @@ from collections.abc import Iterable, Sequence
 
 from sqlite_utils import Database
 
+from shopcrm.domain.kana import search_key
 from shopcrm.domain.models import Channel, Customer, CustomerSummary
-from shopcrm.domain.rules import ValidationError
+from shopcrm.domain.rules import ValidationError, check_customer, normalize_phone
 from shopcrm.i18n import N_
 from shopcrm.store import address
 from shopcrm.store.errors import NotFound
+from shopcrm.store.settings import get as setting
 
 FILTERS = ("regulars", "lapsed_90", "birthday_month", "no_consent")
 ORDER_BY = ("name", "kana", "phone", "last_visit", "visits", "total_spent", "created", "tags")
@@ -172,8 +174,6 @@ def search_text_for(c: Customer) -> str:
 
     Anything that writes ``customers.search_text`` (imports, the demo, erasure) uses this.
     """
-    from shopcrm.domain.kana import search_key
-
     keys = (search_key(str(getattr(c, f) or "")) for f in SEARCH_FIELDS)
     return " ".join(k for k in keys if k)
 
@@ -214,8 +214,6 @@ def _row_values(c: Customer) -> list:
 
 def _prepare(db: Database, c: Customer, previous: Customer | None) -> Customer:
     """Validated, normalised copy ready to store (raises ``ValidationError``)."""
-    from shopcrm.domain.rules import check_customer
-
     c = check_customer(c)
     code = (c.code or "").strip() or None
     if code is not None:
@@ -327,8 +325,6 @@ def find_by_code(db: Database, code: str) -> Customer | None:
 
 def find_by_phone(db: Database, phone: str) -> list[Customer]:
     """Customers with this phone number, written any way (hyphens, full-width digits)."""
-    from shopcrm.domain.rules import normalize_phone
-
     digits = normalize_phone(phone)
     if not digits:
         return []
@@ -353,8 +349,6 @@ def list_channels(db: Database, *, active_only: bool = False) -> list[Channel]:
 
 def channel_id(db: Database, name: str, create: bool = False) -> int | None:
     """Id of the channel called ``name`` (width and case ignored); optionally add it."""
-    from shopcrm.domain.kana import search_key
-
     name = (name or "").strip()
     if not name:
         return None
@@ -383,8 +377,6 @@ def _fts_string(term: str) -> str:
 
 def _query_terms(query: str) -> list[str]:
     """Each whitespace-separated word of the query, folded (empty ones dropped)."""
-    from shopcrm.domain.kana import search_key
-
     words = [search_key(w) for w in (query or "").split()]
     return [w for w in words if w]
 
@@ -409,8 +401,6 @@ def _where(
     today = today or dt.date.today()
     for name in filters:
         if name == "regulars":
-            from shopcrm.store.settings import get as setting
-
             clauses.append("c.visit_days >= ?")
             params.append(int(setting(db, "regular_min_visits")))
         elif name == "lapsed_90":

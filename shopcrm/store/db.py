@@ -5,7 +5,7 @@ the disk before the save is acknowledged, so a power cut loses nothing that was 
 timeout. Write transactions start with ``BEGIN IMMEDIATE``: they take the write lock first and so
 wait (up to the busy timeout) for another writer instead of failing half-way with "database is
 locked" — a background import or print run never breaks a staff member's visit save.
-``open_db`` applies pending migrations, copying the file first (see ``migrations.py``).
+``open_db`` (in ``opener.py``, re-exported by ``shopcrm.store``) adds the migrations on top.
 
 ``secure_delete=ON`` on every connection: an erased guest's data is overwritten with zeros, never
 left readable in free pages (some platforms' SQLite has it off by default).
@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
+
+from shopcrm.i18n import _
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -58,8 +60,6 @@ class ShopDatabase(Database):
 
 def read_only_note() -> str:
     """What a user is told when the database was opened read-only."""
-    from shopcrm.i18n import _
-
     return _(
         "The database is read-only (a write-protected USB stick or folder): you can look, export"
         " and back up, but nothing can be saved."
@@ -119,29 +119,6 @@ def connect(path: str | os.PathLike) -> Database:
             conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     _restrict_permissions(path)
-    return db
-
-
-def open_db(path: str | os.PathLike, *, migrate: bool = True) -> Database:
-    """Open (creating if needed) the database at ``path`` and bring its schema up to date.
-
-    A database on a network share is refused (``UnsafeLocation``, see ``store.location``)."""
-    from shopcrm.store.location import refuse_network_location
-
-    path = Path(path).expanduser()
-    refuse_network_location(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = connect(path)
-    if migrate:
-        from shopcrm.store.migrations import migrate as run_migrations
-        from shopcrm.store.migrations import pending
-
-        if db.read_only:
-            if pending(db):  # an older file on a read-only stick: it cannot be brought up to date
-                db.close()
-                raise sqlite3.OperationalError("attempt to write a readonly database")
-            return db
-        run_migrations(db, path)
     return db
 
 

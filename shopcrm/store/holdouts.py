@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from shopcrm.store.business_day import day_number_sql, start_hour
+
 DEFAULT_PERCENT = 10
 DEFAULT_MIN_GROUP = 30
 MAX_PERCENT = 50
@@ -60,7 +62,7 @@ def get(db: Database, campaign_id: int) -> Holdout:
 
 
 def set_holdout(db: Database, holdout: Holdout) -> Holdout:
-    """Store a campaign's setting (checked by ``services.effect.check_holdout`` first)."""
+    """Store a campaign's setting (checked by ``services.control_groups.check_holdout`` first)."""
     with db.atomic():
         db.execute(
             """INSERT INTO campaign_holdout(campaign_id, percent, min_group, include_birthday)
@@ -151,8 +153,6 @@ def load_holdbacks(db: Database, campaign_id: int | None = None) -> list[Holdbac
 
 def load_treated(db: Database, campaign_id: int | None = None) -> list[TreatedRow]:
     """Every coupon issued (voided ones too: they were sent), with its redemption and pieces."""
-    from shopcrm.store.business_day import day_number_sql, start_hour
-
     issued = "CAST(julianday(k.valid_from) - 2440587.5 AS INTEGER)"
     redeemed = day_number_sql("k.redeemed_at", start_hour(db))
     where, params = ("WHERE k.campaign_id = ?", [campaign_id]) if campaign_id else ("", [])

@@ -16,11 +16,14 @@ Detection, per platform, with the parsing kept in pure functions that tests feed
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import sys
 from pathlib import Path, PurePath, PureWindowsPath
 
 from shopcrm.i18n import _
+from shopcrm.paths import DB_FILENAME, data_dir
 from shopcrm.store.errors import UnsafeLocation
 
 MOUNTS_FILE = Path("/proc/self/mounts")
@@ -93,15 +96,11 @@ def windows_network_kind(path: str, drive_type=None) -> str | None:
 
 
 def _windows_drive_type(root: str) -> int:
-    import ctypes
-
     return ctypes.windll.kernel32.GetDriveTypeW(ctypes.c_wchar_p(root))
 
 
 def _macos_fstypename(path: str) -> str | None:
     """``f_fstypename`` of ``statfs(path)`` (macOS, 64-bit ``struct statfs``)."""
-    import ctypes
-    import ctypes.util
 
     class StatFS(ctypes.Structure):
         _fields_ = [
@@ -170,7 +169,6 @@ def refuse_network_location(path: str | os.PathLike) -> None:
     kind = network_filesystem(path)
     if kind is None:
         return
-    from shopcrm.paths import DB_FILENAME, data_dir
 
     raise UnsafeLocation(
         _(

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import json
 import os
 import socket
+import time
 from pathlib import Path
 
 from shopcrm.i18n import _
@@ -81,7 +83,7 @@ class DbLock:
 
 def _try_lock(fh) -> bool:
     if os.name == "nt":  # pragma: no cover - Windows
-        import msvcrt
+        import msvcrt  # lazy: Windows only
 
         try:
             fh.seek(0)
@@ -89,15 +91,13 @@ def _try_lock(fh) -> bool:
         except OSError:
             return False
         return True
-    import fcntl
+    import fcntl  # lazy: POSIX only (Windows has no fcntl)
 
     try:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         return False
     except OSError as exc:  # some network filesystems refuse flock: better run than refuse
-        import errno
-
         if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP):
             return True
         raise
@@ -106,12 +106,12 @@ def _try_lock(fh) -> bool:
 
 def _unlock(fh) -> None:
     if os.name == "nt":  # pragma: no cover - Windows
-        import msvcrt
+        import msvcrt  # lazy: Windows only
 
         fh.seek(0)
         msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
         return
-    import fcntl
+    import fcntl  # lazy: POSIX only (Windows has no fcntl)
 
     fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
@@ -163,8 +163,6 @@ def acquire(db_path: str | os.PathLike) -> DbLock:
 def migration_lock(db_path: str | os.PathLike, timeout: float = 120.0):
     """Held while a process migrates ``db_path``: a second process opening the same old-schema
     file waits here, then finds the work done (blocks up to ``timeout`` seconds)."""
-    import time
-
     path = Path(db_path).expanduser().resolve()
     lock_file = path.with_name(path.name + ".migrate.lock")
     fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from shopcrm.domain.kana import search_key
 from shopcrm.domain.models import MenuCategory, MenuItem
+from shopcrm.domain.readings import clean_reading, guess_reading
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_
 from shopcrm.store.errors import NotFound
@@ -71,7 +73,6 @@ def _clean_item(db: Database, item: MenuItem) -> MenuItem:
         ).fetchone()
     ):
         raise NotFound("menu category", item.category_id)
-    from shopcrm.domain.readings import clean_reading, guess_reading
 
     # A typed reading is kept (in katakana); without one it is filled from the name if it can be.
     reading = clean_reading(item.reading) or guess_reading(name)
@@ -148,8 +149,6 @@ def get_item(db: Database, id: int) -> MenuItem:
 
 def find_item(db: Database, name: str) -> MenuItem | None:
     """The menu item called ``name`` (spaces and width ignored; active items first)."""
-    from shopcrm.domain.kana import search_key
-
     key = search_key(name or "")
     if not key:
         return None

@@ -1,18 +1,24 @@
 """The schema, as ordered, named migrations (sqlite-utils ``Migrations``).
 
-Each migration runs in one transaction with the record of it being applied. Before any pending
-migration runs on an existing database, the file is copied with the SQLite backup API to
-``backups/<name>-pre-migration-<timestamp>.db`` beside it. ``schema_version()`` is what the user
+Each migration runs in one transaction with the record of it being applied. ``opener.migrate``
+applies them, copying an existing database first (this module imports neither the opener nor the
+backups, so both can import it). ``schema_version()`` is what the user
 sees (About dialog, ``shopcrm info``). Add new migrations at the end; never edit an applied one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+import json
+import logging
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from shopcrm.domain.models import DEFAULT_CHANNELS
+from shopcrm.domain.readings import guess_reading
+from shopcrm.store.address import resplit
+from shopcrm.store.business_day import date_sql, hour_sql, refresh_visit_days
 
 MIGRATION_SET = "shopcrm"
 migrations = Migrations(MIGRATION_SET)
@@ -26,8 +32,6 @@ def _run(db: Database, statements: list[str]) -> None:
 
 def _business_day_stats_triggers() -> list[str]:
     """The visit-figure triggers again, counting visit days by business day (cut-off setting)."""
-    from shopcrm.store.business_day import date_sql, hour_sql
-
     day = date_sql("visited_at", hour_sql())
     refresh = f"""UPDATE customers SET
         visit_count = (SELECT count(*) FROM visits WHERE customer_id = {{c}}),
@@ -228,7 +232,6 @@ def m0001_initial(db: Database) -> None:
         ],
     )
     now = dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
-    from shopcrm.domain.models import DEFAULT_CHANNELS
 
     for order, name in enumerate(DEFAULT_CHANNELS):
         db.execute(
@@ -288,35 +291,6 @@ def schema_version(db: Database) -> str:
 
 def pending(db: Database) -> list[str]:
     return [m.name for m in migrations.pending(db)]
-
-
-def migrate(db: Database, path: Path | None = None) -> list[str]:
-    """Apply pending migrations; copy the file first when it already holds a schema.
-
-    Two processes opening an old-schema file at once: the migration lock makes the second wait,
-    and it then finds nothing pending."""
-    todo = pending(db)
-    if not todo:
-        return []
-    if path is None:
-        migrations.apply(db)
-        return todo
-    from shopcrm.store.lock import migration_lock
-
-    with migration_lock(path):
-        todo = pending(db)  # again: another process may have migrated while this one waited
-        if not todo:
-            return []
-        if migrations.applied(db):
-            _backup_before_migration(db, Path(path))
-        migrations.apply(db)
-    return todo
-
-
-def _backup_before_migration(db: Database, path: Path) -> Path:
-    from shopcrm.store.backup import backup_now  # private (0600), never half-written
-
-    return backup_now(db, kind="pre-migration")
 
 
 @migrations(name="0002_data_merges")
@@ -409,7 +383,6 @@ def m0018_business_day_visit_days(db: Database) -> None:
     for name in ("visits_stats_ai", "visits_stats_ad", "visits_stats_au"):
         db.execute(f"DROP TRIGGER IF EXISTS {name}")
     _run(db, _business_day_stats_triggers())
-    from shopcrm.store.visits import refresh_visit_days
 
     refresh_visit_days(db)
 
@@ -446,8 +419,6 @@ def m0019_campaign_holdout(db: Database) -> None:
 def m0022_menu_item_reading(db: Database) -> None:
     """Menu items get a reading (katakana) that the item filter searches, so えだ finds 枝豆;
     existing items are filled from the domain's menu dictionary where it knows every kanji."""
-    from shopcrm.domain.readings import guess_reading
-
     db.execute("ALTER TABLE menu_items ADD COLUMN reading TEXT NOT NULL DEFAULT ''")
     for item_id, name in db.execute("SELECT id, name FROM menu_items").fetchall():
         reading = guess_reading(name)
@@ -475,11 +446,6 @@ def m0030_resplit_addresses(db: Database) -> None:
     四日市, street 市諏訪町1-5; 廿日市市 and 野々市市 the same) are split again from the Japan Post
     data. Only a stored city Japan Post does not know, where splitting again finds one it does,
     is changed; each change is kept in ``address_resplits`` (before and after) and logged."""
-    import json
-    import logging
-
-    from shopcrm.store.address import resplit
-
     db.execute(
         """CREATE TABLE address_resplits (
             id INTEGER PRIMARY KEY,

@@ -11,10 +11,12 @@ import datetime as dt
 
 from sqlite_utils import Database
 
+from shopcrm.domain.kana import search_key
 from shopcrm.domain.models import PREFERENCE_KINDS, PREFERENCE_LEVELS, Preference
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_
 from shopcrm.store.errors import NotFound
+from shopcrm.store.menu import find_item
 
 _SELECT = (
     "SELECT id, customer_id, kind, level, label, menu_item_id, note, created_at FROM preferences"
@@ -48,8 +50,6 @@ def get(db: Database, id: int) -> Preference:
 
 def add(db: Database, p: Preference) -> Preference:
     """Store ``p`` (or change the level of the guest's existing preference with that label)."""
-    from shopcrm.domain.kana import search_key
-
     label = (p.label or "").strip()
     if not label:
         raise ValidationError("items", N_("is required"))
@@ -62,8 +62,6 @@ def add(db: Database, p: Preference) -> Preference:
             raise ValidationError("customer", N_("no such customer"))
         menu_item_id = p.menu_item_id
         if menu_item_id is None:
-            from shopcrm.store.menu import find_item
-
             item = find_item(db, label)
             menu_item_id = item.id if item else None
         key = search_key(label)
@@ -133,9 +131,6 @@ def set_levels(db: Database, customer_id: int, wanted: dict[str, list[str]]) -> 
     allergy / love / like / dislike lines), in one transaction. A label already noted under
     another level moves to this one; a menu item's kind is taken from the menu (else food for an
     allergy, other for the rest). Levels not in ``wanted`` are left alone."""
-    from shopcrm.domain.kana import search_key
-    from shopcrm.store.menu import find_item
-
     with db.atomic():
         current = for_customer(db, customer_id)
         for level, labels in wanted.items():

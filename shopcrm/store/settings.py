@@ -28,6 +28,7 @@ from shopcrm.domain.errors import ValidationError
 from shopcrm.domain.money import CURRENCIES
 from shopcrm.domain.rules import normalize_postal_code, written_phone
 from shopcrm.i18n import N_, _
+from shopcrm.store.business_day import refresh_visit_days
 
 log = logging.getLogger(__name__)
 
@@ -274,8 +275,6 @@ def set(db: Database, key: str, value: Any) -> None:
             [key, json.dumps(value, ensure_ascii=False)],
         )
         if key == "business_day_start_hour":  # the customers' visit-day counts follow the rule
-            from shopcrm.store.visits import refresh_visit_days
-
             refresh_visit_days(db)
 
 

@@ -15,12 +15,16 @@ from collections import Counter
 
 from sqlite_utils import Database
 
-from shopcrm.domain.dates import STORED_SLACK, check_visit_time
+from shopcrm.domain.dates import STORED_SLACK, business_day_span, check_visit_time
+from shopcrm.domain.kana import search_key
 from shopcrm.domain.models import Visit, VisitItem
-from shopcrm.domain.rules import ValidationError
+from shopcrm.domain.rules import ValidationError, validate_amount, validate_party_size
 from shopcrm.i18n import N_
+from shopcrm.store import coupons, menu
+from shopcrm.store.business_day import start_hour
 from shopcrm.store.customers import now, to_datetime, to_text
 from shopcrm.store.errors import NotFound
+from shopcrm.store.preferences import favourites
 
 _SELECT = """SELECT v.id, v.customer_id, v.visited_at, v.amount, v.party_size, v.staff, v.note,
     v.created_at, (SELECT k.code FROM coupons k WHERE k.redeemed_visit_id = v.id)
@@ -73,8 +77,6 @@ def _int_field(value, field: str) -> int:
 
 
 def _clean_items(db: Database, items: list[VisitItem]) -> list[VisitItem]:
-    from shopcrm.store import menu
-
     cleaned: list[VisitItem] = []
     for item in items or ():
         name = (item.name or "").strip()
@@ -115,8 +117,6 @@ def record(db: Database, visit: Visit, coupon_code: str | None = None) -> Visit:
 
     All or nothing: a ``ValidationError`` (or the coupon's ``CouponError``) leaves no trace.
     """
-    from shopcrm.domain.rules import validate_amount, validate_party_size
-
     party_size = validate_party_size(visit.party_size)
     amount = validate_amount(visit.amount)
     if not isinstance(visit.visited_at, dt.datetime):
@@ -153,8 +153,6 @@ def record(db: Database, visit: Visit, coupon_code: str | None = None) -> Visit:
             [(visit_id, i.menu_item_id, i.name, i.quantity, i.price) for i in items],
         )
         if coupon_code and coupon_code.strip():
-            from shopcrm.store import coupons
-
             coupons.redeem(
                 db,
                 coupon_code,
@@ -203,9 +201,6 @@ def recent(
     returns, also when none match (a filter on ``visit_date`` read every visit of the shop's
     history). A business day that ends after midnight is just other bounds."""
     if day is not None:  # the business day: 00:20 tonight is still ``day``'s evening
-        from shopcrm.domain.dates import business_day_span
-        from shopcrm.store.business_day import start_hour
-
         since, until = business_day_span(day, start_hour(db))
     sql = (
         _SELECT.replace(" FROM visits v", ", coalesce(c.name, '') FROM visits v")
@@ -244,7 +239,6 @@ def delete(db: Database, id: int) -> None:
     """Delete a visit recorded by mistake; a coupon redeemed on it becomes usable again."""
     with db.atomic():
         get(db, id)
-        from shopcrm.store import coupons
 
         coupons.release_visit(db, id)
         db.execute("DELETE FROM visits WHERE id = ?", [id])
@@ -256,9 +250,6 @@ def suggest_favourites(
     """Items ordered in at least ``min_count`` of the guest's last ``last`` visits that are not
     yet a love/like preference: most often ordered first, then most recently ordered. Items of an
     "other" menu category (the お通し table charge) are never suggested."""
-    from shopcrm.domain.kana import search_key
-    from shopcrm.store.preferences import favourites
-
     rows = db.execute(
         """SELECT i.visit_id, i.name, i.menu_item_id, coalesce(mc.kind, '') FROM visit_items i
         JOIN (SELECT id, visited_at FROM visits WHERE customer_id = ?
@@ -287,16 +278,3 @@ def suggest_favourites(
     known |= {search_key(r[1]) for r in rows if r[2] is not None and r[2] in liked_items}
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], newest[kv[0]], names[kv[0]]))
     return [names[key] for key, n in ranked if n >= min_count and key not in known]
-
-
-def refresh_visit_days(db: Database) -> None:
-    """Recount every customer's visit days by the business-day rule (after the cut-off moved)."""
-    from shopcrm.store.business_day import date_sql, start_hour
-
-    day = date_sql("visited_at", start_hour(db))
-    with db.atomic():
-        db.execute(
-            f"""UPDATE customers SET visit_days = coalesce(
-                  (SELECT count(DISTINCT {day}) FROM visits WHERE customer_id = customers.id), 0)
-                WHERE visit_count > 0 OR visit_days > 0"""
-        )

@@ -12,15 +12,17 @@ only when used, so the window works before they exist.
 
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import QDialog, QWidget
 
 from shopcrm.i18n import N_, _
+from shopcrm.ui.dialogs.customer_dialog import CustomerDialog
+from shopcrm.ui.dialogs.menu_dialog import MenuDialog
+from shopcrm.ui.dialogs.visit_dialog import VisitDialog
 from shopcrm.ui.theme import icon
 
 SK = QKeySequence.StandardKey
@@ -194,9 +196,6 @@ class ActionRegistry(QObject):
 
 def install_search_keys(field, to_results) -> None:
     """In a search box: Down moves to the results (``to_results()``), Escape clears the box."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QShortcut
-
     for key, slot in ((Qt.Key.Key_Down, to_results), (Qt.Key.Key_Escape, field.clear)):
         QShortcut(QKeySequence(key), field, slot, context=Qt.ShortcutContext.WidgetShortcut)
 
@@ -204,25 +203,9 @@ def install_search_keys(field, to_results) -> None:
 # --- openers shared by the window and the pages ------------------------------------------------
 
 
-def _dialog_module(name: str, parent: QWidget | None):
-    """Import ``shopcrm.ui.dialogs.<name>``; a clear message instead of a crash if it is missing."""
-    try:
-        return importlib.import_module(f"shopcrm.ui.dialogs.{name}")
-    except ImportError as exc:
-        QMessageBox.warning(
-            parent,
-            _("Not available"),
-            _("This part of shopcrm is not installed: {what}").format(what=str(exc)),
-        )
-        return None
-
-
 def open_customer_dialog(ctx, customer_id: int | None = None, parent: QWidget | None = None):
     """Register (``customer_id=None``) or edit a guest; the saved customer's id, or ``None``."""
-    module = _dialog_module("customer_dialog", parent)
-    if module is None:
-        return None
-    dialog = module.CustomerDialog(ctx, customer_id=customer_id, parent=parent)
+    dialog = CustomerDialog(ctx, customer_id=customer_id, parent=parent)
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
@@ -234,10 +217,7 @@ def open_customer_dialog(ctx, customer_id: int | None = None, parent: QWidget | 
 
 def open_visit_dialog(ctx, customer_id: int | None = None, parent: QWidget | None = None) -> bool:
     """Record a visit (for ``customer_id`` if given); True if one was saved."""
-    module = _dialog_module("visit_dialog", parent)
-    if module is None:
-        return False
-    dialog = module.VisitDialog(ctx, customer_id=customer_id, parent=parent)
+    dialog = VisitDialog(ctx, customer_id=customer_id, parent=parent)
     try:
         saved = dialog.exec() == QDialog.DialogCode.Accepted
     finally:
@@ -246,10 +226,7 @@ def open_visit_dialog(ctx, customer_id: int | None = None, parent: QWidget | Non
 
 
 def open_menu_editor(ctx, parent: QWidget | None = None) -> None:
-    module = _dialog_module("menu_dialog", parent)
-    if module is None:
-        return
-    dialog = module.MenuDialog(ctx, parent)
+    dialog = MenuDialog(ctx, parent)
     try:
         dialog.exec()
     finally:

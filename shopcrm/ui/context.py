@@ -92,6 +92,7 @@ class AppContext(QObject):
         """True if owner actions may go ahead now (asks for the PIN when one is set)."""
         if self.mode == "owner":
             return True
+
         if ask_owner_pin(self, parent):
             self.set_owner_unlocked(True)
             return True

@@ -8,6 +8,9 @@ banner above the pages offers once to set one; the answer is kept in the databas
 switch re-translates the actions and rebuilds menus and pages, so no text of the old language
 remains. Window geometry, splitters and the last
 page are kept in ``QSettings`` (UI preferences are not shop data, so they are not in the database).
+
+Long module: menus, actions, pages, banners and status bar all act on the one window's state; the
+actions registry and the openers are already in ``ui/actions.py``.
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ import traceback
 from dataclasses import dataclass
 
 from PySide6.QtCore import QLibraryInfo, QSettings, QSize, Qt, QTimer, QTranslator
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFontDatabase, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -35,12 +39,22 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm import __version__, i18n
+from shopcrm.fonts import FALLBACK_FAMILY, FONT_FAMILY, fallback_font_path, japanese_font_path
 from shopcrm.i18n import N_, _, ngettext
+from shopcrm.services import setup
+from shopcrm.store import customers, settings
 from shopcrm.store.db import read_only_note
+from shopcrm.store.migrations import schema_version
 from shopcrm.ui import actions as ui_actions
 from shopcrm.ui.actions import SPECS, ActionRegistry
+from shopcrm.ui.dialogs import data_dialogs, merge_dialog, pin_dialog
 from shopcrm.ui.dialogs.base import ui_settings
+from shopcrm.ui.dialogs.error_dialog import open_log_folder
+from shopcrm.ui.dialogs.help_dialog import FiguresHelpDialog
+from shopcrm.ui.dialogs.settings_dialog import SettingsDialog
+from shopcrm.ui.dialogs.setup_dialog import run_setup
 from shopcrm.ui.theme import DEMO_BADGE_STYLE, PIN_OFFER_STYLE, icon
+from shopcrm.ui.widgets.backup_warning import BackupWarning
 
 log = logging.getLogger(__name__)
 TITLE_BAR_ALLOWANCE = 32  # px kept for the window frame's title bar before it is known
@@ -136,16 +150,12 @@ class PinOfferBanner(QWidget):
 
     def wanted(self) -> bool:
         """True on a shop database without a PIN whose owner was never asked."""
-        from shopcrm.store import settings
-
         if self.ctx.demo or settings.get(self.ctx.db, "demo"):
             return False
         asked = settings.get(self.ctx.db, "owner_pin_offered")
         return not (asked or self.ctx.owner_pin_set())
 
     def _answered(self) -> None:
-        from shopcrm.store import settings
-
         settings.set(self.ctx.db, "owner_pin_offered", True)
         self.hide()
 
@@ -154,8 +164,6 @@ class PinOfferBanner(QWidget):
 
     def set_pin(self) -> bool:
         """Open the PIN dialog; the banner goes once a PIN is set (cancelling keeps it)."""
-        from shopcrm.ui.dialogs import pin_dialog
-
         pin_dialog.set_owner_pin(self.ctx, self.window())
         if self.ctx.owner_pin_set():
             self._answered()
@@ -220,7 +228,6 @@ class MainWindow(QMainWindow):
         self.status_demo.setObjectName("demoBadge")
         self.status_demo.setStyleSheet(DEMO_BADGE_STYLE)
         self.status_demo.setVisible(ctx.demo)
-        from shopcrm.ui.widgets.backup_warning import BackupWarning
 
         self.status_backup = BackupWarning(ctx)
         self.status_read_only = QLabel()
@@ -500,13 +507,10 @@ class MainWindow(QMainWindow):
         customer_id = self._chosen_customer(_(SPECS[name].text).replace("&", "").rstrip("…"))
         if not customer_id:
             return
-        from shopcrm.ui.dialogs import merge_dialog
 
         getattr(merge_dialog, name)(self.ctx, customer_id, self)
 
     def merge_duplicates(self) -> None:
-        from shopcrm.ui.dialogs import merge_dialog
-
         merge_dialog.merge_duplicates(self.ctx, self)
 
     def record_visit(self) -> bool:
@@ -532,7 +536,6 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         if not self.ctx.require_owner(self):
             return
-        from shopcrm.ui.dialogs.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.ctx, self)
         try:
@@ -548,7 +551,6 @@ class MainWindow(QMainWindow):
         """The first-run setup wizard (owner only); True when it was finished."""
         if not self.ctx.require_owner(self):
             return False
-        from shopcrm.ui.dialogs.setup_dialog import run_setup
 
         done = run_setup(self.ctx, self, start=start)
         self._schedule_status()
@@ -558,8 +560,6 @@ class MainWindow(QMainWindow):
     def start_first_run(self) -> bool:
         """On a shop database not yet set up, open the setup wizard where it was left (the app
         calls this once the window is shown); False when there was nothing to set up."""
-        from shopcrm.services import setup
-
         if not setup.setup_wanted(self.ctx.db, demo=self.ctx.demo):
             return False
         self.open_setup(start=None)
@@ -571,14 +571,11 @@ class MainWindow(QMainWindow):
     def _data_action(self, name: str, *, owner: bool = True) -> None:
         if owner and not self.ctx.require_owner(self):
             return
-        from shopcrm.ui.dialogs import data_dialogs
 
         getattr(data_dialogs, name)(self.ctx, self)
         self._schedule_status()
 
     def open_log_folder(self) -> None:
-        from shopcrm.ui.dialogs.error_dialog import open_log_folder
-
         open_log_folder()
 
     def show_help(self) -> None:
@@ -596,14 +593,10 @@ class MainWindow(QMainWindow):
         """Help > Understanding your figures (owner only: it quotes the shop's revenue)."""
         if not self.ctx.require_owner(self):
             return
-        from shopcrm.ui.dialogs.help_dialog import FiguresHelpDialog
 
         FiguresHelpDialog(self.ctx, self).exec()
 
     def show_about(self) -> None:
-        from shopcrm.fonts import FALLBACK_FAMILY, FONT_FAMILY
-        from shopcrm.store.migrations import schema_version
-
         QMessageBox.about(
             self,
             _("About shopcrm"),
@@ -631,12 +624,7 @@ class MainWindow(QMainWindow):
         self._status_timer.start()
 
     def update_status(self) -> None:
-        try:
-            from shopcrm.store import customers
-
-            n = customers.count_all(self.ctx.db)
-        except (ImportError, AttributeError):
-            n = None
+        n = customers.count_all(self.ctx.db)
         self.status_db.setText(self.ctx.db_path.name)
         self.status_db.setToolTip(str(self.ctx.db_path))
         self.status_count.setText(
@@ -650,8 +638,6 @@ class MainWindow(QMainWindow):
         self.status_demo.setToolTip(_("This is the demo shop, not your real data."))
 
     def _update_title(self) -> None:
-        from shopcrm.store import settings
-
         # Qt adds the application's display name ("— shopcrm") itself: the title is the shop.
         shop = settings.get(self.ctx.db, "shop_name")
         title = shop
@@ -755,10 +741,6 @@ def install_qt_translator(app: QApplication | None, language: str) -> bool:
 
 def install_japanese_font(app: QApplication) -> str | None:
     """Register the bundled Japanese font and make it the app font's fallback; its family name."""
-    from PySide6.QtGui import QFontDatabase
-
-    from shopcrm.fonts import japanese_font_path
-
     try:
         font_id = QFontDatabase.addApplicationFont(str(japanese_font_path()))
     except FileNotFoundError:
@@ -767,7 +749,6 @@ def install_japanese_font(app: QApplication) -> str | None:
     families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
     if not families:
         return None
-    from shopcrm.fonts import fallback_font_path
 
     try:  # then the name kanji IPAexGothic lacks (𠮷), from the bundled subset
         extra_id = QFontDatabase.addApplicationFont(str(fallback_font_path()))
@@ -788,8 +769,6 @@ def _schema_number(name: str) -> int:
 
 
 def _hbox(widget: QWidget):
-    from PySide6.QtWidgets import QHBoxLayout
-
     layout = QHBoxLayout(widget)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.setSpacing(0)

@@ -8,8 +8,13 @@ screenshots and tests of the dark look on platforms without a dark system theme.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
+
+from shopcrm import resources
+from shopcrm.i18n import RESOURCES
 
 # (background, foreground) per preference level: each pair has a contrast ratio above 4.5:1.
 LEVEL_COLOURS: dict[str, tuple[str, str]] = {
@@ -58,8 +63,6 @@ def emphasize(widget, scale: float = 1.0, *, bold: bool = True) -> None:
 
 def icon(name: str) -> QIcon:
     """The bundled icon ``icons/<name>.svg`` (an empty icon if there is none)."""
-    from shopcrm import resources
-
     path = resources.path("icons", f"{name}.svg")
     if not path.is_file():
         return QIcon()
@@ -96,10 +99,6 @@ _LEVEL_SHAPES: dict[str, str] = {
 
 def allergy_html(text: str) -> str:
     """Rich text for an allergy banner: the bundled warning icon, then ``text`` (escaped)."""
-    import html
-
-    from shopcrm.i18n import RESOURCES
-
     path = (RESOURCES / "icons" / "allergy.svg").as_posix()
     return (
         f'<img src="{path}" width="18" height="18" style="vertical-align: middle">'

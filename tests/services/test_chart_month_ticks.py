@@ -16,7 +16,7 @@ from tests.services.test_analytics import AS_OF, build_hand_shop
 
 @pytest.fixture(scope="module")
 def board(tmp_path_factory):
-    from shopcrm.store.db import open_db
+    from shopcrm.store import open_db
 
     db = open_db(tmp_path_factory.mktemp("ticks") / "shop.db")
     build_hand_shop(db)

@@ -15,7 +15,7 @@ import pytest
 
 from shopcrm.domain.models import Campaign, Mailing, Visit
 from shopcrm.domain.rules import ValidationError
-from shopcrm.services import analytics, campaigns, effect, privacy
+from shopcrm.services import analytics, campaigns, control_groups, effect, privacy
 from shopcrm.store import arrays, campaign_records, holdouts, mailings, visits
 from shopcrm.store.holdouts import Holdout
 
@@ -54,7 +54,7 @@ def simulate(
             cost_per_piece=cost_per_piece,
         ),
     )
-    effect.set_holdout(db, Holdout(camp.id, percent=percent, min_group=30))
+    control_groups.set_holdout(db, Holdout(camp.id, percent=percent, min_group=30))
     result = campaigns.issue(db, camp, customer_ids=ids, today=send)
     sent = f"{send} 10:00:00"  # (issue stamps the clock's time; this shop issued on ``send``)
     db.execute("UPDATE coupons SET issued_at = ? WHERE campaign_id = ?", [sent, camp.id])
@@ -176,7 +176,7 @@ def test_birthday_guests_are_held_back_only_by_the_owners_choice(db):
     april = campaigns.issue(db, "birthday", month=4, today=SEND)
     assert april.held_back == [] and len(april.issued) == 200
     bday = campaign_records.get(db, "birthday")
-    effect.set_holdout(db, Holdout(bday.id, percent=10, include_birthday=True))
+    control_groups.set_holdout(db, Holdout(bday.id, percent=10, include_birthday=True))
     may = arrays.insert_customers_bulk(
         db, [f"五月{i}" for i in range(200)], birthdays=[(5, 3)] * 200
     )
@@ -199,10 +199,10 @@ def test_issuing_again_keeps_the_same_groups(db):
 def test_holdout_setting_is_checked(db):
     camp = campaign_records.get(db, "winback")
     with pytest.raises(ValidationError) as err:
-        effect.set_holdout(db, Holdout(camp.id, percent=80))
+        control_groups.set_holdout(db, Holdout(camp.id, percent=80))
     assert err.value.field == "holdout_percent" and "0 to 50" in str(err.value)
     with pytest.raises(ValidationError) as err:
-        effect.set_holdout(db, Holdout(camp.id, min_group=1))
+        control_groups.set_holdout(db, Holdout(camp.id, min_group=1))
     assert err.value.field == "holdout_min_group"
     with pytest.raises(ValidationError) as err:
         effect.campaign_effect(db, "no such campaign")

@@ -16,8 +16,7 @@ import pytest
 
 from shopcrm.domain.models import Customer, Mailing, Visit
 from shopcrm.services import analytics, campaigns, clv, demo, privacy
-from shopcrm.store import backup, customers, mailings, visits
-from shopcrm.store.db import open_db
+from shopcrm.store import backup, customers, mailings, open_db, visits
 
 TODAY = dt.date(2026, 11, 20)
 CLOSED = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))

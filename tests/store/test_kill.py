@@ -168,7 +168,7 @@ def test_kill_during_import_is_all_or_nothing(db_path, tmp_path):
 
 
 def test_kill_during_migration_is_all_or_nothing(db_path, tmp_path):
-    from shopcrm.store import migrations, open_db
+    from shopcrm.store import migrations, open_db, opener
 
     db = open_db(db_path)
     with db.atomic():
@@ -196,7 +196,7 @@ def test_kill_during_migration_is_all_or_nothing(db_path, tmp_path):
         conn.execute("DROP TABLE customer_merges")
         conn.conn.commit()
         write("start")
-        migrations.migrate(conn, db_path)
+        opener.migrate(conn, db_path)
         write("done")
 
     finished = 0

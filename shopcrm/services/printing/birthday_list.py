@@ -26,6 +26,7 @@ from shopcrm.domain.dates import (
 )
 from shopcrm.domain.rules import format_phone
 from shopcrm.i18n import N_, _, current_language
+from shopcrm.services.campaigns import birthday_month_year
 from shopcrm.services.printing.layout import (
     ACCENT,
     GREY,
@@ -37,6 +38,8 @@ from shopcrm.services.printing.layout import (
     make_pdf,
     mm,
 )
+from shopcrm.services.printing.pieces import shop_from_settings
+from shopcrm.store import campaign_records
 
 MARGIN = 14 * mm
 ROW_H = 9.2 * mm
@@ -111,8 +114,6 @@ def period_text(rows: Sequence, filters: ListFilters, today: dt.date) -> str:
 
 
 def _year_of_month(month: int, today: dt.date) -> int:
-    from shopcrm.services.campaigns import birthday_month_year
-
     return birthday_month_year(month, today)
 
 
@@ -264,9 +265,6 @@ def build_from_db(
     today: dt.date | None = None,
 ) -> PrintResult:
     """``build`` with the shop from the settings and each guest's favourite from the database."""
-    from shopcrm.services.printing.pieces import shop_from_settings
-    from shopcrm.store import campaign_records
-
     favourites = campaign_records.favourites(db, [r.customer.id for r in rows])
     return build(
         rows, out, filters=filters, shop=shop_from_settings(db), favourites=favourites, today=today

@@ -11,6 +11,13 @@ from __future__ import annotations
 
 import threading
 from functools import lru_cache
+from xml.sax.saxutils import escape
+
+from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
+
+from shopcrm.fonts import fallback_font_path, font_runs, japanese_font_path, main_cmap
 
 FONT = "IPAexGothic"
 FALLBACK = "ShopCRMGaiji"
@@ -26,11 +33,6 @@ def register() -> str:
         return FONT
     with _lock:
         if not _registered:
-            from reportlab.pdfbase import pdfmetrics
-            from reportlab.pdfbase.ttfonts import TTFont
-
-            from shopcrm.fonts import fallback_font_path, japanese_font_path
-
             _fix_to_unicode_for_astral_characters()
             pdfmetrics.registerFont(TTFont(FONT, str(japanese_font_path())))
             try:
@@ -50,8 +52,6 @@ def _fix_to_unicode_for_astral_characters() -> None:
     """reportlab writes a character beyond U+FFFF (𠮷, U+20BB7) into the ToUnicode map as
     ``<20BB7>``, an odd-length hex string: copying or searching the PDF's text finds ₻ instead of
     𠮷. Write UTF-16 (a surrogate pair, ``<D842DFB7>``) as the PDF reference asks."""
-    from reportlab.pdfbase import ttfonts
-
     original = ttfonts.makeToUnicodeCMap
     if getattr(original, "_shopcrm", False):
         return
@@ -80,8 +80,6 @@ def runs(text: str) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=4096)
 def _runs(text: str) -> tuple[tuple[str, str], ...]:
-    from shopcrm.fonts import font_runs, main_cmap
-
     if main_cmap().issuperset(map(ord, text)):
         return ((FONT, text),)
     return tuple((FALLBACK if fb and _has_fallback else FONT, part) for fb, part in font_runs(text))
@@ -95,8 +93,6 @@ def font_for(ch: str) -> str:
 
 def string_width(text: str, size: float) -> float:
     """Width of ``text`` in points at ``size`` in the embedded fonts."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     return sum(stringWidth(part, font, size) for font, part in runs(text))
 
 
@@ -125,8 +121,6 @@ def needs_fallback(text: str) -> bool:
 
 def markup(text: str) -> str:
     """``text`` escaped for a reportlab ``Paragraph``, the fallback's runs in ``<font>`` tags."""
-    from xml.sax.saxutils import escape
-
     return "".join(
         escape(part) if font == FONT else f'<font name="{font}">{escape(part)}</font>'
         for font, part in runs(text)

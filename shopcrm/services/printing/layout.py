@@ -4,6 +4,9 @@ a canvas that reports progress and honours cancel, and text fitting (wrap, shrin
 Layouts never touch the database: they get ``Piece`` objects (customer + coupon + campaign + the
 rendered message) and a ``Shop``; ``pieces.py`` builds those from the database. Sizes are in points
 (reportlab's unit); ``mm`` converts. Positions given "from the top" are converted with ``from_top``.
+
+Long module: the canvas, sender, offset and text fitting that every layout shares; one step over
+the limit, and each part is used with the others.
 """
 
 from __future__ import annotations
@@ -17,7 +20,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypedDict, TypeVar, cast
 
+from reportlab import rl_config
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.pdfgen.canvas import Canvas
 
 from shopcrm.domain.dates import format_date
 from shopcrm.domain.models import Campaign, Coupon, Customer
@@ -26,6 +32,7 @@ from shopcrm.domain.offers import discount_text
 from shopcrm.domain.rules import ValidationError
 from shopcrm.domain.text import NO_LINE_END, NO_LINE_START, has_wide
 from shopcrm.i18n import N_, _, ngettext
+from shopcrm.services.printing import qr
 from shopcrm.services.printing.fonts import draw_string, font_for, register, text_out
 
 __all__ = ["Doc", "Offset", "Piece", "PrintCancelled", "PrintResult", "Shop", "Skipped", "mm"]
@@ -140,9 +147,6 @@ class Doc:
         progress: ProgressFn | None = None,
         cancel: CancelFn | None = None,
     ):
-        from reportlab import rl_config
-        from reportlab.pdfgen.canvas import Canvas
-
         # Binary (Flate only) streams: ASCII85 on top is a 7-bit-transport relic that costs ~1 ms
         # a page in pure Python. Valid PDF either way.
         rl_config.useA85 = 0
@@ -270,8 +274,6 @@ def make_pdf(
 
 @lru_cache(maxsize=8192)
 def _char_width(ch: str) -> float:
-    from reportlab.pdfbase.pdfmetrics import getFont
-
     return getFont(font_for(ch)).stringWidth(ch, 1.0)
 
 
@@ -544,8 +546,6 @@ def household_names(
 def coupon_box(c, piece: Piece, x: float, y: float, w: float, h: float, *, code_size: float = 17):
     """The coupon as a dashed, round-cornered box: offer, code in large print, expiry, and the QR
     code of the code on the right. (x, y) is the lower-left corner, sizes in points."""
-    from shopcrm.services.printing import qr
-
     font = register()
     pad = 3.5 * mm
     c.saveState()

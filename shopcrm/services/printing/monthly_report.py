@@ -13,12 +13,28 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
+from xml.sax.saxutils import escape
 
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    Image,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 from sqlite_utils import Database
 
 from shopcrm.domain.dates import MONTH_ABBR, format_month
 from shopcrm.i18n import N_, _, current_language
-from shopcrm.services import analytics
+from shopcrm.services import analytics, campaigns, charts, clv, glossary
+from shopcrm.services.printing import fonts
+from shopcrm.services.printing.phrases import break_phrases, text_phrases
 from shopcrm.store import settings
 
 KEY_FIGURES = (
@@ -35,8 +51,6 @@ KEY_FIGURES = (
 
 
 def _fmt(value, kind: str) -> str:
-    from shopcrm.services import charts
-
     if value is None:
         return "—"
     if kind == "pct":
@@ -99,15 +113,9 @@ def period_note(periods: analytics.MonthComparison) -> str:
 def _birthdays(db: Database, year: int, month: int) -> list[tuple[str, str]]:
     """(date text, name) of next month's birthdays."""
     nxt = month + 1 if month < 12 else 1
-    try:
-        from shopcrm.services import campaigns
 
-        rows = campaigns.birthday_list(db, month=nxt, today=dt.date(year, month, 1))
-        return [(f"{r.birthday.month}/{r.birthday.day}", r.customer.name) for r in rows]
-    except (ImportError, AttributeError, TypeError):
-        from shopcrm.store import arrays
-
-        return [(f"{m}/{d}", name) for _id, name, _k, m, d in arrays.birthdays_in_month(db, nxt)]
+    rows = campaigns.birthday_list(db, month=nxt, today=dt.date(year, month, 1))
+    return [(f"{r.birthday.month}/{r.birthday.day}", r.customer.name) for r in rows]
 
 
 def build(
@@ -119,23 +127,6 @@ def build(
     today: dt.date | None = None,
 ) -> int:
     """Write the report for ``year``-``month`` to ``output``; returns the number of pages."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import (
-        Image,
-        PageBreak,
-        Paragraph,
-        SimpleDocTemplate,
-        Spacer,
-        Table,
-        TableStyle,
-    )
-
-    from shopcrm.services import charts, clv
-    from shopcrm.services.printing import fonts
-
     font = fonts.register()
     figures = key_figures(db, year, month, today=today)
     periods = figures["periods"]
@@ -165,10 +156,6 @@ def build(
 
     def head(text: str, col_width: float) -> str:
         """A header cell broken at phrase boundaries (BudouX) with kinsoku, never 再来／店."""
-        from xml.sax.saxutils import escape
-
-        from shopcrm.services.printing.phrases import break_phrases, text_phrases
-
         inner = col_width - 8  # the cell's left and right padding
 
         def fits(line: str) -> bool:
@@ -332,10 +319,6 @@ def build(
                 align="LEFT",
             )
         )
-
-    from xml.sax.saxutils import escape
-
-    from shopcrm.services import glossary  # one line of plain words for every figure above
 
     story.append(Paragraph(_("What the figures mean"), h2))
     for key in glossary.REPORT_TERMS:

@@ -16,7 +16,10 @@ import re
 from collections.abc import Callable
 from functools import cache
 
+import budoux
+
 from shopcrm.domain.text import NO_LINE_START
+from shopcrm.store import address
 
 _CITY = re.compile(r"(.+?[市郡])(.+?[区町村])?$")
 _NUMBERS = re.compile(r"[0-9０-９〇一二三四五六七八九十百千]+(?:丁目|番地|番|号|の|[-‐－ー―−])")
@@ -26,8 +29,6 @@ _ROOM = re.compile(r"(.*?)([0-9０-９]+(?:号室|号|階|F|Ｆ)?|[Ａ-ＺA-Z]?[
 
 
 def _town(postal_code: str) -> str:
-    from shopcrm.store import address  # the one home of the Japan Post data
-
     try:
         entry = address.lookup(postal_code)
     except Exception:  # no postal data: fall back to the shapes below
@@ -104,8 +105,6 @@ def building_phrases(building: str) -> list[str]:
 
 @cache
 def _parser():
-    import budoux
-
     return budoux.load_default_japanese_parser()
 
 

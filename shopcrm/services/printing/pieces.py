@@ -14,6 +14,8 @@ from pathlib import Path
 
 from shopcrm.domain.models import Campaign, Coupon, Customer, Mailing
 from shopcrm.domain.phone import format_phone
+from shopcrm.services import campaigns
+from shopcrm.services.printing import plan as mailing_plan
 from shopcrm.services.printing.layout import (
     CancelFn,
     Offset,
@@ -23,6 +25,8 @@ from shopcrm.services.printing.layout import (
     Shop,
 )
 from shopcrm.services.printing.plan import MailingPlan
+from shopcrm.store import campaign_records, mailings, settings
+from shopcrm.store import coupons as coupon_store
 
 # Layout names (CLI and Print page) -> the mailing's piece kind.
 LAYOUTS = {
@@ -36,8 +40,6 @@ LAYOUTS = {
 
 
 def shop_from_settings(db) -> Shop:
-    from shopcrm.store import settings
-
     s = settings.get_all(db)
     return Shop(
         name=s["shop_name"],
@@ -49,14 +51,10 @@ def shop_from_settings(db) -> Shop:
 
 
 def offset_from_settings(db) -> Offset:
-    from shopcrm.store import settings
-
     return Offset(settings.get(db, "print_offset_x_mm"), settings.get(db, "print_offset_y_mm"))
 
 
 def _customers(db, ids: Iterable[int]) -> dict[int, Customer]:
-    from shopcrm.store import campaign_records
-
     return {
         cand.customer.id: cand.customer
         for cand in campaign_records.customers_by_ids(db, ids)
@@ -74,10 +72,6 @@ def for_campaign(
 ) -> list[Piece]:
     """A piece per unused, unexpired coupon of the campaign (of these customers only, if given),
     with the message rendered from the campaign's template; in the customers' kana order."""
-    from shopcrm.services import campaigns
-    from shopcrm.store import campaign_records
-    from shopcrm.store import coupons as coupon_store
-
     camp = campaign if isinstance(campaign, Campaign) else campaign_records.get(db, campaign)
     # An unsaved campaign (no id) has no coupons, as the query would say.
     coupons = (
@@ -117,8 +111,6 @@ def for_customers(
 def for_birthday_month(db, month: int, *, today: dt.date | None = None) -> list[Piece]:
     """Everyone with a birthday in ``month`` (next occurrence), with their birthday coupon of that
     month when one was issued."""
-    from shopcrm.services import campaigns
-
     rows = campaigns.birthday_list(db, month=month, today=today)
     ids = [r.customer.id for r in rows if r.customer.id is not None]  # stored: all have one
     return for_customers(db, ids, campaign="birthday")
@@ -141,8 +133,6 @@ def render(
     """Run one layout (a ``LAYOUTS`` name) over a mailing plan, or over ``pieces`` made into
     one (``plan.from_pieces``): erasure, consent and addresses checked first, households on one
     card, the skipped customers listed in the result; the same cards for every layout."""
-    from shopcrm.services.printing import plan as mailing_plan
-
     if not isinstance(pieces, MailingPlan):
         pieces = mailing_plan.from_pieces(pieces, posted=layout in mailing_plan.POSTED_LAYOUTS)
     return mailing_plan.render(
@@ -176,8 +166,6 @@ def record_mailings(
     db, pieces: Sequence[Piece], layout: str, *, batch: str = "", now: dt.datetime | None = None
 ) -> list[Mailing]:
     """One mailing per printed customer (date, campaign, coupon, piece kind), in one transaction."""
-    from shopcrm.store import mailings
-
     kind = LAYOUTS.get(layout, layout)
     now = (now or dt.datetime.now()).replace(microsecond=0)
     batch = batch or f"{kind}-{now:%Y%m%d-%H%M%S}"

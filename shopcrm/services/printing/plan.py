@@ -23,6 +23,9 @@ from typing import Any
 
 from shopcrm.domain.models import Campaign, Customer
 from shopcrm.i18n import N_, using_language
+from shopcrm.services import campaigns
+from shopcrm.services.campaigns import display_name
+from shopcrm.services.printing import address_side, labels, letter, postcard, tickets
 from shopcrm.services.printing.layout import (
     ERASED,
     NO_ADDRESS,
@@ -42,6 +45,9 @@ from shopcrm.services.printing.layout import (
     household_people,
     make_pdf,
 )
+from shopcrm.store import campaign_records, mailings
+from shopcrm.store import coupons as coupon_store
+from shopcrm.store import settings as settings_store
 
 # Layouts that carry the campaign's message and coupon: they never print without one.
 MESSAGE_LAYOUTS = ("postcards", "letters", "tickets", "postcards-duplex")
@@ -129,8 +135,6 @@ class MailingPlan:
 
 
 def _campaign_name(campaign: Campaign | None) -> str:
-    from shopcrm.services.campaigns import display_name
-
     return display_name(campaign) if campaign else ""
 
 
@@ -230,11 +234,6 @@ def build(
     coupons). Guests without a coupon of the campaign are left out (``NO_COUPON``); coupons already
     sent on a postcard or letter are left out too (``already_mailed``) unless ``reprint``.
     ``posted``: consent, complete address and households apply (everything but tickets)."""
-    from shopcrm.services import campaigns
-    from shopcrm.store import campaign_records, mailings
-    from shopcrm.store import coupons as coupon_store
-    from shopcrm.store import settings as settings_store
-
     today = today or dt.date.today()
     camp: Campaign | None = None
     wanted: list[int] | None = [int(i) for i in customer_ids] if customer_ids is not None else None
@@ -341,8 +340,6 @@ def render(
 ) -> PrintResult:
     """Draw ``layout`` for every card of ``plan``, in plan order, each card in its guest's
     language. Refuses (``EmptyPieceError``) a run whose pieces would lack their message."""
-    from shopcrm.services.printing import address_side, labels, letter, postcard, tickets
-
     plan.check(layout)
     today = today or dt.date.today()
     run: dict[str, Any] = {"offset": offset, "progress": progress, "cancel": cancel}

@@ -9,6 +9,7 @@ from typing import Unpack
 
 from shopcrm.domain.offers import discount_text
 from shopcrm.i18n import _
+from shopcrm.services.printing import qr
 from shopcrm.services.printing.layout import (
     ACCENT,
     GREY,
@@ -113,8 +114,6 @@ def _named_coupon(c, piece: Piece, x: float, y: float, w: float, h: float) -> No
     """A compact coupon box for a card shared by a household: whose coupon it is (each guest's
     code is theirs alone at the counter), the offer, the code, the expiry and the QR code.
     (x, y) is the lower-left corner, sizes in points."""
-    from shopcrm.services.printing import qr
-
     pad = 3 * mm
     c.saveState()
     c.setStrokeColorRGB(*ACCENT)

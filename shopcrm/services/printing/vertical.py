@@ -16,6 +16,12 @@ import threading
 import unicodedata
 from functools import cache
 
+from fontTools import subset
+from fontTools.ttLib import TTFont as FTFont
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from shopcrm.fonts import japanese_font_path
 from shopcrm.services.printing.fonts import font_for, register
 from shopcrm.services.printing.layout import text_width
 
@@ -34,13 +40,6 @@ _vert_lock = threading.Lock()
 def vertical_forms() -> frozenset[str]:
     """Register the vertical-forms font with reportlab (once); the characters it covers."""
     with _vert_lock:
-        from fontTools import subset
-        from fontTools.ttLib import TTFont as FTFont
-        from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFont
-
-        from shopcrm.fonts import japanese_font_path
-
         font = FTFont(str(japanese_font_path()))
         gsub = font["GSUB"].table
         lookups = {

@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
 
 from shopcrm.domain.changes import Changes
 from shopcrm.i18n import N_, _
+from shopcrm.paths import backup_dir
 from shopcrm.store import backup
-from shopcrm.store.migrations import migrate
+from shopcrm.store.opener import migrate
 from shopcrm.ui.dialogs.background import run_with_bar
 from shopcrm.ui.dialogs.base import DialogBase
-from shopcrm.ui.dialogs.parts import close_box, pick_table, selected_row, status_label
+from shopcrm.ui.dialogs.parts import close_box, error_text, pick_table, selected_row, status_label
 from shopcrm.ui.operations import CollectionOp, QueryOp
 
 KIND_LABELS = {
@@ -90,8 +91,6 @@ class BackupDialog(DialogBase):
         self.refresh()
 
     def folder(self) -> Path:
-        from shopcrm.paths import backup_dir
-
         return backup_dir(self.ctx.db_path)
 
     def refresh(self) -> None:
@@ -127,7 +126,6 @@ class BackupDialog(DialogBase):
     def _start(self, op: QueryOp | CollectionOp, text: str) -> None:
         """Run ``op`` (a backup or a restore, on files) with the dialog's bar; an error is said
         in the status line. (The op's ``success`` refreshes the list, buttons too.)"""
-        from shopcrm.ui.dialogs.data_dialogs import error_text
 
         self.status.setText(text)
 
@@ -248,7 +246,6 @@ class CheckDialog(DialogBase):
         self.details.setText("\n".join(report.lines()[:-1]))  # the last is the headline
 
     def _failed(self, exc: BaseException) -> None:
-        from shopcrm.ui.dialogs.data_dialogs import error_text
 
         self.task = None
         self.progress.hide()

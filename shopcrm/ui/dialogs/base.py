@@ -8,10 +8,11 @@ Qt's own buttons read in the user's language.
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QWidget
 
 from shopcrm import APP_NAME, ORG_NAME
 from shopcrm.i18n import _
+from shopcrm.store.backup import storage_error_message
 
 
 def ui_settings() -> QSettings:
@@ -74,10 +75,6 @@ class DialogBase(QDialog):
         error), a message that says what happened and what to do, with Retry and Cancel. The
         dialog and everything typed in it stay as they are. Returns what ``save`` returned, or
         ``None`` when the user cancelled. Other errors propagate."""
-        from PySide6.QtWidgets import QMessageBox
-
-        from shopcrm.store.backup import storage_error_message
-
         while True:
             try:
                 return save()

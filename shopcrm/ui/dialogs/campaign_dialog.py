@@ -42,8 +42,13 @@ from shopcrm.domain.models import (
     Customer,
 )
 from shopcrm.i18n import N_, _
+from shopcrm.services.campaigns import campaign_errors, render_message, validity
+from shopcrm.store import campaign_records, settings
+from shopcrm.store import customers as customer_store
+from shopcrm.store.campaign_records import TEMPLATE_FIELDS, CampaignError
 from shopcrm.ui.dialogs.base import DialogBase
 from shopcrm.ui.widgets.field_error import FieldError, mark_invalid
+from shopcrm.ui.widgets.holdout_box import HoldoutBox
 
 DISCOUNT_LABELS = {
     "percent": N_("Percent off"),
@@ -177,8 +182,6 @@ class CampaignDialog(DialogBase):
         self.active_check = QCheckBox(_("Active (can issue coupons)"), self)
         form.addRow("", self.active_check)
 
-        from shopcrm.ui.widgets.holdout_box import HoldoutBox  # the control group (effect)
-
         self.holdout_box = HoldoutBox(self)
         form.addRow(self.holdout_box)
 
@@ -204,7 +207,6 @@ class CampaignDialog(DialogBase):
         self.within_spin.setSuffix(" " + _("days"))
         self.channel_combo = QComboBox(self)
         self.channel_combo.addItem(_("any"), "")
-        from shopcrm.store import customers as customer_store
 
         for ch in customer_store.list_channels(self.ctx.db):
             self.channel_combo.addItem(ch.name, ch.name)
@@ -230,7 +232,6 @@ class CampaignDialog(DialogBase):
         tl.addWidget(self.template_edit)
         fields_row = QHBoxLayout()
         fields_row.addWidget(QLabel(_("Insert:"), self))
-        from shopcrm.store.campaign_records import TEMPLATE_FIELDS
 
         for key, meaning in TEMPLATE_FIELDS.items():
             b = QPushButton("{" + key + "}", self)
@@ -393,10 +394,6 @@ class CampaignDialog(DialogBase):
         self.template_edit.setFocus()
 
     def _update_preview(self) -> None:
-        from shopcrm.services.campaigns import render_message, validity
-        from shopcrm.store import settings
-        from shopcrm.store.campaign_records import CampaignError
-
         if self._loading:
             return
         c = self.to_campaign()
@@ -438,9 +435,6 @@ class CampaignDialog(DialogBase):
             mark_invalid(target, message)
 
     def _show_errors(self, only: str | None = None) -> list:
-        from shopcrm.services.campaigns import campaign_errors
-        from shopcrm.store import settings
-
         errs = campaign_errors(self.to_campaign(), settings.get(self.ctx.db, "shop_name"))
         by_field: dict[str, str] = {}
         for e in errs:
@@ -451,9 +445,6 @@ class CampaignDialog(DialogBase):
         return errs
 
     def on_accept(self) -> None:
-        from shopcrm.store import campaign_records
-        from shopcrm.store.campaign_records import CampaignError
-
         errs = self._show_errors()
         if errs:
             key = errs[0].field

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -30,10 +31,14 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm.domain.changes import Changes
-from shopcrm.domain.models import Customer
-from shopcrm.domain.rules import ValidationError
+from shopcrm.domain.dates import age_on, format_birthday, format_date, parse_birthday, to_era
+from shopcrm.domain.models import PREFERENCE_LEVEL_LABELS, Customer
+from shopcrm.domain.names import HONORIFIC_LABELS
+from shopcrm.domain.rules import ValidationError, customer_errors
+from shopcrm.fonts import unprintable_warning
 from shopcrm.i18n import _, current_language
-from shopcrm.store import address
+from shopcrm.store import address, customers, preferences
+from shopcrm.store.db import atomic
 from shopcrm.ui.dialogs.base import DialogBase
 from shopcrm.ui.theme import LEVEL_MARKS
 from shopcrm.ui.widgets.field_error import ERROR_COLOR, OK_COLOR, FieldError, mark_invalid
@@ -96,8 +101,6 @@ class CustomerDialog(DialogBase):
 
     # --- building the form ---------------------------------------------------------------------
     def _build(self) -> None:
-        from shopcrm.store import customers
-
         labels = {
             "name": _("Name") + " *",
             "kana": _("Reading (kana)"),
@@ -185,7 +188,6 @@ class CustomerDialog(DialogBase):
         # Characters no bundled font has (they would print as a box): a warning, not an error.
         self.glyph_notice = FieldError(self)
         self.glyph_notice.setObjectName("glyphNotice")
-        from shopcrm.domain.names import HONORIFIC_LABELS
 
         self.honorific = QComboBox(self)
         self.honorific.setObjectName("customer_honorific")
@@ -261,8 +263,6 @@ class CustomerDialog(DialogBase):
     def _fit_hints(self) -> None:
         """Wide enough that no field cuts its hint (e.g. 1980-03-10, S55.3.10 or 3/10), within
         the screen: the first open used to be too narrow for them."""
-        from PySide6.QtWidgets import QApplication
-
         for field in [*self.fields.values(), *self.pref_fields.values()]:
             if isinstance(field, QLineEdit) and field.placeholderText():
                 needed = field.fontMetrics().horizontalAdvance(field.placeholderText()) + 24
@@ -281,8 +281,6 @@ class CustomerDialog(DialogBase):
     def _build_preferences(self, form: QFormLayout) -> None:
         """Allergies first (safety), then loves, likes and dislikes, comma-separated: what is
         typed here is in the red banner and the chips as soon as the guest is saved."""
-        from shopcrm.domain.models import PREFERENCE_LEVEL_LABELS
-
         placeholders = {
             "allergy": _("e.g. えび、そば (comma-separated)"),
             "love": _("e.g. 獺祭"),
@@ -316,8 +314,6 @@ class CustomerDialog(DialogBase):
             self.pref_fields[level] = edit
 
     def _load_preferences(self, customer_id: int) -> None:
-        from shopcrm.store import preferences
-
         by_level: dict[str, list[str]] = {}
         for p in preferences.for_customer(self.ctx.db, customer_id):
             by_level.setdefault(p.level, []).append(p.label)
@@ -339,8 +335,6 @@ class CustomerDialog(DialogBase):
 
     # --- loading and reading the form ----------------------------------------------------------
     def _load(self, customer_id: int) -> None:
-        from shopcrm.store import customers
-
         c = customers.get(self.ctx.db, customer_id)
         self._original = c
         for key in ("name", "kana", "phone", "email", "line_id", "street", "building", "city"):
@@ -372,8 +366,6 @@ class CustomerDialog(DialogBase):
         self._update_birthday_info()
 
     def _update_glyph_notice(self) -> None:
-        from shopcrm.fonts import unprintable_warning
-
         self.glyph_notice.show_message(unprintable_warning(self.customer()) or "")
 
     def text(self, key: str) -> str:
@@ -384,8 +376,6 @@ class CustomerDialog(DialogBase):
 
     def _birthday(self):
         """(Birthday or None, ValidationError or None) for the birthday box."""
-        from shopcrm.domain.dates import parse_birthday
-
         raw = self.text("birthday")
         if not raw:
             return None, None
@@ -431,8 +421,6 @@ class CustomerDialog(DialogBase):
     # --- validation ----------------------------------------------------------------------------
     def validation_errors(self) -> dict[str, ValidationError]:
         """Every problem of the form, first one per field."""
-        from shopcrm.domain.rules import customer_errors
-
         found: dict[str, ValidationError] = {}
         _bd, bd_error = self._birthday()
         if bd_error is not None:
@@ -470,8 +458,6 @@ class CustomerDialog(DialogBase):
 
     def _check_phone_in_use(self) -> None:
         """Warn (without blocking) when the phone number already belongs to another guest."""
-        from shopcrm.store import customers
-
         others = [
             c
             for c in customers.find_by_phone(self.ctx.db, self.text("phone"))
@@ -518,8 +504,6 @@ class CustomerDialog(DialogBase):
         )
 
     def _update_birthday_info(self) -> None:
-        from shopcrm.domain.dates import age_on, format_birthday, format_date, to_era
-
         birthday, _err = self._birthday()
         if birthday is None:
             self.birthday_info.setText("")
@@ -554,9 +538,6 @@ class CustomerDialog(DialogBase):
 
     # --- saving --------------------------------------------------------------------------------
     def on_accept(self) -> None:
-        from shopcrm.store import customers, preferences
-        from shopcrm.store.db import atomic
-
         self._show_all = True
         found = self._refresh_errors()
         if found:

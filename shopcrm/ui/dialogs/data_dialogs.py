@@ -15,14 +15,18 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QLabel,
-    QMessageBox,
     QProgressBar,
     QVBoxLayout,
 )
 
 from shopcrm.i18n import N_, _
+from shopcrm.services import importexport as ie
+from shopcrm.store import backup
 from shopcrm.ui.dialogs.background import run_with_bar
+from shopcrm.ui.dialogs.backup_dialog import BackupDialog, CheckDialog
 from shopcrm.ui.dialogs.base import DialogBase
+from shopcrm.ui.dialogs.import_dialog import ImportDialog
+from shopcrm.ui.dialogs.parts import error_text
 from shopcrm.ui.operations import QueryOp
 
 log = logging.getLogger(__name__)
@@ -39,23 +43,7 @@ EXPORT_FORMATS = (
 )
 
 
-def error_text(exc: BaseException) -> str:
-    """A sentence for the user: storage problems in plain words, else the error itself."""
-    from shopcrm.store.backup import storage_error_message
-
-    return storage_error_message(exc) or str(exc) or exc.__class__.__name__
-
-
-def show_error(parent, message: str, details: str = "") -> None:
-    box = QMessageBox(QMessageBox.Icon.Warning, "shopcrm", message, parent=parent)
-    if details:
-        box.setDetailedText(details)
-    box.exec()
-
-
 def import_data(ctx, parent=None) -> None:
-    from shopcrm.ui.dialogs.import_dialog import ImportDialog
-
     dialog = ImportDialog(ctx, parent)
     try:
         dialog.exec()
@@ -121,8 +109,6 @@ class ExportDialog(DialogBase):
             self.export_to(path)
 
     def export_to(self, path: Path) -> None:
-        from shopcrm.services import importexport as ie
-
         what = self.what.currentData()
         encoding = EXPORT_FORMATS[self.format.currentData()][1]
 
@@ -153,8 +139,6 @@ def export_data(ctx, parent=None) -> None:
 
 def backup_now(ctx, parent=None) -> None:
     """The backup dialog with a backup started at once."""
-    from shopcrm.ui.dialogs.backup_dialog import BackupDialog
-
     dialog = BackupDialog(ctx, parent)
     try:
         dialog.backup_now()
@@ -165,8 +149,6 @@ def backup_now(ctx, parent=None) -> None:
 
 def restore(ctx, parent=None) -> None:
     """The backup dialog, to choose the backup to restore."""
-    from shopcrm.ui.dialogs.backup_dialog import BackupDialog
-
     dialog = BackupDialog(ctx, parent)
     try:
         if dialog.list.rowCount():
@@ -177,8 +159,6 @@ def restore(ctx, parent=None) -> None:
 
 
 def check_database(ctx, parent=None) -> None:
-    from shopcrm.ui.dialogs.backup_dialog import CheckDialog
-
     dialog = CheckDialog(ctx, parent)
     try:
         dialog.exec()
@@ -188,8 +168,6 @@ def check_database(ctx, parent=None) -> None:
 
 def backup_problem_text(exc: BaseException, db_path) -> str:
     """Why a backup failed, for the warning in the status bar and on the Today page."""
-    from shopcrm.store import backup
-
     reason = backup.storage_error_message(exc) or str(exc) or type(exc).__name__
     try:
         newest = backup.list_backups(db_path)
@@ -209,7 +187,6 @@ def install_auto_backups(ctx, app):
     Returns the on-close handler (connected to ``app.aboutToQuit``), or None for the demo."""
     if getattr(ctx, "demo", False):
         return None  # the demo shop is rebuilt at will: no backups beside it
-    from shopcrm.store import backup
 
     db_path = ctx.db_path
 

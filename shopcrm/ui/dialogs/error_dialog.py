@@ -12,6 +12,7 @@ import shiboken6
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm.i18n import _
+from shopcrm.paths import log_dir
+from shopcrm.store.backup import storage_error_message
 
 MAX_OPEN = 3
 _open: list[ErrorDialog] = []
@@ -29,8 +32,6 @@ _open: list[ErrorDialog] = []
 def readable(exc: BaseException) -> str:
     """One sentence about ``exc`` for the owner: a storage problem in plain words, else the
     error's own text (our errors are translated sentences), else its kind."""
-    from shopcrm.store.backup import storage_error_message
-
     return storage_error_message(exc) or str(exc) or type(exc).__name__
 
 
@@ -97,13 +98,9 @@ def show_error(exc: BaseException, details: str, log_file=None) -> ErrorDialog |
 
 
 def _active_window():
-    from PySide6.QtWidgets import QApplication
-
     return QApplication.activeWindow()
 
 
 def open_log_folder() -> bool:
     """Open the log folder in the file manager."""
-    from shopcrm.paths import log_dir
-
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir())))

@@ -19,6 +19,7 @@ from shopcrm.ui.operations import QueryOp
 class FiguresHelpDialog(DialogBase):
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
+
         self.setObjectName("figuresHelpDialog")
         self.setWindowTitle(_("Understanding your figures"))
         self.ready = False

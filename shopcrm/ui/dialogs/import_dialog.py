@@ -39,8 +39,12 @@ from PySide6.QtWidgets import (
 from shopcrm.domain.changes import Changes
 from shopcrm.i18n import _, pgettext
 from shopcrm.services import encodings
+from shopcrm.services import importexport as ie
+from shopcrm.services.importexport import AlreadyImported, ImportFileError, ImportRefused
+from shopcrm.store.backup import storage_error_message
 from shopcrm.ui.dialogs.background import run_with_bar
 from shopcrm.ui.dialogs.base import DialogBase
+from shopcrm.ui.dialogs.parts import show_error
 from shopcrm.ui.operations import Cancelled, CollectionOp, QueryOp
 
 if TYPE_CHECKING:
@@ -286,10 +290,6 @@ class ImportDialog(DialogBase):
         self._update_buttons()
 
     def _failed(self, exc, tb) -> None:
-        from shopcrm.services.importexport import AlreadyImported, ImportFileError, ImportRefused
-        from shopcrm.store.backup import storage_error_message
-        from shopcrm.ui.dialogs.data_dialogs import show_error
-
         if isinstance(exc, Cancelled):
             self.run_label.setText(_("Cancelled: nothing was imported."))
             return
@@ -307,9 +307,6 @@ class ImportDialog(DialogBase):
 
     # --- step 1 -> 2: read the file ------------------------------------------------------------
     def read_file(self) -> None:
-        from shopcrm.services import importexport as ie
-        from shopcrm.ui.dialogs.data_dialogs import show_error
-
         path = self.path_edit.text().strip()
         if not path or not Path(path).is_file():
             show_error(self, _("Choose a file to import."))
@@ -322,8 +319,6 @@ class ImportDialog(DialogBase):
         self._run(QueryOp.without_db(parent=self, op=work), self._file_read, _("Reading the file…"))
 
     def _file_read(self, table) -> None:
-        from shopcrm.services import importexport as ie
-
         self.table = table
         mapping = ie.guess_mapping(table.headers, self.kind)
         fields = ie.fields_for(self.kind)
@@ -358,9 +353,6 @@ class ImportDialog(DialogBase):
 
     # --- step 2 -> 3: the dry run --------------------------------------------------------------
     def check(self) -> None:
-        from shopcrm.services import importexport as ie
-        from shopcrm.ui.dialogs.data_dialogs import show_error
-
         missing = ie.required_fields(self.kind, self.mapping())
         if missing:
             show_error(self, _("Choose a column for {what}.").format(what=", ".join(missing)))
@@ -386,8 +378,6 @@ class ImportDialog(DialogBase):
         report = plan.report
         summary = report.summary()
         if plan.previous is not None:
-            from shopcrm.services.importexport import AlreadyImported
-
             summary = AlreadyImported.notice(plan.previous) + "\n" + summary
         self.summary.setText(summary)
         rows = (
@@ -425,8 +415,6 @@ class ImportDialog(DialogBase):
 
     # --- step 3 -> 4: write --------------------------------------------------------------------
     def start_import(self) -> None:
-        from shopcrm.services import importexport as ie
-
         plan = self.plan
         assert plan is not None  # Import is enabled only once the check has a plan
         valid_only = self.valid_radio.isChecked()

@@ -29,8 +29,12 @@ from PySide6.QtWidgets import (
 
 from shopcrm.domain.changes import Changes
 from shopcrm.domain.models import MenuCategory, MenuItem
+from shopcrm.domain.money import parse_money
+from shopcrm.domain.readings import guess_reading
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _
+from shopcrm.store import menu
+from shopcrm.store.db import atomic
 from shopcrm.ui.dialogs.base import DialogBase
 from shopcrm.ui.widgets.field_error import ERROR_COLOR, FieldError
 
@@ -75,8 +79,6 @@ class MenuDialog(DialogBase):
 
     # --- data ----------------------------------------------------------------------------------
     def _load(self) -> None:
-        from shopcrm.store import menu
-
         self.categories: list[_Category] = [
             _Category(c.name, c.kind, c.id) for c in menu.categories(self.ctx.db)
         ]
@@ -243,8 +245,6 @@ class MenuDialog(DialogBase):
             return
         item = cat.items[cell.row()]
         if cell.column() == 0:
-            from shopcrm.domain.readings import guess_reading
-
             if item.reading and item.reading == guess_reading(item.name):
                 # The reading was filled from the old name: let the new name's reading replace it.
                 item.reading = ""
@@ -323,8 +323,6 @@ class MenuDialog(DialogBase):
     # --- validation ----------------------------------------------------------------------------
     def problems(self) -> list[tuple[int, int | None, int, str]]:
         """(category row, item row or None, column, message) for every bad cell."""
-        from shopcrm.domain.money import parse_money
-
         found: list[tuple[int, int | None, int, str]] = []
         seen: set[str] = set()
         for c_row, cat in enumerate(self.categories):
@@ -409,10 +407,6 @@ class MenuDialog(DialogBase):
 
     # --- saving --------------------------------------------------------------------------------
     def on_accept(self) -> None:
-        from shopcrm.domain.money import parse_money
-        from shopcrm.store import menu
-        from shopcrm.store.db import atomic
-
         if not self.validate(show=True):
             self._select_problem()
             return

@@ -22,8 +22,17 @@ from PySide6.QtWidgets import (
 
 from shopcrm.domain.changes import Changes
 from shopcrm.i18n import _
+from shopcrm.services import privacy
+from shopcrm.store import customers
 from shopcrm.ui.dialogs.base import DialogBase
-from shopcrm.ui.dialogs.parts import close_box, pick_table, selected_row, status_label
+from shopcrm.ui.dialogs.parts import (
+    close_box,
+    error_text,
+    pick_table,
+    selected_row,
+    show_error,
+    status_label,
+)
 
 # a merge (or its undo) moves visits and coupons between guests
 MERGED = Changes(customers=True, visits=True, coupons=True)
@@ -81,8 +90,6 @@ class MergeDialog(DialogBase):
         self.refresh()
 
     def refresh(self) -> None:
-        from shopcrm.services import privacy
-
         self.pairs = privacy.likely_duplicates(self.ctx.db)
         self.table.setRowCount(len(self.pairs))
         for i, p in enumerate(self.pairs):
@@ -99,9 +106,6 @@ class MergeDialog(DialogBase):
         self.undo_button.setEnabled(self.last_merge_id is not None)
 
     def merge_row(self, row: int) -> None:
-        from shopcrm.services import privacy
-        from shopcrm.ui.dialogs.data_dialogs import error_text
-
         pair = self.pairs[row]
         # Both read from the store by id (likely_duplicates): saved.
         assert pair.keep.id is not None and pair.other.id is not None
@@ -128,9 +132,6 @@ class MergeDialog(DialogBase):
             self.merge_row(row)
 
     def undo(self) -> None:
-        from shopcrm.services import privacy
-        from shopcrm.ui.dialogs.data_dialogs import error_text
-
         if self.last_merge_id is None:
             return
         try:
@@ -159,10 +160,6 @@ def merge_duplicates(ctx, parent=None) -> None:
 
 def erase_customer(ctx, customer_id: int, parent=None, *, confirm: bool = True) -> bool:
     """Owner only: erase a customer's personal data on request (visits stay, anonymous)."""
-    from shopcrm.services import privacy
-    from shopcrm.store import customers
-    from shopcrm.ui.dialogs.data_dialogs import error_text, show_error
-
     if not ctx.require_owner(parent):
         return False
     c = customers.get(ctx.db, customer_id)
@@ -195,9 +192,6 @@ def erase_customer(ctx, customer_id: int, parent=None, *, confirm: bool = True) 
 
 def export_customer(ctx, customer_id: int, parent=None, path: str | Path | None = None):
     """Owner only: everything held about one customer (disclosure request), JSON or Excel."""
-    from shopcrm.services import privacy
-    from shopcrm.ui.dialogs.data_dialogs import error_text, show_error
-
     if not ctx.require_owner(parent):
         return None
     if path is None:

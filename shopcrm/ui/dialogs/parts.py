@@ -1,12 +1,22 @@
-"""Widgets the data dialogs (backups, merge) build the same way: a read-only list to pick one row
-from, a status line, and a lone Close button in the user's language."""
+"""Widgets the data dialogs (backups, merge, import) build the same way: a read-only list to pick
+one row from, a status line, a lone Close button in the user's language, and how an error is said
+(``error_text``, ``show_error``). Here, not in one of the dialogs, so they need not import each
+other."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QTableWidget,
+)
 
 from shopcrm.i18n import _
+from shopcrm.store.backup import storage_error_message
 
 
 def pick_table(name: str, headers: list[str], stretch: tuple[int, ...] = (0,)) -> QTableWidget:
@@ -47,3 +57,16 @@ def close_box(dialog: QDialog) -> QDialogButtonBox:
     box.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
     box.rejected.connect(dialog.reject)
     return box
+
+
+def error_text(exc: BaseException) -> str:
+    """A sentence for the user: storage problems in plain words, else the error itself."""
+    return storage_error_message(exc) or str(exc) or exc.__class__.__name__
+
+
+def show_error(parent, message: str, details: str = "") -> None:
+    """A warning box with ``message`` (and ``details`` behind "Show Details...")."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "shopcrm", message, parent=parent)
+    if details:
+        box.setDetailedText(details)
+    box.exec()

@@ -1,8 +1,8 @@
 """Owner PIN: the prompt (``ask_owner_pin``), setting or changing it (``SetPinDialog``), and the
 idle lock that returns to staff mode after the shop's ``owner_lock_minutes`` without input.
 
-``install_idle_lock(ctx, app)`` is the one hook the app shell calls at start; it also starts the
-automatic backups (the daily one now, in the background, and one when the app closes).
+``install_idle_lock(ctx, app)`` starts the idle lock; ``app.build_main_window`` calls it at start,
+beside the automatic backups (``data_dialogs.install_auto_backups``).
 """
 
 from __future__ import annotations
@@ -13,11 +13,15 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QVBoxLayout,
 )
 
 from shopcrm.domain.changes import Changes
+from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import _
+from shopcrm.services import auth
+from shopcrm.store import settings
 from shopcrm.ui.dialogs.base import DialogBase
 
 MAX_TRIES = 5  # wrong PINs before the prompt closes itself
@@ -64,8 +68,6 @@ class PinDialog(DialogBase):
         self.field.setFocus()
 
     def on_accept(self) -> None:
-        from shopcrm.services import auth
-
         locked = locked_message(self.ctx.db)
         if locked:
             self.error.setText(locked)
@@ -88,8 +90,6 @@ class PinDialog(DialogBase):
 
 def locked_message(db) -> str:
     """Why no PIN can be tried now ('' when one can); see ``auth.locked_reason``."""
-    from shopcrm.services import auth
-
     return auth.locked_reason(db)
 
 
@@ -109,7 +109,6 @@ class SetPinDialog(DialogBase):
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
-        from shopcrm.services import auth
 
         self.setObjectName("setPinDialog")
         self.setWindowTitle(_("Owner PIN"))
@@ -149,8 +148,6 @@ class SetPinDialog(DialogBase):
         layout.addWidget(box)
 
     def _current_ok(self) -> bool:
-        from shopcrm.services import auth
-
         locked = locked_message(self.ctx.db) if self.has_pin else ""
         if locked:
             self.error.setText(locked)
@@ -163,9 +160,6 @@ class SetPinDialog(DialogBase):
         return True
 
     def on_accept(self) -> None:
-        from shopcrm.domain.rules import ValidationError
-        from shopcrm.services import auth
-
         if not self._current_ok():
             return
         if self.new.text() != self.again.text():
@@ -185,8 +179,6 @@ class SetPinDialog(DialogBase):
         self.accept()
 
     def _show_recovery_code(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
         # Shown after this dialog closes (not nested in it), parented to the window behind it.
         box = QMessageBox(self.parentWidget())
         box.setObjectName("recoveryCodeBox")
@@ -206,8 +198,6 @@ class SetPinDialog(DialogBase):
         box.show()
 
     def remove_pin(self) -> None:
-        from shopcrm.services import auth
-
         if not self._current_ok():
             return
         auth.clear_pin(self.ctx.db)
@@ -250,8 +240,6 @@ class IdleLock(QObject):
         app.installEventFilter(self)
 
     def interval_ms(self) -> int:
-        from shopcrm.store import settings
-
         return max(1, int(settings.get(self.ctx.db, "owner_lock_minutes"))) * 60_000
 
     def reload(self) -> None:
@@ -273,9 +261,6 @@ class IdleLock(QObject):
 
 
 def install_idle_lock(ctx, app) -> IdleLock:
-    """Called once by the app shell at start: the idle lock, plus the automatic backups."""
-    from shopcrm.ui.dialogs.data_dialogs import install_auto_backups
-
+    """Called once by the app shell at start (``app.build_main_window``): the idle lock."""
     ctx._idle_lock = IdleLock(ctx, app)
-    install_auto_backups(ctx, app)
     return ctx._idle_lock

@@ -25,10 +25,16 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm import i18n
+from shopcrm.domain import rules
 from shopcrm.domain.changes import Changes
+from shopcrm.domain.rules import format_phone, format_postal_code
 from shopcrm.i18n import N_, _
+from shopcrm.store import settings
 from shopcrm.store.settings import SETTINGS
+from shopcrm.ui.actions import open_menu_editor
 from shopcrm.ui.dialogs.base import DialogBase
+from shopcrm.ui.dialogs.pin_dialog import set_owner_pin
+from shopcrm.ui.dialogs.setup_dialog import run_setup
 from shopcrm.ui.widgets.field_error import FieldError, mark_invalid
 
 # (group title msgid, setting keys) in the order shown.
@@ -70,8 +76,6 @@ NORMALISERS = {key for key, spec in SETTINGS.items() if spec.normalise is not No
 
 def _display(key: str, value: str) -> str:
     """Stored digits shown the way people write them: 152-0004, 03-5722-0000."""
-    from shopcrm.domain.rules import format_phone, format_postal_code
-
     if key == "shop_postal_code":
         return format_postal_code(value)
     if key == "shop_phone":
@@ -84,7 +88,6 @@ class SettingsDialog(DialogBase):
 
     def __init__(self, ctx, parent=None):
         super().__init__(ctx, parent)
-        from shopcrm.store import settings
 
         self.setObjectName("settingsDialog")
         self.setWindowTitle(_("Settings"))
@@ -140,8 +143,6 @@ class SettingsDialog(DialogBase):
         layout.addWidget(buttons)
 
     def _input(self, key: str) -> QWidget:
-        from shopcrm.store.settings import SETTINGS
-
         spec = SETTINGS[key]
         value = self.values[key]
         name = _(spec.label)
@@ -197,8 +198,6 @@ class SettingsDialog(DialogBase):
 
     def collect(self) -> tuple[dict, dict[str, str]]:
         """(values to store, {key: error message}); values normalised by the domain rules."""
-        from shopcrm.domain import rules
-
         values, problems = {}, {}
         for key in self.inputs:
             value = self.value(key)
@@ -212,8 +211,6 @@ class SettingsDialog(DialogBase):
         return values, problems
 
     def on_accept(self) -> None:
-        from shopcrm.store import settings
-
         values, problems = self.collect()
         for key in self.inputs:
             self._show_error(key, problems.get(key, ""))
@@ -245,22 +242,14 @@ class SettingsDialog(DialogBase):
 
     def set_owner_pin(self) -> None:
         """Set, change or remove the owner PIN (the privacy area's dialog)."""
-        try:
-            from shopcrm.ui.dialogs.pin_dialog import set_owner_pin
-        except ImportError:
-            return
         set_owner_pin(self.ctx, self)
         self._update_pin_button()
 
     def open_menu_editor(self) -> None:
-        from shopcrm.ui.actions import open_menu_editor
-
         open_menu_editor(self.ctx, self)
 
     def open_setup(self) -> None:
         """The setup wizard from the start; the settings close first (it writes them itself)."""
-        from shopcrm.ui.dialogs.setup_dialog import run_setup
-
         parent = self.parentWidget()
         self.reject()
         run_setup(self.ctx, parent, start=0)

@@ -29,8 +29,16 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from shopcrm.domain import rules
 from shopcrm.domain.changes import Changes
+from shopcrm.domain.rules import ValidationError, format_phone, format_postal_code
 from shopcrm.i18n import _, ngettext, pgettext
+from shopcrm.services import auth, setup
+from shopcrm.services.importexport import ImportFileError
+from shopcrm.services.setup import CUTOFF_SETTING
+from shopcrm.store import customers, menu, settings
+from shopcrm.ui.dialogs import data_dialogs
+from shopcrm.ui.dialogs.customer_dialog import lookup_postal_code, postal_digits
 from shopcrm.ui.widgets.field_error import FieldError, mark_invalid
 
 
@@ -55,8 +63,6 @@ class _Page(QWizardPage):
         return True
 
     def validatePage(self) -> bool:
-        from shopcrm.services import setup
-
         if not self.save():
             return False
         setup.save_step(self.ctx.db, setup.STEPS.index(self.step) + 1)
@@ -110,8 +116,6 @@ class ShopPage(_Page):
 
     def __init__(self, wizard):
         super().__init__(wizard)
-        from shopcrm.domain.rules import format_phone, format_postal_code
-        from shopcrm.store import settings
 
         self.setTitle(_("Your shop"))
         self.setSubTitle(
@@ -168,8 +172,6 @@ class ShopPage(_Page):
         mark_invalid(self.fields[key], message)
 
     def _on_postal_code(self, text: str) -> None:
-        from shopcrm.ui.dialogs.customer_dialog import lookup_postal_code, postal_digits
-
         digits = postal_digits(text)
         if len(digits) != 7:
             return
@@ -183,9 +185,6 @@ class ShopPage(_Page):
             self._auto_address = found
 
     def save(self) -> bool:
-        from shopcrm.domain import rules
-        from shopcrm.store import settings
-
         values = {key: self.fields[key].text().strip() for key in self.KEYS}
         problems = {}
         for key, check in (
@@ -213,8 +212,6 @@ class BusinessDayPage(_Page):
 
     def __init__(self, wizard):
         super().__init__(wizard)
-        from shopcrm.services.setup import CUTOFF_SETTING
-        from shopcrm.store import settings
 
         self.setTitle(_("When does your business day end?"))
         self.setSubTitle(
@@ -239,9 +236,6 @@ class BusinessDayPage(_Page):
         )
 
     def save(self) -> bool:
-        from shopcrm.services.setup import CUTOFF_SETTING
-        from shopcrm.store import settings
-
         settings.set(self.ctx.db, CUTOFF_SETTING, int(self.hour.value()))
         self.ctx.changed.emit(Changes(settings=True))
         return True
@@ -252,8 +246,6 @@ class MenuPage(_Page):
 
     def __init__(self, wizard):
         super().__init__(wizard)
-        from shopcrm.services import setup
-        from shopcrm.store import menu
 
         self.setTitle(_("Your menu"))
         self.setSubTitle(
@@ -315,9 +307,6 @@ class MenuPage(_Page):
             self.file_path.setText(path)
 
     def save(self) -> bool:
-        from shopcrm.services import setup
-        from shopcrm.services.importexport import ImportFileError
-
         if self.none_choice.isChecked():
             return True
         if self.file_choice.isChecked():
@@ -393,10 +382,6 @@ class PinPage(_Page):
         self.already.setVisible(has_pin)
 
     def save(self) -> bool:
-        from shopcrm.domain.rules import ValidationError
-        from shopcrm.services import auth
-        from shopcrm.store import settings
-
         pin, again = self.pin.text(), self.again.text()
         if self.ctx.owner_pin_set() or (not pin and not again):
             settings.set(self.ctx.db, "owner_pin_offered", True)  # answered: no banner later
@@ -454,16 +439,12 @@ class CustomersPage(_Page):
         self._update_count()
 
     def _update_count(self) -> None:
-        from shopcrm.store import customers
-
         n = customers.count_all(self.ctx.db)
         self.count.setText(
             ngettext("{n} customer registered.", "{n} customers registered.", n).format(n=n)
         )
 
     def import_list(self) -> None:
-        from shopcrm.ui.dialogs import data_dialogs
-
         data_dialogs.import_data(self.ctx, self)
         self._update_count()
 
@@ -490,9 +471,6 @@ class DonePage(_Page):
         lay.addStretch(1)
 
     def initializePage(self) -> None:
-        from shopcrm.domain.rules import format_phone
-        from shopcrm.store import menu, settings
-
         s = settings.get_all(self.ctx.db)
         lines = [s["shop_name"] or _("(no shop name yet)")]
         address = " ".join(p for p in (s["shop_address"], s["shop_building"]) if p)
@@ -516,7 +494,6 @@ class SetupWizard(QWizard):
 
     def __init__(self, ctx, parent=None, *, start: int | None = None):
         super().__init__(parent)
-        from shopcrm.store import settings
 
         self.ctx = ctx
         self.setObjectName("setupWizard")
@@ -549,16 +526,12 @@ class SetupWizard(QWizard):
 
     def skip(self) -> None:
         """Skip on purpose: the wizard is not offered again (Tools and Settings still have it)."""
-        from shopcrm.services import setup
-
         self.skipped = True
         setup.finish(self.ctx.db)
         self.ctx.changed.emit(Changes(settings=True))
         self.reject()
 
     def accept(self) -> None:
-        from shopcrm.services import setup
-
         setup.finish(self.ctx.db)
         self.ctx.changed.emit(Changes(settings=True))
         super().accept()

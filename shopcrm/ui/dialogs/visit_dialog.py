@@ -7,6 +7,9 @@ size, bill total, item filter (Enter adds one of the first match; ``びーる3``
 from any of them. Once the guest is chosen their allergies show in red and
 their favourites and last order at the top. After saving, items the guest ordered in at least 3
 of their last 5 visits are offered as favourites in a small prompt that does not block the app.
+
+Long module: one dialog built for keyboard speed: the customer search, bill, items and coupon
+fields drive each other's focus, checks and saving.
 """
 
 from __future__ import annotations
@@ -37,10 +40,16 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm.domain.changes import Changes
+from shopcrm.domain.codes import code_problem
+from shopcrm.domain.dates import format_date
 from shopcrm.domain.models import CustomerSummary, MenuItem, Preference, Visit, VisitItem
+from shopcrm.domain.money import format_money, parse_money
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import _
+from shopcrm.store import coupons, customers, menu, preferences, settings, visits
+from shopcrm.store.errors import NotFound
 from shopcrm.ui.dialogs.base import DialogBase, ui_settings
+from shopcrm.ui.dialogs.customer_dialog import CustomerDialog
 from shopcrm.ui.theme import CARRY_OVER_STYLE, LEVEL_MARKS, allergy_html, emphasize, icon
 from shopcrm.ui.widgets.field_error import ERROR_COLOR, FieldError, mark_invalid
 from shopcrm.ui.widgets.item_picker import ItemPicker, with_quantity
@@ -52,15 +61,6 @@ ALLERGY_STYLE = (
     f"background: {ERROR_COLOR}; color: white; font-weight: bold; padding: 4px 8px;"
     " border-radius: 3px;"
 )
-
-
-def coupon_checking_available() -> bool:
-    """True when the coupons store offers ``check`` (the coupons work may land later)."""
-    try:
-        from shopcrm.store import coupons
-    except ImportError:
-        return False
-    return callable(getattr(coupons, "check", None))
 
 
 def _is_walk_in_key(event) -> bool:
@@ -93,7 +93,6 @@ class VisitDialog(DialogBase):
 
     def __init__(self, ctx, customer_id: int | None = None, parent=None):
         super().__init__(ctx, parent)
-        from shopcrm.store import menu, settings
 
         self.setObjectName("visitDialog")
         self.setWindowTitle(_("Record a visit"))
@@ -107,7 +106,6 @@ class VisitDialog(DialogBase):
         self.walk_in = False
         self.carried_over_id: int | None = None
         self._build()
-        from shopcrm.store.errors import NotFound
 
         self.customer_field.setFocus()
         if customer_id:
@@ -251,7 +249,6 @@ class VisitDialog(DialogBase):
         self._coupon_timer.setInterval(COUPON_CHECK_DELAY_MS)
         self._coupon_timer.timeout.connect(self.check_coupon)
         self.coupon.textChanged.connect(lambda _t: self._coupon_timer.start())
-        self.coupon_enabled = coupon_checking_available()
         self.note = QLineEdit(self)
         self.note.setObjectName("visitNoteField")
         self.note.setAccessibleName(_("Note"))
@@ -304,11 +301,8 @@ class VisitDialog(DialogBase):
         form.addRow("", self.party_error)
         form.addRow("", self.amount_error)
         form.addRow(self._label(_("Items"), self.picker.filter), self.picker)
-        if self.coupon_enabled:
-            form.addRow(self._label(_("Coupon code"), self.coupon), self.coupon)
-            form.addRow("", self.coupon_status)
-        else:
-            self.coupon.hide()
+        form.addRow(self._label(_("Coupon code"), self.coupon), self.coupon)
+        form.addRow("", self.coupon_status)
         note_row = QHBoxLayout()
         note_row.addWidget(self.note, 1)
         note_row.addSpacing(12)
@@ -321,9 +315,14 @@ class VisitDialog(DialogBase):
         outer.addWidget(buttons)
 
         chain = [self.customer_field, self.party, self.amount, self.picker.filter]
-        if self.coupon_enabled:
-            chain.append(self.coupon)
-        chain += [self.note, self.staff, self.save_button, self.when, self.cancel_button]
+        chain += [
+            self.coupon,
+            self.note,
+            self.staff,
+            self.save_button,
+            self.when,
+            self.cancel_button,
+        ]
         chain += [self.new_customer_button, self.walk_in_button]
         for first, second in itertools.pairwise(chain):
             self.setTabOrder(first, second)
@@ -335,8 +334,6 @@ class VisitDialog(DialogBase):
 
     def _fill_staff(self) -> None:
         """Names used before, most recent first; the one last saved on this PC pre-filled."""
-        from shopcrm.store import visits
-
         names = visits.staff_names(self.ctx.db)
         last = str(ui_settings().value(LAST_STAFF_KEY, "") or "")
         if last and last not in names:
@@ -357,8 +354,6 @@ class VisitDialog(DialogBase):
 
     # --- choosing the guest --------------------------------------------------------------------
     def _offer_carried_over(self, customer_id: int) -> None:
-        from shopcrm.store import customers
-
         c = customers.get(self.ctx.db, customer_id)
         self.carried_over_id = c.id
         self.carry_over_label.setText(
@@ -410,8 +405,6 @@ class VisitDialog(DialogBase):
         self.search(text)
 
     def search(self, text: str) -> None:
-        from shopcrm.store import customers
-
         query = text.strip()
         self._hits = customers.search(self.ctx.db, query, limit=SEARCH_LIMIT) if query else []
         self.results.clear()
@@ -466,11 +459,6 @@ class VisitDialog(DialogBase):
         return True
 
     def _pick_by_coupon(self, text: str) -> bool:
-        if not self.coupon_enabled:
-            return False
-        from shopcrm.domain.codes import code_problem
-        from shopcrm.store import coupons
-
         if code_problem(text) is not None:
             return False
         coupon = coupons.find(self.ctx.db, text)
@@ -489,8 +477,6 @@ class VisitDialog(DialogBase):
 
     def set_customer(self, customer_id: int) -> None:
         """Choose the guest: fill the field and show allergies, favourites and their last visit."""
-        from shopcrm.store import customers, preferences, visits
-
         c = customers.get(self.ctx.db, customer_id)
         self.customer_id = c.id
         self.walk_in = False
@@ -533,8 +519,6 @@ class VisitDialog(DialogBase):
 
     def register_new_customer(self) -> None:
         """Register the guest on the spot; what was typed becomes the name (or the phone)."""
-        from shopcrm.ui.dialogs.customer_dialog import CustomerDialog
-
         typed = "" if self.customer_id else self.customer_field.text().strip()
         digits = typed.replace("-", "").replace("+", "")
         prefill = {"phone": typed} if typed and digits.isdigit() else {"name": typed}
@@ -546,16 +530,12 @@ class VisitDialog(DialogBase):
 
     # --- amount and coupon ---------------------------------------------------------------------
     def _parsed_amount(self) -> tuple[int | None, ValidationError | None]:
-        from shopcrm.domain.money import parse_money
-
         try:
             return parse_money(self.amount.text(), self.currency), None
         except ValidationError as err:
             return None, err
 
     def _on_amount(self, *_args) -> None:
-        from shopcrm.domain.money import format_money
-
         value, err = self._parsed_amount()
         if value is not None:
             self.amount_info.setText(format_money(value, self.currency))
@@ -578,12 +558,10 @@ class VisitDialog(DialogBase):
         """Check the typed coupon now; show why not at the field. True when empty or valid."""
         self._coupon_timer.stop()
         code = self.coupon.text().strip()
-        if not code or not self.coupon_enabled:
+        if not code:
             self.coupon_status.clear_message()
             mark_invalid(self.coupon, "")
             return True
-        from shopcrm.domain.dates import format_date
-        from shopcrm.store import coupons
 
         try:
             coupon = coupons.check(self.ctx.db, code, customer_id=self.customer_id)
@@ -637,8 +615,6 @@ class VisitDialog(DialogBase):
             widget.setFocus()
 
     def on_accept(self) -> None:
-        from shopcrm.store import visits
-
         if self.searching and self.customer_field.text().strip():
             self.pick_current_hit()
         if self.customer_id is None and not self.walk_in:
@@ -654,7 +630,7 @@ class VisitDialog(DialogBase):
         if not self.check_coupon():
             self.coupon.setFocus()
             return
-        code = self.coupon.text().strip() if self.coupon_enabled else ""
+        code = self.coupon.text().strip()
         try:
             saved = self.save_with_retry(
                 lambda: visits.record(self.ctx.db, self.visit(), coupon_code=code or None)
@@ -680,8 +656,6 @@ class VisitDialog(DialogBase):
         self.accept()
 
     def _offer_favourites(self, customer_id: int) -> None:
-        from shopcrm.store import preferences, visits
-
         names = visits.suggest_favourites(self.ctx.db, customer_id)
         known = {p.label for p in preferences.for_customer(self.ctx.db, customer_id)}
         names = [n for n in names if n not in known]
@@ -718,7 +692,6 @@ class FavouritesPrompt(QFrame):
         self, ctx, customer_id: int, names: list[str], menu: dict[str, MenuItem], parent=None
     ):
         super().__init__(parent)
-        from shopcrm.store import customers
 
         self.setObjectName("favouritesPrompt")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -760,8 +733,6 @@ class FavouritesPrompt(QFrame):
         self.destroyed.connect(lambda _o=None, me=self: _open_prompts.discard(me))
 
     def accept(self) -> None:
-        from shopcrm.store import preferences
-
         for box in self.checks:
             if not box.isChecked():
                 continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
+from shopcrm.domain.dates import format_date
 from shopcrm.i18n import N_, _
 
 BIRTHDAY_HEADERS = (
@@ -53,8 +54,6 @@ class BirthdayTableModel(QAbstractTableModel):
 
     def text(self, row: int, column: int) -> str:
         """What the cell shows."""
-        from shopcrm.domain.dates import format_date
-
         r = self.rows[row]
         c = r.customer
         if column == 0:

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from shopcrm.domain.money import format_money
 from shopcrm.domain.rules import format_phone
@@ -268,8 +269,6 @@ def _allergy_icon():
     """A small red dot beside the name of a guest with an allergy."""
     global _ICON
     if _ICON is None:
-        from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-
         pixmap = QPixmap(12, 12)
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)

@@ -9,6 +9,9 @@ valid until, status) with a status filter and Void.
 Tab "Birthdays": a month or the next N days, filters (DM consent, complete address, visited
 within N months), the age each guest turns, Export CSV (UTF-8 with BOM, opens in Excel), and the
 list as an A4 PDF to save or print.
+
+Long module: the campaigns tab and the birthday-list tab share the page's background task, owner
+checks and refresh on ``ctx`` changes.
 """
 
 from __future__ import annotations
@@ -41,14 +44,31 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm.domain.changes import Changes
+from shopcrm.domain.codes import compact_code
+from shopcrm.domain.dates import format_date
+from shopcrm.domain.kana import search_key
 from shopcrm.domain.models import CAMPAIGN_KIND_LABELS, Campaign
+from shopcrm.domain.money import format_money
 from shopcrm.domain.offers import discount_text
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import _, ngettext, pgettext
 from shopcrm.services import campaigns as campaign_service
+from shopcrm.services.campaigns import (
+    birthday_csv,
+    birthday_list,
+    display_name,
+    period_text,
+    validity_text,
+)
+from shopcrm.services.printing import birthday_list as printed
+from shopcrm.services.printing.birthday_list import ListFilters
+from shopcrm.store import campaign_records, coupons
+from shopcrm.store.coupons import STATUS_LABELS, status
+from shopcrm.ui.dialogs.campaign_dialog import CampaignDialog
 from shopcrm.ui.models.birthday_table_model import BirthdayTableModel
 from shopcrm.ui.operations import Cancelled, CollectionOp, QueryOp
 from shopcrm.ui.theme import error_style, is_dark
+from shopcrm.ui.widgets.pdf_preview import print_pdf_bytes
 from shopcrm.ui.widgets.run_status import RunStatus
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -96,8 +116,6 @@ def _item(text: str, data=None, *, align_right: bool = False, sort_key=None) -> 
 
 def _birthday_rows(db, f, today: dt.date | None):
     """The campaigns service's birthday list for the tab's filters ``f`` (``ListFilters``)."""
-    from shopcrm.services.campaigns import birthday_list
-
     return birthday_list(
         db,
         month=f.month,
@@ -232,7 +250,6 @@ class CouponsPage(QWidget):
         self.status_combo = QComboBox(bottom)
         self.status_combo.setObjectName("statusFilter")
         self.status_combo.addItem(_("All"), "")
-        from shopcrm.store.coupons import STATUS_LABELS
 
         for key, label in STATUS_LABELS.items():
             self.status_combo.addItem(_(label), key)
@@ -279,10 +296,6 @@ class CouponsPage(QWidget):
 
     def refresh(self) -> None:
         """Reload campaigns (keeping the selection) and the selected campaign's coupons."""
-        from shopcrm.domain.money import format_money
-        from shopcrm.services.campaigns import display_name, validity_text
-        from shopcrm.store import campaign_records
-
         selected = self.selected_campaign()
         keep = selected.id if selected else None
         self.campaigns = campaign_records.list_all(self.ctx.db)
@@ -334,8 +347,6 @@ class CouponsPage(QWidget):
         self._load_coupons()
 
     def _load_coupons(self) -> None:
-        from shopcrm.store import campaign_records, coupons
-
         c = self.selected_campaign()
         self._coupons = []
         self._names: dict[int, str] = {}
@@ -353,12 +364,6 @@ class CouponsPage(QWidget):
         self._fill_coupons()
 
     def _fill_coupons(self) -> None:
-        from shopcrm.domain.codes import compact_code
-        from shopcrm.domain.dates import format_date
-        from shopcrm.domain.kana import search_key
-        from shopcrm.services.campaigns import display_name, period_text
-        from shopcrm.store.coupons import STATUS_LABELS, status
-
         c = self.selected_campaign()
         wanted = self.status_combo.currentData()
         query = self.coupon_search.text().strip()
@@ -402,15 +407,11 @@ class CouponsPage(QWidget):
         self.void_button.setEnabled(bool(rows))
 
     def new_campaign(self) -> None:
-        from shopcrm.ui.dialogs.campaign_dialog import CampaignDialog
-
         dlg = CampaignDialog(self.ctx, None, self)
         if dlg.exec() and dlg.campaign:  # (the page was refreshed by ctx.changed)
             self.select_campaign(dlg.campaign.name)
 
     def edit_campaign(self) -> None:
-        from shopcrm.ui.dialogs.campaign_dialog import CampaignDialog
-
         c = self.selected_campaign()
         if c is None:
             return
@@ -426,8 +427,6 @@ class CouponsPage(QWidget):
             return
         month = self.month_combo.currentData() if c.kind == "birthday" else None
         if confirm:
-            from shopcrm.services.campaigns import display_name
-
             text = _("Issue coupons of {campaign} now?").format(campaign=display_name(c))
             if month:
                 text += "\n" + _("Birthday month: {month}").format(
@@ -498,8 +497,6 @@ class CouponsPage(QWidget):
 
     # --- voiding ---------------------------------------------------------------------------------
     def void_selected(self, *, reason: str | None = None) -> None:
-        from shopcrm.store import coupons
-
         rows = self.coupon_table.selectionModel().selectedRows()
         if not rows:
             return
@@ -612,8 +609,6 @@ class CouponsPage(QWidget):
 
     def birthday_filters(self):
         """What the tab is set to: a month or the next N days, and the filters."""
-        from shopcrm.services.printing.birthday_list import ListFilters
-
         by_month = self.bd_month_radio.isChecked()
         return ListFilters(
             month=self.bd_month_spin.value() if by_month else None,
@@ -688,8 +683,6 @@ class CouponsPage(QWidget):
         return path or None
 
     def export_birthdays(self, path: str | None = None) -> str | None:
-        from shopcrm.services.campaigns import birthday_csv
-
         path = self._save_path(path, _("Export CSV"), _("birthdays.csv"), _("CSV files (*.csv)"))
         if not path:
             return None
@@ -698,8 +691,6 @@ class CouponsPage(QWidget):
 
     def birthday_pdf(self, path: str | None = None):
         """The list shown, as the printable A4 PDF (to ``path``, or bytes in the result)."""
-        from shopcrm.services.printing import birthday_list as printed
-
         return printed.build_from_db(
             self.ctx.db,
             self._bd_rows,
@@ -726,8 +717,6 @@ class CouponsPage(QWidget):
 
     def print_birthdays(self, printer=None) -> bool:
         """Print the list (the print dialog asks for the printer unless one is given)."""
-        from shopcrm.ui.widgets.pdf_preview import print_pdf_bytes
-
         if not self._bd_rows:
             return False
         return print_pdf_bytes(self.birthday_pdf().pdf, self, printer)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from shopcrm.domain.changes import Changes
 from shopcrm.i18n import N_, _, ngettext
 from shopcrm.ui import actions as ui_actions
+from shopcrm.ui.dialogs.base import ui_settings
 from shopcrm.ui.models.customer_table_model import (
     COLUMN_KEYS,
     COLUMNS,
@@ -357,8 +358,6 @@ class CustomersPage(QWidget):
 
     # --- remembered layout --------------------------------------------------------------------
     def restore_ui_state(self, settings: QSettings | None = None) -> None:
-        from shopcrm.ui.dialogs.base import ui_settings
-
         s = settings or ui_settings()
         state = s.value("customers/splitter")
         if state is None or not self.splitter.restoreState(state):
@@ -368,8 +367,6 @@ class CustomersPage(QWidget):
             self.table.horizontalHeader().restoreState(header)  # widths and the sort order
 
     def save_ui_state(self, settings: QSettings | None = None) -> None:
-        from shopcrm.ui.dialogs.base import ui_settings
-
         s = settings or ui_settings()
         s.setValue("customers/splitter", self.splitter.saveState())
         s.setValue("customers/header", self.table.horizontalHeader().saveState())

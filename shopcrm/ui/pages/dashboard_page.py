@@ -5,6 +5,8 @@ Everything is computed off the UI thread: a worker opens its own connection, com
 (``services.charts``); the UI thread only wraps them in canvases. matplotlib is imported the first
 time the page is shown, never at application start. Each chart exports to PNG and each table to CSV;
 "Monthly report…" writes the owner's PDF; the at-risk list turns into win-back coupons in one click.
+
+Long module: being rewritten on another branch (pending); a split belongs to that work.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ row/column, the printer offset; the real PDF previewed inside the app; Save PDFâ
 The PDF is built in the background (a ``QueryOp``) with a progress bar and Cancel, so the
 window stays responsive for hundreds of pieces. A mailing per customer is recorded when the PDF is
 saved or printed (not for a preview), unless "Record as sent" is unticked (a test print).
+
+Long module: choosing what to print, the preview and Save/Print share the one built plan and its
+background task.
 """
 
 from __future__ import annotations
@@ -32,7 +35,16 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm.domain.changes import Changes
+from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _, ngettext
+from shopcrm.services.campaigns import display_name, period_text
+from shopcrm.services.printing import pieces as P
+from shopcrm.services.printing import plan as mailing_plan
+from shopcrm.services.printing.labels import SHEETS
+from shopcrm.services.printing.layout import PrintCancelled
+from shopcrm.services.printing.pieces import LAYOUTS, record_mailings
+from shopcrm.store import campaign_records, coupons, customers, settings
+from shopcrm.store.errors import NotFound
 from shopcrm.ui.operations import Cancelled, QueryOp
 from shopcrm.ui.widgets.pdf_preview import PdfPreview, print_document
 from shopcrm.ui.widgets.run_status import RunStatus
@@ -90,8 +102,6 @@ class PrintPage(QWidget):
 
     # --- controls ----------------------------------------------------------------------------
     def _build_controls(self, parent) -> QWidget:
-        from shopcrm.services.printing.pieces import LAYOUTS
-
         panel = QWidget(parent)
         col = QVBoxLayout(panel)
         col.setContentsMargins(0, 0, 6, 0)
@@ -141,7 +151,6 @@ class PrintPage(QWidget):
         hform.addRow(self.duplex_box)
         self.sheet_combo = QComboBox(how)
         self.sheet_combo.setObjectName("printSheet")
-        from shopcrm.services.printing.labels import SHEETS
 
         for key, sheet in SHEETS.items():
             self.sheet_combo.addItem(sheet.name, key)
@@ -245,9 +254,6 @@ class PrintPage(QWidget):
         return panel
 
     def _fill_campaigns(self, *_args) -> None:
-        from shopcrm.services.campaigns import display_name
-        from shopcrm.store import campaign_records
-
         current = self.campaign_combo.currentData()
         counts = campaign_records.coupon_counts(self.ctx.db)
         self.campaign_combo.blockSignals(True)
@@ -267,9 +273,6 @@ class PrintPage(QWidget):
     def _fill_periods(self, *_args) -> None:
         """The issue periods of the campaign's printable coupons, newest first; a birthday
         campaign starts on its newest month (one month's cards at a time)."""
-        from shopcrm.services.campaigns import period_text
-        from shopcrm.store import campaign_records, coupons
-
         current = self.period_combo.currentData()
         camp_id = self.campaign_combo.currentData()
         keys: list[str] = []
@@ -290,8 +293,6 @@ class PrintPage(QWidget):
         self.period_combo.blockSignals(False)
 
     def _load_offset(self) -> None:
-        from shopcrm.store import settings
-
         for spin, key in (
             (self.offset_x, "print_offset_x_mm"),
             (self.offset_y, "print_offset_y_mm"),
@@ -301,8 +302,6 @@ class PrintPage(QWidget):
             spin.blockSignals(False)
 
     def _offset_changed(self) -> None:
-        from shopcrm.store import settings
-
         settings.set_many(
             self.ctx.db,
             {
@@ -313,9 +312,6 @@ class PrintPage(QWidget):
         self._options_changed()
 
     def _guest_changed(self, *_args) -> None:
-        from shopcrm.store import customers
-        from shopcrm.store.errors import NotFound
-
         guest_id = self.ctx.selected_customer_id
         name = ""
         if guest_id:
@@ -338,8 +334,6 @@ class PrintPage(QWidget):
         self._options_changed()
 
     def _sheet_changed(self, *_args) -> None:
-        from shopcrm.services.printing.labels import SHEETS
-
         is_labels = self.layout_combo.currentData() == "labels"
         for w in (self.sheet_combo, self.start_row, self.start_col, self.start_label):
             w.setEnabled(is_labels)
@@ -392,9 +386,6 @@ class PrintPage(QWidget):
         self.summary.setText(_("Preparingâ€¦"))
 
         def work(db, task):
-            from shopcrm.services.printing import pieces as P
-            from shopcrm.services.printing import plan as mailing_plan
-
             layout = opts["layout"]
             campaign = opts["campaign_id"]
             if opts["guest_id"] and layout not in mailing_plan.MESSAGE_LAYOUTS:
@@ -444,8 +435,6 @@ class PrintPage(QWidget):
                 return
             self.task = None
             self._set_busy(False)
-            from shopcrm.domain.rules import ValidationError
-            from shopcrm.services.printing.layout import PrintCancelled
 
             self.preview.clear()
             self.steps = []
@@ -635,7 +624,6 @@ class PrintPage(QWidget):
         if not self.record_box.isChecked() or getattr(self, "_recorded", False):
             return
         self._recorded = True
-        from shopcrm.services.printing.pieces import record_mailings
 
         record_mailings(self.ctx.db, self.result.printed, self.options()["layout"])
         self.ctx.changed.emit(Changes(mailings=True))

@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
 
 from shopcrm.domain.changes import Changes
 from shopcrm.i18n import _, ngettext
+from shopcrm.services.campaigns import birthday_list
 from shopcrm.store import customers, visits
 from shopcrm.store.business_day import today as business_today
 from shopcrm.ui import actions as ui_actions
 from shopcrm.ui.models.customer_table_model import format_day, format_money, format_phone
 from shopcrm.ui.operations import QueryOp
 from shopcrm.ui.theme import LEVEL_MARKS, emphasize, icon
+from shopcrm.ui.widgets.backup_warning import BackupWarning
 
 SEARCH_LIMIT = 30
 WEEK_DAYS = 7
@@ -45,8 +47,6 @@ def birthdays_this_week(
 ) -> list[tuple[dt.date, object, int | None]]:
     """(birthday date, customer, age they turn or None) for birthdays in [today, today+days),
     in date order (the campaigns service's birthday list, so the rules live in one place)."""
-    from shopcrm.services.campaigns import birthday_list
-
     return [(r.birthday, r.customer, r.age) for r in birthday_list(db, days=days - 1, today=today)]
 
 
@@ -113,8 +113,6 @@ class TodayPage(QWidget):
         self.date_label = QLabel()
         self.date_label.setObjectName("todayDate")
         emphasize(self.date_label, 1.3)
-
-        from shopcrm.ui.widgets.backup_warning import BackupWarning
 
         self.backup_warning = BackupWarning(ctx, self, banner=True)
         left = QVBoxLayout()

@@ -8,6 +8,7 @@ shows that text as a tooltip while the pointer rests over them.
 
 from __future__ import annotations
 
+from matplotlib.backend_bases import MouseEvent
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QPoint
@@ -34,8 +35,6 @@ class ChartWidget(QWidget):
 
     def hover_text_at(self, x: float, y: float) -> str:
         """Text for the point at display coordinates (x, y) (matplotlib's, origin bottom left)."""
-        from matplotlib.backend_bases import MouseEvent
-
         # the stubs say int, but LocationEvent takes float pixels (int() for .x/.y, the exact
         # point for inaxes), as the Qt backend passes them on a scaled screen
         event = MouseEvent("motion_notify_event", self.canvas, x, y)  # type: ignore[arg-type]

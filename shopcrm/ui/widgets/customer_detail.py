@@ -10,7 +10,6 @@ removing a preference writes through ``store.preferences`` and emits ``ctx.custo
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -31,9 +30,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from shopcrm.domain import dates
 from shopcrm.domain.changes import Changes
 from shopcrm.domain.models import PREFERENCE_KIND_LABELS, PREFERENCE_KINDS, Preference
+from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import _, ngettext
+from shopcrm.store import coupons as coupon_store
+from shopcrm.store import customers, preferences
+from shopcrm.store import mailings as mailing_store
+from shopcrm.store import visits as visit_store
+from shopcrm.store.errors import NotFound
 from shopcrm.ui.models.customer_table_model import format_day, format_money, format_phone
 from shopcrm.ui.theme import ALLERGY_BANNER_STYLE, allergy_html, emphasize, error_style
 from shopcrm.ui.widgets.chips import PreferenceChips, level_legend
@@ -42,18 +48,8 @@ from shopcrm.ui.widgets.item_picker import with_quantity
 VISITS_SHOWN = 200  # the latest visits listed in the pane (the figures count them all)
 
 
-def _store(name: str):
-    """A store module, or None while its area has not landed (its section then stays empty)."""
-    try:
-        return importlib.import_module(f"shopcrm.store.{name}")
-    except ImportError:
-        return None
-
-
 def format_birthday(year, month, day, today: dt.date | None = None) -> str:
     """ "1985年3月10日 （41歳）" / "10 Mar 1985  (age 41)"; without a year just the day."""
-    from shopcrm.domain import dates
-
     if not month or not day:
         return ""
     text = dates.format_birthday((year, month, day))
@@ -258,8 +254,6 @@ class CustomerDetail(QWidget):
         if not customer_id:
             self.clear()
             return
-        from shopcrm.store import customers
-        from shopcrm.store.errors import NotFound
 
         try:
             customer = customers.get(self.ctx.db, customer_id)
@@ -316,9 +310,12 @@ class CustomerDetail(QWidget):
         f["dm"].setText(dm)
         f["since"].setText(format_day(c.created_at))
 
+    def _shown(self) -> int:
+        """The shown guest's id; -1 (no rows match) while none is shown."""
+        return self.customer_id if self.customer_id is not None else -1
+
     def refresh_preferences(self) -> None:
-        prefs_mod = _store("preferences")
-        self._prefs = prefs_mod.for_customer(self.ctx.db, self.customer_id) if prefs_mod else []
+        self._prefs = preferences.for_customer(self.ctx.db, self._shown())
         self.chips.set_preferences(self._prefs)
         allergies = [p for p in self._prefs if p.level == "allergy"]
         if allergies:
@@ -330,12 +327,7 @@ class CustomerDetail(QWidget):
 
     def _fill_visits(self) -> None:
         self.visits_tree.clear()
-        visits_mod = _store("visits")
-        visits = (
-            visits_mod.for_customer(self.ctx.db, self.customer_id, limit=VISITS_SHOWN)
-            if visits_mod
-            else []
-        )
+        visits = visit_store.for_customer(self.ctx.db, self._shown(), limit=VISITS_SHOWN)
         total = 0
         for visit in visits:
             total += visit.amount
@@ -368,9 +360,6 @@ class CustomerDetail(QWidget):
         # shows only the latest VISITS_SHOWN, a regular can have many more.
         figures = None
         if self.customer is not None:
-            from shopcrm.store import customers
-            from shopcrm.store.errors import NotFound
-
             assert self.customer_id is not None  # set_customer sets both, clear() neither
             try:
                 figures = customers.summary(self.ctx.db, self.customer_id)
@@ -399,8 +388,7 @@ class CustomerDetail(QWidget):
 
     def _fill_coupons(self) -> None:
         self.coupons_tree.clear()
-        mod = _store("coupons")
-        coupons = mod.for_customer(self.ctx.db, self.customer_id) if mod else []
+        coupons = coupon_store.for_customer(self.ctx.db, self._shown())
         today = dt.date.today()
         for coupon in coupons:
             if coupon.voided_at:
@@ -424,8 +412,7 @@ class CustomerDetail(QWidget):
 
     def _fill_mailings(self) -> None:
         self.mailings_tree.clear()
-        mod = _store("mailings")
-        mailings = mod.for_customer(self.ctx.db, self.customer_id) if mod else []
+        mailings = mailing_store.for_customer(self.ctx.db, self._shown())
         pieces = {
             "postcard": _("Postcard"),
             "letter": _("Letter"),
@@ -450,8 +437,6 @@ class CustomerDetail(QWidget):
             self._show_pref_error(_("Type what the guest likes, dislikes or is allergic to."))
             self.pref_edit.setFocus()
             return
-        from shopcrm.domain.rules import ValidationError
-        from shopcrm.store import preferences
 
         pref = Preference(
             customer_id=self.customer_id,
@@ -470,8 +455,6 @@ class CustomerDetail(QWidget):
         self.ctx.changed.emit(Changes(customers=True))
 
     def remove_preference(self, preference_id: int) -> None:
-        from shopcrm.store import preferences
-
         pref = next((p for p in self._prefs if p.id == preference_id), None)
         if pref is not None and pref.level == "allergy":
             answer = QMessageBox.question(

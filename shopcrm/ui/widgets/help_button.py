@@ -7,12 +7,12 @@ from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QToolTip, QWidget
 
 from shopcrm.i18n import _
+from shopcrm.services import glossary
 
 
 class HelpButton(QToolButton):
     def __init__(self, key: str, parent=None):
         super().__init__(parent)
-        from shopcrm.services import glossary
 
         self.key = key
         self.setText("?")

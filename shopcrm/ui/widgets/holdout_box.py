@@ -11,6 +11,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout
 
 from shopcrm.i18n import _
+from shopcrm.services import control_groups
+from shopcrm.store import holdouts
+from shopcrm.store.holdouts import Holdout
 
 
 class HoldoutBox(QGroupBox):
@@ -52,18 +55,13 @@ class HoldoutBox(QGroupBox):
         column.addWidget(note)
 
     def load(self, db, campaign_id: int | None) -> None:
-        from shopcrm.store import holdouts
-
         h = holdouts.get(db, campaign_id) if campaign_id else holdouts.Holdout(0)
         self.percent.setValue(h.percent)
         self.min_group.setValue(h.min_group)
         self.birthday.setChecked(h.include_birthday)
 
     def save(self, db, campaign_id: int) -> None:
-        from shopcrm.services import effect
-        from shopcrm.store.holdouts import Holdout
-
-        effect.set_holdout(
+        control_groups.set_holdout(
             db,
             Holdout(
                 campaign_id,

@@ -3,11 +3,31 @@ count, fit-to-width / whole-page zoom, and page rendering for printing to a ``QP
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QEventLoop,
+    QIODevice,
+    QMarginsF,
+    QRectF,
+    QSize,
+    QSizeF,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressDialog,
+    QVBoxLayout,
+    QWidget,
+)
 
 from shopcrm.i18n import _
 
@@ -101,11 +121,6 @@ def print_document(document: QPdfDocument, parent: QWidget, printer=None, dpi: i
     """Print a loaded PDF: each page rendered at ``dpi`` onto the printer's page, at the paper's
     edge (no extra margins). Without ``printer`` the print dialog asks for one. False when the
     document is not ready, the dialog or the progress was cancelled, or the printer failed."""
-    from PySide6.QtCore import QMarginsF, QRectF, QSizeF
-    from PySide6.QtGui import QPageLayout, QPageSize, QPainter
-    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-    from PySide6.QtWidgets import QMessageBox, QProgressDialog
-
     if document.status() != QPdfDocument.Status.Ready or document.pageCount() == 0:
         return False
     ask = printer is None
@@ -159,8 +174,6 @@ def print_pdf_bytes(data: bytes, parent: QWidget, printer=None, dpi: int = 300) 
     try:
         document.load(buffer)
         if document.status() == QPdfDocument.Status.Loading:  # (QtPdf may load asynchronously)
-            from PySide6.QtCore import QEventLoop, QTimer
-
             loop = QEventLoop()
             document.statusChanged.connect(
                 lambda status: loop.quit() if status != QPdfDocument.Status.Loading else None
