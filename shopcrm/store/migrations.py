@@ -14,6 +14,8 @@ from pathlib import Path
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from shopcrm.store import dialect, schema_pg
+
 MIGRATION_SET = "shopcrm"
 migrations = Migrations(MIGRATION_SET)
 
@@ -227,6 +229,11 @@ def m0001_initial(db: Database) -> None:
             *_visit_stats_triggers(),
         ],
     )
+    _seed_0001(db)
+
+
+def _seed_0001(db: Database) -> None:
+    """The first migration's rows: the default channels and the built-in campaigns."""
     now = dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
     from shopcrm.domain.models import DEFAULT_CHANNELS
 
@@ -282,12 +289,72 @@ def _visit_stats_triggers() -> list[str]:
 
 def schema_version(db: Database) -> str:
     """The name of the newest applied migration, e.g. ``0001_initial`` (shown to users)."""
+    if dialect.is_pg(db):
+        names = _pg_applied(db)
+        return names[-1] if names else "0"
     applied = migrations.applied(db)
     return applied[-1].name if applied else "0"
 
 
 def pending(db: Database) -> list[str]:
+    if dialect.is_pg(db):
+        done = set(_pg_applied(db))
+        return [m.name for m in migrations._migrations if m.name not in done]
     return [m.name for m in migrations.pending(db)]
+
+
+# -- PostgreSQL: the baseline (schema_pg.py) stands for every migration up to BASELINE; the ones
+# after it run here on both engines, each in one transaction with its record.
+
+_PG_LOCK = 0x5C0FC8  # pg_advisory_xact_lock key: two PCs opening a new server migrate one by one
+
+
+def _pg_applied(db) -> list[str]:
+    if not db.execute("SELECT to_regclass('_sqlite_migrations')").fetchone()[0]:
+        return []
+    rows = db.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY id", [MIGRATION_SET]
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _pg_record(db, name: str) -> None:
+    db.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES (?, ?, ?)",
+        [MIGRATION_SET, name, str(dt.datetime.now(dt.UTC))],
+    )
+
+
+def _pg_baseline(db) -> None:
+    """The schema of an SQLite file after ``BASELINE``, and that file's first rows."""
+    for sql in schema_pg.baseline_statements():
+        db.execute(sql)
+    _seed_0001(db)
+    m0005_builtin_templates(db)
+    names = [m.name for m in migrations._migrations]
+    for name in names[: names.index(schema_pg.BASELINE) + 1]:
+        _pg_record(db, name)
+
+
+def migrate_pg(db) -> list[str]:
+    """Bring a PostgreSQL store up to date (the server's own backups cover the before-copy)."""
+    done: list[str] = []
+    with db.atomic():
+        db.execute("SELECT pg_advisory_xact_lock(?)", [_PG_LOCK])
+        db.execute(schema_pg.MIGRATIONS_TABLE)
+        db.execute(schema_pg.MIGRATIONS_INDEX)
+        if not _pg_applied(db):
+            _pg_baseline(db)
+            done.append(schema_pg.BASELINE)
+    for migration in migrations._migrations:
+        with db.atomic():
+            db.execute("SELECT pg_advisory_xact_lock(?)", [_PG_LOCK])
+            if migration.name in _pg_applied(db):
+                continue
+            migration.fn(db)
+            _pg_record(db, migration.name)
+            done.append(migration.name)
+    return done
 
 
 def migrate(db: Database, path: Path | None = None) -> list[str]:
@@ -295,6 +362,8 @@ def migrate(db: Database, path: Path | None = None) -> list[str]:
 
     Two processes opening an old-schema file at once: the migration lock makes the second wait,
     and it then finds nothing pending."""
+    if dialect.is_pg(db):
+        return migrate_pg(db)
     todo = pending(db)
     if not todo:
         return []

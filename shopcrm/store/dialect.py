@@ -1,0 +1,78 @@
+"""Where SQLite and PostgreSQL really differ, in one place: small functions that return the SQL text
+(or run the statement) for the engine of ``db``. Everything else in the store is the same SQL on
+both engines (see ``store/engine.py``).
+
+Dates stay ISO text columns on both engines ('YYYY-MM-DD', 'YYYY-MM-DD HH:MM:SS'): they sort and
+compare as text the same way on both, the store's parameters stay strings, and a moved database
+keeps its values byte for byte. Only date arithmetic needs a dialect function here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+SQLITE = "sqlite"
+POSTGRESQL = "postgresql"
+
+
+def of(db: Any) -> str:
+    """The engine of ``db``: "sqlite" (``ShopDatabase``, or any sqlite-utils Database) or
+    "postgresql" (``PgDatabase``)."""
+    return getattr(db, "dialect", SQLITE)
+
+
+def is_pg(db: Any) -> bool:
+    return of(db) == POSTGRESQL
+
+
+def insert_id(db: Any, sql: str, params: Sequence[Any] = ()) -> int:
+    """Run one ``INSERT`` and return the new row's id (``RETURNING id``, which SQLite 3.35+ and
+    PostgreSQL both run; sqlite3's ``lastrowid`` has no PostgreSQL counterpart). All rows are
+    fetched so the statement is finished before the transaction goes on."""
+    rows = db.execute(f"{sql} RETURNING id", params).fetchall()
+    return rows[0][0]
+
+
+def executemany(db: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Many rows through one prepared statement, on either engine."""
+    if is_pg(db):
+        db.executemany(sql, rows)
+    else:
+        db.conn.executemany(sql, rows)
+
+
+def contains(db: Any, haystack: str) -> str:
+    """SQL true when the ``?`` parameter is a substring of ``haystack`` (no LIKE escaping)."""
+    if is_pg(db):
+        return f"strpos({haystack}, ?) > 0"
+    return f"instr({haystack}, ?) > 0"
+
+
+def date_add_days(dialect: str, day_sql: str, days: int) -> str:
+    """'YYYY-MM-DD' of text date ``day_sql`` moved by ``days`` days."""
+    if dialect == POSTGRESQL:
+        return f"to_char(CAST({day_sql} AS date) + ({int(days)}), 'YYYY-MM-DD')"
+    return f"date({day_sql}, '{int(days):+d} day')"
+
+
+def clamp(dialect: str, expr: str, low: int, high: int) -> str:
+    """``expr`` held between ``low`` and ``high`` (SQLite's scalar min/max; least/greatest)."""
+    if dialect == POSTGRESQL:
+        return f"least(greatest({expr}, {low}), {high})"
+    return f"min(max({expr}, {low}), {high})"
+
+
+def day_number(dialect: str, day_sql: str) -> str:
+    """Days since 1970-01-01 of text date ``day_sql`` ('YYYY-MM-DD…'), an integer."""
+    if dialect == POSTGRESQL:
+        return f"(CAST(substr({day_sql}, 1, 10) AS date) - DATE '1970-01-01')"
+    return f"(CAST(julianday(substr({day_sql}, 1, 10)) - 2440587.5 AS INTEGER))"
+
+
+def group_concat(dialect: str, expr: str, sep: str = ",") -> str:
+    """The values of ``expr`` joined with ``sep`` (an aggregate)."""
+    quoted = "'" + sep.replace("'", "''") + "'"
+    if dialect == POSTGRESQL:
+        return f"string_agg(CAST({expr} AS text), {quoted})"
+    return f"group_concat({expr}, {quoted})"
