@@ -23,6 +23,7 @@ import psycopg
 
 REQUIRE_ENV = "SHOPCRM_REQUIRE_PG"
 SUPERUSER = "postgres"
+PASSWORD_ROLE = "shopcrm_pw"
 
 
 class ServerUnavailable(RuntimeError):
@@ -99,6 +100,10 @@ class PgServer:
         if init.returncode != 0:
             self.remove()
             raise ServerUnavailable(f"initdb failed: {init.stderr.strip() or init.stdout.strip()}")
+        # one role that must log in with a password (the keyring and pgpass tests); every other
+        # role is trusted on the private socket
+        hba = self.data / "pg_hba.conf"
+        hba.write_text(f"local all {PASSWORD_ROLE} scram-sha-256\n" + hba.read_text())
         options = " ".join(
             [
                 "-c listen_addresses=''",
@@ -119,8 +124,8 @@ class PgServer:
             raise ServerUnavailable(f"pg_ctl start failed: {started.stderr.strip()} {log[-2000:]}")
         return self
 
-    def url(self, dbname: str = "postgres") -> str:
-        return f"postgresql://{SUPERUSER}@/{dbname}?host={self.socket_dir}"
+    def url(self, dbname: str = "postgres", user: str = SUPERUSER) -> str:
+        return f"postgresql://{user}@/{dbname}?host={self.socket_dir}"
 
     def admin(self):
         """An autocommit superuser connection to the maintenance database."""
