@@ -149,8 +149,13 @@ def pg_db(pg_url):
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def anydb(request, db_path):
-    """A freshly migrated store on each engine: an SQLite file, then a PostgreSQL database."""
+    """A freshly migrated store on each engine: an SQLite file, then a PostgreSQL database.
+    A test module runs all its tests on both with ``db = pytest.fixture(lambda anydb: anydb)``."""
+    from shopcrm.store import open_db
+
     if request.param == "sqlite":
-        yield request.getfixturevalue("db")
+        database = open_db(db_path)
+        yield database
+        database.close()
     else:
         yield request.getfixturevalue("pg_db")

@@ -23,6 +23,7 @@ from sqlite_utils import Database
 from shopcrm.domain.models import CAMPAIGN_KINDS, DISCOUNT_TYPES, Campaign, Customer
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _
+from shopcrm.store.dialect import insert_id
 from shopcrm.store.errors import NotFound
 
 BUILTIN_NAMES = ("birthday", "welcome", "winback")
@@ -259,7 +260,8 @@ def list_all(db: Database, *, active_only: bool = False) -> list[Campaign]:
 
 def _name_taken(db: Database, name: str, except_id: int | None) -> bool:
     row = db.execute(
-        "SELECT 1 FROM campaigns WHERE lower(name) = lower(?) AND id IS NOT ?", [name, except_id]
+        "SELECT 1 FROM campaigns WHERE lower(name) = lower(?) AND id IS DISTINCT FROM ?",
+        [name, except_id],
     ).fetchone()
     return row is not None
 
@@ -271,13 +273,14 @@ def create(db: Database, campaign: Campaign, *, now: dt.datetime | None = None) 
         raise CampaignError("name", N_("A campaign named {name} already exists."), name=c.name)
     created = (now or dt.datetime.now()).replace(microsecond=0)
     with db.atomic():
-        cursor = db.execute(
+        cursor = insert_id(
+            db,
             "INSERT INTO campaigns(name, kind, discount_type, discount_value, discount_item,"
             " valid_days, valid_from, valid_until, template, cost_per_piece, winback_days, filter,"
             " active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [*_values(c), created.isoformat(sep=" ")],
         )
-    return get(db, cursor.lastrowid)
+    return get(db, cursor)
 
 
 def update(db: Database, campaign: Campaign) -> Campaign:

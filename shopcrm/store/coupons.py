@@ -19,6 +19,7 @@ from shopcrm.domain import codes
 from shopcrm.domain.codes import CouponError
 from shopcrm.domain.models import Coupon
 from shopcrm.i18n import N_
+from shopcrm.store.dialect import insert_id
 from shopcrm.store.errors import NotFound
 
 __all__ = [
@@ -330,7 +331,8 @@ def insert_many(
         for c in coupons:
             c.code = codes.check_code(c.code)
             c.issued_at = c.issued_at or now.replace(microsecond=0)
-            cursor = db.execute(
+            cursor = insert_id(
+                db,
                 "INSERT INTO coupons(code, campaign_id, customer_id, period_key, issued_at,"
                 " valid_from, valid_until) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -343,7 +345,7 @@ def insert_many(
                     c.valid_until.isoformat(),
                 ],
             )
-            c.id = cursor.lastrowid
+            c.id = cursor
     return coupons
 
 

@@ -24,6 +24,7 @@ from shopcrm.domain.models import Channel, Customer, CustomerSummary
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_
 from shopcrm.store import address
+from shopcrm.store.dialect import executemany, insert_id
 from shopcrm.store.errors import NotFound
 
 FILTERS = ("regulars", "lapsed_90", "birthday_month", "no_consent")
@@ -220,7 +221,7 @@ def _prepare(db: Database, c: Customer, previous: Customer | None) -> Customer:
     code = (c.code or "").strip() or None
     if code is not None:
         clash = db.execute(
-            "SELECT id FROM customers WHERE code = ? AND id IS NOT ?", [code, c.id]
+            "SELECT id FROM customers WHERE code = ? AND id IS DISTINCT FROM ?", [code, c.id]
         ).fetchone()
         if clash:
             raise ValidationError(
@@ -260,8 +261,8 @@ def create(db: Database, c: Customer) -> Customer:
         ready = _prepare(db, dataclasses.replace(c, id=None), None)
         cols = ", ".join(_WRITE_COLUMNS)
         marks = ", ".join("?" for _ in _WRITE_COLUMNS)
-        cur = db.execute(f"INSERT INTO customers({cols}) VALUES ({marks})", _row_values(ready))
-        return get(db, cur.lastrowid)
+        cur = insert_id(db, f"INSERT INTO customers({cols}) VALUES ({marks})", _row_values(ready))
+        return get(db, cur)
 
 
 def update(db: Database, c: Customer) -> Customer:
@@ -290,7 +291,7 @@ def insert_many(db: Database, customers: Iterable[Customer]) -> int:
     cols = ", ".join(_WRITE_COLUMNS)
     marks = ", ".join("?" for _ in _WRITE_COLUMNS)
     with db.atomic():
-        db.conn.executemany(f"INSERT INTO customers({cols}) VALUES ({marks})", rows)
+        executemany(db, f"INSERT INTO customers({cols}) VALUES ({marks})", rows)
     return len(rows)
 
 
@@ -369,9 +370,7 @@ def channel_id(db: Database, name: str, create: bool = False) -> int | None:
         return None
     with db.atomic():
         order = db.execute("SELECT coalesce(max(sort_order), -1) + 1 FROM channels").fetchone()[0]
-        return db.execute(
-            "INSERT INTO channels(name, sort_order) VALUES (?, ?)", [name, order]
-        ).lastrowid
+        return insert_id(db, "INSERT INTO channels(name, sort_order) VALUES (?, ?)", [name, order])
 
 
 # -- search -------------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ keeps its values byte for byte. Only date arithmetic needs a dialect function he
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 SQLITE = "sqlite"
@@ -34,12 +35,12 @@ def insert_id(db: Any, sql: str, params: Sequence[Any] = ()) -> int:
     return rows[0][0]
 
 
-def executemany(db: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-    """Many rows through one prepared statement, on either engine."""
+def executemany(db: Any, sql: str, rows: Iterable[Sequence[Any]]) -> Any:
+    """Many rows through one prepared statement, on either engine; returns the cursor (its
+    ``rowcount`` is the number of rows written)."""
     if is_pg(db):
-        db.executemany(sql, rows)
-    else:
-        db.conn.executemany(sql, rows)
+        return db.executemany(sql, rows)
+    return db.conn.executemany(sql, rows)
 
 
 def contains(db: Any, haystack: str) -> str:
@@ -70,9 +71,28 @@ def day_number(dialect: str, day_sql: str) -> str:
     return f"(CAST(julianday(substr({day_sql}, 1, 10)) - 2440587.5 AS INTEGER))"
 
 
-def group_concat(dialect: str, expr: str, sep: str = ",") -> str:
-    """The values of ``expr`` joined with ``sep`` (an aggregate)."""
+def group_concat(dialect: str, expr: str, sep: str = ",", order_by: str = "") -> str:
+    """The values of ``expr`` joined with ``sep`` (an aggregate). ``order_by`` orders them on
+    PostgreSQL; SQLite keeps the order of its (ordered) subquery."""
     quoted = "'" + sep.replace("'", "''") + "'"
     if dialect == POSTGRESQL:
-        return f"string_agg(CAST({expr} AS text), {quoted})"
+        order = f" ORDER BY {order_by}" if order_by else ""
+        return f"string_agg(CAST({expr} AS text), {quoted}{order})"
     return f"group_concat({expr}, {quoted})"
+
+
+def unindexed(dialect: str, col: str) -> str:
+    """``col`` as a value the planner will not look up in an index (SQLite's unary ``+``: a full
+    scan beats a million index lookups when most rows match; PostgreSQL's planner decides)."""
+    return col if dialect == POSTGRESQL else f"+{col}"
+
+
+def is_closed(db: Any) -> bool:
+    """True once the connection was closed."""
+    if is_pg(db):
+        return bool(db.conn.closed)
+    try:
+        db.conn.total_changes  # noqa: B018 (a cheap attribute that raises on a closed connection)
+    except sqlite3.ProgrammingError:
+        return True
+    return False

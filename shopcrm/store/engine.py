@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -138,9 +138,11 @@ class PgDatabase:
             return self.conn.execute(to_pyformat(sql), tuple(params))
         return self.conn.execute(sql)
 
-    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        with self.conn.cursor() as cur:
-            cur.executemany(to_pyformat(sql), [tuple(r) for r in rows])
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> psycopg.Cursor:
+        """One statement for many rows; the cursor's ``rowcount`` is the rows written."""
+        cur = self.conn.cursor()
+        cur.executemany(to_pyformat(sql), [tuple(r) for r in rows])
+        return cur
 
     @contextlib.contextmanager
     def atomic(self) -> Iterator[PgDatabase]:

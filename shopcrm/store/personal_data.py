@@ -13,6 +13,8 @@ import json
 
 from sqlite_utils import Database
 
+from shopcrm.store.dialect import insert_id
+
 CHILD_TABLES = ("visits", "preferences", "mailings", "coupons", "holdbacks")
 
 
@@ -88,11 +90,12 @@ def insert_customer_row(db: Database, row: dict) -> int:
     if db.execute("SELECT 1 FROM customers WHERE id = ?", [row["id"]]).fetchone():
         row.pop("id")
     cols = list(row)
-    cur = db.execute(
+    cur = insert_id(
+        db,
         f"INSERT INTO customers({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
         [row[c] for c in cols],
     )
-    return cur.lastrowid
+    return cur
 
 
 def set_columns(db: Database, customer_id: int, values: dict) -> None:
@@ -103,10 +106,11 @@ def set_columns(db: Database, customer_id: int, values: dict) -> None:
 
 
 def log_merge(db: Database, kept_id: int, merged_id: int, snapshot: dict) -> int:
-    return db.execute(
+    return insert_id(
+        db,
         "INSERT INTO customer_merges(kept_id, merged_id, merged_at, snapshot) VALUES (?, ?, ?, ?)",
         [kept_id, merged_id, _now(), json.dumps(snapshot, ensure_ascii=False)],
-    ).lastrowid
+    )
 
 
 def get_merge(db: Database, merge_id: int) -> dict | None:

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from shopcrm.domain.models import PREFERENCE_KINDS, PREFERENCE_LEVELS, Preference
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_
+from shopcrm.store.dialect import insert_id
 from shopcrm.store.errors import NotFound
 
 _SELECT = (
@@ -78,7 +79,8 @@ def add(db: Database, p: Preference) -> Preference:
                 )
                 return get(db, row[0])
         now = dt.datetime.now().replace(microsecond=0)
-        cur = db.execute(
+        cur = insert_id(
+            db,
             "INSERT INTO preferences(customer_id, kind, level, label, menu_item_id, note,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
@@ -91,7 +93,7 @@ def add(db: Database, p: Preference) -> Preference:
                 (p.created_at or now).isoformat(sep=" "),
             ],
         )
-        return get(db, cur.lastrowid)
+        return get(db, cur)
 
 
 def remove(db: Database, id: int) -> None:

@@ -19,7 +19,9 @@ from shopcrm.domain.dates import STORED_SLACK, check_visit_time
 from shopcrm.domain.models import Visit, VisitItem
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_
+from shopcrm.store import dialect
 from shopcrm.store.customers import now, to_datetime, to_text
+from shopcrm.store.dialect import executemany, insert_id
 from shopcrm.store.errors import NotFound
 
 _SELECT = """SELECT v.id, v.customer_id, v.visited_at, v.amount, v.party_size, v.staff, v.note,
@@ -134,7 +136,8 @@ def record(db: Database, visit: Visit, coupon_code: str | None = None) -> Visit:
         elif coupon_code:
             raise ValidationError("customer", N_("choose the guest the coupon belongs to"))
         items = _clean_items(db, visit.items)
-        visit_id = db.execute(
+        visit_id = insert_id(
+            db,
             "INSERT INTO visits(customer_id, visited_at, party_size, amount, staff, note,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
@@ -146,8 +149,9 @@ def record(db: Database, visit: Visit, coupon_code: str | None = None) -> Visit:
                 (visit.note or "").strip(),
                 to_text(visit.created_at or now()),
             ],
-        ).lastrowid
-        db.conn.executemany(
+        )
+        executemany(
+            db,
             "INSERT INTO visit_items(visit_id, menu_item_id, name, quantity, price)"
             " VALUES (?, ?, ?, ?, ?)",
             [(visit_id, i.menu_item_id, i.name, i.quantity, i.price) for i in items],
@@ -293,7 +297,7 @@ def refresh_visit_days(db: Database) -> None:
     """Recount every customer's visit days by the business-day rule (after the cut-off moved)."""
     from shopcrm.store.business_day import date_sql, start_hour
 
-    day = date_sql("visited_at", start_hour(db))
+    day = date_sql("visited_at", start_hour(db), dialect.of(db))
     with db.atomic():
         db.execute(
             f"""UPDATE customers SET visit_days = coalesce(

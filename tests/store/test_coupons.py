@@ -17,6 +17,12 @@ AT = dt.datetime(2026, 12, 10, 19, 30)
 
 
 @pytest.fixture
+def db(anydb):
+    """Every test here runs on an SQLite file and on a PostgreSQL database."""
+    return anydb
+
+
+@pytest.fixture
 def shop(db):
     alice = customers.create(db, Customer(name="Alice Tanaka", kana="たなか", dm_consent=True))
     bob = customers.create(db, Customer(name="Bob Secret", kana="ぼぶ", dm_consent=True))

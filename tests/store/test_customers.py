@@ -13,6 +13,12 @@ from shopcrm.store import customers
 from shopcrm.store.errors import NotFound
 
 
+@pytest.fixture
+def db(anydb):
+    """Every test here runs on an SQLite file and on a PostgreSQL database."""
+    return anydb
+
+
 def _count(db) -> int:
     return db.execute("SELECT count(*) FROM customers").fetchone()[0]
 

@@ -15,6 +15,12 @@ from shopcrm.store import customers, settings
 TODAY = dt.date(2026, 11, 23)
 
 
+@pytest.fixture
+def db(anydb):
+    """Every test here runs on an SQLite file and on a PostgreSQL database."""
+    return anydb
+
+
 def _visit(db, customer_id: int, when: str, amount: int = 3000) -> None:
     db.execute(
         "INSERT INTO visits(customer_id, visited_at, amount, created_at) VALUES (?, ?, ?, ?)",
