@@ -23,13 +23,14 @@ from sqlite_utils import Database
 from shopcrm.domain.models import Channel, Customer, CustomerSummary
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_
-from shopcrm.store import address
+from shopcrm.store import address, dialect
 from shopcrm.store.dialect import executemany, insert_id
 from shopcrm.store.errors import NotFound
 
 FILTERS = ("regulars", "lapsed_90", "birthday_month", "no_consent")
 ORDER_BY = ("name", "kana", "phone", "last_visit", "visits", "total_spent", "created", "tags")
 LAPSED_DAYS = 90
+NO_LIMIT = 2**63 - 1  # "every row" as a LIMIT both engines take
 FTS_MIN_CHARS = 3  # the trigram index needs three characters
 
 # Fields folded into search_text, in this order.
@@ -376,10 +377,6 @@ def channel_id(db: Database, name: str, create: bool = False) -> int | None:
 # -- search -------------------------------------------------------------------------------------
 
 
-def _fts_string(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
-
-
 def _query_terms(query: str) -> list[str]:
     """Each whitespace-separated word of the query, folded (empty ones dropped)."""
     from shopcrm.domain.kana import search_key
@@ -396,13 +393,14 @@ def _where(
     words = _query_terms(query)
     long_words = [w for w in words if len(w) >= FTS_MIN_CHARS]
     if long_words:
-        clauses.append("c.id IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?)")
-        params.append(" ".join(_fts_string(w) for w in long_words))
+        text_clauses, text_params = dialect.customer_text_search(db, long_words)
+        clauses += text_clauses
+        params += text_params
     for w in words:
         if len(w) < FTS_MIN_CHARS:
             # search_text is already folded: a plain substring test (faster than LIKE, and
             # % and _ need no escaping)
-            clauses.append("instr(c.search_text, ?) > 0")
+            clauses.append(dialect.contains(db, "c.search_text"))
             params.append(w)
     filters = [filter] if isinstance(filter, str) else list(filter or ())
     today = today or dt.date.today()
@@ -425,23 +423,23 @@ def _where(
     return clauses, params, words
 
 
-def _order(order_by: str | None, descending: bool, words: list[str]) -> tuple[str, list]:
+def _order(
+    db: Database, order_by: str | None, descending: bool, words: list[str]
+) -> tuple[str, list]:
     direction = " DESC" if descending else ""
     if order_by is None:
         if not words:
             # DESC puts never-visited (NULL) last, and the last-visit index serves this order
-            return " ORDER BY c.last_visit_at DESC, c.id DESC", []
+            return f" ORDER BY {dialect.nulls_last_desc(db, 'c.last_visit_at')}, c.id DESC", []
         # 0: a whole field equals the query, 1: a field starts with it (or with the first of
         # several words: "田中 090" puts 田中さん before 山田中さん), 2: anywhere inside
         whole = "".join(words)
         prefixes = [whole, words[0]] if len(words) > 1 else [whole]
-        starts = " OR ".join("instr(' ' || c.search_text, ?) > 0" for _ in prefixes)
-        rank = (
-            f"CASE WHEN instr(' ' || c.search_text || ' ', ?) > 0 THEN 0"
-            f" WHEN {starts} THEN 1 ELSE 2 END"
-        )
+        starts = " OR ".join(dialect.contains(db, "' ' || c.search_text") for _ in prefixes)
+        whole_field = dialect.contains(db, "' ' || c.search_text || ' '")
+        rank = f"CASE WHEN {whole_field} THEN 0 WHEN {starts} THEN 1 ELSE 2 END"
         return (
-            f" ORDER BY {rank}, c.last_visit_at DESC, c.id DESC",
+            f" ORDER BY {rank}, {dialect.nulls_last_desc(db, 'c.last_visit_at')}, c.id DESC",
             [f" {whole} ", *(f" {p}" for p in prefixes)],
         )
     columns = {
@@ -480,7 +478,7 @@ def search(
     visit first within each. ``limit=None`` returns every match.
     """
     clauses, params, words = _where(db, query, filter, today)
-    order_sql, order_params = _order(order_by, descending, words)
+    order_sql, order_params = _order(db, order_by, descending, words)
     # Two steps: sort and page over ids alone (small sorter rows, indexes usable), then read the
     # page's rows. A deep page of 50,000 sorted guests stays fast this way.
     sql = "SELECT c.id FROM customers c WHERE " + " AND ".join(clauses) + order_sql
@@ -489,8 +487,8 @@ def search(
         sql += " LIMIT ? OFFSET ?"
         params += [int(limit), int(offset)]
     elif offset:
-        sql += " LIMIT -1 OFFSET ?"
-        params.append(int(offset))
+        sql += " LIMIT ? OFFSET ?"  # no LIMIT -1 / LIMIT ALL: neither is on both engines
+        params += [NO_LIMIT, int(offset)]
     ids = [r[0] for r in db.execute(sql, params).fetchall()]
     rows: dict[int, CustomerSummary] = {}
     for start in range(0, len(ids), 500):

@@ -50,6 +50,32 @@ def contains(db: Any, haystack: str) -> str:
     return f"instr({haystack}, ?) > 0"
 
 
+def like_escape(text: str) -> str:
+    """``text`` as a LIKE pattern that matches only itself (with ``ESCAPE '\\'``)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def customer_text_search(db: Any, words: Sequence[str]) -> tuple[list[str], list[str]]:
+    """WHERE clauses (and their parameters) that keep customers ``c`` whose folded
+    ``search_text`` contains every one of ``words`` (each of three characters or more).
+
+    SQLite: one MATCH on the FTS5 trigram table ``customers_fts``. PostgreSQL: a LIKE per word,
+    which the pg_trgm GIN index ``customers_search_trgm`` answers. Both are exact substring
+    tests of the same folded text, so both find the same customers."""
+    if not words:
+        return [], []
+    if is_pg(db):
+        clause = "c.search_text LIKE ? ESCAPE '\\'"
+        return [clause] * len(words), ["%" + like_escape(w) + "%" for w in words]
+    quoted = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+    return ["c.id IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?)"], [quoted]
+
+
+def nulls_last_desc(db: Any, col: str) -> str:
+    """``col DESC`` with NULLs at the end, as SQLite sorts them (PostgreSQL puts them first)."""
+    return f"{col} DESC NULLS LAST" if is_pg(db) else f"{col} DESC"
+
+
 def date_add_days(dialect: str, day_sql: str, days: int) -> str:
     """'YYYY-MM-DD' of text date ``day_sql`` moved by ``days`` days."""
     if dialect == POSTGRESQL:
