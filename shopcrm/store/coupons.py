@@ -20,6 +20,7 @@ from shopcrm.domain.codes import CouponError
 from shopcrm.domain.models import Coupon
 from shopcrm.i18n import N_
 from shopcrm.store.dialect import insert_id
+from shopcrm.store.engine import IntegrityError
 from shopcrm.store.errors import NotFound
 
 __all__ = [
@@ -194,12 +195,14 @@ def redeem(
                 code=other[0].code,
             )
         try:
-            cursor = db.execute(
-                "UPDATE coupons SET redeemed_at = ?, redeemed_visit_id = ?"
-                " WHERE id = ? AND redeemed_visit_id IS NULL AND voided_at IS NULL",
-                [_stamp(at), visit_id, coupon.id],
-            )
-        except sqlite3.IntegrityError as exc:
+            # a savepoint: PostgreSQL refuses every statement after an error until it is undone
+            with db.atomic():
+                cursor = db.execute(
+                    "UPDATE coupons SET redeemed_at = ?, redeemed_visit_id = ?"
+                    " WHERE id = ? AND redeemed_visit_id IS NULL AND voided_at IS NULL",
+                    [_stamp(at), visit_id, coupon.id],
+                )
+        except IntegrityError as exc:
             # Someone redeemed it between the check and the update (another till, a race).
             raise _used_now(db, coupon) from exc
         if cursor.rowcount != 1:
@@ -324,7 +327,7 @@ def insert_many(
     """Insert new coupons in one transaction; fills ``id`` and ``issued_at``.
 
     A coupon whose (campaign, customer, period) already exists is refused by the database
-    (``sqlite3.IntegrityError``) and nothing is written.
+    (``store.engine.IntegrityError``) and nothing is written.
     """
     now = now or dt.datetime.now()
     with db.atomic():
