@@ -23,6 +23,7 @@ from sqlite_utils import Database
 from shopcrm.domain.models import CAMPAIGN_KINDS, DISCOUNT_TYPES, Campaign, Customer
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _
+from shopcrm.store import dialect
 from shopcrm.store.dialect import insert_id
 from shopcrm.store.errors import NotFound
 
@@ -333,8 +334,8 @@ def coupon_counts(db: Database, *, today: dt.date | None = None) -> dict[int, di
     result: dict[int, dict[str, int]] = {}
     for cid, issued, redeemed, voided, usable in db.execute(
         "SELECT campaign_id, count(*), count(redeemed_visit_id), count(voided_at),"
-        " sum(redeemed_visit_id IS NULL AND redeemed_at IS NULL AND voided_at IS NULL"
-        "     AND valid_until >= ?)"
+        " count(CASE WHEN redeemed_visit_id IS NULL AND redeemed_at IS NULL"
+        "     AND voided_at IS NULL AND valid_until >= ? THEN 1 END)"
         " FROM coupons GROUP BY campaign_id",
         [day],
     ):
@@ -444,7 +445,7 @@ def _cutoff(today: dt.date, days: int) -> str:
 def target_customers(db: Database, campaign: Campaign, *, today: dt.date) -> list[Candidate]:
     """Who a welcome, win-back or custom campaign targets on ``today`` (before consent checks)."""
     f = campaign.filter or {}
-    where: list[str] = ["1"]
+    where: list[str] = ["1 = 1"]
     params: list = []
     if campaign.kind == "welcome":
         days = int(f.get("first_visit_within_days") or WELCOME_WITHIN_DAYS)
@@ -463,7 +464,7 @@ def target_customers(db: Database, campaign: Campaign, *, today: dt.date) -> lis
         if f.get("tags"):
             tags = list(f["tags"])
             where.append(
-                f"EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value IN"
+                f"EXISTS (SELECT 1 FROM {dialect.json_array_values(db, 'c.tags')} WHERE value IN"
                 f" ({', '.join('?' for _ in tags)}))"
             )
             params += tags
@@ -513,7 +514,7 @@ def favourites(db: Database, customer_ids: Iterable[int]) -> dict[int, str]:
                              created_at DESC, id DESC) AS rank
                 FROM preferences
                 WHERE customer_id IN ({marks}) AND level IN ('love', 'like')
-                  AND kind IN ('drink', 'food'))
+                  AND kind IN ('drink', 'food')) AS p
             WHERE rank = 1""",
             chunk,
         ):
@@ -533,7 +534,7 @@ def favourites(db: Database, customer_ids: Iterable[int]) -> dict[int, str]:
                 LEFT JOIN menu_items mi ON mi.id = vi.menu_item_id
                 LEFT JOIN menu_categories mc ON mc.id = mi.category_id
                 WHERE v.customer_id IN ({marks}) AND coalesce(mc.kind, '') != 'other' {not_fav}
-                GROUP BY v.customer_id, vi.name)
+                GROUP BY v.customer_id, vi.name) AS t
             WHERE rank = 1""",
             [*missing, *(f"%{word}%" for word in NOT_A_FAVOURITE)],
         ):

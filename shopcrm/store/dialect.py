@@ -71,6 +71,14 @@ def customer_text_search(db: Any, words: Sequence[str]) -> tuple[list[str], list
     return ["c.id IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?)"], [quoted]
 
 
+def json_array_values(db: Any, json_text: str) -> str:
+    """A FROM item with one row per element of the JSON text array ``json_text``, its text in
+    column ``value`` (SQLite's ``json_each``)."""
+    if is_pg(db):
+        return f"json_array_elements_text(CAST({json_text} AS json)) AS j(value)"
+    return f"json_each({json_text})"
+
+
 def nulls_last_desc(db: Any, col: str) -> str:
     """``col DESC`` with NULLs at the end, as SQLite sorts them (PostgreSQL puts them first)."""
     return f"{col} DESC NULLS LAST" if is_pg(db) else f"{col} DESC"
