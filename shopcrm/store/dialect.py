@@ -79,6 +79,21 @@ def json_array_values(db: Any, json_text: str) -> str:
     return f"json_each({json_text})"
 
 
+def json_path_text(db: Any, json_text: str, *path: str) -> str:
+    """The text at ``path`` (object keys) inside the JSON text ``json_text``, or NULL."""
+    if is_pg(db):
+        keys = ",".join(path)
+        return f"(CAST({json_text} AS json) #>> '{{{keys}}}')"
+    return f"json_extract({json_text}, '$.{'.'.join(path)}')"
+
+
+def in_transaction(db: Any) -> bool:
+    """True inside an open transaction (``atomic()``) on either engine."""
+    if is_pg(db):
+        return db.in_transaction
+    return db.conn.in_transaction
+
+
 def nulls_last_desc(db: Any, col: str) -> str:
     """``col DESC`` with NULLs at the end, as SQLite sorts them (PostgreSQL puts them first)."""
     return f"{col} DESC NULLS LAST" if is_pg(db) else f"{col} DESC"
