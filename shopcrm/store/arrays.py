@@ -317,16 +317,7 @@ def insert_visits_bulk(db: Database, rows: Iterable[tuple[int | None, str, int, 
     recomputed once at the end, all in one transaction (so a failure leaves nothing behind).
     """
     now = dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
-    with db.atomic():
-        triggers = [
-            (name, sql)
-            for name, sql in db.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'visits'"
-            )
-            if name in _STAT_TRIGGERS
-        ]
-        for name, _sql in triggers:
-            db.execute(f"DROP TRIGGER {name}")
+    with db.atomic(), dialect.triggers_set_aside(db, "visits", _STAT_TRIGGERS):
         cur = executemany(
             db,
             "INSERT INTO visits(customer_id, visited_at, amount, party_size, created_at)"
@@ -347,6 +338,4 @@ def insert_visits_bulk(db: Database, rows: Iterable[tuple[int | None, str, int, 
                      FROM visits WHERE customer_id IS NOT NULL GROUP BY customer_id) AS s
                WHERE customers.id = s.customer_id"""
         )
-        for _name, sql in triggers:
-            db.execute(sql)
     return count

@@ -9,8 +9,9 @@ keeps its values byte for byte. Only date arithmetic needs a dialect function he
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 SQLITE = "sqlite"
@@ -92,6 +93,32 @@ def in_transaction(db: Any) -> bool:
     if is_pg(db):
         return db.in_transaction
     return db.conn.in_transaction
+
+
+@contextlib.contextmanager
+def triggers_set_aside(db: Any, table: str, names: Sequence[str]) -> Iterator[None]:
+    """Inside a transaction: the triggers ``names`` on ``table`` do not fire within the block
+    (a bulk load recomputes what they keep once, at the end). SQLite drops and recreates them;
+    PostgreSQL disables and enables them. Either way a failure rolls that back with the rest."""
+    if is_pg(db):
+        for name in names:
+            db.execute(f"ALTER TABLE {table} DISABLE TRIGGER {name}")
+        yield
+        for name in names:
+            db.execute(f"ALTER TABLE {table} ENABLE TRIGGER {name}")
+        return
+    triggers = [
+        (name, sql)
+        for name, sql in db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", [table]
+        )
+        if name in names
+    ]
+    for name, _sql in triggers:
+        db.execute(f"DROP TRIGGER {name}")
+    yield
+    for _name, sql in triggers:
+        db.execute(sql)
 
 
 def nulls_last_desc(db: Any, col: str) -> str:
