@@ -129,6 +129,11 @@ class PgDatabase:
         if password:
             kwargs["password"] = password
         conn = psycopg.connect(url, **kwargs)
+        # The planner's cost of a random page read as on an SSD (the default 4 is for spinning
+        # disks): with it the trigram index answers the search box instead of a table scan
+        # (no match among 20,000 guests: 15 ms -> 1.4 ms). This session only; a server
+        # administrator's own setting for the database is not changed.
+        conn.execute("SET random_page_cost = 1.1")
         return cls(conn, url)
 
     def execute(self, sql: str, params: Sequence[Any] | dict | None = ()) -> psycopg.Cursor:
