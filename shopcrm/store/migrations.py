@@ -4,6 +4,10 @@ Each migration runs in one transaction with the record of it being applied. Befo
 migration runs on an existing database, the file is copied with the SQLite backup API to
 ``backups/<name>-pre-migration-<timestamp>.db`` beside it. ``schema_version()`` is what the user
 sees (About dialog, ``shopcrm info``). Add new migrations at the end; never edit an applied one.
+
+On PostgreSQL (``migrate_pg``) the baseline in ``schema_pg.py`` stands for every migration up to
+``schema_pg.BASELINE``; the ones after it run on both engines. Longer than 600 lines because the
+whole ordered history is kept in this one place, by design.
 """
 
 from __future__ import annotations
