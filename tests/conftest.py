@@ -20,6 +20,7 @@ import time_machine
 from hypothesis import settings as hypothesis_settings
 
 from shopcrm import i18n
+from tests import pgserver
 
 # No per-example deadline: on a loaded machine (CI, 2 cores shared) a slow example is not a
 # failure; speed is measured in tests/bench, never in unit tests.
@@ -41,6 +42,11 @@ _traveller = time_machine.travel(dt.datetime.combine(TEST_DAY, dt.time(12, 0)).a
 def pytest_configure(config):
     # before collection, so a module that reads the date at import sees the suite's day too
     _traveller.start()
+    config.addinivalue_line(
+        "markers",
+        "postgres: needs the throwaway PostgreSQL server (skipped when none can start, failed"
+        " instead when SHOPCRM_REQUIRE_PG=1)",
+    )
 
 
 def pytest_unconfigure(config):
@@ -91,3 +97,65 @@ def ja():
     i18n.set_language("ja")
     yield
     i18n.set_language("en")
+
+
+# -- PostgreSQL (tests/pgserver.py) -----------------------------------------------------------
+
+PG_TEMPLATE = "shopcrm_template"
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One throwaway PostgreSQL server per test process (unprivileged, Unix socket only), with a
+    migrated template database; stopped at the end. Skips, or fails under SHOPCRM_REQUIRE_PG=1,
+    when no server can start here."""
+    try:
+        server = pgserver.PgServer().start()
+    except pgserver.ServerUnavailable as exc:
+        if pgserver.required():
+            pytest.fail(f"PostgreSQL is required here (SHOPCRM_REQUIRE_PG=1): {exc}")
+        pytest.skip(f"no PostgreSQL server: {exc}")
+    try:
+        from shopcrm.store import open_db
+
+        with server.admin() as admin:
+            admin.execute(f"CREATE DATABASE {PG_TEMPLATE}")
+        open_db(server.url(PG_TEMPLATE)).close()  # the schema made by the migrations, once
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """The URL of a fresh, migrated PostgreSQL database (a copy of the template)."""
+    name = pg_server.new_database_name()
+    with pg_server.admin() as admin:
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE {PG_TEMPLATE}")
+    yield pg_server.url(name)
+    with pg_server.admin() as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def pg_db(pg_url):
+    """A connection to a fresh, migrated PostgreSQL database."""
+    from shopcrm.store import open_db
+
+    database = open_db(pg_url)
+    yield database
+    database.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def anydb(request, db_path):
+    """A freshly migrated store on each engine: an SQLite file, then a PostgreSQL database.
+    A test module runs all its tests on both with ``db = pytest.fixture(lambda anydb: anydb)``."""
+    from shopcrm.store import open_db
+
+    if request.param == "sqlite":
+        database = open_db(db_path)
+        yield database
+        database.close()
+    else:
+        yield request.getfixturevalue("pg_db")

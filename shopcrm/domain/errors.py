@@ -43,6 +43,7 @@ FIELD_LABELS: dict[str, str] = {
     "to": N_("Last day"),
     "as_of": N_("As of"),
     "honorific": N_("Honorific"),
+    "server": N_("Shop server"),
 }
 
 

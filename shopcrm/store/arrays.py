@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -27,7 +26,9 @@ from sqlite_utils import Database
 from shopcrm.domain.dates import business_day_span
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_
+from shopcrm.store import dialect
 from shopcrm.store.business_day import date_sql, day_number_sql, start_hour
+from shopcrm.store.dialect import executemany
 
 EPOCH = dt.date(1970, 1, 1)
 
@@ -114,17 +115,20 @@ def load_visits(db: Database, *, until: dt.date | None = None) -> VisitArrays:
     A covering index was measured too and does not help: the scan is cheap, the text is not.
     """
     hour = start_hour(db)
+    engine = dialect.of(db)
     where, params = "", []
     if until is not None:  # up to the end of business day ``until`` (05:00 the day after)
         bound = business_day_span(until, hour)[1].isoformat(sep=" ")
         latest = db.execute("SELECT max(visited_at) FROM visits").fetchone()[0]  # (an index)
         if latest is not None and latest >= bound:
             # "+visited_at": a full scan beats a million index lookups when most rows match
-            where, params = "WHERE +visited_at < ?", [bound]
-    day = day_number_sql("visited_at", hour)  # the business day (a bill at 00:20 is the evening's)
+            where, params = f"WHERE {dialect.unindexed(engine, 'visited_at')} < ?", [bound]
+    # the business day (a bill at 00:20 is the evening's)
+    day = day_number_sql("visited_at", hour, engine)
+    key_sql = f"(coalesce(customer_id, 0) << {_DAY_BITS}) + {day} + {_DAY_BIAS}"
     row = db.execute(
-        f"""SELECT group_concat((coalesce(customer_id, 0) << {_DAY_BITS}) + {day} + {_DAY_BIAS}),
-                   group_concat((amount << {_PARTY_BITS}) | party_size)
+        f"""SELECT {dialect.group_concat(engine, key_sql)},
+                   {dialect.group_concat(engine, f"(amount << {_PARTY_BITS}) | party_size")}
             FROM visits {where}""",
         params,
     ).fetchone()
@@ -141,19 +145,16 @@ def load_visits(db: Database, *, until: dt.date | None = None) -> VisitArrays:
 
 def load_customers(db: Database) -> CustomerArrays:
     row = db.execute(
-        """SELECT group_concat(id, ','), group_concat(ch, ',')
-           FROM (SELECT id, coalesce(channel_id, 0) AS ch FROM customers ORDER BY id)"""
+        f"""SELECT {dialect.group_concat(dialect.of(db), "id", ",", "id")},
+                  {dialect.group_concat(dialect.of(db), "ch", ",", "id")}
+           FROM (SELECT id, coalesce(channel_id, 0) AS ch FROM customers ORDER BY id) AS c"""
     ).fetchone()
     return CustomerArrays(_ints(row[0]), _ints(row[1]))
 
 
 def is_open(db: Database) -> bool:
     """False once the connection was closed (the dashboard drops results meant for it)."""
-    try:
-        db.conn.total_changes  # noqa: B018 (a cheap attribute that raises on a closed connection)
-    except sqlite3.ProgrammingError:
-        return False
-    return True
+    return not dialect.is_closed(db)
 
 
 def channel_names(db: Database) -> dict[int, str]:
@@ -224,8 +225,8 @@ def load_campaigns(db: Database) -> list[CampaignRow]:
 
 def load_coupons(db: Database) -> list[CouponRow]:
     hour = start_hour(db)
-    day_issued = day_number_sql("k.issued_at", hour)
-    day_redeemed = day_number_sql("k.redeemed_at", hour)
+    day_issued = day_number_sql("k.issued_at", hour, dialect.of(db))
+    day_redeemed = day_number_sql("k.redeemed_at", hour, dialect.of(db))
     rows = db.execute(
         f"""SELECT k.id, k.campaign_id, k.customer_id, {day_issued},
                    CASE WHEN k.redeemed_at IS NULL THEN NULL ELSE {day_redeemed} END,
@@ -237,7 +238,7 @@ def load_coupons(db: Database) -> list[CouponRow]:
 
 
 def load_mailings(db: Database) -> list[MailingRow]:
-    day = day_number_sql("sent_at", start_hour(db))
+    day = day_number_sql("sent_at", start_hour(db), dialect.of(db))
     return [
         MailingRow(r[0], r[1], r[2])
         for r in db.execute(f"SELECT customer_id, campaign_id, {day} FROM mailings ORDER BY id")
@@ -286,7 +287,8 @@ def insert_customers_bulk(
         )
     with db.atomic():
         start = db.execute("SELECT coalesce(max(id), 0) FROM customers").fetchone()[0]
-        db.conn.executemany(
+        executemany(
+            db,
             "INSERT INTO customers(name, search_text, channel_id, birth_month, birth_day,"
             " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             rows,
@@ -310,24 +312,16 @@ def insert_visits_bulk(db: Database, rows: Iterable[tuple[int | None, str, int, 
     recomputed once at the end, all in one transaction (so a failure leaves nothing behind).
     """
     now = dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
-    with db.atomic():
-        triggers = [
-            (name, sql)
-            for name, sql in db.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'visits'"
-            )
-            if name in _STAT_TRIGGERS
-        ]
-        for name, _sql in triggers:
-            db.execute(f"DROP TRIGGER {name}")
-        cur = db.conn.executemany(
+    with db.atomic(), dialect.triggers_set_aside(db, "visits", _STAT_TRIGGERS):
+        cur = executemany(
+            db,
             "INSERT INTO visits(customer_id, visited_at, amount, party_size, created_at)"
             f" VALUES (?, ?, ?, ?, '{now}')",
             rows,
         )
         count = cur.rowcount
 
-        day = date_sql("visited_at", start_hour(db))
+        day = date_sql("visited_at", start_hour(db), dialect.of(db))
         db.execute(
             f"""UPDATE customers SET
                  visit_count = s.n, visit_days = s.days, total_spent = s.total,
@@ -338,6 +332,4 @@ def insert_visits_bulk(db: Database, rows: Iterable[tuple[int | None, str, int, 
                      FROM visits WHERE customer_id IS NOT NULL GROUP BY customer_id) AS s
                WHERE customers.id = s.customer_id"""
         )
-        for _name, sql in triggers:
-            db.execute(sql)
     return count

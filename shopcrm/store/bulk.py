@@ -27,6 +27,7 @@ from shopcrm.domain.models import (
 )
 from shopcrm.domain.readings import clean_reading, guess_reading
 from shopcrm.store.customers import _WRITE_COLUMNS, _row_values, to_text
+from shopcrm.store.dialect import executemany
 
 
 def _next_id(db: Database, table: str) -> int:
@@ -51,8 +52,8 @@ def insert_menu(
         for offset, c in enumerate(categories):
             cat_ids[c.name] = first + offset
             rows.append((first + offset, c.name, c.kind, c.sort_order or offset))
-        db.conn.executemany(
-            "INSERT INTO menu_categories(id, name, kind, sort_order) VALUES (?, ?, ?, ?)", rows
+        executemany(
+            db, "INSERT INTO menu_categories(id, name, kind, sort_order) VALUES (?, ?, ?, ?)", rows
         )
 
         first = _next_id(db, "menu_items")
@@ -75,7 +76,8 @@ def insert_menu(
                 (done.id, done.category_id, done.name, done.price, int(done.active),
                  done.sort_order, done.reading)
             )  # fmt: skip
-        db.conn.executemany(
+        executemany(
+            db,
             "INSERT INTO menu_items(id, category_id, name, price, active, sort_order, reading)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             rows,
@@ -92,7 +94,7 @@ def insert_customers(db: Database, customers: Sequence[Customer]) -> list[int]:
     ids = list(range(first, first + len(customers)))
     rows = [[cid, *_row_values(c)] for cid, c in zip(ids, customers, strict=True)]
     with db.atomic():
-        db.conn.executemany(f"INSERT INTO customers({cols}) VALUES ({marks})", rows)
+        executemany(db, f"INSERT INTO customers({cols}) VALUES ({marks})", rows)
     return ids
 
 
@@ -102,7 +104,8 @@ def insert_preferences(db: Database, prefs: Iterable[Preference]) -> int:
         for p in prefs
     ]
     with db.atomic():
-        db.conn.executemany(
+        executemany(
+            db,
             "INSERT INTO preferences(customer_id, kind, level, label, menu_item_id, note,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             rows,
@@ -322,7 +325,8 @@ def insert_coupons(db: Database, coupons: Sequence[Coupon]) -> list[int]:
              c.redeemed_visit_id, to_text(c.voided_at), c.void_reason)
         )  # fmt: skip
     with db.atomic():
-        db.conn.executemany(
+        executemany(
+            db,
             "INSERT INTO coupons(id, code, campaign_id, customer_id, period_key, issued_at,"
             " valid_from, valid_until, redeemed_at, redeemed_visit_id, voided_at, void_reason)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -337,7 +341,8 @@ def insert_mailings(db: Database, mailings: Iterable[Mailing]) -> int:
         for m in mailings
     ]
     with db.atomic():
-        db.conn.executemany(
+        executemany(
+            db,
             "INSERT INTO mailings(customer_id, campaign_id, coupon_id, piece, batch, sent_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             rows,
@@ -349,7 +354,8 @@ def insert_channel_costs(db: Database, costs: Iterable[tuple[int, str, int]]) ->
     """(channel id, 'YYYY-MM', amount) rows: what each acquisition channel cost per month."""
     rows = list(costs)
     with db.atomic():
-        db.conn.executemany(
+        executemany(
+            db,
             "INSERT INTO channel_costs(channel_id, month, amount) VALUES (?, ?, ?)"
             " ON CONFLICT(channel_id, month) DO UPDATE SET amount = excluded.amount",
             rows,

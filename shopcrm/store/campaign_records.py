@@ -24,6 +24,8 @@ from shopcrm.domain.favourites import NOT_A_FAVOURITE
 from shopcrm.domain.models import CAMPAIGN_KINDS, DISCOUNT_TYPES, Campaign, Customer
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _
+from shopcrm.store import dialect
+from shopcrm.store.dialect import insert_id
 from shopcrm.store.errors import NotFound
 
 BUILTIN_NAMES = ("birthday", "welcome", "winback")
@@ -260,7 +262,8 @@ def list_all(db: Database, *, active_only: bool = False) -> list[Campaign]:
 
 def _name_taken(db: Database, name: str, except_id: int | None) -> bool:
     row = db.execute(
-        "SELECT 1 FROM campaigns WHERE lower(name) = lower(?) AND id IS NOT ?", [name, except_id]
+        "SELECT 1 FROM campaigns WHERE lower(name) = lower(?) AND id IS DISTINCT FROM ?",
+        [name, except_id],
     ).fetchone()
     return row is not None
 
@@ -272,13 +275,14 @@ def create(db: Database, campaign: Campaign, *, now: dt.datetime | None = None) 
         raise CampaignError("name", N_("A campaign named {name} already exists."), name=c.name)
     created = (now or dt.datetime.now()).replace(microsecond=0)
     with db.atomic():
-        cursor = db.execute(
+        cursor = insert_id(
+            db,
             "INSERT INTO campaigns(name, kind, discount_type, discount_value, discount_item,"
             " valid_days, valid_from, valid_until, template, cost_per_piece, winback_days, filter,"
             " active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [*_values(c), created.isoformat(sep=" ")],
         )
-    return get(db, cursor.lastrowid)
+    return get(db, cursor)
 
 
 def update(db: Database, campaign: Campaign) -> Campaign:
@@ -331,8 +335,8 @@ def coupon_counts(db: Database, *, today: dt.date | None = None) -> dict[int, di
     result: dict[int, dict[str, int]] = {}
     for cid, issued, redeemed, voided, usable in db.execute(
         "SELECT campaign_id, count(*), count(redeemed_visit_id), count(voided_at),"
-        " sum(redeemed_visit_id IS NULL AND redeemed_at IS NULL AND voided_at IS NULL"
-        "     AND valid_until >= ?)"
+        " count(CASE WHEN redeemed_visit_id IS NULL AND redeemed_at IS NULL"
+        "     AND voided_at IS NULL AND valid_until >= ? THEN 1 END)"
         " FROM coupons GROUP BY campaign_id",
         [day],
     ):
@@ -442,7 +446,7 @@ def _cutoff(today: dt.date, days: int) -> str:
 def target_customers(db: Database, campaign: Campaign, *, today: dt.date) -> list[Candidate]:
     """Who a welcome, win-back or custom campaign targets on ``today`` (before consent checks)."""
     f = campaign.filter or {}
-    where: list[str] = ["1"]
+    where: list[str] = ["1 = 1"]
     params: list = []
     if campaign.kind == "welcome":
         days = int(f.get("first_visit_within_days") or WELCOME_WITHIN_DAYS)
@@ -461,7 +465,7 @@ def target_customers(db: Database, campaign: Campaign, *, today: dt.date) -> lis
         if f.get("tags"):
             tags = list(f["tags"])
             where.append(
-                f"EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value IN"
+                f"EXISTS (SELECT 1 FROM {dialect.json_array_values(db, 'c.tags')} WHERE value IN"
                 f" ({', '.join('?' for _ in tags)}))"
             )
             params += tags
@@ -509,7 +513,7 @@ def favourites(db: Database, customer_ids: Iterable[int]) -> dict[int, str]:
                              created_at DESC, id DESC) AS rank
                 FROM preferences
                 WHERE customer_id IN ({marks}) AND level IN ('love', 'like')
-                  AND kind IN ('drink', 'food'))
+                  AND kind IN ('drink', 'food')) AS p
             WHERE rank = 1""",
             chunk,
         ):
@@ -529,7 +533,7 @@ def favourites(db: Database, customer_ids: Iterable[int]) -> dict[int, str]:
                 LEFT JOIN menu_items mi ON mi.id = vi.menu_item_id
                 LEFT JOIN menu_categories mc ON mc.id = mi.category_id
                 WHERE v.customer_id IN ({marks}) AND coalesce(mc.kind, '') != 'other' {not_fav}
-                GROUP BY v.customer_id, vi.name)
+                GROUP BY v.customer_id, vi.name) AS t
             WHERE rank = 1""",
             [*missing, *(f"%{word}%" for word in NOT_A_FAVOURITE)],
         ):

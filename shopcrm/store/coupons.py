@@ -21,6 +21,8 @@ from shopcrm.domain.dates import business_day
 from shopcrm.domain.models import Coupon
 from shopcrm.i18n import N_
 from shopcrm.store.business_day import start_hour, today
+from shopcrm.store.dialect import insert_id
+from shopcrm.store.engine import IntegrityError
 from shopcrm.store.errors import NotFound
 
 __all__ = [
@@ -190,12 +192,14 @@ def redeem(
                 code=other[0].code,
             )
         try:
-            cursor = db.execute(
-                "UPDATE coupons SET redeemed_at = ?, redeemed_visit_id = ?"
-                " WHERE id = ? AND redeemed_visit_id IS NULL AND voided_at IS NULL",
-                [_stamp(at), visit_id, coupon.id],
-            )
-        except sqlite3.IntegrityError as exc:
+            # a savepoint: PostgreSQL refuses every statement after an error until it is undone
+            with db.atomic():
+                cursor = db.execute(
+                    "UPDATE coupons SET redeemed_at = ?, redeemed_visit_id = ?"
+                    " WHERE id = ? AND redeemed_visit_id IS NULL AND voided_at IS NULL",
+                    [_stamp(at), visit_id, coupon.id],
+                )
+        except IntegrityError as exc:
             # Someone redeemed it between the check and the update (another till, a race).
             raise _used_now(db, coupon) from exc
         if cursor.rowcount != 1:
@@ -320,14 +324,15 @@ def insert_many(
     """Insert new coupons in one transaction; fills ``id`` and ``issued_at``.
 
     A coupon whose (campaign, customer, period) already exists is refused by the database
-    (``sqlite3.IntegrityError``) and nothing is written.
+    (``store.engine.IntegrityError``) and nothing is written.
     """
     now = now or dt.datetime.now()
     with db.atomic():
         for c in coupons:
             c.code = codes.check_code(c.code)
             c.issued_at = c.issued_at or now.replace(microsecond=0)
-            cursor = db.execute(
+            cursor = insert_id(
+                db,
                 "INSERT INTO coupons(code, campaign_id, customer_id, period_key, issued_at,"
                 " valid_from, valid_until) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -340,7 +345,7 @@ def insert_many(
                     c.valid_until.isoformat(),
                 ],
             )
-            c.id = cursor.lastrowid
+            c.id = cursor
     return coupons
 
 

@@ -24,13 +24,15 @@ from shopcrm.domain.kana import search_key
 from shopcrm.domain.models import Channel, Customer, CustomerSummary
 from shopcrm.domain.rules import ValidationError, check_customer, normalize_phone
 from shopcrm.i18n import N_
-from shopcrm.store import address
+from shopcrm.store import address, dialect
+from shopcrm.store.dialect import executemany, insert_id
 from shopcrm.store.errors import NotFound
 from shopcrm.store.settings import get as setting
 
 FILTERS = ("regulars", "lapsed_90", "birthday_month", "no_consent")
 ORDER_BY = ("name", "kana", "phone", "last_visit", "visits", "total_spent", "created", "tags")
 LAPSED_DAYS = 90
+NO_LIMIT = 2**63 - 1  # "every row" as a LIMIT both engines take
 FTS_MIN_CHARS = 3  # the trigram index needs three characters
 
 # Fields folded into search_text, in this order.
@@ -218,7 +220,7 @@ def _prepare(db: Database, c: Customer, previous: Customer | None) -> Customer:
     code = (c.code or "").strip() or None
     if code is not None:
         clash = db.execute(
-            "SELECT id FROM customers WHERE code = ? AND id IS NOT ?", [code, c.id]
+            "SELECT id FROM customers WHERE code = ? AND id IS DISTINCT FROM ?", [code, c.id]
         ).fetchone()
         if clash:
             raise ValidationError(
@@ -258,8 +260,8 @@ def create(db: Database, c: Customer) -> Customer:
         ready = _prepare(db, dataclasses.replace(c, id=None), None)
         cols = ", ".join(_WRITE_COLUMNS)
         marks = ", ".join("?" for _ in _WRITE_COLUMNS)
-        cur = db.execute(f"INSERT INTO customers({cols}) VALUES ({marks})", _row_values(ready))
-        return get(db, cur.lastrowid)
+        cur = insert_id(db, f"INSERT INTO customers({cols}) VALUES ({marks})", _row_values(ready))
+        return get(db, cur)
 
 
 def update(db: Database, c: Customer) -> Customer:
@@ -288,7 +290,7 @@ def insert_many(db: Database, customers: Iterable[Customer]) -> int:
     cols = ", ".join(_WRITE_COLUMNS)
     marks = ", ".join("?" for _ in _WRITE_COLUMNS)
     with db.atomic():
-        db.conn.executemany(f"INSERT INTO customers({cols}) VALUES ({marks})", rows)
+        executemany(db, f"INSERT INTO customers({cols}) VALUES ({marks})", rows)
     return len(rows)
 
 
@@ -363,16 +365,10 @@ def channel_id(db: Database, name: str, create: bool = False) -> int | None:
         return None
     with db.atomic():
         order = db.execute("SELECT coalesce(max(sort_order), -1) + 1 FROM channels").fetchone()[0]
-        return db.execute(
-            "INSERT INTO channels(name, sort_order) VALUES (?, ?)", [name, order]
-        ).lastrowid
+        return insert_id(db, "INSERT INTO channels(name, sort_order) VALUES (?, ?)", [name, order])
 
 
 # -- search -------------------------------------------------------------------------------------
-
-
-def _fts_string(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
 
 
 def _query_terms(query: str) -> list[str]:
@@ -389,13 +385,14 @@ def _where(
     words = _query_terms(query)
     long_words = [w for w in words if len(w) >= FTS_MIN_CHARS]
     if long_words:
-        clauses.append("c.id IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?)")
-        params.append(" ".join(_fts_string(w) for w in long_words))
+        text_clauses, text_params = dialect.customer_text_search(db, long_words)
+        clauses += text_clauses
+        params += text_params
     for w in words:
         if len(w) < FTS_MIN_CHARS:
             # search_text is already folded: a plain substring test (faster than LIKE, and
             # % and _ need no escaping)
-            clauses.append("instr(c.search_text, ?) > 0")
+            clauses.append(dialect.contains(db, "c.search_text"))
             params.append(w)
     filters = [filter] if isinstance(filter, str) else list(filter or ())
     today = today or dt.date.today()
@@ -416,23 +413,23 @@ def _where(
     return clauses, params, words
 
 
-def _order(order_by: str | None, descending: bool, words: list[str]) -> tuple[str, list]:
+def _order(
+    db: Database, order_by: str | None, descending: bool, words: list[str]
+) -> tuple[str, list]:
     direction = " DESC" if descending else ""
     if order_by is None:
         if not words:
             # DESC puts never-visited (NULL) last, and the last-visit index serves this order
-            return " ORDER BY c.last_visit_at DESC, c.id DESC", []
+            return f" ORDER BY {dialect.nulls_last_desc(db, 'c.last_visit_at')}, c.id DESC", []
         # 0: a whole field equals the query, 1: a field starts with it (or with the first of
         # several words: "田中 090" puts 田中さん before 山田中さん), 2: anywhere inside
         whole = "".join(words)
         prefixes = [whole, words[0]] if len(words) > 1 else [whole]
-        starts = " OR ".join("instr(' ' || c.search_text, ?) > 0" for _ in prefixes)
-        rank = (
-            f"CASE WHEN instr(' ' || c.search_text || ' ', ?) > 0 THEN 0"
-            f" WHEN {starts} THEN 1 ELSE 2 END"
-        )
+        starts = " OR ".join(dialect.contains(db, "' ' || c.search_text") for _ in prefixes)
+        whole_field = dialect.contains(db, "' ' || c.search_text || ' '")
+        rank = f"CASE WHEN {whole_field} THEN 0 WHEN {starts} THEN 1 ELSE 2 END"
         return (
-            f" ORDER BY {rank}, c.last_visit_at DESC, c.id DESC",
+            f" ORDER BY {rank}, {dialect.nulls_last_desc(db, 'c.last_visit_at')}, c.id DESC",
             [f" {whole} ", *(f" {p}" for p in prefixes)],
         )
     columns = {
@@ -471,7 +468,7 @@ def search(
     visit first within each. ``limit=None`` returns every match.
     """
     clauses, params, words = _where(db, query, filter, today)
-    order_sql, order_params = _order(order_by, descending, words)
+    order_sql, order_params = _order(db, order_by, descending, words)
     # Two steps: sort and page over ids alone (small sorter rows, indexes usable), then read the
     # page's rows. A deep page of 50,000 sorted guests stays fast this way.
     sql = "SELECT c.id FROM customers c WHERE " + " AND ".join(clauses) + order_sql
@@ -480,8 +477,8 @@ def search(
         sql += " LIMIT ? OFFSET ?"
         params += [int(limit), int(offset)]
     elif offset:
-        sql += " LIMIT -1 OFFSET ?"
-        params.append(int(offset))
+        sql += " LIMIT ? OFFSET ?"  # no LIMIT -1 / LIMIT ALL: neither is on both engines
+        params += [NO_LIMIT, int(offset)]
     ids = [r[0] for r in db.execute(sql, params).fetchall()]
     rows: dict[int, CustomerSummary] = {}
     for start in range(0, len(ids), 500):

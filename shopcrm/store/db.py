@@ -9,6 +9,10 @@ locked" — a background import or print run never breaks a staff member's visit
 
 ``secure_delete=ON`` on every connection: an erased guest's data is overwritten with zeros, never
 left readable in free pages (some platforms' SQLite has it off by default).
+
+A ``postgresql://user@host/dbname`` URL instead of a path opens a shop server (``PgDatabase``,
+``store/engine.py``); its password comes from the OS keychain (``keyring``, service "shopcrm",
+the URL without password as the user name), else from libpq's own pgpass/service files.
 """
 
 from __future__ import annotations
@@ -18,10 +22,16 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+import keyring
+import keyring.errors
+import psycopg
 from sqlite_utils import Database
 
-from shopcrm.i18n import _
+from shopcrm.domain.errors import ValidationError
+from shopcrm.i18n import N_, _
+from shopcrm.store.engine import PgDatabase, is_url
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -37,6 +47,7 @@ class ShopDatabase(Database):
     stick, a read-only share): reading, export and backups work, saving says "read-only"."""
 
     read_only = False
+    dialect = "sqlite"
 
     @contextlib.contextmanager
     def atomic(self) -> Iterator[Database]:
@@ -93,9 +104,76 @@ def _folder_read_only(folder: Path) -> bool:
     return False
 
 
+KEYRING_SERVICE = "shopcrm"
+
+
+class ServerUnreachable(ConnectionError):
+    """The shop server could not be reached or refused the login; ``str()`` is a sentence for
+    the user (what happened, and what to do), in their language. ``detail`` is the driver's
+    own text, for the log."""
+
+    def __init__(self, url: str, detail: str):
+        self.url = url
+        self.detail = detail
+        super().__init__(
+            _(
+                "Cannot connect to the shop server {server}. Check that the server PC is on and"
+                " on the network, and that the user name and password are right; then try again."
+            ).format(server=url)
+        )
+
+
+def url_without_password(url: str) -> str:
+    """``url`` with any password taken out (what is shown, logged, saved and keyed by)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = (f"{parts.username}@" if parts.username else "") + host
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def storable_url(url: str) -> str:
+    """The server URL as it may be saved in the settings; one with a password in it is refused
+    (``ValidationError`` on "server": passwords belong in the OS keychain, never in the file)."""
+    if urlsplit(url).password is not None:
+        raise ValidationError(
+            "server",
+            N_(
+                "the address contains a password; remove it and save the password in the"
+                " system keychain instead"
+            ),
+        )
+    return url
+
+
+def keychain_password(url: str) -> str | None:
+    """The password saved for ``url`` in the OS keychain, or ``None`` (no keychain on this
+    machine, or nothing saved: libpq then reads pgpass/service files as usual)."""
+    try:
+        return keyring.get_password(KEYRING_SERVICE, url_without_password(url))
+    except (keyring.errors.KeyringError, RuntimeError):
+        return None
+
+
+def connect_server(url: str) -> PgDatabase:
+    """A connection to a PostgreSQL shop server, or ``ServerUnreachable``."""
+    try:
+        return PgDatabase.connect(url, password=keychain_password(url))
+    except psycopg.OperationalError as exc:
+        raise ServerUnreachable(url_without_password(url), str(exc).strip()) from exc
+
+
 def connect(path: str | os.PathLike) -> Database:
     """A configured connection without running migrations (workers, backups, checks). A file
-    that cannot be written is opened read-only (``db.read_only``)."""
+    that cannot be written is opened read-only (``db.read_only``). A PostgreSQL URL connects
+    to that server (``connect_server``)."""
+    if is_url(path):
+        return connect_server(str(path).strip())  # type: ignore[return-value]
     path = Path(path).expanduser()
     ro = _read_only_mode(path)
     # isolation_level IMMEDIATE: the implicit transaction Python's sqlite3 opens before a single
@@ -130,7 +208,9 @@ def atomic(db: Database) -> Iterator[Database]:
 
 
 def db_path(db: Database) -> Path | None:
-    """The file behind ``db`` (``None`` for an in-memory database)."""
+    """The file behind ``db`` (``None`` for an in-memory database or a shop server)."""
+    if getattr(db, "dialect", "sqlite") != "sqlite":
+        return None
     row = db.execute("PRAGMA database_list").fetchone()
     return Path(row[2]) if row and row[2] else None
 

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from shopcrm.store import dialect
 from shopcrm.store.business_day import day_number_sql, start_hour
+from shopcrm.store.dialect import executemany
 
 DEFAULT_PERCENT = 10
 DEFAULT_MIN_GROUP = 30
@@ -111,7 +113,8 @@ def record(
         for cid, key, first in held
     ]
     with db.atomic():
-        db.conn.executemany(
+        executemany(
+            db,
             "INSERT INTO holdbacks(campaign_id, customer_id, period_key, starts_on, held_at)"
             " VALUES (?, ?, ?, ?, ?)",
             rows,
@@ -141,7 +144,7 @@ def for_customer(db: Database, customer_id: int) -> list[dict]:
 
 
 def load_holdbacks(db: Database, campaign_id: int | None = None) -> list[HoldbackRow]:
-    day = "CAST(julianday(starts_on) - 2440587.5 AS INTEGER)"
+    day = dialect.day_number(dialect.of(db), "starts_on")
     where, params = ("WHERE campaign_id = ?", [campaign_id]) if campaign_id else ("", [])
     return [
         HoldbackRow(*r)
@@ -153,8 +156,8 @@ def load_holdbacks(db: Database, campaign_id: int | None = None) -> list[Holdbac
 
 def load_treated(db: Database, campaign_id: int | None = None) -> list[TreatedRow]:
     """Every coupon issued (voided ones too: they were sent), with its redemption and pieces."""
-    issued = "CAST(julianday(k.valid_from) - 2440587.5 AS INTEGER)"
-    redeemed = day_number_sql("k.redeemed_at", start_hour(db))
+    issued = dialect.day_number(dialect.of(db), "k.valid_from")
+    redeemed = day_number_sql("k.redeemed_at", start_hour(db), dialect.of(db))
     where, params = ("WHERE k.campaign_id = ?", [campaign_id]) if campaign_id else ("", [])
     rows = db.execute(
         f"""SELECT k.id, k.campaign_id, k.customer_id, {issued},

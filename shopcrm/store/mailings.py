@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from sqlite_utils import Database
 
 from shopcrm.domain.models import PIECE_KINDS, Mailing
+from shopcrm.store.dialect import insert_id
 
 _SELECT = """SELECT mailings.id, mailings.customer_id, mailings.campaign_id, mailings.coupon_id,
     mailings.piece, mailings.batch, mailings.sent_at, coalesce(campaigns.name, '')
@@ -42,7 +43,8 @@ def record(db: Database, mailings: Iterable[Mailing]) -> list[Mailing]:
         for m in items:
             sent = (m.sent_at or dt.datetime.now()).replace(microsecond=0)
             m.sent_at = sent
-            cursor = db.execute(
+            cursor = insert_id(
+                db,
                 "INSERT INTO mailings(customer_id, campaign_id, coupon_id, piece, batch, sent_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 [
@@ -54,7 +56,7 @@ def record(db: Database, mailings: Iterable[Mailing]) -> list[Mailing]:
                     sent.isoformat(sep=" "),
                 ],
             )
-            m.id = cursor.lastrowid
+            m.id = cursor
     return items
 
 

@@ -13,6 +13,7 @@ from shopcrm.domain.models import MenuCategory, MenuItem
 from shopcrm.domain.readings import clean_reading, guess_reading
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_
+from shopcrm.store.dialect import insert_id
 from shopcrm.store.errors import NotFound
 
 CATEGORY_KINDS = ("drink", "food", "other")
@@ -50,7 +51,7 @@ def _clean_category(db: Database, c: MenuCategory) -> MenuCategory:
     if c.kind not in CATEGORY_KINDS:
         raise ValueError(f"unknown category kind {c.kind!r}; use one of {CATEGORY_KINDS}")
     clash = db.execute(
-        "SELECT id FROM menu_categories WHERE name = ? AND id IS NOT ?", [name, c.id]
+        "SELECT id FROM menu_categories WHERE name = ? AND id IS DISTINCT FROM ?", [name, c.id]
     ).fetchone()
     if clash:
         raise ValidationError("name", N_("is already used by another category"))
@@ -109,11 +110,12 @@ def add_category(db: Database, c: MenuCategory) -> MenuCategory:
     with db.atomic():
         clean = _clean_category(db, c)
         order = clean.sort_order or _next_order(db, "menu_categories")
-        cur = db.execute(
+        cur = insert_id(
+            db,
             "INSERT INTO menu_categories(name, kind, sort_order) VALUES (?, ?, ?)",
             [clean.name, clean.kind, order],
         )
-        return get_category(db, cur.lastrowid)
+        return get_category(db, cur)
 
 
 def update_category(db: Database, c: MenuCategory) -> MenuCategory:
@@ -168,12 +170,13 @@ def add_item(db: Database, item: MenuItem) -> MenuItem:
     with db.atomic():
         clean = _clean_item(db, item)
         order = clean.sort_order or _next_order(db, "menu_items")
-        cur = db.execute(
+        cur = insert_id(
+            db,
             "INSERT INTO menu_items(category_id, name, price, active, sort_order, reading)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [clean.category_id, clean.name, clean.price, int(clean.active), order, clean.reading],
         )
-        return get_item(db, cur.lastrowid)
+        return get_item(db, cur)
 
 
 def update_item(db: Database, item: MenuItem) -> MenuItem:

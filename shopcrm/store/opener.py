@@ -13,9 +13,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from shopcrm.store import migrations
+from shopcrm.store import dialect, migrations
 from shopcrm.store.backup import backup_now
-from shopcrm.store.db import connect
+from shopcrm.store.db import connect, connect_server
+from shopcrm.store.engine import is_url
 from shopcrm.store.location import refuse_network_location
 from shopcrm.store.lock import migration_lock
 from shopcrm.store.migrations import pending
@@ -25,7 +26,10 @@ def migrate(db: Database, path: Path | None = None) -> list[str]:
     """Apply pending migrations; copy the file first when it already holds a schema.
 
     Two processes opening an old-schema file at once: the migration lock makes the second wait,
-    and it then finds nothing pending."""
+    and it then finds nothing pending. A PostgreSQL store migrates under the server's advisory
+    lock (``migrations.migrate_pg``); the server's own backups cover the before-copy."""
+    if dialect.is_pg(db):
+        return migrations.migrate_pg(db)
     todo = pending(db)
     if not todo:
         return []
@@ -48,7 +52,18 @@ _migrate = migrate  # open_db's keyword ``migrate`` hides the function inside it
 def open_db(path: str | os.PathLike, *, migrate: bool = True) -> Database:
     """Open (creating if needed) the database at ``path`` and bring its schema up to date.
 
-    A database on a network share is refused (``UnsafeLocation``, see ``store.location``)."""
+    A database on a network share is refused (``UnsafeLocation``, see ``store.location``).
+    A PostgreSQL URL opens that server and brings its schema up to date (``ServerUnreachable``
+    when it cannot be reached)."""
+    if is_url(path):
+        server = connect_server(str(path).strip())
+        if migrate:
+            try:
+                migrations.migrate_pg(server)
+            except BaseException:
+                server.close()
+                raise
+        return server  # type: ignore[return-value]
     path = Path(path).expanduser()
     refuse_network_location(path)
     path.parent.mkdir(parents=True, exist_ok=True)

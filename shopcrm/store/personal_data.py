@@ -13,6 +13,9 @@ import json
 
 from sqlite_utils import Database
 
+from shopcrm.store import dialect
+from shopcrm.store.dialect import insert_id
+
 CHILD_TABLES = ("visits", "preferences", "mailings", "coupons", "holdbacks")
 
 
@@ -88,11 +91,12 @@ def insert_customer_row(db: Database, row: dict) -> int:
     if db.execute("SELECT 1 FROM customers WHERE id = ?", [row["id"]]).fetchone():
         row.pop("id")
     cols = list(row)
-    cur = db.execute(
+    cur = insert_id(
+        db,
         f"INSERT INTO customers({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
         [row[c] for c in cols],
     )
-    return cur.lastrowid
+    return cur
 
 
 def set_columns(db: Database, customer_id: int, values: dict) -> None:
@@ -113,10 +117,11 @@ def next_merge_id(db: Database) -> int:
 
 
 def log_merge(db: Database, kept_id: int, merged_id: int, snapshot: dict) -> int:
-    return db.execute(
+    return insert_id(
+        db,
         "INSERT INTO customer_merges(kept_id, merged_id, merged_at, snapshot) VALUES (?, ?, ?, ?)",
         [kept_id, merged_id, _now(), json.dumps(snapshot, ensure_ascii=False)],
-    ).lastrowid
+    )
 
 
 def get_merge(db: Database, merge_id: int) -> dict | None:
@@ -142,7 +147,7 @@ def merges(db: Database, customer_id: int | None = None) -> list[dict]:
     where, params = ("WHERE kept_id = ?", [customer_id]) if customer_id is not None else ("", [])
     rows = db.execute(
         "SELECT id, kept_id, merged_id, merged_at, undone_at,"
-        " json_extract(snapshot, '$.merged.name') FROM customer_merges "
+        f" {dialect.json_path_text(db, 'snapshot', 'merged', 'name')} FROM customer_merges "
         + where
         + " ORDER BY id DESC",
         params,
@@ -202,10 +207,18 @@ def erase_row(db: Database, customer_id: int, erased_name: str) -> None:
 def scrub_after_erasure(db: Database) -> None:
     """Leave no readable trace of erased text in the file: merge the search index's segments
     (its deleted entries are dropped; ``secure_delete`` zeroes the freed pages) and, outside a
-    transaction, copy the WAL into the database and truncate it (old page images gone)."""
+    transaction, copy the WAL into the database and truncate it (old page images gone).
+
+    On a PostgreSQL server (outside a transaction) the guest tables are vacuumed, so the erased
+    rows' old versions are no longer reachable; the server's own WAL and backups are the server
+    administrator's (the README says so)."""
+    if dialect.is_pg(db):
+        if not dialect.in_transaction(db):
+            db.execute("VACUUM customers, visits, preferences, customer_merges")
+        return
     with db.atomic():
         db.execute("INSERT INTO customers_fts(customers_fts) VALUES ('optimize')")
-    if not db.conn.in_transaction:
+    if not dialect.in_transaction(db):
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
@@ -225,9 +238,9 @@ def duplicate_pairs(db: Database, limit: int = 500) -> list[tuple[int, int, str,
     pairs: list[tuple[int, int, str, str]] = []
     for by, key, where in keys:
         rows = db.execute(
-            f"SELECT {key}, group_concat(id) FROM"
+            f"SELECT {key}, {dialect.group_concat(dialect.of(db), 'id', ',', 'id')} FROM"
             f" (SELECT id, name, kana, phone, email FROM customers"
-            f"  WHERE erased_at IS NULL AND {where} ORDER BY id)"
+            f"  WHERE erased_at IS NULL AND {where} ORDER BY id) AS c"
             f" GROUP BY {key} HAVING count(*) > 1 ORDER BY min(id)"
         ).fetchall()
         for value, ids in rows:

@@ -15,6 +15,7 @@ from shopcrm.domain.kana import search_key
 from shopcrm.domain.models import PREFERENCE_KINDS, PREFERENCE_LEVELS, Preference
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_
+from shopcrm.store.dialect import insert_id
 from shopcrm.store.errors import NotFound
 from shopcrm.store.menu import find_item
 
@@ -76,7 +77,8 @@ def add(db: Database, p: Preference) -> Preference:
                 )
                 return get(db, row[0])
         now = dt.datetime.now().replace(microsecond=0)
-        cur = db.execute(
+        cur = insert_id(
+            db,
             "INSERT INTO preferences(customer_id, kind, level, label, menu_item_id, note,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
@@ -89,7 +91,7 @@ def add(db: Database, p: Preference) -> Preference:
                 (p.created_at or now).isoformat(sep=" "),
             ],
         )
-        return get(db, cur.lastrowid)
+        return get(db, cur)
 
 
 def remove(db: Database, id: int) -> None:

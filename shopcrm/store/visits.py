@@ -23,6 +23,7 @@ from shopcrm.i18n import N_
 from shopcrm.store import coupons, menu
 from shopcrm.store.business_day import start_hour
 from shopcrm.store.customers import now, to_datetime, to_text
+from shopcrm.store.dialect import executemany, insert_id
 from shopcrm.store.errors import NotFound
 from shopcrm.store.preferences import favourites
 
@@ -134,7 +135,8 @@ def record(db: Database, visit: Visit, coupon_code: str | None = None) -> Visit:
         elif coupon_code:
             raise ValidationError("customer", N_("choose the guest the coupon belongs to"))
         items = _clean_items(db, visit.items)
-        visit_id = db.execute(
+        visit_id = insert_id(
+            db,
             "INSERT INTO visits(customer_id, visited_at, party_size, amount, staff, note,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
@@ -146,8 +148,9 @@ def record(db: Database, visit: Visit, coupon_code: str | None = None) -> Visit:
                 (visit.note or "").strip(),
                 to_text(visit.created_at or now()),
             ],
-        ).lastrowid
-        db.conn.executemany(
+        )
+        executemany(
+            db,
             "INSERT INTO visit_items(visit_id, menu_item_id, name, quantity, price)"
             " VALUES (?, ?, ?, ?, ?)",
             [(visit_id, i.menu_item_id, i.name, i.quantity, i.price) for i in items],

@@ -45,6 +45,7 @@ def fill_customers(db, n: int = 50_000, *, seed: int = 1, today: dt.date | None 
     """Insert ``n`` realistic guests with visit figures; returns the seconds it took."""
     from shopcrm.domain.models import Customer
     from shopcrm.store import customers
+    from shopcrm.store.dialect import executemany
 
     rng = random.Random(seed)
     today = today or dt.date.today()
@@ -81,7 +82,8 @@ def fill_customers(db, n: int = 50_000, *, seed: int = 1, today: dt.date | None 
              cid)
         )  # fmt: skip
     with db.atomic():
-        db.conn.executemany(
+        executemany(
+            db,
             "UPDATE customers SET visit_count = ?, visit_days = ?, total_spent = ?,"
             " first_visit_at = ?, last_visit_at = ? WHERE id = ?",
             figures,

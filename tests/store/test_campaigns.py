@@ -9,9 +9,16 @@ import pytest
 from shopcrm.domain.models import Campaign, Customer, Preference, Visit, VisitItem
 from shopcrm.store import campaign_records, customers, preferences, visits
 from shopcrm.store.campaign_records import CampaignError
+from shopcrm.store.dialect import executemany
 from shopcrm.store.errors import NotFound
 
 TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def db(anydb):
+    """Every test here runs on an SQLite file and on a PostgreSQL database."""
+    return anydb
 
 
 def test_built_ins_exist_from_the_first_migration(db):
@@ -174,7 +181,12 @@ def test_coupon_counts_say_how_many_can_still_be_used(db):
                 "valid_until": until,
             }
         )
-    db["coupons"].insert_all(rows)
+    cols = list(rows[0])
+    executemany(
+        db,
+        f"INSERT INTO coupons({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+        [[r[c] for c in cols] for r in rows],
+    )
     visit = visits.record(
         db, Visit(customer_id=guests[0], visited_at=dt.datetime(2026, 11, 5, 19), amount=3000)
     )

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import sqlite3
 
 import pytest
 
 from shopcrm.domain.codes import CouponError, generate_code
 from shopcrm.domain.models import Coupon, Customer, Mailing, Visit
 from shopcrm.store import campaign_records, coupons, customers, mailings, visits
+from shopcrm.store.engine import IntegrityError
 
 DAY = dt.date(2026, 12, 10)
 AT = dt.datetime(2026, 12, 10, 19, 30)
+
+
+@pytest.fixture
+def db(anydb):
+    """Every test here runs on an SQLite file and on a PostgreSQL database."""
+    return anydb
 
 
 @pytest.fixture
@@ -136,10 +142,10 @@ def test_the_database_enforces_single_use_even_without_the_service(shop):
     v1 = _visit(db, alice)
     v2 = _visit(db, alice, at=AT + dt.timedelta(hours=1))
     db.execute("UPDATE coupons SET redeemed_visit_id = ? WHERE code = ?", [v1.id, coupon.code])
-    with pytest.raises(sqlite3.IntegrityError, match="already redeemed"):
+    with pytest.raises(IntegrityError, match="already redeemed"):
         db.execute("UPDATE coupons SET redeemed_visit_id = ? WHERE code = ?", [v2.id, coupon.code])
     # and one visit cannot redeem two coupons
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         db.execute(
             "UPDATE coupons SET redeemed_visit_id = ? WHERE code = ?", [v1.id, shop["later"].code]
         )
@@ -192,7 +198,7 @@ def test_the_same_period_cannot_be_issued_twice_by_the_database(shop):
         valid_until=DAY,
         period_key="ok",
     )
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         coupons.insert_many(db, [dup])
 
 

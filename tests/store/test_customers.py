@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 import pytest
 
 from shopcrm.domain.models import Customer
 from shopcrm.domain.rules import ValidationError
 from shopcrm.store import customers
+from shopcrm.store.engine import IntegrityError
 from shopcrm.store.errors import NotFound
+
+
+@pytest.fixture
+def db(anydb):
+    """Every test here runs on an SQLite file and on a PostgreSQL database."""
+    return anydb
 
 
 def _count(db) -> int:
@@ -174,7 +180,7 @@ def test_insert_many_is_searchable(db):
 
 def test_code_unique_in_the_schema_too(db):
     customers.create(db, Customer(name="田中", code="A1"))
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         customers.insert_many(db, [Customer(name="鈴木", code="A1")])
     assert _count(db) == 1
 

@@ -5,10 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from shopcrm.domain.models import Customer, MenuCategory, MenuItem, Visit, VisitItem
 from shopcrm.store import campaign_records, customers, menu, visits
 
 DAY = dt.datetime(2026, 11, 1, 19)
+
+
+@pytest.fixture
+def db(anydb):
+    """Every test here runs on an SQLite file and on a PostgreSQL database."""
+    return anydb
 
 
 def _menu(db):

@@ -11,6 +11,12 @@ from shopcrm.store.errors import NotFound
 
 
 @pytest.fixture
+def db(anydb):
+    """Every test here runs on an SQLite file and on a PostgreSQL database."""
+    return anydb
+
+
+@pytest.fixture
 def guest(db):
     return customers.create(db, Customer(name="田中太郎", kana="タナカタロウ")).id
 

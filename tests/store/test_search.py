@@ -15,6 +15,12 @@ from shopcrm.store import customers, settings
 TODAY = dt.date(2026, 11, 23)
 
 
+@pytest.fixture
+def db(anydb):
+    """Every test here runs on an SQLite file and on a PostgreSQL database."""
+    return anydb
+
+
 def _visit(db, customer_id: int, when: str, amount: int = 3000) -> None:
     db.execute(
         "INSERT INTO visits(customer_id, visited_at, amount, created_at) VALUES (?, ?, ?, ?)",
@@ -212,8 +218,13 @@ def test_guests_without_a_reading_sort_after_the_others(db, shop):
     blank = customers.create(db, Customer(name="Smith")).id
     assert customers.search(db, order_by="kana")[-1].id == blank
     assert customers.search(db, order_by="name", descending=True)[0].id == blank
+    explain = "EXPLAIN QUERY PLAN"
+    if db.dialect == "postgresql":
+        # a table of a few rows: ask whether the index can serve the order, not whether it pays
+        db.execute("SET enable_seqscan = off")
+        explain = "EXPLAIN"
     plan = db.execute(
-        "EXPLAIN QUERY PLAN SELECT c.id FROM customers c WHERE c.erased_at IS NULL"
+        f"{explain} SELECT c.id FROM customers c WHERE c.erased_at IS NULL"
         " ORDER BY c.kana = '', c.kana, c.name, c.id LIMIT 50"
     ).fetchall()
     assert "customers_kana_order" in str(plan)

@@ -14,6 +14,12 @@ from shopcrm.services import analytics
 from shopcrm.store import settings
 
 
+@pytest.fixture
+def db(anydb):
+    """Every test here runs on an SQLite file and on a PostgreSQL database."""
+    return anydb
+
+
 def _store_raw(db, key, text):
     db.execute(
         "INSERT INTO settings(key, value) VALUES (?, ?)"

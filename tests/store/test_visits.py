@@ -24,6 +24,12 @@ AT = dt.datetime(2026, 11, 20, 19, 30)
 
 
 @pytest.fixture
+def db(anydb):
+    """Every test here runs on an SQLite file and on a PostgreSQL database."""
+    return anydb
+
+
+@pytest.fixture
 def guest(db):
     return customers.create(db, Customer(name="田中太郎", kana="タナカタロウ")).id
 
