@@ -34,7 +34,8 @@ from shopcrm.domain.money import format_money, format_yen_ja
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _, current_language, ngettext
 from shopcrm.services import effect
-from shopcrm.store import campaign_records, settings
+from shopcrm.services.channels import reach
+from shopcrm.store import campaign_records, consents, settings
 from shopcrm.store import coupons as coupon_store
 from shopcrm.store import holdouts as holdout_store
 from shopcrm.store.campaign_records import CampaignError, Candidate, check_template
@@ -145,12 +146,13 @@ def validity(campaign: Campaign, start: dt.date) -> tuple[dt.date, dt.date]:
     return start, start + dt.timedelta(days=days - 1)
 
 
-def _skip_reason(customer: Customer) -> str | None:
+def _skip_reason(customer: Customer, email_ok: bool = False) -> str | None:
+    """Why no coupon is issued; consent by post or by e-mail (``email_ok``) is enough."""
     if customer.erased_at is not None:
         return "erased"
     if customer.do_not_mail:
         return "do_not_mail"
-    if not customer.dm_consent:
+    if not customer.dm_consent and not email_ok:
         return "no_consent"
     return None
 
@@ -252,9 +254,13 @@ def issue(
         if cand.customer.id is not None  # read from the database: always
     }
     eligible: list[tuple[Candidate, str, dt.date]] = []
+    by_email = consents.for_customers(db, [cand.customer.id for cand, _k, _s in plan], "email")
     for cand, key, start in plan:
         assert cand.customer.id is not None  # read from the database
-        reason = _skip_reason(cand.customer)
+        email_ok = (
+            reach.leave_out_reason(cand.customer, "email", by_email.get(cand.customer.id)) is None
+        )
+        reason = _skip_reason(cand.customer, email_ok)
         if reason:
             result.skipped.append(Skipped(cand.customer.id, cand.customer.name, reason))
         else:
