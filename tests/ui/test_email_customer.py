@@ -5,14 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+import pytest
 from PySide6.QtCore import Qt
 
 from shopcrm.domain.models import Customer
 from shopcrm.store import consents, customers
+from shopcrm.ui.context import AppContext
 from shopcrm.ui.dialogs.customer_dialog import CustomerDialog
-from tests.ui.dialog_fixtures import ctx, shown  # noqa: F401 (ctx is a fixture)
+from tests.ui.dialog_fixtures import shown
 
 SCREENS = os.environ.get("SHOPCRM_SCREENS", "")  # a folder: grab the dialog there
+
+
+@pytest.fixture
+def ctx(db, db_path, qapp):
+    return AppContext(db, db_path)
 
 
 def _guest(db, **kw):

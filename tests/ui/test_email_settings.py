@@ -3,15 +3,20 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from PySide6.QtCore import Qt
 
+from shopcrm import i18n
 from shopcrm.services.channels import keychain
 from shopcrm.store import settings
 from shopcrm.ui.context import AppContext
 from shopcrm.ui.dialogs.settings_dialog import SettingsDialog
 from tests.services.test_email_fixtures import *  # noqa: F403
 from tests.ui.dialog_fixtures import type_text
+
+SCREENS = os.environ.get("SHOPCRM_SCREENS", "")
 
 
 @pytest.fixture
@@ -28,11 +33,16 @@ def _dialog(qtbot, ctx):
     return d
 
 
-def test_test_mail_button_sends_through_the_real_server(email_ctx, qtbot, smtp_server):
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_test_mail_button_sends_through_the_real_server(email_ctx, qtbot, smtp_server, lang):
+    i18n.set_language(lang)
     d = _dialog(qtbot, email_ctx)
     qtbot.mouseClick(d.test_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "sent to" in d.email_result.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "shop@example.jp" in d.email_result.text() and d.test_button
+                    .isEnabled(), timeout=10_000)  # fmt: skip
     assert smtp_server.to("shop@example.jp")
+    if SCREENS:
+        d.grab().save(os.path.join(SCREENS, f"settings-email-{lang}.png"))
 
 
 def test_wrong_password_is_said_plainly_in_japanese(email_ctx, qtbot, smtp_server, ja):

@@ -1,4 +1,5 @@
-"""The customer dialog's "Channels" box: how the guest can be reached, with consent per channel.
+"""The customer dialog's "How to reach" box (連絡手段): how the guest can be reached, with
+consent per channel.
 
 Post is the dialog's own DM checkbox (``customers.dm_consent``, its one home); this box shows its
 state beside e-mail and LINE. E-mail has its own consent (checkbox, how it was given, the date),
@@ -31,7 +32,7 @@ from shopcrm.store.consents import Consent
 
 class ChannelsBox(QGroupBox):
     def __init__(self, db: Database, customer_id: int | None, parent: QWidget | None = None):
-        super().__init__(_("Channels"), parent)
+        super().__init__(_("How to reach"), parent)
         self.setObjectName("customerChannels")
         self.db = db
         self.customer_id = customer_id
