@@ -254,7 +254,9 @@ def issue(
         if cand.customer.id is not None  # read from the database: always
     }
     eligible: list[tuple[Candidate, str, dt.date]] = []
-    by_email = consents.for_customers(db, [cand.customer.id for cand, _k, _s in plan], "email")
+    by_email = consents.for_customers(
+        db, [c.customer.id for c, _k, _s in plan if c.customer.id is not None], "email"
+    )
     for cand, key, start in plan:
         assert cand.customer.id is not None  # read from the database
         email_ok = (

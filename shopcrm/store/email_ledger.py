@@ -48,12 +48,12 @@ def _now() -> str:
 
 
 def _from_row(row) -> Send:
-    *head, created, sent = row
+    id_, key, customer, campaign, coupon, address, state, mid, attempts, error, created, sent = row
     return Send(
-        *head,
+        id_, key, customer, campaign, coupon, address, state, mid, attempts, error,
         created_at=dt.datetime.fromisoformat(created),
         sent_at=dt.datetime.fromisoformat(sent) if sent else None,
-    )
+    )  # fmt: skip
 
 
 def new_message_id(domain: str) -> str:

@@ -54,8 +54,8 @@ def test_counts_and_left_outs_shown_then_send(page, qtbot, smtp_server, shop, ja
         d.resize(900, 600)
         d.grab().save(os.path.join(SCREENS, "email-dialog-ja.png"))
     qtbot.mouseClick(d.send_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: d.result is not None, timeout=20_000)
-    assert d.result.sent == 3 and "3 通のメールを送りました" in d.status.text()
+    qtbot.waitUntil(lambda: d.outcome is not None, timeout=20_000)
+    assert d.outcome.sent == 3 and "3 通のメールを送りました" in d.status.text()
     assert len(smtp_server.arrived) == 3
     assert not d.send_button.isEnabled()  # nothing left to send
 
@@ -67,8 +67,8 @@ def test_cancel_stops_the_run_and_the_rest_is_sent_later(page, qtbot, smtp_serve
     qtbot.waitUntil(lambda: len(smtp_server.arrived) == 1, timeout=20_000)
     qtbot.waitUntil(d.cancel_button.isEnabled, timeout=5_000)
     qtbot.mouseClick(d.cancel_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: d.result is not None, timeout=20_000)
-    assert d.result.cancelled and d.result.sent == 1
+    qtbot.waitUntil(lambda: d.outcome is not None, timeout=20_000)
+    assert d.outcome.cancelled and d.outcome.sent == 1
     assert "Cancelled" in d.status.text()
     if SCREENS:
         d.resize(900, 600)
@@ -76,7 +76,7 @@ def test_cancel_stops_the_run_and_the_rest_is_sent_later(page, qtbot, smtp_serve
     settings.set(db, "email_per_minute", 600)
     assert d.send_button.isEnabled() and d.send_button.text() == "Send the rest"
     qtbot.mouseClick(d.send_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: d.result is not None and not d.result.cancelled, timeout=20_000)
+    qtbot.waitUntil(lambda: d.outcome is not None and not d.outcome.cancelled, timeout=20_000)
     qtbot.waitUntil(lambda: len(smtp_server.arrived) == 3, timeout=20_000)
     by_guest = {a.rcpt[0] for a in smtp_server.arrived}
     assert len(by_guest) == 3  # nobody twice

@@ -154,7 +154,8 @@ def build(
     ]
     msg.add_alternative("\n".join(parts), subtype="html", charset="utf-8")
     if coupon is not None:
-        html_part = msg.get_payload()[1]
+        html_part = msg.get_body(("html",))
+        assert isinstance(html_part, EmailMessage)  # the alternative added just above
         html_part.add_related(
             qr_png(code), maintype="image", subtype="png", cid=f"<{cid}>",
             filename="coupon-qr.png", disposition="inline",

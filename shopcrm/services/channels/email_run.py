@@ -116,7 +116,9 @@ def plan(
             out.left_out.append((cust, why))
         else:
             out.recipients.append(Recipient(cust, first[cust.id]))
-    out.favourites = campaign_records.favourites(db, [r.customer.id for r in out.recipients])
+    out.favourites = campaign_records.favourites(
+        db, [r.customer.id for r in out.recipients if r.customer.id is not None]
+    )
     return out
 
 

@@ -97,7 +97,6 @@ class Connection:
 
     def open(self) -> None:
         cfg = self.cfg
-        where = {"host": cfg.host, "port": cfg.port}
         try:
             if cfg.security == "ssl":
                 smtp: smtplib.SMTP = smtplib.SMTP_SSL(
@@ -111,7 +110,7 @@ class Connection:
                 if not smtp.has_extn("starttls"):
                     raise EmailError(
                         TLS, N_("The server {host}:{port} does not offer STARTTLS; try port 465"
-                                " with SSL."), **where,
+                                " with SSL."), host=cfg.host, port=cfg.port,
                     )  # fmt: skip
                 smtp.starttls(context=ssl.create_default_context())
                 smtp.ehlo()
@@ -131,7 +130,7 @@ class Connection:
             raise EmailError(
                 TLS, N_("The encrypted connection to {host}:{port} failed ({error}). Check the"
                         " port and security: 587 with STARTTLS or 465 with SSL."),
-                error=str(exc), **where,
+                error=str(exc), host=cfg.host, port=cfg.port,
             ) from None  # fmt: skip
         except smtplib.SMTPNotSupportedError as exc:
             self.close()
@@ -143,7 +142,7 @@ class Connection:
             self.close()
             raise EmailError(
                 CONNECT, N_("Cannot connect to the mail server {host}:{port} ({error})."),
-                error=_plain_error(exc), **where,
+                error=_plain_error(exc), host=cfg.host, port=cfg.port,
             ) from None  # fmt: skip
 
     def close(self) -> None:

@@ -28,7 +28,7 @@ from shopcrm.services.channels import email_run, reach, smtp
 from shopcrm.services.channels.errors import EmailError
 from shopcrm.store import db as store_db
 from shopcrm.ui.dialogs.base import DialogBase
-from shopcrm.ui.tasks import Cancelled, run_in_background
+from shopcrm.ui.tasks import Cancelled, Task, run_in_background
 
 
 class EmailDialog(DialogBase):
@@ -36,8 +36,8 @@ class EmailDialog(DialogBase):
         super().__init__(ctx, parent)
         self.setObjectName("emailDialog")
         self.setWindowTitle(_("Send by e-mail"))
-        self.task = None
-        self.result: email_run.SendResult | None = None
+        self.task: Task | None = None
+        self.outcome: email_run.SendResult | None = None
         self.plan = email_run.plan(ctx.db, campaign_id, period_key=period_key)
         p = self.plan
 
@@ -159,7 +159,7 @@ class EmailDialog(DialogBase):
 
     def _done(self, result: email_run.SendResult) -> None:
         self._finish()
-        self.result = result
+        self.outcome = result
         lines = [
             ngettext("Sent {n} e-mail.", "Sent {n} e-mails.", result.sent).format(n=result.sent)
         ]
