@@ -69,6 +69,16 @@ def for_run(db: Database, run_key: str) -> dict[int, Send]:
     }
 
 
+def for_campaign(db: Database, campaign_id: int) -> dict[tuple[str, int], Send]:
+    """Every row of the campaign's runs by (run key, customer id)."""
+    return {
+        (r[1], r[2]): _from_row(r)
+        for r in db.execute(
+            f"SELECT {_COLUMNS} FROM email_sends WHERE campaign_id = ?", [campaign_id]
+        )
+    }
+
+
 def for_customer(db: Database, customer_id: int) -> list[Send]:
     rows = db.execute(
         f"SELECT {_COLUMNS} FROM email_sends WHERE customer_id = ? ORDER BY id DESC",

@@ -8,6 +8,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from shopcrm.services import campaigns
 from shopcrm.services.channels import email_run, reach, smtp
 from shopcrm.services.channels.errors import AUTH, CONNECT, EmailError
 from shopcrm.store import consents, coupons, email_ledger, mailings, settings
@@ -159,3 +160,24 @@ def test_password_is_in_the_keychain_not_the_settings(db, shop):
     stored = " ".join(v for (v,) in db.execute("SELECT value FROM settings"))
     assert "app-password" not in stored
     assert _cfg(db).password == "app-password"
+
+
+def test_a_later_period_is_a_new_run_each_guest_mailed_once_per_period(db, shop, smtp_server):
+    camp, people = shop["campaign"], shop["people"]
+    ids = [people[k].id for k in ("sato", "suzuki", "brown")]
+    first = email_run.plan(db, camp)  # all periods
+    assert email_run.send(db, first, _cfg(db)).sent == 3
+    later = campaigns.issue(db, camp, customer_ids=ids, period_key="2027-01")
+    again = {c.customer_id for c in later.issued}  # (a holdout may keep one back)
+    assert again
+    second = email_run.plan(db, camp)
+    assert {r.customer.id for r in second.recipients} == again
+    assert second.already_sent == 3 - len(again)
+    assert {r.coupon.period_key for r in second.recipients} == {"2027-01"}
+    assert email_run.send(db, second, _cfg(db)).sent == len(again)
+    third = email_run.plan(db, camp)
+    assert third.recipients == [] and third.already_sent == 3
+    assert len(smtp_server.arrived) == 3 + len(again)
+    for g in (people[k] for k in ("sato", "suzuki", "brown")):
+        codes = {a.message["List-Unsubscribe"] for a in smtp_server.to(g.email)}
+        assert len(codes) == len(smtp_server.to(g.email)) == (2 if g.id in again else 1)

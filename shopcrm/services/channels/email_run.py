@@ -45,13 +45,14 @@ CancelFn = Callable[[], bool]
 class Recipient:
     customer: Customer
     coupon: Coupon
+    run_key: str  # the ledger's run: the campaign and this coupon's issue period
 
 
 @dataclass
 class EmailPlan:
     campaign: Campaign
     period_key: str | None
-    run_key: str
+    run_key: str  # the run shown (all periods: "campaign:ID:*"); each recipient has its own
     recipients: list[Recipient]  # to send now
     left_out: list[tuple[Customer, str]]  # (guest, reach reason)
     already_sent: int = 0  # sent by an earlier (interrupted) run of the same key
@@ -75,6 +76,8 @@ class SendResult:
 
 
 def run_key(campaign: Campaign, period_key: str | None) -> str:
+    """A run is one issue period of a campaign (a birthday month, a win-back lapse, ...): a guest
+    is mailed once per run, and again for a coupon of a later period."""
     return f"campaign:{campaign.id}:{period_key or '*'}"
 
 
@@ -90,24 +93,30 @@ def plan(
     camp = campaign if isinstance(campaign, Campaign) else campaign_records.get(db, campaign)
     if camp.id is None:
         raise ValueError("an unsaved campaign has no coupons")
-    key = run_key(camp, period_key)
-    ledger = email_ledger.for_run(db, key)
-    coupons = coupon_store.for_campaign(db, camp.id, period_key=period_key, today=today)
-    first: dict[int, Coupon] = {}
-    for c in coupons:
-        first.setdefault(c.customer_id, c)  # one mail per guest: their first open coupon
-    people = campaign_records.customers_by_ids(db, first)
-    consent = consents.for_customers(db, first, "email")
-    out = EmailPlan(camp, period_key, key, [], [])
+    ledger = email_ledger.for_campaign(db, camp.id)
+    open_coupons: dict[int, list[Coupon]] = {}
+    for c in coupon_store.for_campaign(db, camp.id, period_key=period_key, today=today):
+        open_coupons.setdefault(c.customer_id, []).append(c)
+    people = campaign_records.customers_by_ids(db, open_coupons)
+    consent = consents.for_customers(db, open_coupons, "email")
+    out = EmailPlan(camp, period_key, run_key(camp, period_key), [], [])
     for cand in people:
         cust = cand.customer
         assert cust.id is not None  # read from the database
-        row = ledger.get(cust.id)
-        if row is not None and row.state == "sent":
-            out.already_sent += 1
-            continue
-        if row is not None and row.state == "failed":
-            out.failed_before += 1
+        # one mail per guest: their first open coupon whose run has not mailed them yet
+        todo: Coupon | None = None
+        states = []
+        for c in open_coupons[cust.id]:
+            row = ledger.get((run_key(camp, c.period_key), cust.id))
+            states.append(row.state if row else "")
+            if row is None or row.state == "pending":
+                todo = c
+                break
+        if todo is None:
+            if "failed" in states:
+                out.failed_before += 1
+            else:
+                out.already_sent += 1
             continue
         if reach.leave_out_reason(cust, "post", None) is None:
             out.post_reach += 1
@@ -115,7 +124,7 @@ def plan(
         if why:
             out.left_out.append((cust, why))
         else:
-            out.recipients.append(Recipient(cust, first[cust.id]))
+            out.recipients.append(Recipient(cust, todo, run_key(camp, todo.period_key)))
     out.favourites = campaign_records.favourites(
         db, [r.customer.id for r in out.recipients if r.customer.id is not None]
     )
@@ -169,7 +178,6 @@ def send(
     interval = 60.0 / max(cfg.per_minute, 1)
     total = len(p.recipients)
     last_sent: float | None = None
-    batch = p.run_key
     with Connection(cfg) as conn:
         for done, r in enumerate(p.recipients):
             if cancel is not None and cancel():
@@ -179,7 +187,7 @@ def send(
                 progress(done, total, r.customer.email)
             assert r.customer.id is not None
             row = email_ledger.begin(
-                db, p.run_key, r.customer.id, campaign_id=p.campaign.id,
+                db, r.run_key, r.customer.id, campaign_id=p.campaign.id,
                 coupon_id=r.coupon.id, address=r.customer.email, domain=cfg.domain,
             )  # fmt: skip
             if row.state != "pending":  # another run sent or refused it meanwhile
@@ -222,7 +230,7 @@ def send(
                     email_ledger.mark_sent(db, row.id)
                     mailings.record_email(
                         db, customer_id=r.customer.id, campaign_id=p.campaign.id,
-                        coupon_id=r.coupon.id, batch=batch,
+                        coupon_id=r.coupon.id, batch=r.run_key,
                     )  # fmt: skip
                 result.sent += 1
                 break
