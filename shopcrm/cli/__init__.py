@@ -14,6 +14,7 @@ from shopcrm.cli import (  # noqa: F401  (each module adds its commands to ``cli
     data,
     demo,
     effect,
+    email,
     print_cmd,
     visits,
 )

@@ -34,8 +34,9 @@ from shopcrm.domain.offers import discount_text
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _, current_language, ngettext
 from shopcrm.services import control_groups
+from shopcrm.services.channels import reach
 from shopcrm.services.csv_files import csv_text, write_csv
-from shopcrm.store import campaign_records, settings
+from shopcrm.store import campaign_records, consents, settings
 from shopcrm.store import coupons as coupon_store
 from shopcrm.store import holdouts as holdout_store
 from shopcrm.store.campaign_records import CampaignError, Candidate, check_template
@@ -146,12 +147,13 @@ def validity(campaign: Campaign, start: dt.date) -> tuple[dt.date, dt.date]:
     return start, start + dt.timedelta(days=days - 1)
 
 
-def _skip_reason(customer: Customer) -> str | None:
+def _skip_reason(customer: Customer, email_ok: bool = False) -> str | None:
+    """Why no coupon is issued; consent by post or by e-mail (``email_ok``) is enough."""
     if customer.erased_at is not None:
         return "erased"
     if customer.do_not_mail:
         return "do_not_mail"
-    if not customer.dm_consent:
+    if not customer.dm_consent and not email_ok:
         return "no_consent"
     return None
 
@@ -253,9 +255,15 @@ def issue(
         if cand.customer.id is not None  # read from the database: always
     }
     eligible: list[tuple[Candidate, str, dt.date]] = []
+    by_email = consents.for_customers(
+        db, [c.customer.id for c, _k, _s in plan if c.customer.id is not None], "email"
+    )
     for cand, key, start in plan:
         assert cand.customer.id is not None  # read from the database
-        reason = _skip_reason(cand.customer)
+        email_ok = (
+            reach.leave_out_reason(cand.customer, "email", by_email.get(cand.customer.id)) is None
+        )
+        reason = _skip_reason(cand.customer, email_ok)
         if reason:
             result.skipped.append(Skipped(cand.customer.id, cand.customer.name, reason))
         else:

@@ -165,7 +165,8 @@ def load_treated(db: Database, campaign_id: int | None = None) -> list[TreatedRo
                    coalesce(m.n, 0)
             FROM coupons k LEFT JOIN visits v ON v.id = k.redeemed_visit_id
             LEFT JOIN (SELECT coupon_id, count(*) AS n FROM mailings
-                       WHERE coupon_id IS NOT NULL GROUP BY coupon_id) m ON m.coupon_id = k.id
+                       WHERE coupon_id IS NOT NULL AND channel = 'post'
+                       GROUP BY coupon_id) m ON m.coupon_id = k.id
             {where} ORDER BY k.id""",
         params,
     )

@@ -1,4 +1,5 @@
-"""Mailings: one row per customer per printed piece (postcard, letter, ticket, label, address side).
+"""Mailings: one row per customer per piece sent: printed (postcard, letter, ticket, label, address
+side; channel 'post') or an e-mail (piece and channel 'email', recorded by the e-mail send run).
 
 Printing records a mailing for every piece it produces, so a customer's detail shows what was sent
 when, and analytics can weigh a campaign's cost against the visits its coupons brought.
@@ -60,6 +61,32 @@ def record(db: Database, mailings: Iterable[Mailing]) -> list[Mailing]:
     return items
 
 
+EMAIL = "email"  # the piece and channel of a sent e-mail
+
+
+def record_email(
+    db: Database,
+    *,
+    customer_id: int,
+    campaign_id: int | None,
+    coupon_id: int | None,
+    batch: str,
+    sent_at: dt.datetime | None = None,
+) -> Mailing:
+    """One sent e-mail as a mailing (inside the caller's transaction, with its ledger row), so it
+    shows in the guest's record and counts as the coupon having been sent."""
+    sent = (sent_at or dt.datetime.now()).replace(microsecond=0)
+    cursor = db.execute(
+        "INSERT INTO mailings(customer_id, campaign_id, coupon_id, piece, batch, sent_at, channel)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [customer_id, campaign_id, coupon_id, EMAIL, batch, sent.isoformat(sep=" "), EMAIL],
+    )
+    return Mailing(
+        customer_id=customer_id, piece=EMAIL, sent_at=sent, campaign_id=campaign_id,
+        coupon_id=coupon_id, batch=batch, id=cursor.lastrowid,
+    )  # fmt: skip
+
+
 def for_customer(db: Database, customer_id: int) -> list[Mailing]:
     """What was sent to the customer, newest first."""
     rows = db.execute(
@@ -80,9 +107,10 @@ def for_campaign(db: Database, campaign_id: int) -> list[Mailing]:
 
 
 def count_for_campaign(db: Database, campaign_id: int) -> int:
-    """How many pieces were sent for the campaign (its printing and postage cost is this × cost)."""
+    """How many pieces were posted for the campaign (its printing and postage cost is this ×
+    cost; e-mails cost nothing and are not counted)."""
     return db.execute(
-        "SELECT count(*) FROM mailings WHERE campaign_id = ?", [campaign_id]
+        "SELECT count(*) FROM mailings WHERE campaign_id = ? AND channel = 'post'", [campaign_id]
     ).fetchone()[0]
 
 

@@ -588,3 +588,73 @@ def m0038_owner_guard(db: Database) -> None:
                WHERE key = 'owner_pin_hash' AND value NOT IN ('""', '')""",
         ],
     )
+
+
+@migrations(name="0060_channel_consents")
+def m0060_channel_consents(db: Database) -> None:
+    """Consent per channel (see ``store/consents.py``). Post stays ``customers.dm_consent`` (its
+    one home, which printing and everything before e-mail read); a trigger mirrors it into the
+    ``post`` row, and today's consent, its date and how it was given are copied in now."""
+    mirror = """INSERT INTO consents(customer_id, channel, consented, consented_at, how)
+        VALUES (NEW.id, 'post', NEW.dm_consent, NEW.dm_consent_at, NEW.dm_consent_channel)
+        ON CONFLICT(customer_id, channel) DO UPDATE SET consented = excluded.consented,
+            consented_at = excluded.consented_at, how = excluded.how;"""
+    _run(
+        db,
+        [
+            """CREATE TABLE consents (
+                customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                channel TEXT NOT NULL CHECK (channel IN ('post', 'email', 'line')),
+                consented INTEGER NOT NULL DEFAULT 0,
+                consented_at TEXT,
+                how TEXT NOT NULL DEFAULT '',  -- paper form, in person, web form, ...
+                unsubscribed_at TEXT,
+                bounced_at TEXT,  -- e-mail: a permanent failure (bad address)
+                bounce_reason TEXT NOT NULL DEFAULT '',
+                PRIMARY KEY (customer_id, channel)
+            )""",
+            """INSERT INTO consents(customer_id, channel, consented, consented_at, how)
+               SELECT id, 'post', dm_consent, dm_consent_at, dm_consent_channel FROM customers
+               WHERE dm_consent = 1 OR dm_consent_at IS NOT NULL OR dm_consent_channel != ''""",
+            f"""CREATE TRIGGER consents_post_ai AFTER INSERT ON customers
+                WHEN NEW.dm_consent = 1 OR NEW.dm_consent_at IS NOT NULL
+                BEGIN {mirror} END""",
+            f"""CREATE TRIGGER consents_post_au
+                AFTER UPDATE OF dm_consent, dm_consent_at, dm_consent_channel ON customers
+                BEGIN {mirror} END""",
+        ],
+    )
+
+
+@migrations(name="0061_email_ledger")
+def m0061_email_ledger(db: Database) -> None:
+    """The e-mail send ledger (``store/email_ledger.py``): one row per guest per campaign run,
+    written before and after the message; its Message-ID is fixed when the row is made."""
+    _run(
+        db,
+        [
+            """CREATE TABLE email_sends (
+                id INTEGER PRIMARY KEY,
+                run_key TEXT NOT NULL,
+                customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                campaign_id INTEGER REFERENCES campaigns(id) ON DELETE SET NULL,
+                coupon_id INTEGER REFERENCES coupons(id) ON DELETE SET NULL,
+                address TEXT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'pending'
+                    CHECK (state IN ('pending', 'sent', 'failed')),
+                message_id TEXT NOT NULL UNIQUE,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT NOT NULL DEFAULT '',
+                created_at TEXT NOT NULL,
+                sent_at TEXT,
+                UNIQUE (run_key, customer_id)
+            )""",
+            "CREATE INDEX email_sends_customer ON email_sends(customer_id)",
+        ],
+    )
+
+
+@migrations(name="0062_mailing_channel")
+def m0062_mailing_channel(db: Database) -> None:
+    """Which channel a mailing went by: 'post' (every piece printed so far) or 'email'."""
+    _run(db, ["ALTER TABLE mailings ADD COLUMN channel TEXT NOT NULL DEFAULT 'post'"])

@@ -26,7 +26,7 @@ from sqlite_utils import Database
 
 from shopcrm.domain.errors import ValidationError
 from shopcrm.domain.money import CURRENCIES
-from shopcrm.domain.rules import normalize_postal_code, written_phone
+from shopcrm.domain.rules import normalize_email, normalize_postal_code, written_phone
 from shopcrm.i18n import N_, _
 from shopcrm.store.business_day import refresh_visit_days
 
@@ -154,6 +154,8 @@ def _number(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+SMTP_SECURITY = ("starttls", "ssl", "none")
+
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
@@ -236,6 +238,31 @@ SETTINGS: dict[str, Setting] = {
         # first-run setup (services/setup.py): the next step to show, and finished or skipped
         Setting("setup_step", int, 0, N_("First-run setup: next step"), owner_only=False),
         Setting("setup_done", bool, False, N_("First-run setup finished")),
+        # e-mail (services/channels): the shop's SMTP server; its password is in the OS keychain
+        # (services/channels/keychain.py), never here
+        Setting("smtp_host", str, "", N_("SMTP server")),
+        Setting("smtp_port", int, 587, N_("SMTP port"), minimum=1, maximum=65535),
+        # starttls: port 587; ssl: port 465 (TLS from the start); none: plain (a local relay only)
+        Setting("smtp_security", str, "starttls", N_("SMTP security"), choices=SMTP_SECURITY),
+        Setting("smtp_user", str, "", N_("SMTP user name")),
+        Setting("email_sender_name", str, "", N_("Sender name")),
+        Setting("email_sender_address", str, "", N_("Sender address"), normalise=normalize_email),
+        # where replies and unsubscribe requests go (mailto:); "" = the sender address
+        Setting(
+            "email_reply_address",
+            str,
+            "",
+            N_("Reply and unsubscribe address"),
+            normalise=normalize_email,
+        ),
+        Setting(
+            "email_per_minute",
+            int,
+            20,
+            N_("E-mails per minute"),
+            minimum=1,
+            maximum=600,
+        ),
     )
 }
 

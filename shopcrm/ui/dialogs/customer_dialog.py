@@ -40,6 +40,7 @@ from shopcrm.i18n import _, current_language
 from shopcrm.store import address, customers, preferences
 from shopcrm.store.db import atomic
 from shopcrm.ui.dialogs.base import DialogBase
+from shopcrm.ui.dialogs.channels_box import ChannelsBox
 from shopcrm.ui.theme import LEVEL_MARKS
 from shopcrm.ui.widgets.field_error import ERROR_COLOR, OK_COLOR, FieldError, mark_invalid
 
@@ -224,6 +225,10 @@ class CustomerDialog(DialogBase):
         notes_label = QLabel(labels["notes"], self)
         notes_label.setBuddy(notes)
         right.addRow(notes_label, notes)
+
+        self.channels = ChannelsBox(self.ctx.db, self.customer_id, self)
+        left.addRow(self.channels)
+        self.channels.follow_post(self.dm_consent, self.consent_how, lambda: self._consent_at)
 
         columns = QHBoxLayout()
         columns.addLayout(left, 1)
@@ -545,6 +550,7 @@ class CustomerDialog(DialogBase):
             return
         c = self.customer()
         wanted = {k: list(v) for k, v in self.preferences_wanted().items()}
+        email_changed = c.email != (self._original.email if self._original else "")
 
         def save():
             with atomic(self.ctx.db):  # the guest and their allergies: both saved, or neither
@@ -554,6 +560,7 @@ class CustomerDialog(DialogBase):
                     else customers.create(self.ctx.db, c)
                 )
                 preferences.set_levels(self.ctx.db, saved.id, wanted)
+                self.channels.save(saved.id, email_changed)
             return saved
 
         try:

@@ -1,4 +1,5 @@
-"""``SettingsDialog``: the shop's settings (details, language, figures, printing, owner lock).
+"""``SettingsDialog``: the shop's settings (details, language, figures, printing, owner lock,
+e-mail: the SMTP server, with its password in the OS keychain and a "send a test mail" button).
 
 The form is built from the declared settings (``store.settings.SETTINGS``): each key below gets the
 input its type calls for, labelled with the setting's own translated label, and is read and written
@@ -10,6 +11,7 @@ which makes the main window re-translate itself).
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -29,12 +32,16 @@ from shopcrm.domain import rules
 from shopcrm.domain.changes import Changes
 from shopcrm.domain.rules import format_phone, format_postal_code
 from shopcrm.i18n import N_, _
+from shopcrm.services.channels import email_run, keychain
+from shopcrm.services.channels.errors import EmailError
+from shopcrm.services.channels.smtp import SmtpConfig
 from shopcrm.store import settings
 from shopcrm.store.settings import SETTINGS
 from shopcrm.ui.actions import open_menu_editor
 from shopcrm.ui.dialogs.base import DialogBase
 from shopcrm.ui.dialogs.pin_dialog import set_owner_pin
 from shopcrm.ui.dialogs.setup_dialog import run_setup
+from shopcrm.ui.tasks import run_in_background
 from shopcrm.ui.widgets.field_error import FieldError, mark_invalid
 
 # (group title msgid, setting keys) in the order shown.
@@ -53,7 +60,28 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (N_("Printing"), ("print_offset_x_mm", "print_offset_y_mm")),
     (N_("Owner mode"), ("owner_lock_minutes",)),
+    (
+        N_("E-mail"),
+        (
+            "smtp_host",
+            "smtp_port",
+            "smtp_security",
+            "smtp_user",
+            "email_sender_name",
+            "email_sender_address",
+            "email_reply_address",
+            "email_per_minute",
+        ),
+    ),
 )
+# groups shown in the right-hand column (the dialog fits a 1366×768 screen)
+RIGHT_COLUMN = (N_("E-mail"),)
+
+SECURITY_LABELS = {
+    "starttls": N_("STARTTLS (port 587)"),
+    "ssl": N_("SSL/TLS (port 465)"),
+    "none": N_("None (a relay on this computer only)"),
+}
 
 # Ranges, steps and units for the numeric settings: read from their declarations (one home).
 NUMBER_SPECS: dict[str, tuple[float, float, float, str]] = {
@@ -96,6 +124,12 @@ class SettingsDialog(DialogBase):
         self.errors: dict[str, FieldError] = {}
 
         layout = QVBoxLayout(self)
+        columns = QHBoxLayout()
+        left, right = QVBoxLayout(), QVBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+        layout.addLayout(columns)
+        self.test_task = None
         for title, keys in GROUPS:
             box = QGroupBox(_(title))
             form = QFormLayout(box)
@@ -135,8 +169,11 @@ class SettingsDialog(DialogBase):
                 row.addWidget(setup_button)
                 row.addStretch(1)
                 form.addRow(row)
-            layout.addWidget(box)
-        layout.addStretch(1)
+            if title == N_("E-mail"):
+                self._email_rows(form)
+            (right if title in RIGHT_COLUMN else left).addWidget(box)
+        left.addStretch(1)
+        right.addStretch(1)
         buttons = self.make_button_box(_("Save"))
         self.save_button = buttons.button(buttons.StandardButton.Ok)
         self.save_button.setObjectName("settingsSaveButton")
@@ -151,6 +188,12 @@ class SettingsDialog(DialogBase):
             combo = QComboBox()
             for code, label in LANGUAGE_CHOICES:
                 combo.addItem(_(label) if code == "" else label, code)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            widget = combo
+        elif key == "smtp_security":
+            combo = QComboBox()
+            for code in spec.choices:
+                combo.addItem(_(SECURITY_LABELS[code]), code)
             combo.setCurrentIndex(max(0, combo.findData(value)))
             widget = combo
         elif spec.type is bool:
@@ -218,6 +261,13 @@ class SettingsDialog(DialogBase):
             self.inputs[next(iter(problems))].setFocus()
             return
         changed = {k: v for k, v in values.items() if v != self.values.get(k)}
+        password = self.password_input.text()
+        if password:  # the keychain, never the settings table
+            try:
+                keychain.set_password(values["smtp_user"], values["smtp_host"], password)
+            except EmailError as exc:
+                self.email_result.setText(str(exc))
+                return
         if changed:
             settings.set_many(self.ctx.db, changed)
             self.ctx.changed.emit(Changes(settings=True))
@@ -253,3 +303,87 @@ class SettingsDialog(DialogBase):
         parent = self.parentWidget()
         self.reject()
         run_setup(self.ctx, parent, start=0)
+
+    # --- e-mail ---------------------------------------------------------------------------------
+    def _email_rows(self, form: QFormLayout) -> None:
+        """The password (kept in the OS keychain) and the test-mail button under the e-mail
+        settings."""
+        self.password_input = QLineEdit()
+        self.password_input.setObjectName("smtpPassword")
+        self.password_input.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_input.setAccessibleName(_("SMTP password"))
+        self.password_input.setPlaceholderText(
+            _("stored in the system keychain") if self._stored_password() else ""
+        )
+        form.insertRow(4, _("SMTP password"), self.password_input)
+        self.test_button = QPushButton(_("Send a test mail to me"))
+        self.test_button.setObjectName("emailTestButton")
+        self.test_button.clicked.connect(self.send_test_mail)
+        self.email_result = QLabel()
+        self.email_result.setObjectName("emailTestResult")
+        self.email_result.setWordWrap(True)
+        self.email_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(self.test_button)
+        form.addRow(self.email_result)
+
+    def _stored_password(self) -> bool:
+        user, host = self.values["smtp_user"], self.values["smtp_host"]
+        try:
+            return bool(user and host and keychain.get_password(user, host))
+        except EmailError:
+            return False
+
+    def email_config(self) -> SmtpConfig:
+        """The e-mail settings as typed (not yet saved), the password typed or stored."""
+        values, problems = self.collect()
+        for key in self.inputs:
+            self._show_error(key, problems.get(key, ""))
+        for key in ("email_sender_address", "email_reply_address"):
+            if key in problems:
+                raise EmailError("config", N_("Check the sender and reply addresses."))
+        if not values["smtp_host"]:
+            raise EmailError("config", N_("Enter the SMTP server in Settings → E-mail."))
+        if not values["email_sender_address"]:
+            raise EmailError("config", N_("Enter the sender address in Settings → E-mail."))
+        user = values["smtp_user"]
+        password = self.password_input.text()
+        if user and not password:
+            password = keychain.get_password(user, values["smtp_host"])
+        return SmtpConfig(
+            host=values["smtp_host"], port=values["smtp_port"],
+            security=values["smtp_security"], user=user, password=password,
+            sender_name=values["email_sender_name"] or values["shop_name"],
+            sender_address=values["email_sender_address"],
+            reply_address=values["email_reply_address"] or values["email_sender_address"],
+            per_minute=values["email_per_minute"],
+        )  # fmt: skip
+
+    def send_test_mail(self) -> None:
+        """Through the real SMTP path, in the background; says plainly what went wrong."""
+        try:
+            cfg = self.email_config()
+        except EmailError as exc:
+            self.email_result.setText(exc.message)
+            return
+        self.test_button.setEnabled(False)
+        self.email_result.setText(_("Sending a test mail to {address}…").format(
+            address=cfg.sender_address))  # fmt: skip
+        lang = i18n.current_language()
+
+        def work(_task):
+            with i18n.using_language(lang):
+                return email_run.send_test(cfg)
+
+        def done(address) -> None:
+            self.test_button.setEnabled(True)
+            self.email_result.setText(
+                _("Test mail sent to {address}. Check that it arrived.").format(address=address)
+            )
+
+        def failed(exc, _trace) -> None:
+            self.test_button.setEnabled(True)
+            text = exc.message if isinstance(exc, EmailError) else str(exc)
+            self.email_result.setText(_("The test mail was not sent: {reason}").format(
+                reason=text))  # fmt: skip
+
+        self.test_task = run_in_background(work, done, failed)

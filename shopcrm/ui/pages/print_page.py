@@ -45,6 +45,7 @@ from shopcrm.services.printing.layout import PrintCancelled
 from shopcrm.services.printing.pieces import LAYOUTS, record_mailings
 from shopcrm.store import campaign_records, coupons, customers, settings
 from shopcrm.store.errors import NotFound
+from shopcrm.ui.dialogs.email_dialog import EmailDialog
 from shopcrm.ui.operations import Cancelled, QueryOp
 from shopcrm.ui.widgets.pdf_preview import PdfPreview, print_document
 from shopcrm.ui.widgets.run_status import RunStatus
@@ -118,6 +119,13 @@ class PrintPage(QWidget):
         self.period_combo.setObjectName("printPeriod")
         self.period_combo.setToolTip(_("Which issue of the campaign: e.g. the birthday month."))
         form.addRow(_("Period"), self.period_combo)
+        self.email_button = QPushButton(_("Send by e-mail…"), what)
+        self.email_button.setObjectName("printEmail")
+        self.email_button.setToolTip(
+            _("E-mail this campaign's coupons to guests with an address and e-mail consent")
+        )
+        self.email_button.clicked.connect(self.open_email)
+        form.addRow("", self.email_button)
         self.month_radio = QRadioButton(_("Birthday list of a month"), what)
         self.month_combo = QComboBox(what)
         self.month_combo.setObjectName("printMonth")
@@ -270,6 +278,16 @@ class PrintPage(QWidget):
         self._fill_periods()
         self._options_changed()
 
+    def open_email(self) -> EmailDialog | None:
+        """The e-mail run of the chosen campaign and period (see ``ui/dialogs/email_dialog``)."""
+        camp_id = self.campaign_combo.currentData()
+        if camp_id is None:
+            return None
+        period = self.period_combo.currentData() or None
+        dialog = EmailDialog(self.ctx, camp_id, period, self)
+        dialog.open()
+        return dialog
+
     def _fill_periods(self, *_args) -> None:
         """The issue periods of the campaign's printable coupons, newest first; a birthday
         campaign starts on its newest month (one month's cards at a time)."""
@@ -330,6 +348,7 @@ class PrintPage(QWidget):
         # The campaign also says whose coupon goes on the selected guest's piece.
         self.campaign_combo.setEnabled(not self.month_radio.isChecked())
         self.period_combo.setEnabled(self.campaign_radio.isChecked())
+        self.email_button.setEnabled(self.campaign_radio.isChecked())
         self.month_combo.setEnabled(self.month_radio.isChecked())
         self._options_changed()
 

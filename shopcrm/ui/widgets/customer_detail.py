@@ -419,6 +419,7 @@ class CustomerDetail(QWidget):
             "ticket": _("Coupon ticket"),
             "label": _("Address label"),
             "address_side": _("Postcard address side"),
+            "email": _("E-mail"),
         }
         for m in mailings:
             self.mailings_tree.addTopLevelItem(
