@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import click
 
-from shopcrm.cli import cli
 from shopcrm.cli.common import CliError, echo_json, pass_cli, require_owner
+from shopcrm.cli.root import cli
 from shopcrm.i18n import N_, _, ngettext
 from shopcrm.services.channels import email_run, reach, smtp
 from shopcrm.store.errors import NotFound

@@ -5,9 +5,10 @@ applies them, copying an existing database first (this module imports neither th
 backups, so both can import it). ``schema_version()`` is what the user
 sees (About dialog, ``shopcrm info``). Add new migrations at the end; never edit an applied one.
 
-On PostgreSQL (``migrate_pg``) the baseline in ``schema_pg.py`` stands for every migration up to
-``schema_pg.BASELINE``; the ones after it run on both engines. Longer than 600 lines because the
-whole ordered history is kept in this one place, by design.
+On PostgreSQL (``store/migrate_pg.py``) the baseline in ``schema_pg.py`` stands for every
+migration up to ``schema_pg.BASELINE``; the ones after it run on both engines.
+
+Long module: the whole ordered history of the schema is kept in this one place, by design.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlite_utils.migrations import Migrations
 
 from shopcrm.domain.models import DEFAULT_CHANNELS
 from shopcrm.domain.readings import guess_reading
-from shopcrm.store import dialect, schema_pg
+from shopcrm.store import dialect
 from shopcrm.store.address import resplit
 from shopcrm.store.business_day import date_sql, hour_sql, refresh_visit_days
 
@@ -293,29 +294,7 @@ def _visit_stats_triggers() -> list[str]:
     ]
 
 
-def schema_version(db: Database) -> str:
-    """The name of the newest applied migration, e.g. ``0001_initial`` (shown to users)."""
-    if dialect.is_pg(db):
-        names = _pg_applied(db)
-        return names[-1] if names else "0"
-    applied = migrations.applied(db)
-    return applied[-1].name if applied else "0"
-
-
-def pending(db: Database) -> list[str]:
-    if dialect.is_pg(db):
-        done = set(_pg_applied(db))
-        return [m.name for m in migrations._migrations if m.name not in done]
-    return [m.name for m in migrations.pending(db)]
-
-
-# -- PostgreSQL: the baseline (schema_pg.py) stands for every migration up to BASELINE; the ones
-# after it run here on both engines, each in one transaction with its record.
-
-_PG_LOCK = 0x5C0FC8  # pg_advisory_xact_lock key: two PCs opening a new server migrate one by one
-
-
-def _pg_applied(db) -> list[str]:
+def pg_applied(db) -> list[str]:
     if not db.execute("SELECT to_regclass('_sqlite_migrations')").fetchone()[0]:
         return []
     rows = db.execute(
@@ -324,43 +303,20 @@ def _pg_applied(db) -> list[str]:
     return [r[0] for r in rows]
 
 
-def _pg_record(db, name: str) -> None:
-    db.execute(
-        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES (?, ?, ?)",
-        [MIGRATION_SET, name, str(dt.datetime.now(dt.UTC))],
-    )
+def schema_version(db: Database) -> str:
+    """The name of the newest applied migration, e.g. ``0001_initial`` (shown to users)."""
+    if dialect.is_pg(db):
+        names = pg_applied(db)
+        return names[-1] if names else "0"
+    applied = migrations.applied(db)
+    return applied[-1].name if applied else "0"
 
 
-def _pg_baseline(db) -> None:
-    """The schema of an SQLite file after ``BASELINE``, and that file's first rows."""
-    for sql in schema_pg.baseline_statements():
-        db.execute(sql)
-    _seed_0001(db)
-    m0005_builtin_templates(db)
-    names = [m.name for m in migrations._migrations]
-    for name in names[: names.index(schema_pg.BASELINE) + 1]:
-        _pg_record(db, name)
-
-
-def migrate_pg(db) -> list[str]:
-    """Bring a PostgreSQL store up to date (the server's own backups cover the before-copy)."""
-    done: list[str] = []
-    with db.atomic():
-        db.execute("SELECT pg_advisory_xact_lock(?)", [_PG_LOCK])
-        db.execute(schema_pg.MIGRATIONS_TABLE)
-        db.execute(schema_pg.MIGRATIONS_INDEX)
-        if not _pg_applied(db):
-            _pg_baseline(db)
-            done.append(schema_pg.BASELINE)
-    for migration in migrations._migrations:
-        with db.atomic():
-            db.execute("SELECT pg_advisory_xact_lock(?)", [_PG_LOCK])
-            if migration.name in _pg_applied(db):
-                continue
-            migration.fn(db)
-            _pg_record(db, migration.name)
-            done.append(migration.name)
-    return done
+def pending(db: Database) -> list[str]:
+    if dialect.is_pg(db):
+        done = set(pg_applied(db))
+        return [m.name for m in migrations._migrations if m.name not in done]
+    return [m.name for m in migrations.pending(db)]
 
 
 @migrations(name="0002_data_merges")

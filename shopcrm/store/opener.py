@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from shopcrm.store import dialect, migrations
+from shopcrm.store import dialect, migrate_pg, migrations
 from shopcrm.store.backup import backup_now
 from shopcrm.store.db import connect, connect_server
 from shopcrm.store.engine import is_url
@@ -27,9 +27,9 @@ def migrate(db: Database, path: Path | None = None) -> list[str]:
 
     Two processes opening an old-schema file at once: the migration lock makes the second wait,
     and it then finds nothing pending. A PostgreSQL store migrates under the server's advisory
-    lock (``migrations.migrate_pg``); the server's own backups cover the before-copy."""
+    lock (``migrate_pg.migrate_pg``); the server's own backups cover the before-copy."""
     if dialect.is_pg(db):
-        return migrations.migrate_pg(db)
+        return migrate_pg.migrate_pg(db)
     todo = pending(db)
     if not todo:
         return []
@@ -59,7 +59,7 @@ def open_db(path: str | os.PathLike, *, migrate: bool = True) -> Database:
         server = connect_server(str(path).strip())
         if migrate:
             try:
-                migrations.migrate_pg(server)
+                migrate_pg.migrate_pg(server)
             except BaseException:
                 server.close()
                 raise
