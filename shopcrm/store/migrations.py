@@ -552,3 +552,93 @@ def m0038_owner_guard(db: Database) -> None:
                WHERE key = 'owner_pin_hash' AND value NOT IN ('""', '')""",
         ],
     )
+
+
+@migrations(name="0065_line_links")
+def m0065_line_links(db: Database) -> None:
+    """A guest's LINE user ID (the Messaging API's ``U…`` id; ``customers.line_id`` stays the
+    handle people type). One user ID per guest and one guest per user ID; ``followed`` 0 after an
+    unfollow or a block: LINE messages stop (the follow is LINE's consent, see store/line.py)."""
+    _run(
+        db,
+        [
+            """CREATE TABLE line_links (
+                customer_id INTEGER PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+                user_id TEXT NOT NULL UNIQUE
+                    CHECK (length(user_id) = 33 AND user_id GLOB 'U[0-9a-f]*'),
+                linked_at TEXT NOT NULL,
+                how TEXT NOT NULL DEFAULT 'code',
+                link_code TEXT NOT NULL DEFAULT '',
+                followed INTEGER NOT NULL DEFAULT 1 CHECK (followed IN (0, 1)),
+                followed_at TEXT,
+                unfollowed_at TEXT
+            )""",
+        ],
+    )
+
+
+@migrations(name="0066_line_link_codes")
+def m0066_line_link_codes(db: Database) -> None:
+    """One-time link codes: issued for a guest, valid until ``expires_at``, used once."""
+    _run(
+        db,
+        [
+            """CREATE TABLE line_link_codes (
+                code TEXT PRIMARY KEY,
+                customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                issued_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL,
+                used_at TEXT,
+                used_by TEXT NOT NULL DEFAULT ''
+            )""",
+            "CREATE INDEX line_link_codes_customer ON line_link_codes(customer_id)",
+        ],
+    )
+
+
+@migrations(name="0067_line_sends")
+def m0067_line_sends(db: Database) -> None:
+    """The LINE send ledger: a row per guest per run, written before the request goes out and
+    after its answer. Rows sent in one request share its retry key (X-Line-Retry-Key), kept so a
+    resend repeats the key and LINE refuses a double (409)."""
+    _run(
+        db,
+        [
+            """CREATE TABLE line_sends (
+                id INTEGER PRIMARY KEY,
+                run_key TEXT NOT NULL,
+                customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                campaign_id INTEGER REFERENCES campaigns(id) ON DELETE SET NULL,
+                coupon_id INTEGER REFERENCES coupons(id) ON DELETE SET NULL,
+                user_id TEXT NOT NULL,
+                text TEXT NOT NULL,
+                retry_key TEXT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'pending'
+                    CHECK (state IN ('pending', 'sent', 'failed')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                error TEXT NOT NULL DEFAULT '',
+                created_at TEXT NOT NULL,
+                sent_at TEXT,
+                mailing_id INTEGER REFERENCES mailings(id) ON DELETE SET NULL,
+                UNIQUE (run_key, customer_id)
+            )""",
+            "CREATE INDEX line_sends_retry_key ON line_sends(retry_key)",
+            "CREATE UNIQUE INDEX line_sends_coupon ON line_sends(coupon_id)"
+            " WHERE coupon_id IS NOT NULL",
+        ],
+    )
+
+
+@migrations(name="0068_line_relay_cursor")
+def m0068_line_relay_cursor(db: Database) -> None:
+    """How far the counter PC has pulled the relay's events (the relay's event number)."""
+    _run(
+        db,
+        [
+            """CREATE TABLE line_relay_cursor (
+                relay TEXT PRIMARY KEY,
+                last_event INTEGER NOT NULL DEFAULT 0,
+                pulled_at TEXT NOT NULL
+            )""",
+        ],
+    )

@@ -1,0 +1,1 @@
+"""Channels that reach guests besides print: LINE (``line``, with its webhook relay)."""
