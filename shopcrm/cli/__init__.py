@@ -125,6 +125,7 @@ def _register() -> None:
         data,
         demo,
         effect,
+        line,
         print_cmd,
         visits,
     )

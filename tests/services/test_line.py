@@ -367,7 +367,7 @@ def test_quota_message_in_japanese(shop, api, today, ja):
     campaigns.issue(db, c, today=today)
     with pytest.raises(LineError) as err:
         line.send(db, c, today=today, api_host=api.host)
-    assert "残り0通" in str(err.value)
+    assert "今月の残りは0通" in str(err.value) and str(err.value).startswith("LINEメッセージ通数: ")
 
 
 def test_a_resend_with_the_same_retry_key_is_not_doubled(shop, api, today):

@@ -23,21 +23,10 @@ import urllib.request
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import keyring
-import keyring.errors
-from linebot.v3.messaging import (
-    ApiClient,
-    ApiException,
-    Configuration,
-    MessagingApi,
-    MulticastRequest,
-    PushMessageRequest,
-    TextMessage,
-)
 from sqlite_utils import Database
-from urllib3.exceptions import HTTPError as Urllib3Error
 
 from shopcrm.domain import dates
 from shopcrm.domain.models import Campaign, Coupon, Customer, Mailing
@@ -47,6 +36,9 @@ from shopcrm.store import campaign_records, mailings, settings
 from shopcrm.store import coupons as coupon_store
 from shopcrm.store import line as line_store
 from shopcrm.store.line import LineError
+
+if TYPE_CHECKING:
+    from linebot.v3.messaging import MessagingApi
 
 KEYRING_SERVICE = "shopcrm-line"
 TOKEN_KEY = "channel_access_token"
@@ -68,26 +60,44 @@ LEFT_OUT = {
 # --- credentials and whether LINE is on --------------------------------------------------------
 
 
+# Lazy imports, on purpose: line-bot-sdk's messaging package takes ~0.8 s to import (pydantic
+# models) and keyring ~0.1 s; every ``shopcrm`` start would pay for them. Only sending, and
+# reading or writing the keychain, imports them.
+def _keyring() -> Any:
+    import keyring
+
+    return keyring
+
+
+def _sdk() -> Any:
+    import linebot.v3.messaging
+
+    return linebot.v3.messaging
+
+
 def set_credentials(*, token: str | None = None, secret: str | None = None) -> None:
     """Keep the channel access token and/or channel secret in the OS keychain."""
+    keyring = _keyring()
     if token is not None:
         keyring.set_password(KEYRING_SERVICE, TOKEN_KEY, token.strip())
     if secret is not None:
         keyring.set_password(KEYRING_SERVICE, SECRET_KEY, secret.strip())
 
 
-def access_token() -> str:
+def _secret(key: str) -> str:
+    keyring = _keyring()
     try:
-        return keyring.get_password(KEYRING_SERVICE, TOKEN_KEY) or ""
-    except keyring.errors.KeyringError:
+        return keyring.get_password(KEYRING_SERVICE, key) or ""
+    except keyring.errors.KeyringError:  # no keychain on this computer
         return ""
+
+
+def access_token() -> str:
+    return _secret(TOKEN_KEY)
 
 
 def channel_secret() -> str:
-    try:
-        return keyring.get_password(KEYRING_SERVICE, SECRET_KEY) or ""
-    except keyring.errors.KeyringError:
-        return ""
+    return _secret(SECRET_KEY)
 
 
 def off_reason(db: Database) -> str:
@@ -396,17 +406,20 @@ def _api(host: str | None) -> MessagingApi:
     token = access_token()
     if not token:
         raise LineError("line_token", N_("is not in the keychain (shopcrm line credentials)."))
-    return MessagingApi(ApiClient(Configuration(host=host or API_HOST, access_token=token)))
+    sdk = _sdk()
+    config = sdk.Configuration(host=host or API_HOST, access_token=token)
+    return sdk.MessagingApi(sdk.ApiClient(config))
 
 
 def read_quota(api: MessagingApi) -> Quota:
+    """The month's message limit and what was used of it (LINE's quota and consumption)."""
     quota = api.get_message_quota(_request_timeout=10)
     used = api.get_message_quota_consumption(_request_timeout=10)
     limited = quota.type == "limited"
     return Quota(limited, int(quota.value or 0) if limited else 0, int(used.total_usage or 0))
 
 
-def _error_text(exc: ApiException) -> str:
+def _error_text(exc: Any) -> str:
     try:
         body = json.loads(exc.body or "{}")
     except (ValueError, TypeError):
@@ -419,25 +432,28 @@ def _error_text(exc: ApiException) -> str:
 def _request(api: MessagingApi, rows: list[line_store.Send]) -> tuple[str, str]:
     """Send one request for rows sharing a retry key: ("sent" | "already" | "pending" |
     "failed", error)."""
+    import urllib3.exceptions  # with the SDK (see _sdk)
+
+    sdk = _sdk()
     key = rows[0].retry_key
-    message = TextMessage(text=rows[0].text)  # type: ignore[call-arg]
+    message = sdk.TextMessage(text=rows[0].text)
     error = ""
     for _try in range(TRIES):
         try:
             if len(rows) == 1:
                 api.push_message_with_http_info(
-                    PushMessageRequest(to=rows[0].user_id, messages=[message]),  # type: ignore[call-arg]
+                    sdk.PushMessageRequest(to=rows[0].user_id, messages=[message]),
                     x_line_retry_key=key,
                     _request_timeout=15,
                 )
             else:
                 api.multicast_with_http_info(
-                    MulticastRequest(to=[r.user_id for r in rows], messages=[message]),  # type: ignore[call-arg]
+                    sdk.MulticastRequest(to=[r.user_id for r in rows], messages=[message]),
                     x_line_retry_key=key,
                     _request_timeout=15,
                 )
             return "sent", ""
-        except ApiException as exc:
+        except sdk.ApiException as exc:
             error = _error_text(exc)
             if exc.status == 409:  # this retry key was accepted before: not sent again
                 return "already", ""
@@ -445,7 +461,7 @@ def _request(api: MessagingApi, rows: list[line_store.Send]) -> tuple[str, str]:
                 return "pending", error
             if exc.status is not None and 400 <= exc.status < 500:
                 return "failed", error
-        except (Urllib3Error, OSError) as exc:
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
             error = str(exc)
     return "pending", error
 

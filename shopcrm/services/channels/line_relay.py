@@ -24,8 +24,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from linebot.v3.webhook import SignatureValidator
-
 from shopcrm.store.line_relay import RelayStore
 
 log = logging.getLogger(__name__)
@@ -75,6 +73,10 @@ class RelayServer(ThreadingHTTPServer):
     ):
         if not channel_secret or not shared_secret:
             raise ValueError("the relay needs the channel secret and a shared secret")
+        # Lazy, on purpose: linebot.v3.webhook takes ~0.3 s to import (its event models) and only
+        # the relay needs it, not every start of ``shopcrm``.
+        from linebot.v3.webhook import SignatureValidator
+
         super().__init__(address, _Handler)
         self.store = store
         self.validator = SignatureValidator(channel_secret)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from shopcrm.domain.models import PREFERENCE_KIND_LABELS, PREFERENCE_KINDS, Preference
 from shopcrm.i18n import _, ngettext
+from shopcrm.ui.dialogs.line_dialog import LineLinkDialog
 from shopcrm.ui.models.customer_table_model import format_day, format_money, format_phone
 from shopcrm.ui.theme import ALLERGY_BANNER_STYLE, allergy_html, emphasize, error_style
 from shopcrm.ui.widgets.chips import PreferenceChips, level_legend
@@ -107,8 +108,13 @@ class CustomerDetail(QWidget):
         self.visit_button.clicked.connect(
             lambda: self.recordVisitRequested.emit(self.customer_id or 0)
         )
+        self.line_button = QPushButton(_("Link LINE…"))
+        self.line_button.setObjectName("linkLineButton")
+        self.line_button.setAccessibleName(_("Link this guest's LINE"))
+        self.line_button.clicked.connect(self.link_line)
         head.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
         head.addWidget(self.visit_button, 0, Qt.AlignmentFlag.AlignTop)
+        head.addWidget(self.line_button, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(head)
 
         self.allergy_banner = QLabel()
@@ -245,6 +251,7 @@ class CustomerDetail(QWidget):
         for widget in (
             self.edit_button,
             self.visit_button,
+            self.line_button,
             self.level_combo,
             self.kind_combo,
             self.pref_edit,
@@ -431,6 +438,7 @@ class CustomerDetail(QWidget):
             "ticket": _("Coupon ticket"),
             "label": _("Address label"),
             "address_side": _("Postcard address side"),
+            "line": _("LINE message"),
         }
         for m in mailings:
             self.mailings_tree.addTopLevelItem(
@@ -439,6 +447,13 @@ class CustomerDetail(QWidget):
         self.tabs.setTabText(
             self.tabs.indexOf(self.mailings_tree), _("Mailings") + f" ({len(mailings)})"
         )
+
+    def link_line(self) -> None:
+        """The "Link LINE…" dialog: a one-time code as a QR code the guest scans and sends."""
+        if self.customer is None:
+            return
+        self.line_dialog = LineLinkDialog(self.ctx, self.customer, self)
+        self.line_dialog.open()
 
     # --- preferences in place -----------------------------------------------------------------
     def add_preference(self) -> None:
