@@ -327,9 +327,10 @@ def plan(
     result.pending = len(line_store.pending_for_campaign(db, c.id))
     coupons = coupon_store.for_campaign(db, c.id, period_key=period_key, today=today)
     already = line_store.sent_coupon_ids(db, [k.id for k in coupons if k.id is not None])
-    people = {
+    people: dict[int, Customer] = {
         cand.customer.id: cand.customer
         for cand in campaign_records.customers_by_ids(db, {k.customer_id for k in coupons})
+        if cand.customer.id is not None  # read from the database: always
     }
     links = line_store.links(db, people)
     favs = campaign_records.favourites(db, people)
@@ -503,7 +504,7 @@ def send(
     groups: dict[str, list[Recipient]] = {}
     for r in todo.recipients:
         groups.setdefault(r.text, []).append(r)
-    rows = []
+    rows: list[dict] = []
     for text, people in groups.items():
         for start in range(0, len(people), MULTICAST_MAX):
             key = str(uuid.uuid4())
@@ -564,11 +565,8 @@ def deliver(
                         for r in rows
                     ],
                 )
-                line_store.mark_sent(
-                    db,
-                    [(r.id, m.id) for r, m in zip(rows, recorded, strict=True)],
-                    at,  # type: ignore[misc]
-                )
+                sent = [(r.id, int(m.id or 0)) for r, m in zip(rows, recorded, strict=True)]
+                line_store.mark_sent(db, sent, at)
             result.sent += len(rows)
             if outcome == "already":
                 result.already += len(rows)
