@@ -389,3 +389,12 @@ def pending_for_campaign(db: Database, campaign_id: int) -> list[Send]:
             f"{_SEND_SELECT} WHERE campaign_id = ? AND state = 'pending' ORDER BY id", [campaign_id]
         )
     ]
+
+
+def forget(db: Database, customer_id: int) -> None:
+    """An erasure: drop the guest's LINE link and codes and blank the user ID and text in their
+    ledger rows (the rows stay, like mailings, so a campaign's figures do not change). Call
+    inside the erasure's transaction."""
+    db.execute("DELETE FROM line_links WHERE customer_id = ?", [customer_id])
+    db.execute("DELETE FROM line_link_codes WHERE customer_id = ?", [customer_id])
+    db.execute("UPDATE line_sends SET user_id = '', text = '' WHERE customer_id = ?", [customer_id])

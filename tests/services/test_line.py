@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 
 from shopcrm.domain.models import Campaign, Customer
-from shopcrm.services import campaigns
+from shopcrm.services import campaigns, privacy
 from shopcrm.services.channels import line
 from shopcrm.services.channels.line_relay import make_server, serve_in_thread
 from shopcrm.store import campaign_records, customers, mailings, settings
@@ -434,3 +434,18 @@ def test_sending_without_a_token_says_why(shop, tmp_path, today):
     use_file_keyring(tmp_path / "empty")
     (tmp_path / "empty").mkdir(exist_ok=True)
     assert "channel access token" in line.send_off_reason(shop)
+
+
+def test_erasing_a_guest_forgets_their_line_user_id(shop, api, today):
+    db = shop
+    (guest,) = _linked_guests(db, 1)
+    c = _campaign(db, "{name}様 {coupon_code}")
+    campaigns.issue(db, c, today=today)
+    line.send(db, c, today=today, api_host=api.host)
+    privacy.erase(db, guest.id)
+    assert line_store.link_for(db, guest.id) is None
+    assert line_store.link_by_user(db, user_id(1)) is None
+    result_key = mailings.for_campaign(db, c.id)[0].batch  # the run key
+    (row,) = line_store.sends(db, result_key)
+    assert row.user_id == "" and row.text == "" and row.state == "sent"
+    assert mailings.count_for_campaign(db, c.id) == 1  # the figures stay
