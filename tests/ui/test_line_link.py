@@ -122,3 +122,41 @@ def test_the_qr_in_japanese(app_ctx, qtbot, relay, tmp_path):
     assert text == f"連携コード：{dialog.code_label.text()}"
     dialog.grab().save(str(DOCS / "ui-line-link-ja.png"))
     dialog.reject()
+
+
+def test_print_slip_writes_a_pdf_whose_qr_opens_the_chat(
+    app_ctx, qtbot, relay, tmp_path, monkeypatch
+):
+    import pypdf
+    import pypdfium2
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QFileDialog
+
+    use_file_keyring(tmp_path)
+    settings.set_many(
+        app_ctx.db,
+        {
+            "shop_name": "居酒屋まるや",
+            "line_relay_url": relay.url,
+            "line_relay_secret": SHARED,
+            "line_basic_id": "@123abcde",
+        },
+    )
+    out = tmp_path / "slip.pdf"
+    opened = []
+    # the OS's file dialog and PDF viewer stand outside the test: answer the one, note the other
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PDF (*.pdf)"))
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    detail, _guest = _detail(app_ctx, qtbot, "佐藤 花子")
+    qtbot.mouseClick(detail.line_button, Qt.MouseButton.LeftButton)
+    dialog = detail.line_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.mouseClick(dialog.slip_button, Qt.MouseButton.LeftButton)
+    assert opened == [str(out)]
+    text = pypdf.PdfReader(out).pages[0].extract_text()
+    assert "居酒屋まるや" in text and dialog.code_label.text() in text and "佐藤 花子" in text
+    page = pypdfium2.PdfDocument(str(out))[0]
+    bitmap = page.render(scale=4).to_pil().convert("L")
+    found = zxingcpp.read_barcodes(np.array(bitmap))
+    assert found and found[0].text == dialog.offer.url
+    dialog.reject()

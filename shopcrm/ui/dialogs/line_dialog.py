@@ -8,10 +8,13 @@ it shows why LINE is off instead of a code that could never be matched.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QImage, QPixmap
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import QColor, QDesktopServices, QImage, QPixmap
 from PySide6.QtWidgets import (
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -19,9 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm.i18n import _
+from shopcrm.paths import OutputRefused, check_output_path
 from shopcrm.services.channels import line
+from shopcrm.services.channels.line_slip import write_slip
 from shopcrm.services.printing import qr
 from shopcrm.store import line as line_store
+from shopcrm.store import settings
 from shopcrm.store.db import connect
 from shopcrm.store.line import LineError
 from shopcrm.ui.dialogs.base import DialogBase
@@ -85,8 +91,15 @@ class LineLinkDialog(DialogBase):
         self.new_code_button = QPushButton(_("New code"))
         self.new_code_button.setObjectName("lineNewCodeButton")
         self.new_code_button.clicked.connect(self.new_code)
+        self.slip_button = QPushButton(_("Print slip…"))
+        self.slip_button.setObjectName("lineSlipButton")
+        self.slip_button.setToolTip(
+            _("Save the QR code and the code as a PDF to print for the guest.")
+        )
+        self.slip_button.clicked.connect(lambda: self.print_slip())
         row.addWidget(self.check_button)
         row.addWidget(self.new_code_button)
+        row.addWidget(self.slip_button)
         row.addStretch(1)
         layout.addLayout(row)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -134,6 +147,7 @@ class LineLinkDialog(DialogBase):
         self.status_label.clear()
         self.check_button.setEnabled(False)
         self.new_code_button.setEnabled(False)
+        self.slip_button.setEnabled(False)
         self.timer.stop()
 
     def _show_link_state(self) -> None:
@@ -148,6 +162,30 @@ class LineLinkDialog(DialogBase):
             self.status_label.setText(
                 _("Linked on {time}.").format(time=f"{link.linked_at:%Y-%m-%d %H:%M}")
             )
+
+    def print_slip(self, path: str | Path | None = None) -> Path | None:
+        """Save the slip (QR code, code, how to use it) as a PDF and open it to print."""
+        if self.offer is None:
+            return None
+        if path is None:
+            path, _filter = QFileDialog.getSaveFileName(
+                self,
+                _("Save the LINE link slip"),
+                str(Path.home() / f"line-link-{self.offer.code.code}.pdf"),
+                "PDF (*.pdf)",
+            )
+            if not path:
+                return None
+        try:
+            target = check_output_path(path, self.ctx.db_path)
+            written = write_slip(
+                target, self.offer, self.customer, settings.get(self.ctx.db, "shop_name")
+            )
+        except (OSError, OutputRefused) as exc:
+            self.status_label.setText(_("Could not save the slip: {error}").format(error=exc))
+            return None
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(written)))
+        return written
 
     # --- pulling the relay ----------------------------------------------------------------------
     def check_now(self) -> None:
