@@ -449,3 +449,28 @@ def test_erasing_a_guest_forgets_their_line_user_id(shop, api, today):
     (row,) = line_store.sends(db, result_key)
     assert row.user_id == "" and row.text == "" and row.state == "sent"
     assert mailings.count_for_campaign(db, c.id) == 1  # the figures stay
+
+
+def test_a_send_applies_the_relays_unfollows_first(shop, api, relay, today):
+    db = shop
+    _a, b = _linked_guests(db, 2)
+    c = _campaign(db, "{name}様 {coupon_code}")
+    campaigns.issue(db, c, today=today)
+    assert _webhook(relay, _event("unfollow", user_id(2), n=1)) == 200  # b blocked the shop
+    result = line.send(db, c, today=today, api_host=api.host)
+    assert result.pulled is not None and result.pulled.unfollowed == [b.id]
+    assert result.sent == 1 and [u for u, _t in api.delivered] == [user_id(1)]
+
+
+def test_a_send_goes_ahead_when_the_relay_is_down_and_says_so(shop, api, relay, today):
+    db = shop
+    _linked_guests(db, 1)
+    c = _campaign(db, "{name}様 {coupon_code}")
+    campaigns.issue(db, c, today=today)
+    relay.shutdown()
+    relay.server_close()
+    result = line.send(db, c, today=today, api_host=api.host)
+    assert result.sent == 1
+    assert "The relay could not be checked first: LINE relay: Cannot reach the relay" in (
+        result.summary()
+    )

@@ -389,6 +389,8 @@ class SendResult:
     failed: list[tuple[int, str]] = field(default_factory=list)  # customer id, error
     waiting: int = 0  # still pending (temporary error): a later run resends with the same key
     quota: Quota | None = None
+    pulled: PullResult | None = None  # the relay's events applied before the run
+    pull_error: str = ""  # why the relay could not be asked (the run went ahead)
 
     def summary(self) -> str:
         text = ngettext("Sent {n} LINE message.", "Sent {n} LINE messages.", self.sent).format(
@@ -400,6 +402,10 @@ class SendResult:
             text += " " + _(
                 "{n} not sent yet (LINE busy or unreachable): send again later."
             ).format(n=self.waiting)
+        if self.pull_error:
+            text += " " + _("The relay could not be checked first: {error}").format(
+                error=self.pull_error
+            )
         return text
 
 
@@ -483,6 +489,12 @@ def send(
     if reason:
         raise LineError("line_relay", reason)
     api = _api(api_host)
+    # The relay's news first: a guest who blocked the shop since the last pull is left out.
+    try:
+        pulled: PullResult | None = pull(db)
+        pull_error = ""
+    except LineError as exc:  # LINE itself does not deliver to a guest who blocked the shop
+        pulled, pull_error = None, str(exc)
     todo = plan(db, campaign, period_key=period_key, today=today)
     c = todo.campaign
     assert c.id is not None
@@ -521,7 +533,9 @@ def send(
                 for r in people[start : start + MULTICAST_MAX]
             )
     line_store.plan_sends(db, rows, now=now)
-    return deliver(db, c.id, api, run_key=run_key, quota=quota, progress=progress)
+    result = deliver(db, c.id, api, run_key=run_key, quota=quota, progress=progress)
+    result.pulled, result.pull_error = pulled, pull_error
+    return result
 
 
 def deliver(
