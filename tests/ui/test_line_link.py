@@ -160,3 +160,35 @@ def test_print_slip_writes_a_pdf_whose_qr_opens_the_chat(
     found = zxingcpp.read_barcodes(np.array(bitmap))
     assert found and found[0].text == dialog.offer.url
     dialog.reject()
+
+
+def test_an_erased_guest_cannot_be_linked(app_ctx, qtbot):
+    from shopcrm.services import privacy
+
+    guest = next(c for c in customers.search(app_ctx.db, "佐藤 花子") if c.name == "佐藤 花子")
+    privacy.erase(app_ctx.db, guest.id)
+    detail = CustomerDetail(app_ctx)
+    qtbot.addWidget(detail)
+    detail.set_customer(guest.id)
+    assert detail.edit_button.isEnabled() and not detail.line_button.isEnabled()
+
+
+def test_screens_at_1366x768(app_ctx, qtbot):
+    """The customers page with the "Link LINE…" button, in both languages (for the docs)."""
+    from shopcrm.ui.pages.customers_page import CustomersPage
+
+    for lang in ("en", "ja"):
+        i18n.set_language(lang)
+        page = CustomersPage(app_ctx)
+        qtbot.addWidget(page)
+        page.resize(1366, 768)
+        page.show()
+        qtbot.waitUntil(lambda page=page: page.model.rowCount() > 0)
+        guest = next(c for c in customers.search(app_ctx.db, "佐藤 花子") if c.name == "佐藤 花子")
+        page.detail.set_customer(guest.id)
+        button = page.detail.line_button
+        assert button.isVisible() and button.isEnabled()
+        assert button.text() == ("Link LINE…" if lang == "en" else "LINE連携…")
+        assert button.visibleRegion().boundingRect().width() == button.width()  # not cut off
+        page.grab().save(str(DOCS / f"ui-line-customers-{lang}.png"))
+        page.close()

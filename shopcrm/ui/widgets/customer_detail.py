@@ -276,6 +276,7 @@ class CustomerDetail(QWidget):
         self.customer_id = customer_id
         self._set_enabled(True)
         erased = customer.erased_at is not None or not customer.name
+        self.line_button.setEnabled(not erased)  # an erased record is never linked again
         self.name_label.setText(_("(personal data erased)") if erased else customer.name)
         self.kana_label.setText(customer.kana)
         self._fill_profile(customer)
