@@ -76,6 +76,7 @@ class LineApiStandIn(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: LineApiStandIn
     protocol_version = "HTTP/1.1"
+    wbufsize = 1 << 16  # headers and body in one write (no Nagle/delayed-ACK wait per answer)
 
     def log_message(self, *args) -> None:
         pass

@@ -93,6 +93,7 @@ class RelayServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: RelayServer
     protocol_version = "HTTP/1.1"
+    wbufsize = 1 << 16  # headers and body in one write (no Nagle/delayed-ACK wait per answer)
 
     def log_message(self, format: str, *args) -> None:
         log.info("%s " + format, self.address_string(), *args)
