@@ -124,11 +124,17 @@ def test_relay_keeps_signed_events_and_refuses_a_wrong_signature(relay):
     assert _webhook(relay) == 200
     assert _webhook(relay, _event("follow", uid, n=1)) == 200
     assert relay.store.count() == 1
-    # stickers and images are not kept; text messages are
+    # stickers and chat are not kept; of a message with a link code only the code is
     sticker = _event("message", uid, n=5)
     sticker["message"] = {"id": "5", "type": "sticker", "packageId": "1", "stickerId": "1"}
-    assert _webhook(relay, sticker, _event("message", uid, "hello", n=6)) == 200
-    assert [e["type"] for e in relay.store.after(0)] == ["follow", "message"]
+    code = "42YE5KA"  # a well-formed link code (check character A)
+    chat = _event("message", uid, "明日19時に2名で予約できますか", n=6)
+    with_code = _event(
+        "message", uid, f"Link code: {line_store.format_link_code(code)} よろしく", n=7
+    )
+    assert _webhook(relay, sticker, chat, with_code) == 200
+    kept = relay.store.after(0)
+    assert [(e["type"], e["text"]) for e in kept] == [("follow", ""), ("message", code)]
 
 
 def test_relay_gives_events_only_with_the_shared_secret(relay):

@@ -7,11 +7,12 @@ The relay runs on a small host behind HTTPS (Caddy, Cloud Run, fly.io), and:
   secret, base64; line-bot-sdk's ``SignatureValidator``). A wrong or missing signature is
   answered 400 and nothing is kept. Otherwise the follow, unfollow and text-message events are
   kept in the relay's SQLite file and LINE gets 200 at once (no other work is done per request).
+  Of a text message only the link codes it holds are kept; other messages are not kept at all.
 * ``GET /events?after=N``: the events numbered after N (at most 500), for the counter PC, with
   ``Authorization: Bearer <shared secret>`` (compared in constant time); 401 otherwise.
 * ``GET /health``: 200, for the host's health check.
 
-The relay holds only LINE user IDs and the text guests sent; no names, no shop data.
+The relay holds only LINE user IDs and the link codes guests sent; no names, no shop data.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+from shopcrm.store.line import codes_in_text
 from shopcrm.store.line_relay import RelayStore
 
 log = logging.getLogger(__name__)
@@ -46,7 +48,10 @@ def events_from_body(payload: dict) -> list[dict]:
             message = e.get("message") or {}
             if message.get("type") != "text":
                 continue
-            text = str(message.get("text") or "")[:1000]
+            # Only the link codes in it: what else a guest writes to the shop is not kept here.
+            text = " ".join(codes_in_text(str(message.get("text") or "")[:1000]))
+            if not text:
+                continue
         kept.append(
             {
                 "webhook_event_id": e.get("webhookEventId") or None,
