@@ -56,6 +56,8 @@ LINE_FIELD_LABELS = {
     "line_quota": N_("LINE message quota"),
     "line_token": N_("LINE channel access token"),
     "line_campaign": N_("Campaign"),
+    "line_relay_url": N_("LINE relay URL"),
+    "line_basic_id": N_("LINE basic ID"),
 }
 
 

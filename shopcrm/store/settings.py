@@ -30,6 +30,7 @@ from shopcrm.domain.errors import ValidationError
 from shopcrm.domain.money import CURRENCIES
 from shopcrm.domain.rules import normalize_postal_code, written_phone
 from shopcrm.i18n import N_, _
+from shopcrm.store.line import LineError
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +168,7 @@ def relay_url(text: str) -> str:
         or not parts.hostname
         or (parts.scheme == "http" and not local)
     ):
-        raise ValidationError(
+        raise LineError(
             "line_relay_url",
             N_("must start with https:// (like https://relay.example.com), not {value}"),
             value=text,
@@ -183,7 +184,7 @@ def line_basic_id(text: str) -> str:
     if not text.startswith("@"):
         text = "@" + text
     if not re.fullmatch(r"@[0-9a-z._-]{3,20}", text):
-        raise ValidationError(
+        raise LineError(
             "line_basic_id",
             N_("must be the account's basic ID, @ and letters and digits (like @123abcde)"),
         )
