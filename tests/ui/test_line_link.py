@@ -89,7 +89,9 @@ def test_link_line_button_shows_the_qr_and_links_the_guest(app_ctx, qtbot, relay
     qtbot.waitUntil(lambda: line_store.link_for(app_ctx.db, guest.id) is not None, timeout=5000)
     qtbot.waitUntil(lambda: "Linked" in dialog.status_label.text(), timeout=5000)
     assert line_store.link_for(app_ctx.db, guest.id).user_id == user_id(42)
+    assert detail.line_state.text() == "LINE: not linked"
     dialog.reject()
+    qtbot.waitUntil(lambda: detail.line_state.text().startswith("LINE: linked 20"))
 
 
 def test_without_a_relay_the_dialog_says_why_in_japanese(app_ctx, qtbot, tmp_path):
@@ -188,7 +190,11 @@ def test_screens_at_1366x768(app_ctx, qtbot):
         page.detail.set_customer(guest.id)
         button = page.detail.line_button
         assert button.isVisible() and button.isEnabled()
+        assert page.detail.line_state.text() in ("LINE: not linked", "LINE：未連携")
         assert button.text() == ("Link LINE…" if lang == "en" else "LINE連携…")
+        qtbot.wait(50)  # the layout follows the new texts
+        state = page.detail.line_state
+        assert state.width() >= state.sizeHint().width()  # the whole state, not "L"
         assert button.visibleRegion().boundingRect().width() == button.width()  # not cut off
         page.grab().save(str(DOCS / f"ui-line-customers-{lang}.png"))
         page.close()

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from shopcrm.domain.models import PREFERENCE_KIND_LABELS, PREFERENCE_KINDS, Preference
 from shopcrm.i18n import _, ngettext
+from shopcrm.store import line as line_store
 from shopcrm.ui.dialogs.line_dialog import LineLinkDialog
 from shopcrm.ui.models.customer_table_model import format_day, format_money, format_phone
 from shopcrm.ui.theme import ALLERGY_BANNER_STYLE, allergy_html, emphasize, error_style
@@ -114,7 +115,6 @@ class CustomerDetail(QWidget):
         self.line_button.clicked.connect(self.link_line)
         head.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
         head.addWidget(self.visit_button, 0, Qt.AlignmentFlag.AlignTop)
-        head.addWidget(self.line_button, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(head)
 
         self.allergy_banner = QLabel()
@@ -178,6 +178,20 @@ class CustomerDetail(QWidget):
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields[key] = value
+            if key == "line_id":  # the handle, the LINE link's state and "Link LINE…"
+                self.line_state = QLabel()
+                self.line_state.setObjectName("detailLineState")
+                self.line_state.setSizePolicy(
+                    QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred
+                )  # never squeezed below its text by the wrapping handle beside it
+                row = QWidget()
+                box = QHBoxLayout(row)
+                box.setContentsMargins(0, 0, 0, 0)
+                box.addWidget(value, 1)
+                box.addWidget(self.line_state)
+                box.addWidget(self.line_button)
+                self.form.addRow(label, row)
+                continue
             self.form.addRow(label, value)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -243,6 +257,7 @@ class CustomerDetail(QWidget):
         self.chips.set_preferences([])
         for value in self.fields.values():
             value.clear()
+        self.line_state.clear()
         for tree in (self.visits_tree, self.coupons_tree, self.mailings_tree):
             tree.clear()
         self.notes_view.clear()
@@ -305,6 +320,15 @@ class CustomerDetail(QWidget):
         f["phone"].setText(format_phone(c.phone))
         f["email"].setText(c.email)
         f["line_id"].setText(c.line_id)
+        link = line_store.link_for(self.ctx.db, c.id) if c.id is not None else None
+        if link is None:
+            self.line_state.setText(_("LINE: not linked"))
+        elif link.followed:
+            self.line_state.setText(
+                _("LINE: linked {date}").format(date=format_day(link.linked_at.date()))
+            )
+        else:
+            self.line_state.setText(_("LINE: unfollowed or blocked"))
         postal = f"〒{c.postal_code[:3]}-{c.postal_code[3:]}" if len(c.postal_code) == 7 else ""
         f["address"].setText("\n".join(x for x in (postal, *c.address_lines) if x))
         f["birthday"].setText(format_birthday(c.birth_year, c.birth_month, c.birth_day))
@@ -454,6 +478,7 @@ class CustomerDetail(QWidget):
         if self.customer is None:
             return
         self.line_dialog = LineLinkDialog(self.ctx, self.customer, self)
+        self.line_dialog.finished.connect(lambda _result: self.refresh())
         self.line_dialog.open()
 
     # --- preferences in place -----------------------------------------------------------------
