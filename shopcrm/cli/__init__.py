@@ -15,6 +15,7 @@ from shopcrm.cli import (  # noqa: F401  (each module adds its commands to ``cli
     demo,
     effect,
     email,
+    line,
     print_cmd,
     visits,
 )

@@ -572,12 +572,21 @@ def m0060_channel_consents(db: Database) -> None:
             """INSERT INTO consents(customer_id, channel, consented, consented_at, how)
                SELECT id, 'post', dm_consent, dm_consent_at, dm_consent_channel FROM customers
                WHERE dm_consent = 1 OR dm_consent_at IS NOT NULL OR dm_consent_channel != ''""",
-            f"""CREATE TRIGGER consents_post_ai AFTER INSERT ON customers
-                WHEN NEW.dm_consent = 1 OR NEW.dm_consent_at IS NOT NULL
-                BEGIN {mirror} END""",
-            f"""CREATE TRIGGER consents_post_au
-                AFTER UPDATE OF dm_consent, dm_consent_at, dm_consent_channel ON customers
-                BEGIN {mirror} END""",
+            *dialect.row_trigger(
+                dialect.of(db),
+                "consents_post_ai",
+                "AFTER INSERT",
+                "customers",
+                mirror,
+                when="NEW.dm_consent = 1 OR NEW.dm_consent_at IS NOT NULL",
+            ),
+            *dialect.row_trigger(
+                dialect.of(db),
+                "consents_post_au",
+                "AFTER UPDATE OF dm_consent, dm_consent_at, dm_consent_channel",
+                "customers",
+                mirror,
+            ),
         ],
     )
 
@@ -589,8 +598,8 @@ def m0061_email_ledger(db: Database) -> None:
     _run(
         db,
         [
-            """CREATE TABLE email_sends (
-                id INTEGER PRIMARY KEY,
+            f"""CREATE TABLE email_sends (
+                {dialect.id_column(dialect.of(db))},
                 run_key TEXT NOT NULL,
                 customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
                 campaign_id INTEGER REFERENCES campaigns(id) ON DELETE SET NULL,
@@ -614,3 +623,93 @@ def m0061_email_ledger(db: Database) -> None:
 def m0062_mailing_channel(db: Database) -> None:
     """Which channel a mailing went by: 'post' (every piece printed so far) or 'email'."""
     _run(db, ["ALTER TABLE mailings ADD COLUMN channel TEXT NOT NULL DEFAULT 'post'"])
+
+
+@migrations(name="0065_line_links")
+def m0065_line_links(db: Database) -> None:
+    """A guest's LINE user ID (the Messaging API's ``U…`` id; ``customers.line_id`` stays the
+    handle people type). One user ID per guest and one guest per user ID; ``followed`` 0 after an
+    unfollow or a block: LINE messages stop (the follow is LINE's consent, see store/line.py)."""
+    _run(
+        db,
+        [
+            f"""CREATE TABLE line_links (
+                customer_id INTEGER PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+                user_id TEXT NOT NULL UNIQUE
+                    CHECK ({dialect.hex_id_check(dialect.of(db), "user_id", "U", 32)}),
+                linked_at TEXT NOT NULL,
+                how TEXT NOT NULL DEFAULT 'code',
+                link_code TEXT NOT NULL DEFAULT '',
+                followed INTEGER NOT NULL DEFAULT 1 CHECK (followed IN (0, 1)),
+                followed_at TEXT,
+                unfollowed_at TEXT
+            )""",
+        ],
+    )
+
+
+@migrations(name="0066_line_link_codes")
+def m0066_line_link_codes(db: Database) -> None:
+    """One-time link codes: issued for a guest, valid until ``expires_at``, used once."""
+    _run(
+        db,
+        [
+            """CREATE TABLE line_link_codes (
+                code TEXT PRIMARY KEY,
+                customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                issued_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL,
+                used_at TEXT,
+                used_by TEXT NOT NULL DEFAULT ''
+            )""",
+            "CREATE INDEX line_link_codes_customer ON line_link_codes(customer_id)",
+        ],
+    )
+
+
+@migrations(name="0067_line_sends")
+def m0067_line_sends(db: Database) -> None:
+    """The LINE send ledger: a row per guest per run, written before the request goes out and
+    after its answer. Rows sent in one request share its retry key (X-Line-Retry-Key), kept so a
+    resend repeats the key and LINE refuses a double (409)."""
+    _run(
+        db,
+        [
+            f"""CREATE TABLE line_sends (
+                {dialect.id_column(dialect.of(db))},
+                run_key TEXT NOT NULL,
+                customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                campaign_id INTEGER REFERENCES campaigns(id) ON DELETE SET NULL,
+                coupon_id INTEGER REFERENCES coupons(id) ON DELETE SET NULL,
+                user_id TEXT NOT NULL,
+                text TEXT NOT NULL,
+                retry_key TEXT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'pending'
+                    CHECK (state IN ('pending', 'sent', 'failed')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                error TEXT NOT NULL DEFAULT '',
+                created_at TEXT NOT NULL,
+                sent_at TEXT,
+                mailing_id INTEGER REFERENCES mailings(id) ON DELETE SET NULL,
+                UNIQUE (run_key, customer_id)
+            )""",
+            "CREATE INDEX line_sends_retry_key ON line_sends(retry_key)",
+            "CREATE UNIQUE INDEX line_sends_coupon ON line_sends(coupon_id)"
+            " WHERE coupon_id IS NOT NULL",
+        ],
+    )
+
+
+@migrations(name="0068_line_relay_cursor")
+def m0068_line_relay_cursor(db: Database) -> None:
+    """How far the counter PC has pulled the relay's events (the relay's event number)."""
+    _run(
+        db,
+        [
+            """CREATE TABLE line_relay_cursor (
+                relay TEXT PRIMARY KEY,
+                last_event INTEGER NOT NULL DEFAULT 0,
+                pulled_at TEXT NOT NULL
+            )""",
+        ],
+    )

@@ -17,10 +17,12 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
@@ -29,6 +31,7 @@ from shopcrm.domain.money import CURRENCIES
 from shopcrm.domain.rules import normalize_email, normalize_postal_code, written_phone
 from shopcrm.i18n import N_, _
 from shopcrm.store.business_day import refresh_visit_days
+from shopcrm.store.line import LineError
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +159,42 @@ def _number(value: float | None) -> str:
 
 SMTP_SECURITY = ("starttls", "ssl", "none")
 
+
+def relay_url(text: str) -> str:
+    """The LINE relay's address: https://… (http:// only for this computer), no trailing /."""
+    text = unicodedata.normalize("NFKC", text or "").strip().rstrip("/")
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    local = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if (
+        parts.scheme not in ("https", "http")
+        or not parts.hostname
+        or (parts.scheme == "http" and not local)
+    ):
+        raise LineError(
+            "line_relay_url",
+            N_("must start with https:// (like https://relay.example.com), not {value}"),
+            value=text,
+        )
+    return text
+
+
+def line_basic_id(text: str) -> str:
+    """A LINE Official Account's basic ID as LINE shows it: ``@`` and 4–20 letters/digits."""
+    text = unicodedata.normalize("NFKC", text or "").strip().lower()
+    if not text:
+        return ""
+    if not text.startswith("@"):
+        text = "@" + text
+    if not re.fullmatch(r"@[0-9a-z._-]{3,20}", text):
+        raise LineError(
+            "line_basic_id",
+            N_("must be the account's basic ID, @ and letters and digits (like @123abcde)"),
+        )
+    return text
+
+
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
@@ -263,6 +302,12 @@ SETTINGS: dict[str, Setting] = {
             minimum=1,
             maximum=600,
         ),
+        # LINE (services/channels/line.py): the relay that receives LINE's webhook, the secret
+        # the counter PC pulls its events with, and the Official Account's basic ID (@xxxx).
+        # The channel access token and channel secret are in the OS keychain, not here.
+        Setting("line_relay_url", str, "", N_("LINE relay URL"), normalise=relay_url),
+        Setting("line_relay_secret", str, "", N_("LINE relay shared secret")),
+        Setting("line_basic_id", str, "", N_("LINE basic ID"), normalise=line_basic_id),
     )
 }
 

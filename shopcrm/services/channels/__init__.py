@@ -1,5 +1,6 @@
-"""Channels beside print that reach a guest: e-mail (``email``, ``smtp``, ``email_run``).
+"""Channels beside print that reach a guest: e-mail (``email``, ``smtp``, ``email_run``) and
+LINE (``line``, with its webhook relay ``line_relay`` and the printed link slip ``line_slip``).
 
-Who a channel may reach is decided in ``reach`` only; consents live in ``store/consents.py``.
-Nothing here imports Qt.
+Who a channel may reach is decided in ``reach`` only; consents live in ``store/consents.py``,
+LINE links in ``store/line.py``. Nothing here imports Qt.
 """

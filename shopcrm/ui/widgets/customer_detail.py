@@ -37,9 +37,11 @@ from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import _, ngettext
 from shopcrm.store import coupons as coupon_store
 from shopcrm.store import customers, preferences
+from shopcrm.store import line as line_store
 from shopcrm.store import mailings as mailing_store
 from shopcrm.store import visits as visit_store
 from shopcrm.store.errors import NotFound
+from shopcrm.ui.dialogs.line_dialog import LineLinkDialog
 from shopcrm.ui.models.customer_table_model import format_day, format_money, format_phone
 from shopcrm.ui.theme import ALLERGY_BANNER_STYLE, allergy_html, emphasize, error_style
 from shopcrm.ui.widgets.chips import PreferenceChips, level_legend
@@ -104,6 +106,10 @@ class CustomerDetail(QWidget):
         self.visit_button.clicked.connect(
             lambda: self.recordVisitRequested.emit(self.customer_id or 0)
         )
+        self.line_button = QPushButton(_("Link LINE…"))
+        self.line_button.setObjectName("linkLineButton")
+        self.line_button.setAccessibleName(_("Link this guest's LINE"))
+        self.line_button.clicked.connect(self.link_line)
         head.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
         head.addWidget(self.visit_button, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(head)
@@ -169,6 +175,20 @@ class CustomerDetail(QWidget):
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields[key] = value
+            if key == "line_id":  # the handle, the LINE link's state and "Link LINE…"
+                self.line_state = QLabel()
+                self.line_state.setObjectName("detailLineState")
+                self.line_state.setSizePolicy(
+                    QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred
+                )  # never squeezed below its text by the wrapping handle beside it
+                row = QWidget()
+                box = QHBoxLayout(row)
+                box.setContentsMargins(0, 0, 0, 0)
+                box.addWidget(value, 1)
+                box.addWidget(self.line_state)
+                box.addWidget(self.line_button)
+                self.form.addRow(label, row)
+                continue
             self.form.addRow(label, value)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -234,6 +254,7 @@ class CustomerDetail(QWidget):
         self.chips.set_preferences([])
         for value in self.fields.values():
             value.clear()
+        self.line_state.clear()
         for tree in (self.visits_tree, self.coupons_tree, self.mailings_tree):
             tree.clear()
         self.notes_view.clear()
@@ -242,6 +263,7 @@ class CustomerDetail(QWidget):
         for widget in (
             self.edit_button,
             self.visit_button,
+            self.line_button,
             self.level_combo,
             self.kind_combo,
             self.pref_edit,
@@ -264,6 +286,7 @@ class CustomerDetail(QWidget):
         self.customer_id = customer_id
         self._set_enabled(True)
         erased = customer.erased_at is not None or not customer.name
+        self.line_button.setEnabled(not erased)  # an erased record is never linked again
         self.name_label.setText(_("(personal data erased)") if erased else customer.name)
         self.kana_label.setText(customer.kana)
         self._fill_profile(customer)
@@ -292,6 +315,15 @@ class CustomerDetail(QWidget):
         f["phone"].setText(format_phone(c.phone))
         f["email"].setText(c.email)
         f["line_id"].setText(c.line_id)
+        link = line_store.link_for(self.ctx.db, c.id) if c.id is not None else None
+        if link is None:
+            self.line_state.setText(_("LINE: not linked"))
+        elif link.followed:
+            self.line_state.setText(
+                _("LINE: linked {date}").format(date=format_day(link.linked_at.date()))
+            )
+        else:
+            self.line_state.setText(_("LINE: unfollowed or blocked"))
         postal = f"〒{c.postal_code[:3]}-{c.postal_code[3:]}" if len(c.postal_code) == 7 else ""
         f["address"].setText("\n".join(x for x in (postal, *c.address_lines) if x))
         f["birthday"].setText(format_birthday(c.birth_year, c.birth_month, c.birth_day))
@@ -420,6 +452,7 @@ class CustomerDetail(QWidget):
             "label": _("Address label"),
             "address_side": _("Postcard address side"),
             "email": _("E-mail"),
+            "line": _("LINE message"),
         }
         for m in mailings:
             self.mailings_tree.addTopLevelItem(
@@ -428,6 +461,14 @@ class CustomerDetail(QWidget):
         self.tabs.setTabText(
             self.tabs.indexOf(self.mailings_tree), _("Mailings") + f" ({len(mailings)})"
         )
+
+    def link_line(self) -> None:
+        """The "Link LINE…" dialog: a one-time code as a QR code the guest scans and sends."""
+        if self.customer is None:
+            return
+        self.line_dialog = LineLinkDialog(self.ctx, self.customer, self)
+        self.line_dialog.finished.connect(lambda _result: self.refresh())
+        self.line_dialog.open()
 
     # --- preferences in place -----------------------------------------------------------------
     def add_preference(self) -> None:
