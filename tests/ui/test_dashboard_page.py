@@ -83,7 +83,7 @@ def show_tab(page, qtbot, key: str):
     index = [k for k, _t, _s in TABS].index(key)
     bar = page.tabs.tabBar()
     if page.charts.get(key) is None:
-        with qtbot.waitSignal(page.chart_ready, timeout=60000):
+        with qtbot.waitSignal(page.chart_ready, timeout=60000, check_params_cb=key.__eq__):
             qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
     else:
         qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
@@ -98,7 +98,7 @@ def test_figures_tables_and_hover(page, qtbot):
     assert page.tabs.count() == len(TABS) + 1  # + Campaign effect (ui/widgets/campaign_effect)
     assert page.kpi_labels["new_customers"].text() not in ("", "…")
     assert page.kpi_labels["revenue"].text().startswith("¥")
-    monthly = page.charts["monthly"]
+    monthly = show_tab(page, qtbot, "monthly")  # drawn off the UI thread: wait for its image
     monthly.canvas.draw()
     artist, text = next((a, t) for a, t in charts.hover_items(monthly.figure) if isinstance(t, str))
     box = artist.get_window_extent()
