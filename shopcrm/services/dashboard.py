@@ -120,7 +120,7 @@ class DashboardService:
         self._lock = threading.Lock()
         self._shop: analytics.ShopData | None = None
         self._marker: tuple | None = None
-        self._fit: tuple | None = None  # (fit key, ClvResult, at-risk list)
+        self._fit: tuple | None = None  # (fit key, ClvResult, at-risk list, its two tables)
         self.fits = 0
         self.loads = 0
 
@@ -168,14 +168,20 @@ class DashboardService:
             )
             with self._lock:
                 kept = self._fit
-            result, risk = (kept[1], kept[2]) if kept is not None and kept[0] == key else (None, [])
+            if kept is not None and kept[0] == key:
+                result, risk, fit_tables = kept[1], kept[2], kept[3]
+            else:
+                result, risk, fit_tables = None, [], None
             effects = effect.effects(db, shop, start=start, end=end)
             channels = arrays.channel_names(db)  # for the cost entry: the page never reads the db
         finally:
             db.close()
         _step(task, 2, 4, _("Making the tables…"))
-        tables = {tab: charts.table(tab, board, result) for tab, _t, _chart in TABS}
-        tables["clv"] = charts.clv_table(result, limit=200)
+        tables = {
+            tab: charts.table(tab, board, None) for tab, _t, _chart in TABS if tab not in FIT_TABS
+        }
+        # the model's tables do not depend on the period: made once per fit
+        tables.update(fit_tables or self._fit_tables(board, None))
         _check(task)
         return {
             "shop": shop,
@@ -193,13 +199,13 @@ class DashboardService:
     def fit(self, data: dict[str, Any], task=None) -> dict[str, Any]:
         """Second step: fit the models on the visits ``measures`` read; returns what to add to
         ``data`` (the fit, the at-risk list and the two model tables) and keeps the fit."""
-        from shopcrm.services import charts, clv  # scipy and matplotlib, as in measures()
+        from shopcrm.services import clv  # scipy, as matplotlib in measures()
 
         shop, key = data["shop"], data["fit_key"]
         with self._lock:
             kept = self._fit
         if kept is not None and kept[0] == key:
-            result, risk = kept[1], kept[2]
+            result, risk, tables = kept[1], kept[2], kept[3]
         else:
             db = connect(self.db_path)
             try:
@@ -209,17 +215,24 @@ class DashboardService:
                 db.close()
             _check(task)
             risk = clv.at_risk(result)
+            tables = self._fit_tables(data["board"], result)
             with self._lock:
-                self._fit = (key, result, risk)
+                self._fit = (key, result, risk, tables)
                 self.fits += 1
         return {
             "clv": result,
             "at_risk": risk,
             "fit": (key, result, risk),
-            "tables": {
-                "clv": charts.clv_table(result, limit=200),
-                "model_check": charts.table("model_check", data["board"], result),
-            },
+            "tables": dict(tables),
+        }
+
+    @staticmethod
+    def _fit_tables(board, result) -> dict:
+        from shopcrm.services import charts  # matplotlib, as in measures()
+
+        return {
+            "clv": charts.clv_table(result, limit=200),  # the 200 most valuable guests
+            "model_check": charts.table("model_check", board, result),
         }
 
     def compute(self, start: dt.date, end: dt.date, task=None) -> dict[str, Any]:

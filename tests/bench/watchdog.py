@@ -5,11 +5,18 @@ was busy (frozen for the user) for about 300 ms. Start it right after the ``QApp
 exists and before the main window is built, and leave it running until the app quits, so no page
 build, refresh or close escapes it. The benchmark names what it is doing (``dog.at("Coupons:
 open")``); every stall is charged to the step during which the late tick arrived.
+
+``Watchdog(sample=True)`` also says *where* the UI thread was stuck: a helper thread looks every
+5 ms whether the heartbeat is overdue (over 40 ms) and, if so, records the UI thread's Python
+stack; ``report()`` then shows the stacks seen most often in the worst step's stalls.
 """
 
 from __future__ import annotations
 
+import sys
+import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 
@@ -22,6 +29,8 @@ class Step:
     cpu: float = 0.0
     worst: float = 0.0  # seconds late, the longest stall seen in this step
     stalls: list[float] = field(default_factory=list)  # every lateness over 50 ms
+    # the UI thread's stack (innermost frame first) -> samples seen while it was stuck
+    stuck_at: Counter = field(default_factory=Counter)
 
     @property
     def seconds(self) -> float:
@@ -32,7 +41,11 @@ class Watchdog:
     INTERVAL_MS = 10
     REPORT_OVER = 0.05
 
-    def __init__(self):
+    SAMPLE_EVERY = 0.005
+    SAMPLE_AFTER = 0.04
+    STACK_DEPTH = 8  # innermost frames kept per sample
+
+    def __init__(self, sample: bool = False):
         from PySide6.QtCore import Qt, QTimer
 
         self.timer = QTimer()
@@ -42,16 +55,42 @@ class Watchdog:
         self.steps: list[Step] = []
         self._due: float | None = None
         self.beats = 0
+        self._sample = sample
+        self._ui_thread = threading.get_ident()
+        self._last_beat = time.perf_counter()
+        self._running = False
 
     def start(self, first: str = "start") -> None:
         self.at(first)
         self._due = time.perf_counter() + self.INTERVAL_MS / 1000
+        self._last_beat = time.perf_counter()
         self.timer.start()
+        if self._sample:
+            self._running = True
+            threading.Thread(target=self._sampler, daemon=True).start()
 
     def stop(self) -> None:
         self._beat()  # a stall just before stopping still counts
         self.timer.stop()
+        self._running = False
         self._close_step()
+
+    def _sampler(self) -> None:
+        """Helper thread: while the heartbeat is overdue, note where the UI thread is."""
+        while self._running:
+            time.sleep(self.SAMPLE_EVERY)
+            if time.perf_counter() - self._last_beat < self.SAMPLE_AFTER or not self.steps:
+                continue
+            frame = sys._current_frames().get(self._ui_thread)
+            stack = []
+            while frame is not None and len(stack) < self.STACK_DEPTH:
+                code = frame.f_code
+                name = code.co_filename
+                if "/watchdog.py" not in name:
+                    short = name.split("site-packages/")[-1].split("/shopcrm/")[-1]
+                    stack.append(f"{short}:{frame.f_lineno} {code.co_name}")
+                frame = frame.f_back
+            self.steps[-1].stuck_at[tuple(stack)] += 1
 
     def at(self, name: str) -> None:
         """What the benchmark does from now on (where the next stalls are charged)."""
@@ -66,6 +105,7 @@ class Watchdog:
 
     def _beat(self) -> None:
         now = time.perf_counter()
+        self._last_beat = now
         self.beats += 1
         if self._due is not None and self.steps:
             late = now - self._due
@@ -87,4 +127,10 @@ class Watchdog:
             )
         w = self.worst()
         lines.append(f"worst UI-thread stall: {w.worst * 1000:.0f} ms, during “{w.name}”")
+        if w.stuck_at:
+            total = sum(w.stuck_at.values())
+            lines.append(f"  where the UI thread was stuck ({total} samples of 5 ms):")
+            for stack, n in w.stuck_at.most_common(3):
+                lines.append(f"    {n} samples:")
+                lines.extend(f"      {frame}" for frame in stack)
         return "\n".join(lines)

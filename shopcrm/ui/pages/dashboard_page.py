@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,10 +35,12 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm.i18n import N_, _
-from shopcrm.services import dashboard
+from shopcrm.services import dashboard, glossary
 from shopcrm.services.dashboard import FIT_TABS, PERIODS, TABS, period_dates, write_csv
 from shopcrm.ui.tasks import Task, run_in_background
 from shopcrm.ui.theme import emphasize, error_style
+from shopcrm.ui.widgets.campaign_effect import TAB_TITLE as EFFECT_TAB_TITLE
+from shopcrm.ui.widgets.campaign_effect import install_effect_tab
 
 
 def _cancel_all(tasks: list) -> None:
@@ -89,6 +91,8 @@ def _table_view(parent=None) -> QTableView:
     view.setAlternatingRowColors(True)
     view.verticalHeader().setVisible(False)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # widths from the first rows only (the table of 200 guests asked every cell otherwise)
+    view.horizontalHeader().setResizeContentsPrecision(60)
     return view
 
 
@@ -117,6 +121,13 @@ class DashboardPage(QWidget):
         self.service = dashboard.DashboardService(ctx.db_path)
         self._drawing: dict[str, Task] = {}  # tab key -> the task building its chart
         self._placed: dict = {}  # tab key -> its ChartWidget until its first image is drawn
+        # tabs still showing the previous figures: rebuilt one per event-loop turn (or at once
+        # when shown), so no single step builds eleven tabs on the UI thread
+        self._stale: list[str] = []
+        self._finish_pending: dict | None = None
+        self._slices = QTimer(self)
+        self._slices.setSingleShot(True)
+        self._slices.timeout.connect(self._build_next_tab)
         self.today = dt.date.today()
 
         layout = QVBoxLayout(self)
@@ -325,6 +336,10 @@ class DashboardPage(QWidget):
         self._finish(data)
 
     def _finish(self, data: dict) -> None:
+        if any(k != "effect" for k in self._stale):  # "loaded" once the tabs show the new figures
+            self._finish_pending = data
+            return
+        self._finish_pending = None
         board = data["board"]
         self.status.setText(
             _("{start} – {end}").format(start=board.start.isoformat(), end=board.end.isoformat())
@@ -344,10 +359,7 @@ class DashboardPage(QWidget):
             self.refresh_button.setEnabled(True)
             data["tables"].update(fitted.pop("tables"))
             data.update(fitted)
-            for index, (k, title, _s) in enumerate(TABS):
-                if k in FIT_TABS:
-                    self._replace_tab(index, k, title, data)
-            self._ensure_chart(self.current_tab_key())
+            self._mark_stale(FIT_TABS)
             self._finish(data)
 
         self._task = self._start(
@@ -393,13 +405,55 @@ class DashboardPage(QWidget):
         )
         self.charts.clear()
         self._placed.clear()
-        self.table_views.clear()
-        for index, (key, title, _show) in enumerate(TABS):
-            self._replace_tab(index, key, title, data)
-        from shopcrm.ui.widgets.campaign_effect import install_effect_tab
+        self._stale.clear()
+        self._mark_stale([key for key, _t, _c in TABS] + ["effect"])
 
-        install_effect_tab(self, data.get("effects", []))
+    # --- tabs built one at a time ------------------------------------------------------------
+    def _mark_stale(self, keys) -> None:
+        """Tabs ``keys`` show old figures: the shown one is rebuilt now, the others one per
+        event-loop turn (``_build_next_tab``)."""
+        for key in keys:
+            if key not in self._stale:
+                self._stale.append(key)
+        if "effect" in self._stale:
+            self._effect_placeholder()
+        self._build_tab_now(self.current_tab_key())
         self._ensure_chart(self.current_tab_key())
+        if self._stale:
+            self._slices.start(0)
+
+    def _build_tab_now(self, key: str) -> None:
+        if self.data is None or key not in self._stale:
+            return
+        self._stale.remove(key)
+        if key == "effect":
+            install_effect_tab(self, self.data.get("effects", []))
+            return
+        index = [k for k, _t, _c in TABS].index(key)
+        self._replace_tab(index, key, TABS[index][1], self.data)
+
+    def _build_next_tab(self) -> None:
+        """One slice: rebuild the next stale tab (the Campaign effect tab waits until it is shown:
+        its chart is built with the tab); "loaded" when none is left."""
+        pending = [k for k in self._stale if k != "effect"]
+        if pending:
+            self._build_tab_now(pending[0])
+        if any(k != "effect" for k in self._stale):
+            self._slices.start(0)
+        elif self._finish_pending is not None and self._finish_pending is self.data:
+            self._finish(self._finish_pending)
+
+    def _effect_placeholder(self) -> None:
+        """The Campaign effect tab's place (built when first shown: its chart is made then)."""
+        tabs = self.tabs
+        if tabs.count() > len(TABS):
+            return  # the built tab stays until it is shown again (then rebuilt)
+        holder = QWidget()
+        holder.setObjectName("campaignEffectView")  # install_effect_tab replaces it
+        QVBoxLayout(holder).addWidget(QLabel(_("Calculating…")))
+        index = tabs.addTab(holder, _(EFFECT_TAB_TITLE))
+        tabs.setTabToolTip(index, glossary.tip("uplift"))
+        self.effect_view = holder
 
     def _replace_tab(self, index: int, key: str, title: str, data: dict) -> None:
         """Put a freshly built page for tab ``key`` in place of the old one."""
@@ -468,8 +522,11 @@ class DashboardPage(QWidget):
         return page
 
     def _on_tab(self, index: int) -> None:
-        if self.data is not None and 0 <= index < len(TABS):
-            self._ensure_chart(TABS[index][0])
+        if self.data is None or index < 0:
+            return
+        key = TABS[index][0] if index < len(TABS) else "effect"
+        self._build_tab_now(key)
+        self._ensure_chart(key)
 
     def _ensure_chart(self, key: str) -> None:
         """Put the tab's chart on screen: its Figure is built in the background the first time
