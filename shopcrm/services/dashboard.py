@@ -7,7 +7,8 @@ tab's chart. Each call opens its own connection. The service keeps what does not
 period: the shop's visits as arrays (``analytics.ShopData``) and the model fit, until the visits
 change. Whether they changed is asked of the store (``arrays.visits_marker``, a cheap token), so a
 period change neither reads a million visits again nor refits the models, and a recorded visit
-(in this app or another) does both.
+(in this app or another) or a changed setting does both. Guests, coupons and channel costs
+changed in this app are told by the page (``forget``).
 
 matplotlib and scipy are imported when first needed (``charts``, ``clv``): the dashboard page
 imports this module at start-up, and start-up never loads them.
@@ -133,7 +134,8 @@ class DashboardService:
                 self._fit = None
 
     def _shop_for(self, db, as_of: dt.date, task) -> analytics.ShopData:
-        marker = arrays.visits_marker(db)
+        # the visits' token and the settings the measures use (margin, rates, business day)
+        marker = (arrays.visits_marker(db), repr(sorted(settings.get_all(db).items())))
         with self._lock:
             shop = self._shop
             if shop is not None and shop.as_of == as_of and self._marker == marker:

@@ -28,6 +28,9 @@ class Step:
     ended: float | None = None
     cpu: float = 0.0
     worst: float = 0.0  # seconds late, the longest stall seen in this step
+    # the UI thread's own CPU time during that stall: near the stall, the UI thread was working;
+    # near zero, it was waiting (for the GIL held by a worker, or for a core on a busy machine)
+    worst_ui_cpu: float = 0.0
     stalls: list[float] = field(default_factory=list)  # every lateness over 50 ms
     # the UI thread's stack (innermost frame first) -> samples seen while it was stuck
     stuck_at: Counter = field(default_factory=Counter)
@@ -58,6 +61,7 @@ class Watchdog:
         self._sample = sample
         self._ui_thread = threading.get_ident()
         self._last_beat = time.perf_counter()
+        self._last_cpu = time.thread_time()
         self._running = False
 
     def start(self, first: str = "start") -> None:
@@ -104,13 +108,15 @@ class Watchdog:
             step.cpu = time.process_time() - step.cpu_started
 
     def _beat(self) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.thread_time()
         self._last_beat = now
+        ui_cpu, self._last_cpu = cpu - self._last_cpu, cpu
         self.beats += 1
         if self._due is not None and self.steps:
             late = now - self._due
             step = self.steps[-1]
-            step.worst = max(step.worst, late)
+            if late > step.worst:
+                step.worst, step.worst_ui_cpu = late, ui_cpu
             if late > self.REPORT_OVER:
                 step.stalls.append(late)
         self._due = now + self.INTERVAL_MS / 1000
@@ -126,7 +132,10 @@ class Watchdog:
                 f"{s.worst * 1000:9.0f} ms  {len(s.stalls)}"
             )
         w = self.worst()
-        lines.append(f"worst UI-thread stall: {w.worst * 1000:.0f} ms, during “{w.name}”")
+        lines.append(
+            f"worst UI-thread stall: {w.worst * 1000:.0f} ms, during “{w.name}” (the UI thread's "
+            f"own CPU in it: {w.worst_ui_cpu * 1000:.0f} ms, the rest was waiting)"
+        )
         if w.stuck_at:
             total = sum(w.stuck_at.values())
             lines.append(f"  where the UI thread was stuck ({total} samples of 5 ms):")

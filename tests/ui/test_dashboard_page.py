@@ -234,38 +234,6 @@ def test_a_result_for_a_closed_database_is_dropped(dash_ctx, qtbot):
     assert widget.kpi_labels["revenue"].text() == "…"
 
 
-def test_a_period_change_does_not_refit_the_model(page, dash_ctx, qtbot, monkeypatch):
-    """The fit is kept until the visits change; a period change only recomputes the measures."""
-    from PySide6.QtCore import Qt
-
-    from shopcrm.services import clv
-    from shopcrm.store import arrays
-
-    fits = []
-    real = clv.fit_visits
-
-    def counted(*args, **kwargs):
-        fits.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(clv, "fit_visits", counted)
-    before = page.data["clv"]
-    page.period.setFocus()
-    with qtbot.waitSignal(page.loaded, timeout=60000):
-        qtbot.keyClick(page.period, Qt.Key.Key_Down)  # "Last 6 months"
-    assert page.period.currentData() == "6m"
-    assert page.table_views["monthly"].model().rowCount() == 6
-    assert fits == [] and page.data["clv"] is before
-    # a new visit changes what the model sees: the next computation fits again
-    cid = page.data["clv"].predictions[0].customer_id
-    today = dt.date.today().isoformat()
-    arrays.insert_visits_bulk(dash_ctx.db, [(cid, f"{today} 12:00:00", 4000, 2)])
-    dash_ctx.db.conn.commit()
-    with qtbot.waitSignal(page.loaded, timeout=60000):
-        dash_ctx.visits_changed.emit()
-    assert fits == [1] and page.data["clv"] is not before
-
-
 def test_all_time_starts_at_the_first_visit(page, qtbot):
     first = min(page.data["shop"].visits.day.tolist())
     from shopcrm.store import arrays
