@@ -24,7 +24,7 @@ from shiboken6 import isValid
 
 from shopcrm.i18n import _
 from shopcrm.services import charts
-from shopcrm.ui.tasks import run_in_background
+from shopcrm.ui.tasks import Task, run_in_background
 
 
 class ChartWidget(QWidget):
@@ -42,7 +42,7 @@ class ChartWidget(QWidget):
         self.last_hover = ""
         self.image: QImage | None = None
         self._image_size: tuple[int, int] | None = None  # widget size the image was drawn for
-        self._task = None
+        self._task: Task | None = None  # the worker drawing the figure
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(30)  # a drag of the splitter draws once it rests
