@@ -248,7 +248,12 @@ class DashboardService:
 
 
 def figure(key: str, data: dict[str, Any]):
-    """Build tab ``key``'s Figure (a worker does; drawing it is ``charts.render_rgba``)."""
+    """Build tab ``key``'s Figure and draw it once at its own size (a worker does both; the
+    screen's image is then ``charts.render_rgba`` at the widget's size). The first draw settles
+    the layout as the dashboard always drew it (the same pixels as before the charts moved off
+    the UI thread) and warms the font cache."""
     from shopcrm.services import charts  # matplotlib (see the module's docstring)
 
-    return charts.build(key, data["board"], data["clv"])
+    fig = charts.build(key, data["board"], data["clv"])
+    charts.render_rgba(fig, *(round(v) for v in fig.bbox.size))
+    return fig

@@ -125,11 +125,14 @@ class Watchdog:
         return max(self.steps, key=lambda s: s.worst)
 
     def report(self) -> str:
-        lines = [f"{'step':44} {'took':>8} {'CPU':>7} {'worst stall':>12}  stalls > 50 ms"]
+        lines = [
+            f"{'step':44} {'took':>8} {'CPU':>7} {'worst stall':>12} {'its UI CPU':>11}"
+            "  stalls > 50 ms"
+        ]
         for s in self.steps:
             lines.append(
                 f"{s.name[:44]:44} {s.seconds * 1000:6.0f} ms {s.cpu * 1000:5.0f} ms "
-                f"{s.worst * 1000:9.0f} ms  {len(s.stalls)}"
+                f"{s.worst * 1000:9.0f} ms {s.worst_ui_cpu * 1000:8.0f} ms  {len(s.stalls)}"
             )
         w = self.worst()
         lines.append(
@@ -142,4 +145,9 @@ class Watchdog:
             for stack, n in w.stuck_at.most_common(3):
                 lines.append(f"    {n} samples:")
                 lines.extend(f"      {frame}" for frame in stack)
+        lines.append("where each step over 100 ms stalled most often (innermost frames):")
+        for s in self.steps:
+            if s.worst > 0.1 and s.stuck_at:
+                stack, n = s.stuck_at.most_common(1)[0]
+                lines.append(f"  {s.name[:44]}: {n} samples, " + " < ".join(stack[:3]))
         return "\n".join(lines)
