@@ -200,17 +200,22 @@ def test_closing_the_page_while_computing_stops_the_worker(dash_ctx, qtbot):
     widget = DashboardPage(dash_ctx)
     loaded = []
     widget.loaded.connect(lambda: loaded.append(1))
-    widget.show()
-    task = widget._task
-    outcome = []
-    task.signals.error.connect(lambda exc, _tb: outcome.append(exc))
-    task.signals.done.connect(lambda _data: outcome.append("done"))
-    assert not task.finished.is_set(), "the worker is still computing when the page closes"
-    widget.close()
-    widget.deleteLater()
-    _deliver_events()
-    assert task.cancelled
-    dash_ctx.db.close()  # the session ends while the worker still runs
+    service = widget.service
+    service._lock.acquire()  # the worker waits in its first step (reading the shop) meanwhile
+    try:
+        widget.show()
+        task = widget._task
+        outcome = []
+        task.signals.error.connect(lambda exc, _tb: outcome.append(exc))
+        task.signals.done.connect(lambda _data: outcome.append("done"))
+        assert not task.finished.is_set(), "the worker is still computing when the page closes"
+        widget.close()
+        widget.deleteLater()
+        _deliver_events()
+        assert task.cancelled
+        dash_ctx.db.close()  # the session ends while the worker still runs
+    finally:
+        service._lock.release()
     assert task.finished.wait(60)
     _deliver_events()
     assert len(outcome) == 1 and isinstance(outcome[0], Cancelled)
@@ -224,10 +229,11 @@ def test_a_result_for_a_closed_database_is_dropped(dash_ctx, qtbot):
 
     widget = DashboardPage(dash_ctx)
     qtbot.addWidget(widget)
-    widget.show()
-    task = widget._task
-    assert not task.finished.is_set()
-    dash_ctx.db.close()
+    with widget.service._lock:  # the worker waits in its first step until the database closed
+        widget.show()
+        task = widget._task
+        assert not task.finished.is_set()
+        dash_ctx.db.close()
     assert task.finished.wait(60)
     _deliver_events()
     assert widget.data is None
