@@ -1,10 +1,16 @@
 """Dashboard page (owner): the period's key figures, the charts with their tables, predicted value.
 
-Everything is computed off the UI thread: a worker opens its own connection, computes the measures
-(``services.analytics``), fits the predicted-value models (``services.clv``) and builds the Figures
-(``services.charts``); the UI thread only wraps them in canvases. matplotlib is imported the first
-time the page is shown, never at application start. Each chart exports to PNG and each table to CSV;
-"Monthly report…" writes the owner's PDF; the at-risk list turns into win-back coupons in one click.
+What it shows comes from the use case in ``services/dashboard.py`` (``DashboardService``), asked
+from workers: the measures first, then the model fit (kept by the service until the visits
+change, so a period change does not refit). A tab's chart is built by a worker the first time the
+tab is shown and drawn by another (``ui/widgets/chart_widget.py``); the UI thread only shows the
+picture. After new figures the shown tab is rebuilt at once and the others one per event-loop
+turn, so no step builds every tab at once. matplotlib is imported the first time the page is
+shown, never at application start. Each chart exports to PNG and each table to CSV; "Monthly
+report…" writes the owner's PDF; the at-risk list turns into win-back coupons in one click.
+
+(Over 600 lines: the page, its eleven tabs, the channel-cost entry, the exports and the win-back
+and report actions belong together; the computing is in ``services/dashboard.py``.)
 """
 
 from __future__ import annotations
