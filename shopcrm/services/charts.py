@@ -19,6 +19,7 @@ from functools import cache
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, FuncFormatter, Locator, MaxNLocator, PercentFormatter
 from matplotlib.transforms import Bbox
@@ -1123,11 +1124,18 @@ def save_png(fig: Figure, path, dpi: int = 100) -> None:
         fig.savefig(path, dpi=dpi, facecolor="white")
 
 
-def _agg_canvas(fig: Figure):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg  # (the backend, when drawing)
+class _LockedAggCanvas(FigureCanvasAgg):
+    """An Agg canvas whose ``draw`` waits for any other drawing (a test or an export on the UI
+    thread and the dashboard's worker may draw the same figure)."""
 
+    def draw(self):
+        with _DRAWING:
+            super().draw()
+
+
+def _agg_canvas(fig: Figure) -> FigureCanvasAgg:
     canvas = fig.canvas
-    return canvas if isinstance(canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    return canvas if isinstance(canvas, _LockedAggCanvas) else _LockedAggCanvas(fig)
 
 
 def render_rgba(fig: Figure, width: int, height: int, ratio: float = 1.0) -> tuple[bytes, int, int]:
