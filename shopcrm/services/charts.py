@@ -14,12 +14,14 @@ Long module: being rewritten on another branch (pending); a split belongs to tha
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, FuncFormatter, Locator, MaxNLocator, PercentFormatter
 from matplotlib.transforms import Bbox
@@ -1108,9 +1110,44 @@ def at_risk_table(rows) -> tuple[list[str], list[list[str]]]:
     ]
 
 
+# One figure drawn at a time: matplotlib's text layout and font caches are not made for threads
+# drawing at once (the dashboard's workers draw while the owner moves between tabs).
+_DRAWING = threading.RLock()
+
+
 def save_png(fig: Figure, path, dpi: int = 100) -> None:
     """Write a figure to PNG (Agg canvas; no GUI needed)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    with _DRAWING:
+        _agg_canvas(fig)
+        fig.savefig(path, dpi=dpi, facecolor="white")
 
-    FigureCanvasAgg(fig)
-    fig.savefig(path, dpi=dpi, facecolor="white")
+
+class _LockedAggCanvas(FigureCanvasAgg):
+    """An Agg canvas whose ``draw`` waits for any other drawing (a test or an export on the UI
+    thread and the dashboard's worker may draw the same figure)."""
+
+    def draw(self):
+        with _DRAWING:
+            super().draw()
+
+
+def _agg_canvas(fig: Figure) -> FigureCanvasAgg:
+    canvas = fig.canvas
+    return canvas if isinstance(canvas, _LockedAggCanvas) else _LockedAggCanvas(fig)
+
+
+def render_rgba(fig: Figure, width: int, height: int, ratio: float = 1.0) -> tuple[bytes, int, int]:
+    """Draw ``fig`` at ``width`` × ``height`` pixels with the Agg canvas, as matplotlib's Qt
+    canvas would at that widget size and device pixel ``ratio``: (RGBA bytes, width, height).
+
+    A worker thread calls this, so the screen only shows the pixels (the dashboard's
+    ``ChartWidget``); hover look-ups afterwards use the same canvas and size."""
+    with _DRAWING:
+        dpi = getattr(fig, "_original_dpi", fig.dpi) * ratio
+        canvas = _agg_canvas(fig)
+        fig.set_dpi(dpi)
+        fig.set_size_inches(width / dpi, height / dpi, forward=False)
+        canvas.draw()
+        pixels = canvas.buffer_rgba()
+        h, w = pixels.shape[:2]
+        return bytes(pixels), w, h

@@ -152,6 +152,21 @@ def load_customers(db: Database) -> CustomerArrays:
     return CustomerArrays(_ints(row[0]), _ints(row[1]))
 
 
+def visits_marker(db: Database) -> tuple:
+    """A cheap token that changes when a visit is recorded, deleted or edited: the last visit id
+    and the guests' visit figures the triggers keep (count, days, spend, first and last visit).
+    Two index look-ups and one pass over the guests (about 12 ms at 50,000 guests), instead of
+    reading a million visits. A change to a visit without a guest leaves it equal; the app also
+    says when it changed visits (``visits_changed``)."""
+    last = db.execute("SELECT coalesce(max(id), 0) FROM visits").fetchone()[0]
+    figures = db.execute(
+        """SELECT total(visit_count), total(visit_days), total(total_spent),
+                  min(first_visit_at), max(last_visit_at)
+           FROM customers"""
+    ).fetchone()
+    return (last, *figures)
+
+
 def is_open(db: Database) -> bool:
     """False once the connection was closed (the dashboard drops results meant for it)."""
     return not dialect.is_closed(db)

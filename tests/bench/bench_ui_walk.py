@@ -5,14 +5,19 @@ without ``--db`` a 50,000 / 1,000,000 shop is generated under /tmp first). Runs 
 a display is set. The watchdog (``watchdog.py``) starts before the main window is built and runs
 until the app has quit; the walk: start to a usable Today page, Today refresh, Customers (type a
 search, sort three columns, open the biggest regular), Coupons (open, birthday month and filter
-changes), Print, Dashboard (first open, every tab, a period change), close. Prints each step's
-time, CPU and worst stall, then the worst stall overall and where it happened.
+changes), Print, Dashboard (first open until its numbers and first chart are there, a click on
+every tab until its chart is drawn, a period change until every number and the chart are back),
+close.
+Prints each step's time, CPU and worst stall, then the worst stall overall and where it happened
+(the watchdog samples the UI thread's stack while it is stuck). ``--json FILE`` also writes the
+figures for ``speed_table.py``.
 Targets: start ≤ 1.5 s and every stall ≤ 100 ms at 50k/1M (≤ 2 s and ≤ 200 ms at 200k/4M).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -29,6 +34,7 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=50_000)
     parser.add_argument("--visits", type=int, default=1_000_000)
     parser.add_argument("--skip-dashboard", action="store_true")
+    parser.add_argument("--json", type=Path, help="write the figures here (speed_table.py)")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     folder = Path(tempfile.mkdtemp(prefix="shopcrm-walk-"))
@@ -54,7 +60,7 @@ def main() -> None:
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):  # a first start
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder / "qsettings"))
     app = _application()
-    dog = Watchdog()
+    dog = Watchdog(sample=True)
 
     def pump(seconds: float) -> None:
         end = time.perf_counter() + seconds
@@ -165,19 +171,41 @@ def main() -> None:
     go("print")
     pump(1.5)
 
+    dashboard: dict = {}
     if not args.skip_dashboard:
+        from shopcrm.ui.pages.dashboard_page import TABS
+
+        drawn: list[str] = []
+        loaded: list[int] = []
         dog.at("Dashboard: first open")
+        t0 = time.perf_counter()
         board = go("dashboard")
-        wait(lambda: board.data is not None and board._task is None, timeout=300)
+        board.chart_ready.connect(drawn.append)
+        board.loaded.connect(lambda: loaded.append(1))
+        first = TABS[board.tabs.currentIndex()][0]
+        wait(lambda: loaded and first in drawn, timeout=300)
+        dashboard["first_open"] = time.perf_counter() - t0
         pump(0.3)
+        bar = board.tabs.tabBar()
         for i in range(board.tabs.count()):
+            if i == board.tabs.currentIndex():
+                continue
+            key = TABS[i][0] if i < len(TABS) else "effect"
             dog.at(f"Dashboard: tab {board.tabs.tabText(i)}")
-            board.tabs.setCurrentIndex(i)
-            pump(0.6)
+            t0 = time.perf_counter()
+            QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(i).center())
+            if i < len(TABS) and TABS[i][2]:
+                wait(lambda key=key: key in drawn, timeout=300)
+            dashboard[f"tab {key}"] = time.perf_counter() - t0
+            pump(0.3)
         dog.at("Dashboard: period change")
+        shown = TABS[board.tabs.currentIndex()][0] if board.tabs.currentIndex() < len(TABS) else ""
+        loaded.clear()
+        drawn.clear()
+        t0 = time.perf_counter()
         board.period.setCurrentIndex((board.period.currentIndex() + 1) % board.period.count())
-        pump(0.01)
-        wait(lambda: board._task is None, timeout=300)
+        wait(lambda: loaded and (not shown or shown in drawn), timeout=300)
+        dashboard["period_change"] = time.perf_counter() - t0
         pump(0.3)
 
     dog.at("Today: back to the counter")
@@ -192,6 +220,32 @@ def main() -> None:
 
     print(dog.report())
     print(f"start to a usable main window: {usable:.2f} s")
+    if dashboard:
+        tabs = {k: v for k, v in dashboard.items() if k.startswith("tab ")}
+        slowest = max(tabs, key=tabs.get)
+        print(
+            f"dashboard: first open {dashboard['first_open']:.2f} s, period change "
+            f"{dashboard['period_change']:.2f} s, slowest tab {slowest} {tabs[slowest]:.2f} s"
+        )
+    if args.json:
+        groups: dict[str, float] = {}
+        for step in dog.steps:
+            group = step.name.split(":")[0]
+            if step.name.startswith("Dashboard: tab"):
+                group = "Dashboard tab"
+            elif step.name.startswith("Dashboard: "):
+                group = step.name
+            groups[group] = max(groups.get(group, 0.0), step.worst)
+        groups["start build"] = dog.first_late  # the window's build, before the first event
+        worst = dog.worst()
+        figures = {
+            "usable": usable,
+            "stalls": groups,
+            "worst": [worst.worst, worst.name, worst.worst_ui_cpu],
+            "dashboard": dashboard,
+            "cpu": time.process_time(),
+        }
+        args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
     print(f"birthdays listed after the filters: {birthdays:,}")
     print(
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "

@@ -83,7 +83,7 @@ def show_tab(page, qtbot, key: str):
     index = [k for k, _t, _s in TABS].index(key)
     bar = page.tabs.tabBar()
     if page.charts.get(key) is None:
-        with qtbot.waitSignal(page.chart_ready, timeout=60000):
+        with qtbot.waitSignal(page.chart_ready, timeout=60000, check_params_cb=key.__eq__):
             qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
     else:
         qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
@@ -98,7 +98,7 @@ def test_figures_tables_and_hover(page, qtbot):
     assert page.tabs.count() == len(TABS) + 1  # + Campaign effect (ui/widgets/campaign_effect)
     assert page.kpi_labels["new_customers"].text() not in ("", "…")
     assert page.kpi_labels["revenue"].text().startswith("¥")
-    monthly = page.charts["monthly"]
+    monthly = show_tab(page, qtbot, "monthly")  # drawn off the UI thread: wait for its image
     monthly.canvas.draw()
     artist, text = next((a, t) for a, t in charts.hover_items(monthly.figure) if isinstance(t, str))
     box = artist.get_window_extent()
@@ -200,17 +200,22 @@ def test_closing_the_page_while_computing_stops_the_worker(dash_ctx, qtbot):
     widget = DashboardPage(dash_ctx)
     loaded = []
     widget.loaded.connect(lambda: loaded.append(1))
-    widget.show()
-    task = widget._task
-    outcome = []
-    task.signals.error.connect(lambda exc, _tb: outcome.append(exc))
-    task.signals.done.connect(lambda _data: outcome.append("done"))
-    assert not task.finished.is_set(), "the worker is still computing when the page closes"
-    widget.close()
-    widget.deleteLater()
-    _deliver_events()
-    assert task.cancelled
-    dash_ctx.db.close()  # the session ends while the worker still runs
+    service = widget.service
+    service._lock.acquire()  # the worker waits in its first step (reading the shop) meanwhile
+    try:
+        widget.show()
+        task = widget._task
+        outcome = []
+        task.signals.error.connect(lambda exc, _tb: outcome.append(exc))
+        task.signals.done.connect(lambda _data: outcome.append("done"))
+        assert not task.finished.is_set(), "the worker is still computing when the page closes"
+        widget.close()
+        widget.deleteLater()
+        _deliver_events()
+        assert task.cancelled
+        dash_ctx.db.close()  # the session ends while the worker still runs
+    finally:
+        service._lock.release()
     assert task.finished.wait(60)
     _deliver_events()
     assert len(outcome) == 1 and isinstance(outcome[0], Cancelled)
@@ -224,46 +229,15 @@ def test_a_result_for_a_closed_database_is_dropped(dash_ctx, qtbot):
 
     widget = DashboardPage(dash_ctx)
     qtbot.addWidget(widget)
-    widget.show()
-    task = widget._task
-    assert not task.finished.is_set()
-    dash_ctx.db.close()
+    with widget.service._lock:  # the worker waits in its first step until the database closed
+        widget.show()
+        task = widget._task
+        assert not task.finished.is_set()
+        dash_ctx.db.close()
     assert task.finished.wait(60)
     _deliver_events()
     assert widget.data is None
     assert widget.kpi_labels["revenue"].text() == "…"
-
-
-def test_a_period_change_does_not_refit_the_model(page, dash_ctx, qtbot, monkeypatch):
-    """The fit is kept until the visits change; a period change only recomputes the measures."""
-    from PySide6.QtCore import Qt
-
-    from shopcrm.services import clv
-    from shopcrm.store import arrays
-
-    fits = []
-    real = clv.fit_visits
-
-    def counted(*args, **kwargs):
-        fits.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(clv, "fit_visits", counted)
-    before = page.data["clv"]
-    page.period.setFocus()
-    with qtbot.waitSignal(page.loaded, timeout=60000):
-        qtbot.keyClick(page.period, Qt.Key.Key_Down)  # "Last 6 months"
-    assert page.period.currentData() == "6m"
-    assert page.table_views["monthly"].model().rowCount() == 6
-    assert fits == [] and page.data["clv"] is before
-    # a new visit changes what the model sees: the next computation fits again
-    cid = page.data["clv"].predictions[0].customer_id
-    today = dt.date.today().isoformat()
-    arrays.insert_visits_bulk(dash_ctx.db, [(cid, f"{today} 12:00:00", 4000, 2)])
-    dash_ctx.db.conn.commit()
-    with qtbot.waitSignal(page.loaded, timeout=60000):
-        dash_ctx.visits_changed.emit()
-    assert fits == [1] and page.data["clv"] is not before
 
 
 def test_all_time_starts_at_the_first_visit(page, qtbot):

@@ -1,21 +1,24 @@
 """Dashboard page (owner): the period's key figures, the charts with their tables, predicted value.
 
-Everything is computed off the UI thread: a worker opens its own connection, computes the measures
-(``services.analytics``), fits the predicted-value models (``services.clv``) and builds the Figures
-(``services.charts``); the UI thread only wraps them in canvases. matplotlib is imported the first
-time the page is shown, never at application start. Each chart exports to PNG and each table to CSV;
-"Monthly report…" writes the owner's PDF; the at-risk list turns into win-back coupons in one click.
+What it shows comes from the use case in ``services/dashboard.py`` (``DashboardService``), asked
+from workers: the measures first, then the model fit (kept by the service until the visits
+change, so a period change does not refit). A tab's chart is built by a worker the first time the
+tab is shown and drawn by another (``ui/widgets/chart_widget.py``); the UI thread only shows the
+picture. After new figures the shown tab is rebuilt at once and the others one per event-loop
+turn, so no step builds every tab at once. matplotlib is imported the first time the page is
+shown, never at application start. Each chart exports to PNG and each table to CSV; "Monthly
+report…" writes the owner's PDF; the at-risk list turns into win-back coupons in one click.
 
-Long module: being rewritten on another branch (pending); a split belongs to that work.
+Long module: the page, its eleven tabs, the channel-cost entry, the exports and the win-back
+and report actions belong together; the computing is in ``services/dashboard.py``.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,54 +40,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from shopcrm.domain.cells import safe_row
 from shopcrm.i18n import N_, _
+from shopcrm.services import dashboard, glossary
+from shopcrm.services.dashboard import FIT_TABS, PERIODS, TABS, period_dates, write_csv
 from shopcrm.ui.tasks import Task, run_in_background
 from shopcrm.ui.theme import emphasize, error_style
-
-PERIODS = (
-    ("12m", N_("Last 12 months")),
-    ("6m", N_("Last 6 months")),
-    ("3m", N_("Last 3 months")),
-    ("this_year", N_("This year")),
-    ("last_year", N_("Last year")),
-    ("all", N_("All time")),
-    ("custom", N_("Custom…")),
-)
-# tab key, title msgid (None = the chart's own title), show the chart canvas
-TABS = (
-    ("monthly", N_("Guests"), True),
-    ("second_visit", N_("Second visit"), True),
-    ("retention", N_("Retention"), True),
-    ("ltv_cohort", N_("LTV by month"), True),
-    ("ltv_channel", N_("LTV by channel"), True),
-    ("channels", N_("Channels"), False),
-    ("rfm", N_("RFM"), True),
-    ("deciles", N_("Deciles"), True),
-    ("campaigns", N_("Coupons"), False),
-    ("clv", N_("Predicted value"), True),
-    ("model_check", N_("Model check"), True),
-)
-
-
-def period_dates(key: str, today: dt.date) -> tuple[dt.date, dt.date]:
-    """First and last day of a named period ending today."""
-
-    def months_back(n: int) -> dt.date:
-        index = today.year * 12 + today.month - 1 - n
-        return dt.date(index // 12, index % 12 + 1, 1)
-
-    if key == "6m":
-        return months_back(5), today
-    if key == "3m":
-        return months_back(2), today
-    if key == "this_year":
-        return dt.date(today.year, 1, 1), today
-    if key == "last_year":
-        return dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)
-    if key == "all":
-        return dt.date(2000, 1, 1), today
-    return months_back(11), today
+from shopcrm.ui.widgets.campaign_effect import TAB_TITLE as EFFECT_TAB_TITLE
+from shopcrm.ui.widgets.campaign_effect import install_effect_tab
 
 
 def _cancel_all(tasks: list) -> None:
@@ -135,157 +97,9 @@ def _table_view(parent=None) -> QTableView:
     view.setAlternatingRowColors(True)
     view.verticalHeader().setVisible(False)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # widths from the first rows only (the table of 200 guests asked every cell otherwise)
+    view.horizontalHeader().setResizeContentsPrecision(60)
     return view
-
-
-def write_csv(path, headers: list[str], rows: list[list[str]]) -> None:
-    """CSV in UTF-8 with a BOM, so Excel opens Japanese text correctly."""
-    with open(path, "w", newline="", encoding="utf-8-sig") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(headers)
-        writer.writerows(safe_row(r) for r in rows)  # no cell opens as a formula
-
-
-FIT_TABS = ("clv", "model_check")  # the tabs that show the fitted models
-
-
-def fit_models(db_path, shop, key, keys, board, task=None) -> dict:
-    """Worker, second step: fit the models on the visits already read, with their tables and
-    the figures of ``keys`` among ``FIT_TABS``."""
-    from shopcrm.services import charts, clv
-    from shopcrm.store.db import connect
-
-    db = connect(db_path)
-    try:
-        if task:
-            task.progress(1, 2, _("Fitting the predicted-value model…"))
-        result = clv.fit_visits(db, shop.visits, shop.as_of)
-    finally:
-        db.close()
-    if task:
-        task.check_cancelled()
-    risk = clv.at_risk(result)
-    figures = {k: draw_figure(k, board, result) for k in FIT_TABS if k in keys}
-    tables = {"clv": charts.clv_table(result, limit=200)}
-    tables["model_check"] = charts.table("model_check", board, result)
-    return {
-        "clv": result,
-        "at_risk": risk,
-        "fit": (key, result, risk),
-        "figures": figures,
-        "tables": tables,
-    }
-
-
-def fit_key(shop, margin: float, discount: float) -> tuple:
-    """What the model fit depends on: the visits' state (count and column sums, so an edited
-    amount or a moved visit counts too), the as-of day and the money settings."""
-    v = shop.visits
-    return (
-        shop.as_of,
-        len(v),
-        int(v.customer_id.sum()),
-        int(v.day.sum()),
-        int(v.amount.sum()),
-        margin,
-        discount,
-    )
-
-
-def compute(
-    db_path,
-    start: dt.date,
-    end: dt.date,
-    task=None,
-    shop=None,
-    fit=None,
-    keys=None,
-    with_fit=True,
-) -> dict:
-    """Worker: everything the page shows (measures, model fit, tables, the figures of ``keys``).
-
-    ``shop`` is the ``ShopData`` read last time: while no visit changed, a new period only
-    recomputes (a quarter of a second on a big shop) instead of reading every visit again.
-    ``fit`` is the last ``(key, ClvResult, at-risk list)``: reused while ``fit_key`` is the same,
-    so a period change never refits the models. ``keys``: the charts to draw now (default all;
-    the page draws the others when their tab is first shown).
-    """
-    from shopcrm.services import analytics, charts, clv
-    from shopcrm.store import arrays, settings
-    from shopcrm.store.db import connect
-
-    as_of = min(end, dt.date.today())
-    db = connect(db_path)
-    try:
-        if shop is None or shop.as_of != as_of:
-            if task:
-                task.progress(0, 4, _("Reading visits…"))
-            shop = analytics.load(db, today=as_of)
-        if task:
-            task.check_cancelled()
-        if len(shop.visits):  # "All time" and early starts begin at the first visit's month
-            first = arrays.day_to_date(int(shop.visits.day.min()))
-            start = max(start, analytics.month_start(analytics.month_index(first)))
-            start = min(start, end)
-        board = analytics.dashboard(shop, start, end)
-        if task:
-            task.check_cancelled()
-        key = fit_key(
-            shop,
-            settings.get(db, "gross_margin_percent"),
-            settings.get(db, "discount_rate_percent"),
-        )
-        if fit is not None and fit[0] == key:
-            result, risk = fit[1], fit[2]
-        elif with_fit:
-            if task:
-                task.progress(1, 4, _("Fitting the predicted-value model…"))
-            result = clv.fit_visits(db, shop.visits, as_of)
-            risk = clv.at_risk(result)
-        else:  # the page shows the measures first and fits in a second step
-            result, risk = None, []
-        from shopcrm.services import effect  # the Campaign effect tab (ui/widgets/campaign_effect
-
-        effects = effect.effects(db, shop, start=start, end=end)
-        channels = arrays.channel_names(db)  # for the cost entry: the page never reads the db
-    finally:
-        db.close()
-    if task:
-        task.check_cancelled()
-        task.progress(2, 4, _("Drawing charts…"))
-    figures, tables = {}, {}
-    for tab, _t, show in TABS:
-        if task:
-            task.check_cancelled()  # a closed page stops its worker between charts
-        needs_fit = tab in FIT_TABS
-        if show and (keys is None or tab in keys) and not (needs_fit and result is None):
-            figures[tab] = draw_figure(tab, board, result)
-        tables[tab] = charts.table(tab, board, result)
-    tables["clv"] = charts.clv_table(result, limit=200)
-    return {
-        "shop": shop,
-        "board": board,
-        "clv": result,
-        "fit": None if result is None else (key, result, risk),
-        "fit_key": key,
-        "at_risk": risk,
-        "effects": effects,
-        "channels": channels,
-        "figures": figures,
-        "tables": tables,
-    }
-
-
-def draw_figure(key: str, board, result):
-    """Build a tab's Figure and render it once with Agg (worker thread): text layout and the
-    font cache are then warm, so the canvas's first paint on the UI thread is quick."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    from shopcrm.services import charts
-
-    fig = charts.build(key, board, result)
-    FigureCanvasAgg(fig).draw()
-    return fig
 
 
 class DashboardPage(QWidget):
@@ -309,9 +123,17 @@ class DashboardPage(QWidget):
         self.destroyed.connect(functools.partial(_cancel_all, self._tasks))
         self._generation = 0
         self._dirty = True
-        self._shop = None  # the ShopData of the last computation (reused for a new period)
-        self._fit = None  # (fit key, ClvResult, at-risk list): kept until the visits change
-        self._drawing: dict[str, Task] = {}  # tab key -> the task drawing its chart
+        # the use case; it keeps the visits read and the model fit until the visits change
+        self.service = dashboard.DashboardService(ctx.db_path)
+        self._drawing: dict[str, Task] = {}  # tab key -> the task building its chart
+        self._placed: dict = {}  # tab key -> its ChartWidget until its first image is drawn
+        # tabs still showing the previous figures: rebuilt one per event-loop turn (or at once
+        # when shown), so no single step builds eleven tabs on the UI thread
+        self._stale: list[str] = []
+        self._finish_pending: dict | None = None
+        self._slices = QTimer(self)
+        self._slices.setSingleShot(True)
+        self._slices.timeout.connect(self._build_next_tab)
         self.today = dt.date.today()
 
         layout = QVBoxLayout(self)
@@ -378,7 +200,7 @@ class DashboardPage(QWidget):
         self.refresh_button.clicked.connect(self.reload)
         self.report_button.clicked.connect(self.monthly_report)
         ctx.visits_changed.connect(self._mark_dirty)
-        ctx.customers_changed.connect(self._mark_dirty)
+        ctx.customers_changed.connect(self._mark_guests_dirty)
         ctx.coupons_changed.connect(self._mark_dirty)
         ctx.settings_changed.connect(self._mark_dirty)
 
@@ -406,10 +228,13 @@ class DashboardPage(QWidget):
 
     def _mark_dirty(self, *_args) -> None:
         self._dirty = True
-        self._shop = None  # visits or settings changed: read everything again
-        self._fit = None
+        self.service.forget()  # read the shop again; the fit stays while the visits are the same
         if self.isVisible():
             self.refresh()
+
+    def _mark_guests_dirty(self, *_args) -> None:
+        self.service.forget(fit=True)  # names and erasures are in the predicted-value lists
+        self._mark_dirty()
 
     def _on_period(self, _index: int) -> None:
         custom = self.period.currentData() == "custom"
@@ -435,8 +260,7 @@ class DashboardPage(QWidget):
 
     def reload(self) -> None:
         """Read the shop's data again (the Refresh button), then recompute."""
-        self._shop = None
-        self._fit = None
+        self.service.forget(fit=True)
         self.today = dt.date.today()  # the app may have stayed open past midnight
         self.refresh()
 
@@ -448,15 +272,16 @@ class DashboardPage(QWidget):
         self._generation += 1
         generation = self._generation
         start, end = self.current_period()
-        db_path, shop, fit = self.ctx.db_path, self._shop, self._fit
-        keys = {self.current_tab_key()}  # the other charts are drawn when their tab is shown
+        if self.service.db_path != self.ctx.db_path:  # another shop file (a restore)
+            self.service = dashboard.DashboardService(self.ctx.db_path)
+        service = self.service
         for task in self._drawing.values():
             task.cancel()
         self._drawing.clear()
         self.status.setText(_("Calculating…"))
         self.refresh_button.setEnabled(False)
         self._task = self._start(
-            lambda task: compute(db_path, start, end, task, shop, fit, keys, with_fit=False),
+            lambda task: service.measures(start, end, task),
             on_done=lambda data: self._on_done(generation, data),
             on_error=lambda exc, tb: self._on_error(generation, exc, tb),
             on_progress=lambda done, total, text: self._on_progress(generation, text),
@@ -509,8 +334,6 @@ class DashboardPage(QWidget):
         self._task = None
         self.refresh_button.setEnabled(True)
         self.data = data
-        self._shop = data["shop"]
-        self._fit = data["fit"]
         self._show(data)
         self.measures_shown.emit()
         if data["clv"] is None:
@@ -519,6 +342,10 @@ class DashboardPage(QWidget):
         self._finish(data)
 
     def _finish(self, data: dict) -> None:
+        if any(k != "effect" for k in self._stale):  # "loaded" once the tabs show the new figures
+            self._finish_pending = data
+            return
+        self._finish_pending = None
         board = data["board"]
         self.status.setText(
             _("{start} – {end}").format(start=board.start.isoformat(), end=board.end.isoformat())
@@ -527,8 +354,7 @@ class DashboardPage(QWidget):
 
     def _start_fit(self, generation: int, data: dict) -> None:
         """Second step: the model fit, while the measures are already on screen."""
-        db_path, shop, key = self.ctx.db_path, data["shop"], data["fit_key"]
-        keys, board = {self.current_tab_key()}, data["board"]
+        service = self.service
         self.status.setText(_("Fitting the predicted-value model…"))
         self.refresh_button.setEnabled(False)
 
@@ -537,18 +363,13 @@ class DashboardPage(QWidget):
                 return
             self._task = None
             self.refresh_button.setEnabled(True)
-            data["figures"].update(fitted.pop("figures"))
             data["tables"].update(fitted.pop("tables"))
             data.update(fitted)
-            self._fit = data["fit"]
-            for index, (k, title, _s) in enumerate(TABS):
-                if k in FIT_TABS:
-                    self._replace_tab(index, k, title, data)
-            self._ensure_chart(self.current_tab_key())
+            self._mark_stale(FIT_TABS)
             self._finish(data)
 
         self._task = self._start(
-            lambda task: fit_models(db_path, shop, key, keys, board, task),
+            lambda task: service.fit(data, task),
             on_done=done,
             on_error=lambda exc, tb: self._on_error(generation, exc, tb),
             on_progress=lambda _d, _t, text: self._on_progress(generation, text),
@@ -589,17 +410,61 @@ class DashboardPage(QWidget):
             _("LTV (from retention)") if ltv.ltv_observed is not None else _("LTV (formula)")
         )
         self.charts.clear()
-        self.table_views.clear()
-        for index, (key, title, _show) in enumerate(TABS):
-            self._replace_tab(index, key, title, data)
-        from shopcrm.ui.widgets.campaign_effect import install_effect_tab
+        self._placed.clear()
+        self._stale.clear()
+        self._mark_stale([key for key, _t, _c in TABS] + ["effect"])
 
-        install_effect_tab(self, data.get("effects", []))
+    # --- tabs built one at a time ------------------------------------------------------------
+    def _mark_stale(self, keys) -> None:
+        """Tabs ``keys`` show old figures: the shown one is rebuilt now, the others one per
+        event-loop turn (``_build_next_tab``)."""
+        for key in keys:
+            if key not in self._stale:
+                self._stale.append(key)
+        if "effect" in self._stale:
+            self._effect_placeholder()
+        self._build_tab_now(self.current_tab_key())
         self._ensure_chart(self.current_tab_key())
+        if self._stale:
+            self._slices.start(0)
+
+    def _build_tab_now(self, key: str) -> None:
+        if self.data is None or key not in self._stale:
+            return
+        self._stale.remove(key)
+        if key == "effect":
+            install_effect_tab(self, self.data.get("effects", []))
+            return
+        index = [k for k, _t, _c in TABS].index(key)
+        self._replace_tab(index, key, TABS[index][1], self.data)
+
+    def _build_next_tab(self) -> None:
+        """One slice: rebuild the next stale tab (the Campaign effect tab waits until it is shown:
+        its chart is built with the tab); "loaded" when none is left."""
+        pending = [k for k in self._stale if k != "effect"]
+        if pending:
+            self._build_tab_now(pending[0])
+        if any(k != "effect" for k in self._stale):
+            self._slices.start(0)
+        elif self._finish_pending is not None and self._finish_pending is self.data:
+            self._finish(self._finish_pending)
+
+    def _effect_placeholder(self) -> None:
+        """The Campaign effect tab's place (built when first shown: its chart is made then)."""
+        tabs = self.tabs
+        if tabs.count() > len(TABS):
+            return  # the built tab stays until it is shown again (then rebuilt)
+        holder = QWidget()
+        holder.setObjectName("campaignEffectView")  # install_effect_tab replaces it
+        QVBoxLayout(holder).addWidget(QLabel(_("Calculating…")))
+        index = tabs.addTab(holder, _(EFFECT_TAB_TITLE))
+        tabs.setTabToolTip(index, glossary.tip("uplift"))
+        self.effect_view = holder
 
     def _replace_tab(self, index: int, key: str, title: str, data: dict) -> None:
         """Put a freshly built page for tab ``key`` in place of the old one."""
         self.charts.pop(key, None)
+        self._placed.pop(key, None)
         page = self._build_tab(key, data)
         old = self.tabs.widget(index)
         current = self.tabs.currentIndex()
@@ -621,7 +486,7 @@ class DashboardPage(QWidget):
         page = QWidget()
         box = QVBoxLayout(page)
         split = QSplitter(Qt.Orientation.Horizontal)
-        show_chart = next(show for k, _t, show in TABS if k == key)
+        show_chart = key in dashboard.CHART_TABS
         if show_chart:
             waiting = QLabel(_("Drawing the chart…"))
             waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -663,22 +528,24 @@ class DashboardPage(QWidget):
         return page
 
     def _on_tab(self, index: int) -> None:
-        if self.data is not None and 0 <= index < len(TABS):
-            self._ensure_chart(TABS[index][0])
+        if self.data is None or index < 0:
+            return
+        key = TABS[index][0] if index < len(TABS) else "effect"
+        self._build_tab_now(key)
+        self._ensure_chart(key)
 
     def _ensure_chart(self, key: str) -> None:
-        """Put the tab's chart on screen: at once if its Figure is drawn, else draw it in the
-        background (the figure is built and rendered off the UI thread)."""
-        show_chart = next((show for k, _t, show in TABS if k == key), False)
-        if not show_chart or self.data is None or self.charts.get(key) is not None:
+        """Put the tab's chart on screen: its Figure is built in the background the first time
+        the tab is shown, and drawn in the background by its ``ChartWidget``."""
+        if key not in dashboard.CHART_TABS or self.data is None:
+            return
+        if self.charts.get(key) is not None or key in self._placed or key in self._drawing:
             return
         if key in FIT_TABS and self.data["clv"] is None:
             return  # drawn when the fit is done
         figures = self.data["figures"]
         if key in figures:
             self._place_chart(key, figures[key])
-            return
-        if key in self._drawing:
             return
         data, generation = self.data, self._generation
 
@@ -693,13 +560,13 @@ class DashboardPage(QWidget):
             self.status.setText(_("Could not compute the dashboard: {error}").format(error=exc))
 
         self._drawing[key] = self._start(
-            lambda task: draw_figure(key, data["board"], data["clv"]),
-            on_done=done,
-            on_error=failed,
+            lambda task: dashboard.figure(key, data), on_done=done, on_error=failed
         )
 
     def _place_chart(self, key: str, fig) -> None:
-        from shopcrm.ui.widgets.chart_widget import ChartWidget
+        """Swap the tab's placeholder for the chart; it counts as shown (``charts[key]``,
+        ``chart_ready``) once its first image, drawn off the UI thread, is on screen."""
+        from shopcrm.ui.widgets.chart_widget import ChartWidget  # matplotlib: first show only
 
         split = self._splitters.get(key)
         if split is None:
@@ -710,6 +577,13 @@ class DashboardPage(QWidget):
         if old is not None:
             old.deleteLater()
         split.setSizes([660, 440])
+        self._placed[key] = chart
+        chart.drawn.connect(functools.partial(self._chart_drawn, key, chart))
+
+    def _chart_drawn(self, key: str, chart) -> None:
+        if self._placed.get(key) is not chart:
+            return  # an old chart of the tab (the period changed meanwhile)
+        del self._placed[key]
         self.charts[key] = chart
         self.chart_ready.emit(key)
 
@@ -831,8 +705,8 @@ class DashboardPage(QWidget):
         if self.data is None:
             return
         figures = self.data["figures"]
-        if key not in figures:  # its tab was never shown: draw it now
-            figures[key] = charts.build(key, self.data["board"], self.data["clv"])
+        if key not in figures:  # its tab was never shown: build it now
+            figures[key] = dashboard.figure(key, self.data)
         charts.save_png(figures[key], path, dpi=120)
 
     def export_table(self, key: str, path) -> None:

@@ -1,38 +1,123 @@
 """``ChartWidget``: a Figure from ``services.charts`` on screen, with values on hover.
 
-Importing this module imports matplotlib's Qt canvas, so only the dashboard imports it, and only
-when it is first shown (start-up stays fast). The figure itself is built elsewhere (Qt-free); each
-builder records which bars, lines and heatmap cells say what (``charts.hover_items``); this widget
-shows that text as a tooltip while the pointer rests over them.
+The figure is drawn off the UI thread: when the widget is shown or resized, a worker draws it
+with matplotlib's Agg canvas at the widget's size (``charts.render_rgba``, the same pixels
+matplotlib's Qt canvas would draw) and the widget paints them as an image, so no figure drawing
+stalls the window. Until the first image is there it says "Drawing the chart…"; after a resize it
+shows the previous image scaled until the new one is drawn. ``drawn`` is emitted each time an
+image of the current size is on screen.
+
+Each builder records which bars, lines and heatmap cells say what (``charts.hover_items``); this
+widget shows that text as a tooltip while the pointer rests over them, looked up on the figure as
+last drawn (same size, same transforms). Importing this module imports matplotlib (the figure's
+Agg canvas), so only the dashboard imports it, when it is first shown.
 """
 
 from __future__ import annotations
 
 from matplotlib.backend_bases import MouseEvent
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import QPoint
-from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QCursor, QImage, QPainter
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from shiboken6 import isValid
 
+from shopcrm.i18n import _
 from shopcrm.services import charts
+from shopcrm.ui.tasks import Task, run_in_background
 
 
 class ChartWidget(QWidget):
     """Shows one Figure; ``hover_text_at(x, y)`` is what the pointer at pixel (x, y) shows."""
 
+    drawn = Signal()
+
     def __init__(self, figure: Figure, parent=None):
         super().__init__(parent)
         self.figure = figure
-        self.canvas = FigureCanvasQTAgg(figure)
-        self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.canvas.setMinimumSize(360, 240)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.canvas)
+        self.canvas = charts._agg_canvas(figure)  # the figure's Agg canvas (hover look-ups)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(360, 240)
+        self.setMouseTracking(True)
         self.last_hover = ""
-        self.canvas.mpl_connect("motion_notify_event", self._on_motion)
+        self.image: QImage | None = None
+        self._image_size: tuple[int, int] | None = None  # widget size the image was drawn for
+        self._task: Task | None = None  # the worker drawing the figure
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(30)  # a drag of the splitter draws once it rests
+        self._timer.timeout.connect(self._render)
+        self.renders = 0  # images drawn so far (tests)
 
+    # --- drawing off the UI thread ------------------------------------------------------------
+    def _ratio(self) -> float:
+        return float(self.devicePixelRatioF())
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._schedule(at_once=self.image is None)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._schedule(at_once=self.image is None)
+
+    def _schedule(self, at_once: bool = False) -> None:
+        if at_once:
+            self._timer.start(0)
+        else:
+            self._timer.start()
+
+    @property
+    def busy(self) -> bool:
+        """A worker is drawing the figure (hover look-ups wait: its size is changing)."""
+        return self._task is not None
+
+    def _render(self) -> None:
+        if not self.isVisible() or self._task is not None:
+            return
+        size = (self.width(), self.height())
+        if size == self._image_size:
+            return
+        ratio = self._ratio()
+        fig, w, h = self.figure, round(size[0] * ratio), round(size[1] * ratio)
+
+        def done(result) -> None:
+            self._task = None
+            if not isValid(self):
+                return
+            pixels, width, height = result
+            image = QImage(pixels, width, height, QImage.Format.Format_RGBA8888).copy()
+            image.setDevicePixelRatio(ratio)
+            self.image, self._image_size = image, size
+            self.renders += 1
+            self.update()
+            if (self.width(), self.height()) != size:
+                self._schedule()  # resized meanwhile: draw again at the new size
+            else:
+                self.drawn.emit()
+
+        def failed(_exc, _tb) -> None:
+            self._task = None
+
+        self._task = run_in_background(
+            lambda _task: charts.render_rgba(fig, w, h, ratio), on_done=done, on_error=failed
+        )
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        try:
+            if self.image is None:
+                painter.fillRect(self.rect(), Qt.GlobalColor.white)
+                painter.setPen(Qt.GlobalColor.darkGray)
+                painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, _("Drawing the chart…"))
+            elif self._image_size == (self.width(), self.height()):
+                painter.drawImage(QPoint(0, 0), self.image)
+            else:  # resized, the new image is being drawn: the old one stretched meanwhile
+                painter.drawImage(QRect(0, 0, self.width(), self.height()), self.image)
+        finally:
+            painter.end()
+
+    # --- hover ---------------------------------------------------------------------------------
     def hover_text_at(self, x: float, y: float) -> str:
         """Text for the point at display coordinates (x, y) (matplotlib's, origin bottom left)."""
         # the stubs say int, but LocationEvent takes float pixels (int() for .x/.y, the exact
@@ -70,15 +155,30 @@ class ChartWidget(QWidget):
                     return texts[i]
         return ""
 
-    def _on_motion(self, event) -> None:
-        text = self._text_for(event) if event.x is not None else ""
+    def text_at_widget_point(self, pos: QPoint) -> str:
+        """What the pointer at widget pixel ``pos`` shows ("" while the image is being drawn)."""
+        if self.busy or self.image is None or self._image_size != (self.width(), self.height()):
+            return ""
+        ratio = self._ratio()
+        x = pos.x() * ratio
+        y = self.figure.bbox.height - pos.y() * ratio  # matplotlib counts from the bottom
+        return self.hover_text_at(x, y)
+
+    def mouseMoveEvent(self, event) -> None:
+        super().mouseMoveEvent(event)
+        text = self.text_at_widget_point(event.position().toPoint())
         if text == self.last_hover:
             return
         self.last_hover = text
         if text:
-            QToolTip.showText(QCursor.pos() + QPoint(12, 12), text, self.canvas)
+            QToolTip.showText(QCursor.pos() + QPoint(12, 12), text, self)
         else:
             QToolTip.hideText()
 
+    def leaveEvent(self, event) -> None:
+        super().leaveEvent(event)
+        self.last_hover = ""
+        QToolTip.hideText()
+
     def save_png(self, path) -> None:
-        self.figure.savefig(path, dpi=120, facecolor="white")
+        charts.save_png(self.figure, path, dpi=120)
