@@ -35,7 +35,7 @@ CAMPAIGN_KIND_LABELS = {
     "custom": N_("Custom"),
 }
 DISCOUNT_TYPES = ("percent", "amount", "item")
-PIECE_KINDS = ("postcard", "letter", "ticket", "label", "address_side", "line")
+PIECE_KINDS = ("postcard", "letter", "ticket", "label", "address_side", "email", "line")
 
 # The demo shop's and a new shop's acquisition channels.
 DEFAULT_CHANNELS = ("店頭クーポン", "Instagram", "グルメサイト", "紹介", "通りがかり")

@@ -1,5 +1,6 @@
 """Mailings: one row per customer per piece sent: printed (postcard, letter, ticket, label, address
-side; channel 'post') or an e-mail (piece and channel 'email', recorded by the e-mail send run).
+side; channel 'post'), an e-mail (piece and channel 'email', recorded by the e-mail send run) or a
+LINE message (piece and channel 'line'); ``channel_of`` says which, in one place.
 
 Printing records a mailing for every piece it produces, so a customer's detail shows what was sent
 when, and analytics can weigh a campaign's cost against the visits its coupons brought.
@@ -46,8 +47,8 @@ def record(db: Database, mailings: Iterable[Mailing]) -> list[Mailing]:
             m.sent_at = sent
             cursor = insert_id(
                 db,
-                "INSERT INTO mailings(customer_id, campaign_id, coupon_id, piece, batch, sent_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO mailings(customer_id, campaign_id, coupon_id, piece, batch, sent_at,"
+                " channel) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
                     m.customer_id,
                     m.campaign_id,
@@ -55,6 +56,7 @@ def record(db: Database, mailings: Iterable[Mailing]) -> list[Mailing]:
                     m.piece,
                     m.batch,
                     sent.isoformat(sep=" "),
+                    channel_of(m.piece),
                 ],
             )
             m.id = cursor
@@ -62,6 +64,13 @@ def record(db: Database, mailings: Iterable[Mailing]) -> list[Mailing]:
 
 
 EMAIL = "email"  # the piece and channel of a sent e-mail
+LINE = "line"  # the piece and channel of a LINE message
+
+
+def channel_of(piece: str) -> str:
+    """The channel a piece went by: 'email' and 'line' are their own; every printed piece is
+    'post' (what postage and print cost is counted on)."""
+    return piece if piece in (EMAIL, LINE) else "post"
 
 
 def record_email(
@@ -75,16 +84,15 @@ def record_email(
 ) -> Mailing:
     """One sent e-mail as a mailing (inside the caller's transaction, with its ledger row), so it
     shows in the guest's record and counts as the coupon having been sent."""
-    sent = (sent_at or dt.datetime.now()).replace(microsecond=0)
-    cursor = db.execute(
-        "INSERT INTO mailings(customer_id, campaign_id, coupon_id, piece, batch, sent_at, channel)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [customer_id, campaign_id, coupon_id, EMAIL, batch, sent.isoformat(sep=" "), EMAIL],
+    mailing = Mailing(
+        customer_id=customer_id,
+        piece=EMAIL,
+        sent_at=sent_at or dt.datetime.now(),
+        campaign_id=campaign_id,
+        coupon_id=coupon_id,
+        batch=batch,
     )
-    return Mailing(
-        customer_id=customer_id, piece=EMAIL, sent_at=sent, campaign_id=campaign_id,
-        coupon_id=coupon_id, batch=batch, id=cursor.lastrowid,
-    )  # fmt: skip
+    return record(db, [mailing])[0]
 
 
 def for_customer(db: Database, customer_id: int) -> list[Mailing]:
