@@ -29,7 +29,8 @@ from shopcrm.cli.common import (
 )
 from shopcrm.cli.options import output_file
 from shopcrm.i18n import N_, _, ngettext, pgettext
-from shopcrm.services.encodings import CHOICES as CSV_ENCODINGS
+from shopcrm.services import transfer
+from shopcrm.services.transfer.encodings import CHOICES as CSV_ENCODINGS
 
 
 @contextlib.contextmanager
@@ -144,8 +145,6 @@ def import_cmd(
     maps,
     as_json,
 ):
-    from shopcrm.services import importexport as ie
-
     require_owner(obj)
     overrides = {}
     for item in maps:
@@ -155,7 +154,7 @@ def import_cmd(
         overrides[column] = target
     try:
         with storage_errors():
-            report = ie.import_file(
+            report = transfer.import_file(
                 obj.db,
                 file,
                 kind,
@@ -167,13 +166,13 @@ def import_cmd(
                 encoding=encoding,
                 overrides=overrides,
             )
-    except ie.ImportFileError as exc:
+    except transfer.ImportFileError as exc:
         raise CliError(str(exc), EXIT_INVALID) from exc
-    except ie.AlreadyImported as exc:
+    except transfer.AlreadyImported as exc:
         raise CliError(
             str(exc) + " " + _("To import it again anyway: --allow-duplicates."), EXIT_PROBLEMS
         ) from exc
-    except ie.ImportRefused as exc:
+    except transfer.ImportRefused as exc:
         if as_json:
             echo_json(exc.report.as_dict())
         else:
@@ -197,13 +196,11 @@ def import_cmd(
 )
 @pass_cli
 def export_cmd(obj, what, out, encoding):
-    from shopcrm.services import importexport as ie
-
     require_owner(obj)
     if out.suffix.lower() not in (".csv", ".xlsx", ".tsv", ".txt"):
         raise CliError(_("The output file must end in .csv or .xlsx."), EXIT_INVALID)
     with storage_errors():
-        n = ie.export(obj.db, what, out, encoding=encoding)
+        n = transfer.export(obj.db, what, out, encoding=encoding)
     click.echo(_("Wrote {n} rows to {path}").format(n=n, path=out))
 
 

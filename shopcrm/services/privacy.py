@@ -29,6 +29,7 @@ from shopcrm.domain.cells import neutralise
 from shopcrm.domain.models import Customer
 from shopcrm.domain.rules import FIELD_LABELS, ValidationError
 from shopcrm.i18n import N_, _
+from shopcrm.services.transfer import preference_cells
 from shopcrm.store import customers as store_customers
 from shopcrm.store import personal_data
 from shopcrm.store.errors import NotFound
@@ -259,8 +260,6 @@ def _disclosure_xlsx(data: dict, path: Path) -> None:
     ws = wb.active
     ws.title = _("Customer")[:31]
     bold = Font(bold=True)
-    from shopcrm.services.importexport import preference_cells
-
     allergies, likes = preference_cells([(p["level"], p["label"]) for p in data["preferences"]])
     summary = {"allergies": (N_("Allergies"), allergies), "likes": (N_("Preferences"), likes)}
     rows = [(FIELD_LABELS.get(k), k, v) for k, v in data["customer"].items()]

@@ -89,7 +89,7 @@ def visits_csv(path: Path, n: int, customers: int, rng: random.Random) -> None:
 
 def main(rows: int = 50_000) -> None:
     os.environ.setdefault("SHOPCRM_DATA_DIR", tempfile.mkdtemp())
-    from shopcrm.services import importexport as ie
+    from shopcrm.services import transfer
     from shopcrm.store import open_db
 
     rng = random.Random(1)
@@ -99,11 +99,11 @@ def main(rows: int = 50_000) -> None:
     customers_csv(csv, rows, rng)
 
     t0 = time.perf_counter()
-    table = ie.read_table(csv)
+    table = transfer.read_table(csv)
     t1 = time.perf_counter()
-    plan = ie.plan_import(db, table, "customers")
+    plan = transfer.plan_import(db, table, "customers")
     t2 = time.perf_counter()
-    report = ie.apply_import(db, plan)
+    report = transfer.apply_import(db, plan)
     t3 = time.perf_counter()
     assert report.imported == rows, report.summary()
     print(f"customers: {rows} rows, {csv.stat().st_size / 1e6:.1f} MB Shift_JIS CSV")
@@ -115,15 +115,15 @@ def main(rows: int = 50_000) -> None:
     vis = folder / "visits.csv"
     visits_csv(vis, rows, rows, rng)
     t0 = time.perf_counter()
-    report = ie.import_file(db, vis, "visits")
+    report = transfer.import_file(db, vis, "visits")
     t1 = time.perf_counter()
     assert report.imported == rows, report.summary()
     print(f"visits: {rows} rows imported in {t1 - t0:.2f} s = {rows / (t1 - t0):,.0f} rows/s")
 
     t0 = time.perf_counter()
-    ie.export(db, "customers", folder / "out.xlsx")
+    transfer.export(db, "customers", folder / "out.xlsx")
     t1 = time.perf_counter()
-    ie.export(db, "customers", folder / "out.csv")
+    transfer.export(db, "customers", folder / "out.csv")
     t2 = time.perf_counter()
     print(f"export customers: xlsx {t1 - t0:.2f} s, csv {t2 - t1:.2f} s")
     db.close()

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm.i18n import N_, _
+from shopcrm.services import transfer
+from shopcrm.store.db import connect
 from shopcrm.ui.dialogs.base import DialogBase
 from shopcrm.ui.tasks import run_in_background
 
@@ -120,18 +122,14 @@ class ExportDialog(DialogBase):
             self.export_to(path)
 
     def export_to(self, path: Path) -> None:
-        from shopcrm.services import importexport as ie
-
         what = self.what.currentData()
         encoding = EXPORT_FORMATS[self.format.currentData()][1]
         db_path = self.ctx.db_path
 
         def work(task):
-            from shopcrm.store.db import connect
-
             db = connect(db_path)
             try:
-                return ie.export(
+                return transfer.export(
                     db, what, path, encoding=encoding, progress=lambda n, t: task.progress(n, t)
                 )
             finally:

@@ -12,7 +12,6 @@ Reading, checking and writing run in worker threads on their own database connec
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
@@ -36,15 +35,18 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm.i18n import _, pgettext
-from shopcrm.services import encodings
+from shopcrm.services import transfer
+from shopcrm.services.transfer import AlreadyImported, ImportFileError, ImportPlan, ImportRefused
+from shopcrm.services.transfer.encodings import READ_ENCODINGS
+from shopcrm.services.transfer.report import KEEP
+from shopcrm.store.backup import storage_error_message
+from shopcrm.store.db import connect
 from shopcrm.ui.dialogs.background import run_with_bar
 from shopcrm.ui.dialogs.base import DialogBase
+from shopcrm.ui.dialogs.data_dialogs import show_error
 from shopcrm.ui.tasks import Cancelled
 
-if TYPE_CHECKING:
-    from shopcrm.services.importexport import ImportPlan
-
-ENCODINGS = encodings.READ_ENCODINGS
+ENCODINGS = READ_ENCODINGS
 ERROR_BG = QColor("#fde7e9")
 DUP_BG = QColor("#fff4ce")
 WARN_BG = QColor("#e8f1fb")
@@ -61,7 +63,8 @@ class ImportDialog(DialogBase):
         self.setObjectName("importDialog")
         self.setWindowTitle(_("Import customers or visits"))
         self.resize(860, 560)
-        self.table = None  # services.importexport.Table
+        self.table = None  # services.transfer.Table: the file's first rows
+        self.read_as: tuple[str, str] = ("", "auto")  # the file and the encoding asked for
         self.plan: ImportPlan | None = None  # the dry run's result
         self.report = None  # the final ImportReport
         self.task = None
@@ -284,9 +287,6 @@ class ImportDialog(DialogBase):
         self._update_buttons()
 
     def _failed(self, exc, tb) -> None:
-        from shopcrm.services.importexport import AlreadyImported, ImportFileError, ImportRefused
-        from shopcrm.store.backup import storage_error_message
-        from shopcrm.ui.dialogs.data_dialogs import show_error
 
         if isinstance(exc, Cancelled):
             self.run_label.setText(_("Cancelled: nothing was imported."))
@@ -305,29 +305,26 @@ class ImportDialog(DialogBase):
 
     # --- step 1 -> 2: read the file ------------------------------------------------------------
     def read_file(self) -> None:
-        from shopcrm.services import importexport as ie
-        from shopcrm.ui.dialogs.data_dialogs import show_error
-
         path = self.path_edit.text().strip()
         if not path or not Path(path).is_file():
             show_error(self, _("Choose a file to import."))
             return
         encoding = self.encoding_combo.currentData()
 
+        self.read_as = (path, encoding)
+
         def work(task):
-            return ie.read_table(path, encoding)
+            return transfer.preview(path, encoding)  # the head only: the check streams the rest
 
         self._run(work, self._file_read, _("Reading the file…"))
 
     def _file_read(self, table) -> None:
-        from shopcrm.services import importexport as ie
-
         self.table = table
-        mapping = ie.guess_mapping(table.headers, self.kind)
-        fields = ie.fields_for(self.kind)
+        mapping = transfer.guess_mapping(table.headers, self.kind)
+        fields = transfer.fields_for(self.kind)
         self.map_info.setText(
-            _("{rows} rows read from {name} ({encoding}). Check where each column goes:").format(
-                rows=len(table.rows), name=Path(table.source).name, encoding=table.encoding
+            _("{name} ({encoding}). Check where each column goes:").format(
+                name=Path(table.source).name, encoding=table.encoding
             )
         )
         self.map_table.setRowCount(len(table.headers))
@@ -337,10 +334,10 @@ class ImportDialog(DialogBase):
             samples = [r[i] for r in table.rows[:SAMPLES] if i < len(r) and r[i].strip()]
             self.map_table.setItem(i, 1, QTableWidgetItem(" / ".join(samples)))
             combo = QComboBox()
-            combo.addItem(_("(do not import)"), ie.IGNORE)
+            combo.addItem(_("(do not import)"), transfer.IGNORE)
             for name in fields:
-                combo.addItem(ie.field_label(self.kind, name), name)
-            combo.setCurrentIndex(max(0, combo.findData(mapping.get(i, ie.IGNORE))))
+                combo.addItem(transfer.field_label(self.kind, name), name)
+            combo.setCurrentIndex(max(0, combo.findData(mapping.get(i, transfer.IGNORE))))
             self.map_table.setCellWidget(i, 2, combo)
             self.combos.append(combo)
         self.map_table.resizeColumnToContents(0)
@@ -356,25 +353,20 @@ class ImportDialog(DialogBase):
 
     # --- step 2 -> 3: the dry run --------------------------------------------------------------
     def check(self) -> None:
-        from shopcrm.services import importexport as ie
-        from shopcrm.ui.dialogs.data_dialogs import show_error
-
-        missing = ie.required_fields(self.kind, self.mapping())
+        missing = transfer.required_fields(self.kind, self.mapping())
         if missing:
             show_error(self, _("Choose a column for {what}.").format(what=", ".join(missing)))
             return
-        table, kind, mapping = self.table, self.kind, self.mapping()
+        (path, encoding), kind, mapping = self.read_as, self.kind, self.mapping()
         create = self.create_check.isChecked() and kind == "visits"
         db_path = self.ctx.db_path
 
         def work(task):
-            from shopcrm.store.db import connect
-
             db = connect(db_path)
             try:
-                return ie.plan_import(
+                return transfer.plan_import(
                     db,
-                    table,
+                    transfer.open_file(path, encoding),  # read row by row, never held whole
                     kind,
                     mapping,
                     create_customers=create,
@@ -391,9 +383,17 @@ class ImportDialog(DialogBase):
         report = plan.report
         summary = report.summary()
         if plan.previous is not None:
-            from shopcrm.services.importexport import AlreadyImported
-
             summary = AlreadyImported.notice(plan.previous) + "\n" + summary
+        if report.cut:
+            summary += "\n" + _(
+                "Below are the first {n} of each kind: {errors} errors, {dups} likely duplicates"
+                " and {notes} notices in all."
+            ).format(
+                n=KEEP,
+                errors=report.error_count,
+                dups=report.duplicate_count,
+                notes=report.warning_count,
+            )
         self.summary.setText(summary)
         rows = (
             [(e.row, e.column, e.value, e.reason, _("Error"), ERROR_BG) for e in report.errors]
@@ -420,17 +420,16 @@ class ImportDialog(DialogBase):
             self.valid_radio.setText(
                 _(
                     "Import the {valid} valid rows only and leave out the {bad} rows with errors"
-                ).format(valid=report.valid, bad=len(report.error_rows))
+                ).format(valid=report.valid, bad=report.bad_rows)
             )
-        self.skip_dups.setEnabled(bool(plan.duplicate_lines))
+        self.skip_dups.setEnabled(bool(plan.db_duplicates))
         self.skip_dups.setVisible(plan.kind == "customers")
         self.allow_dups.setChecked(False)
-        self.allow_dups.setEnabled(bool(plan.duplicate_lines) or plan.previous is not None)
+        self.allow_dups.setEnabled(bool(plan.db_duplicates) or plan.previous is not None)
         self._show(self.PAGE_CHECK)
 
     # --- step 3 -> 4: write --------------------------------------------------------------------
     def start_import(self) -> None:
-        from shopcrm.services import importexport as ie
 
         plan, db_path = self.plan, self.ctx.db_path
         assert plan is not None  # Import is enabled only once the check has a plan
@@ -439,11 +438,10 @@ class ImportDialog(DialogBase):
         allow = self.allow_dups.isChecked()
 
         def work(task):
-            from shopcrm.store.db import connect
 
             db = connect(db_path)
             try:
-                return ie.apply_import(
+                return transfer.apply_import(
                     db,
                     plan,
                     valid_only=valid_only,

@@ -315,7 +315,7 @@ class MenuPage(_Page):
 
     def save(self) -> bool:
         from shopcrm.services import setup
-        from shopcrm.services.importexport import ImportFileError
+        from shopcrm.services.transfer import ImportFileError
 
         if self.none_choice.isChecked():
             return True
