@@ -72,7 +72,8 @@ def test_the_preview_reads_only_the_head(tmp_path):
 def test_a_large_file_whose_japanese_starts_late_is_still_read_as_shift_jis(db, tmp_path):
     path = tmp_path / "sjis.csv"
     ascii_rows = [f"Guest {i},,090{i:08d}" for i in range(60_000)]  # over the 1 MB head
-    text = "\r\n".join(["氏名,フリガナ,電話番号", *ascii_rows, "山田 太郎,ヤマダ タロウ,0312345678"])
+    last = "山田 太郎,ヤマダ タロウ,0312345678"
+    text = "\r\n".join(["氏名,フリガナ,電話番号", *ascii_rows, last])
     path.write_bytes(text.encode("cp932"))
     assert path.stat().st_size > reading.HEAD_BYTES
     source = transfer.open_file(path)
