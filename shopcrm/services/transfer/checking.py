@@ -27,12 +27,12 @@ from typing import NamedTuple
 import numpy as np
 from sqlite_utils import Database
 
-from shopcrm.domain.dates import check_visit_time, parse_datetime
+from shopcrm.domain.dates import EARLIEST_VISIT, TYPED_SLACK, check_visit_time, parse_datetime
 from shopcrm.domain.kana import search_key
 from shopcrm.domain.models import Customer, Visit, VisitItem
 from shopcrm.domain.rules import ValidationError, validate_amount, validate_party_size
 from shopcrm.i18n import N_, _
-from shopcrm.services.transfer.mapping import guess_mapping, required_fields
+from shopcrm.services.transfer.mapping import fields_for, guess_mapping, required_fields
 from shopcrm.services.transfer.reading import Fingerprint, ImportFileError, Source
 from shopcrm.services.transfer.report import Duplicate, ImportReport
 from shopcrm.services.transfer.rows import (
@@ -70,6 +70,7 @@ class PlannedVisit(NamedTuple):
     items: tuple[tuple[str, int], ...]  # (name, quantity)
     staff: str
     note: str
+    stored_at: str = ""  # visited_at as stored ("YYYY-MM-DD HH:MM:SS")
 
     def as_visit(self, customer_id: int | None = None) -> Visit:
         return Visit(
@@ -240,6 +241,8 @@ class Pass:
         # an order's text -> its items, or its errors (the same text parsed once, tuples shared)
         self.orders: dict[str, tuple[tuple[str, int], ...] | list[ValidationError]] = {}
         self.names_by_id = {cid: name for cid, name in self.lk.codes.values()}
+        # check_visit_time's bounds: a moment between them passes without the call
+        self.latest = dt.datetime.now() + TYPED_SLACK - dt.timedelta(minutes=1)
         self.known_customers = {k[0] for k in self.lk.known_visits}
         # per visit that passed: customer << SECONDS_BITS | seconds, amount, line, in the db?
         self.keys_hi, self.keys_lo = array("q"), array("q")
@@ -249,6 +252,8 @@ class Pass:
         plan, report, source = self.plan, self.report, self.plan.rows_from
         fp = Fingerprint(source.headers)
         mapping = list(plan.mapping.items())
+        columns = {name: col for col, name in mapping}
+        blank = dict.fromkeys(fields_for(plan.kind), "")
         total = source.progress_total()
         judge = self.customer if plan.kind == "customers" else self.visit
         n = 0
@@ -259,7 +264,7 @@ class Pass:
                 if self.progress:
                     self.progress(min(source.progress_done(n - 1), total), total)
             fp.update(record.cells)
-            row = Row(report, plan.kind, source.headers, record, mapping)
+            row = Row(report, plan.kind, source.headers, record, mapping, columns, blank)
             if unreadable(row, record):
                 continue
             check_lengths(row)
@@ -359,12 +364,12 @@ class Pass:
     # --- visits ---------------------------------------------------------------------------------
     def _visit_customer(self, row: Row) -> tuple[int | None, str | None]:
         """(customer id, or None with the code to register them with) of a visit row."""
-        lk = self.lk
-        code = row.get("code")
+        lk, v = self.lk, row.values
+        code = v["code"]
         if code.endswith(".0") and "code" in row.numeric:
             code = code[:-2]
-        if row.get("customer_id"):
-            raw = unicodedata.normalize("NFKC", row.get("customer_id")).strip()
+        if v["customer_id"]:
+            raw = unicodedata.normalize("NFKC", v["customer_id"]).strip()
             if not raw.isdigit() or int(raw) not in lk.ids:
                 row.error(ValidationError("customer_id", N_("no customer has the ID {id}"), id=raw))
             elif lk.ids[int(raw)]:
@@ -391,7 +396,7 @@ class Pass:
                     code=code,
                 )
             )
-        elif row.get("phone"):
+        elif v["phone"]:
             number = phone(row)
             matches = lk.phones.get(number, []) if number else []
             if number and not matches:
@@ -411,7 +416,7 @@ class Pass:
         return None, None
 
     def _order(self, row: Row) -> tuple[tuple[str, int], ...] | None:
-        text = row.get("items")
+        text = row.values["items"]
         cache = self.orders
         found = cache.get(text)
         if found is None:
@@ -435,56 +440,56 @@ class Pass:
 
     def visit(self, row: Row) -> tuple[PlannedVisit, bool] | None:
         customer_id, create = self._visit_customer(row)
+        v = row.values
         when = None
-        if row.get("visited_at"):
-            when = attempt(row, "visited_at", parse_datetime, row.get("visited_at"))
-        elif row.get("date"):
-            text = f"{row.get('date')} {row.get('time')}".strip()
-            when = attempt(
-                row, "date" if not row.get("time") else "visited_at", parse_datetime, text
-            )
+        if v["visited_at"]:
+            when = attempt(row, "visited_at", parse_datetime, v["visited_at"])
+        elif v["date"]:
+            text = f"{v['date']} {v['time']}".strip()
+            when = attempt(row, "date" if not v["time"] else "visited_at", parse_datetime, text)
         else:
             row.error(ValidationError("visited_at", N_("is required")))
-        if when is not None:
-            when = attempt(row, "visited_at", check_visit_time, when)
-        amount = self._cached(row, "amount", validate_amount, row.get("amount"))
+        if when is not None and (when > self.latest or when.date() < EARLIEST_VISIT):
+            when = attempt(row, "visited_at", check_visit_time, when)  # the check's message
+        amount = self._cached(row, "amount", validate_amount, v["amount"])
         party = 1
-        if row.get("party_size"):
-            party = self._cached(row, "party", validate_party_size, row.get("party_size"))
+        if v["party_size"]:
+            party = self._cached(row, "party", validate_party_size, v["party_size"])
         order = self._order(row)
         if row.failed:
             return None
         assert when is not None and amount is not None and party is not None and order is not None
         if create and self.new_codes.get(create.casefold()) == row.line:
             row.warn("code", create, _("a new customer will be registered with this code"))
+        stamp = when.replace(microsecond=0) if when.microsecond else when
+        shown = stamp.isoformat(sep=" ")
         prepared = PlannedVisit(
             customer_id,
             create,
-            row.get("name"),
-            row.get("kana"),
+            v["name"],
+            v["kana"],
             when,
             amount,
             party,
             order,
-            row.get("staff"),
-            row.get("note"),
+            v["staff"],
+            v["note"],
+            shown,
         )
-        stamp = when.replace(microsecond=0)
         seconds = stamp.toordinal() * 86_400 + stamp.hour * 3600 + stamp.minute * 60 + stamp.second
         in_db = False
-        if customer_id is not None and customer_id in self.known_customers:
-            shown = stamp.isoformat(sep=" ")
-            if (customer_id, shown, amount) in self.lk.known_visits:
-                self.report.add_duplicate(
-                    Duplicate(
-                        row.line,
-                        "visit",
-                        shown,
-                        customer_id=customer_id,
-                        name=self.names_by_id.get(customer_id, ""),
-                    )
+        known = self.lk.known_visits
+        if customer_id in self.known_customers and (customer_id, shown, amount) in known:
+            self.report.add_duplicate(
+                Duplicate(
+                    row.line,
+                    "visit",
+                    shown,
+                    customer_id=customer_id,
+                    name=self.names_by_id.get(customer_id, ""),
                 )
-                in_db = True
+            )
+            in_db = True
         who = customer_id if customer_id is not None else -1 - self._code_index(create)
         self.keys_hi.append((who << SECONDS_BITS) | seconds)
         self.keys_lo.append(amount)

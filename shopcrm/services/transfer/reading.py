@@ -66,15 +66,25 @@ class Fingerprint:
 
     def __init__(self, headers: Iterable[str] = ()):
         self._digest = hashlib.sha256()
+        self._pending: list[str] = []  # rows hashed a thousand at a time (one encode, one update)
         self.update(list(headers))
 
     def update(self, cells: list[str]) -> None:
         trimmed = [c.strip() for c in cells]
         while trimmed and not trimmed[-1]:
             trimmed.pop()
-        self._digest.update("\x1f".join(trimmed).encode("utf-8", "surrogatepass") + b"\x1e")
+        self._pending.append("\x1f".join(trimmed))
+        if len(self._pending) >= 1000:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            text = "\x1e".join(self._pending) + "\x1e"
+            self._digest.update(text.encode("utf-8", "surrogatepass"))
+            self._pending = []
 
     def hexdigest(self) -> str:
+        self._flush()
         return self._digest.hexdigest()
 
 
@@ -382,7 +392,7 @@ class FileSource:
         head.close()
 
     def _body(self) -> Iterator[tuple[int, list[str], frozenset[int]]]:
-        rows = (r for r in self._file.rows() if any(c.strip() for c in r[1]))
+        rows = (r for r in self._file.rows() if _filled(r[1]))
         head = list(itertools.islice(rows, HEADER_SEARCH))
         if not head:
             raise ImportFileError(N_("The file is empty."))
@@ -403,7 +413,7 @@ class FileSource:
     def records(self) -> Iterator[Record]:
         """Every non-blank row below the header, read from the file as it goes."""
         for line, cells, numeric in self._body():
-            yield Record(line, cells, numeric, any("\ufffd" in c for c in cells))
+            yield Record(line, cells, numeric, "\ufffd" in "".join(cells))
 
     def progress_total(self) -> int:
         return max(self._file.size, 1)
@@ -419,6 +429,11 @@ class FileSource:
             return Table.of(self, itertools.islice(records, limit))
         finally:
             records.close()
+
+
+def _filled(cells: list[str]) -> bool:
+    """Whether a row has any value (blank lines and rows of empty cells are skipped)."""
+    return bool(cells) and (bool(cells[0].strip()) or any(c.strip() for c in cells))
 
 
 def _open(path: Path, encoding: str) -> _CsvFile | _XlsxFile:

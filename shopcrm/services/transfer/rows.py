@@ -130,22 +130,35 @@ class Row:
     __slots__ = ("columns", "failed", "headers", "kind", "line", "numeric", "report", "values")
 
     def __init__(
-        self, report: ImportReport, kind: str, headers: list[str], record: Record, mapping
+        self,
+        report: ImportReport,
+        kind: str,
+        headers: list[str],
+        record: Record,
+        mapping: list[tuple[int, str]],
+        columns: dict[str, int],
+        blank: dict[str, str],
     ):
+        """``mapping``: (column, field) pairs; ``columns``: field -> column (shared by the rows
+        of a file); ``blank``: every field of the kind with "" (copied: ``values[name]`` is
+        always there)."""
         self.line = record.line
         self.report = report
         self.kind = kind
         self.headers = headers
-        self.values: dict[str, str] = {}
-        self.columns: dict[str, int] = {}
+        self.columns = columns
         self.failed = False
         cells = record.cells
-        width = len(cells)
-        for col, name in mapping:
-            self.values[name] = cells[col].strip() if col < width else ""
-            self.columns[name] = col
+        values = self.values = blank.copy()
+        if len(cells) >= len(headers):
+            for col, name in mapping:
+                values[name] = cells[col].strip()
+        else:
+            width = len(cells)
+            for col, name in mapping:
+                values[name] = cells[col].strip() if col < width else ""
         self.numeric = (
-            {name for name, col in self.columns.items() if col in record.numeric}
+            {name for name, col in columns.items() if col in record.numeric}
             if record.numeric
             else ()
         )

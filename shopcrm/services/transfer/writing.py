@@ -22,6 +22,7 @@ from shopcrm.domain.models import Customer
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _
 from shopcrm.services.transfer.checking import (
+    CACHED,
     CHUNK,
     CheckCancelled,
     ImportPlan,
@@ -186,6 +187,7 @@ class _Visits:
         self.created: dict[str, int] = {}
         self.erased = file_rows.customer_ids(db)  # id -> erased? as of now (the plan may be older)
         self.menu_items: dict[str, tuple[int | None, int | None]] = {}  # name -> (id, price)
+        self.orders: dict[tuple, list] = {}  # an order's items, linked to the menu once
         self.moment = to_text(dt.datetime.now())
 
     def linked(self, name: str) -> tuple[int | None, int | None]:
@@ -237,20 +239,24 @@ class _Visits:
         if cid is not None and self.erased[cid]:
             self.failed(line, ValidationError("customer", N_("this customer's record was erased")))
             return
-        items = []
-        for item_name, quantity in visit.items:
-            name = (item_name or "").strip()
-            menu_item_id, price = self.linked(name)
-            items.append((menu_item_id, name, quantity, price))
-        visited_at = to_text(visit.visited_at)
+        items = self.orders.get(visit.items)
+        if items is None:
+            items = []
+            for item_name, quantity in visit.items:
+                name = (item_name or "").strip()
+                menu_item_id, price = self.linked(name)
+                items.append((menu_item_id, name, quantity, price))
+            if len(self.orders) < CACHED:
+                self.orders[visit.items] = items
+        visited_at = visit.stored_at or to_text(visit.visited_at)
         assert visited_at is not None and self.load is not None
         self.load.add(
             cid,
             visited_at,
             visit.amount,
             visit.party_size,
-            (visit.staff or "").strip(),
-            (visit.note or "").strip(),
+            visit.staff.strip() if visit.staff else "",
+            visit.note.strip() if visit.note else "",
             self.moment,
             items,
         )
