@@ -82,12 +82,15 @@ def _contents(db):
         "SELECT id, visit_id, menu_item_id, name, quantity, price FROM visit_items ORDER BY id"
     ).fetchall()
     triggers = db.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+        "SELECT name, sql FROM sqlite_master WHERE type IN ('trigger', 'index') ORDER BY name"
     ).fetchall()
     return figures, rows, items, triggers
 
 
-def test_the_bulk_load_writes_what_recording_one_by_one_writes(tmp_path):
+@pytest.mark.parametrize("rebuild", [False, True], ids=["indexes kept", "indexes rebuilt"])
+def test_the_bulk_load_writes_what_recording_one_by_one_writes(tmp_path, monkeypatch, rebuild):
+    if rebuild:  # a load past this many rows sets the indexes aside and builds them again
+        monkeypatch.setattr(bulk, "INDEX_REBUILD_ROWS", 500)
     path = tmp_path / "visits.csv"
     _csv(path, rows=3000, seed=5)
     fast, slow = open_db(tmp_path / "fast.db"), open_db(tmp_path / "slow.db")
@@ -104,7 +107,7 @@ def test_the_bulk_load_writes_what_recording_one_by_one_writes(tmp_path):
     assert got[0] == expected[0]  # every customer's figures
     assert got[1] == expected[1]  # the visits
     assert got[2] == expected[2]  # their items, linked to the menu with the price of the day
-    assert got[3] == expected[3]  # the triggers are back, unchanged
+    assert got[3] == expected[3]  # the triggers and indexes are back, unchanged
     linked = fast.execute(
         "SELECT count(*) FROM visit_items WHERE menu_item_id IS NOT NULL AND price IS NOT NULL"
     ).fetchone()[0]
