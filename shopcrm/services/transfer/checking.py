@@ -22,7 +22,7 @@ from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from sqlite_utils import Database
@@ -248,7 +248,7 @@ class Pass:
         self.keys_hi, self.keys_lo = array("q"), array("q")
         self.key_lines, self.key_in_db = array("q"), array("b")
 
-    def __iter__(self) -> Iterator[tuple[int, object, bool]]:
+    def __iter__(self) -> Iterator[tuple[int, Any, bool]]:
         plan, report, source = self.plan, self.report, self.plan.rows_from
         fp = Fingerprint(source.headers)
         mapping = list(plan.mapping.items())

@@ -21,7 +21,7 @@ import os
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, NamedTuple, Protocol
@@ -391,7 +391,7 @@ class FileSource:
         next(head, None)  # reads up to the header only
         head.close()
 
-    def _body(self) -> Iterator[tuple[int, list[str], frozenset[int]]]:
+    def _body(self) -> Generator[tuple[int, list[str], frozenset[int]], None, None]:
         rows = (r for r in self._file.rows() if _filled(r[1]))
         head = list(itertools.islice(rows, HEADER_SEARCH))
         if not head:
@@ -410,7 +410,7 @@ class FileSource:
         yield from head[at + 1 :]
         yield from rows
 
-    def records(self) -> Iterator[Record]:
+    def records(self) -> Generator[Record, None, None]:
         """Every non-blank row below the header, read from the file as it goes."""
         for line, cells, numeric in self._body():
             yield Record(line, cells, numeric, "\ufffd" in "".join(cells))

@@ -12,9 +12,11 @@ end, visits through ``bulk.visit_loader`` (multi-row INSERTs, the figures set on
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -99,6 +101,7 @@ def _write(
     skip = skip_duplicates or (plan.kind == "visits" and not allow_duplicates)
     valid = 0
     with db.atomic():
+        loading: contextlib.AbstractContextManager[Any]
         if plan.kind == "customers":
             writer: _Customers | _Visits = _Customers(db)
             loading = bulk.search_index_after(db)  # the search index filled once, at the end
