@@ -68,20 +68,20 @@ def _print_report(report, limit: int = 50) -> None:
         click.echo(_("Rows that would fail:"))
         for e in report.errors[:limit]:
             click.echo(_("  row {row}, {column} “{value}”: {reason}").format(**e.as_dict()))
-        if len(report.errors) > limit:
-            click.echo(_("  ... and {n} more").format(n=len(report.errors) - limit))
+        if report.error_count > limit:  # counted beyond the ones the report keeps
+            click.echo(_("  ... and {n} more").format(n=report.error_count - limit))
     if report.duplicates:
         click.echo(_("Likely duplicates:"))
         for d in report.duplicates[:limit]:
             click.echo(_("  row {row}: {what}").format(row=d.row, what=d.describe()))
-        if len(report.duplicates) > limit:
-            click.echo(_("  ... and {n} more").format(n=len(report.duplicates) - limit))
+        if report.duplicate_count > limit:
+            click.echo(_("  ... and {n} more").format(n=report.duplicate_count - limit))
     if report.warnings:
         click.echo(_("Warnings:"))
         for w in report.warnings[:limit]:
             click.echo(_("  row {row}, {column} “{value}”: {reason}").format(**w.as_dict()))
-        if len(report.warnings) > limit:
-            click.echo(_("  ... and {n} more").format(n=len(report.warnings) - limit))
+        if report.warning_count > limit:
+            click.echo(_("  ... and {n} more").format(n=report.warning_count - limit))
 
 
 @cli.command(

@@ -304,12 +304,12 @@ class Pass:
         c = customer_from(row, self.channels)
         if c is None:
             return None
-        if c.channel and c.channel_id is None:
-            cid = store_customers.channel_id(self.db, c.channel)
+        if c.channel and c.channel_id is None and c.channel not in self.new_channels:
+            cid = store_customers.channel_id(self.db, c.channel)  # once per new channel
             if cid is not None:
                 self.channels[c.channel] = cid
                 c = dataclasses.replace(c, channel_id=cid)
-            elif c.channel not in self.new_channels:
+            else:
                 self.new_channels.append(c.channel)
                 row.warn("channel", c.channel, _("a new acquisition channel will be added"))
         if c.code:
