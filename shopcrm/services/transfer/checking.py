@@ -34,7 +34,7 @@ from shopcrm.domain.rules import ValidationError, validate_amount, validate_part
 from shopcrm.i18n import N_, _
 from shopcrm.services.transfer.mapping import fields_for, guess_mapping, required_fields
 from shopcrm.services.transfer.reading import Fingerprint, ImportFileError, Source
-from shopcrm.services.transfer.report import Duplicate, ImportReport
+from shopcrm.services.transfer.report import KEEP, Duplicate, ImportReport
 from shopcrm.services.transfer.rows import (
     Row,
     attempt,
@@ -96,18 +96,23 @@ class Lookups:
     known_visits: set[tuple[int, str, int]]  # (customer, time, amount) already stored
 
     @classmethod
-    def read(cls, db: Database, kind: str) -> Lookups:
+    def read(cls, db: Database, kind: str, fields: set[str]) -> Lookups:
+        """Only what the mapped ``fields`` need: a visits file by membership code does not
+        load the phones (a chain's 200,000 guests are a few dozen MB in each lookup)."""
         existing: dict[tuple[str, str], tuple[int, str]] = {}
         phones: dict[str, list[tuple[int, str]]] = {}
         codes: dict[str, tuple[int, str]] = {}
         customers = kind == "customers"
+        want_phones = customers or "phone" in fields
+        want_codes = customers or "code" in fields
         for cid, name, kana, phone_, email, code in file_rows.customer_keys(db):
-            if phone_:
-                phones.setdefault(phone_, []).append((cid, name))
+            shown = name if customers else ""  # visits name a guest only in a kept duplicate
+            if phone_ and want_phones:
+                phones.setdefault(phone_, []).append((cid, shown))
                 if customers:
                     existing.setdefault(("phone", phone_), (cid, name))
-            if code:
-                codes[code.casefold()] = (cid, name)
+            if code and want_codes:
+                codes[code.casefold()] = (cid, shown)
             if not customers:
                 continue
             if email:
@@ -123,7 +128,7 @@ class Lookups:
             phones=phones,
             existing=existing,
             channels={ch.name: ch.id for ch in store_customers.list_channels(db)},
-            ids={} if customers else file_rows.customer_ids(db),
+            ids=file_rows.customer_ids(db) if "customer_id" in fields else {},
             known_visits=set() if customers else file_rows.visit_keys(db),
         )
 
@@ -176,7 +181,7 @@ def start_plan(
         report=report,
         rows_from=source,
         mapping=mapping,
-        lookups=Lookups.read(db, kind),
+        lookups=Lookups.read(db, kind, set(mapping.values())),
         create_customers=create_customers,
         source=Path(source.source).name,
     )
@@ -240,13 +245,12 @@ class Pass:
         self.cache: dict[str, dict[str, object]] = {"amount": {}, "party": {}}
         # an order's text -> its items, or its errors (the same text parsed once, tuples shared)
         self.orders: dict[str, tuple[tuple[str, int], ...] | list[ValidationError]] = {}
-        self.names_by_id = {cid: name for cid, name in self.lk.codes.values()}
         # check_visit_time's bounds: a moment between them passes without the call
         self.latest = dt.datetime.now() + TYPED_SLACK - dt.timedelta(minutes=1)
         self.known_customers = {k[0] for k in self.lk.known_visits}
         # per visit that passed: customer << SECONDS_BITS | seconds, amount, line, in the db?
         self.keys_hi, self.keys_lo = array("q"), array("q")
-        self.key_lines, self.key_in_db = array("q"), array("b")
+        self.key_lines, self.key_in_db = array("i"), array("b")
 
     def __iter__(self) -> Iterator[tuple[int, Any, bool]]:
         plan, report, source = self.plan, self.report, self.plan.rows_from
@@ -486,7 +490,7 @@ class Pass:
                     "visit",
                     shown,
                     customer_id=customer_id,
-                    name=self.names_by_id.get(customer_id, ""),
+                    name=self._name(customer_id),
                 )
             )
             in_db = True
@@ -496,6 +500,12 @@ class Pass:
         self.key_lines.append(row.line)
         self.key_in_db.append(in_db)
         return prepared, in_db
+
+    def _name(self, customer_id: int) -> str:
+        """A guest's name for a duplicate the report keeps (looked up then, not held for all)."""
+        if len(self.report.duplicates) >= KEEP:
+            return ""
+        return file_rows.customer_name(self.db, customer_id)
 
     def _code_index(self, code: str | None) -> int:
         """A number for a customer not registered yet (their visits' duplicate keys)."""
@@ -508,16 +518,21 @@ class Pass:
             return
         hi = np.frombuffer(self.keys_hi, dtype=np.int64)
         lo = np.frombuffer(self.keys_lo, dtype=np.int64)
-        lines = np.frombuffer(self.key_lines, dtype=np.int64)
-        order = np.lexsort((lines, lo, hi))
-        h, lo_sorted = hi[order], lo[order]
-        repeat = np.empty(len(order), dtype=bool)
-        repeat[0] = False
-        np.logical_and(h[1:] == h[:-1], lo_sorted[1:] == lo_sorted[:-1], out=repeat[1:])
-        del h, lo_sorted
-        first = np.maximum.accumulate(np.where(repeat, 0, np.arange(len(order))))
+        # stable: rows were added in file order, so each group starts with its first row
+        order = np.lexsort((lo, hi))
+        repeat = np.zeros(len(order), dtype=bool)
+        sorted_ = hi[order]
+        np.equal(sorted_[1:], sorted_[:-1], out=repeat[1:])
+        sorted_ = lo[order]
+        repeat[1:] &= sorted_[1:] == sorted_[:-1]
+        del sorted_
+        first = np.arange(len(order), dtype=np.int32)  # position of each group's first row
+        first[repeat] = 0
+        np.maximum.accumulate(first, out=first)
         in_db = np.frombuffer(self.key_in_db, dtype=np.int8)
-        for pos in np.flatnonzero(repeat & (in_db[order] == 0)):
+        repeat &= in_db[order] == 0
+        lines = np.frombuffer(self.key_lines, dtype=np.int32)
+        for pos in np.flatnonzero(repeat):
             line = int(lines[order[pos]])
             other = int(lines[order[first[pos]]])
             seconds = int(hi[order[pos]]) & ((1 << SECONDS_BITS) - 1)
@@ -527,5 +542,6 @@ class Pass:
             self.report.add_duplicate(
                 Duplicate(line, "visit", stamp.isoformat(sep=" "), other_row=other)
             )
+        del hi, lo, lines, in_db, order, first, repeat
         self.keys_hi, self.keys_lo = array("q"), array("q")
-        self.key_lines, self.key_in_db = array("q"), array("b")
+        self.key_lines, self.key_in_db = array("i"), array("b")
