@@ -214,7 +214,7 @@ def plan_import(
 def planned_rows(db: Database, plan: ImportPlan) -> Iterator[tuple[int, object]]:
     """The rows the dry run passed, read from the file again: ``(line, Customer or
     PlannedVisit)``."""
-    for line, prepared, _in_db in Pass(db, plan, ImportReport(kind=plan.kind)):
+    for line, prepared, _in_db in Pass(db, plan, ImportReport(kind=plan.kind), names=False):
         yield line, prepared
 
 
@@ -230,8 +230,13 @@ class Pass:
         report: ImportReport,
         progress: Progress | None = None,
         cancel: CheckCancelled | None = None,
+        *,
+        names: bool = True,
     ):
+        """``names``: look up the guest's name of a duplicate kept (not when the report is a
+        scratch one, as in the write after a dry run)."""
         self.db, self.plan, self.report = db, plan, report
+        self.names = names
         self.progress, self.cancel = progress, cancel
         self.lk = plan.lookups
         self.rows = 0
@@ -503,7 +508,7 @@ class Pass:
 
     def _name(self, customer_id: int) -> str:
         """A guest's name for a duplicate the report keeps (looked up then, not held for all)."""
-        if len(self.report.duplicates) >= KEEP:
+        if not self.names or len(self.report.duplicates) >= KEEP:
             return ""
         return file_rows.customer_name(self.db, customer_id)
 

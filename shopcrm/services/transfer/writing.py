@@ -77,7 +77,7 @@ def apply_import(
     return _write(
         db,
         plan,
-        Pass(db, plan, scratch, progress, check_cancelled),
+        Pass(db, plan, scratch, progress, check_cancelled, names=False),
         report,
         valid_only=valid_only,
         skip_duplicates=skip_duplicates,
