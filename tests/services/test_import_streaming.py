@@ -155,3 +155,20 @@ def test_visits_repeated_in_a_large_file_are_reported_with_their_first_row(db, t
     assert [(d.row, d.other_row, d.value) for d in repeats] == [(3002, 9, "2025-08-08 19:07:00")]
     report = transfer.apply_import(db, plan)
     assert report.imported == 3001  # repeated in the file: reported, imported (opt-out)
+
+
+def test_a_visit_already_in_the_database_is_reported_with_the_guests_name(db, tmp_path):
+    _shop(db)
+    path = tmp_path / "visits.csv"
+    path.write_text("会員番号,来店日時,金額\nM0003,2025-02-01 19:00,3000\n", encoding="utf-8")
+    assert transfer.import_file(db, path, "visits").imported == 1
+    again = tmp_path / "again.csv"  # the same visit and a new one: not an exact re-import
+    again.write_text(
+        "会員番号,来店日時,金額\nM0003,2025-02-01 19:00,3000\nM0003,2025-02-02 19:00,3000\n",
+        encoding="utf-8",
+    )
+    plan = transfer.plan_import(db, transfer.open_file(again), "visits")
+    [dup] = plan.report.duplicates
+    assert (dup.row, dup.by, dup.name) == (2, "visit", "客3") and plan.db_duplicates == 1
+    report = transfer.apply_import(db, plan)
+    assert (report.imported, report.skipped) == (1, 1)  # the one already there is left out
