@@ -31,13 +31,12 @@ from shopcrm.cli.options import output_file
 from shopcrm.i18n import N_, _, ngettext, pgettext
 from shopcrm.services import transfer
 from shopcrm.services.transfer.encodings import CHOICES as CSV_ENCODINGS
+from shopcrm.store.backup import BackupError, storage_error_message
 
 
 @contextlib.contextmanager
 def storage_errors():
     """sqlite3 and OS errors the user can act on (disk full, read-only ...) as a message."""
-    from shopcrm.store.backup import BackupError, storage_error_message
-
     try:
         yield
     except (sqlite3.Error, OSError, BackupError) as exc:

@@ -25,6 +25,7 @@ from shopcrm.domain.models import (
     Preference,
     Visit,
 )
+from shopcrm.domain.readings import clean_reading, guess_reading
 from shopcrm.store.customers import _WRITE_COLUMNS, _row_values, to_text
 
 
@@ -53,8 +54,6 @@ def insert_menu(
         db.conn.executemany(
             "INSERT INTO menu_categories(id, name, kind, sort_order) VALUES (?, ?, ?, ?)", rows
         )
-        from shopcrm.domain.readings import clean_reading, guess_reading
-
         first = _next_id(db, "menu_items")
         out: list[MenuItem] = []
         rows = []

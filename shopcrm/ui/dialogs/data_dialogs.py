@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from shopcrm.i18n import N_, _
 from shopcrm.services import transfer
+from shopcrm.store.backup import storage_error_message
 from shopcrm.store.db import connect
 from shopcrm.ui.dialogs.base import DialogBase
 from shopcrm.ui.tasks import run_in_background
@@ -42,8 +43,6 @@ EXPORT_FORMATS = (
 
 def error_text(exc: BaseException) -> str:
     """A sentence for the user: storage problems in plain words, else the error itself."""
-    from shopcrm.store.backup import storage_error_message
-
     return storage_error_message(exc) or str(exc) or exc.__class__.__name__
 
 
