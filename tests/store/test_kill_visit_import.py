@@ -26,13 +26,13 @@ def test_kill_during_visit_import_is_all_or_nothing(db_path, tmp_path):
     db = open_db(db_path)
     customers.insert_many(db, [Customer(name=f"客{i}", code=f"K{i}") for i in range(GUESTS)])
     db.close()
-    csv_path = tmp_path / "visits.csv"
+    csv_path = tmp_path / "visits.csv"  # last year's visits: every row valid, so it writes
     rng = random.Random(11)
     csv_path.write_text(
         "\n".join(
             ["会員番号,来店日時,金額,注文"]
             + [
-                f"K{rng.randrange(GUESTS)},2026-{1 + i % 12:02d}-{1 + i % 28:02d} 19:{i % 60:02d},"
+                f"K{rng.randrange(GUESTS)},2025-{1 + i % 12:02d}-{1 + i % 28:02d} 19:{i % 60:02d},"
                 f"{rng.randint(1, 90) * 100},生ビール×2、枝豆"
                 for i in range(ROWS)
             ]
