@@ -91,6 +91,7 @@ def visits_csv(path: Path, n: int, customers: int, rng: random.Random) -> None:
 
 def main(rows: int = 50_000) -> None:
     os.environ.setdefault("SHOPCRM_DATA_DIR", tempfile.mkdtemp())
+    # imported here: SHOPCRM_DATA_DIR must be in place before shopcrm loads
     from shopcrm.services import transfer
     from shopcrm.store import open_db
 

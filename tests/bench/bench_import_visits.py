@@ -51,6 +51,7 @@ def main() -> None:
         Path(f"{work}{suffix}").unlink(missing_ok=True)
     shutil.copy(base, work)
 
+    # imported here: SHOPCRM_DATA_DIR (set above) must be in place before shopcrm loads
     from shopcrm.services import transfer
     from shopcrm.store import open_db
 
