@@ -36,8 +36,6 @@ from tests.tools.import_graph import (
 # Files other branches are rewriting: the lead re-runs tests/tools/hoist_imports.py on them at
 # merge (and moves TextTableModel/_table_view/TABS out of dashboard_page into ui/widgets).
 PENDING = {
-    "shopcrm/services/importexport.py": "being split on another branch; hoist at merge",
-    "shopcrm/services/encodings.py": "being rewritten on another branch; hoist at merge",
     "shopcrm/services/charts.py": "being rewritten on another branch; hoist at merge",
     "shopcrm/ui/pages/dashboard_page.py": "being rewritten on another branch; hoist at merge",
     "shopcrm/ui/tasks.py": "being rewritten on another branch; hoist at merge",

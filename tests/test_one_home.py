@@ -40,10 +40,6 @@ PENDING = {
         "owned by the dashboard change; its write_csv(path, headers, rows) becomes"
         " services.csv_files.write_csv(path, headers, rows)"
     ),
-    ("CSV writer", "shopcrm/services/importexport.py"): (
-        "being split by another change; its _write_csv becomes services.csv_files.write_csv(tmp,"
-        " headers, rows, encoding=encoding, progress=progress, total=total)"
-    ),
 }
 
 # Patterns that must occur nowhere: they follow the process locale, which Qt sets from the
@@ -90,9 +86,7 @@ def test_locale_dependent_names_are_not_used(concept):
 # --- services run no SQL: the store does (ARCHITECTURE.md) --------------------------------------
 
 SQL_CALLS = ("execute", "executescript", "executemany", "query")
-SQL_ALLOWED = {
-    "shopcrm/services/importexport.py": "pending: being split by another change (runs none today)",
-}
+SQL_ALLOWED = {}
 
 
 def _sql_calls(text: str) -> list[int]:

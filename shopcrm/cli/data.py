@@ -36,9 +36,8 @@ from shopcrm.cli.tables import echo_fields
 from shopcrm.domain.rules import format_phone, format_postal_code
 from shopcrm.i18n import N_, _, ngettext, pgettext
 from shopcrm.logs import setup_logging
-from shopcrm.services import auth, privacy
-from shopcrm.services import importexport as ie
-from shopcrm.services.encodings import CHOICES as CSV_ENCODINGS
+from shopcrm.services import auth, privacy, transfer
+from shopcrm.services.transfer.encodings import CHOICES as CSV_ENCODINGS
 from shopcrm.store import address, backup, file_rows, lock, open_db, settings
 from shopcrm.store import customers as store_customers
 from shopcrm.store.backup import BackupError, storage_error_message
@@ -76,20 +75,20 @@ def _print_report(report, limit: int = 50) -> None:
         click.echo(_("Rows that would fail:"))
         for e in report.errors[:limit]:
             click.echo(_("  row {row}, {column} “{value}”: {reason}").format(**e.as_dict()))
-        if len(report.errors) > limit:
-            click.echo(_("  ... and {n} more").format(n=len(report.errors) - limit))
+        if report.error_count > limit:  # counted beyond the ones the report keeps
+            click.echo(_("  ... and {n} more").format(n=report.error_count - limit))
     if report.duplicates:
         click.echo(_("Likely duplicates:"))
         for d in report.duplicates[:limit]:
             click.echo(_("  row {row}: {what}").format(row=d.row, what=d.describe()))
-        if len(report.duplicates) > limit:
-            click.echo(_("  ... and {n} more").format(n=len(report.duplicates) - limit))
+        if report.duplicate_count > limit:
+            click.echo(_("  ... and {n} more").format(n=report.duplicate_count - limit))
     if report.warnings:
         click.echo(_("Warnings:"))
         for w in report.warnings[:limit]:
             click.echo(_("  row {row}, {column} “{value}”: {reason}").format(**w.as_dict()))
-        if len(report.warnings) > limit:
-            click.echo(_("  ... and {n} more").format(n=len(report.warnings) - limit))
+        if report.warning_count > limit:
+            click.echo(_("  ... and {n} more").format(n=report.warning_count - limit))
 
 
 @cli.command(
@@ -162,7 +161,7 @@ def import_cmd(
         overrides[column] = target
     try:
         with storage_errors():
-            report = ie.import_file(
+            report = transfer.import_file(
                 obj.db,
                 file,
                 kind,
@@ -174,13 +173,13 @@ def import_cmd(
                 encoding=encoding,
                 overrides=overrides,
             )
-    except ie.ImportFileError as exc:
+    except transfer.ImportFileError as exc:
         raise CliError(str(exc), EXIT_INVALID) from exc
-    except ie.AlreadyImported as exc:
+    except transfer.AlreadyImported as exc:
         raise CliError(
             str(exc) + " " + _("To import it again anyway: --allow-duplicates."), EXIT_PROBLEMS
         ) from exc
-    except ie.ImportRefused as exc:
+    except transfer.ImportRefused as exc:
         if as_json:
             echo_json(exc.report.as_dict())
         else:
@@ -208,7 +207,7 @@ def export_cmd(obj, what, out, encoding):
     if out.suffix.lower() not in (".csv", ".xlsx", ".tsv", ".txt"):
         raise CliError(_("The output file must end in .csv or .xlsx."), EXIT_INVALID)
     with storage_errors():
-        n = ie.export(obj.db, what, out, encoding=encoding)
+        n = transfer.export(obj.db, what, out, encoding=encoding)
     click.echo(_("Wrote {n} rows to {path}").format(n=n, path=out))
 
 

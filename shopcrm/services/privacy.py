@@ -29,7 +29,7 @@ from shopcrm.domain.cells import neutralise
 from shopcrm.domain.models import Customer
 from shopcrm.domain.rules import FIELD_LABELS, ValidationError
 from shopcrm.i18n import N_, _
-from shopcrm.services.importexport import preference_cells
+from shopcrm.services.transfer import preference_cells
 from shopcrm.store import coupons, holdouts, mailings, personal_data, preferences, visits
 from shopcrm.store import customers as store_customers
 from shopcrm.store.errors import NotFound

@@ -23,7 +23,7 @@ from shopcrm.domain.models import MenuCategory, MenuItem
 from shopcrm.domain.money import parse_money
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import N_, _
-from shopcrm.services.importexport import ImportFileError, _header_key, read_table
+from shopcrm.services.transfer import ImportFileError, header_key, read_table
 from shopcrm.store import menu, settings
 from shopcrm.store.db import atomic
 
@@ -157,13 +157,14 @@ def _menu_rows_of_template(key: str) -> list[MenuRow]:
 def read_menu_list(path: str | os.PathLike) -> MenuList:
     """Read a menu list (CSV in any encoding the import reads, or .xlsx). Raises
     ``ImportFileError`` when the file cannot be read or has no name and price columns."""
+
     table = read_table(path)
     wanted = {
-        field_name: {_header_key(h) for h in names} for field_name, names in _MENU_HEADERS.items()
+        field_name: {header_key(h) for h in names} for field_name, names in _MENU_HEADERS.items()
     }
     columns: dict[str, int] = {}
     for index, header in enumerate(table.headers):
-        key = _header_key(header)
+        key = header_key(header)
         for field_name, keys in wanted.items():
             if key in keys and field_name not in columns:
                 columns[field_name] = index
@@ -189,9 +190,9 @@ def read_menu_list(path: str | os.PathLike) -> MenuList:
         except ValidationError as err:
             result.problems.append((line, _("Price: {reason}").format(reason=err.message)))
             continue
-        kind_text = _header_key(cell(row, "kind"))
+        kind_text = header_key(cell(row, "kind"))
         kind = next(
-            (k for k, words in _KIND_WORDS.items() if kind_text in {_header_key(w) for w in words}),
+            (k for k, words in _KIND_WORDS.items() if kind_text in {header_key(w) for w in words}),
             "food",
         )
         result.rows.append(MenuRow(name, price, cell(row, "category"), kind, cell(row, "reading")))

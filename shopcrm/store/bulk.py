@@ -121,6 +121,10 @@ _VISIT_COLUMNS = (
 _ITEM_COLUMNS = ("visit_id", "menu_item_id", "name", "quantity", "price")
 LOAD_CACHE_KIB = -65536  # PRAGMA cache_size while bulk-loading (negative: KiB)
 ROWS_PER_STATEMENT = 2000  # multi-row INSERT: 2.5x faster than executemany, and few statements
+# Past this many rows (and at least half the rows already there) a load sets the visits' and
+# items' indexes aside and builds them again at the end: one sort instead of a million random
+# index inserts (a seventh less CPU for 200,000 visits, more for more).
+INDEX_REBUILD_ROWS = 50_000
 
 
 def _variable_limit(db: Database) -> int:
@@ -165,6 +169,8 @@ class VisitLoader:
         self.next_id = first_id
         self.first_id = first_id
         self.count = 0
+        self._rebuild_after = max(INDEX_REBUILD_ROWS, (first_id - 1) // 2)
+        self._indexes: list[tuple[str, str]] | None = None  # (name, sql) set aside
         self._visits: list[tuple] = []
         self._items: list[tuple] = []
         limit = _variable_limit(db)
@@ -195,7 +201,24 @@ class VisitLoader:
             self._items.append((vid, menu_item_id, name, quantity, price))
         if len(self._visits) >= self._visit_batch:
             self._flush_visits()
+            if self._indexes is None and self.count >= self._rebuild_after:
+                self._drop_indexes()
         return vid
+
+    def _drop_indexes(self) -> None:
+        self._indexes = self.db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            " AND tbl_name IN ('visits', 'visit_items') AND sql NOT LIKE 'CREATE UNIQUE%'"
+            " ORDER BY name"
+        ).fetchall()
+        for name, _sql in self._indexes:
+            self.db.execute(f"DROP INDEX {name}")
+
+    def restore_indexes(self) -> None:
+        """Build the indexes set aside again (the figures' UPDATE reads one of them)."""
+        for _name, sql in self._indexes or ():
+            self.db.execute(sql)
+        self._indexes = None
 
     def _write(self, table: str, columns: Sequence[str], rows: list[tuple], batch: int) -> None:
         cols = ", ".join(columns)
@@ -228,10 +251,11 @@ def visit_loader(db: Database) -> Iterator[VisitLoader]:
 
     One savepoint (inside the caller's transaction, or a transaction of its own): the triggers
     that recompute a customer's figures over ALL their visits on every insert are set aside,
-    rows go in as multi-row INSERTs, then one set-based UPDATE sets the figures of every customer
-    who got a visit, and the triggers are put back. Any exception rolls all of it back, the
-    triggers included (SQLite's schema changes are transactional); so does a crash or kill -9.
-    No validation happens here: callers pass rows already checked."""
+    rows go in as multi-row INSERTs (past ``INDEX_REBUILD_ROWS`` the indexes are set aside and
+    built again at the end), then one set-based UPDATE sets the figures of every customer who
+    got a visit, and the triggers are put back. Any exception rolls all of it back, the
+    triggers and indexes included (SQLite's schema changes are transactional); so does a crash
+    or kill -9. No validation happens here: callers pass rows already checked."""
     with db.atomic():
         triggers = db.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'visits'"
@@ -244,6 +268,7 @@ def visit_loader(db: Database) -> Iterator[VisitLoader]:
             loader = VisitLoader(db, _next_id(db, "visits"))
             yield loader
             loader.flush()
+            loader.restore_indexes()
             if loader.count:
                 refresh_visit_figures(db, since_visit_id=loader.first_id)
         for _name, sql in triggers:

@@ -84,6 +84,12 @@ def visit_keys(db: Database) -> set[tuple[int, str, int]]:
     }
 
 
+def customer_name(db: Database, customer_id: int) -> str:
+    """One customer's name ("" if there is none)."""
+    row = db.execute("SELECT name FROM customers WHERE id = ?", [customer_id]).fetchone()
+    return row[0] if row else ""
+
+
 def customer_ids(db: Database) -> dict[int, bool]:
     """Every customer id -> erased?"""
     return {r[0]: r[1] is not None for r in db.execute("SELECT id, erased_at FROM customers")}

@@ -1,7 +1,8 @@
 """Files imported so far: kind, a fingerprint of their rows, when and how many rows.
 
-The import (``services/importexport.py``) refuses a file whose fingerprint is already here, so
-the same visits file imported twice does not double the shop's revenue.
+The import (``services/transfer/``; ``reading.Fingerprint`` hashes the rows as it reads them)
+refuses a file whose fingerprint is already here, so the same visits file imported twice does
+not double the shop's revenue.
 """
 
 from __future__ import annotations

@@ -299,3 +299,18 @@ def test_importing_the_same_visits_file_twice_is_refused(db_path, tmp_path):
     db = open_db(db_path)
     assert db.execute("SELECT visit_count FROM customers WHERE code = 'M1'").fetchone()[0] == 2
     db.close()
+
+
+def test_a_file_with_thousands_of_bad_rows_reports_them_all_in_counts(db_path, tmp_path):
+    path = tmp_path / "bad.csv"
+    rows = [f"客{i},12" for i in range(2500)]  # 12 is no phone number
+    path.write_text("\n".join(["氏名,電話番号", *rows, "山田,090-1111-2222"]), encoding="utf-8")
+    result = run(db_path, "--lang", "en", "import", "customers", str(path))
+    assert result.exit_code == 1
+    assert "2500 rows have errors" in result.output
+    assert "... and 2450 more" in result.output  # 50 shown; the report keeps 1,000, counts all
+    assert _count(db_path) == 0
+    result = run(db_path, "import", "customers", str(path), "--dry-run", "--json")
+    data = json.loads(result.output)
+    assert (data["bad_rows"], data["error_count"], len(data["errors"])) == (2500, 2500, 1000)
+    assert data["valid"] == 1

@@ -10,7 +10,7 @@ import io
 from openpyxl import load_workbook
 
 from shopcrm.domain.models import Customer, Visit, VisitItem
-from shopcrm.services import importexport as ie
+from shopcrm.services import transfer
 from shopcrm.store import customers, visits
 
 
@@ -50,7 +50,7 @@ def _shop(db):
 def test_csv_has_a_bom_and_translated_headers(db, tmp_path, ja):
     _shop(db)
     out = tmp_path / "c.csv"
-    assert ie.export(db, "customers", out) == 2
+    assert transfer.export(db, "customers", out) == 2
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -63,7 +63,7 @@ def test_csv_has_a_bom_and_translated_headers(db, tmp_path, ja):
 def test_cp932_replaces_what_shift_jis_cannot_hold(db, tmp_path):
     _shop(db)
     out = tmp_path / "c.csv"
-    ie.export(db, "customers", out, encoding="cp932")
+    transfer.export(db, "customers", out, encoding="cp932")
     text = out.read_bytes().decode("cp932")
     assert "山田 太郎" in text and "Ann ?" in text
 
@@ -71,7 +71,7 @@ def test_cp932_replaces_what_shift_jis_cannot_hold(db, tmp_path):
 def test_xlsx_keeps_leading_zeros_as_text(db, tmp_path):
     _shop(db)
     out = tmp_path / "c.xlsx"
-    ie.export(db, "customers", out)
+    transfer.export(db, "customers", out)
     ws = load_workbook(out).active
     header = [c.value for c in ws[1]]
     phone = ws.cell(2, header.index("Phone") + 1)
@@ -85,11 +85,11 @@ def test_xlsx_keeps_leading_zeros_as_text(db, tmp_path):
 def test_visits_and_coupons_export(db, tmp_path):
     _shop(db)
     out = tmp_path / "v.csv"
-    assert ie.export(db, "visits", out) == 1
+    assert transfer.export(db, "visits", out) == 1
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert rows[1][4] == "2026-11-01 19:30:00" and rows[1][6] == "4800"
     assert rows[1][7] == "生ビール×2、枝豆"
-    assert ie.export(db, "coupons", tmp_path / "k.xlsx") == 0
+    assert transfer.export(db, "coupons", tmp_path / "k.xlsx") == 0
 
 
 def test_round_trip_customers_and_visits(db, tmp_path, db_path):
@@ -97,10 +97,10 @@ def test_round_trip_customers_and_visits(db, tmp_path, db_path):
 
     _shop(db)
     for suffix in ("csv", "xlsx"):
-        ie.export(db, "customers", tmp_path / f"c.{suffix}")
-        ie.export(db, "visits", tmp_path / f"v.{suffix}")
+        transfer.export(db, "customers", tmp_path / f"c.{suffix}")
+        transfer.export(db, "visits", tmp_path / f"v.{suffix}")
         other = open_db(tmp_path / f"other-{suffix}.db")
-        report = ie.import_file(other, tmp_path / f"c.{suffix}", "customers")
+        report = transfer.import_file(other, tmp_path / f"c.{suffix}", "customers")
         assert report.imported == 2 and not report.errors, report.errors
         got = customers.find_by_code(other, "007")
         assert (got.phone, got.postal_code, got.birth_month, got.tags) == (
@@ -109,7 +109,7 @@ def test_round_trip_customers_and_visits(db, tmp_path, db_path):
             3,
             ("常連", "日本酒"),
         )
-        report = ie.import_file(other, tmp_path / f"v.{suffix}", "visits")
+        report = transfer.import_file(other, tmp_path / f"v.{suffix}", "visits")
         assert report.imported == 1, report.errors
         v = visits.for_customer(other, got.id)[0]
         assert v.amount == 4800 and [(i.name, i.quantity) for i in v.items] == [
@@ -124,7 +124,7 @@ def test_export_file_is_private_and_whole(db, tmp_path):
 
     _shop(db)
     out = tmp_path / "c.csv"
-    ie.export(db, "customers", out)
+    transfer.export(db, "customers", out)
     if os.name == "posix":
         assert out.stat().st_mode & 0o077 == 0
     assert not list(tmp_path.glob(".*.part"))

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from shopcrm.domain.cells import neutralise
 from shopcrm.domain.models import Customer, Visit
-from shopcrm.services import campaigns, importexport, privacy
+from shopcrm.services import campaigns, privacy, transfer
 from shopcrm.store import customers, visits
 
 PAYLOADS = [
@@ -71,7 +71,7 @@ def _no_formula_text(cells: list[str]) -> None:
 @pytest.mark.parametrize("what", ["customers", "visits"])
 def test_csv_exports_neutralise(db, hostile, tmp_path, what):
     out = tmp_path / f"{what}.csv"
-    importexport.export(db, what, out)
+    transfer.export(db, what, out)
     cells = _csv_cells(out)
     _no_formula_text(cells)
     assert "'" + PAYLOADS[0] in cells
@@ -80,7 +80,7 @@ def test_csv_exports_neutralise(db, hostile, tmp_path, what):
 @pytest.mark.parametrize("what", ["customers", "visits"])
 def test_xlsx_exports_hold_no_formula(db, hostile, tmp_path, what):
     out = tmp_path / f"{what}.xlsx"
-    importexport.export(db, what, out)
+    transfer.export(db, what, out)
     cells = _xlsx_cells(out)
     assert not [c.value for c in cells if c.data_type == "f"]
     _no_formula_text([c.value for c in cells if isinstance(c.value, str)])

@@ -10,8 +10,7 @@ import json
 from openpyxl import load_workbook
 
 from shopcrm.domain.models import Customer, Preference
-from shopcrm.services import importexport as ie
-from shopcrm.services import privacy
+from shopcrm.services import privacy, transfer
 from shopcrm.store import customers, preferences
 
 
@@ -32,7 +31,7 @@ def _guest(db):
 def test_customer_csv_has_allergies_and_preferences(db, tmp_path, ja):
     _guest(db)
     out = tmp_path / "customers.csv"
-    ie.export(db, "customers", out)
+    transfer.export(db, "customers", out)
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     head = rows[0]
     assert head[-2:] == ["アレルギー", "好み"]
@@ -46,7 +45,7 @@ def test_customer_csv_has_allergies_and_preferences(db, tmp_path, ja):
 def test_customer_xlsx_has_them_too(db, tmp_path):
     _guest(db)
     out = tmp_path / "customers.xlsx"
-    ie.export(db, "customers", out)
+    transfer.export(db, "customers", out)
     sheet = load_workbook(out).active
     values = list(sheet.values)
     assert values[0][-2:] == ("Allergies", "Preferences")

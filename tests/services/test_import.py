@@ -10,7 +10,8 @@ from openpyxl import Workbook
 
 from shopcrm import i18n
 from shopcrm.domain.models import Customer, Visit
-from shopcrm.services import importexport as ie
+from shopcrm.domain.rules import ValidationError
+from shopcrm.services import transfer
 from shopcrm.store import customers, visits
 
 HEADER = "氏名,フリガナ,電話番号,誕生日,郵便番号,住所,メール,会員番号,DM可,タグ,メモ"
@@ -41,10 +42,10 @@ def _count(db):
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932", "utf-16"])
 def test_encodings_are_detected_without_asking(db, tmp_path, encoding):
     path = _csv(tmp_path, [HEADER, *GOOD], encoding)
-    table = ie.read_table(path)
+    table = transfer.read_table(path)
     assert table.headers[0] == "氏名"
     assert table.encoding == encoding if encoding != "utf-16" else table.encoding == "utf-16"
-    report = ie.import_file(db, path, "customers")
+    report = transfer.import_file(db, path, "customers")
     assert report.imported == 2 and not report.errors
     taro = customers.find_by_code(db, "A001")
     assert taro.name == "山田 太郎" and taro.kana == "ヤマダ タロウ"
@@ -67,14 +68,14 @@ def test_english_headers_and_tabs(db, tmp_path):
         ],
         name="en.tsv",
     )
-    report = ie.import_file(db, path, "customers")
+    report = transfer.import_file(db, path, "customers")
     assert report.imported == 1
     assert customers.find_by_code(db, "X1").phone == "+819011112222"
 
 
 def test_dry_run_reports_every_bad_value_and_writes_nothing(db, tmp_path):
     path = _csv(tmp_path, [HEADER, *GOOD, BAD])
-    report = ie.import_file(db, path, "customers", dry_run=True)
+    report = transfer.import_file(db, path, "customers", dry_run=True)
     assert _count(db) == 0
     assert report.rows == 3 and report.valid == 2
     bad = {(e.row, e.column) for e in report.errors}
@@ -85,7 +86,7 @@ def test_dry_run_reports_every_bad_value_and_writes_nothing(db, tmp_path):
 
 def test_reasons_are_in_the_users_language(db, tmp_path, ja):
     path = _csv(tmp_path, [HEADER, BAD])
-    report = ie.import_file(db, path, "customers", dry_run=True)
+    report = transfer.import_file(db, path, "customers", dry_run=True)
     reasons = {e.column: e.reason for e in report.errors}
     assert "2月30日" in reasons["誕生日"]
     assert "可" in reasons["DM可"]
@@ -93,11 +94,11 @@ def test_reasons_are_in_the_users_language(db, tmp_path, ja):
 
 def test_all_or_nothing_by_default(db, tmp_path):
     path = _csv(tmp_path, [HEADER, *GOOD, BAD])
-    with pytest.raises(ie.ImportRefused) as err:
-        ie.import_file(db, path, "customers")
+    with pytest.raises(transfer.ImportRefused) as err:
+        transfer.import_file(db, path, "customers")
     assert _count(db) == 0
     assert err.value.report.error_rows == [4]
-    report = ie.import_file(db, path, "customers", valid_only=True)
+    report = transfer.import_file(db, path, "customers", valid_only=True)
     assert report.imported == 2 and report.skipped == 1 and _count(db) == 2
 
 
@@ -109,7 +110,7 @@ def test_excel_lost_leading_zeros_come_back_with_a_warning(db, tmp_path):
     ws.append(["田中二郎", 312345678, 1500001, "昭和50年7月2日", 1002])
     path = tmp_path / "list.xlsx"
     wb.save(path)
-    report = ie.import_file(db, path, "customers")
+    report = transfer.import_file(db, path, "customers")
     assert report.imported == 2 and not report.errors
     ichiro = customers.find_by_code(db, "1001")
     assert ichiro.phone == "09012345678" and ichiro.postal_code == "0600001"
@@ -121,7 +122,7 @@ def test_excel_lost_leading_zeros_come_back_with_a_warning(db, tmp_path):
 
 def test_title_row_above_the_header_is_skipped(db, tmp_path):
     path = _csv(tmp_path, ["顧客一覧 2026年11月", "", HEADER, GOOD[0]])
-    table = ie.read_table(path)
+    table = transfer.read_table(path)
     assert table.header_line == 3 and table.lines == [4]
 
 
@@ -139,47 +140,47 @@ def test_duplicates_within_the_file_and_against_the_database(db, tmp_path):
             "山田さん,,03-1111-2222,",
         ],
     )
-    report = ie.import_file(db, path, "customers", dry_run=True)
+    report = transfer.import_file(db, path, "customers", dry_run=True)
     found = {(d.row, d.by, d.customer_id is not None) for d in report.duplicates}
     assert (2, "name_kana", True) in found
     assert (3, "phone", True) in found
     assert (5, "phone", False) in found
     assert next(d for d in report.duplicates if d.row == 5).other_row == 4
     assert report.valid == 4  # duplicates are reported, not refused
-    report = ie.import_file(db, path, "customers", skip_duplicates=True)
+    report = transfer.import_file(db, path, "customers", skip_duplicates=True)
     assert report.imported == 2
 
 
 def test_duplicate_membership_code_is_an_error(db, tmp_path):
     customers.create(db, Customer(name="既存", code="M1"))
     path = _csv(tmp_path, ["氏名,会員番号", "A,M1", "B,M2", "C,M2"])
-    report = ie.import_file(db, path, "customers", dry_run=True)
+    report = transfer.import_file(db, path, "customers", dry_run=True)
     assert [(e.row, e.column) for e in report.errors] == [(2, "会員番号"), (4, "会員番号")]
 
 
 def test_mapping_can_be_corrected(db, tmp_path):
     path = _csv(tmp_path, ["名前,連絡先電話,備考2", "高橋,09011112222,窓際"])
-    table = ie.read_table(path)
-    mapping = ie.guess_mapping(table.headers, "customers")
+    table = transfer.read_table(path)
+    mapping = transfer.guess_mapping(table.headers, "customers")
     assert mapping == {0: "name"}
-    mapping = ie.apply_overrides(
+    mapping = transfer.apply_overrides(
         table.headers, mapping, {"連絡先電話": "phone", "3": "notes"}, "customers"
     )
-    plan = ie.plan_import(db, table, "customers", mapping)
-    ie.apply_import(db, plan)
+    plan = transfer.plan_import(db, table, "customers", mapping)
+    transfer.apply_import(db, plan)
     c = customers.search(db, "高橋")[0]
     assert c.phone == "09011112222"
     assert customers.get(db, c.id).notes == "窓際"
-    with pytest.raises(ie.ValidationError):
-        ie.apply_overrides(table.headers, mapping, {"no such": "phone"}, "customers")
-    with pytest.raises(ie.ValidationError):
-        ie.apply_overrides(table.headers, mapping, {"名前": "shoe size"}, "customers")
+    with pytest.raises(ValidationError):
+        transfer.apply_overrides(table.headers, mapping, {"no such": "phone"}, "customers")
+    with pytest.raises(ValidationError):
+        transfer.apply_overrides(table.headers, mapping, {"名前": "shoe size"}, "customers")
 
 
 def test_missing_required_column_is_said_plainly(db, tmp_path):
     path = _csv(tmp_path, ["電話番号", "09011112222"])
-    with pytest.raises(ie.ImportFileError) as err:
-        ie.import_file(db, path, "customers", dry_run=True)
+    with pytest.raises(transfer.ImportFileError) as err:
+        transfer.import_file(db, path, "customers", dry_run=True)
     assert "name" in str(err.value)
     i18n.set_language("ja")
     assert "氏名" in str(err.value)
@@ -190,30 +191,30 @@ def test_too_many_columns_and_unreadable_bytes_are_row_errors(db, tmp_path):
     data += "壊れ".encode()[:4] + b",0311112224\r\n"
     path = tmp_path / "broken.csv"
     path.write_bytes(data)
-    report = ie.import_file(db, path, "customers", dry_run=True)
+    report = transfer.import_file(db, path, "customers", dry_run=True)
     assert report.error_rows == [3, 4]
     assert report.valid == 1
 
 
 def test_line_numbers_count_multiline_cells(db, tmp_path):
     path = _csv(tmp_path, ["氏名,メモ", '一郎,"一行目', '二行目"', ",空の名前"])
-    report = ie.import_file(db, path, "customers", dry_run=True)
+    report = transfer.import_file(db, path, "customers", dry_run=True)
     assert report.error_rows == [4]
 
 
 def test_old_xls_and_garbage_xlsx_are_refused_clearly(db, tmp_path):
     xls = tmp_path / "old.xls"
     xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
-    with pytest.raises(ie.ImportFileError, match="xls"):
-        ie.read_table(xls)
+    with pytest.raises(transfer.ImportFileError, match="xls"):
+        transfer.read_table(xls)
     fake = tmp_path / "fake.xlsx"
     fake.write_bytes(b"PK\x03\x04 not really")
-    with pytest.raises(ie.ImportFileError):
-        ie.read_table(fake)
+    with pytest.raises(transfer.ImportFileError):
+        transfer.read_table(fake)
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"\r\n\r\n")
-    with pytest.raises(ie.ImportFileError):
-        ie.read_table(empty)
+    with pytest.raises(transfer.ImportFileError):
+        transfer.read_table(empty)
 
 
 # --- visits ---------------------------------------------------------------------------------
@@ -231,7 +232,7 @@ def test_visits_by_code_phone_and_id(db, tmp_path):
             f",,{b.id},2026-11-03,,1000,1,",
         ],
     )
-    report = ie.import_file(db, path, "visits")
+    report = transfer.import_file(db, path, "visits")
     assert report.imported == 3 and not report.errors
     va = visits.for_customer(db, a.id)
     assert va[0].amount == 4800 and va[0].party_size == 2
@@ -250,9 +251,9 @@ def test_unknown_code_needs_create_customers(db, tmp_path):
             "N2,,2026-11-09 18:00,1000",
         ],
     )
-    report = ie.import_file(db, path, "visits", dry_run=True)
+    report = transfer.import_file(db, path, "visits", dry_run=True)
     assert report.error_rows == [2, 3, 4]
-    report = ie.import_file(db, path, "visits", create_customers=True)
+    report = transfer.import_file(db, path, "visits", create_customers=True)
     assert report.imported == 3 and report.created_customers == 2
     arai = customers.find_by_code(db, "N1")
     assert arai.name == "新井" and _stats(db, arai.id) == (2, 5000)
@@ -270,7 +271,7 @@ def test_visit_errors_name_the_column(db, tmp_path):
             ",2026-11-01,100,1",
         ],
     )
-    report = ie.import_file(db, path, "visits", dry_run=True)
+    report = transfer.import_file(db, path, "visits", dry_run=True)
     cols = {(e.row, e.column) for e in report.errors}
     assert {(2, "来店日"), (2, "金額"), (2, "人数"), (3, "会員番号"), (4, "会員番号")} <= cols
     assert report.valid == 0
@@ -280,16 +281,16 @@ def test_reimported_visits_are_flagged(db, tmp_path):
     a = customers.create(db, Customer(name="A", code="M1"))
     visits.record(db, Visit(customer_id=a.id, visited_at=dt.datetime(2026, 11, 1, 19), amount=3000))
     path = _csv(tmp_path, ["会員番号,来店日時,金額", "M1,2026-11-01 19:00,3000"])
-    report = ie.import_file(db, path, "visits", dry_run=True)
+    report = transfer.import_file(db, path, "visits", dry_run=True)
     assert [(d.row, d.by) for d in report.duplicates] == [(2, "visit")]
-    report = ie.import_file(db, path, "visits", skip_duplicates=True)
+    report = transfer.import_file(db, path, "visits", skip_duplicates=True)
     assert report.imported == 0 and _stats(db, a.id)[0] == 1
 
 
 def test_a_failure_while_writing_rolls_everything_back(db, tmp_path):
     path = _csv(tmp_path, [HEADER, *GOOD])
-    table = ie.read_table(path)
-    plan = ie.plan_import(db, table, "customers")
+    table = transfer.read_table(path)
+    plan = transfer.plan_import(db, table, "customers")
     calls = []
 
     def cancel():
@@ -299,7 +300,7 @@ def test_a_failure_while_writing_rolls_everything_back(db, tmp_path):
 
     customers.create(db, Customer(name="before"))
     with pytest.raises(KeyboardInterrupt):
-        ie.apply_import(db, plan, check_cancelled=cancel, progress=lambda d, t: cancel())
+        transfer.apply_import(db, plan, check_cancelled=cancel, progress=lambda d, t: cancel())
     assert _count(db) == 1
 
 
@@ -314,7 +315,7 @@ def test_full_disk_during_import_loses_nothing(db, tmp_path):
     pages = db.execute("PRAGMA page_count").fetchone()[0]
     db.execute(f"PRAGMA max_page_count = {pages + 20}")
     with pytest.raises(sqlite3.OperationalError) as err:
-        ie.import_file(db, path, "customers")
+        transfer.import_file(db, path, "customers")
     assert "disk is full" in storage_error_message(err.value)
     assert _count(db) == 1
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -330,7 +331,7 @@ def test_full_disk_during_import_loses_nothing(db, tmp_path):
 )
 def test_import_splits_cities_from_the_postal_data(db, tmp_path, text, city, street):
     path = _csv(tmp_path, ["氏名,住所", f"市川 一郎,{text}"], "cp932")
-    report = ie.import_file(db, path, "customers")
+    report = transfer.import_file(db, path, "customers")
     assert report.imported == 1 and not report.errors
     (guest,) = customers.search(db, "市川")
     got = customers.get(db, guest.id)
@@ -352,11 +353,11 @@ GOOD_JIS = [line.replace("－", "-") for line in GOOD]
 )
 def test_more_japanese_encodings_are_detected(db, tmp_path, encoding, detected):
     path = _csv(tmp_path, [HEADER, *GOOD_JIS], encoding)
-    table = ie.read_table(path)
+    table = transfer.read_table(path)
     assert table.encoding == detected
     assert table.headers[:3] == ["氏名", "フリガナ", "電話番号"]
     assert not table.unreadable
-    report = ie.import_file(db, path, "customers")
+    report = transfer.import_file(db, path, "customers")
     assert report.imported == 2 and not report.errors
     taro = customers.find_by_code(db, "A001")
     assert taro.name == "山田 太郎" and taro.notes == "冷酒が好き"
@@ -366,23 +367,23 @@ def test_more_japanese_encodings_are_detected(db, tmp_path, encoding, detected):
 def test_a_short_euc_jp_file_is_not_read_as_half_width_katakana(tmp_path):
     # EUC-JP bytes are often valid cp932 too (as half-width katakana): the better reading wins.
     path = _csv(tmp_path, ["氏名,電話番号", "山田花子,0312345678"], "euc-jp")
-    table = ie.read_table(path)
+    table = transfer.read_table(path)
     assert table.encoding == "euc-jp" and table.rows[0][0] == "山田花子"
 
 
 @pytest.mark.parametrize("forced", ["euc-jp", "EUC-JP", "eucjp", "ujis"])
 def test_euc_jp_can_be_chosen(tmp_path, forced):
     path = _csv(tmp_path, [HEADER, *GOOD_JIS], "euc-jp")
-    assert ie.read_table(path, forced).rows[0][0] == "山田 太郎"
+    assert transfer.read_table(path, forced).rows[0][0] == "山田 太郎"
 
 
 @pytest.mark.parametrize("title", ["顧客リスト\t2026年3月", "顧客リスト; 2026年3月", "会員一覧;;"])
 def test_a_title_line_does_not_choose_the_separator(db, tmp_path, title):
     path = _csv(tmp_path, [title, HEADER, *GOOD], "cp932")
-    table = ie.read_table(path)
+    table = transfer.read_table(path)
     assert table.headers[0] == "氏名" and len(table.headers) == len(HEADER.split(","))
     assert table.header_line == 2
-    report = ie.import_file(db, path, "customers")
+    report = transfer.import_file(db, path, "customers")
     assert report.imported == 2 and not report.errors
 
 
@@ -392,7 +393,7 @@ def test_a_tab_separated_file_with_commas_in_cells(tmp_path):
         "山田\t東京都港区芝公園4-2-8, 3F\t冷酒, 熱燗",
         "鈴木\t大阪市北区梅田1-1-1\t",
     ]
-    table = ie.read_table(_csv(tmp_path, lines, "utf-8"))
+    table = transfer.read_table(_csv(tmp_path, lines, "utf-8"))
     assert table.headers == ["氏名", "住所", "メモ"]
     assert table.rows[0] == ["山田", "東京都港区芝公園4-2-8, 3F", "冷酒, 熱燗"]
 
@@ -402,34 +403,34 @@ VISITS = ["会員番号,来店日時,金額,人数", "M1,2026-11-01 19:00,3000,2
 
 def test_the_same_visits_file_twice_is_refused(db, tmp_path):
     a = customers.create(db, Customer(name="A", code="M1"))
-    first = ie.import_file(db, _csv(tmp_path, VISITS, "cp932"), "visits")
+    first = transfer.import_file(db, _csv(tmp_path, VISITS, "cp932"), "visits")
     assert first.imported == 2 and _stats(db, a.id) == (2, 7500)
     # the same rows again: saved once more by Excel as UTF-8 with BOM under another name
     again = _csv(tmp_path, VISITS, "utf-8-sig", name="来店 (2).csv")
-    assert ie.plan_import(db, ie.read_table(again), "visits").previous is not None
-    with pytest.raises(ie.AlreadyImported) as err:
-        ie.import_file(db, again, "visits")
+    assert transfer.plan_import(db, transfer.read_table(again), "visits").previous is not None
+    with pytest.raises(transfer.AlreadyImported) as err:
+        transfer.import_file(db, again, "visits")
     assert "list.csv" in str(err.value) and "2 rows" in str(err.value)
     assert _stats(db, a.id) == (2, 7500)  # revenue not doubled
     i18n.set_language("ja")
     assert "取り込み済み" in str(err.value)
     i18n.set_language("en")
     # duplicates are opt-in
-    report = ie.import_file(db, again, "visits", allow_duplicates=True)
+    report = transfer.import_file(db, again, "visits", allow_duplicates=True)
     assert report.imported == 2 and _stats(db, a.id) == (4, 15000)
 
 
 def test_visits_already_in_the_database_are_left_out_by_default(db, tmp_path):
     a = customers.create(db, Customer(name="A", code="M1"))
     visits.record(db, Visit(customer_id=a.id, visited_at=dt.datetime(2026, 11, 1, 19), amount=3000))
-    report = ie.import_file(db, _csv(tmp_path, VISITS), "visits")
+    report = transfer.import_file(db, _csv(tmp_path, VISITS), "visits")
     assert (report.imported, report.skipped) == (1, 1)
     assert _stats(db, a.id) == (2, 7500)
 
 
 def test_a_changed_file_is_not_a_reimport(db, tmp_path):
     customers.create(db, Customer(name="A", code="M1"))
-    ie.import_file(db, _csv(tmp_path, VISITS), "visits")
+    transfer.import_file(db, _csv(tmp_path, VISITS), "visits")
     more = [*VISITS, "M1,2026-11-15 18:30,2800,1"]
-    report = ie.import_file(db, _csv(tmp_path, more, name="more.csv"), "visits")
+    report = transfer.import_file(db, _csv(tmp_path, more, name="more.csv"), "visits")
     assert (report.imported, report.skipped) == (1, 2)  # only the new visit

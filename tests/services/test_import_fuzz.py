@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shopcrm.domain.rules import check_customer
-from shopcrm.services import importexport as ie
+from shopcrm.services import transfer
 from shopcrm.store import customers
 
 SETTINGS = settings(
@@ -94,19 +94,19 @@ def test_every_row_is_imported_or_reported(db, tmp_path_factory, rows, encoding,
     path = tmp_path_factory.mktemp("fuzz") / "f.csv"
     path.write_bytes(text.encode(encoding, errors="replace"))
     before = _count(db)
-    plan = ie.plan_import(db, ie.read_table(path), "customers")
+    plan = transfer.plan_import(db, transfer.read_table(path), "customers")
     report = plan.report
     assert report.rows == sum(1 for r in rows if any(v.strip() for v in r))  # blank rows skipped
     assert report.valid + len(report.error_rows) == report.rows
     lines = len(text.splitlines())
     assert all(2 <= e.row <= lines for e in report.errors)
     if report.errors and not valid_only:
-        with pytest.raises(ie.ImportRefused):
-            ie.apply_import(db, plan)
+        with pytest.raises(transfer.ImportRefused):
+            transfer.apply_import(db, plan)
         assert _count(db) == before  # nothing half-written
         return
     # (one database for every example: the same rows may come twice, which is not a re-import)
-    done = ie.apply_import(db, plan, valid_only=valid_only, allow_duplicates=True)
+    done = transfer.apply_import(db, plan, valid_only=valid_only, allow_duplicates=True)
     assert done.imported == report.valid
     assert _count(db) == before + report.valid
     for c in customers.search(db, "", order_by="created", descending=True, limit=report.valid):
@@ -121,9 +121,9 @@ def test_random_bytes_never_crash(db, tmp_path_factory, data, kind):
     path.write_bytes(data)
     before = _count(db)
     try:
-        table = ie.read_table(path)
-        report = ie.plan_import(db, table, kind).report
-    except ie.ImportFileError as err:
+        table = transfer.read_table(path)
+        report = transfer.plan_import(db, table, kind).report
+    except transfer.ImportFileError as err:
         assert str(err)  # a sentence for the user
         return
     assert report.valid + len(report.error_rows) == report.rows
@@ -135,14 +135,17 @@ def test_random_bytes_never_crash(db, tmp_path_factory, data, kind):
 def test_valid_header_with_garbage_body(db, tmp_path_factory, body):
     path = tmp_path_factory.mktemp("garbage") / "g.csv"
     path.write_bytes("会員番号,来店日,金額,人数,注文\r\n".encode("cp932") + body)
-    table = ie.read_table(path)
-    plan = ie.plan_import(db, table, "visits", create_customers=True)
+    table = transfer.read_table(path)
+    plan = transfer.plan_import(db, table, "visits", create_customers=True)
     report = plan.report
     assert report.valid + len(report.error_rows) == report.rows
     visits_before = db.execute("SELECT count(*) FROM visits").fetchone()[0]
     try:
-        ie.apply_import(db, plan)
-    except (ie.ImportRefused, ie.AlreadyImported):  # the same body may come twice (one db)
+        transfer.apply_import(db, plan)
+    except (
+        transfer.ImportRefused,
+        transfer.AlreadyImported,
+    ):  # the same body may come twice (one db)
         assert db.execute("SELECT count(*) FROM visits").fetchone()[0] == visits_before
 
 
@@ -172,8 +175,8 @@ def test_xlsx_cells_of_any_type(db, tmp_path_factory, values):
     path = tmp_path_factory.mktemp("xlsx") / "x.xlsx"
     wb.save(path)
     try:
-        table = ie.read_table(path)
-    except ie.ImportFileError:
+        table = transfer.read_table(path)
+    except transfer.ImportFileError:
         return
-    report = ie.plan_import(db, table, "customers").report
+    report = transfer.plan_import(db, table, "customers").report
     assert report.valid + len(report.error_rows) == report.rows

@@ -11,8 +11,7 @@ import pytest
 
 from shopcrm.domain.models import Customer, MenuCategory, MenuItem
 from shopcrm.domain.rules import ValidationError
-from shopcrm.services import importexport as ie
-from shopcrm.services import privacy
+from shopcrm.services import privacy, transfer
 from shopcrm.store import bulk, customers, menu, open_db, visits
 
 ROWS = 10_000
@@ -47,13 +46,13 @@ def test_importing_10000_visits_issues_a_bounded_number_of_statements(db, tmp_pa
     _shop(db)
     path = tmp_path / "visits.csv"
     _csv(path)
-    table = ie.read_table(path)
-    plan = ie.plan_import(db, table, "visits")
+    table = transfer.read_table(path)
+    plan = transfer.plan_import(db, table, "visits")
     assert plan.report.valid == ROWS
     sent: list[str] = []
     db.conn.set_trace_callback(sent.append)
     try:
-        report = ie.apply_import(db, plan)
+        report = transfer.apply_import(db, plan)
     finally:
         db.conn.set_trace_callback(None)
     assert report.imported == ROWS
@@ -66,7 +65,7 @@ def test_importing_10000_visits_issues_a_bounded_number_of_statements(db, tmp_pa
 def _one_by_one(db, plan) -> None:
     """What the import did before: every visit through visits.record."""
     with db.atomic():
-        for _line, prepared in plan.visits:
+        for _line, prepared in transfer.planned_rows(db, plan):
             visits.record(db, prepared.as_visit())
 
 
@@ -83,12 +82,15 @@ def _contents(db):
         "SELECT id, visit_id, menu_item_id, name, quantity, price FROM visit_items ORDER BY id"
     ).fetchall()
     triggers = db.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+        "SELECT name, sql FROM sqlite_master WHERE type IN ('trigger', 'index') ORDER BY name"
     ).fetchall()
     return figures, rows, items, triggers
 
 
-def test_the_bulk_load_writes_what_recording_one_by_one_writes(tmp_path):
+@pytest.mark.parametrize("rebuild", [False, True], ids=["indexes kept", "indexes rebuilt"])
+def test_the_bulk_load_writes_what_recording_one_by_one_writes(tmp_path, monkeypatch, rebuild):
+    if rebuild:  # a load past this many rows sets the indexes aside and builds them again
+        monkeypatch.setattr(bulk, "INDEX_REBUILD_ROWS", 500)
     path = tmp_path / "visits.csv"
     _csv(path, rows=3000, seed=5)
     fast, slow = open_db(tmp_path / "fast.db"), open_db(tmp_path / "slow.db")
@@ -98,14 +100,14 @@ def test_the_bulk_load_writes_what_recording_one_by_one_writes(tmp_path):
             db,
             [dataclasses.replace(v, customer_id=1 + i % 5) for i, v in enumerate(_visits_before())],
         )
-    plan_fast = ie.plan_import(fast, ie.read_table(path), "visits")
-    ie.apply_import(fast, plan_fast)
-    _one_by_one(slow, ie.plan_import(slow, ie.read_table(path), "visits"))
+    plan_fast = transfer.plan_import(fast, transfer.read_table(path), "visits")
+    transfer.apply_import(fast, plan_fast)
+    _one_by_one(slow, transfer.plan_import(slow, transfer.read_table(path), "visits"))
     got, expected = _contents(fast), _contents(slow)
     assert got[0] == expected[0]  # every customer's figures
     assert got[1] == expected[1]  # the visits
     assert got[2] == expected[2]  # their items, linked to the menu with the price of the day
-    assert got[3] == expected[3]  # the triggers are back, unchanged
+    assert got[3] == expected[3]  # the triggers and indexes are back, unchanged
     linked = fast.execute(
         "SELECT count(*) FROM visit_items WHERE menu_item_id IS NOT NULL AND price IS NOT NULL"
     ).fetchone()[0]
@@ -130,14 +132,14 @@ def test_a_customer_erased_after_the_dry_run_is_a_row_error(db, tmp_path):
         "会員番号,来店日時,金額\nM0001,2026-02-01 19:00,3000\nM0002,2026-02-01 20:00,4000\n",
         encoding="utf-8",
     )
-    plan = ie.plan_import(db, ie.read_table(path), "visits")
+    plan = transfer.plan_import(db, transfer.read_table(path), "visits")
     assert plan.report.valid == 2
     gone = customers.find_by_code(db, "M0002").id
     privacy.erase(db, gone)  # between the dry run and the import
     with pytest.raises(ValidationError):
-        ie.apply_import(db, plan)
+        transfer.apply_import(db, plan)
     assert db.execute("SELECT count(*) FROM visits").fetchone()[0] == 0  # all or nothing
-    report = ie.apply_import(db, plan, valid_only=True)
+    report = transfer.apply_import(db, plan, valid_only=True)
     assert report.imported == 1
     assert [(e.row, e.reason) for e in report.errors] == [(3, "this customer's record was erased")]
     kept = customers.summary(db, customers.find_by_code(db, "M0001").id)
@@ -164,7 +166,7 @@ def test_imported_customers_are_in_the_search_index_and_the_trigger_is_back(db, 
         encoding="utf-8",
     )
     before = _contents(db)[3]
-    report = ie.import_file(db, path, "customers")
+    report = transfer.import_file(db, path, "customers")
     assert report.imported == 1200
     assert _contents(db)[3] == before  # every trigger as it was
     indexed = db.execute("SELECT count(*) FROM customers_fts").fetchone()[0]

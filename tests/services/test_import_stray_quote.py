@@ -4,13 +4,13 @@ and nothing is imported; a mixed-up encoding row is reported and the rest read."
 
 from __future__ import annotations
 
-from shopcrm.services import importexport
+from shopcrm.services import transfer
 from shopcrm.store import customers
 
 
 def _plan(db, path):
-    table = importexport.read_table(path)
-    return importexport.plan_import(db, table, "customers")
+    table = transfer.read_table(path)
+    return transfer.plan_import(db, table, "customers")
 
 
 def test_a_stray_quote_is_reported_with_the_lines_it_swallowed(db, tmp_path):
@@ -32,8 +32,8 @@ def test_a_stray_quote_is_reported_with_the_lines_it_swallowed(db, tmp_path):
     assert "lines 3 to" in first.reason
     import pytest
 
-    with pytest.raises(importexport.ImportRefused):
-        importexport.apply_import(db, plan)
+    with pytest.raises(transfer.ImportRefused):
+        transfer.apply_import(db, plan)
     assert customers.count_all(db) == 0  # all or nothing
 
 
@@ -44,7 +44,7 @@ def test_notes_may_hold_line_breaks(db, tmp_path):
     )
     plan = _plan(db, path)
     assert not plan.report.errors
-    importexport.apply_import(db, plan)
+    transfer.apply_import(db, plan)
     assert customers.count_all(db) == 1
 
 
@@ -54,8 +54,8 @@ def test_one_shift_jis_row_in_a_utf8_file_is_reported_and_the_rest_read(db, tmp_
     bad = "佐藤 花子,サトウ ハナコ\n".encode("cp932")
     tail = "鈴木 一郎,スズキ イチロウ\n".encode()
     path.write_bytes(head + bad + tail)
-    table = importexport.read_table(path)
+    table = transfer.read_table(path)
     assert table.headers[:2] == ["氏名", "フリガナ"]  # the columns are not garbled
-    plan = importexport.plan_import(db, table, "customers")
+    plan = transfer.plan_import(db, table, "customers")
     assert [p.row for p in plan.report.errors] == [3]
     assert "cannot be read" in plan.report.errors[0].reason

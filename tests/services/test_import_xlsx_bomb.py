@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from shopcrm.services import importexport
+from shopcrm.services import transfer
 
 
 def _workbook(path):
@@ -44,8 +44,8 @@ def test_a_zip_bomb_is_refused_quickly_with_the_reason(tmp_path):
     _bomb(honest, bomb, 40)
     assert bomb.stat().st_size < 1024 * 1024
     started = time.monotonic()
-    with pytest.raises(importexport.ImportFileError) as err:
-        importexport.read_table(bomb)
+    with pytest.raises(transfer.ImportFileError) as err:
+        transfer.read_table(bomb)
     assert time.monotonic() - started < 5  # refused before unpacking, not after minutes
     assert err.value.params["name"] == "爆弾.xlsx" and err.value.params["mb"] >= 35
 
@@ -53,5 +53,5 @@ def test_a_zip_bomb_is_refused_quickly_with_the_reason(tmp_path):
 def test_an_honest_workbook_still_reads(tmp_path):
     honest = tmp_path / "名簿.xlsx"
     _workbook(honest)
-    table = importexport.read_table(honest)
+    table = transfer.read_table(honest)
     assert table.headers[:2] == ["氏名", "フリガナ"] and table.rows[0][0] == "山田 太郎"

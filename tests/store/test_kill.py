@@ -124,7 +124,7 @@ def test_kill_during_visit_saves(db_path):
 
 
 def test_kill_during_import_is_all_or_nothing(db_path, tmp_path):
-    from shopcrm.services import importexport as ie
+    from shopcrm.services import transfer
     from shopcrm.store import open_db
 
     rows = 3000
@@ -142,7 +142,7 @@ def test_kill_during_import_is_all_or_nothing(db_path, tmp_path):
         from shopcrm.store.db import connect
 
         conn = connect(db_path)
-        ie.import_file(conn, csv_path, "customers")
+        transfer.import_file(conn, csv_path, "customers")
         write("done")  # after the import's one commit
 
     for _round in range(ROUNDS["import"]):

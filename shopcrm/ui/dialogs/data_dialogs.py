@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from shopcrm.i18n import N_, _
-from shopcrm.services import importexport as ie
+from shopcrm.services import transfer
 from shopcrm.store import backup
 from shopcrm.ui.dialogs.background import run_with_bar
 from shopcrm.ui.dialogs.backup_dialog import BackupDialog, CheckDialog
@@ -113,7 +113,7 @@ class ExportDialog(DialogBase):
         encoding = EXPORT_FORMATS[self.format.currentData()][1]
 
         def work(db, task):
-            return ie.export(
+            return transfer.export(
                 db, what, path, encoding=encoding, progress=lambda n, t: task.progress(n, t)
             )
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
@@ -38,19 +37,17 @@ from PySide6.QtWidgets import (
 
 from shopcrm.domain.changes import Changes
 from shopcrm.i18n import _, pgettext
-from shopcrm.services import encodings
-from shopcrm.services import importexport as ie
-from shopcrm.services.importexport import AlreadyImported, ImportFileError, ImportRefused
+from shopcrm.services import transfer
+from shopcrm.services.transfer import AlreadyImported, ImportFileError, ImportPlan, ImportRefused
+from shopcrm.services.transfer.encodings import READ_ENCODINGS
+from shopcrm.services.transfer.report import KEEP
 from shopcrm.store.backup import storage_error_message
 from shopcrm.ui.dialogs.background import run_with_bar
 from shopcrm.ui.dialogs.base import DialogBase
 from shopcrm.ui.dialogs.parts import show_error
 from shopcrm.ui.operations import Cancelled, CollectionOp, QueryOp
 
-if TYPE_CHECKING:
-    from shopcrm.services.importexport import ImportPlan
-
-ENCODINGS = encodings.READ_ENCODINGS
+ENCODINGS = READ_ENCODINGS
 ERROR_BG = QColor("#fde7e9")
 DUP_BG = QColor("#fff4ce")
 WARN_BG = QColor("#e8f1fb")
@@ -67,7 +64,8 @@ class ImportDialog(DialogBase):
         self.setObjectName("importDialog")
         self.setWindowTitle(_("Import customers or visits"))
         self.resize(860, 560)
-        self.table = None  # services.importexport.Table
+        self.table = None  # services.transfer.Table: the file's first rows
+        self.read_as: tuple[str, str] = ("", "auto")  # the file and the encoding asked for
         self.plan: ImportPlan | None = None  # the dry run's result
         self.report = None  # the final ImportReport
         self.task = None
@@ -290,6 +288,7 @@ class ImportDialog(DialogBase):
         self._update_buttons()
 
     def _failed(self, exc, tb) -> None:
+
         if isinstance(exc, Cancelled):
             self.run_label.setText(_("Cancelled: nothing was imported."))
             return
@@ -313,18 +312,20 @@ class ImportDialog(DialogBase):
             return
         encoding = self.encoding_combo.currentData()
 
+        self.read_as = (path, encoding)
+
         def work(task):
-            return ie.read_table(path, encoding)
+            return transfer.preview(path, encoding)  # the head only: the check streams the rest
 
         self._run(QueryOp.without_db(parent=self, op=work), self._file_read, _("Reading the file…"))
 
     def _file_read(self, table) -> None:
         self.table = table
-        mapping = ie.guess_mapping(table.headers, self.kind)
-        fields = ie.fields_for(self.kind)
+        mapping = transfer.guess_mapping(table.headers, self.kind)
+        fields = transfer.fields_for(self.kind)
         self.map_info.setText(
-            _("{rows} rows read from {name} ({encoding}). Check where each column goes:").format(
-                rows=len(table.rows), name=Path(table.source).name, encoding=table.encoding
+            _("{name} ({encoding}). Check where each column goes:").format(
+                name=Path(table.source).name, encoding=table.encoding
             )
         )
         self.map_table.setRowCount(len(table.headers))
@@ -334,10 +335,10 @@ class ImportDialog(DialogBase):
             samples = [r[i] for r in table.rows[:SAMPLES] if i < len(r) and r[i].strip()]
             self.map_table.setItem(i, 1, QTableWidgetItem(" / ".join(samples)))
             combo = QComboBox()
-            combo.addItem(_("(do not import)"), ie.IGNORE)
+            combo.addItem(_("(do not import)"), transfer.IGNORE)
             for name in fields:
-                combo.addItem(ie.field_label(self.kind, name), name)
-            combo.setCurrentIndex(max(0, combo.findData(mapping.get(i, ie.IGNORE))))
+                combo.addItem(transfer.field_label(self.kind, name), name)
+            combo.setCurrentIndex(max(0, combo.findData(mapping.get(i, transfer.IGNORE))))
             self.map_table.setCellWidget(i, 2, combo)
             self.combos.append(combo)
         self.map_table.resizeColumnToContents(0)
@@ -353,17 +354,17 @@ class ImportDialog(DialogBase):
 
     # --- step 2 -> 3: the dry run --------------------------------------------------------------
     def check(self) -> None:
-        missing = ie.required_fields(self.kind, self.mapping())
+        missing = transfer.required_fields(self.kind, self.mapping())
         if missing:
             show_error(self, _("Choose a column for {what}.").format(what=", ".join(missing)))
             return
-        table, kind, mapping = self.table, self.kind, self.mapping()
+        (path, encoding), kind, mapping = self.read_as, self.kind, self.mapping()
         create = self.create_check.isChecked() and kind == "visits"
 
         def work(db, task):
-            return ie.plan_import(
+            return transfer.plan_import(
                 db,
-                table,
+                transfer.open_file(path, encoding),  # read row by row, never held whole
                 kind,
                 mapping,
                 create_customers=create,
@@ -379,6 +380,16 @@ class ImportDialog(DialogBase):
         summary = report.summary()
         if plan.previous is not None:
             summary = AlreadyImported.notice(plan.previous) + "\n" + summary
+        if report.cut:
+            summary += "\n" + _(
+                "Below are the first {n} of each kind: {errors} errors, {dups} likely duplicates"
+                " and {notes} notices in all."
+            ).format(
+                n=KEEP,
+                errors=report.error_count,
+                dups=report.duplicate_count,
+                notes=report.warning_count,
+            )
         self.summary.setText(summary)
         rows = (
             [(e.row, e.column, e.value, e.reason, _("Error"), ERROR_BG) for e in report.errors]
@@ -405,12 +416,12 @@ class ImportDialog(DialogBase):
             self.valid_radio.setText(
                 _(
                     "Import the {valid} valid rows only and leave out the {bad} rows with errors"
-                ).format(valid=report.valid, bad=len(report.error_rows))
+                ).format(valid=report.valid, bad=report.bad_rows)
             )
-        self.skip_dups.setEnabled(bool(plan.duplicate_lines))
+        self.skip_dups.setEnabled(bool(plan.db_duplicates))
         self.skip_dups.setVisible(plan.kind == "customers")
         self.allow_dups.setChecked(False)
-        self.allow_dups.setEnabled(bool(plan.duplicate_lines) or plan.previous is not None)
+        self.allow_dups.setEnabled(bool(plan.db_duplicates) or plan.previous is not None)
         self._show(self.PAGE_CHECK)
 
     # --- step 3 -> 4: write --------------------------------------------------------------------
@@ -422,7 +433,7 @@ class ImportDialog(DialogBase):
         allow = self.allow_dups.isChecked()
 
         def work(db, task):
-            return ie.apply_import(
+            return transfer.apply_import(
                 db,
                 plan,
                 valid_only=valid_only,

@@ -34,8 +34,8 @@ from shopcrm.domain.changes import Changes
 from shopcrm.domain.rules import ValidationError, format_phone, format_postal_code
 from shopcrm.i18n import _, ngettext, pgettext
 from shopcrm.services import auth, setup
-from shopcrm.services.importexport import ImportFileError
 from shopcrm.services.setup import CUTOFF_SETTING
+from shopcrm.services.transfer import ImportFileError
 from shopcrm.store import customers, menu, settings
 from shopcrm.ui.dialogs import data_dialogs
 from shopcrm.ui.dialogs.customer_dialog import lookup_postal_code, postal_digits
