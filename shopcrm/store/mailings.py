@@ -114,11 +114,12 @@ def for_campaign(db: Database, campaign_id: int) -> list[Mailing]:
     return [_from_row(r) for r in rows]
 
 
-def count_for_campaign(db: Database, campaign_id: int) -> int:
-    """How many pieces were posted for the campaign (its printing and postage cost is this ×
-    cost; e-mails cost nothing and are not counted)."""
+def count_for_campaign(db: Database, campaign_id: int, channel: str = "post") -> int:
+    """How many pieces went out for the campaign by ``channel``: 'post' (the default) is what its
+    printing and postage cost is counted on (× cost per piece); 'email' and 'line' cost nothing."""
     return db.execute(
-        "SELECT count(*) FROM mailings WHERE campaign_id = ? AND channel = 'post'", [campaign_id]
+        "SELECT count(*) FROM mailings WHERE campaign_id = ? AND channel = ?",
+        [campaign_id, channel],
     ).fetchone()[0]
 
 

@@ -336,7 +336,7 @@ def test_one_text_for_many_goes_as_multicast_of_at_most_500(shop, api, today):
     assert sorted(len(r["body"]["to"]) for r in calls) == [3, 500]
     assert {r["headers"]["x-line-retry-key"] for r in calls} == set(keys)
     assert len(api.delivered) == 503
-    assert mailings.count_for_campaign(db, c.id) == 503
+    assert mailings.count_for_campaign(db, c.id, "line") == 503
 
 
 def test_a_coupon_without_a_code_field_gets_the_code_added(shop, api, today):
@@ -362,7 +362,7 @@ def test_a_run_over_the_quota_is_refused_with_the_number_left(shop, api, today):
     assert "needs 3 messages but only 2 are left" in str(err.value)
     assert str(err.value).startswith("LINE message quota:")
     assert api.sends() == [] and line_store.sends(db, "") == []
-    assert mailings.count_for_campaign(db, c.id) == 0
+    assert mailings.count_for_campaign(db, c.id, "line") == 0
 
 
 def test_quota_message_in_japanese(shop, api, today, ja):
@@ -389,7 +389,7 @@ def test_a_resend_with_the_same_retry_key_is_not_doubled(shop, api, today):
     assert len(retried) == 2  # sent again with the same key ...
     assert len(api.delivered) == 2  # ... and LINE did not deliver it twice
     assert len({u for u, _t in api.delivered}) == 2
-    assert mailings.count_for_campaign(db, c.id) == 2
+    assert mailings.count_for_campaign(db, c.id, "line") == 2
 
 
 def test_a_busy_line_leaves_the_rest_pending_and_a_later_run_resends_with_the_same_key(
@@ -420,7 +420,7 @@ def test_a_rejected_request_fails_for_good_and_is_reported(shop, api, today):
     result = line.send(db, c, today=today, api_host=api.host)
     assert len(result.failed) == 1 and "400" in result.failed[0][1]
     assert line.send(db, c, today=today, api_host=api.host).sent == 0
-    assert mailings.count_for_campaign(db, c.id) == 0
+    assert mailings.count_for_campaign(db, c.id, "line") == 0
 
 
 def test_unfollowed_guests_are_left_out(shop, api, today):
@@ -454,7 +454,7 @@ def test_erasing_a_guest_forgets_their_line_user_id(shop, api, today):
     result_key = mailings.for_campaign(db, c.id)[0].batch  # the run key
     (row,) = line_store.sends(db, result_key)
     assert row.user_id == "" and row.text == "" and row.state == "sent"
-    assert mailings.count_for_campaign(db, c.id) == 1  # the figures stay
+    assert mailings.count_for_campaign(db, c.id, "line") == 1  # the figures stay
 
 
 def test_a_send_applies_the_relays_unfollows_first(shop, api, relay, today):

@@ -63,7 +63,7 @@ def test_send_dry_run_then_send_and_over_quota(shop, api, db_path, today):
     res = _run(db_path, "line", "send", "--campaign", c.name, "--json", env=env)
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["sent"] == 2
-    assert mailings.count_for_campaign(shop, c.id) == 2
+    assert mailings.count_for_campaign(shop, c.id, "line") == 2
 
 
 def test_relay_command_needs_its_secrets(db_path):

@@ -32,4 +32,6 @@ def test_each_piece_is_recorded_with_its_channel_and_only_post_is_costed(anydb):
         ("email", "email"),
     ]
     assert mailings.count_for_campaign(anydb, birthday.id) == 2
+    assert mailings.count_for_campaign(anydb, birthday.id, "line") == 1
+    assert mailings.count_for_campaign(anydb, birthday.id, "email") == 1
     assert {m.piece for m in mailings.for_customer(anydb, guest.id)} == set(pieces) | {"email"}
