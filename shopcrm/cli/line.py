@@ -18,7 +18,7 @@ from shopcrm.i18n import N_, _
 from shopcrm.services.channels import line
 from shopcrm.services.channels.line_relay import make_server
 from shopcrm.store import campaign_records, customers
-from shopcrm.store.line import LineError
+from shopcrm.store.line_links import LineError
 
 API_HOST_ENV = "SHOPCRM_LINE_API_HOST"  # another API host (tests, a staging stand-in)
 

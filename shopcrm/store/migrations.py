@@ -629,7 +629,7 @@ def m0062_mailing_channel(db: Database) -> None:
 def m0065_line_links(db: Database) -> None:
     """A guest's LINE user ID (the Messaging API's ``U…`` id; ``customers.line_id`` stays the
     handle people type). One user ID per guest and one guest per user ID; ``followed`` 0 after an
-    unfollow or a block: LINE messages stop (the follow is LINE's consent, see store/line.py)."""
+    unfollow or a block: LINE messages stop (the follow is LINE's consent, store/line_links)."""
     _run(
         db,
         [

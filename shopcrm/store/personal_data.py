@@ -13,7 +13,7 @@ import json
 
 from sqlite_utils import Database
 
-from shopcrm.store import dialect, line
+from shopcrm.store import dialect, line_links
 from shopcrm.store.dialect import insert_id
 
 CHILD_TABLES = ("visits", "preferences", "mailings", "coupons", "holdbacks")
@@ -201,7 +201,7 @@ def erase_row(db: Database, customer_id: int, erased_name: str) -> None:
         [customer_id],
     )
     db.execute("UPDATE visits SET note = '' WHERE customer_id = ?", [customer_id])
-    line.forget(db, customer_id)  # the LINE user ID is personal data too
+    line_links.forget(db, customer_id)  # the LINE user ID is personal data too
     forget_merges_of(db, customer_id)
 
 

@@ -31,7 +31,7 @@ from shopcrm.domain.money import CURRENCIES
 from shopcrm.domain.rules import normalize_email, normalize_postal_code, written_phone
 from shopcrm.i18n import N_, _
 from shopcrm.store.business_day import refresh_visit_days
-from shopcrm.store.line import LineError
+from shopcrm.store.line_links import LineError
 
 log = logging.getLogger(__name__)
 

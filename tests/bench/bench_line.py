@@ -20,8 +20,7 @@ from shopcrm.domain.models import Campaign, Customer
 from shopcrm.services import campaigns
 from shopcrm.services.channels import line
 from shopcrm.services.channels.line_relay import make_server, serve_in_thread
-from shopcrm.store import campaign_records, customers, open_db, settings
-from shopcrm.store import line as line_store
+from shopcrm.store import campaign_records, customers, line_links, open_db, settings
 from tests.services.line_standin import (
     CHANNEL_SECRET,
     TOKEN,
@@ -50,7 +49,7 @@ def main(n: int) -> None:
     settings.set_many(db, {"line_relay_url": relay.url, "line_relay_secret": "s",
                            "line_basic_id": "@123abcde"})  # fmt: skip
     people = [customers.create(db, Customer(name=f"客{i:05d}", dm_consent=True)) for i in range(n)]
-    offers = [line_store.issue_code(db, p.id) for p in people]
+    offers = [line_links.issue_code(db, p.id) for p in people]
     for start in range(0, n, 100):
         events = [
             _event("message", user_id(i + 1), f"Link code: {offers[i].shown}", n=i + 1)

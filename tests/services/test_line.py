@@ -15,10 +15,9 @@ from shopcrm.domain.models import Campaign, Customer
 from shopcrm.services import campaigns, privacy
 from shopcrm.services.channels import line
 from shopcrm.services.channels.line_relay import make_server, serve_in_thread
-from shopcrm.store import campaign_records, customers, mailings, settings
-from shopcrm.store import line as line_store
-from shopcrm.store.line import LineError
-from shopcrm.store.line_relay import RelayStore
+from shopcrm.store import campaign_records, customers, line_links, mailings, settings
+from shopcrm.store.line_links import LineError
+from shopcrm.store.relay_events import RelayStore
 from tests.services.line_standin import (
     CHANNEL_SECRET,
     TOKEN,
@@ -130,7 +129,7 @@ def test_relay_keeps_signed_events_and_refuses_a_wrong_signature(relay):
     code = "42YE5KA"  # a well-formed link code (check character A)
     chat = _event("message", uid, "明日19時に2名で予約できますか", n=6)
     with_code = _event(
-        "message", uid, f"Link code: {line_store.format_link_code(code)} よろしく", n=7
+        "message", uid, f"Link code: {line_links.format_link_code(code)} よろしく", n=7
     )
     assert _webhook(relay, sticker, chat, with_code) == 200
     kept = relay.store.after(0)
@@ -189,21 +188,21 @@ def test_link_flow_end_to_end(shop, relay):
     assert _webhook(relay, _event("message", user_id(8), "Link code: AAAA-AAA", n=3)) == 200
     result = line.pull(db)
     assert result.linked == [sato.id]
-    link = line_store.link_for(db, sato.id)
+    link = line_links.link_for(db, sato.id)
     assert link is not None and link.user_id == uid and link.followed and link.how == "code"
-    assert line_store.link_for(db, suzuki.id) is None
+    assert line_links.link_for(db, suzuki.id) is None
     # pulling again applies nothing twice; the used code does not link anyone else
     assert line.pull(db).events == 0
     assert _webhook(relay, _event("message", user_id(9), offer.text, n=4)) == 200
     assert line.pull(db).linked == []
-    assert line_store.link_by_user(db, user_id(9)) is None
+    assert line_links.link_by_user(db, user_id(9)) is None
     # unfollow (or block) stops LINE messages; a new follow starts them again
     _webhook(relay, _event("unfollow", uid, n=5))
     assert line.pull(db).unfollowed == [sato.id]
-    assert not line_store.link_for(db, sato.id).followed
+    assert not line_links.link_for(db, sato.id).followed
     _webhook(relay, _event("follow", uid, n=6))
     assert line.pull(db).followed == [sato.id]
-    assert line_store.link_for(db, sato.id).followed
+    assert line_links.link_for(db, sato.id).followed
 
 
 def test_an_expired_code_links_nobody(shop, relay):
@@ -260,9 +259,9 @@ def _linked_guests(db, n: int, start: int = 1, **kw) -> list[Customer]:
     people = []
     for i in range(start, start + n):
         c = _guest(db, f"客{i:03d}", dm_consent=True, **kw)
-        code = line_store.issue_code(db, c.id)
+        code = line_links.issue_code(db, c.id)
         with db.atomic():
-            line_store.use_code(db, code.code, user_id(i), dt.datetime.now())
+            line_links.use_code(db, code.code, user_id(i), dt.datetime.now())
         people.append(c)
     return people
 
@@ -298,8 +297,8 @@ def test_send_pushes_personal_text_with_the_coupon_and_records_mailings(shop, ap
     assert len(keys) == 3  # one retry key per request
     by_user = dict(api.delivered)
     for person in people:
-        coupon = next(k for k in line_store.sends(db, result.run_key) if k.customer_id == person.id)
-        text = by_user[line_store.link_for(db, person.id).user_id]
+        coupon = next(k for k in line_links.sends(db, result.run_key) if k.customer_id == person.id)
+        text = by_user[line_links.link_for(db, person.id).user_id]
         assert f"{person.name}様" in text and "10%引き" in text
         assert coupon.text == text
         sent = mailings.for_customer(db, person.id)
@@ -328,7 +327,7 @@ def test_one_text_for_many_goes_as_multicast_of_at_most_500(shop, api, today):
         }
         for i, p in enumerate(people, 1)
     ]
-    line_store.plan_sends(db, rows)
+    line_links.plan_sends(db, rows)
     result = line.deliver(db, c.id, line._api(api.host), run_key="announce")
     assert result.sent == 503
     calls = api.sends()
@@ -361,7 +360,7 @@ def test_a_run_over_the_quota_is_refused_with_the_number_left(shop, api, today):
         line.send(db, c, today=today, api_host=api.host)
     assert "needs 3 messages but only 2 are left" in str(err.value)
     assert str(err.value).startswith("LINE message quota:")
-    assert api.sends() == [] and line_store.sends(db, "") == []
+    assert api.sends() == [] and line_links.sends(db, "") == []
     assert mailings.count_for_campaign(db, c.id, "line") == 0
 
 
@@ -402,7 +401,7 @@ def test_a_busy_line_leaves_the_rest_pending_and_a_later_run_resends_with_the_sa
     api.fail_next = [500, 500, 500, 429]  # three tries fail, then the monthly limit
     result = line.send(db, c, today=today, api_host=api.host)
     assert result.sent == 0 and result.waiting == 2
-    pending = line_store.pending_for_campaign(db, c.id)
+    pending = line_links.pending_for_campaign(db, c.id)
     assert [p.attempts for p in pending] == [1, 1]
     keys = {p.retry_key for p in pending}
     again = line.send(db, c, today=today, api_host=api.host)
@@ -427,7 +426,7 @@ def test_unfollowed_guests_are_left_out(shop, api, today):
     db = shop
     a, b = _linked_guests(db, 2)
     with db.atomic():
-        line_store.set_followed(db, user_id(2), False, dt.datetime.now())
+        line_links.set_followed(db, user_id(2), False, dt.datetime.now())
     c = _campaign(db, "{name}様 {coupon_code}")
     campaigns.issue(db, c, today=today)
     p = line.plan(db, c, today=today)
@@ -449,10 +448,10 @@ def test_erasing_a_guest_forgets_their_line_user_id(shop, api, today):
     campaigns.issue(db, c, today=today)
     line.send(db, c, today=today, api_host=api.host)
     privacy.erase(db, guest.id)
-    assert line_store.link_for(db, guest.id) is None
-    assert line_store.link_by_user(db, user_id(1)) is None
+    assert line_links.link_for(db, guest.id) is None
+    assert line_links.link_by_user(db, user_id(1)) is None
     result_key = mailings.for_campaign(db, c.id)[0].batch  # the run key
-    (row,) = line_store.sends(db, result_key)
+    (row,) = line_links.sends(db, result_key)
     assert row.user_id == "" and row.text == "" and row.state == "sent"
     assert mailings.count_for_campaign(db, c.id, "line") == 1  # the figures stay
 

@@ -11,8 +11,7 @@ from click.testing import CliRunner
 
 from shopcrm.cli import cli
 from shopcrm.services import campaigns
-from shopcrm.store import line as line_store
-from shopcrm.store import mailings
+from shopcrm.store import line_links, mailings
 from tests.services.line_standin import sign, user_id
 from tests.services.test_line import (  # noqa: F401 (fixtures)
     _campaign,
@@ -41,7 +40,7 @@ def test_link_code_then_pull_links_the_guest(shop, relay, db_path):
     res = _run(db_path, "line", "pull")
     assert res.exit_code == 0, res.output
     assert "1 guests linked" in res.output
-    assert line_store.link_for(shop, guest.id).user_id == user_id(5)
+    assert line_links.link_for(shop, guest.id).user_id == user_id(5)
 
 
 def test_send_dry_run_then_send_and_over_quota(shop, api, db_path, today):

@@ -17,8 +17,7 @@ from PySide6.QtGui import QImage
 
 from shopcrm import i18n
 from shopcrm.services.channels.line_relay import make_server, serve_in_thread
-from shopcrm.store import customers, settings
-from shopcrm.store import line as line_store
+from shopcrm.store import customers, line_links, settings
 from shopcrm.ui.widgets.customer_detail import CustomerDetail
 from tests.services.line_standin import CHANNEL_SECRET, sign, use_file_keyring, user_id
 from tests.services.test_line import SHARED, _event, _post
@@ -86,9 +85,9 @@ def test_link_line_button_shows_the_qr_and_links_the_guest(app_ctx, qtbot, relay
     body = json.dumps({"events": [_event("message", user_id(42), text, n=1)]}).encode()
     assert _post(relay.url, body, sign(body)) == 200
     qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: line_store.link_for(app_ctx.db, guest.id) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: line_links.link_for(app_ctx.db, guest.id) is not None, timeout=5000)
     qtbot.waitUntil(lambda: "Linked" in dialog.status_label.text(), timeout=5000)
-    assert line_store.link_for(app_ctx.db, guest.id).user_id == user_id(42)
+    assert line_links.link_for(app_ctx.db, guest.id).user_id == user_id(42)
     assert detail.line_state.text() == "LINE: not linked"
     dialog.reject()
     qtbot.waitUntil(lambda: detail.line_state.text().startswith("LINE: linked 20"))

@@ -2,5 +2,5 @@
 LINE (``line``, with its webhook relay ``line_relay`` and the printed link slip ``line_slip``).
 
 Who a channel may reach is decided in ``reach`` only; consents live in ``store/consents.py``,
-LINE links in ``store/line.py``. Nothing here imports Qt.
+LINE links in ``store/line_links.py``. Nothing here imports Qt.
 """

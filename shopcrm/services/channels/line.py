@@ -6,7 +6,7 @@
   that opens the shop's chat with the code typed in; ``pull`` fetches the relay's events and
   links the guest whose valid unused code a message holds; follow/unfollow update the link.
 * Sending: ``plan`` says, before anything is sent, who will get a LINE message and who is left
-  out and why; ``send`` writes the ledger first (``store/line.py``), reads the monthly quota and
+  out and why; ``send`` writes the ledger first (``store/line_links``), reads the monthly quota and
   refuses a run that would exceed it, then pushes (one guest) or multicasts (≤ 500 guests with
   the same text) with an ``X-Line-Retry-Key`` per request. A resend repeats the stored key, so
   LINE answers 409 instead of sending twice; a 409 counts as sent. Each message sent is a mailing
@@ -32,10 +32,9 @@ from shopcrm.domain import dates
 from shopcrm.domain.models import Campaign, Coupon, Customer, Mailing
 from shopcrm.i18n import N_, _, ngettext, using_language
 from shopcrm.services import campaigns
-from shopcrm.store import campaign_records, mailings, settings
+from shopcrm.store import campaign_records, line_links, mailings, settings
 from shopcrm.store import coupons as coupon_store
-from shopcrm.store import line as line_store
-from shopcrm.store.line import LineError
+from shopcrm.store.line_links import LineError
 
 if TYPE_CHECKING:
     from linebot.v3.messaging import MessagingApi
@@ -140,14 +139,14 @@ def chat_url(basic_id: str, text: str) -> str:
 
 @dataclass
 class LinkOffer:
-    code: line_store.LinkCode
+    code: line_links.LinkCode
     text: str  # the message the guest sends
     url: str  # what the QR code holds
 
 
 def link_text(code: str, lang: str | None = None) -> str:
     with using_language(lang):
-        return _("Link code: {code}").format(code=line_store.format_link_code(code))
+        return _("Link code: {code}").format(code=line_links.format_link_code(code))
 
 
 def issue_link(db: Database, customer: Customer, *, now: dt.datetime | None = None) -> LinkOffer:
@@ -157,7 +156,7 @@ def issue_link(db: Database, customer: Customer, *, now: dt.datetime | None = No
     if reason:
         raise LineError("line_relay", reason)
     assert customer.id is not None
-    code = line_store.issue_code(db, customer.id, now=now)
+    code = line_links.issue_code(db, customer.id, now=now)
     text = link_text(code.code, customer.language or None)
     return LinkOffer(code, text, chat_url(settings.get(db, "line_basic_id"), text))
 
@@ -210,15 +209,15 @@ def apply_events(db: Database, events: list[dict], result: PullResult) -> None:
     for e in events:
         result.events += 1
         user_id = str(e.get("user_id") or "")
-        if not line_store.USER_ID.match(user_id):
+        if not line_links.USER_ID.match(user_id):
             result.ignored += 1
             continue
         at = _event_time(int(e.get("timestamp") or 0))
         kind = e.get("type")
         if kind == "message":
             linked = None
-            for code in line_store.codes_in_text(str(e.get("text") or "")):
-                linked = line_store.use_code(db, code, user_id, at)
+            for code in line_links.codes_in_text(str(e.get("text") or "")):
+                linked = line_links.use_code(db, code, user_id, at)
                 if linked is not None:
                     break
             if linked is None:
@@ -226,7 +225,7 @@ def apply_events(db: Database, events: list[dict], result: PullResult) -> None:
             else:
                 result.linked.append(linked)
         elif kind in ("follow", "unfollow"):
-            who = line_store.set_followed(db, user_id, kind == "follow", at)
+            who = line_links.set_followed(db, user_id, kind == "follow", at)
             if who is None:
                 result.ignored += 1
             else:
@@ -245,12 +244,12 @@ def pull(db: Database, *, timeout: float = 10) -> PullResult:
     secret = settings.get(db, "line_relay_secret")
     result = PullResult()
     while True:
-        after = line_store.cursor(db, url)
+        after = line_links.cursor(db, url)
         page = _relay_get(url, secret, after, timeout)
         events = list(page.get("events") or [])
         with db.atomic():
             apply_events(db, events, result)
-            line_store.set_cursor(db, url, int(page.get("last") or after))
+            line_links.set_cursor(db, url, int(page.get("last") or after))
         if not page.get("more") or not events:
             return result
 
@@ -324,15 +323,15 @@ def plan(
     c = campaign if isinstance(campaign, Campaign) else campaign_records.get(db, campaign)
     assert c.id is not None
     result = LinePlan(campaign=c)
-    result.pending = len(line_store.pending_for_campaign(db, c.id))
+    result.pending = len(line_links.pending_for_campaign(db, c.id))
     coupons = coupon_store.for_campaign(db, c.id, period_key=period_key, today=today)
-    already = line_store.sent_coupon_ids(db, [k.id for k in coupons if k.id is not None])
+    already = line_links.sent_coupon_ids(db, [k.id for k in coupons if k.id is not None])
     people: dict[int, Customer] = {
         cand.customer.id: cand.customer
         for cand in campaign_records.customers_by_ids(db, {k.customer_id for k in coupons})
         if cand.customer.id is not None  # read from the database: always
     }
-    links = line_store.links(db, people)
+    links = line_links.links(db, people)
     favs = campaign_records.favourites(db, people)
     shop = settings.get_all(db)
     for coupon in coupons:
@@ -436,7 +435,7 @@ def _error_text(exc: Any) -> str:
     return f"{exc.status} {message}" + (f" ({details})" if details else "")
 
 
-def _request(api: MessagingApi, rows: list[line_store.Send]) -> tuple[str, str]:
+def _request(api: MessagingApi, rows: list[line_links.Send]) -> tuple[str, str]:
     """Send one request for rows sharing a retry key: ("sent" | "already" | "pending" |
     "failed", error)."""
     import urllib3.exceptions  # lazy: loaded with the SDK (see _sdk)
@@ -532,7 +531,7 @@ def send(
                 }
                 for r in people[start : start + MULTICAST_MAX]
             )
-    line_store.plan_sends(db, rows, now=now)
+    line_links.plan_sends(db, rows, now=now)
     result = deliver(db, c.id, api, run_key=run_key, quota=quota, progress=progress)
     result.pulled, result.pull_error = pulled, pull_error
     return result
@@ -550,8 +549,8 @@ def deliver(
     """Send every pending ledger row of the campaign (this run's and earlier ones'), one request
     per retry key; record a mailing per guest accepted."""
     result = SendResult(run_key=run_key, quota=quota)
-    by_key: dict[str, list[line_store.Send]] = {}
-    for s in line_store.pending_for_campaign(db, campaign_id):
+    by_key: dict[str, list[line_links.Send]] = {}
+    for s in line_links.pending_for_campaign(db, campaign_id):
         by_key.setdefault(s.retry_key, []).append(s)
     total = sum(len(v) for v in by_key.values())
     done = 0
@@ -580,15 +579,15 @@ def deliver(
                     ],
                 )
                 sent = [(r.id, int(m.id or 0)) for r, m in zip(rows, recorded, strict=True)]
-                line_store.mark_sent(db, sent, at)
+                line_links.mark_sent(db, sent, at)
             result.sent += len(rows)
             if outcome == "already":
                 result.already += len(rows)
         elif outcome == "failed":
-            line_store.mark_attempt(db, [r.id for r in rows], state="failed", error=error)
+            line_links.mark_attempt(db, [r.id for r in rows], state="failed", error=error)
             result.failed.extend((r.customer_id, error) for r in rows)
         else:
-            line_store.mark_attempt(db, [r.id for r in rows], state="pending", error=error)
+            line_links.mark_attempt(db, [r.id for r in rows], state="pending", error=error)
             result.waiting += len(rows)
         done += len(rows)
         if progress:

@@ -25,8 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from shopcrm.store.line import codes_in_text
-from shopcrm.store.line_relay import RelayStore
+from shopcrm.store.line_links import codes_in_text
+from shopcrm.store.relay_events import RelayStore
 
 log = logging.getLogger(__name__)
 

@@ -26,10 +26,9 @@ from shopcrm.output_paths import OutputRefused, check_output_path
 from shopcrm.services.channels import line
 from shopcrm.services.channels.line_slip import write_slip
 from shopcrm.services.printing import qr
-from shopcrm.store import line as line_store
-from shopcrm.store import settings
+from shopcrm.store import line_links, settings
 from shopcrm.store.db import connect
-from shopcrm.store.line import LineError
+from shopcrm.store.line_links import LineError
 from shopcrm.ui.dialogs.base import DialogBase
 from shopcrm.ui.tasks import run_in_background
 from shopcrm.ui.theme import emphasize, error_style
@@ -151,7 +150,7 @@ class LineLinkDialog(DialogBase):
         self.timer.stop()
 
     def _show_link_state(self) -> None:
-        link = line_store.link_for(self.ctx.db, self.customer.id)
+        link = line_links.link_for(self.ctx.db, self.customer.id)
         if link is None:
             self.status_label.setText(_("Not linked yet. Waiting for the guest's message…"))
         elif not link.followed:

@@ -36,8 +36,7 @@ from shopcrm.domain.models import PREFERENCE_KIND_LABELS, PREFERENCE_KINDS, Pref
 from shopcrm.domain.rules import ValidationError
 from shopcrm.i18n import _, ngettext
 from shopcrm.store import coupons as coupon_store
-from shopcrm.store import customers, preferences
-from shopcrm.store import line as line_store
+from shopcrm.store import customers, line_links, preferences
 from shopcrm.store import mailings as mailing_store
 from shopcrm.store import visits as visit_store
 from shopcrm.store.errors import NotFound
@@ -315,7 +314,7 @@ class CustomerDetail(QWidget):
         f["phone"].setText(format_phone(c.phone))
         f["email"].setText(c.email)
         f["line_id"].setText(c.line_id)
-        link = line_store.link_for(self.ctx.db, c.id) if c.id is not None else None
+        link = line_links.link_for(self.ctx.db, c.id) if c.id is not None else None
         if link is None:
             self.line_state.setText(_("LINE: not linked"))
         elif link.followed:
