@@ -36,10 +36,6 @@ HOMES = {
 }
 
 PENDING = {
-    ("CSV writer", "shopcrm/ui/pages/dashboard_page.py"): (
-        "owned by the dashboard change; its write_csv(path, headers, rows) becomes"
-        " services.csv_files.write_csv(path, headers, rows)"
-    ),
     ("CSV writer", "shopcrm/services/importexport.py"): (
         "being split by another change; its _write_csv becomes services.csv_files.write_csv(tmp,"
         " headers, rows, encoding=encoding, progress=progress, total=total)"

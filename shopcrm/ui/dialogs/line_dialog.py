@@ -31,7 +31,7 @@ from shopcrm.store import settings
 from shopcrm.store.db import connect
 from shopcrm.store.line import LineError
 from shopcrm.ui.dialogs.base import DialogBase
-from shopcrm.ui.tasks import run_in_background
+from shopcrm.ui.operations import run_in_background
 from shopcrm.ui.theme import emphasize, error_style
 
 PULL_EVERY_MS = 10_000
