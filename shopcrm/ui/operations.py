@@ -16,6 +16,9 @@ bar), ``.on_progress(fn)``, ``.interactive()`` and ``.run_in_background()``. The
 
 ``op`` runs in a worker thread: it must not touch widgets. It reports with ``task.progress(done,
 total, text)`` and checks ``task.cancelled`` or ``task.check_cancelled()`` (raises ``Cancelled``).
+
+``run_in_background(fn, on_done, on_error, on_progress)`` at the end is the old helper (formerly
+``ui/tasks.py``), a thin wrapper over ``QueryOp`` for the dialogs not yet ported.
 """
 
 from __future__ import annotations
