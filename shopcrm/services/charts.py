@@ -20,17 +20,23 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, cast
 
+import matplotlib
 import numpy as np
+from matplotlib import colormaps, font_manager, rcParams
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import PowerNorm
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextPath
 from matplotlib.ticker import Formatter, FuncFormatter, Locator, MaxNLocator, PercentFormatter
 from matplotlib.transforms import Bbox
 
 from shopcrm.domain.dates import MONTH_ABBR, format_month
 from shopcrm.domain.money import format_man_yen
 from shopcrm.domain.text import display_width
+from shopcrm.fonts import fallback_font_path, japanese_font_path
 from shopcrm.i18n import N_, _, current_language
-from shopcrm.services import analytics, clv
+from shopcrm.services import analytics, clv, clv_models
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -64,18 +70,11 @@ CHARTS = {
 @cache
 def font_family() -> str:
     """Register the bundled Japanese font with matplotlib (once) and make it the default."""
-    import matplotlib
-    from matplotlib import font_manager
-
-    from shopcrm.fonts import japanese_font_path
-
     path = str(japanese_font_path())
     font_manager.fontManager.addfont(path)
     family = font_manager.FontProperties(fname=path).get_name()
     families = [family]
     try:  # name kanji IPAexGothic lacks (𠮷) fall back per glyph to the bundled subset
-        from shopcrm.fonts import fallback_font_path
-
         font_manager.fontManager.addfont(str(fallback_font_path()))
         families.append(font_manager.FontProperties(fname=str(fallback_font_path())).get_name())
     except FileNotFoundError:
@@ -218,9 +217,6 @@ MONTH_STEPS = (1, 2, 3, 4, 6, 12, 24, 36, 60, 120)
 
 
 def _text_width_pt(text: str, size: float) -> float:
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextPath
-
     prop = FontProperties(family=font_family(), size=size)
     return max(TextPath((0, 0), line, prop=prop).get_extents().width for line in text.split("\n"))
 
@@ -236,9 +232,6 @@ class MonthLocator(Locator):
     def spacing_pt(self) -> float:
         """Least distance between tick centres: half a year line beside half a month line, plus
         a gap (the widest of each in the tick font)."""
-        from matplotlib import rcParams
-        from matplotlib.font_manager import FontProperties
-
         size = FontProperties(size=rcParams["xtick.labelsize"]).get_size_in_points()
         key = (size, current_language())
         if key not in self._spacing:
@@ -517,8 +510,6 @@ def _ltv_chart(
     if not curves:
         return _empty(fig, ax)
     if len(curves) > len(PALETTE):  # many cohorts: older ones darker, one colour scale
-        from matplotlib import colormaps
-
         cmap = colormaps["viridis"]
         colors: list[ColorType] = [
             cmap(0.9 * i / max(len(curves) - 1, 1)) for i in range(len(curves))
@@ -583,7 +574,6 @@ def rfm_chart(board: analytics.Dashboard) -> Figure:
     grid = np.array(board.rfm_grid)
     if grid.sum() == 0:
         return _empty(fig, ax)
-    from matplotlib.colors import PowerNorm
 
     # square-root colour scale: one crowded cell ("long ago, once") must not wash out the rest
     image = ax.imshow(grid, cmap="Blues", aspect="auto", norm=PowerNorm(0.5, vmin=0))
@@ -804,8 +794,6 @@ def clv_chart(result) -> Figure:
 def model_check_chart(result) -> Figure:
     """The calibration/holdout test: cumulative repeat visits of the holdout weeks, what
     happened against what each model (fitted on the weeks before) predicted."""
-    from shopcrm.services import clv_models
-
     fig = new_figure()
     ax = fig.add_subplot()
     _title(ax, "model_check")
@@ -867,8 +855,6 @@ def model_check_chart(result) -> Figure:
 
 
 def model_check_table(result) -> tuple[list[str], list[list[str]]]:
-    from shopcrm.services import clv_models
-
     headers = [
         _("Model"),
         _("Predicted visits"),

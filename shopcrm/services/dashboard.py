@@ -16,14 +16,12 @@ imports this module at start-up, and start-up never loads them.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import importlib
 import sys
 import threading
 from typing import Any
 
-from shopcrm.domain.cells import safe_row
 from shopcrm.i18n import N_, _
 from shopcrm.services import analytics, effect
 from shopcrm.store import arrays, settings
@@ -74,14 +72,6 @@ def period_dates(key: str, today: dt.date) -> tuple[dt.date, dt.date]:
     if key == "all":
         return dt.date(2000, 1, 1), today
     return months_back(11), today
-
-
-def write_csv(path, headers: list[str], rows: list[list[str]]) -> None:
-    """A dashboard table as CSV in UTF-8 with a BOM, so Excel opens Japanese text correctly."""
-    with open(path, "w", newline="", encoding="utf-8-sig") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(headers)
-        writer.writerows(safe_row(r) for r in rows)  # no cell opens as a formula
 
 
 def fit_key(shop: analytics.ShopData, margin: float, discount: float) -> tuple:
@@ -194,7 +184,7 @@ class DashboardService:
             db.close()
         if importing is not None:
             importing.join()
-        from shopcrm.services import charts  # matplotlib: loaded when the dashboard first computes
+        from shopcrm.services import charts  # lazy: matplotlib, 1.0 s; the first computation
 
         _step(task, 2, 4, _("Making the tables…"))
         tables = {
@@ -219,7 +209,7 @@ class DashboardService:
     def fit(self, data: dict[str, Any], task=None) -> dict[str, Any]:
         """Second step: fit the models on the visits ``measures`` read; returns what to add to
         ``data`` (the fit, the at-risk list and the two model tables) and keeps the fit."""
-        from shopcrm.services import clv  # scipy, as matplotlib in measures()
+        from shopcrm.services import clv  # lazy: scipy, 0.4 s, as matplotlib in measures()
 
         shop, key = data["shop"], data["fit_key"]
         with self._lock:
@@ -248,7 +238,7 @@ class DashboardService:
 
     @staticmethod
     def _fit_tables(board, result) -> dict:
-        from shopcrm.services import charts  # matplotlib, as in measures()
+        from shopcrm.services import charts  # lazy: matplotlib, as in measures()
 
         return {
             "clv": charts.clv_table(result, limit=200),  # the 200 most valuable guests
@@ -270,7 +260,7 @@ def figure(key: str, data: dict[str, Any]):
     screen's image is then ``charts.render_rgba`` at the widget's size). The first draw settles
     the layout as the dashboard always drew it (the same pixels as before the charts moved off
     the UI thread) and warms the font cache."""
-    from shopcrm.services import charts  # matplotlib (see the module's docstring)
+    from shopcrm.services import charts  # lazy: matplotlib (see the module's docstring)
 
     fig = charts.build(key, data["board"], data["clv"])
     charts.render_rgba(fig, *(round(v) for v in fig.bbox.size))

@@ -10,7 +10,8 @@ import pytest
 
 from shopcrm.domain.models import Visit
 from shopcrm.services import analytics, charts
-from shopcrm.services.dashboard import TABS, DashboardService, period_dates, write_csv
+from shopcrm.services.csv_files import write_csv
+from shopcrm.services.dashboard import TABS, DashboardService, period_dates
 from shopcrm.store import arrays, settings, visits
 from tests.services.test_clv import _simulated_shop
 

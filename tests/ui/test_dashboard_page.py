@@ -136,15 +136,22 @@ def test_period_change_recomputes(page, qtbot):
     assert page.table_views["monthly"].model().rowCount() == 3
 
 
-def test_at_risk_list_turns_into_win_back_coupons(page, dash_ctx):
+def test_at_risk_list_turns_into_win_back_coupons(page, dash_ctx, qtbot):
+    from shopcrm.domain.changes import Changes
+
     rows = page.data["at_risk"]
     assert rows, "the simulated shop has lapsed regulars"
     assert page.winback_button.isEnabled()
     dash_ctx.db.execute("UPDATE customers SET dm_consent = 1")
     dash_ctx.db.conn.commit()
-    result = page.send_winback(confirm=False)
+    changed = []
+    dash_ctx.changed.connect(changed.append)
+    with qtbot.waitSignal(page.loaded, timeout=60000):  # the coupons changed: it recomputes
+        assert page.send_winback(confirm=False) is not None
+    result = page.winback_result
     # every at-risk guest got a coupon or was held back at random as the comparison group
     assert len(result.issued) + len(result.held_back) == len(rows) and result.issued
+    assert changed == [Changes(coupons=True)]  # one report of the write, by the CollectionOp
 
 
 def test_monthly_report_button_writes_the_pdf(page, qtbot, tmp_path):
@@ -159,14 +166,19 @@ def test_channel_cost_entry_in_the_channels_tab(page, dash_ctx, qtbot):
     from shopcrm.store import arrays
 
     page.cost_channel.setCurrentIndex(page.cost_channel.findText("Instagram"))
+    page.cost_amount.setText("twelve")
+    assert page.save_channel_cost() is None  # the amount is checked before anything runs
+    assert page.cost_error.text()
     page.cost_month.setText("2026-13")
     page.cost_amount.setText("12,000")
-    assert not page.save_channel_cost()
-    assert "YYYY-MM" in page.cost_error.text()
+    task = page.save_channel_cost()
+    assert task is not None
+    qtbot.waitUntil(lambda: "YYYY-MM" in page.cost_error.text(), timeout=10000)
     assert arrays.channel_costs(dash_ctx.db) == []
     page.cost_month.setText("2026-10")
-    with qtbot.waitSignal(page.loaded, timeout=60000):
-        assert page.save_channel_cost()
+    with qtbot.waitSignal(page.loaded, timeout=60000):  # saved: ctx.changed refreshes the page
+        assert page.save_channel_cost() is not None
+    assert page.cost_error.text() == ""
     assert [c[1:] for c in arrays.channel_costs(dash_ctx.db)] == [("2026-10", 12000)]
 
 
@@ -194,8 +206,8 @@ def _deliver_events() -> None:
 def test_closing_the_page_while_computing_stops_the_worker(dash_ctx, qtbot):
     """The page is destroyed and the database closed while the worker runs: the worker stops at
     its next step and nothing lands on the dead page or the closed database."""
+    from shopcrm.ui.operations import Cancelled
     from shopcrm.ui.pages.dashboard_page import DashboardPage
-    from shopcrm.ui.tasks import Cancelled
 
     widget = DashboardPage(dash_ctx)
     loaded = []

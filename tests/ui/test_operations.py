@@ -20,8 +20,7 @@ from shopcrm.ui import operations
 from shopcrm.ui.dialogs import error_dialog
 from shopcrm.ui.dialogs.customer_dialog import CustomerDialog
 from shopcrm.ui.dialogs.import_dialog import ImportDialog
-from shopcrm.ui.operations import Cancelled, CollectionOp, QueryOp, Task
-from shopcrm.ui.tasks import run_in_background
+from shopcrm.ui.operations import Cancelled, CollectionOp, QueryOp, Task, run_in_background
 from tests.ui.conftest import wait_for_table
 from tests.ui.dialog_fixtures import type_text
 

@@ -2,7 +2,7 @@
 
 Before anything is sent it shows how many guests each channel reaches (e-mail now, post for
 comparison, LINE not linked), how many were already mailed in this run, and who is left out and
-why. Send runs in the background (``ui/tasks.run_in_background``, its own database connection)
+why. Send runs in the background (``ui/operations.run_in_background``, its own database connection)
 with a progress bar and Cancel; the result says how many were sent, which addresses failed
 permanently (marked on the guest), which wait for a later run, and how many were left out.
 """
@@ -28,7 +28,7 @@ from shopcrm.services.channels import email_run, reach, smtp
 from shopcrm.services.channels.errors import EmailError
 from shopcrm.store import db as store_db
 from shopcrm.ui.dialogs.base import DialogBase
-from shopcrm.ui.tasks import Cancelled, Task, run_in_background
+from shopcrm.ui.operations import Cancelled, Task, run_in_background
 
 
 class EmailDialog(DialogBase):

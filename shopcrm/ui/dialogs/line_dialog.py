@@ -30,7 +30,7 @@ from shopcrm.store import line_links, settings
 from shopcrm.store.db import connect
 from shopcrm.store.line_links import LineError
 from shopcrm.ui.dialogs.base import DialogBase
-from shopcrm.ui.tasks import run_in_background
+from shopcrm.ui.operations import run_in_background
 from shopcrm.ui.theme import emphasize, error_style
 
 PULL_EVERY_MS = 10_000

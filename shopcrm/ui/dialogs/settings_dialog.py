@@ -41,7 +41,7 @@ from shopcrm.ui.actions import open_menu_editor
 from shopcrm.ui.dialogs.base import DialogBase
 from shopcrm.ui.dialogs.pin_dialog import set_owner_pin
 from shopcrm.ui.dialogs.setup_dialog import run_setup
-from shopcrm.ui.tasks import run_in_background
+from shopcrm.ui.operations import run_in_background
 from shopcrm.ui.widgets.field_error import FieldError, mark_invalid
 
 # (group title msgid, setting keys) in the order shown.

@@ -18,16 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -39,14 +37,25 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
-from shopcrm.i18n import N_, _
+from shopcrm.domain.changes import Changes
+from shopcrm.domain.money import parse_money
+from shopcrm.domain.rules import ValidationError
+from shopcrm.i18n import N_, _, ngettext
 from shopcrm.services import dashboard, glossary
-from shopcrm.services.dashboard import FIT_TABS, PERIODS, TABS, period_dates, write_csv
-from shopcrm.ui.tasks import Task, run_in_background
+from shopcrm.services.csv_files import write_csv
+from shopcrm.services.dashboard import FIT_TABS, PERIODS, TABS, period_dates
+from shopcrm.services.glossary import TAB_TERMS, tip
+from shopcrm.store import arrays
+from shopcrm.store.arrays import is_open
+from shopcrm.ui.operations import Cancelled, CollectionOp, QueryOp, Task
 from shopcrm.ui.theme import emphasize, error_style
 from shopcrm.ui.widgets.campaign_effect import TAB_TITLE as EFFECT_TAB_TITLE
 from shopcrm.ui.widgets.campaign_effect import install_effect_tab
+from shopcrm.ui.widgets.chart_widget import ChartWidget
+from shopcrm.ui.widgets.help_button import with_help
+from shopcrm.ui.widgets.text_table import TextTableModel, table_view
 
 
 def _cancel_all(tasks: list) -> None:
@@ -55,51 +64,12 @@ def _cancel_all(tasks: list) -> None:
         task.cancel()
 
 
-def _is_open(db) -> bool:
-    from shopcrm.store.arrays import is_open
+def _charts():
+    """``services.charts``, for its texts and tables (lazy: it imports matplotlib, 1.0 s; the
+    first computation has loaded it already, and start-up never does)."""
+    from shopcrm.services import charts  # lazy: matplotlib, 1.0 s at start-up
 
-    return is_open(db)
-
-
-class TextTableModel(QAbstractTableModel):
-    """A read-only table of texts (headers + rows), numbers right-aligned."""
-
-    def __init__(self, headers: list[str], rows: list[list[str]], parent=None):
-        super().__init__(parent)
-        self.headers, self.rows = headers, rows
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        text = self.rows[index.row()][index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return text
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section] if section < len(self.headers) else None
-        return None
-
-
-def _table_view(parent=None) -> QTableView:
-    view = QTableView(parent)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    # widths from the first rows only (the table of 200 guests asked every cell otherwise)
-    view.horizontalHeader().setResizeContentsPrecision(60)
-    return view
+    return charts
 
 
 class DashboardPage(QWidget):
@@ -173,8 +143,6 @@ class DashboardPage(QWidget):
             value = QLabel("…")
             emphasize(value, 1.6)  # through the font, so the colour stays the palette's
             value.setObjectName(f"kpi_{key}")
-            from shopcrm.ui.widgets.help_button import with_help  # plain words (glossary)
-
             self.kpi_grid.addWidget(with_help(name, key), 0, i)
             self.kpi_grid.addWidget(value, 1, i)
             self.kpi_labels[key] = value
@@ -187,8 +155,6 @@ class DashboardPage(QWidget):
             QVBoxLayout(page).addWidget(QLabel(_("Calculating…")))
             self.tabs.addTab(page, _(title))
             self.tab_pages[key] = page
-        from shopcrm.services.glossary import TAB_TERMS, tip
-
         for i, (key, _title, _show) in enumerate(TABS):
             self.tabs.setTabToolTip(i, tip(TAB_TERMS[key]))
         layout.addWidget(self.tabs, 1)
@@ -280,22 +246,26 @@ class DashboardPage(QWidget):
         self._drawing.clear()
         self.status.setText(_("Calculating…"))
         self.refresh_button.setEnabled(False)
-        self._task = self._start(
+        self._task = self._query(
             lambda task: service.measures(start, end, task),
-            on_done=lambda data: self._on_done(generation, data),
-            on_error=lambda exc, tb: self._on_error(generation, exc, tb),
-            on_progress=lambda done, total, text: self._on_progress(generation, text),
+            success=lambda data: self._on_done(generation, data),
+            failure=lambda exc: self._on_error(generation, exc),
+            progress=lambda done, total, text: self._on_progress(generation, text),
         )
 
-    def _start(self, fn, on_done, on_error, on_progress=None):
-        """Run ``fn`` in the background with guarded callbacks; remember the task."""
+    def _query(self, fn, success, failure, progress=None) -> Task:
+        """Run ``fn(task)`` as a ``QueryOp`` (the service opens its own connection) with guarded
+        callbacks; remember the task."""
+        op: QueryOp = QueryOp.without_db(parent=self, op=fn, success=self._guard(success))
+        op.failure(self._guard(failure))
+        if progress is not None:
+            op.on_progress(self._guard(progress))
+        return self._run(op)
+
+    def _run(self, op: QueryOp | CollectionOp) -> Task:
+        """Start ``op``; its task is cancelled when the page is destroyed."""
         self._tasks[:] = [t for t in self._tasks if not t.finished.is_set()]
-        task = run_in_background(
-            fn,
-            on_done=self._guard(on_done),
-            on_error=self._guard(on_error),
-            on_progress=self._guard(on_progress) if on_progress else None,
-        )
+        task = op.run_in_background()
         self._tasks.append(task)
         return task
 
@@ -303,12 +273,10 @@ class DashboardPage(QWidget):
         """A callback that does nothing once the page is gone (closed while a worker ran) or its
         database was closed or replaced (a restore, the end of a session or of a test): the result
         belongs to a database the page no longer shows."""
-        from shiboken6 import isValid
-
         db = self.ctx.db
 
         def call(*args):
-            if isValid(self) and isValid(self.status) and self.ctx.db is db and _is_open(db):
+            if isValid(self) and isValid(self.status) and self.ctx.db is db and is_open(db):
                 fn(*args)
 
         return call
@@ -317,13 +285,11 @@ class DashboardPage(QWidget):
         if generation == self._generation:
             self.status.setText(text)
 
-    def _on_error(self, generation: int, exc, tb: str) -> None:
+    def _on_error(self, generation: int, exc: BaseException) -> None:
         if generation != self._generation:
             return
         self._task = None
         self.refresh_button.setEnabled(True)
-        from shopcrm.ui.tasks import Cancelled
-
         if isinstance(exc, Cancelled):
             return
         self.status.setText(_("Could not compute the dashboard: {error}").format(error=exc))
@@ -368,11 +334,11 @@ class DashboardPage(QWidget):
             self._mark_stale(FIT_TABS)
             self._finish(data)
 
-        self._task = self._start(
+        self._task = self._query(
             lambda task: service.fit(data, task),
-            on_done=done,
-            on_error=lambda exc, tb: self._on_error(generation, exc, tb),
-            on_progress=lambda _d, _t, text: self._on_progress(generation, text),
+            success=done,
+            failure=lambda exc: self._on_error(generation, exc),
+            progress=lambda _d, _t, text: self._on_progress(generation, text),
         )
 
     # --- showing -----------------------------------------------------------------------------
@@ -381,9 +347,7 @@ class DashboardPage(QWidget):
         return TABS[index][0] if index < len(TABS) else "effect"  # the Campaign effect tab
 
     def _show(self, data: dict) -> None:
-        from shopcrm.i18n import ngettext
-        from shopcrm.services import charts
-
+        charts = _charts()
         board = data["board"]
         t = board.totals
         ltv = board.classic_ltv
@@ -471,8 +435,6 @@ class DashboardPage(QWidget):
         self.tabs.blockSignals(True)
         self.tabs.removeTab(index)
         self.tabs.insertTab(index, page, _(title))
-        from shopcrm.services.glossary import TAB_TERMS, tip
-
         if key in TAB_TERMS:  # the plain-words tooltip stays with the rebuilt tab
             self.tabs.setTabToolTip(index, tip(TAB_TERMS[key]))
         self.tabs.setCurrentIndex(current)
@@ -492,7 +454,7 @@ class DashboardPage(QWidget):
             waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
             split.addWidget(waiting)
         self.charts[key] = None
-        view = _table_view()
+        view = table_view()
         headers, rows = data["tables"][key]
         view.setModel(TextTableModel(headers, rows, view))
         self.table_views[key] = view
@@ -555,19 +517,18 @@ class DashboardPage(QWidget):
                 data["figures"][key] = fig
                 self._place_chart(key, fig)
 
-        def failed(exc, _tb):
+        def failed(exc: BaseException) -> None:
             self._drawing.pop(key, None)
-            self.status.setText(_("Could not compute the dashboard: {error}").format(error=exc))
+            if not isinstance(exc, Cancelled):
+                self.status.setText(_("Could not compute the dashboard: {error}").format(error=exc))
 
-        self._drawing[key] = self._start(
-            lambda task: dashboard.figure(key, data), on_done=done, on_error=failed
+        self._drawing[key] = self._query(
+            lambda task: dashboard.figure(key, data), success=done, failure=failed
         )
 
     def _place_chart(self, key: str, fig) -> None:
         """Swap the tab's placeholder for the chart; it counts as shown (``charts[key]``,
         ``chart_ready``) once its first image, drawn off the UI thread, is on screen."""
-        from shopcrm.ui.widgets.chart_widget import ChartWidget  # matplotlib: first show only
-
         split = self._splitters.get(key)
         if split is None:
             return
@@ -588,8 +549,7 @@ class DashboardPage(QWidget):
         self.chart_ready.emit(key)
 
     def _note(self, key: str, data: dict) -> str:
-        from shopcrm.services import charts
-
+        charts = _charts()
         if key == "second_visit":
             return _("Only guests whose 30/60/90 days have passed are counted.")
         if key in FIT_TABS and data["clv"] is None:
@@ -649,33 +609,40 @@ class DashboardPage(QWidget):
         lay.addWidget(self.cost_error, 1)
         return row
 
-    def save_channel_cost(self) -> bool:
-        """Save the cost typed in the channels tab (owner only); wrong input names the field."""
-        from shopcrm.domain.money import parse_money
-        from shopcrm.domain.rules import ValidationError
-        from shopcrm.store import arrays
-
+    def save_channel_cost(self) -> Task | None:
+        """Save the cost typed in the channels tab (owner only) as a ``CollectionOp``; its task,
+        or None when nothing was started. Wrong input names the field (``cost_error``); once
+        saved, ``ctx.changed`` (settings: what the shop spends) refreshes the dashboard."""
         if not self.ctx.require_owner(self):
-            return False
+            return None
         try:
             amount = parse_money(self.cost_amount.text())
-            arrays.set_channel_cost(
-                self.ctx.db,
-                self.cost_channel.currentData(),
-                self.cost_month.text().strip(),
-                amount,
-            )
         except ValidationError as exc:
             self.cost_error.setText(str(exc))
-            return False
-        self.cost_error.setText("")
-        self.status.setText(_("Saved."))
-        self.reload()
-        return True
+            return None
+        channel, month = self.cost_channel.currentData(), self.cost_month.text().strip()
+
+        def saved(_result: None) -> None:
+            self.cost_error.setText("")
+            self.status.setText(_("Saved."))
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError):
+                self.cost_error.setText(str(exc))
+            elif not isinstance(exc, Cancelled):
+                self.cost_error.setText(_("Could not save: {error}").format(error=exc))
+
+        op: CollectionOp = CollectionOp(
+            parent=self,
+            op=lambda db, _task: arrays.set_channel_cost(db, channel, month, amount),
+            success=saved,
+            # a channel's cost is the shop's own setup, as its margin: what the dashboard reads
+            changes=Changes(settings=True),
+        )
+        return self._run(op.failure(failed))
 
     def _at_risk_box(self, data: dict) -> QWidget:
-        from shopcrm.services import charts
-
+        charts = _charts()
         box = QWidget()
         lay = QVBoxLayout(box)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -691,7 +658,7 @@ class DashboardPage(QWidget):
         self.winback_button.clicked.connect(self.send_winback)
         head.addWidget(self.winback_button)
         lay.addLayout(head)
-        view = _table_view()
+        view = table_view()
         headers, table_rows = charts.at_risk_table(rows)
         view.setModel(TextTableModel(headers, table_rows, view))
         self.table_views["at_risk"] = view
@@ -700,8 +667,7 @@ class DashboardPage(QWidget):
 
     # --- exports and actions -----------------------------------------------------------------
     def export_chart(self, key: str, path) -> None:
-        from shopcrm.services import charts
-
+        charts = _charts()
         if self.data is None:
             return
         figures = self.data["figures"]
@@ -713,8 +679,7 @@ class DashboardPage(QWidget):
         if self.data is None:
             return
         if key == "at_risk":
-            from shopcrm.services import charts
-
+            charts = _charts()
             headers, rows = charts.at_risk_table(self.data["at_risk"])
         else:
             headers, rows = self.data["tables"][key]
@@ -736,8 +701,10 @@ class DashboardPage(QWidget):
             self.export_table(key, path)
             self.status.setText(_("Saved {path}").format(path=path))
 
-    def send_winback(self, *, confirm: bool = True) -> object | None:
-        """Issue win-back coupons to the at-risk guests (owner only; consent rules apply)."""
+    def send_winback(self, *, confirm: bool = True) -> Task | None:
+        """Issue win-back coupons to the at-risk guests (owner only; consent rules apply) as a
+        ``CollectionOp`` (coupons changed); its task, or None when nothing was started. The
+        result is ``winback_result`` and its summary goes to the status line."""
         if not self.data or not self.data["at_risk"]:
             return None
         if not self.ctx.require_owner(self):
@@ -753,19 +720,27 @@ class DashboardPage(QWidget):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return None
-        from shopcrm.services import clv
 
-        try:
-            result = clv.send_winback(self.ctx.db, ids)
-        except Exception as exc:  # CampaignError (paused, expired) is a ValidationError
-            QMessageBox.warning(self, _("Send win-back coupons"), str(exc))
-            return None
-        self.ctx.coupons_changed.emit()
-        text = result.summary() if hasattr(result, "summary") else ""
-        self.status.setText(text)
-        if confirm:
-            QMessageBox.information(self, _("Send win-back coupons"), text)
-        return result
+        def send(db, _task):
+            from shopcrm.services import clv  # lazy: scipy, 0.4 s (loaded by the fit already)
+
+            return clv.send_winback(db, ids)
+
+        def sent(result) -> None:
+            self.winback_result = result
+            text = result.summary() if hasattr(result, "summary") else ""
+            self.status.setText(text)
+            if confirm:
+                QMessageBox.information(self, _("Send win-back coupons"), text)
+
+        def failed(exc: BaseException) -> None:  # CampaignError (paused, expired) among them
+            if not isinstance(exc, Cancelled):
+                QMessageBox.warning(self, _("Send win-back coupons"), str(exc))
+
+        op: CollectionOp = CollectionOp(
+            parent=self, op=send, success=sent, changes=Changes(coupons=True)
+        )
+        return self._run(op.failure(failed))
 
     def monthly_report(self, *, month: tuple[int, int] | None = None, path=None) -> None:
         """Ask for a month and a file, then write the owner's monthly PDF in the background."""
@@ -793,24 +768,24 @@ class DashboardPage(QWidget):
             )
             if not path:
                 return
-        db_path = self.ctx.db_path
         self.status.setText(_("Writing the monthly report…"))
+        year, number = month
 
-        def work(task):
+        def work(db, _task):
+            # lazy: reportlab and matplotlib, 1.0 s; only when a report is written
             from shopcrm.services.printing import monthly_report
-            from shopcrm.store.db import connect
 
-            db = connect(db_path)
-            try:
-                return monthly_report.build(db, month[0], month[1], path)
-            finally:
-                db.close()
+            return monthly_report.build(db, year, number, path)
 
         def done(pages):
             self.status.setText(_("Wrote {path} ({pages} pages).").format(path=path, pages=pages))
             self.report_written = path
 
-        def failed(exc, _tb):
-            self.status.setText(_("Could not write {path}: {error}").format(path=path, error=exc))
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, Cancelled):
+                self.status.setText(
+                    _("Could not write {path}: {error}").format(path=path, error=exc)
+                )
 
-        self._report_task = self._start(work, on_done=done, on_error=failed)
+        op: QueryOp = QueryOp(parent=self, op=work, success=done)
+        self._report_task = self._run(op.failure(failed))

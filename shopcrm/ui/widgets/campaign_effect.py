@@ -15,7 +15,9 @@ from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from shopcrm.i18n import N_, _
 from shopcrm.services import effect, glossary
+from shopcrm.services.dashboard import TABS
 from shopcrm.ui.widgets.chart_widget import ChartWidget
+from shopcrm.ui.widgets.text_table import TextTableModel, table_view
 
 TAB_TITLE = N_("Campaign effect")
 INTRO = N_(
@@ -28,9 +30,6 @@ INTRO = N_(
 class CampaignEffectView(QWidget):
     def __init__(self, effects, parent=None):
         super().__init__(parent)
-
-        # lazy: pending cycle, dashboard_page imports this module (tests/test_import_graph.py)
-        from shopcrm.ui.pages.dashboard_page import TextTableModel, _table_view
 
         self.setObjectName("campaignEffectView")
         self.effects = list(effects)
@@ -45,7 +44,7 @@ class CampaignEffectView(QWidget):
         if self.effects:
             self.chart = ChartWidget(effect.figure(self.effects))
             split.addWidget(self.chart)
-        self.view = _table_view()
+        self.view = table_view()
         self.view.setObjectName("effectTable")
         self.headers, self.rows = effect.table(self.effects)
         self.view.setModel(TextTableModel(self.headers, self.rows, self.view))
@@ -93,9 +92,6 @@ def install_effect_tab(page, effects) -> CampaignEffectView:
     else:
         i = tabs.addTab(view, _(TAB_TITLE))
     tabs.setTabToolTip(i, glossary.tip("uplift"))
-    # lazy: pending cycle, dashboard_page imports this module (tests/test_import_graph.py)
-    from shopcrm.ui.pages.dashboard_page import TABS
-
     for j, (key, _title, _chart) in enumerate(TABS):  # (tabs rebuilt by the page lose theirs)
         if j < tabs.count() and key in glossary.TAB_TERMS:
             tabs.setTabToolTip(j, glossary.tip(glossary.TAB_TERMS[key]))

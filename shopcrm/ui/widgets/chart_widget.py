@@ -9,22 +9,32 @@ image of the current size is on screen.
 
 Each builder records which bars, lines and heatmap cells say what (``charts.hover_items``); this
 widget shows that text as a tooltip while the pointer rests over them, looked up on the figure as
-last drawn (same size, same transforms). Importing this module imports matplotlib (the figure's
-Agg canvas), so only the dashboard imports it, when it is first shown.
+last drawn (same size, same transforms). Importing this module loads neither matplotlib nor
+``services.charts`` (so the dashboard imports it at its top): they are loaded when the first
+``ChartWidget`` is made, which is after a figure exists, so they are loaded already.
 """
 
 from __future__ import annotations
 
-from matplotlib.backend_bases import MouseEvent
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QCursor, QImage, QPainter
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from shiboken6 import isValid
 
 from shopcrm.i18n import _
-from shopcrm.services import charts
-from shopcrm.ui.tasks import Task, run_in_background
+from shopcrm.ui.operations import QueryOp, Task
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+def _charts():
+    """``services.charts`` (lazy: it imports matplotlib, 1.0 s; loaded with the first figure)."""
+    from shopcrm.services import charts  # lazy: matplotlib, 1.0 s at start-up
+
+    return charts
 
 
 class ChartWidget(QWidget):
@@ -35,7 +45,7 @@ class ChartWidget(QWidget):
     def __init__(self, figure: Figure, parent=None):
         super().__init__(parent)
         self.figure = figure
-        self.canvas = charts._agg_canvas(figure)  # the figure's Agg canvas (hover look-ups)
+        self.canvas = _charts()._agg_canvas(figure)  # the figure's Agg canvas (hover look-ups)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(360, 240)
         self.setMouseTracking(True)
@@ -82,9 +92,6 @@ class ChartWidget(QWidget):
         fig, w, h = self.figure, round(size[0] * ratio), round(size[1] * ratio)
 
         def done(result) -> None:
-            self._task = None
-            if not isValid(self):
-                return
             pixels, width, height = result
             image = QImage(pixels, width, height, QImage.Format.Format_RGBA8888).copy()
             image.setDevicePixelRatio(ratio)
@@ -96,12 +103,19 @@ class ChartWidget(QWidget):
             else:
                 self.drawn.emit()
 
-        def failed(_exc, _tb) -> None:
-            self._task = None
+        def failed(_exc: BaseException) -> None:
+            pass  # the next show or resize tries again
 
-        self._task = run_in_background(
-            lambda _task: charts.render_rgba(fig, w, h, ratio), on_done=done, on_error=failed
+        render = _charts().render_rgba
+        op: QueryOp[tuple] = QueryOp.without_db(
+            parent=self, op=lambda _task: render(fig, w, h, ratio), success=done
         )
+        self._task = op.failure(failed).on_end(self._drawing_ended).run_in_background()
+
+    def _drawing_ended(self) -> None:
+        """The worker ended (also when its answer was dropped: the widget was closed)."""
+        if isValid(self):
+            self._task = None
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
@@ -122,11 +136,13 @@ class ChartWidget(QWidget):
         """Text for the point at display coordinates (x, y) (matplotlib's, origin bottom left)."""
         # the stubs say int, but LocationEvent takes float pixels (int() for .x/.y, the exact
         # point for inaxes), as the Qt backend passes them on a scaled screen
+        from matplotlib.backend_bases import MouseEvent  # lazy: matplotlib, loaded by now
+
         event = MouseEvent("motion_notify_event", self.canvas, x, y)  # type: ignore[arg-type]
         return self._text_for(event)
 
     def _text_for(self, event) -> str:
-        for artist, texts in charts.hover_items(self.figure):
+        for artist, texts in _charts().hover_items(self.figure):
             try:
                 hit, info = artist.contains(event)
             except (ValueError, TypeError):
@@ -181,4 +197,4 @@ class ChartWidget(QWidget):
         QToolTip.hideText()
 
     def save_png(self, path) -> None:
-        charts.save_png(self.figure, path, dpi=120)
+        _charts().save_png(self.figure, path, dpi=120)
