@@ -16,9 +16,6 @@ bar), ``.on_progress(fn)``, ``.interactive()`` and ``.run_in_background()``. The
 
 ``op`` runs in a worker thread: it must not touch widgets. It reports with ``task.progress(done,
 total, text)`` and checks ``task.cancelled`` or ``task.check_cancelled()`` (raises ``Cancelled``).
-
-``run_in_background(fn, on_done, on_error, on_progress)`` at the end is the old helper (formerly
-``ui/tasks.py``), a thin wrapper over ``QueryOp`` for the dialogs not yet ported.
 """
 
 from __future__ import annotations
@@ -432,18 +429,3 @@ class CollectionOp(_Op[T]):
         changes = self.changes_of(result)
         if changes:
             ctx.changed.emit(changes)
-
-
-def run_in_background(
-    fn: Callable[[Task], Any],
-    on_done: Callable[[Any], None] | None = None,
-    on_error: Callable[[BaseException, str], None] | None = None,
-    on_progress: Callable[[int, int, str], None] | None = None,
-) -> Task:
-    """The old helper, for dialogs not yet ported to ``QueryOp``/``CollectionOp`` (new code uses
-    those): ``fn(task)`` in a worker (it opens its own connection), ``on_done(result)``,
-    ``on_error(exc, traceback)`` and ``on_progress(done, total, text)`` on the main thread. An
-    error without ``on_error`` is logged only."""
-    op: QueryOp[Any] = QueryOp.without_db(parent=None, op=fn, success=on_done)
-    op.failure(lambda exc: on_error(exc, op.trace) if on_error is not None else None)
-    return op.on_progress(on_progress).run_in_background()

@@ -20,7 +20,7 @@ from shopcrm.ui import operations
 from shopcrm.ui.dialogs import error_dialog
 from shopcrm.ui.dialogs.customer_dialog import CustomerDialog
 from shopcrm.ui.dialogs.import_dialog import ImportDialog
-from shopcrm.ui.operations import Cancelled, CollectionOp, QueryOp, Task, run_in_background
+from shopcrm.ui.operations import Cancelled, CollectionOp, QueryOp
 from tests.ui.conftest import wait_for_table
 from tests.ui.dialog_fixtures import type_text
 
@@ -257,19 +257,6 @@ def test_changes_combine_and_name_their_kinds():
     assert Changes.everything().any_of("mailings")
     with pytest.raises(ValueError):
         both.any_of("cusomers")
-
-
-def test_the_old_helper_still_works_over_the_op(qtbot):
-    seen = {}
-
-    def fail(task: Task):
-        raise KeyError("x")
-
-    run_in_background(lambda task: 41 + 1, lambda r: seen.update(result=r))
-    run_in_background(fail, None, lambda exc, tb: seen.update(error=exc, tb=tb))
-    qtbot.waitUntil(lambda: "result" in seen and "error" in seen, timeout=5000)
-    assert seen["result"] == 42 and isinstance(seen["error"], KeyError)
-    assert "KeyError" in seen["tb"]
 
 
 def test_an_import_saved_through_its_buttons_refreshes_today_and_customers(

@@ -2,7 +2,7 @@
 
 Before anything is sent it shows how many guests each channel reaches (e-mail now, post for
 comparison, LINE not linked), how many were already mailed in this run, and who is left out and
-why. Send runs in the background (``ui/operations.run_in_background``, its own database connection)
+why. Send runs in the background (a ``CollectionOp``: its own database connection)
 with a progress bar and Cancel; the result says how many were sent, which addresses failed
 permanently (marked on the guest), which wait for a later run, and how many were left out.
 """
@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from shopcrm.domain.changes import Changes
 from shopcrm.i18n import _, ngettext
 from shopcrm.services.campaigns import display_name, period_text
 from shopcrm.services.channels import email_run, reach, smtp
 from shopcrm.services.channels.errors import EmailError
-from shopcrm.store import db as store_db
 from shopcrm.ui.dialogs.base import DialogBase
-from shopcrm.ui.operations import Cancelled, Task, run_in_background
+from shopcrm.ui.operations import Cancelled, CollectionOp, Task
 
 
 class EmailDialog(DialogBase):
@@ -120,24 +120,23 @@ class EmailDialog(DialogBase):
         except EmailError as exc:
             self.status.setText(str(exc))
             return
-        path = self.ctx.db_path
         plan = self.plan
 
-        def work(task):
-            db = store_db.connect(path)  # a worker opens its own connection
-            try:
-                return email_run.send(
-                    db, plan, cfg, progress=task.progress, cancel=lambda: task.cancelled
-                )
-            finally:
-                db.close()
+        def work(db, task):  # the op opens the worker's own connection
+            return email_run.send(
+                db, plan, cfg, progress=task.progress, cancel=lambda: task.cancelled
+            )
 
         self.send_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.close_button.setEnabled(False)
         self.progress.setVisible(True)
         self.status.setText(_("Sending…"))
-        self.task = run_in_background(work, self._done, self._failed, self._progress)
+        # mailings and consents (bounces) written: the records and figures refresh from it
+        op = CollectionOp(
+            parent=self, op=work, success=self._done, changes=Changes(mailings=True, customers=True)
+        )
+        self.task = op.failure(self._failed).on_progress(self._progress).run_in_background()
 
     def cancel(self) -> None:
         if self.task is not None:
@@ -155,7 +154,6 @@ class EmailDialog(DialogBase):
         self.task = None
         self.cancel_button.setEnabled(False)
         self.close_button.setEnabled(True)
-        self.ctx.coupons_changed.emit()  # mailings recorded: the figures and records follow
 
     def _done(self, result: email_run.SendResult) -> None:
         self._finish()
@@ -181,7 +179,7 @@ class EmailDialog(DialogBase):
             )
             self.send_button.setText(_("Send the rest"))
 
-    def _failed(self, exc: BaseException, _trace: str) -> None:
+    def _failed(self, exc: BaseException) -> None:
         self._finish()
         self.send_button.setEnabled(True)
         if isinstance(exc, Cancelled):

@@ -21,16 +21,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from shopcrm.domain.changes import Changes
 from shopcrm.i18n import _
 from shopcrm.output_paths import OutputRefused, check_output_path
 from shopcrm.services.channels import line
 from shopcrm.services.channels.line_slip import write_slip
 from shopcrm.services.printing import qr
 from shopcrm.store import line_links, settings
-from shopcrm.store.db import connect
 from shopcrm.store.line_links import LineError
 from shopcrm.ui.dialogs.base import DialogBase
-from shopcrm.ui.operations import run_in_background
+from shopcrm.ui.operations import CollectionOp
 from shopcrm.ui.theme import emphasize, error_style
 
 PULL_EVERY_MS = 10_000
@@ -190,17 +190,15 @@ class LineLinkDialog(DialogBase):
     def check_now(self) -> None:
         if self._task is not None or self.offer is None:
             return
-        path = self.ctx.db_path
 
-        def work(_task):
-            db = connect(path)
-            try:
-                return line.pull(db)
-            finally:
-                db.close()
+        def work(db, _task):  # the op opens the worker's own connection
+            return line.pull(db)
 
         self.check_button.setEnabled(False)
-        self._task = run_in_background(work, self._pulled, self._pull_failed)
+        op = CollectionOp(
+            parent=self, op=work, success=self._pulled, changes=Changes(customers=True)
+        )
+        self._task = op.failure(self._pull_failed).run_in_background()
 
     def _pulled(self, result: line.PullResult) -> None:
         self._task = None
@@ -209,9 +207,8 @@ class LineLinkDialog(DialogBase):
         if self.customer.id in result.linked:
             self.timer.stop()
             self.status_label.setText(_("Linked. The guest will get the shop's LINE messages."))
-            self.ctx.customers_changed.emit()
 
-    def _pull_failed(self, exc: BaseException, _trace: str) -> None:
+    def _pull_failed(self, exc: BaseException) -> None:
         self._task = None
         self.check_button.setEnabled(True)
         text = (

@@ -41,7 +41,7 @@ from shopcrm.ui.actions import open_menu_editor
 from shopcrm.ui.dialogs.base import DialogBase
 from shopcrm.ui.dialogs.pin_dialog import set_owner_pin
 from shopcrm.ui.dialogs.setup_dialog import run_setup
-from shopcrm.ui.operations import run_in_background
+from shopcrm.ui.operations import QueryOp
 from shopcrm.ui.widgets.field_error import FieldError, mark_invalid
 
 # (group title msgid, setting keys) in the order shown.
@@ -380,10 +380,12 @@ class SettingsDialog(DialogBase):
                 _("Test mail sent to {address}. Check that it arrived.").format(address=address)
             )
 
-        def failed(exc, _trace) -> None:
+        def failed(exc: BaseException) -> None:
             self.test_button.setEnabled(True)
             text = exc.message if isinstance(exc, EmailError) else str(exc)
             self.email_result.setText(_("The test mail was not sent: {reason}").format(
                 reason=text))  # fmt: skip
 
-        self.test_task = run_in_background(work, done, failed)
+        # work on the network only: no database connection for the worker
+        op: QueryOp[str] = QueryOp.without_db(parent=self, op=work, success=done)
+        self.test_task = op.failure(failed).run_in_background()
