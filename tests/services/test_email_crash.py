@@ -15,7 +15,7 @@ from collections import Counter
 from shopcrm.domain.models import Customer
 from shopcrm.services import campaigns
 from shopcrm.services.channels import email_run, smtp
-from shopcrm.store import consents, customers, email_ledger, mailings, settings
+from shopcrm.store import consents, customers, email_ledger, holdouts, mailings, settings
 from tests.services.test_email_fixtures import *  # noqa: F403
 
 KILL_AT = 5
@@ -28,6 +28,9 @@ def test_kill_minus_9_mid_run_then_resume_mails_everyone_once(db, db_path, shop,
         c = customers.create(db, Customer(name=f"客{i:02d}", email=f"guest{i}@example.jp"))
         consents.give(db, c.id, "email", "in person", dt.datetime(2026, 5, 1))
         extra.append(c.id)
+    # no comparison group for this run: which guests the draw holds back depends on the period
+    # (on 2028-02-29 one of the nine was held back), and this test counts every guest mailed
+    holdouts.set_holdout(db, holdouts.Holdout(campaign_id=camp.id, percent=0))
     settings.set(db, "email_per_minute", 300)  # 0.2 s apart: the child is mid-run at the kill
     # these guests consented by e-mail only: e-mail consent is enough to be issued a coupon
     issued = campaigns.issue(db, camp, today=dt.date.today(), customer_ids=extra,
