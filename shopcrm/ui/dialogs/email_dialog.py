@@ -132,10 +132,10 @@ class EmailDialog(DialogBase):
         self.close_button.setEnabled(False)
         self.progress.setVisible(True)
         self.status.setText(_("Sending…"))
-        # mailings and consents (bounces) written: the records and figures refresh from it
-        op = CollectionOp(
-            parent=self, op=work, success=self._done, changes=Changes(mailings=True, customers=True)
-        )
+        # mailings and consents (bounces) written, and coupons now sent: the records, the Coupons
+        # and Print pages' counts and the figures refresh from it (as coupons_changed did before)
+        sent = Changes(mailings=True, customers=True, coupons=True)
+        op = CollectionOp(parent=self, op=work, success=self._done, changes=sent)
         self.task = op.failure(self._failed).on_progress(self._progress).run_in_background()
 
     def cancel(self) -> None:
